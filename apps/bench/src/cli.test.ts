@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { formatTable, parseArgs, runCli, UsageError } from "./cli.js";
+import type { BenchDefinition, BenchOptions } from "./harness.js";
+
+function fakeBench(name: string, nsPerOp: bigint, clock: { t: bigint }): BenchDefinition {
+  return {
+    name,
+    setup: () => ({
+      run: (iterations: number) => {
+        clock.t += BigInt(iterations) * nsPerOp;
+      },
+    }),
+  };
+}
+
+function harness() {
+  const clock = { t: 0n };
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s) };
+  const options: BenchOptions = { now: () => clock.t };
+  const benches = [fakeBench("alpha-free", 100n, clock), fakeBench("alpha-checked", 400n, clock), fakeBench("beta", 10n, clock)];
+  return { io, options, benches, out, err };
+}
+
+describe("parseArgs", () => {
+  it("reads --json, --filter in both spellings and ignores a forwarded --", () => {
+    expect(parseArgs(["--", "--json", "--filter", "free"])).toEqual({ json: true, list: false, help: false, filter: "free" });
+    expect(parseArgs(["--filter=checked"]).filter).toBe("checked");
+  });
+
+  it("rejects unknown arguments and a missing filter value", () => {
+    expect(() => parseArgs(["--bogus"])).toThrow(UsageError);
+    expect(() => parseArgs(["--filter"])).toThrow(UsageError);
+  });
+});
+
+describe("runCli", () => {
+  it("prints exactly one line of JSON with --json", () => {
+    const h = harness();
+    expect(runCli(["--json"], h.benches, h.io, h.options)).toBe(0);
+    const stdout = h.out.join("");
+    expect(stdout.endsWith("\n")).toBe(true);
+    expect(stdout.trimEnd().split("\n")).toHaveLength(1);
+    const doc = JSON.parse(stdout) as { results: { name: string; nsPerOp: number; opsPerSec: number }[] };
+    expect(doc.results.map((r) => r.name)).toEqual(["alpha-free", "alpha-checked", "beta"]);
+    expect(doc.results[1]!.nsPerOp).toBe(400);
+    expect(h.err).toEqual([]);
+  });
+
+  it("runs only the benchmarks whose name contains the filter", () => {
+    const h = harness();
+    runCli(["--json", "--filter", "alpha"], h.benches, h.io, h.options);
+    const doc = JSON.parse(h.out.join("")) as { results: { name: string }[] };
+    expect(doc.results.map((r) => r.name)).toEqual(["alpha-free", "alpha-checked"]);
+  });
+
+  it("fails without printing results when the filter matches nothing", () => {
+    const h = harness();
+    expect(runCli(["--filter", "gamma"], h.benches, h.io, h.options)).toBe(1);
+    expect(h.out).toEqual([]);
+  });
+
+  it("prints an aligned table by default", () => {
+    const h = harness();
+    runCli([], h.benches, h.io, h.options);
+    const lines = h.out.join("").trimEnd().split("\n");
+    expect(lines).toHaveLength(2 + 3);
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+    expect(lines[2]).toMatch(/^alpha-free\s+10,000,000\s+100\.0\s/);
+  });
+});
+
+describe("formatTable", () => {
+  it("shows a dash when there is no margin of error", () => {
+    const table = formatTable([{ name: "x", opsPerSec: 1, nsPerOp: 1e9, iterations: 1, samples: 1, totalMs: 1000 }]);
+    expect(table).toContain(" - ");
+  });
+});

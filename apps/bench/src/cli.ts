@@ -1,0 +1,163 @@
+import { runBench, type BenchDefinition, type BenchOptions, type BenchResult } from "./harness.js";
+
+export interface CliArgs {
+  readonly json: boolean;
+  readonly list: boolean;
+  readonly help: boolean;
+  readonly filter?: string;
+  readonly minTimeMs?: number;
+}
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const USAGE = `usage: bench [--json] [--filter <substring>] [--min-time <ms>] [--list]
+
+  --json              print one line holding {"results":[...]} and nothing else on stdout
+  --filter <text>     run only benchmarks whose name contains <text>
+  --min-time <ms>     measured wall time per benchmark (default 1000)
+  --list              print the benchmark names and exit
+`;
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  let json = false;
+  let list = false;
+  let help = false;
+  let filter: string | undefined;
+  let minTimeMs: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? splitOnce(arg) : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--":
+        // pnpm forwards the separator it was given; it carries no meaning here.
+        break;
+      case "--json":
+        json = true;
+        break;
+      case "--list":
+        list = true;
+        break;
+      case "-h":
+      case "--help":
+        help = true;
+        break;
+      case "--filter":
+        filter = value();
+        break;
+      case "--min-time": {
+        const raw = value();
+        const ms = Number(raw);
+        if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`--min-time wants a positive number of ms, got ${raw}`);
+        minTimeMs = ms;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown argument ${arg}`);
+    }
+  }
+  return {
+    json,
+    list,
+    help,
+    ...(filter === undefined ? {} : { filter }),
+    ...(minTimeMs === undefined ? {} : { minTimeMs }),
+  };
+}
+
+function splitOnce(arg: string): [string, string] {
+  const at = arg.indexOf("=");
+  return [arg.slice(0, at), arg.slice(at + 1)];
+}
+
+export function selectBenches(benches: readonly BenchDefinition[], filter?: string): BenchDefinition[] {
+  return filter === undefined ? [...benches] : benches.filter((b) => b.name.includes(filter));
+}
+
+export function formatJson(results: readonly BenchResult[]): string {
+  return `${JSON.stringify({ results })}\n`;
+}
+
+export function formatTable(results: readonly BenchResult[]): string {
+  const header = ["benchmark", "ops/sec", "ns/op", "±rme", "samples", "iterations"];
+  const rows = results.map((r) => [
+    r.name,
+    formatNumber(r.opsPerSec, 0),
+    formatNumber(r.nsPerOp, r.nsPerOp < 100 ? 2 : 1),
+    r.rme === undefined ? "-" : `${r.rme.toFixed(2)}%`,
+    String(r.samples),
+    formatNumber(r.iterations, 0),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join("  ")
+      .trimEnd();
+  const rule = widths.map((w) => "-".repeat(w)).join("  ");
+  return [line(header), rule, ...rows.map(line)].join("\n") + "\n";
+}
+
+function formatNumber(value: number, digits: number): string {
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/** Runs the selected benchmarks and prints them; returns the process exit code. */
+export function runCli(
+  argv: readonly string[],
+  benches: readonly BenchDefinition[],
+  io: CliIo = defaultIo,
+  benchOptions: BenchOptions = {},
+): number {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`bench: ${error.message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.stderr(USAGE);
+    return 0;
+  }
+
+  const selected = selectBenches(benches, args.filter);
+  if (args.list) {
+    io.stdout(selected.map((b) => `${b.name}${b.description ? `  ${b.description}` : ""}\n`).join(""));
+    return 0;
+  }
+  if (selected.length === 0) {
+    io.stderr(`bench: no benchmark matches --filter ${JSON.stringify(args.filter)}\n`);
+    return 1;
+  }
+
+  const options: BenchOptions = args.minTimeMs === undefined ? benchOptions : { ...benchOptions, minTimeMs: args.minTimeMs };
+  const results: BenchResult[] = [];
+  for (const bench of selected) {
+    if (!args.json) io.stderr(`running ${bench.name}...\n`);
+    const benchCase = bench.setup();
+    try {
+      results.push(runBench(bench.name, benchCase.run, options));
+    } finally {
+      benchCase.teardown?.();
+    }
+  }
+
+  io.stdout(args.json ? formatJson(results) : formatTable(results));
+  return 0;
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { relativeMarginOfError, runBench } from "./harness.js";
+
+/** A clock that only moves when the benchmark body runs: each op costs `nsPerOp`. */
+function fakeMachine(nsPerOp: bigint) {
+  let t = 0n;
+  let calls = 0;
+  return {
+    now: () => t,
+    fn: (iterations: number) => {
+      calls++;
+      t += BigInt(iterations) * nsPerOp;
+    },
+    calls: () => calls,
+  };
+}
+
+describe("runBench", () => {
+  it("reports the per-operation cost the clock observed", () => {
+    const m = fakeMachine(250n);
+    const r = runBench("fake", m.fn, { now: m.now });
+    expect(r.name).toBe("fake");
+    expect(r.nsPerOp).toBe(250);
+    expect(r.opsPerSec).toBe(4_000_000);
+    expect(r.rme).toBe(0);
+  });
+
+  it("measures batches until the minimum time and sample count are reached", () => {
+    const m = fakeMachine(1000n);
+    const r = runBench("fake", m.fn, { now: m.now, minTimeMs: 1000, batchMs: 50, minSamples: 5 });
+    expect(r.totalMs).toBeGreaterThanOrEqual(1000);
+    expect(r.samples).toBeGreaterThanOrEqual(5);
+    expect(r.iterations * 1000).toBe(r.totalMs * 1e6);
+  });
+
+  it("takes at least minSamples batches even when they are slow", () => {
+    const m = fakeMachine(1_000_000_000n);
+    const r = runBench("slow", m.fn, { now: m.now, warmupMs: 0, minTimeMs: 1, minSamples: 3 });
+    expect(r.samples).toBe(3);
+    expect(r.iterations).toBe(3);
+  });
+});
+
+describe("relativeMarginOfError", () => {
+  it("is undefined for a single sample and grows with spread", () => {
+    expect(relativeMarginOfError([10])).toBeUndefined();
+    const tight = relativeMarginOfError([10, 10.1, 9.9, 10, 10])!;
+    const loose = relativeMarginOfError([5, 15, 8, 12, 10])!;
+    expect(tight).toBeGreaterThan(0);
+    expect(loose).toBeGreaterThan(tight);
+  });
+});

@@ -1,0 +1,11 @@
+import { floor } from "./benches/floor.js";
+import { runCli } from "./cli.js";
+import type { BenchDefinition } from "./harness.js";
+
+// To add a benchmark: write src/benches/<name>.ts exporting a BenchDefinition
+// (see benches/floor.ts), import it above and add it to this list.
+const benches: readonly BenchDefinition[] = [
+  floor,
+];
+
+process.exitCode = runCli(process.argv.slice(2), benches);

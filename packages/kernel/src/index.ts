@@ -1,0 +1,57 @@
+/**
+ * @wdfjs/kernel: the emulated NT executive. WDK-named DDIs for drivers, system
+ * services for the client layer, and the Machine that hosts them.
+ */
+export * from "./ntstatus.js";
+export * from "./box.js";
+export { boot, Machine, kernelModule, MachineOptionsToken, MemoryManagerToken, ObjectManagerToken, IoManagerToken, MachineToken, type MachineOptions, type Flavor } from "./machine.js";
+export { currentMachine } from "./context.js";
+export * from "./trace.js";
+
+// Ke
+export * from "./ke/irql.js";
+export * from "./ke/irql-ddi.js";
+export * from "./ke/spin-lock.js";
+export * from "./ke/dpc.js";
+export * from "./ke/timer.js";
+export * from "./ke/dispatcher.js";
+export * from "./ke/clock.js";
+export * from "./ke/exception.js";
+export { KPRCB } from "./ke/kprcb.js";
+export { BugCheck, KeBugCheckEx, KeBugCheck, formatBugCheck, type BugCheckData } from "./ke/bugcheck.js";
+export * from "./ke/bugcheck-codes.js";
+export { MachineDeadlock, Scheduler } from "./ke/scheduler.js";
+export { SeededRandom } from "./ke/random.js";
+
+// Mm
+export * from "./mm/layout.js";
+export * from "./mm/access.js";
+export * from "./mm/mdl.js";
+export * from "./mm/probe.js";
+export { POOL_FLAG_CACHE_ALIGNED, POOL_FLAG_NON_PAGED, POOL_FLAG_NON_PAGED_EXECUTE, POOL_FLAG_PAGED, POOL_FLAG_RAISE_ON_FAILURE, POOL_FLAG_UNINITIALIZED, POOL_FLAG_USE_QUOTA, POOL_TAG, PoolTagName, NonPagedPool, NonPagedPoolNx, PagedPool, type POOL_TYPE, type PoolTagUsage } from "./mm/pool.js";
+export { MemoryManager, type MemoryStatistics } from "./mm/memory-manager.js";
+
+// Ob
+export * from "./ob/object.js";
+export * from "./ob/nt-object.js";
+export { Namespace, SymbolicLink } from "./ob/namespace.js";
+export { HandleTable } from "./ob/handle-table.js";
+
+// Ps
+export * from "./ps/process.js";
+export * from "./ps/system-thread.js";
+
+// Io
+export * from "./io/constants.js";
+export * from "./io/irp.js";
+export * from "./io/driver.js";
+export * from "./io/device.js";
+export * from "./io/file.js";
+export * from "./io/complete.js";
+export * from "./io/cancel.js";
+export * from "./io/csq.js";
+export * from "./io/build.js";
+export * from "./io/work-item.js";
+export * from "./io/completion-port.js";
+export { NtCreateFile, NtClose, NtReadFile, NtWriteFile, NtDeviceIoControlFile, NtCancelIoFile, NtCancelIoFileEx, NtCreateIoCompletion, NtSetInformationFileCompletion, FileCompletionInformation } from "./io/nt-file.js";
+export * from "./mm/virtual.js";

@@ -1,0 +1,127 @@
+import { cur } from "../context.js";
+import type { KEVENT } from "../ke/dispatcher.js";
+import { KernelMode } from "../ke/dispatcher.js";
+import { IoAllocateMdl, MmProbeAndLockPages } from "../mm/mdl.js";
+import { POOL_FLAG_NON_PAGED, POOL_TAG } from "../mm/pool.js";
+import {
+  DO_BUFFERED_IO, DO_DIRECT_IO, IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION, IRP_MJ_DEVICE_CONTROL,
+  IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IoReadAccess, IoWriteAccess, METHOD_BUFFERED, METHOD_FROM_CTL_CODE,
+  METHOD_IN_DIRECT, METHOD_NEITHER,
+} from "./constants.js";
+import type { DEVICE_OBJECT } from "./device.js";
+import { IoAllocateIrp, IoGetNextIrpStackLocation, IRP_KIND_DRIVER, IRP_KIND_THREADED, type IO_STATUS_BLOCK, type IRP } from "./irp.js";
+
+const TAG = POOL_TAG("IoBd");
+
+/**
+ * `IoBuildDeviceIoControlRequest`: a threaded IRP for a kernel-mode caller. The I/O
+ * manager frees it on completion after copying buffered output, filling IoStatusBlock
+ * and setting Event; the caller waits on Event when IoCallDriver returns STATUS_PENDING.
+ */
+export function IoBuildDeviceIoControlRequest(
+  IoControlCode: number,
+  DeviceObject: DEVICE_OBJECT,
+  InputBuffer: number,
+  InputBufferLength: number,
+  OutputBuffer: number,
+  OutputBufferLength: number,
+  InternalDeviceIoControl: boolean,
+  Event: KEVENT | null,
+  IoStatusBlock: IO_STATUS_BLOCK,
+): IRP | null {
+  const m = cur;
+  const irp = IoAllocateIrp(DeviceObject.StackSize, false);
+  if (irp === null) return null;
+  irp.kind = IRP_KIND_THREADED;
+  irp.RequestorMode = KernelMode;
+  irp.Tail.Overlay.Thread = m.cpu.thread;
+  irp.UserIosb = IoStatusBlock;
+  irp.UserEvent = Event;
+  const sl = IoGetNextIrpStackLocation(irp);
+  sl.MajorFunction = InternalDeviceIoControl ? IRP_MJ_INTERNAL_DEVICE_CONTROL : IRP_MJ_DEVICE_CONTROL;
+  const p = sl.Parameters.DeviceIoControl;
+  p.IoControlCode = IoControlCode >>> 0;
+  p.InputBufferLength = InputBufferLength;
+  p.OutputBufferLength = OutputBufferLength;
+  const method = METHOD_FROM_CTL_CODE(IoControlCode);
+  const mm = m.mm;
+  if (method === METHOD_NEITHER) {
+    p.Type3InputBuffer = InputBuffer;
+    irp.UserBuffer = OutputBuffer;
+  } else {
+    const len = method === METHOD_BUFFERED ? Math.max(InputBufferLength, OutputBufferLength) : InputBufferLength;
+    if (len > 0) {
+      const sb = mm.pool.allocate(POOL_FLAG_NON_PAGED, len, TAG);
+      if (sb === 0) return null;
+      irp.AssociatedIrp.SystemBuffer = sb;
+      irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
+      if (InputBufferLength > 0) mm.copy(sb, InputBuffer, InputBufferLength);
+    }
+    if (method === METHOD_BUFFERED) {
+      if (OutputBufferLength > 0) {
+        irp.Flags |= IRP_INPUT_OPERATION;
+        irp.UserBuffer = OutputBuffer;
+        irp.userOutputLength = OutputBufferLength;
+      }
+    } else if (OutputBufferLength > 0) {
+      const mdl = IoAllocateMdl(OutputBuffer, OutputBufferLength, false, false, irp)!;
+      MmProbeAndLockPages(mdl, KernelMode, method === METHOD_IN_DIRECT ? IoReadAccess : IoWriteAccess);
+    }
+  }
+  if (irp.Tail.Overlay.Thread !== null) irp.Tail.Overlay.Thread.IrpList.add(irp);
+  return irp;
+}
+
+function buildFsd(kind: number, MajorFunction: number, DeviceObject: DEVICE_OBJECT, Buffer: number, Length: number, StartingOffset: number | null, IoStatusBlock: IO_STATUS_BLOCK | null): IRP | null {
+  const m = cur;
+  const irp = IoAllocateIrp(DeviceObject.StackSize, false);
+  if (irp === null) return null;
+  irp.kind = kind;
+  irp.RequestorMode = KernelMode;
+  irp.Tail.Overlay.Thread = kind === IRP_KIND_THREADED ? m.cpu.thread : null;
+  irp.UserIosb = IoStatusBlock;
+  const sl = IoGetNextIrpStackLocation(irp);
+  sl.MajorFunction = MajorFunction;
+  const read = MajorFunction === IRP_MJ_READ;
+  if (Length > 0) {
+    sl.Parameters.Read.Length = Length;
+    sl.Parameters.Read.ByteOffset = StartingOffset ?? 0;
+    if ((DeviceObject.Flags & DO_BUFFERED_IO) !== 0) {
+      const sb = m.mm.pool.allocate(POOL_FLAG_NON_PAGED, Length, TAG);
+      if (sb === 0) return null;
+      irp.AssociatedIrp.SystemBuffer = sb;
+      irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
+      if (read) {
+        irp.Flags |= IRP_INPUT_OPERATION;
+        irp.UserBuffer = Buffer;
+        irp.userOutputLength = Length;
+      } else {
+        m.mm.copy(sb, Buffer, Length);
+      }
+    } else if ((DeviceObject.Flags & DO_DIRECT_IO) !== 0) {
+      const mdl = IoAllocateMdl(Buffer, Length, false, false, irp)!;
+      MmProbeAndLockPages(mdl, KernelMode, read ? IoWriteAccess : IoReadAccess);
+    } else {
+      irp.UserBuffer = Buffer;
+    }
+  }
+  return irp;
+}
+
+/** `IoBuildSynchronousFsdRequest`: a threaded read/write/flush/shutdown IRP, freed by the I/O manager. */
+export function IoBuildSynchronousFsdRequest(MajorFunction: number, DeviceObject: DEVICE_OBJECT, Buffer: number, Length: number, StartingOffset: number | null, Event: KEVENT, IoStatusBlock: IO_STATUS_BLOCK): IRP | null {
+  const irp = buildFsd(IRP_KIND_THREADED, MajorFunction, DeviceObject, Buffer, Length, StartingOffset, IoStatusBlock);
+  if (irp !== null) {
+    irp.UserEvent = Event;
+    if (irp.Tail.Overlay.Thread !== null) irp.Tail.Overlay.Thread.IrpList.add(irp);
+  }
+  return irp;
+}
+
+/**
+ * `IoBuildAsynchronousFsdRequest`: the caller owns the IRP; its completion routine
+ * must free it (IoFreeIrp) and return STATUS_MORE_PROCESSING_REQUIRED.
+ */
+export function IoBuildAsynchronousFsdRequest(MajorFunction: number, DeviceObject: DEVICE_OBJECT, Buffer: number, Length: number, StartingOffset: number | null, IoStatusBlock: IO_STATUS_BLOCK | null): IRP | null {
+  return buildFsd(IRP_KIND_DRIVER, MajorFunction, DeviceObject, Buffer, Length, StartingOffset, IoStatusBlock);
+}

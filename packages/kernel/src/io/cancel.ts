@@ -1,0 +1,49 @@
+import { cur } from "../context.js";
+import type { Box } from "../box.js";
+import type { KIRQL } from "../ke/irql.js";
+import { KeAcquireSpinLock, KeReleaseSpinLock } from "../ke/spin-lock.js";
+import type { DRIVER_CANCEL, IRP } from "./irp.js";
+
+/** `IoAcquireCancelSpinLock`: the one system-wide (here machine-wide) cancel lock. */
+export function IoAcquireCancelSpinLock(Irql: Box<KIRQL>): void {
+  KeAcquireSpinLock(cur.io.cancelSpinLock, Irql);
+}
+
+export function IoReleaseCancelSpinLock(Irql: KIRQL): void {
+  KeReleaseSpinLock(cur.io.cancelSpinLock, Irql);
+}
+
+/** `IoSetCancelRoutine`: an atomic exchange; returns the previous routine. */
+export function IoSetCancelRoutine(Irp: IRP, CancelRoutine: DRIVER_CANCEL | null): DRIVER_CANCEL | null {
+  const old = Irp.CancelRoutine;
+  Irp.CancelRoutine = CancelRoutine;
+  return old;
+}
+
+/**
+ * `IoCancelIrp`: sets Irp->Cancel and, if a cancel routine is set, calls it with the
+ * cancel spin lock held (the routine releases it with Irp->CancelIrql). TRUE if a
+ * cancel routine was called.
+ */
+export function IoCancelIrp(Irp: IRP): boolean {
+  const m = cur;
+  const irql = { value: 0 };
+  IoAcquireCancelSpinLock(irql);
+  Irp.Cancel = true;
+  const routine = Irp.CancelRoutine;
+  Irp.CancelRoutine = null;
+  if (routine === null) {
+    IoReleaseCancelSpinLock(irql.value);
+    return false;
+  }
+  Irp.CancelIrql = irql.value;
+  const sl = Irp.Stack[Irp.CurrentLocation - 1];
+  const dev = sl ? sl.DeviceObject! : null;
+  const cpu = m.cpu;
+  const prev = cpu.driver;
+  cpu.driver = dev ? dev.DriverObject : prev;
+  m.trace?.event("irp-cancel", cpu.driver, null);
+  routine(dev!, Irp);
+  cpu.driver = prev;
+  return true;
+}

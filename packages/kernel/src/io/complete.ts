@@ -1,0 +1,135 @@
+import { cur } from "../context.js";
+import { KeBugCheckEx } from "../ke/bugcheck.js";
+import {
+  DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_CALL_DRIVER_ABOVE_DISPATCH, IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE,
+  IOMGR_COMPLETE_ABOVE_DISPATCH, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, IOMGR_COMPLETE_WITH_PENDING_STATUS,
+  IOMGR_IRQL_CHANGED_BY_DISPATCH, IOMGR_MARKED_PENDING_NOT_RETURNED, IOMGR_PENDING_WITHOUT_MARK, IOMGR_STATUS_INVALID,
+  IOMGR_STATUS_MISMATCH, MULTIPLE_IRP_COMPLETE_REQUESTS, NO_MORE_IRP_STACK_LOCATIONS,
+} from "../ke/bugcheck-codes.js";
+import { DISPATCH_LEVEL, IrqlName } from "../ke/irql.js";
+import { NtStatusName, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, type NTSTATUS } from "../ntstatus.js";
+import { IO_TYPE_IRP, IRP_DEFER_IO_COMPLETION, IrpMajorNames, SL_INVOKE_ON_CANCEL, SL_INVOKE_ON_ERROR, SL_INVOKE_ON_SUCCESS, SL_PENDING_RETURNED } from "./constants.js";
+import type { DEVICE_OBJECT } from "./device.js";
+import { IRP_KIND_THREADED, IRP_KIND_USER, type IRP } from "./irp.js";
+import { IopCompleteRequest } from "./io-completion.js";
+import { formatAddress } from "../mm/layout.js";
+
+/**
+ * `IoCallDriver`: moves the IRP to the next stack location and calls the target
+ * driver's dispatch routine for its major function: a plain function call, returning
+ * the driver's status. The checked flavor wraps the call in the I/O verifier's checks.
+ */
+export function IoCallDriver(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
+  const m = cur;
+  const loc = --Irp.CurrentLocation;
+  if (loc <= 0) {
+    KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, Irp.address, 0, 0, 0, `The IRP had ${Irp.StackCount} stack location(s); IoCallDriver to ${DeviceObject.DriverObject.DriverName} needed one more.`);
+  }
+  const sl = Irp.Stack[loc - 1]!;
+  sl.DeviceObject = DeviceObject;
+  const driver = DeviceObject.DriverObject;
+  const dispatch = driver.MajorFunction[sl.MajorFunction]!;
+  const cpu = m.cpu;
+  const prevDriver = cpu.driver;
+  if (m.trace !== null) m.trace.event("irp-call", driver, IrpMajorNames[sl.MajorFunction] ?? String(sl.MajorFunction));
+  if (m.checked) return verifiedCall(DeviceObject, Irp, loc, dispatch, prevDriver);
+  cpu.driver = driver;
+  const status = dispatch(DeviceObject, Irp);
+  cpu.driver = prevDriver;
+  return status;
+}
+
+function verifiedCall(DeviceObject: DEVICE_OBJECT, Irp: IRP, loc: number, dispatch: (d: DEVICE_OBJECT, i: IRP) => NTSTATUS, prevDriver: typeof cur.cpu.driver): NTSTATUS {
+  const m = cur;
+  const cpu = m.cpu;
+  const irql = cpu.Irql;
+  if (irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_CALL_DRIVER_ABOVE_DISPATCH, irql, Irp.address, 0, undefined, prevDriver);
+  if (Irp.CancelRoutine !== null) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE, 0, Irp.address, 0, undefined, prevDriver);
+  const generation = Irp.generation;
+  const sl = Irp.Stack[loc - 1]!;
+  const driver = DeviceObject.DriverObject;
+  cpu.driver = driver;
+  const status = dispatch(DeviceObject, Irp);
+  if (cpu.Irql !== irql) {
+    KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_IRQL_CHANGED_BY_DISPATCH, 0, irql, cpu.Irql, `${driver.DriverName} returned at ${IrqlName(cpu.Irql)}, called at ${IrqlName(irql)}.`);
+  }
+  if (status === -1) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_STATUS_INVALID, 0, Irp.address, 0);
+  // Only while the IRP has not been freed and reused can its stack location be read.
+  if (Irp.generation === generation && Irp.inUse) {
+    const marked = (sl.Control & SL_PENDING_RETURNED) !== 0;
+    if (status === STATUS_PENDING && !marked && !Irp.completed && Irp.CurrentLocation === loc) {
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_PENDING_WITHOUT_MARK, 0, Irp.address, 0, `(${driver.DriverName})`);
+    }
+    if (status !== STATUS_PENDING && marked) {
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_MARKED_PENDING_NOT_RETURNED, 0, Irp.address, 0, `(${driver.DriverName} returned ${NtStatusName(status)})`);
+    }
+    if (status !== STATUS_PENDING && Irp.completed && Irp.CurrentLocation > loc && status !== Irp.completionStatus) {
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_STATUS_MISMATCH, 0, Irp.address, Irp.completionStatus, `${driver.DriverName} completed the IRP with ${NtStatusName(Irp.completionStatus)} but returned ${NtStatusName(status)}.`);
+    }
+  }
+  cpu.driver = prevDriver;
+  return status;
+}
+
+/**
+ * `IoCompleteRequest`: walks the stack locations upward from the current one. Each
+ * completion routine runs in turn (bottom-up) with the device object of the driver
+ * that set it; STATUS_MORE_PROCESSING_REQUIRED stops the walk and hands the IRP back
+ * to that driver. Without a routine, PendingReturned marks the location above pending.
+ */
+export function IoCompleteRequest(Irp: IRP, PriorityBoost: number): void {
+  void PriorityBoost;
+  const m = cur;
+  const cpu = m.cpu;
+  const count = Irp.StackCount;
+  if (Irp.Type !== IO_TYPE_IRP || Irp.CurrentLocation > count + 1) {
+    KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, Irp.address, 0, 0, 0, `The IRP at ${formatAddress(Irp.address)} was completed a second time.`);
+  }
+  const status = Irp.IoStatus.Status;
+  if (m.checked) {
+    if (status === STATUS_PENDING) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_PENDING_STATUS, Irp.address, 0, 0);
+    if (Irp.CancelRoutine !== null) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, Irp.address, 0, 0);
+    if (cpu.Irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_ABOVE_DISPATCH, cpu.Irql, Irp.address, 0);
+    if (status === -1) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_STATUS_INVALID, 0, Irp.address, 0);
+  }
+  if (m.trace !== null) m.trace.event("irp-complete", cpu.driver, NtStatusName(status));
+  // What the completing driver set; its dispatch routine must return the same.
+  Irp.completionStatus = status;
+  const prevDriver = cpu.driver;
+  for (Irp.CurrentLocation++; Irp.CurrentLocation <= count + 1; Irp.CurrentLocation++) {
+    const done = Irp.Stack[Irp.CurrentLocation - 2]!;
+    Irp.PendingReturned = (done.Control & SL_PENDING_RETURNED) !== 0;
+    const routine = done.CompletionRoutine;
+    const st = Irp.IoStatus.Status;
+    const ctl = done.Control;
+    if (
+      routine !== null &&
+      ((st >= 0 && (ctl & SL_INVOKE_ON_SUCCESS) !== 0) ||
+        (st < 0 && (ctl & SL_INVOKE_ON_ERROR) !== 0) ||
+        (Irp.Cancel && (ctl & SL_INVOKE_ON_CANCEL) !== 0))
+    ) {
+      done.CompletionRoutine = null;
+      done.Control = 0;
+      const above = Irp.CurrentLocation <= count ? Irp.Stack[Irp.CurrentLocation - 1]!.DeviceObject : null;
+      cpu.driver = above !== null ? above.DriverObject : prevDriver;
+      const r = routine(above, Irp, done.Context);
+      cpu.driver = prevDriver;
+      if (r === STATUS_MORE_PROCESSING_REQUIRED) return;
+    } else if (Irp.PendingReturned && Irp.CurrentLocation <= count) {
+      Irp.Stack[Irp.CurrentLocation - 1]!.Control |= SL_PENDING_RETURNED;
+    }
+  }
+  Irp.completed = true;
+  const kind = Irp.kind;
+  if (kind === IRP_KIND_USER) {
+    // Completed inside the I/O manager's own call and not pended: the system service
+    // finishes it on return (IRP_DEFER_IO_COMPLETION). Otherwise a special kernel
+    // APC finishes it in the requesting thread's process.
+    if ((Irp.Flags & IRP_DEFER_IO_COMPLETION) !== 0 && !Irp.PendingReturned) return;
+    const t = Irp.Tail.Overlay.Thread;
+    if (t !== null) m.scheduler.queueApc(t, () => IopCompleteRequest(Irp));
+    else IopCompleteRequest(Irp);
+  } else if (kind === IRP_KIND_THREADED) {
+    IopCompleteRequest(Irp);
+  }
+}

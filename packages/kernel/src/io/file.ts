@@ -1,0 +1,36 @@
+import { KEVENT } from "../ke/dispatcher.js";
+import type { OBJECT_HEADER } from "../ob/object.js";
+import type { NTSTATUS } from "../ntstatus.js";
+import type { DEVICE_OBJECT } from "./device.js";
+import type { IoCompletionObject } from "./completion-port.js";
+
+/** FILE_OBJECT: one open of a device. Drivers keep per-open state in FsContext / FsContext2. */
+export class FILE_OBJECT {
+  ObHeader: OBJECT_HEADER | null = null;
+  readonly Type = 5;
+  /** The device the name resolved to (the I/O goes to the top of its stack). */
+  DeviceObject: DEVICE_OBJECT;
+  FsContext: any = null;
+  FsContext2: any = null;
+  Flags = 0;
+  /** What followed the device name in the open path (`\Device\Nonpnp\file.log` → `\file.log`). */
+  FileName: string;
+  CurrentByteOffset = 0;
+  readonly Event = new KEVENT();
+  FinalStatus: NTSTATUS = 0;
+  /** Set by CreateIoCompletionPort: where completions of overlapped I/O go. */
+  CompletionContext: { Port: IoCompletionObject; Key: number } | null = null;
+  ReadAccess = false;
+  WriteAccess = false;
+  SharedRead = false;
+  SharedWrite = false;
+  /** Access granted at open (the handle's granted access). */
+  GrantedAccess = 0;
+  cleanupDone = false;
+  closed = false;
+  constructor(DeviceObject: DEVICE_OBJECT, FileName: string) {
+    this.DeviceObject = DeviceObject;
+    this.FileName = FileName;
+  }
+}
+export type PFILE_OBJECT = FILE_OBJECT;

@@ -1,0 +1,79 @@
+import { cur } from "../context.js";
+import { KeSetEvent, signal } from "../ke/dispatcher.js";
+import { SehException } from "../ke/exception.js";
+import { MDL_PAGES_LOCKED, MmUnlockPages, IoFreeMdl } from "../mm/mdl.js";
+import { NT_ERROR } from "../ntstatus.js";
+import { ObDereferenceObject } from "../ob/object.js";
+import { IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION } from "./constants.js";
+import { IoFreeIrp, IRP_KIND_USER, type IRP } from "./irp.js";
+
+/** What the I/O manager keeps about a user request beside the IRP (the OVERLAPPED, if any). */
+export interface OverlappedResult {
+  Internal: number;
+  InternalHigh: number;
+}
+
+/**
+ * IopCompleteRequest: the last stage of completion, in the requester's context. Copies
+ * buffered output back to the caller (unless the status is an error), unlocks and
+ * frees the MDLs, frees the system buffer, reports the status to the caller's
+ * IO_STATUS_BLOCK / OVERLAPPED, sets its event, queues the completion port packet and
+ * frees the IRP.
+ */
+export function IopCompleteRequest(Irp: IRP): void {
+  const m = cur;
+  const status = Irp.IoStatus.Status;
+  const info = Irp.IoStatus.Information;
+  const thread = Irp.Tail.Overlay.Thread;
+  const cpu = m.cpu;
+  const savedProcess = cpu.process;
+  const processAlive = thread === null || !thread.process.terminated;
+  if (thread !== null) cpu.process = thread.process;
+  try {
+    const flags = Irp.Flags;
+    if ((flags & IRP_BUFFERED_IO) !== 0) {
+      if ((flags & IRP_INPUT_OPERATION) !== 0 && !NT_ERROR(status) && info > 0 && processAlive) {
+        const n = Math.min(info, Irp.userOutputLength);
+        try {
+          m.mm.copy(Irp.UserBuffer, Irp.AssociatedIrp.SystemBuffer, n);
+        } catch (e) {
+          // The caller's buffer went away: the copy fails quietly, as the APC's does.
+          if (!(e instanceof SehException)) throw e;
+        }
+      }
+      if ((flags & IRP_DEALLOCATE_BUFFER) !== 0 && Irp.AssociatedIrp.SystemBuffer !== 0) {
+        m.mm.pool.free_(Irp.AssociatedIrp.SystemBuffer, null);
+        Irp.AssociatedIrp.SystemBuffer = 0;
+      }
+    }
+    for (let mdl = Irp.MdlAddress; mdl !== null; ) {
+      const next = mdl.Next;
+      if ((mdl.MdlFlags & MDL_PAGES_LOCKED) !== 0) MmUnlockPages(mdl);
+      IoFreeMdl(mdl);
+      mdl = next;
+    }
+    Irp.MdlAddress = null;
+  } finally {
+    cpu.process = savedProcess;
+  }
+  const iosb = Irp.UserIosb;
+  if (iosb !== null) {
+    iosb.Status = status;
+    iosb.Information = info;
+  }
+  const fo = Irp.Tail.Overlay.OriginalFileObject;
+  if (Irp.UserEvent !== null) KeSetEvent(Irp.UserEvent, 0, false);
+  else if (fo !== null && Irp.kind === IRP_KIND_USER) {
+    // Without an event of its own, the caller waits on the file object.
+    fo.FinalStatus = status;
+    KeSetEvent(fo.Event, 0, false);
+  }
+  // Overlapped I/O on a handle bound to a completion port posts a packet.
+  if (Irp.request !== null && fo !== null && fo.CompletionContext !== null) {
+    fo.CompletionContext.Port.post({ KeyContext: fo.CompletionContext.Key, ApcContext: Irp.request, Status: status, Information: info });
+    signal(fo.CompletionContext.Port);
+  }
+  if (thread !== null) thread.IrpList.delete(Irp);
+  if (fo !== null && Irp.kind === IRP_KIND_USER) ObDereferenceObject(fo);
+  IoFreeIrp(Irp);
+}

@@ -1,0 +1,371 @@
+import { cur } from "../context.js";
+import { KeBugCheckEx } from "../ke/bugcheck.js";
+import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_FREE_IRP_IN_USE } from "../ke/bugcheck-codes.js";
+import type { KEVENT } from "../ke/dispatcher.js";
+import type { KTHREAD } from "../ps/process.js";
+import type { NTSTATUS } from "../ntstatus.js";
+import { IO_TYPE_IRP, SL_INVOKE_ON_CANCEL, SL_INVOKE_ON_ERROR, SL_INVOKE_ON_SUCCESS, SL_PENDING_RETURNED } from "./constants.js";
+import type { DEVICE_OBJECT } from "./device.js";
+import type { FILE_OBJECT } from "./file.js";
+import type { MDL } from "../mm/mdl.js";
+
+/** IO_STATUS_BLOCK: the final status and the information (usually bytes transferred). */
+export class IO_STATUS_BLOCK {
+  Status: NTSTATUS = 0;
+  Information = 0;
+}
+
+export type IO_COMPLETION_ROUTINE = (DeviceObject: DEVICE_OBJECT | null, Irp: IRP, Context: any) => NTSTATUS;
+export type DRIVER_CANCEL = (DeviceObject: DEVICE_OBJECT, Irp: IRP) => void;
+
+/**
+ * The parameters of a stack location: one storage for the C union, seen through the
+ * views each major function uses (Parameters.Read.Length and
+ * Parameters.DeviceIoControl.OutputBufferLength are the same slot, as in wdm.h).
+ */
+export class IoParameters {
+  a1: any = 0;
+  a2: any = 0;
+  a3: any = 0;
+  a4: any = 0;
+  readonly Read: ReadWriteParameters;
+  readonly Write: ReadWriteParameters;
+  readonly DeviceIoControl: DeviceIoControlParameters;
+  readonly Create: CreateParameters;
+  readonly Others: OtherParameters;
+  constructor() {
+    this.Read = new ReadWriteParameters(this);
+    this.Write = this.Read;
+    this.DeviceIoControl = new DeviceIoControlParameters(this);
+    this.Create = new CreateParameters(this);
+    this.Others = new OtherParameters(this);
+  }
+}
+
+export class ReadWriteParameters {
+  constructor(private readonly p: IoParameters) {}
+  get Length(): number { return this.p.a1; }
+  set Length(v: number) { this.p.a1 = v; }
+  get Key(): number { return this.p.a2; }
+  set Key(v: number) { this.p.a2 = v; }
+  /** The byte offset (LARGE_INTEGER QuadPart). */
+  get ByteOffset(): number { return this.p.a3; }
+  set ByteOffset(v: number) { this.p.a3 = v; }
+}
+
+export class DeviceIoControlParameters {
+  constructor(private readonly p: IoParameters) {}
+  get OutputBufferLength(): number { return this.p.a1; }
+  set OutputBufferLength(v: number) { this.p.a1 = v; }
+  get InputBufferLength(): number { return this.p.a2; }
+  set InputBufferLength(v: number) { this.p.a2 = v; }
+  get IoControlCode(): number { return this.p.a3; }
+  set IoControlCode(v: number) { this.p.a3 = v; }
+  get Type3InputBuffer(): number { return this.p.a4; }
+  set Type3InputBuffer(v: number) { this.p.a4 = v; }
+}
+
+export interface IO_SECURITY_CONTEXT {
+  DesiredAccess: number;
+}
+
+export class CreateParameters {
+  constructor(private readonly p: IoParameters) {}
+  get SecurityContext(): IO_SECURITY_CONTEXT { return this.p.a1; }
+  set SecurityContext(v: IO_SECURITY_CONTEXT) { this.p.a1 = v; }
+  get Options(): number { return this.p.a2; }
+  set Options(v: number) { this.p.a2 = v; }
+  get FileAttributes(): number { return this.p.a3; }
+  set FileAttributes(v: number) { this.p.a3 = v; }
+  get ShareAccess(): number { return this.p.a4; }
+  set ShareAccess(v: number) { this.p.a4 = v; }
+}
+
+export class OtherParameters {
+  constructor(private readonly p: IoParameters) {}
+  get Argument1(): any { return this.p.a1; }
+  set Argument1(v: any) { this.p.a1 = v; }
+  get Argument2(): any { return this.p.a2; }
+  set Argument2(v: any) { this.p.a2 = v; }
+  get Argument3(): any { return this.p.a3; }
+  set Argument3(v: any) { this.p.a3 = v; }
+  get Argument4(): any { return this.p.a4; }
+  set Argument4(v: any) { this.p.a4 = v; }
+}
+
+/** IO_STACK_LOCATION: what one driver in the stack is asked to do. */
+export class IO_STACK_LOCATION {
+  MajorFunction = 0;
+  MinorFunction = 0;
+  Flags = 0;
+  Control = 0;
+  readonly Parameters = new IoParameters();
+  DeviceObject: DEVICE_OBJECT | null = null;
+  FileObject: FILE_OBJECT | null = null;
+  CompletionRoutine: IO_COMPLETION_ROUTINE | null = null;
+  Context: any = null;
+
+  reset(): void {
+    this.MajorFunction = 0;
+    this.MinorFunction = 0;
+    this.Flags = 0;
+    this.Control = 0;
+    const p = this.Parameters;
+    p.a1 = 0;
+    p.a2 = 0;
+    p.a3 = 0;
+    p.a4 = 0;
+    this.DeviceObject = null;
+    this.FileObject = null;
+    this.CompletionRoutine = null;
+    this.Context = null;
+  }
+}
+
+export class IrpTailOverlay {
+  Thread: KTHREAD | null = null;
+  OriginalFileObject: FILE_OBJECT | null = null;
+  /** Four pointer-sized slots the current owner of the IRP may use. */
+  readonly DriverContext: any[] = [null, null, null, null];
+  /** Links for a driver's own IRP queue (our stand-in for LIST_ENTRY). */
+  ListEntry: any = null;
+}
+
+export class IrpAssociated {
+  SystemBuffer = 0;
+  MasterIrp: IRP | null = null;
+}
+
+/** The kind of user request an IRP carries, for the I/O manager's completion. */
+export const IRP_KIND_DRIVER = 0;
+export const IRP_KIND_USER = 1;
+export const IRP_KIND_THREADED = 2;
+
+/**
+ * IRP: a fixed-shape object recycled through the I/O manager's lookaside lists, so a
+ * steady stream of requests leaves the heap flat. Stack locations are numbered 1..
+ * StackCount as in Windows; `CurrentLocation` is StackCount + 1 before the first
+ * IoCallDriver.
+ */
+export class IRP {
+  Type = IO_TYPE_IRP;
+  readonly StackCount: number;
+  CurrentLocation: number;
+  readonly IoStatus = new IO_STATUS_BLOCK();
+  readonly AssociatedIrp = new IrpAssociated();
+  MdlAddress: MDL | null = null;
+  UserBuffer = 0;
+  RequestorMode = 0;
+  PendingReturned = false;
+  Cancel = false;
+  CancelIrql = 0;
+  CancelRoutine: DRIVER_CANCEL | null = null;
+  Flags = 0;
+  UserIosb: IO_STATUS_BLOCK | null = null;
+  UserEvent: KEVENT | null = null;
+  readonly Tail = { Overlay: new IrpTailOverlay() };
+  /** Locations 1..StackCount live at indexes 0..StackCount-1. */
+  readonly Stack: IO_STACK_LOCATION[];
+  /** Its kernel address, for bug check parameters and traces. */
+  readonly address: number;
+
+  // I/O manager bookkeeping (IRP fields of Windows we do not name publicly).
+  kind = IRP_KIND_DRIVER;
+  /** Bumped when the IRP is freed; the verifier uses it to know an IRP was recycled. */
+  generation = 0;
+  /** Completion has run to the top (or reached the I/O manager). */
+  completed = false;
+  completionStatus = 0;
+  inUse = false;
+  /** For an overlapped user request: its OVERLAPPED (the ApcContext of the completion packet). */
+  request: any = null;
+  /** The caller's output length: the most bytes buffered completion copies back. */
+  userOutputLength = 0;
+
+  constructor(StackSize: number, address: number) {
+    this.StackCount = StackSize;
+    this.CurrentLocation = StackSize + 1;
+    this.Stack = new Array(StackSize);
+    for (let i = 0; i < StackSize; i++) this.Stack[i] = new IO_STACK_LOCATION();
+    this.address = address;
+  }
+
+  /** Back to the state IoAllocateIrp hands out. */
+  initialize(): void {
+    this.Type = IO_TYPE_IRP;
+    this.CurrentLocation = this.StackCount + 1;
+    this.IoStatus.Status = 0;
+    this.IoStatus.Information = 0;
+    this.AssociatedIrp.SystemBuffer = 0;
+    this.AssociatedIrp.MasterIrp = null;
+    this.MdlAddress = null;
+    this.UserBuffer = 0;
+    this.RequestorMode = 0;
+    this.PendingReturned = false;
+    this.Cancel = false;
+    this.CancelIrql = 0;
+    this.CancelRoutine = null;
+    this.Flags = 0;
+    this.UserIosb = null;
+    this.UserEvent = null;
+    const o = this.Tail.Overlay;
+    o.Thread = null;
+    o.OriginalFileObject = null;
+    o.DriverContext[0] = o.DriverContext[1] = o.DriverContext[2] = o.DriverContext[3] = null;
+    o.ListEntry = null;
+    for (let i = 0; i < this.StackCount; i++) this.Stack[i]!.reset();
+    this.kind = IRP_KIND_DRIVER;
+    this.completed = false;
+    this.completionStatus = 0;
+    this.inUse = true;
+    this.request = null;
+    this.userOutputLength = 0;
+  }
+}
+export type PIRP = IRP;
+
+/** IRPs with up to this many stack locations come from lookaside lists. */
+const LOOKASIDE_MAX_STACK = 16;
+
+/** The I/O manager's IRP lookaside lists, per machine. */
+export class IrpLookaside {
+  private readonly lists: IRP[][] = [];
+  allocated = 0;
+  constructor() {
+    for (let i = 0; i <= LOOKASIDE_MAX_STACK; i++) this.lists.push([]);
+  }
+  take(StackSize: number): IRP | undefined {
+    return StackSize <= LOOKASIDE_MAX_STACK ? this.lists[StackSize]!.pop() : undefined;
+  }
+  give(irp: IRP): void {
+    if (irp.StackCount <= LOOKASIDE_MAX_STACK) this.lists[irp.StackCount]!.push(irp);
+  }
+}
+
+/** `IoAllocateIrp`: an IRP with StackSize stack locations; null if StackSize is invalid. */
+export function IoAllocateIrp(StackSize: number, ChargeQuota: boolean): IRP | null {
+  void ChargeQuota;
+  const m = cur;
+  if (!(StackSize >= 1 && StackSize <= 255)) return null;
+  const io = m.io;
+  let irp = io.irpLookaside.take(StackSize);
+  if (irp === undefined) {
+    const va = m.mm.kernelSpace.reserve(1);
+    irp = new IRP(StackSize, va);
+    io.irpLookaside.allocated++;
+  }
+  irp.initialize();
+  return irp;
+}
+
+export function IoSizeOfIrp(StackSize: number): number {
+  return 0x70 + StackSize * 0x48;
+}
+
+/** `IoInitializeIrp` on an IRP the caller allocated. */
+export function IoInitializeIrp(Irp: IRP, PacketSize: number, StackSize: number): void {
+  void PacketSize;
+  void StackSize;
+  Irp.initialize();
+}
+
+/** `IoReuseIrp`: reinitialise an IRP for another request, with a status. */
+export function IoReuseIrp(Irp: IRP, Iostatus: NTSTATUS): void {
+  const cancelled = false;
+  Irp.initialize();
+  Irp.IoStatus.Status = Iostatus;
+  Irp.Cancel = cancelled;
+}
+
+/** `IoFreeIrp`. The verifier refuses to free an IRP a driver still owns below. */
+export function IoFreeIrp(Irp: IRP): void {
+  const m = cur;
+  if (m.checked && Irp.inUse && !Irp.completed && Irp.CurrentLocation <= Irp.StackCount) {
+    KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_FREE_IRP_IN_USE, Irp.address, 0, 0);
+  }
+  Irp.Type = 0;
+  Irp.inUse = false;
+  Irp.generation++;
+  m.io.irpLookaside.give(Irp);
+}
+
+export function IoGetCurrentIrpStackLocation(Irp: IRP): IO_STACK_LOCATION {
+  return Irp.Stack[Irp.CurrentLocation - 1]!;
+}
+
+export function IoGetNextIrpStackLocation(Irp: IRP): IO_STACK_LOCATION {
+  return Irp.Stack[Irp.CurrentLocation - 2]!;
+}
+
+/** The next driver gets the current location unchanged. */
+export function IoSkipCurrentIrpStackLocation(Irp: IRP): void {
+  Irp.CurrentLocation++;
+}
+
+export function IoSetNextIrpStackLocation(Irp: IRP): void {
+  Irp.CurrentLocation--;
+}
+
+/** Copies all but the completion routine, context and control flags, as wdm.h does. */
+export function IoCopyCurrentIrpStackLocationToNext(Irp: IRP): void {
+  const s = Irp.Stack[Irp.CurrentLocation - 1]!;
+  const n = Irp.Stack[Irp.CurrentLocation - 2]!;
+  n.MajorFunction = s.MajorFunction;
+  n.MinorFunction = s.MinorFunction;
+  n.Flags = s.Flags;
+  const sp = s.Parameters;
+  const np = n.Parameters;
+  np.a1 = sp.a1;
+  np.a2 = sp.a2;
+  np.a3 = sp.a3;
+  np.a4 = sp.a4;
+  n.DeviceObject = s.DeviceObject;
+  n.FileObject = s.FileObject;
+  n.CompletionRoutine = null;
+  n.Context = null;
+  n.Control = 0;
+}
+
+export function IoSetCompletionRoutine(
+  Irp: IRP,
+  CompletionRoutine: IO_COMPLETION_ROUTINE | null,
+  Context: any,
+  InvokeOnSuccess: boolean,
+  InvokeOnError: boolean,
+  InvokeOnCancel: boolean,
+): void {
+  const n = Irp.Stack[Irp.CurrentLocation - 2]!;
+  n.CompletionRoutine = CompletionRoutine;
+  n.Context = Context;
+  n.Control = 0;
+  if (InvokeOnSuccess) n.Control |= SL_INVOKE_ON_SUCCESS;
+  if (InvokeOnError) n.Control |= SL_INVOKE_ON_ERROR;
+  if (InvokeOnCancel) n.Control |= SL_INVOKE_ON_CANCEL;
+}
+
+/** `IoSetCompletionRoutineEx`: cannot fail here; the routine stays valid while the driver is loaded. */
+export function IoSetCompletionRoutineEx(
+  DeviceObject: DEVICE_OBJECT,
+  Irp: IRP,
+  CompletionRoutine: IO_COMPLETION_ROUTINE,
+  Context: any,
+  InvokeOnSuccess: boolean,
+  InvokeOnError: boolean,
+  InvokeOnCancel: boolean,
+): NTSTATUS {
+  void DeviceObject;
+  IoSetCompletionRoutine(Irp, CompletionRoutine, Context, InvokeOnSuccess, InvokeOnError, InvokeOnCancel);
+  return 0;
+}
+
+export function IoMarkIrpPending(Irp: IRP): void {
+  Irp.Stack[Irp.CurrentLocation - 1]!.Control |= SL_PENDING_RETURNED;
+}
+
+export function IoGetRemainingStackLocations(Irp: IRP): number {
+  return Irp.CurrentLocation - 1;
+}
+
+export function IoGetCurrentIrpStackLocationIndex(Irp: IRP): number {
+  return Irp.CurrentLocation;
+}

@@ -1,0 +1,454 @@
+import { cur } from "../context.js";
+import type { Box } from "../box.js";
+import { KeBugCheckEx } from "../ke/bugcheck.js";
+import { DRIVER_VERIFIER_IOMANAGER_VIOLATION } from "../ke/bugcheck-codes.js";
+import { KEVENT, KeResetEvent, UserMode } from "../ke/dispatcher.js";
+import { SehException } from "../ke/exception.js";
+import { IoAllocateMdl, MmProbeAndLockPages } from "../mm/mdl.js";
+import { POOL_FLAG_NON_PAGED, POOL_TAG } from "../mm/pool.js";
+import { MM_USER_PROBE_ADDRESS } from "../mm/layout.js";
+import {
+  NT_SUCCESS, STATUS_ACCESS_DENIED, STATUS_ACCESS_VIOLATION, STATUS_DELETE_PENDING, STATUS_INSUFFICIENT_RESOURCES,
+  STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NO_SUCH_DEVICE, STATUS_NOT_FOUND, STATUS_OBJECT_NAME_INVALID,
+  STATUS_OBJECT_TYPE_MISMATCH, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS,
+} from "../ntstatus.js";
+import { OBJECT_HEADER, ObDereferenceObject, ObReferenceObject, type ObObject } from "../ob/object.js";
+import type { KTHREAD } from "../ps/process.js";
+import { IoCancelIrp } from "./cancel.js";
+import { IoCallDriver } from "./complete.js";
+import {
+  ACCESS_FROM_CTL_CODE, DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_DIRECT_IO, DO_EXCLUSIVE, FILE_READ_ACCESS, FILE_READ_DATA,
+  FILE_SYNCHRONOUS_IO_ALERT, FILE_SYNCHRONOUS_IO_NONALERT, FILE_WRITE_ACCESS, FILE_WRITE_DATA, FO_SYNCHRONOUS_IO,
+  IRP_BUFFERED_IO, IRP_CLOSE_OPERATION, IRP_CREATE_OPERATION, IRP_DEALLOCATE_BUFFER, IRP_DEFER_IO_COMPLETION,
+  IRP_INPUT_OPERATION, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE,
+  IRP_READ_OPERATION, IRP_SYNCHRONOUS_API, IRP_WRITE_OPERATION, IoReadAccess, IoWriteAccess, MapGenericFileAccess,
+  METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, FO_CLEANUP_COMPLETE,
+} from "./constants.js";
+import { DEVICE_OBJECT, IoGetAttachedDevice, IoGetRelatedDeviceObject } from "./device.js";
+import { FILE_OBJECT } from "./file.js";
+import { IopCompleteRequest } from "./io-completion.js";
+import { IO_STATUS_BLOCK, IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IRP_KIND_USER, type IRP } from "./irp.js";
+import { IoCompletionObject } from "./completion-port.js";
+
+/*
+ * The I/O system services a client reaches through the Win32 layer. They run in the
+ * calling thread (the machine's syscall entry sets it up), build the IRP exactly as the
+ * I/O manager does for each transfer type, send it to the top of the device stack and,
+ * for a synchronous handle, wait until the IRP completes even when the driver pends.
+ */
+
+const TAG_SYSTEM_BUFFER = POOL_TAG("IoSb");
+
+function currentThread(): KTHREAD {
+  return cur.cpu.thread!;
+}
+
+/** Looks up a handle of the calling process; a status if it is not a handle of that type. */
+export function IopReferenceHandle<T>(Handle: number, type: abstract new (...a: any[]) => T): { object: T; access: number } | NTSTATUS {
+  const e = cur.cpu.process.handles.lookup(Handle);
+  if (e === undefined) return STATUS_INVALID_HANDLE;
+  if (!(e.object instanceof type)) return STATUS_OBJECT_TYPE_MISMATCH;
+  return { object: e.object as T, access: e.GrantedAccess };
+}
+
+/** Sends a freshly built IRP and finishes it: the I/O manager's synchronous service tail. */
+function IopSynchronousServiceTail(dev: DEVICE_OBJECT, irp: IRP, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, synchronous: boolean): NTSTATUS {
+  const m = cur;
+  currentThread().IrpList.add(irp);
+  iosb.Status = STATUS_PENDING;
+  iosb.Information = 0;
+  const status = IoCallDriver(dev, irp);
+  if (status !== STATUS_PENDING && irp.completed && !irp.PendingReturned) {
+    // Completed inside the call and not pended: finish here (IRP_DEFER_IO_COMPLETION).
+    const final = irp.IoStatus.Status;
+    IopCompleteRequest(irp);
+    return final;
+  }
+  if (status !== STATUS_PENDING && !irp.completed && m.checked) {
+    KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, irp.address, status, "A dispatch routine returned a status without completing the IRP, passing it down, or returning STATUS_PENDING.");
+  }
+  if (!synchronous) return STATUS_PENDING;
+  m.scheduler.runUntil(() => iosb.Status !== STATUS_PENDING, `the IRP at ${irp.address} (synchronous I/O on a handle whose driver pended it)`);
+  return iosb.Status;
+}
+
+function newUserIrp(dev: DEVICE_OBJECT, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, event: KEVENT | null, overlapped: any): IRP {
+  const irp = IoAllocateIrp(dev.StackSize, false)!;
+  irp.kind = IRP_KIND_USER;
+  irp.RequestorMode = UserMode;
+  irp.Tail.Overlay.Thread = currentThread();
+  irp.Tail.Overlay.OriginalFileObject = fo;
+  ObReferenceObject(fo);
+  irp.UserIosb = iosb;
+  irp.UserEvent = event;
+  irp.request = overlapped;
+  irp.Flags = IRP_DEFER_IO_COMPLETION;
+  return irp;
+}
+
+/** Undo a request that failed before it reached a driver. */
+function abandon(irp: IRP, fo: FILE_OBJECT, status: NTSTATUS): NTSTATUS {
+  const m = cur;
+  if (irp.AssociatedIrp.SystemBuffer !== 0 && (irp.Flags & IRP_DEALLOCATE_BUFFER) !== 0) m.mm.pool.free_(irp.AssociatedIrp.SystemBuffer, null);
+  irp.AssociatedIrp.SystemBuffer = 0;
+  irp.MdlAddress = null;
+  ObDereferenceObject(fo);
+  IoFreeIrp(irp);
+  return status;
+}
+
+function badLength(n: number): boolean {
+  return typeof n !== "number" || !(n >= 0) || n > 0xffffffff || n !== Math.floor(n);
+}
+
+/** A user range the caller says it owns must lie in user space (the probe every service does). */
+function userRangeOk(address: number, length: number): boolean {
+  if (length === 0) return true;
+  return typeof address === "number" && address >= 0 && address + length <= MM_USER_PROBE_ADDRESS;
+}
+
+function resolveEvent(Event: number): KEVENT | null | NTSTATUS {
+  if (!Event) return null;
+  const r = IopReferenceHandle(Event, KEVENT);
+  if (typeof r === "number") return r;
+  KeResetEvent(r.object);
+  return r.object;
+}
+
+// ---- create, cleanup, close ----
+
+/**
+ * `NtCreateFile` for a device: resolves the name through the object namespace and its
+ * symbolic links, refuses a second open of an exclusive device, builds the file object
+ * and sends IRP_MJ_CREATE to the top of the device stack.
+ */
+export function NtCreateFile(
+  FileHandle: Box<number>,
+  DesiredAccess: number,
+  ObjectName: string,
+  IoStatusBlock: IO_STATUS_BLOCK,
+  ShareAccess: number,
+  CreateDisposition: number,
+  CreateOptions: number,
+): NTSTATUS {
+  const m = cur;
+  FileHandle.value = 0;
+  if (typeof ObjectName !== "string" || ObjectName.length === 0) return STATUS_OBJECT_NAME_INVALID;
+  const r = m.ob.namespace.resolve(ObjectName);
+  if (typeof r === "number") return r;
+  const dev = r.object;
+  if (!(dev instanceof DEVICE_OBJECT)) return STATUS_OBJECT_TYPE_MISMATCH;
+  if (dev.deletePending) return STATUS_DELETE_PENDING;
+  if ((dev.Flags & DO_DEVICE_INITIALIZING) !== 0) return STATUS_NO_SUCH_DEVICE;
+  if ((dev.Flags & DO_EXCLUSIVE) !== 0 && dev.openCount > 0) return STATUS_ACCESS_DENIED;
+  const access = MapGenericFileAccess(DesiredAccess);
+  const fo = new FILE_OBJECT(dev, r.remainder);
+  fo.ObHeader = new OBJECT_HEADER("File", IopDeleteFile);
+  fo.ObHeader.PointerCount = 1;
+  fo.GrantedAccess = access;
+  fo.ReadAccess = (access & FILE_READ_DATA) !== 0;
+  fo.WriteAccess = (access & FILE_WRITE_DATA) !== 0;
+  fo.SharedRead = (ShareAccess & 1) !== 0;
+  fo.SharedWrite = (ShareAccess & 2) !== 0;
+  if ((CreateOptions & (FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT)) !== 0) fo.Flags |= FO_SYNCHRONOUS_IO;
+  const top = IoGetAttachedDevice(dev);
+  const irp = newUserIrp(top, fo, IoStatusBlock, null, null);
+  irp.Flags |= IRP_CREATE_OPERATION | IRP_SYNCHRONOUS_API;
+  const sl = IoGetNextIrpStackLocation(irp);
+  sl.MajorFunction = IRP_MJ_CREATE;
+  sl.FileObject = fo;
+  sl.Parameters.Create.SecurityContext = { DesiredAccess: access };
+  sl.Parameters.Create.Options = ((CreateDisposition & 0xff) << 24) | (CreateOptions & 0xffffff);
+  sl.Parameters.Create.ShareAccess = ShareAccess;
+  dev.openCount++;
+  const status = IopSynchronousServiceTail(top, irp, fo, IoStatusBlock, true);
+  if (!NT_SUCCESS(status)) {
+    // A failed create leaves nothing behind: no cleanup or close is sent.
+    dev.openCount--;
+    fo.closed = true;
+    return status;
+  }
+  fo.ObHeader.HandleCount = 1;
+  FileHandle.value = m.cpu.process.handles.insert(fo, access);
+  return status;
+}
+
+/** Sends IRP_MJ_CLEANUP or IRP_MJ_CLOSE for a file object and waits for it. */
+function IopSendFileIrp(fo: FILE_OBJECT, major: number): NTSTATUS {
+  const m = cur;
+  const dev = IoGetRelatedDeviceObject(fo);
+  const iosb = new IO_STATUS_BLOCK();
+  const irp = IoAllocateIrp(dev.StackSize, false)!;
+  irp.kind = IRP_KIND_USER;
+  irp.Tail.Overlay.Thread = m.cpu.thread;
+  irp.Tail.Overlay.OriginalFileObject = null;
+  irp.UserIosb = iosb;
+  irp.Flags = IRP_DEFER_IO_COMPLETION | IRP_SYNCHRONOUS_API | (major === IRP_MJ_CLOSE ? IRP_CLOSE_OPERATION : 0);
+  const sl = IoGetNextIrpStackLocation(irp);
+  sl.MajorFunction = major;
+  sl.FileObject = fo;
+  iosb.Status = STATUS_PENDING;
+  const status = IoCallDriver(dev, irp);
+  if (status !== STATUS_PENDING && irp.completed && !irp.PendingReturned) {
+    const final = irp.IoStatus.Status;
+    IopCompleteRequest(irp);
+    return final;
+  }
+  m.scheduler.runUntil(() => iosb.Status !== STATUS_PENDING, major === IRP_MJ_CLOSE ? "IRP_MJ_CLOSE" : "IRP_MJ_CLEANUP");
+  return iosb.Status;
+}
+
+/** The file object type's delete procedure: the last reference is gone, send IRP_MJ_CLOSE. */
+function IopDeleteFile(fo: FILE_OBJECT): void {
+  if (fo.closed) return;
+  fo.closed = true;
+  const m = cur;
+  const savedThread = m.cpu.thread;
+  IopSendFileIrp(fo, IRP_MJ_CLOSE);
+  m.cpu.thread = savedThread;
+  const dev = fo.DeviceObject;
+  dev.openCount--;
+  if (dev.deletePending && dev.openCount === 0) dev.deleted = true;
+}
+
+/**
+ * `NtClose`. Closing the last handle of a file object sends IRP_MJ_CLEANUP, in which the
+ * driver must complete that file object's pending IRPs; IRP_MJ_CLOSE follows once the
+ * last reference (pending IRPs hold one each) is gone.
+ */
+export function NtClose(Handle: number): NTSTATUS {
+  const m = cur;
+  const e = m.cpu.process.handles.remove(Handle);
+  if (e === undefined) return STATUS_INVALID_HANDLE;
+  const o = e.object as ObObject;
+  if (o instanceof FILE_OBJECT) {
+    const h = o.ObHeader!;
+    if (--h.HandleCount === 0 && !o.cleanupDone) {
+      o.cleanupDone = true;
+      IopSendFileIrp(o, IRP_MJ_CLEANUP);
+      o.Flags |= FO_CLEANUP_COMPLETE;
+    }
+  }
+  ObDereferenceObject(o);
+  return STATUS_SUCCESS;
+}
+
+// ---- read, write, device control ----
+
+function IopReadWrite(
+  major: number,
+  FileHandle: number,
+  Event: number,
+  ApcContext: any,
+  IoStatusBlock: IO_STATUS_BLOCK,
+  Buffer: number,
+  Length: number,
+  ByteOffset: number | null,
+  Key: number,
+): NTSTATUS {
+  const m = cur;
+  const r = IopReferenceHandle(FileHandle, FILE_OBJECT);
+  if (typeof r === "number") return r;
+  const fo = r.object;
+  if ((r.access & (major === IRP_MJ_READ ? FILE_READ_DATA : FILE_WRITE_DATA)) === 0) return STATUS_ACCESS_DENIED;
+  if (badLength(Length)) return STATUS_INVALID_PARAMETER;
+  if (!userRangeOk(Buffer, Length)) return STATUS_ACCESS_VIOLATION;
+  const ev = resolveEvent(Event);
+  if (typeof ev === "number") return ev;
+  const synchronous = (fo.Flags & FO_SYNCHRONOUS_IO) !== 0;
+  const dev = IoGetRelatedDeviceObject(fo);
+  const irp = newUserIrp(dev, fo, IoStatusBlock, ev, synchronous ? null : ApcContext);
+  irp.Flags |= major === IRP_MJ_READ ? IRP_READ_OPERATION : IRP_WRITE_OPERATION;
+  if (synchronous) irp.Flags |= IRP_SYNCHRONOUS_API;
+  const sl = IoGetNextIrpStackLocation(irp);
+  sl.MajorFunction = major;
+  sl.FileObject = fo;
+  sl.Parameters.Read.Length = Length;
+  sl.Parameters.Read.Key = Key;
+  sl.Parameters.Read.ByteOffset = ByteOffset ?? fo.CurrentByteOffset;
+  if (Length > 0) {
+    try {
+      if ((dev.Flags & DO_BUFFERED_IO) !== 0) {
+        const sb = m.mm.pool.allocate(POOL_FLAG_NON_PAGED, Length, TAG_SYSTEM_BUFFER);
+        if (sb === 0) return abandon(irp, fo, STATUS_INSUFFICIENT_RESOURCES);
+        irp.AssociatedIrp.SystemBuffer = sb;
+        irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
+        irp.UserBuffer = Buffer;
+        if (major === IRP_MJ_READ) {
+          m.mm.touch(Buffer, Length, true);
+          irp.Flags |= IRP_INPUT_OPERATION;
+          irp.userOutputLength = Length;
+        } else {
+          m.mm.copy(sb, Buffer, Length);
+        }
+      } else if ((dev.Flags & DO_DIRECT_IO) !== 0) {
+        const mdl = IoAllocateMdl(Buffer, Length, false, false, irp)!;
+        MmProbeAndLockPages(mdl, UserMode, major === IRP_MJ_READ ? IoWriteAccess : IoReadAccess);
+      } else {
+        irp.UserBuffer = Buffer;
+      }
+    } catch (e) {
+      if (!(e instanceof SehException)) throw e;
+      return abandon(irp, fo, e.ExceptionCode);
+    }
+  }
+  const status = IopSynchronousServiceTail(dev, irp, fo, IoStatusBlock, synchronous);
+  if (synchronous && NT_SUCCESS(status)) fo.CurrentByteOffset = sl.Parameters.Read.ByteOffset + IoStatusBlock.Information;
+  return status;
+}
+
+/** `NtReadFile`. ApcContext is the OVERLAPPED of an overlapped call (posted to the completion port). */
+export function NtReadFile(FileHandle: number, Event: number, ApcRoutine: null, ApcContext: any, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number, ByteOffset: number | null, Key: number): NTSTATUS {
+  void ApcRoutine;
+  return IopReadWrite(IRP_MJ_READ, FileHandle, Event, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key);
+}
+
+export function NtWriteFile(FileHandle: number, Event: number, ApcRoutine: null, ApcContext: any, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number, ByteOffset: number | null, Key: number): NTSTATUS {
+  void ApcRoutine;
+  return IopReadWrite(IRP_MJ_WRITE, FileHandle, Event, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key);
+}
+
+/**
+ * `NtDeviceIoControlFile`. Checks the access the control code requires against the
+ * handle first; then sets the buffers up by the code's transfer method: BUFFERED (one
+ * system buffer, copied in and out), IN/OUT_DIRECT (input buffered, output described by
+ * a locked MDL), NEITHER (raw user addresses, for the driver to probe).
+ */
+export function NtDeviceIoControlFile(
+  FileHandle: number,
+  Event: number,
+  ApcRoutine: null,
+  ApcContext: any,
+  IoStatusBlock: IO_STATUS_BLOCK,
+  IoControlCode: number,
+  InputBuffer: number,
+  InputBufferLength: number,
+  OutputBuffer: number,
+  OutputBufferLength: number,
+): NTSTATUS {
+  void ApcRoutine;
+  const m = cur;
+  const r = IopReferenceHandle(FileHandle, FILE_OBJECT);
+  if (typeof r === "number") return r;
+  const fo = r.object;
+  const required = ACCESS_FROM_CTL_CODE(IoControlCode);
+  if (((required & FILE_READ_ACCESS) !== 0 && (r.access & FILE_READ_DATA) === 0) || ((required & FILE_WRITE_ACCESS) !== 0 && (r.access & FILE_WRITE_DATA) === 0)) {
+    return STATUS_ACCESS_DENIED;
+  }
+  if (badLength(InputBufferLength) || badLength(OutputBufferLength)) return STATUS_INVALID_PARAMETER;
+  const method = METHOD_FROM_CTL_CODE(IoControlCode);
+  if (method !== METHOD_NEITHER && (!userRangeOk(InputBuffer, InputBufferLength) || !userRangeOk(OutputBuffer, OutputBufferLength))) {
+    return STATUS_ACCESS_VIOLATION;
+  }
+  const ev = resolveEvent(Event);
+  if (typeof ev === "number") return ev;
+  const synchronous = (fo.Flags & FO_SYNCHRONOUS_IO) !== 0;
+  const dev = IoGetRelatedDeviceObject(fo);
+  const irp = newUserIrp(dev, fo, IoStatusBlock, ev, synchronous ? null : ApcContext);
+  if (synchronous) irp.Flags |= IRP_SYNCHRONOUS_API;
+  const sl = IoGetNextIrpStackLocation(irp);
+  sl.MajorFunction = IRP_MJ_DEVICE_CONTROL;
+  sl.FileObject = fo;
+  const p = sl.Parameters;
+  p.a1 = OutputBufferLength;
+  p.a2 = InputBufferLength;
+  p.a3 = IoControlCode >>> 0;
+  p.a4 = 0;
+  const mm = m.mm;
+  try {
+    if (method === METHOD_BUFFERED) {
+      const len = InputBufferLength > OutputBufferLength ? InputBufferLength : OutputBufferLength;
+      if (len > 0) {
+        const sb = mm.pool.allocate(POOL_FLAG_NON_PAGED | 0x2, len, TAG_SYSTEM_BUFFER);
+        if (sb === 0) return abandon(irp, fo, STATUS_INSUFFICIENT_RESOURCES);
+        irp.AssociatedIrp.SystemBuffer = sb;
+        irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
+        if (InputBufferLength > 0) mm.copy(sb, InputBuffer, InputBufferLength);
+        if (OutputBufferLength > 0) {
+          irp.Flags |= IRP_INPUT_OPERATION;
+          irp.UserBuffer = OutputBuffer;
+          irp.userOutputLength = OutputBufferLength;
+        }
+      }
+    } else if (method === METHOD_NEITHER) {
+      p.a4 = InputBuffer;
+      irp.UserBuffer = OutputBuffer;
+    } else {
+      if (InputBufferLength > 0) {
+        const sb = mm.pool.allocate(POOL_FLAG_NON_PAGED | 0x2, InputBufferLength, TAG_SYSTEM_BUFFER);
+        if (sb === 0) return abandon(irp, fo, STATUS_INSUFFICIENT_RESOURCES);
+        irp.AssociatedIrp.SystemBuffer = sb;
+        irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
+        mm.copy(sb, InputBuffer, InputBufferLength);
+      }
+      if (OutputBufferLength > 0) {
+        const mdl = IoAllocateMdl(OutputBuffer, OutputBufferLength, false, false, irp)!;
+        MmProbeAndLockPages(mdl, UserMode, method === METHOD_IN_DIRECT ? IoReadAccess : IoWriteAccess);
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof SehException)) throw e;
+    return abandon(irp, fo, e.ExceptionCode);
+  }
+  return IopSynchronousServiceTail(dev, irp, fo, IoStatusBlock, synchronous);
+}
+
+// ---- cancellation ----
+
+/** `NtCancelIoFile`: cancels the calling thread's I/O on the handle. */
+export function NtCancelIoFile(FileHandle: number, IoStatusBlock: IO_STATUS_BLOCK): NTSTATUS {
+  const r = IopReferenceHandle(FileHandle, FILE_OBJECT);
+  if (typeof r === "number") return r;
+  for (const irp of [...currentThread().IrpList]) if (irp.Tail.Overlay.OriginalFileObject === r.object) IoCancelIrp(irp);
+  IoStatusBlock.Status = STATUS_SUCCESS;
+  IoStatusBlock.Information = 0;
+  return STATUS_SUCCESS;
+}
+
+/**
+ * `NtCancelIoFileEx`: cancels I/O on the handle issued by any thread of the process,
+ * or only the request with that OVERLAPPED. STATUS_NOT_FOUND if there is none.
+ */
+export function NtCancelIoFileEx(FileHandle: number, IoRequestToCancel: any, IoStatusBlock: IO_STATUS_BLOCK): NTSTATUS {
+  const m = cur;
+  const r = IopReferenceHandle(FileHandle, FILE_OBJECT);
+  if (typeof r === "number") return r;
+  let found = 0;
+  for (const t of m.cpu.process.threads) {
+    for (const irp of [...t.IrpList]) {
+      if (irp.Tail.Overlay.OriginalFileObject !== r.object) continue;
+      if (IoRequestToCancel !== null && IoRequestToCancel !== undefined && irp.request !== IoRequestToCancel) continue;
+      found++;
+      IoCancelIrp(irp);
+    }
+  }
+  IoStatusBlock.Status = found ? STATUS_SUCCESS : STATUS_NOT_FOUND;
+  IoStatusBlock.Information = 0;
+  return found ? STATUS_SUCCESS : STATUS_NOT_FOUND;
+}
+
+// ---- completion ports ----
+
+export const FileCompletionInformation = 30;
+
+export function NtCreateIoCompletion(IoCompletionHandle: Box<number>, DesiredAccess: number, NumberOfConcurrentThreads: number): NTSTATUS {
+  const port = new IoCompletionObject(NumberOfConcurrentThreads);
+  port.ObHeader = new OBJECT_HEADER("IoCompletion", null);
+  port.ObHeader.HandleCount = 1;
+  IoCompletionHandle.value = cur.cpu.process.handles.insert(port, DesiredAccess || 0x1f0003);
+  return STATUS_SUCCESS;
+}
+
+/** Binds a file to a completion port (NtSetInformationFile with FileCompletionInformation). */
+export function NtSetInformationFileCompletion(FileHandle: number, Port: number, Key: number): NTSTATUS {
+  const f = IopReferenceHandle(FileHandle, FILE_OBJECT);
+  if (typeof f === "number") return f;
+  const p = IopReferenceHandle(Port, IoCompletionObject);
+  if (typeof p === "number") return p;
+  if (f.object.CompletionContext !== null || (f.object.Flags & FO_SYNCHRONOUS_IO) !== 0) return STATUS_INVALID_PARAMETER;
+  ObReferenceObject(p.object);
+  f.object.CompletionContext = { Port: p.object, Key };
+  return STATUS_SUCCESS;
+}
+
+export { IopSendFileIrp };

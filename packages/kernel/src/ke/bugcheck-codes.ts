@@ -1,0 +1,102 @@
+/** Bug check codes (bugcodes.h) the emulator raises, with the explanation a person reads. */
+export const IRQL_NOT_GREATER_OR_EQUAL = 0x09;
+export const IRQL_NOT_LESS_OR_EQUAL = 0x0a;
+export const SPIN_LOCK_ALREADY_OWNED = 0x0f;
+export const SPIN_LOCK_NOT_OWNED = 0x10;
+export const BAD_POOL_HEADER = 0x19;
+export const KMODE_EXCEPTION_NOT_HANDLED = 0x1e;
+export const NO_MORE_IRP_STACK_LOCATIONS = 0x35;
+export const MULTIPLE_IRP_COMPLETE_REQUESTS = 0x44;
+export const PAGE_FAULT_IN_NONPAGED_AREA = 0x50;
+export const INVALID_PROCESS_ATTACH_ATTEMPT = 0x05;
+export const THREAD_STUCK_IN_DEVICE_DRIVER = 0xea;
+export const BAD_POOL_CALLER = 0xc2;
+export const DRIVER_VERIFIER_DETECTED_VIOLATION = 0xc4;
+export const DRIVER_VERIFIER_IOMANAGER_VIOLATION = 0xc9;
+export const DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS = 0xce;
+export const DRIVER_IRQL_NOT_LESS_OR_EQUAL = 0xd1;
+export const TIMER_OR_DPC_INVALID = 0xc7;
+export const MANUALLY_INITIATED_CRASH = 0xe2;
+export const WDF_VIOLATION = 0x10d;
+
+export const BugCheckNames: Readonly<Record<number, string>> = {
+  [IRQL_NOT_GREATER_OR_EQUAL]: "IRQL_NOT_GREATER_OR_EQUAL",
+  [IRQL_NOT_LESS_OR_EQUAL]: "IRQL_NOT_LESS_OR_EQUAL",
+  [SPIN_LOCK_ALREADY_OWNED]: "SPIN_LOCK_ALREADY_OWNED",
+  [SPIN_LOCK_NOT_OWNED]: "SPIN_LOCK_NOT_OWNED",
+  [BAD_POOL_HEADER]: "BAD_POOL_HEADER",
+  [KMODE_EXCEPTION_NOT_HANDLED]: "KMODE_EXCEPTION_NOT_HANDLED",
+  [NO_MORE_IRP_STACK_LOCATIONS]: "NO_MORE_IRP_STACK_LOCATIONS",
+  [MULTIPLE_IRP_COMPLETE_REQUESTS]: "MULTIPLE_IRP_COMPLETE_REQUESTS",
+  [PAGE_FAULT_IN_NONPAGED_AREA]: "PAGE_FAULT_IN_NONPAGED_AREA",
+  [INVALID_PROCESS_ATTACH_ATTEMPT]: "INVALID_PROCESS_ATTACH_ATTEMPT",
+  [THREAD_STUCK_IN_DEVICE_DRIVER]: "THREAD_STUCK_IN_DEVICE_DRIVER",
+  [BAD_POOL_CALLER]: "BAD_POOL_CALLER",
+  [DRIVER_VERIFIER_DETECTED_VIOLATION]: "DRIVER_VERIFIER_DETECTED_VIOLATION",
+  [DRIVER_VERIFIER_IOMANAGER_VIOLATION]: "DRIVER_VERIFIER_IOMANAGER_VIOLATION",
+  [DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS]: "DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS",
+  [DRIVER_IRQL_NOT_LESS_OR_EQUAL]: "DRIVER_IRQL_NOT_LESS_OR_EQUAL",
+  [TIMER_OR_DPC_INVALID]: "TIMER_OR_DPC_INVALID",
+  [MANUALLY_INITIATED_CRASH]: "MANUALLY_INITIATED_CRASH",
+  [WDF_VIOLATION]: "WDF_VIOLATION",
+};
+
+/** What the bug check means, in the words of the debugger documentation (paraphrased). */
+export const BugCheckExplanations: Readonly<Record<number, string>> = {
+  [IRQL_NOT_GREATER_OR_EQUAL]: "The IRQL was lowered to a level above the current one (KeLowerIrql must not raise).",
+  [IRQL_NOT_LESS_OR_EQUAL]:
+    "Kernel code accessed paged-out or invalid memory at an IRQL that was too high (DISPATCH_LEVEL or above), where page faults cannot be serviced.",
+  [SPIN_LOCK_ALREADY_OWNED]: "A spin lock was acquired by the processor that already owns it; it would spin forever.",
+  [SPIN_LOCK_NOT_OWNED]: "A spin lock was released that the processor does not own.",
+  [BAD_POOL_HEADER]: "A pool header is corrupt or a free was given an address the pool did not hand out.",
+  [KMODE_EXCEPTION_NOT_HANDLED]: "Kernel-mode code raised an exception that no handler caught.",
+  [NO_MORE_IRP_STACK_LOCATIONS]:
+    "IoCallDriver was called with no stack location left in the IRP: the IRP was allocated with too small a StackSize, or a driver forwarded it without IoSkipCurrentIrpStackLocation or IoCopyCurrentIrpStackLocationToNext accounting.",
+  [MULTIPLE_IRP_COMPLETE_REQUESTS]: "A driver called IoCompleteRequest for an IRP that was already complete.",
+  [PAGE_FAULT_IN_NONPAGED_AREA]: "Kernel code referenced memory that is not mapped.",
+  [BAD_POOL_CALLER]: "A pool request was made with bad parameters, at a bad IRQL, or frees memory twice.",
+  [DRIVER_VERIFIER_DETECTED_VIOLATION]: "Driver Verifier caught a driver breaking a kernel rule.",
+  [DRIVER_VERIFIER_IOMANAGER_VIOLATION]: "The I/O verifier caught a driver breaking an I/O manager rule.",
+  [DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS]:
+    "A driver unloaded while timers, DPCs, work items or threads of it were still pending.",
+  [DRIVER_IRQL_NOT_LESS_OR_EQUAL]:
+    "A driver accessed pageable (paged-out) or invalid memory at an IRQL that was too high (DISPATCH_LEVEL or above).",
+  [TIMER_OR_DPC_INVALID]: "A kernel timer or DPC was found in memory where it is not permitted.",
+  [MANUALLY_INITIATED_CRASH]: "The crash was initiated on purpose.",
+  [WDF_VIOLATION]: "The Kernel-Mode Driver Framework detected a driver error.",
+};
+
+/** Subcodes (parameter 1) of DRIVER_VERIFIER_IOMANAGER_VIOLATION (0xC9) the verifier raises. */
+export const IOMGR_IRQL_CHANGED_BY_DISPATCH = 0x05;
+export const IOMGR_COMPLETE_WITH_PENDING_STATUS = 0x06;
+export const IOMGR_COMPLETE_WITH_CANCEL_ROUTINE = 0x07;
+export const IOMGR_COMPLETE_ABOVE_DISPATCH = 0x0e;
+export const IOMGR_CALL_DRIVER_ABOVE_DISPATCH = 0x10;
+export const IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE = 0x203;
+export const IOMGR_FREE_IRP_IN_USE = 0x20a;
+export const IOMGR_STATUS_MISMATCH = 0x224;
+export const IOMGR_STATUS_INVALID = 0x225;
+export const IOMGR_COMPLETION_NOT_PROPAGATING_PENDING = 0x228;
+export const IOMGR_PENDING_WITHOUT_MARK = 0x23d;
+export const IOMGR_MARKED_PENDING_NOT_RETURNED = 0x23e;
+export const IOMGR_DOUBLE_DELETE_DEVICE = 0x240;
+export const IOMGR_DEVICE_INITIALIZING_NOT_CLEARED = 0x243;
+
+export const IoVerifierExplanations: Readonly<Record<number, string>> = {
+  [IOMGR_IRQL_CHANGED_BY_DISPATCH]: "A dispatch routine returned at a different IRQL than it was called at.",
+  [IOMGR_COMPLETE_WITH_PENDING_STATUS]: "IoCompleteRequest was called with IoStatus.Status set to STATUS_PENDING.",
+  [IOMGR_COMPLETE_WITH_CANCEL_ROUTINE]: "IoCompleteRequest was called while the IRP still had a cancel routine set.",
+  [IOMGR_COMPLETE_ABOVE_DISPATCH]: "IoCompleteRequest was called above DISPATCH_LEVEL.",
+  [IOMGR_CALL_DRIVER_ABOVE_DISPATCH]: "IoCallDriver was called above DISPATCH_LEVEL.",
+  [IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE]: "IoCallDriver was called with a cancel routine still set in the IRP.",
+  [IOMGR_FREE_IRP_IN_USE]: "IoFreeIrp was called on an IRP that is still in use by a driver.",
+  [IOMGR_STATUS_MISMATCH]:
+    "A dispatch routine returned a status that differs from Irp->IoStatus.Status after completing the IRP.",
+  [IOMGR_STATUS_INVALID]: "A dispatch routine completed an IRP with the invalid status 0xFFFFFFFF.",
+  [IOMGR_COMPLETION_NOT_PROPAGATING_PENDING]:
+    "A completion routine did not call IoMarkIrpPending although Irp->PendingReturned was set.",
+  [IOMGR_PENDING_WITHOUT_MARK]: "A dispatch routine returned STATUS_PENDING without calling IoMarkIrpPending.",
+  [IOMGR_MARKED_PENDING_NOT_RETURNED]: "A dispatch routine called IoMarkIrpPending but did not return STATUS_PENDING.",
+  [IOMGR_DOUBLE_DELETE_DEVICE]: "IoDeleteDevice was called twice for the same device object.",
+  [IOMGR_DEVICE_INITIALIZING_NOT_CLEARED]: "A driver did not clear DO_DEVICE_INITIALIZING after creating its device.",
+};

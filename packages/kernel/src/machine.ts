@@ -1,0 +1,314 @@
+import "reflect-metadata";
+import { Container, ContainerModule, inject, injectable, type ServiceIdentifier } from "inversify";
+import { enterMachine, leaveMachine } from "./context.js";
+import { BugCheck, KeBugCheckEx, type BugCheckData } from "./ke/bugcheck.js";
+import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, KMODE_EXCEPTION_NOT_HANDLED } from "./ke/bugcheck-codes.js";
+import { Clock, type ClockSource } from "./ke/clock.js";
+import type { KWAIT_GENERATOR } from "./ke/dispatcher.js";
+import { SehException } from "./ke/exception.js";
+import { IrqlName, PASSIVE_LEVEL } from "./ke/irql.js";
+import { KPRCB } from "./ke/kprcb.js";
+import { SeededRandom } from "./ke/random.js";
+import { MachineDeadlock, Scheduler } from "./ke/scheduler.js";
+import { DRIVER_OBJECT, type DRIVER_INITIALIZE, type DriverModule } from "./io/driver.js";
+import { DO_DEVICE_INITIALIZING } from "./io/constants.js";
+import { IoManager } from "./io/io-manager.js";
+import { NtClose } from "./io/nt-file.js";
+import { IoCancelIrp } from "./io/cancel.js";
+import { MemoryManager } from "./mm/memory-manager.js";
+import { NT_SUCCESS, NtStatusName, STATUS_OBJECT_NAME_COLLISION, STATUS_SUCCESS, type NTSTATUS } from "./ntstatus.js";
+import { ObjectManager } from "./ob/object-manager.js";
+import { HandleTable } from "./ob/handle-table.js";
+import { EPROCESS, KTHREAD } from "./ps/process.js";
+import { startSystemThread } from "./ps/system-thread.js";
+import { formatAddress } from "./mm/layout.js";
+import type { TraceSink } from "./trace.js";
+
+export type Flavor = "checked" | "free";
+
+export interface MachineOptions {
+  /** `checked` validates every rule (Driver Verifier style); `free` is the fast path. Default `checked`. */
+  readonly flavor?: Flavor;
+  /** Number of virtual processors. Default 2. */
+  readonly processors?: number;
+  /** Seed of the scheduler's choices. Default 1. */
+  readonly seed?: number;
+  /** `virtual` (default) or a host clock source (100 ns units). */
+  readonly clock?: "virtual" | ClockSource;
+  /** Most physical memory the machine may use, in bytes. Default 256 MiB. */
+  readonly memoryBytes?: number;
+  /** Where to send trace events; none by default. */
+  readonly trace?: TraceSink | null;
+}
+
+export const MachineOptionsToken: ServiceIdentifier<MachineOptions> = Symbol.for("wdfjs.MachineOptions");
+export const MemoryManagerToken: ServiceIdentifier<MemoryManager> = Symbol.for("wdfjs.MemoryManager");
+export const ObjectManagerToken: ServiceIdentifier<ObjectManager> = Symbol.for("wdfjs.ObjectManager");
+export const IoManagerToken: ServiceIdentifier<IoManager> = Symbol.for("wdfjs.IoManager");
+export const MachineToken: ServiceIdentifier<Machine> = Symbol.for("wdfjs.Machine");
+
+/**
+ * One emulated computer: processors with IRQLs, memory, the object namespace, the I/O
+ * manager and a seeded scheduler. Any number live side by side in one process.
+ */
+@injectable()
+export class Machine {
+  readonly flavor: Flavor;
+  readonly checked: boolean;
+  readonly processors: KPRCB[];
+  /** The processor whose code is executing. */
+  cpu: KPRCB;
+  readonly clock: Clock;
+  readonly random: SeededRandom;
+  readonly scheduler: Scheduler;
+  readonly systemProcess: EPROCESS;
+  readonly trace: TraceSink | null;
+  readonly drivers = new Map<string, DRIVER_OBJECT>();
+  readonly processes: EPROCESS[] = [];
+  bugCheckData: BugCheckData | null = null;
+  /** Counter for object ids shown in messages. */
+  objectIds = 0;
+  private ids = 4;
+
+  constructor(
+    @inject(MachineOptionsToken) readonly options: MachineOptions,
+    @inject(MemoryManagerToken) readonly mm: MemoryManager,
+    @inject(ObjectManagerToken) readonly ob: ObjectManager,
+    @inject(IoManagerToken) readonly io: IoManager,
+  ) {
+    this.flavor = options.flavor ?? "checked";
+    this.checked = this.flavor === "checked";
+    this.clock = new Clock(options.clock === undefined || options.clock === "virtual" ? null : options.clock);
+    this.random = new SeededRandom(options.seed ?? 1);
+    this.trace = options.trace ?? null;
+    this.systemProcess = new EPROCESS(4, "System", mm.kernelSpace, new HandleTable());
+    const n = Math.max(1, Math.min(64, options.processors ?? 2));
+    this.processors = [];
+    for (let i = 0; i < n; i++) this.processors.push(new KPRCB(i, this.systemProcess));
+    this.cpu = this.processors[0]!;
+    this.scheduler = new Scheduler(this);
+    const sink = this.trace as { attach?: (f: () => { time: number; cpu: number; irql: number }) => void } | null;
+    sink?.attach?.(() => ({ time: this.clock.now(), cpu: this.cpu.Number, irql: this.cpu.Irql }));
+  }
+
+  nextThreadId(): number {
+    return (this.ids += 4);
+  }
+
+  /** True once the machine has bug-checked. */
+  get stopped(): boolean {
+    return this.bugCheckData !== null;
+  }
+
+  /** @internal Called by KeBugCheckEx. */
+  stop(data: BugCheckData): void {
+    this.bugCheckData = data;
+    this.trace?.event("bugcheck", null, data.name);
+  }
+
+  /**
+   * Run `fn` inside the machine: on a processor the seed picks, at PASSIVE_LEVEL, as
+   * `thread` (a client thread in a system call) or in the System process. Kernel code
+   * that raises an exception nobody catches bug-checks the machine
+   * (KMODE_EXCEPTION_NOT_HANDLED); a stopped machine refuses to run anything.
+   */
+  enter<T>(thread: KTHREAD | null, fn: () => T): T {
+    if (this.bugCheckData !== null) throw new BugCheck(this.bugCheckData);
+    const prev = enterMachine(this);
+    const savedCpu = this.cpu;
+    const n = this.processors.length;
+    const cpu = n === 1 ? this.processors[0]! : this.processors[this.random.below(n)]!;
+    const sThread = cpu.thread;
+    const sProcess = cpu.process;
+    const sIrql = cpu.Irql;
+    const sDriver = cpu.driver;
+    this.cpu = cpu;
+    cpu.thread = thread;
+    cpu.process = thread !== null ? thread.process : this.systemProcess;
+    cpu.Irql = PASSIVE_LEVEL;
+    cpu.driver = null;
+    try {
+      const r = fn();
+      if (cpu.Irql !== PASSIVE_LEVEL) {
+        KeBugCheckEx(0x4a, 0, cpu.Irql, 0, 0, `A system call returned to user mode at ${IrqlName(cpu.Irql)} (IRQL_GT_ZERO_AT_SYSTEM_SERVICE).`);
+      }
+      return r;
+    } catch (e) {
+      throw this.crashed(e);
+    } finally {
+      cpu.thread = sThread;
+      cpu.process = sProcess;
+      cpu.Irql = sIrql;
+      cpu.driver = sDriver;
+      this.cpu = savedCpu;
+      leaveMachine(prev);
+    }
+  }
+
+  private crashed(e: unknown): unknown {
+    if (e instanceof BugCheck || e instanceof MachineDeadlock) return e;
+    if (this.bugCheckData !== null) return new BugCheck(this.bugCheckData);
+    try {
+      if (e instanceof SehException) {
+        KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, e.ExceptionCode >>> 0, e.ExceptionAddress, 0, e.FaultingAddress,
+          `Exception ${NtStatusName(e.ExceptionCode)}${e.FaultingAddress ? ` at ${formatAddress(e.FaultingAddress)}` : ""} was not handled by a __try block.`);
+      }
+      // A JavaScript throw in driver code is what a C++ throw is to the kernel: 0xE06D7363.
+      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, 0xe06d7363, 0, 0, 0, `A JavaScript exception escaped: ${message}`);
+    } catch (b) {
+      if (b instanceof BugCheck) (b as { cause?: unknown }).cause = e;
+      return b;
+    }
+  }
+
+  /** Run kernel code in the System process at PASSIVE_LEVEL (for tests and hosts). */
+  runInKernel<T>(fn: () => T): T {
+    return this.enter(null, fn);
+  }
+
+  /** A system call by a client thread. */
+  syscall<T>(thread: KTHREAD, fn: () => T): T {
+    return this.enter(thread, fn);
+  }
+
+  // ---- processes ----
+
+  createProcess(ImageFileName: string): EPROCESS {
+    const p = new EPROCESS(this.nextThreadId(), ImageFileName, this.mm.newUserSpace(ImageFileName), new HandleTable());
+    p.threads.push(new KTHREAD(this.nextThreadId(), p, "main", null));
+    this.processes.push(p);
+    return p;
+  }
+
+  createThread(process: EPROCESS, name: string): KTHREAD {
+    const t = new KTHREAD(this.nextThreadId(), process, name, null);
+    process.threads.push(t);
+    return t;
+  }
+
+  /**
+   * End a process as ExitProcess or TerminateProcess does: its threads' pending IRPs are
+   * cancelled, then every handle is closed (IRP_MJ_CLEANUP reaches the drivers).
+   */
+  terminateProcess(process: EPROCESS, ExitStatus: NTSTATUS): void {
+    if (process.terminated) return;
+    this.enter(process.threads[0] ?? null, () => {
+      for (const t of process.threads) for (const irp of [...t.IrpList]) IoCancelIrp(irp);
+      for (const [h] of [...process.handles]) NtClose(h);
+      process.terminated = true;
+      process.ExitStatus = ExitStatus;
+      process.SignalState = 1;
+    });
+  }
+
+  // ---- drivers ----
+
+  /**
+   * Load a driver: create `\Driver\<name>` and call its DriverEntry at PASSIVE_LEVEL in
+   * the System process. Devices it created lose DO_DEVICE_INITIALIZING when it succeeds.
+   */
+  loadDriver(name: string, driver: DriverModule | DRIVER_INITIALIZE): NTSTATUS {
+    const entry = typeof driver === "function" ? driver : driver.DriverEntry;
+    return this.enter(null, () => {
+      if (this.drivers.has(name.toUpperCase())) return STATUS_OBJECT_NAME_COLLISION;
+      const drv = new DRIVER_OBJECT(`\\Driver\\${name}`);
+      this.ob.namespace.insert(drv.DriverName, drv);
+      this.cpu.driver = drv;
+      const status = entry(drv, `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${name}`);
+      this.cpu.driver = null;
+      if (!NT_SUCCESS(status)) {
+        this.ob.namespace.remove(drv.DriverName);
+        return status;
+      }
+      for (let d = drv.DeviceObject; d !== null; d = d.NextDevice) d.Flags &= ~DO_DEVICE_INITIALIZING;
+      this.drivers.set(name.toUpperCase(), drv);
+      this.trace?.event("driver-load", drv, null);
+      return STATUS_SUCCESS;
+    });
+  }
+
+  driver(name: string): DRIVER_OBJECT | undefined {
+    return this.drivers.get(name.toUpperCase());
+  }
+
+  /**
+   * Unload a driver: call its DriverUnload and run the machine until that finishes. A
+   * driver that leaves a timer set or a DPC queued is
+   * DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, as Windows says when the
+   * timer later fires into unloaded code.
+   */
+  unloadDriver(name: string): void {
+    const drv = this.driver(name);
+    if (!drv) return;
+    this.enter(null, () => {
+      const unload = drv.DriverUnload;
+      if (unload) {
+        this.cpu.driver = drv;
+        const r = unload(drv);
+        this.cpu.driver = null;
+        if (r && typeof (r as KWAIT_GENERATOR<void>).next === "function") {
+          const t = startSystemThread(`${drv.DriverName} unload`, drv, r as KWAIT_GENERATOR<void>);
+          this.scheduler.runUntil(() => t.state === "terminated", `${drv.DriverName}'s DriverUnload`);
+        }
+      }
+      const left = this.scheduler.pendingFor(drv);
+      if (left !== null) {
+        KeBugCheckEx(DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, 0, 0, 0, 0, `${drv.DriverName} unloaded with ${left} still pending.`, drv);
+      }
+      this.drivers.delete(name.toUpperCase());
+      this.ob.namespace.remove(drv.DriverName);
+      this.trace?.event("driver-unload", drv, null);
+    });
+  }
+
+  // ---- time and scheduling ----
+
+  /** Run until nothing is left to do (queued DPCs, ready threads, work items, timers). */
+  run(): void {
+    this.enter(null, () => this.scheduler.runUntilIdle());
+  }
+
+  /** Run for `ms` milliseconds of machine time. */
+  runFor(ms: number): void {
+    this.enter(null, () => {
+      const deadline = this.clock.now() + ms * 10_000;
+      this.scheduler.runUntil(() => false, "time to pass", deadline);
+    });
+  }
+
+  /** Machine time in milliseconds. */
+  get now(): number {
+    return this.clock.now() / 10_000;
+  }
+
+  /** Page out all pageable memory that is not locked (memory pressure, or a test's doing). */
+  trimWorkingSets(): number {
+    return this.enter(null, () => this.mm.pageOutAll());
+  }
+
+  /** Keep the verifier honest in tests: the count of rules checked is not tracked; this flag is. */
+  get verifierEnabled(): boolean {
+    return this.checked;
+  }
+}
+
+
+
+/** The kernel's composition: one singleton of each subsystem per container, i.e. per machine. */
+export const kernelModule = new ContainerModule(({ bind }) => {
+  bind(MemoryManagerToken)
+    .toDynamicValue((ctx) => new MemoryManager(ctx.get<MachineOptions>(MachineOptionsToken).memoryBytes ?? 256 * 1024 * 1024))
+    .inSingletonScope();
+  bind(ObjectManagerToken).toDynamicValue(() => new ObjectManager()).inSingletonScope();
+  bind(IoManagerToken).toDynamicValue(() => new IoManager()).inSingletonScope();
+  bind(MachineToken).to(Machine).inSingletonScope();
+});
+
+/** Boot a machine: build its container, then hand back the machine. Nothing global is shared. */
+export function boot(options: MachineOptions = {}): Machine {
+  const container = new Container();
+  container.bind(MachineOptionsToken).toConstantValue(options);
+  container.load(kernelModule);
+  return container.get(MachineToken);
+}

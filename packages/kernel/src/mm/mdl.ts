@@ -1,0 +1,172 @@
+import { cur } from "../context.js";
+import { KeBugCheckEx } from "../ke/bugcheck.js";
+import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "../ke/bugcheck-codes.js";
+import { ExRaiseStatus } from "../ke/exception.js";
+import { DISPATCH_LEVEL } from "../ke/irql.js";
+import { KernelMode, UserMode, type KPROCESSOR_MODE } from "../ke/dispatcher.js";
+import { STATUS_ACCESS_VIOLATION } from "../ntstatus.js";
+import type { IRP } from "../io/irp.js";
+import type { EPROCESS } from "../ps/process.js";
+import { ADDRESS_AND_SIZE_TO_SPAN_PAGES, BYTE_OFFSET, KERNEL_BASE, MM_USER_PROBE_ADDRESS, PAGE_ALIGN, PAGE_SIZE } from "./layout.js";
+
+export const MDL_MAPPED_TO_SYSTEM_VA = 0x0001;
+export const MDL_PAGES_LOCKED = 0x0002;
+export const MDL_SOURCE_IS_NONPAGED_POOL = 0x0004;
+export const MDL_ALLOCATED_FIXED_SIZE = 0x0008;
+export const MDL_PARTIAL = 0x0010;
+
+export const LowPagePriority = 0;
+export const NormalPagePriority = 16;
+export const HighPagePriority = 32;
+export const MdlMappingNoExecute = 0x40000000;
+
+/** MDL: describes a virtual buffer and, once locked, the physical pages under it. */
+export class MDL {
+  Next: MDL | null = null;
+  MdlFlags = 0;
+  Process: EPROCESS | null = null;
+  MappedSystemVa = 0;
+  StartVa = 0;
+  ByteCount = 0;
+  ByteOffset = 0;
+  /** The page frame numbers (the array after the header in C), filled when locked. */
+  readonly Pages: number[] = [];
+  /** The page-table slots locked, so unlocking finds them. */
+  lockedTables: { table: import("./page-table.js").PageTable; index: number }[] = [];
+}
+export type PMDL = MDL;
+
+export function IoAllocateMdl(VirtualAddress: number, Length: number, SecondaryBuffer: boolean, ChargeQuota: boolean, Irp: IRP | null): MDL | null {
+  void ChargeQuota;
+  if (!(Length > 0) || Length > 0xffffffff) return null;
+  const mdl = new MDL();
+  mdl.StartVa = PAGE_ALIGN(VirtualAddress);
+  mdl.ByteOffset = BYTE_OFFSET(VirtualAddress);
+  mdl.ByteCount = Length;
+  if (Irp) {
+    if (SecondaryBuffer && Irp.MdlAddress) {
+      let last = Irp.MdlAddress;
+      while (last.Next) last = last.Next;
+      last.Next = mdl;
+    } else {
+      Irp.MdlAddress = mdl;
+    }
+  }
+  return mdl;
+}
+
+export function IoFreeMdl(Mdl: MDL): void {
+  const m = cur;
+  if (m.checked && (Mdl.MdlFlags & MDL_PAGES_LOCKED) !== 0) {
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x7b, 0, 0, 0, "IoFreeMdl was called on an MDL whose pages are still locked.");
+  }
+  Mdl.MdlFlags = 0;
+}
+
+export function MmGetMdlVirtualAddress(Mdl: MDL): number {
+  return Mdl.StartVa + Mdl.ByteOffset;
+}
+export function MmGetMdlByteCount(Mdl: MDL): number {
+  return Mdl.ByteCount;
+}
+export function MmGetMdlByteOffset(Mdl: MDL): number {
+  return Mdl.ByteOffset;
+}
+
+/**
+ * `MmProbeAndLockPages`: checks the buffer is accessible in the current process (from
+ * user mode, that it lies in user space), pages it in and locks its pages. Raises
+ * STATUS_ACCESS_VIOLATION on a bad buffer: callers wrap it in `__try`.
+ */
+export function MmProbeAndLockPages(MemoryDescriptorList: MDL, AccessMode: KPROCESSOR_MODE, Operation: number): void {
+  const m = cur;
+  const mdl = MemoryDescriptorList;
+  if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) {
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x70, m.cpu.Irql, 0, 0, "MmProbeAndLockPages was called above DISPATCH_LEVEL.");
+  }
+  const va = mdl.StartVa + mdl.ByteOffset;
+  const end = va + mdl.ByteCount;
+  if (AccessMode === UserMode && (end > MM_USER_PROBE_ADDRESS || end < va)) ExRaiseStatus(STATUS_ACCESS_VIOLATION);
+  const write = Operation !== 0;
+  const pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, mdl.ByteCount);
+  const mm = m.mm;
+  const space = mm.spaceOf(va);
+  const locked: MDL["lockedTables"] = [];
+  const frames: number[] = [];
+  try {
+    for (let p = 0; p < pages; p++) {
+      const pva = mdl.StartVa + p * PAGE_SIZE;
+      mm.phys(p === 0 ? va : pva, write);
+      const t = space.table;
+      const i = t.index(pva);
+      mm.lockPage(t, i);
+      locked.push({ table: t, index: i });
+      frames.push(t.frames[i]!);
+    }
+  } catch (e) {
+    for (const l of locked) mm.unlockPage(l.table, l.index);
+    throw e;
+  }
+  mdl.Pages.length = 0;
+  for (const f of frames) mdl.Pages.push(f);
+  mdl.lockedTables = locked;
+  mdl.Process = va < KERNEL_BASE ? m.cpu.process : null;
+  mdl.MdlFlags |= MDL_PAGES_LOCKED;
+}
+
+/** `MmBuildMdlForNonPagedPool`: fills in the pages of an MDL over nonpaged kernel memory. */
+export function MmBuildMdlForNonPagedPool(MemoryDescriptorList: MDL): void {
+  const m = cur;
+  const mdl = MemoryDescriptorList;
+  const va = mdl.StartVa + mdl.ByteOffset;
+  const pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, mdl.ByteCount);
+  const t = m.mm.kernelSpace.table;
+  mdl.Pages.length = 0;
+  for (let p = 0; p < pages; p++) mdl.Pages.push(t.frames[t.index(mdl.StartVa + p * PAGE_SIZE)]!);
+  mdl.MappedSystemVa = va;
+  mdl.MdlFlags |= MDL_SOURCE_IS_NONPAGED_POOL;
+}
+
+/**
+ * `MmGetSystemAddressForMdlSafe`: a kernel address for the locked pages, valid in any
+ * process context and at DISPATCH_LEVEL. Null if the MDL's pages are not locked.
+ */
+export function MmGetSystemAddressForMdlSafe(Mdl: MDL, Priority: number): number {
+  void Priority;
+  if ((Mdl.MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL)) !== 0) return Mdl.MappedSystemVa;
+  if ((Mdl.MdlFlags & MDL_PAGES_LOCKED) === 0) return 0;
+  const m = cur;
+  const pages = Mdl.Pages.length;
+  const va = m.mm.kernelSpace.reserve(pages);
+  if (va < 0) return 0;
+  m.mm.mapFrames(va, Mdl.Pages);
+  Mdl.MappedSystemVa = va + Mdl.ByteOffset;
+  Mdl.MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
+  return Mdl.MappedSystemVa;
+}
+
+export function MmGetSystemAddressForMdl(Mdl: MDL): number {
+  return MmGetSystemAddressForMdlSafe(Mdl, NormalPagePriority);
+}
+
+/** `MmUnlockPages`: unmaps the system address (if any) and unlocks the pages. */
+export function MmUnlockPages(MemoryDescriptorList: MDL): void {
+  const m = cur;
+  const mdl = MemoryDescriptorList;
+  if ((mdl.MdlFlags & MDL_PAGES_LOCKED) === 0) {
+    if (m.checked) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x7c, 0, 0, 0, "MmUnlockPages was called on an MDL whose pages are not locked.");
+    return;
+  }
+  if ((mdl.MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) !== 0) {
+    const base = PAGE_ALIGN(mdl.MappedSystemVa);
+    m.mm.unmapFrames(base, mdl.Pages.length);
+    m.mm.kernelSpace.release(base, mdl.Pages.length);
+    mdl.MappedSystemVa = 0;
+    mdl.MdlFlags &= ~MDL_MAPPED_TO_SYSTEM_VA;
+  }
+  for (const l of mdl.lockedTables) m.mm.unlockPage(l.table, l.index);
+  mdl.lockedTables = [];
+  mdl.MdlFlags &= ~MDL_PAGES_LOCKED;
+}
+
+export { KernelMode, UserMode };

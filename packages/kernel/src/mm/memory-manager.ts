@@ -1,0 +1,260 @@
+import { cur } from "../context.js";
+import { KeBugCheckEx } from "../ke/bugcheck.js";
+import { DRIVER_IRQL_NOT_LESS_OR_EQUAL, IRQL_NOT_LESS_OR_EQUAL, PAGE_FAULT_IN_NONPAGED_AREA } from "../ke/bugcheck-codes.js";
+import { SehException } from "../ke/exception.js";
+import { DISPATCH_LEVEL, IrqlName } from "../ke/irql.js";
+import { STATUS_ACCESS_VIOLATION } from "../ntstatus.js";
+import { formatAddress, KERNEL_BASE, KERNEL_END, MM_HIGHEST_USER_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_SIZE } from "./layout.js";
+import { AddressSpace, PTE_PAGEABLE, PTE_PAGED_POOL, PTE_PRESENT, PTE_VALID, PTE_WRITABLE, type PageTable } from "./page-table.js";
+import { PhysicalMemory } from "./physical.js";
+import { Pool } from "./pool.js";
+
+export interface MemoryStatistics {
+  /** Page faults serviced (a paged-out page touched below DISPATCH_LEVEL and brought back). */
+  pageFaults: number;
+  /** Pages moved out of memory by trimming. */
+  pagesOut: number;
+  /** Physical page frames in use. */
+  framesInUse: number;
+}
+
+/**
+ * Mm: translation of virtual addresses through the current address space, page
+ * faults with the IRQL rule, paging out, and byte moves on physical memory.
+ */
+export class MemoryManager {
+  readonly physical: PhysicalMemory;
+  readonly kernelSpace: AddressSpace;
+  readonly pool: Pool;
+  readonly stats: MemoryStatistics = { pageFaults: 0, pagesOut: 0, framesInUse: 0 };
+  private residentTables: PageTable[] = [];
+  private residentIndexes: number[] = [];
+
+  constructor(maxPhysicalBytes: number) {
+    this.physical = new PhysicalMemory(maxPhysicalBytes);
+    this.kernelSpace = new AddressSpace("kernel", KERNEL_BASE, KERNEL_END);
+    this.pool = new Pool(this);
+  }
+
+  newUserSpace(name: string): AddressSpace {
+    return new AddressSpace(name, MM_LOWEST_USER_ADDRESS, MM_HIGHEST_USER_ADDRESS + 1);
+  }
+
+  /** Map fresh zeroed frames at `va` for `pages` pages. False when out of physical memory. */
+  commit(space: AddressSpace, va: number, pages: number, flags: number): boolean {
+    const t = space.table;
+    const first = t.index(va);
+    for (let p = 0; p < pages; p++) {
+      const frame = this.physical.allocateFrame();
+      if (frame < 0) {
+        for (let q = 0; q < p; q++) this.physical.freeFrame(t.unmap(first + q));
+        return false;
+      }
+      t.map(first + p, frame, flags | PTE_PRESENT);
+      if (flags & PTE_PAGEABLE) this.noteResident(t, first + p);
+    }
+    return true;
+  }
+
+  /** Unmap `pages` pages at `va`, returning their frames to physical memory. */
+  decommit(space: AddressSpace, va: number, pages: number): void {
+    const t = space.table;
+    const first = t.index(va);
+    for (let p = 0; p < pages; p++) {
+      const f = t.unmap(first + p);
+      if (f >= 0) this.physical.freeFrame(f);
+    }
+  }
+
+  /** Map existing frames (an MDL's) at `va` in kernel space. */
+  mapFrames(va: number, frames: readonly number[]): void {
+    const t = this.kernelSpace.table;
+    const first = t.index(va);
+    for (let p = 0; p < frames.length; p++) t.map(first + p, frames[p]!, PTE_PRESENT | PTE_WRITABLE);
+  }
+
+  unmapFrames(va: number, pages: number): void {
+    const t = this.kernelSpace.table;
+    const first = t.index(va);
+    for (let p = 0; p < pages; p++) t.unmap(first + p);
+  }
+
+  spaceOf(va: number): AddressSpace {
+    return va >= KERNEL_BASE ? this.kernelSpace : cur.cpu.process.space;
+  }
+
+  /**
+   * The physical byte offset of `va` in the current context, servicing a fault as
+   * Windows would: a paged-out page comes back below DISPATCH_LEVEL and is a bug check
+   * at or above it; an invalid user address raises STATUS_ACCESS_VIOLATION; an invalid
+   * kernel address is PAGE_FAULT_IN_NONPAGED_AREA.
+   */
+  phys(va: number, write: boolean): number {
+    const t = va >= KERNEL_BASE ? this.kernelSpace.table : cur.cpu.process.space.table;
+    const i = Math.floor((va - t.base) / PAGE_SIZE);
+    if (i >= 0 && i < t.frames.length && (t.flags[i]! & (PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) {
+      return t.frames[i]! * PAGE_SIZE + (va - t.base - i * PAGE_SIZE);
+    }
+    return this.fault(va, write, t, i);
+  }
+
+  private fault(va: number, write: boolean, t: PageTable, i: number): number {
+    const m = cur;
+    const irql = m.cpu.Irql;
+    const valid = i >= 0 && i < t.frames.length && (t.flags[i]! & PTE_VALID) !== 0;
+    if (irql >= DISPATCH_LEVEL) {
+      const driver = m.cpu.driver;
+      const what = valid ? ((t.flags[i]! & PTE_PAGED_POOL) !== 0 ? "paged pool memory that was paged out" : "pageable memory that was paged out") : "an invalid address";
+      KeBugCheckEx(
+        driver ? DRIVER_IRQL_NOT_LESS_OR_EQUAL : IRQL_NOT_LESS_OR_EQUAL,
+        va, irql, write ? 1 : 0, 0,
+        `The ${write ? "write" : "read"} of ${formatAddress(va)} touched ${what} at ${IrqlName(irql)}.`,
+      );
+    }
+    if (valid) {
+      // Windows pages the data back in; ours never left the frame.
+      t.flags[i] = t.flags[i]! | PTE_PRESENT;
+      this.stats.pageFaults++;
+      this.noteResident(t, i);
+      return t.frames[i]! * PAGE_SIZE + (va - t.base - i * PAGE_SIZE);
+    }
+    if (va < KERNEL_BASE) throw new SehException(STATUS_ACCESS_VIOLATION, 0, write ? 1 : 0, va);
+    return KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0, `No page is mapped at ${formatAddress(va)}.`);
+  }
+
+  private noteResident(t: PageTable, i: number): void {
+    this.residentTables.push(t);
+    this.residentIndexes.push(i);
+  }
+
+  /** Keep a page in memory while an MDL describes it. */
+  lockPage(t: PageTable, i: number): void {
+    t.locks[i] = t.locks[i]! + 1;
+  }
+
+  unlockPage(t: PageTable, i: number): void {
+    if (t.locks[i]! > 0) t.locks[i] = t.locks[i]! - 1;
+    if (t.locks[i] === 0 && (t.flags[i]! & PTE_PAGEABLE) !== 0) this.noteResident(t, i);
+  }
+
+  /**
+   * Trim: every pageable page that is in memory and not locked leaves it (paged pool
+   * and user pages). The checked flavor does this each time a driver raises to
+   * DISPATCH_LEVEL or above, as Driver Verifier's IRQL checking does.
+   */
+  pageOutAll(): number {
+    const tables = this.residentTables;
+    const idx = this.residentIndexes;
+    let n = 0;
+    for (let k = 0; k < tables.length; k++) {
+      const t = tables[k]!;
+      const i = idx[k]!;
+      const f = t.flags[i]!;
+      if ((f & (PTE_VALID | PTE_PRESENT | PTE_PAGEABLE)) === (PTE_VALID | PTE_PRESENT | PTE_PAGEABLE) && t.locks[i] === 0) {
+        t.flags[i] = f & ~PTE_PRESENT;
+        n++;
+      }
+    }
+    this.residentTables = [];
+    this.residentIndexes = [];
+    this.stats.pagesOut += n;
+    return n;
+  }
+
+  get hasResidentPageable(): boolean {
+    return this.residentTables.length > 0;
+  }
+
+  // ---- byte moves (all through translation, in the current context) ----
+
+  copy(dst: number, src: number, length: number): void {
+    const u8 = this.physical.u8;
+    while (length > 0) {
+      const n = Math.min(length, PAGE_SIZE - (src % PAGE_SIZE), PAGE_SIZE - (dst % PAGE_SIZE));
+      const ps = this.phys(src, false);
+      const pd = this.phys(dst, true);
+      u8.copyWithin(pd, ps, ps + n);
+      src += n;
+      dst += n;
+      length -= n;
+    }
+  }
+
+  fill(dst: number, length: number, value: number): void {
+    const u8 = this.physical.u8;
+    while (length > 0) {
+      const n = Math.min(length, PAGE_SIZE - (dst % PAGE_SIZE));
+      const pd = this.phys(dst, true);
+      u8.fill(value, pd, pd + n);
+      dst += n;
+      length -= n;
+    }
+  }
+
+  /** Touch every page of a range (probing); raises or bug checks as an access would. */
+  touch(va: number, length: number, write: boolean): void {
+    if (length <= 0) return;
+    const end = va + length;
+    for (let p = va - (va % PAGE_SIZE); p < end; p += PAGE_SIZE) this.phys(p < va ? va : p, write);
+  }
+
+  readBytes(src: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    const u8 = this.physical.u8;
+    let o = 0;
+    while (o < length) {
+      const n = Math.min(length - o, PAGE_SIZE - (src % PAGE_SIZE));
+      const ps = this.phys(src, false);
+      out.set(u8.subarray(ps, ps + n), o);
+      src += n;
+      o += n;
+    }
+    return out;
+  }
+
+  writeBytes(dst: number, data: ArrayLike<number>): void {
+    const u8 = this.physical.u8;
+    const length = data.length;
+    let o = 0;
+    while (o < length) {
+      const n = Math.min(length - o, PAGE_SIZE - (dst % PAGE_SIZE));
+      const pd = this.phys(dst, true);
+      for (let k = 0; k < n; k++) u8[pd + k] = data[o + k]!;
+      dst += n;
+      o += n;
+    }
+  }
+
+  read8(va: number): number {
+    return this.physical.u8[this.phys(va, false)]!;
+  }
+  write8(va: number, v: number): void {
+    this.physical.u8[this.phys(va, true)] = v;
+  }
+  read16(va: number): number {
+    if (va % PAGE_SIZE <= PAGE_SIZE - 2) return this.physical.view.getUint16(this.phys(va, false), true);
+    return this.read8(va) | (this.read8(va + 1) << 8);
+  }
+  write16(va: number, v: number): void {
+    if (va % PAGE_SIZE <= PAGE_SIZE - 2) this.physical.view.setUint16(this.phys(va, true), v, true);
+    else this.writeBytes(va, [v & 0xff, (v >>> 8) & 0xff]);
+  }
+  read32(va: number): number {
+    if (va % PAGE_SIZE <= PAGE_SIZE - 4) return this.physical.view.getUint32(this.phys(va, false), true);
+    return (this.read16(va) | (this.read16(va + 2) << 16)) >>> 0;
+  }
+  write32(va: number, v: number): void {
+    if (va % PAGE_SIZE <= PAGE_SIZE - 4) this.physical.view.setUint32(this.phys(va, true), v >>> 0, true);
+    else this.writeBytes(va, [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]);
+  }
+  /** 64-bit values as numbers (exact below 2^53, which covers every address). */
+  read64(va: number): number {
+    const lo = this.read32(va);
+    const hi = this.read32(va + 4);
+    return hi * 2 ** 32 + lo;
+  }
+  write64(va: number, v: number): void {
+    this.write32(va, v % 2 ** 32);
+    this.write32(va + 4, Math.floor(v / 2 ** 32));
+  }
+}

@@ -1,0 +1,208 @@
+import { cur } from "../context.js";
+import { KeBugCheckEx } from "../ke/bugcheck.js";
+import { BAD_POOL_CALLER, BAD_POOL_HEADER, DRIVER_VERIFIER_DETECTED_VIOLATION } from "../ke/bugcheck-codes.js";
+import { APC_LEVEL, DISPATCH_LEVEL } from "../ke/irql.js";
+import { ExRaiseStatus } from "../ke/exception.js";
+import { STATUS_INSUFFICIENT_RESOURCES } from "../ntstatus.js";
+import { formatAddress, PAGE_SIZE } from "./layout.js";
+import type { MemoryManager } from "./memory-manager.js";
+import { PTE_PAGEABLE, PTE_PAGED_POOL, PTE_WRITABLE } from "./page-table.js";
+
+export const POOL_FLAG_REQUIRED_START = 0x1;
+export const POOL_FLAG_USE_QUOTA = 0x1;
+export const POOL_FLAG_UNINITIALIZED = 0x2;
+export const POOL_FLAG_SESSION = 0x4;
+export const POOL_FLAG_CACHE_ALIGNED = 0x8;
+export const POOL_FLAG_RAISE_ON_FAILURE = 0x20;
+export const POOL_FLAG_NON_PAGED = 0x40;
+export const POOL_FLAG_NON_PAGED_EXECUTE = 0x80;
+export const POOL_FLAG_PAGED = 0x100;
+
+/** POOL_TYPE values of the older ExAllocatePoolWithTag. */
+export const NonPagedPool = 0;
+export const NonPagedPoolExecute = 0;
+export const PagedPool = 1;
+export const NonPagedPoolNx = 512;
+export type POOL_TYPE = number;
+
+/** Builds a pool tag the way C's multi-character literal 'Tag1' does (first letter lowest). */
+export function POOL_TAG(tag: string): number {
+  let v = 0;
+  for (let i = 0; i < 4; i++) v |= (tag.charCodeAt(i) & 0xff) << (8 * i);
+  return v >>> 0;
+}
+export function PoolTagName(tag: number): string {
+  let s = "";
+  for (let i = 0; i < 4; i++) s += String.fromCharCode((tag >>> (8 * i)) & 0xff);
+  return s;
+}
+
+/** Every block is preceded by a 16-byte POOL_HEADER in emulated memory. */
+export const POOL_HEADER_SIZE = 16;
+const STATE_ALLOCATED = 0xa1;
+const STATE_FREE = 0xf0;
+const TYPE_NONPAGED = 1;
+const TYPE_PAGED = 2;
+const CLASS_SIZES = [16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1520, 2032, 4080 - POOL_HEADER_SIZE];
+const BIG = 255;
+
+function classOf(bytes: number): number {
+  for (let c = 0; c < CLASS_SIZES.length; c++) if (bytes <= CLASS_SIZES[c]!) return c;
+  return BIG;
+}
+
+export interface PoolTagUsage {
+  tag: string;
+  paged: boolean;
+  allocations: number;
+  frees: number;
+  bytes: number;
+}
+
+/**
+ * The executive pools: nonpaged and paged pool carved from kernel pages, with a
+ * header before each block (size, tag, type, state) so bad frees and overruns are
+ * found the way Windows finds them: at free time, by looking at the headers.
+ */
+export class Pool {
+  /** Free block addresses per (type, size class). */
+  private readonly free: number[][][] = [[], [], []];
+  private readonly usageByKey = new Map<number, PoolTagUsage>();
+
+  constructor(private readonly mm: MemoryManager) {
+    for (const t of [TYPE_NONPAGED, TYPE_PAGED]) this.free[t] = CLASS_SIZES.map(() => []);
+  }
+
+  allocate(flags: number, bytes: number, tag: number): number {
+    const m = cur;
+    const paged = (flags & POOL_FLAG_PAGED) !== 0;
+    if (m.checked) {
+      const irql = m.cpu.Irql;
+      if (bytes === 0) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, 0, tag, 0, "ExAllocatePool2 asked for zero bytes.");
+      if (paged && irql > APC_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x01, irql, 1, bytes, "Paged pool was allocated above APC_LEVEL.");
+      if (!paged && irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x02, irql, 0, bytes, "Nonpaged pool was allocated above DISPATCH_LEVEL.");
+    }
+    if (tag === 0 || (flags & (POOL_FLAG_PAGED | POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE)) === 0 || !(bytes >= 0)) {
+      return this.failed(flags);
+    }
+    const type = paged ? TYPE_PAGED : TYPE_NONPAGED;
+    const c = classOf(bytes);
+    let block: number;
+    if (c === BIG) {
+      const pages = Math.ceil((bytes + POOL_HEADER_SIZE) / PAGE_SIZE);
+      block = this.mm.kernelSpace.reserve(pages);
+      if (block < 0 || !this.mm.commit(this.mm.kernelSpace, block, pages, this.pteFlags(paged))) return this.failed(flags);
+    } else {
+      const list = this.free[type]![c]!;
+      if (list.length === 0 && !this.refill(type, c)) return this.failed(flags);
+      block = list.pop()!;
+    }
+    const mm = this.mm;
+    const p = mm.phys(block, true);
+    const v = mm.physical.view;
+    v.setUint32(p, bytes, true);
+    v.setUint32(p + 4, tag, true);
+    v.setUint8(p + 8, type);
+    v.setUint8(p + 9, STATE_ALLOCATED);
+    v.setUint8(p + 10, c);
+    const addr = block + POOL_HEADER_SIZE;
+    if ((flags & POOL_FLAG_UNINITIALIZED) === 0) mm.fill(addr, bytes, 0);
+    this.account(tag, paged, 1, 0, bytes);
+    return addr;
+  }
+
+  private failed(flags: number): number {
+    if (flags & POOL_FLAG_RAISE_ON_FAILURE) ExRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return 0;
+  }
+
+  private pteFlags(paged: boolean): number {
+    return paged ? PTE_PAGEABLE | PTE_PAGED_POOL | PTE_WRITABLE : PTE_WRITABLE;
+  }
+
+  private refill(type: number, c: number): boolean {
+    const va = this.mm.kernelSpace.reserve(1);
+    if (va < 0 || !this.mm.commit(this.mm.kernelSpace, va, 1, this.pteFlags(type === TYPE_PAGED))) return false;
+    const stride = CLASS_SIZES[c]! + POOL_HEADER_SIZE;
+    const list = this.free[type]![c]!;
+    // Push in reverse so blocks are handed out in address order.
+    for (let off = Math.floor(PAGE_SIZE / stride) * stride - stride; off >= 0; off -= stride) list.push(va + off);
+    return true;
+  }
+
+  free_(addr: number, tag: number | null): void {
+    const m = cur;
+    const mm = this.mm;
+    const block = addr - POOL_HEADER_SIZE;
+    const space = mm.kernelSpace.table;
+    const idx = space.index(block);
+    if (addr % 16 !== 0 || idx < 0 || space.frames[idx]! < 0) {
+      KeBugCheckEx(BAD_POOL_CALLER, 0x46, addr, 0, 0, `ExFreePool was given ${formatAddress(addr)}, which the pool never handed out.`);
+    }
+    const p = mm.phys(block, false);
+    const v = mm.physical.view;
+    const bytes = v.getUint32(p, true);
+    const btag = v.getUint32(p + 4, true);
+    const type = v.getUint8(p + 8);
+    const state = v.getUint8(p + 9);
+    const c = v.getUint8(p + 10);
+    if (state === STATE_FREE) {
+      KeBugCheckEx(BAD_POOL_CALLER, 0x07, 0, 0, addr, `The block at ${formatAddress(addr)} (tag '${PoolTagName(btag)}') was freed twice.`);
+    }
+    if (state !== STATE_ALLOCATED || (type !== TYPE_NONPAGED && type !== TYPE_PAGED) || (c !== BIG && c >= CLASS_SIZES.length)) {
+      KeBugCheckEx(BAD_POOL_HEADER, 0x20, block, 0, 0, `The pool header before ${formatAddress(addr)} is corrupt (an overrun of the block before it, or a bad pointer).`);
+    }
+    if (m.checked) {
+      const irql = m.cpu.Irql;
+      if (type === TYPE_PAGED && irql > APC_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x11, irql, 1, addr, "Paged pool was freed above APC_LEVEL.");
+      if (irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x12, irql, 0, addr, "Nonpaged pool was freed above DISPATCH_LEVEL.");
+      if (c !== BIG) this.checkNextHeader(block, c, addr);
+    }
+    if (tag !== null && tag !== btag) {
+      KeBugCheckEx(BAD_POOL_CALLER, 0x0a, addr, btag, tag, `ExFreePoolWithTag was given tag '${PoolTagName(tag)}' for a block allocated with '${PoolTagName(btag)}'.`);
+    }
+    v.setUint8(p + 9, STATE_FREE);
+    this.account(btag, type === TYPE_PAGED, 0, 1, -bytes);
+    if (c === BIG) {
+      const pages = Math.ceil((bytes + POOL_HEADER_SIZE) / PAGE_SIZE);
+      mm.decommit(mm.kernelSpace, block, pages);
+      mm.kernelSpace.release(block, pages);
+    } else {
+      this.free[type]![c]!.push(block);
+    }
+  }
+
+  /** The checked flavor looks past the end of a freed block, as special pool does. */
+  private checkNextHeader(block: number, c: number, addr: number): void {
+    const stride = CLASS_SIZES[c]! + POOL_HEADER_SIZE;
+    const next = block + stride;
+    if (Math.floor(next / PAGE_SIZE) !== Math.floor(block / PAGE_SIZE) || (next % PAGE_SIZE) + stride > PAGE_SIZE) return;
+    const v = this.mm.physical.view;
+    const p = this.mm.phys(next, false);
+    const state = v.getUint8(p + 9);
+    const nc = v.getUint8(p + 10);
+    const fresh = v.getUint32(p, true) === 0 && state === 0;
+    if (!fresh && ((state !== STATE_ALLOCATED && state !== STATE_FREE) || nc !== c)) {
+      KeBugCheckEx(BAD_POOL_HEADER, 0x21, addr, next, 0, `The driver wrote past the end of the pool block at ${formatAddress(addr)}.`);
+    }
+  }
+
+  /** Pool use per tag and pool type, as `!poolused` shows it. */
+  get usage(): PoolTagUsage[] {
+    return [...this.usageByKey.values()].map((u) => ({ ...u }));
+  }
+
+  /** The size the block at `addr` was allocated with. */
+  sizeOf(addr: number): number {
+    return this.mm.read32(addr - POOL_HEADER_SIZE);
+  }
+
+  private account(tag: number, paged: boolean, a: number, f: number, bytes: number): void {
+    const key = tag * 2 + (paged ? 1 : 0);
+    let u = this.usageByKey.get(key);
+    if (!u) this.usageByKey.set(key, (u = { tag: PoolTagName(tag), paged, allocations: 0, frees: 0, bytes: 0 }));
+    u.allocations += a;
+    u.frees += f;
+    u.bytes += bytes;
+  }
+}

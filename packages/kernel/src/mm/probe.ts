@@ -1,0 +1,23 @@
+import { cur } from "../context.js";
+import { ExRaiseStatus } from "../ke/exception.js";
+import { STATUS_ACCESS_VIOLATION, STATUS_DATATYPE_MISALIGNMENT } from "../ntstatus.js";
+import { MM_USER_PROBE_ADDRESS } from "./layout.js";
+
+/**
+ * `ProbeForRead`: raises STATUS_DATATYPE_MISALIGNMENT or STATUS_ACCESS_VIOLATION if the
+ * range is not a user-mode range (a kernel address passed from user mode fails here).
+ * A zero length is always accepted. Callers wrap it in `__try`.
+ */
+export function ProbeForRead(Address: number, Length: number, Alignment: number): void {
+  if (Length === 0) return;
+  if (Alignment > 1 && Address % Alignment !== 0) ExRaiseStatus(STATUS_DATATYPE_MISALIGNMENT);
+  const end = Address + Length;
+  if (!(Address >= 0) || !(Length > 0) || end > MM_USER_PROBE_ADDRESS || end < Address) ExRaiseStatus(STATUS_ACCESS_VIOLATION);
+}
+
+/** `ProbeForWrite`: as ProbeForRead, and every page must be writable now. */
+export function ProbeForWrite(Address: number, Length: number, Alignment: number): void {
+  ProbeForRead(Address, Length, Alignment);
+  if (Length === 0) return;
+  cur.mm.touch(Address, Length, true);
+}

@@ -1,0 +1,152 @@
+import { cur } from "../context.js";
+import type { Box } from "../box.js";
+import { DispatcherHeader, KEVENT, KeInitializeEvent, KeResetEvent, KeSetEvent, testWait, WaitAll, type EVENT_TYPE, type KPROCESSOR_MODE } from "../ke/dispatcher.js";
+import { IoCompletionObject } from "../io/completion-port.js";
+import { FILE_OBJECT } from "../io/file.js";
+import type { IO_STATUS_BLOCK } from "../io/irp.js";
+import { STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_OBJECT_TYPE_MISMATCH, STATUS_SUCCESS, STATUS_TIMEOUT, type NTSTATUS } from "../ntstatus.js";
+import { OBJECT_HEADER, ObDereferenceObject, ObReferenceObject, type ObObject } from "./object.js";
+
+/**
+ * Object services for clients (events, waits, completion ports) and
+ * ObReferenceObjectByHandle for drivers. A client wait runs the machine until the
+ * objects are signalled or the timeout passes; it never blocks the host.
+ */
+
+export function NtCreateEvent(EventHandle: Box<number>, DesiredAccess: number, EventType: EVENT_TYPE, InitialState: boolean): NTSTATUS {
+  const e = new KEVENT();
+  KeInitializeEvent(e, EventType, InitialState);
+  e.ObHeader = new OBJECT_HEADER("Event", null);
+  e.ObHeader.HandleCount = 1;
+  EventHandle.value = cur.cpu.process.handles.insert(e as unknown as ObObject, DesiredAccess || 0x1f0003);
+  return STATUS_SUCCESS;
+}
+
+function eventOf(Handle: number): KEVENT | NTSTATUS {
+  const e = cur.cpu.process.handles.lookup(Handle);
+  if (!e) return STATUS_INVALID_HANDLE;
+  if (!(e.object instanceof KEVENT)) return STATUS_OBJECT_TYPE_MISMATCH;
+  return e.object;
+}
+
+export function NtSetEvent(EventHandle: number, PreviousState: Box<number> | null): NTSTATUS {
+  const e = eventOf(EventHandle);
+  if (typeof e === "number") return e;
+  const prev = KeSetEvent(e, 0, false);
+  if (PreviousState) PreviousState.value = prev;
+  return STATUS_SUCCESS;
+}
+
+export function NtResetEvent(EventHandle: number, PreviousState: Box<number> | null): NTSTATUS {
+  const e = eventOf(EventHandle);
+  if (typeof e === "number") return e;
+  const prev = KeResetEvent(e);
+  if (PreviousState) PreviousState.value = prev;
+  return STATUS_SUCCESS;
+}
+
+/** The dispatcher object behind a handle: a file handle waits on its file object's event. */
+function waitableOf(Handle: number): DispatcherHeader | NTSTATUS {
+  const e = cur.cpu.process.handles.lookup(Handle);
+  if (!e) return STATUS_INVALID_HANDLE;
+  const o = e.object as unknown;
+  if (o instanceof FILE_OBJECT) return o.Event;
+  if (o instanceof DispatcherHeader) return o;
+  return STATUS_OBJECT_TYPE_MISMATCH;
+}
+
+/** Wait in a client thread: Timeout in 100 ns units (negative relative), null for INFINITE. */
+export function clientWait(objects: DispatcherHeader[], waitAll: boolean, Timeout: number | null, what: string): NTSTATUS {
+  const m = cur;
+  const now = testWait(objects, waitAll);
+  if (now >= 0) return now;
+  if (Timeout === 0) return STATUS_TIMEOUT;
+  const deadline = Timeout === null ? -1 : Timeout < 0 ? m.clock.now() - Timeout : Timeout;
+  let result = -1;
+  const ok = m.scheduler.runUntil(() => (result = testWait(objects, waitAll)) >= 0, what, deadline);
+  return ok ? result : STATUS_TIMEOUT;
+}
+
+export function NtWaitForSingleObject(Handle: number, Alertable: boolean, Timeout: number | null): NTSTATUS {
+  void Alertable;
+  const o = waitableOf(Handle);
+  if (typeof o === "number") return o;
+  return clientWait([o], false, Timeout, `handle ${Handle}`);
+}
+
+export function NtWaitForMultipleObjects(Count: number, Handles: number[], WaitType: number, Alertable: boolean, Timeout: number | null): NTSTATUS {
+  void Alertable;
+  if (!(Count >= 1 && Count <= 64) || !Array.isArray(Handles) || Handles.length < Count) return STATUS_INVALID_PARAMETER;
+  const objs: DispatcherHeader[] = [];
+  for (let i = 0; i < Count; i++) {
+    const o = waitableOf(Handles[i]!);
+    if (typeof o === "number") return o;
+    objs.push(o);
+  }
+  return clientWait(objs, WaitType === WaitAll, Timeout, `${Count} handles`);
+}
+
+export function NtRemoveIoCompletion(
+  IoCompletionHandle: number,
+  KeyContext: Box<number>,
+  ApcContext: Box<any>,
+  IoStatusBlock: IO_STATUS_BLOCK,
+  Timeout: number | null,
+): NTSTATUS {
+  const e = cur.cpu.process.handles.lookup(IoCompletionHandle);
+  if (!e) return STATUS_INVALID_HANDLE;
+  if (!(e.object instanceof IoCompletionObject)) return STATUS_OBJECT_TYPE_MISMATCH;
+  const port = e.object;
+  const st = clientWait([port], false, Timeout, "a completion packet");
+  if (st === STATUS_TIMEOUT) return STATUS_TIMEOUT;
+  // testWait consumed one count; the packet itself is taken here.
+  port.SignalState++;
+  const p = port.remove()!;
+  KeyContext.value = p.KeyContext;
+  ApcContext.value = p.ApcContext;
+  IoStatusBlock.Status = p.Status;
+  IoStatusBlock.Information = p.Information;
+  return STATUS_SUCCESS;
+}
+
+export function NtSetIoCompletion(IoCompletionHandle: number, KeyContext: number, ApcContext: any, IoStatus: NTSTATUS, IoStatusInformation: number): NTSTATUS {
+  const e = cur.cpu.process.handles.lookup(IoCompletionHandle);
+  if (!e) return STATUS_INVALID_HANDLE;
+  if (!(e.object instanceof IoCompletionObject)) return STATUS_OBJECT_TYPE_MISMATCH;
+  e.object.post({ KeyContext, ApcContext, Status: IoStatus, Information: IoStatusInformation });
+  return STATUS_SUCCESS;
+}
+
+/**
+ * `ObReferenceObjectByHandle`: the object behind a handle of the current process (or a
+ * kernel handle), referenced, if it is of the type asked and the handle grants the access.
+ */
+export function ObReferenceObjectByHandle(
+  Handle: number,
+  DesiredAccess: number,
+  ObjectType: (abstract new (...a: any[]) => unknown) | null,
+  AccessMode: KPROCESSOR_MODE,
+  Object: Box<any>,
+  HandleInformation: Box<number> | null,
+): NTSTATUS {
+  const m = cur;
+  Object.value = null;
+  let e = m.cpu.process.handles.lookup(Handle);
+  if (!e && AccessMode === 0) e = m.systemProcess.handles.lookup(Handle);
+  if (!e) return STATUS_INVALID_HANDLE;
+  if (ObjectType !== null && !(e.object instanceof ObjectType)) return STATUS_OBJECT_TYPE_MISMATCH;
+  if (AccessMode !== 0 && (e.GrantedAccess & DesiredAccess) !== (DesiredAccess >>> 0)) return 0xc0000022 | 0;
+  ObReferenceObject(e.object);
+  Object.value = e.object;
+  if (HandleInformation) HandleInformation.value = e.GrantedAccess;
+  return STATUS_SUCCESS;
+}
+
+/** `ZwClose` for a kernel handle. */
+export function ZwClose(Handle: number): NTSTATUS {
+  const m = cur;
+  const e = m.systemProcess.handles.remove(Handle) ?? m.cpu.process.handles.remove(Handle);
+  if (!e) return STATUS_INVALID_HANDLE;
+  if (e.object.ObHeader) ObDereferenceObject(e.object);
+  return STATUS_SUCCESS;
+}

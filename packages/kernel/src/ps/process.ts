@@ -1,0 +1,59 @@
+import type { AddressSpace } from "../mm/page-table.js";
+import type { HandleTable } from "../ob/handle-table.js";
+import type { DRIVER_OBJECT } from "../io/driver.js";
+import type { IRP } from "../io/irp.js";
+import { DispatcherHeader, ThreadObject, ProcessObject } from "../ke/dispatcher.js";
+import type { KWAIT_GENERATOR } from "../ke/dispatcher.js";
+import type { NTSTATUS } from "../ntstatus.js";
+
+/** EPROCESS: an address space, a handle table and threads. */
+export class EPROCESS extends DispatcherHeader {
+  readonly threads: KTHREAD[] = [];
+  terminated = false;
+  ExitStatus: NTSTATUS = 0;
+  constructor(
+    readonly UniqueProcessId: number,
+    readonly ImageFileName: string,
+    readonly space: AddressSpace,
+    readonly handles: HandleTable,
+  ) {
+    super(ProcessObject);
+  }
+}
+
+export type ThreadState = "initialized" | "ready" | "running" | "waiting" | "terminated";
+
+/** A kernel APC queued to a thread: run at APC_LEVEL in the thread's process. */
+export type KernelApc = (thread: KTHREAD) => void;
+
+/**
+ * KTHREAD/ETHREAD. A client thread runs synchronously inside system calls; a system
+ * thread is a generator the scheduler steps, suspended at each `yield*` on a wait.
+ */
+export class KTHREAD extends DispatcherHeader {
+  state: ThreadState = "initialized";
+  /** The body of a system thread; null for client threads. */
+  body: KWAIT_GENERATOR<void> | null = null;
+  /** The value the next resumption of `body` receives (a wait status). */
+  resumeWith: NTSTATUS = 0;
+  waitObjects: DispatcherHeader[] | null = null;
+  waitAll = false;
+  waitDeadline = -1;
+  waitSeq = 0;
+  KernelApcDisable = 0;
+  readonly apcQueue: KernelApc[] = [];
+  /** IRPs this thread issued that are not yet complete (the thread's IRP list). */
+  readonly IrpList = new Set<IRP>();
+  ExitStatus: NTSTATUS = 0;
+  constructor(
+    readonly UniqueThreadId: number,
+    readonly process: EPROCESS,
+    readonly name: string,
+    readonly driver: DRIVER_OBJECT | null,
+  ) {
+    super(ThreadObject);
+  }
+}
+export type ETHREAD = KTHREAD;
+export type PEPROCESS = EPROCESS;
+export type PKTHREAD = KTHREAD;

@@ -1,0 +1,70 @@
+import { cur } from "../context.js";
+import type { Box } from "../box.js";
+import type { DRIVER_OBJECT } from "../io/driver.js";
+import type { KWAIT_GENERATOR } from "../ke/dispatcher.js";
+import { ThreadExit } from "../ke/scheduler.js";
+import { STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
+import { KTHREAD } from "./process.js";
+
+export type KSTART_ROUTINE = (StartContext: any) => void | KWAIT_GENERATOR<void>;
+
+/** Make a thread of the System process around a body and let the scheduler run it. */
+export function startSystemThread(name: string, driver: DRIVER_OBJECT | null, body: KWAIT_GENERATOR<void>, onExit?: () => void): KTHREAD {
+  const m = cur;
+  const t = new KTHREAD(m.nextThreadId(), m.systemProcess, name, driver);
+  t.body = (function* () {
+    try {
+      yield* body;
+    } finally {
+      onExit?.();
+    }
+  })();
+  m.systemProcess.threads.push(t);
+  m.scheduler.makeReady(t);
+  return t;
+}
+
+/**
+ * `PsCreateSystemThread`: the start routine runs later at PASSIVE_LEVEL in the System
+ * process. A routine that waits is a generator (`function*`), suspended at each wait.
+ */
+export function PsCreateSystemThread(
+  ThreadHandle: Box<number>,
+  DesiredAccess: number,
+  ObjectAttributes: unknown,
+  ProcessHandle: number | null,
+  ClientId: unknown,
+  StartRoutine: KSTART_ROUTINE,
+  StartContext: any,
+): NTSTATUS {
+  void DesiredAccess;
+  void ObjectAttributes;
+  void ProcessHandle;
+  void ClientId;
+  const m = cur;
+  const body = (function* (): KWAIT_GENERATOR<void> {
+    const r = StartRoutine(StartContext);
+    if (r && typeof (r as KWAIT_GENERATOR<void>).next === "function") yield* r as KWAIT_GENERATOR<void>;
+  })();
+  const t = startSystemThread(StartRoutine.name || "system thread", m.cpu.driver, body);
+  t.ObHeader = null;
+  ThreadHandle.value = m.systemProcess.handles.insert(t as never, 0x1fffff);
+  return STATUS_SUCCESS;
+}
+
+/** `PsTerminateSystemThread`: ends the calling system thread. */
+export function PsTerminateSystemThread(ExitStatus: NTSTATUS): never {
+  throw new ThreadExit(ExitStatus);
+}
+
+export function PsGetCurrentThread(): KTHREAD | null {
+  return cur.cpu.thread;
+}
+
+export function PsGetCurrentProcess() {
+  return cur.cpu.process;
+}
+
+export function IoGetCurrentProcess() {
+  return cur.cpu.process;
+}
