@@ -1,0 +1,34 @@
+/** Win32 constants of winbase.h / winnt.h / fileapi.h the client API takes. */
+export type HANDLE = number;
+export type BOOL = boolean;
+
+export const INVALID_HANDLE_VALUE: HANDLE = -1;
+
+export const GENERIC_READ = 0x80000000;
+export const GENERIC_WRITE = 0x40000000;
+export const GENERIC_EXECUTE = 0x20000000;
+export const GENERIC_ALL = 0x10000000;
+
+export const FILE_SHARE_READ = 0x1;
+export const FILE_SHARE_WRITE = 0x2;
+export const FILE_SHARE_DELETE = 0x4;
+
+export const CREATE_NEW = 1;
+export const CREATE_ALWAYS = 2;
+export const OPEN_EXISTING = 3;
+export const OPEN_ALWAYS = 4;
+export const TRUNCATE_EXISTING = 5;
+
+export const FILE_ATTRIBUTE_NORMAL = 0x80;
+export const FILE_FLAG_OVERLAPPED = 0x40000000;
+export const FILE_FLAG_NO_BUFFERING = 0x20000000;
+export const FILE_FLAG_WRITE_THROUGH = 0x80000000;
+
+export const MEM_COMMIT = 0x1000;
+export const MEM_RESERVE = 0x2000;
+export const MEM_RELEASE = 0x8000;
+export const PAGE_NOACCESS = 0x01;
+export const PAGE_READONLY = 0x02;
+export const PAGE_READWRITE = 0x04;
+
+export const MAXIMUM_WAIT_OBJECTS = 64;

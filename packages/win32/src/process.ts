@@ -1,0 +1,428 @@
+import {
+  BugCheck, IO_STATUS_BLOCK, MachineDeadlock, NT_ERROR, NT_SUCCESS, NtAllocateVirtualMemory, NtCancelIoFile, NtCancelIoFileEx,
+  NtClose, NtCreateEvent, NtCreateFile, NtCreateIoCompletion, NtDeviceIoControlFile, NtFreeVirtualMemory, NtReadFile,
+  NtRemoveIoCompletion, NtResetEvent, NtSetEvent, NtSetInformationFileCompletion, NtSetIoCompletion, NtWaitForMultipleObjects,
+  NtWaitForSingleObject, NtWriteFile, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT, clientWait,
+  type Box, type EPROCESS, type KTHREAD, type Machine, type NTSTATUS,
+} from "@wdfjs/kernel";
+import {
+  CREATE_ALWAYS, CREATE_NEW, FILE_FLAG_OVERLAPPED, INVALID_HANDLE_VALUE, OPEN_ALWAYS, OPEN_EXISTING, TRUNCATE_EXISTING,
+  MEM_RELEASE, type BOOL, type HANDLE,
+} from "./constants.js";
+import {
+  ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, ERROR_NOT_ENOUGH_MEMORY, ERROR_SUCCESS,
+  INFINITE, RtlNtStatusToDosError, WAIT_FAILED, WAIT_TIMEOUT, type DWORD,
+} from "./errors.js";
+import { OVERLAPPED } from "./overlapped.js";
+
+// NtCreateFile dispositions and options (ntifs.h) the CreateFile mapping produces.
+const FILE_SUPERSEDE = 0;
+const FILE_OPEN = 1;
+const FILE_CREATE = 2;
+const FILE_OPEN_IF = 3;
+const FILE_OVERWRITE = 4;
+const FILE_OVERWRITE_IF = 5;
+const FILE_SYNCHRONOUS_IO_NONALERT = 0x20;
+const FILE_NON_DIRECTORY_FILE = 0x40;
+const SYNCHRONIZE = 0x00100000;
+const FILE_READ_ATTRIBUTES = 0x80;
+void FILE_SUPERSEDE;
+
+/** Milliseconds (INFINITE or a count) to an NT timeout: negative 100 ns units, or null. */
+function ntTimeout(ms: DWORD): number | null {
+  if (ms === INFINITE || ms === -1) return null;
+  if (typeof ms !== "number" || !(ms >= 0)) return 0;
+  return -ms * 10_000;
+}
+
+function isNumber(v: unknown): v is number {
+  return typeof v === "number" && v === v;
+}
+
+/**
+ * A thread of a Win32 program: every kernel32 call it makes is a system call into the
+ * machine on this thread. Each thread has its own last-error value, as in Windows.
+ */
+export class Win32Thread {
+  private lastError: DWORD = ERROR_SUCCESS;
+  /** The I/O status block of synchronous calls, reused so a call allocates nothing. */
+  private readonly iosb = new IO_STATUS_BLOCK();
+
+  constructor(
+    readonly machine: Machine,
+    readonly thread: KTHREAD,
+  ) {}
+
+  get process(): EPROCESS {
+    return this.thread.process;
+  }
+
+  GetLastError(): DWORD {
+    return this.lastError;
+  }
+
+  SetLastError(dwErrCode: DWORD): void {
+    this.lastError = dwErrCode;
+  }
+
+  /** Fail a call the way kernel32 does: map the status, remember it, return FALSE. */
+  private fail(status: NTSTATUS): false {
+    this.lastError = RtlNtStatusToDosError(status);
+    return false;
+  }
+
+  private sys<T>(fn: () => T): T {
+    return this.machine.syscall(this.thread, fn);
+  }
+
+  // ---- files ----
+
+  CreateFile(
+    lpFileName: string,
+    dwDesiredAccess: DWORD,
+    dwShareMode: DWORD,
+    lpSecurityAttributes: null,
+    dwCreationDisposition: DWORD,
+    dwFlagsAndAttributes: DWORD,
+    hTemplateFile: HANDLE,
+  ): HANDLE {
+    void lpSecurityAttributes;
+    void hTemplateFile;
+    let disposition: number;
+    switch (dwCreationDisposition) {
+      case CREATE_NEW: disposition = FILE_CREATE; break;
+      case CREATE_ALWAYS: disposition = FILE_OVERWRITE_IF; break;
+      case OPEN_EXISTING: disposition = FILE_OPEN; break;
+      case OPEN_ALWAYS: disposition = FILE_OPEN_IF; break;
+      case TRUNCATE_EXISTING: disposition = FILE_OVERWRITE; break;
+      default:
+        this.lastError = ERROR_INVALID_PARAMETER;
+        return INVALID_HANDLE_VALUE;
+    }
+    if (typeof lpFileName !== "string" || !isNumber(dwDesiredAccess) || !isNumber(dwShareMode)) {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return INVALID_HANDLE_VALUE;
+    }
+    // `\\.\Name` is the Win32 device namespace: `\??\Name` to the object manager.
+    const ntName = lpFileName.startsWith("\\\\.\\") || lpFileName.startsWith("\\\\?\\") ? "\\??\\" + lpFileName.slice(4) : lpFileName;
+    const flags = isNumber(dwFlagsAndAttributes) ? dwFlagsAndAttributes : 0;
+    const options = FILE_NON_DIRECTORY_FILE | ((flags & FILE_FLAG_OVERLAPPED) !== 0 ? 0 : FILE_SYNCHRONOUS_IO_NONALERT);
+    const h = Out(0);
+    const iosb = new IO_STATUS_BLOCK();
+    const status = this.sys(() =>
+      NtCreateFile(h, (dwDesiredAccess >>> 0) | SYNCHRONIZE | FILE_READ_ATTRIBUTES, ntName, iosb, dwShareMode, disposition, options),
+    );
+    if (!NT_SUCCESS(status)) {
+      this.fail(status);
+      return INVALID_HANDLE_VALUE;
+    }
+    this.lastError = ERROR_SUCCESS;
+    return h.value;
+  }
+
+  CloseHandle(hObject: HANDLE): BOOL {
+    const status = this.sys(() => NtClose(hObject));
+    return NT_SUCCESS(status) ? true : this.fail(status);
+  }
+
+  /**
+   * Finish a read/write/ioctl the way kernel32 does: on a synchronous handle the call
+   * already waited; on an overlapped one STATUS_PENDING is ERROR_IO_PENDING.
+   */
+  private finishIo(status: NTSTATUS, iosb: IO_STATUS_BLOCK, bytes: Box<number> | null, overlapped: OVERLAPPED | null, read: boolean): BOOL {
+    if (status === STATUS_PENDING) {
+      this.lastError = ERROR_IO_PENDING;
+      return false;
+    }
+    if (bytes !== null) bytes.value = NT_ERROR(status) ? 0 : iosb.Information;
+    if (read && status === STATUS_END_OF_FILE && overlapped === null) return true;
+    if (!NT_SUCCESS(status)) return this.fail(status);
+    return true;
+  }
+
+  ReadFile(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToRead: DWORD, lpNumberOfBytesRead: Box<number> | null, lpOverlapped: OVERLAPPED | null): BOOL {
+    return this.readWrite(true, hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead, lpOverlapped);
+  }
+
+  WriteFile(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToWrite: DWORD, lpNumberOfBytesWritten: Box<number> | null, lpOverlapped: OVERLAPPED | null): BOOL {
+    return this.readWrite(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped);
+  }
+
+  private readWrite(read: boolean, hFile: HANDLE, lpBuffer: number, n: DWORD, bytes: Box<number> | null, ov: OVERLAPPED | null): BOOL {
+    if (bytes !== null) bytes.value = 0;
+    const iosb = ov ?? this.iosb;
+    const offset = ov ? ov.Offset + ov.OffsetHigh * 2 ** 32 : null;
+    const event = ov ? ov.hEvent : 0;
+    if (ov) {
+      ov.Internal = STATUS_PENDING;
+      ov.InternalHigh = 0;
+    }
+    const status = this.sys(() =>
+      read
+        ? NtReadFile(hFile, event, null, ov, iosb, lpBuffer, n, offset, 0)
+        : NtWriteFile(hFile, event, null, ov, iosb, lpBuffer, n, offset, 0),
+    );
+    return this.finishIo(status, iosb, bytes, ov, read);
+  }
+
+  DeviceIoControl(
+    hDevice: HANDLE,
+    dwIoControlCode: DWORD,
+    lpInBuffer: number,
+    nInBufferSize: DWORD,
+    lpOutBuffer: number,
+    nOutBufferSize: DWORD,
+    lpBytesReturned: Box<number> | null,
+    lpOverlapped: OVERLAPPED | null,
+  ): BOOL {
+    if (lpBytesReturned !== null) lpBytesReturned.value = 0;
+    const ov = lpOverlapped;
+    const iosb = ov ?? this.iosb;
+    if (ov) {
+      ov.Internal = STATUS_PENDING;
+      ov.InternalHigh = 0;
+    }
+    const m = this.machine;
+    const status = m.syscall(this.thread, () =>
+      NtDeviceIoControlFile(hDevice, ov ? ov.hEvent : 0, null, ov, iosb, dwIoControlCode, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize),
+    );
+    if (status === STATUS_PENDING) {
+      this.lastError = ERROR_IO_PENDING;
+      return false;
+    }
+    // Warnings (STATUS_BUFFER_OVERFLOW) still report the bytes returned, and fail.
+    if (lpBytesReturned !== null) lpBytesReturned.value = NT_ERROR(status) ? 0 : iosb.Information;
+    if (status < 0) return this.fail(status);
+    return true;
+  }
+
+  /**
+   * `GetOverlappedResult`: the outcome of an overlapped request; with bWait, runs the
+   * machine until it completes (waiting on hEvent, or on the file handle without one).
+   */
+  GetOverlappedResult(hFile: HANDLE, lpOverlapped: OVERLAPPED, lpNumberOfBytesTransferred: Box<number>, bWait: BOOL): BOOL {
+    if (!(lpOverlapped instanceof OVERLAPPED)) {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return false;
+    }
+    if (lpOverlapped.Internal === STATUS_PENDING) {
+      if (!bWait) {
+        this.lastError = ERROR_IO_INCOMPLETE;
+        return false;
+      }
+      // The event (or the file object's) is set when Internal is written: wait for that.
+      const ov = lpOverlapped;
+      this.sys(() => this.machine.scheduler.runUntil(() => ov.Internal !== STATUS_PENDING, `the overlapped request on handle ${hFile}`));
+    }
+    const status = lpOverlapped.Internal;
+    lpNumberOfBytesTransferred.value = lpOverlapped.InternalHigh;
+    if (!NT_SUCCESS(status)) return this.fail(status);
+    return true;
+  }
+
+  CancelIo(hFile: HANDLE): BOOL {
+    const iosb = new IO_STATUS_BLOCK();
+    const status = this.sys(() => NtCancelIoFile(hFile, iosb));
+    return NT_SUCCESS(status) ? true : this.fail(status);
+  }
+
+  CancelIoEx(hFile: HANDLE, lpOverlapped: OVERLAPPED | null): BOOL {
+    const iosb = new IO_STATUS_BLOCK();
+    const status = this.sys(() => NtCancelIoFileEx(hFile, lpOverlapped, iosb));
+    return NT_SUCCESS(status) ? true : this.fail(status);
+  }
+
+  // ---- events and waits ----
+
+  CreateEvent(lpEventAttributes: null, bManualReset: BOOL, bInitialState: BOOL, lpName: string | null): HANDLE {
+    void lpEventAttributes;
+    void lpName;
+    const h = Out(0);
+    const status = this.sys(() => NtCreateEvent(h, 0x1f0003, bManualReset ? 0 : 1, !!bInitialState));
+    if (!NT_SUCCESS(status)) {
+      this.fail(status);
+      return 0;
+    }
+    return h.value;
+  }
+
+  SetEvent(hEvent: HANDLE): BOOL {
+    const status = this.sys(() => NtSetEvent(hEvent, null));
+    return NT_SUCCESS(status) ? true : this.fail(status);
+  }
+
+  ResetEvent(hEvent: HANDLE): BOOL {
+    const status = this.sys(() => NtResetEvent(hEvent, null));
+    return NT_SUCCESS(status) ? true : this.fail(status);
+  }
+
+  /** WAIT_OBJECT_0, WAIT_TIMEOUT, or WAIT_FAILED (GetLastError says why). */
+  WaitForSingleObject(hHandle: HANDLE, dwMilliseconds: DWORD): DWORD {
+    const status = this.sys(() => NtWaitForSingleObject(hHandle, false, ntTimeout(dwMilliseconds)));
+    if (status === STATUS_TIMEOUT) return WAIT_TIMEOUT;
+    if (!NT_SUCCESS(status)) {
+      this.fail(status);
+      return WAIT_FAILED;
+    }
+    return status;
+  }
+
+  WaitForMultipleObjects(nCount: DWORD, lpHandles: HANDLE[], bWaitAll: BOOL, dwMilliseconds: DWORD): DWORD {
+    const status = this.sys(() => NtWaitForMultipleObjects(nCount, lpHandles, bWaitAll ? 0 : 1, false, ntTimeout(dwMilliseconds)));
+    if (status === STATUS_TIMEOUT) return WAIT_TIMEOUT;
+    if (!NT_SUCCESS(status)) {
+      this.fail(status);
+      return WAIT_FAILED;
+    }
+    return status;
+  }
+
+  /** `Sleep`: lets `dwMilliseconds` of machine time pass, the machine running meanwhile. */
+  Sleep(dwMilliseconds: DWORD): void {
+    this.sys(() => clientWait([], false, ntTimeout(dwMilliseconds), "Sleep"));
+  }
+
+  // ---- completion ports ----
+
+  CreateIoCompletionPort(FileHandle: HANDLE, ExistingCompletionPort: HANDLE, CompletionKey: number, NumberOfConcurrentThreads: DWORD): HANDLE {
+    let port = ExistingCompletionPort;
+    if (!port) {
+      const h = Out(0);
+      const st = this.sys(() => NtCreateIoCompletion(h, 0x1f0003, NumberOfConcurrentThreads));
+      if (!NT_SUCCESS(st)) {
+        this.fail(st);
+        return 0;
+      }
+      port = h.value;
+    }
+    if (FileHandle !== INVALID_HANDLE_VALUE) {
+      const st = this.sys(() => NtSetInformationFileCompletion(FileHandle, port, CompletionKey));
+      if (!NT_SUCCESS(st)) {
+        if (!ExistingCompletionPort) this.sys(() => NtClose(port));
+        this.fail(st);
+        return 0;
+      }
+    }
+    return port;
+  }
+
+  GetQueuedCompletionStatus(
+    CompletionPort: HANDLE,
+    lpNumberOfBytesTransferred: Box<number>,
+    lpCompletionKey: Box<number>,
+    lpOverlapped: Box<OVERLAPPED | null>,
+    dwMilliseconds: DWORD,
+  ): BOOL {
+    const iosb = new IO_STATUS_BLOCK();
+    const apc = Out<any>(null);
+    const status = this.sys(() => NtRemoveIoCompletion(CompletionPort, lpCompletionKey, apc, iosb, ntTimeout(dwMilliseconds)));
+    if (status === STATUS_TIMEOUT) {
+      lpOverlapped.value = null;
+      this.lastError = WAIT_TIMEOUT;
+      return false;
+    }
+    if (!NT_SUCCESS(status)) {
+      lpOverlapped.value = null;
+      return this.fail(status);
+    }
+    lpOverlapped.value = apc.value;
+    lpNumberOfBytesTransferred.value = iosb.Information;
+    if (!NT_SUCCESS(iosb.Status)) return this.fail(iosb.Status);
+    return true;
+  }
+
+  PostQueuedCompletionStatus(CompletionPort: HANDLE, dwNumberOfBytesTransferred: DWORD, dwCompletionKey: number, lpOverlapped: OVERLAPPED | null): BOOL {
+    const st = this.sys(() => NtSetIoCompletion(CompletionPort, dwCompletionKey, lpOverlapped, 0, dwNumberOfBytesTransferred));
+    return NT_SUCCESS(st) ? true : this.fail(st);
+  }
+
+  // ---- memory ----
+
+  /** `VirtualAlloc` in this process: the base address, or 0 (NULL) with GetLastError set. */
+  VirtualAlloc(lpAddress: number, dwSize: number, flAllocationType: DWORD, flProtect: DWORD): number {
+    void lpAddress;
+    const base = Out(0);
+    const size = Out(dwSize);
+    const st = this.sys(() => NtAllocateVirtualMemory(-1, base, 0, size, flAllocationType, flProtect));
+    if (!NT_SUCCESS(st)) {
+      this.lastError = st === (0xc0000017 | 0) ? ERROR_NOT_ENOUGH_MEMORY : RtlNtStatusToDosError(st);
+      return 0;
+    }
+    return base.value;
+  }
+
+  VirtualFree(lpAddress: number, dwSize: number, dwFreeType: DWORD): BOOL {
+    const base = Out(lpAddress);
+    const size = Out(dwSize);
+    const st = this.sys(() => NtFreeVirtualMemory(-1, base, size, dwFreeType || MEM_RELEASE));
+    return NT_SUCCESS(st) ? true : this.fail(st);
+  }
+
+  /**
+   * The program writing its own memory (in C, a plain store through a pointer). Ours:
+   * a bad address fails with ERROR_NOACCESS instead of an access violation.
+   */
+  WriteMemory(lpAddress: number, data: ArrayLike<number>): BOOL {
+    return this.touch(lpAddress, data.length, () => this.machine.mm.writeBytes(lpAddress, data));
+  }
+
+  /** The program reading its own memory; an empty array and ERROR_NOACCESS on a bad address. */
+  ReadMemory(lpAddress: number, length: number): Uint8Array {
+    let out: Uint8Array = new Uint8Array(0);
+    this.touch(lpAddress, length, () => {
+      out = this.machine.mm.readBytes(lpAddress, length);
+    });
+    return out;
+  }
+
+  private touch(address: number, length: number, fn: () => void): BOOL {
+    return this.sys(() => {
+      try {
+        // User mode reaches only user space; anything else is an access violation.
+        if (!isNumber(address) || !isNumber(length) || address < 0 || length < 0 || address + length > 0x7fff_ffff_0000) {
+          this.lastError = 998;
+          return false;
+        }
+        fn();
+        return true;
+      } catch (e) {
+        if (e instanceof BugCheck || e instanceof MachineDeadlock) throw e;
+        this.lastError = 998;
+        return false;
+      }
+    });
+  }
+
+  // ---- threads and processes ----
+
+  /** Terminates the whole process (ExitProcess): pending I/O is cancelled, handles closed. */
+  ExitProcess(uExitCode: DWORD): void {
+    this.machine.terminateProcess(this.thread.process, uExitCode);
+  }
+}
+
+/** A Win32 program: a process with its address space and handle table, and its main thread. */
+export class Win32Process extends Win32Thread {
+  private constructor(machine: Machine, process: EPROCESS) {
+    super(machine, process.threads[0]!);
+  }
+
+  /** Start a program in the machine (its process and main thread). */
+  static create(machine: Machine, imageName: string): Win32Process {
+    return new Win32Process(machine, machine.createProcess(imageName));
+  }
+
+  /** Another thread of the same process (for CancelIo, which cancels only the calling thread's I/O). */
+  CreateThread(name = "thread"): Win32Thread {
+    return new Win32Thread(this.machine, this.machine.createThread(this.process, name));
+  }
+
+  /** Allocate `size` bytes of user memory, optionally filled (our helper around VirtualAlloc). */
+  alloc(size: number, fill?: ArrayLike<number>): number {
+    const va = this.VirtualAlloc(0, size, 0x3000, 0x04);
+    if (va && fill) this.WriteMemory(va, fill);
+    return va;
+  }
+}
+
+export { ERROR_INVALID_HANDLE };
