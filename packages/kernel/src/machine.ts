@@ -35,7 +35,7 @@ export interface MachineOptions {
   readonly seed?: number;
   /** `virtual` (default) or a host clock source (100 ns units). */
   readonly clock?: "virtual" | ClockSource;
-  /** Most physical memory the machine may use, in bytes. Default 256 MiB. */
+  /** Physical memory of the machine, in bytes. Default 128 MiB. */
   readonly memoryBytes?: number;
   /** Where to send trace events; none by default. */
   readonly trace?: TraceSink | null;
@@ -113,39 +113,73 @@ export class Machine {
    * (KMODE_EXCEPTION_NOT_HANDLED); a stopped machine refuses to run anything.
    */
   enter<T>(thread: KTHREAD | null, fn: () => T): T {
+    this.beginSystemCall(thread);
+    try {
+      const r = fn();
+      this.checkReturnIrql();
+      return r;
+    } catch (e) {
+      throw this.crashed(e);
+    } finally {
+      this.endSystemCall();
+    }
+  }
+
+  // Saved state of nested entries, kept in parallel arrays so an entry allocates nothing.
+  private depth = 0;
+  private readonly savedMachine: Machine[] = [];
+  private readonly savedCpu: KPRCB[] = [];
+  private readonly savedThread: (KTHREAD | null)[] = [];
+  private readonly savedProcess: EPROCESS[] = [];
+  private readonly savedIrql: number[] = [];
+  private readonly savedDriver: (DRIVER_OBJECT | null)[] = [];
+  private readonly enteredCpu: KPRCB[] = [];
+
+  /**
+   * The split form of `enter` for the Win32 layer's hot path (no closure per call):
+   * `beginSystemCall(t); try { ...; checkReturnIrql() } catch (e) { throw crashed(e) }
+   * finally { endSystemCall() }`.
+   */
+  beginSystemCall(thread: KTHREAD | null): void {
     if (this.bugCheckData !== null) throw new BugCheck(this.bugCheckData);
-    const prev = enterMachine(this);
-    const savedCpu = this.cpu;
+    const d = this.depth++;
+    this.savedMachine[d] = enterMachine(this);
+    this.savedCpu[d] = this.cpu;
     const n = this.processors.length;
     const cpu = n === 1 ? this.processors[0]! : this.processors[this.random.below(n)]!;
-    const sThread = cpu.thread;
-    const sProcess = cpu.process;
-    const sIrql = cpu.Irql;
-    const sDriver = cpu.driver;
+    this.enteredCpu[d] = cpu;
+    this.savedThread[d] = cpu.thread;
+    this.savedProcess[d] = cpu.process;
+    this.savedIrql[d] = cpu.Irql;
+    this.savedDriver[d] = cpu.driver;
     this.cpu = cpu;
     cpu.thread = thread;
     cpu.process = thread !== null ? thread.process : this.systemProcess;
     cpu.Irql = PASSIVE_LEVEL;
     cpu.driver = null;
-    try {
-      const r = fn();
-      if (cpu.Irql !== PASSIVE_LEVEL) {
-        KeBugCheckEx(0x4a, 0, cpu.Irql, 0, 0, `A system call returned to user mode at ${IrqlName(cpu.Irql)} (IRQL_GT_ZERO_AT_SYSTEM_SERVICE).`);
-      }
-      return r;
-    } catch (e) {
-      throw this.crashed(e);
-    } finally {
-      cpu.thread = sThread;
-      cpu.process = sProcess;
-      cpu.Irql = sIrql;
-      cpu.driver = sDriver;
-      this.cpu = savedCpu;
-      leaveMachine(prev);
+  }
+
+  endSystemCall(): void {
+    const d = --this.depth;
+    const cpu = this.enteredCpu[d]!;
+    cpu.thread = this.savedThread[d]!;
+    cpu.process = this.savedProcess[d]!;
+    cpu.Irql = this.savedIrql[d]!;
+    cpu.driver = this.savedDriver[d]!;
+    this.cpu = this.savedCpu[d]!;
+    leaveMachine(this.savedMachine[d]!);
+  }
+
+  /** A system call must return to user mode at PASSIVE_LEVEL. */
+  checkReturnIrql(): void {
+    const cpu = this.cpu;
+    if (cpu.Irql !== PASSIVE_LEVEL) {
+      KeBugCheckEx(0x4a, 0, cpu.Irql, 0, 0, `A system call returned to user mode at ${IrqlName(cpu.Irql)} (IRQL_GT_ZERO_AT_SYSTEM_SERVICE).`);
     }
   }
 
-  private crashed(e: unknown): unknown {
+  /** What an exception escaping kernel code becomes: the bug check it causes (or the deadlock report). */
+  crashed(e: unknown): unknown {
     if (e instanceof BugCheck || e instanceof MachineDeadlock) return e;
     if (this.bugCheckData !== null) return new BugCheck(this.bugCheckData);
     try {
@@ -298,7 +332,7 @@ export class Machine {
 /** The kernel's composition: one singleton of each subsystem per container, i.e. per machine. */
 export const kernelModule = new ContainerModule(({ bind }) => {
   bind(MemoryManagerToken)
-    .toDynamicValue((ctx) => new MemoryManager(ctx.get<MachineOptions>(MachineOptionsToken).memoryBytes ?? 256 * 1024 * 1024))
+    .toDynamicValue((ctx) => new MemoryManager(ctx.get<MachineOptions>(MachineOptionsToken).memoryBytes ?? 128 * 1024 * 1024))
     .inSingletonScope();
   bind(ObjectManagerToken).toDynamicValue(() => new ObjectManager()).inSingletonScope();
   bind(IoManagerToken).toDynamicValue(() => new IoManager()).inSingletonScope();

@@ -182,10 +182,18 @@ export class Win32Thread {
       ov.Internal = STATUS_PENDING;
       ov.InternalHigh = 0;
     }
+    // The hot path of every client: a system call without a closure.
     const m = this.machine;
-    const status = m.syscall(this.thread, () =>
-      NtDeviceIoControlFile(hDevice, ov ? ov.hEvent : 0, null, ov, iosb, dwIoControlCode, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize),
-    );
+    let status: NTSTATUS;
+    m.beginSystemCall(this.thread);
+    try {
+      status = NtDeviceIoControlFile(hDevice, ov ? ov.hEvent : 0, null, ov, iosb, dwIoControlCode, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize);
+      m.checkReturnIrql();
+    } catch (e) {
+      throw m.crashed(e);
+    } finally {
+      m.endSystemCall();
+    }
     if (status === STATUS_PENDING) {
       this.lastError = ERROR_IO_PENDING;
       return false;

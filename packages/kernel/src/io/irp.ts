@@ -179,6 +179,10 @@ export class IRP {
   inUse = false;
   /** For an overlapped user request: its OVERLAPPED (the ApcContext of the completion packet). */
   request: any = null;
+  /** Links of the issuing thread's IRP list (Irp->ThreadListEntry). */
+  threadPrev: IRP | null = null;
+  threadNext: IRP | null = null;
+  threadListed = false;
   /** The caller's output length: the most bytes buffered completion copies back. */
   userOutputLength = 0;
 

@@ -44,11 +44,12 @@ function currentThread(): KTHREAD {
 }
 
 /** Looks up a handle of the calling process; a status if it is not a handle of that type. */
-export function IopReferenceHandle<T>(Handle: number, type: abstract new (...a: any[]) => T): { object: T; access: number } | NTSTATUS {
+export function IopReferenceHandle<T>(Handle: number, type: abstract new (...a: any[]) => T): { readonly object: T; readonly access: number } | NTSTATUS {
   const e = cur.cpu.process.handles.lookup(Handle);
   if (e === undefined) return STATUS_INVALID_HANDLE;
   if (!(e.object instanceof type)) return STATUS_OBJECT_TYPE_MISMATCH;
-  return { object: e.object as T, access: e.GrantedAccess };
+  // The handle entry itself carries the object and its granted access: no allocation.
+  return e as unknown as { readonly object: T; readonly access: number };
 }
 
 /** Sends a freshly built IRP and finishes it: the I/O manager's synchronous service tail. */

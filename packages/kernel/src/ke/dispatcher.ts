@@ -194,7 +194,10 @@ export function* KeWaitForMultipleObjects(
   WaitMode: KPROCESSOR_MODE,
   Alertable: boolean,
   Timeout: number | null,
+  /** wdm.h's eighth parameter; the emulator needs no caller-supplied wait blocks. */
+  WaitBlockArray: unknown = null,
 ): KWAIT_GENERATOR<NTSTATUS> {
+  void WaitBlockArray;
   void WaitReason;
   void WaitMode;
   void Alertable;

@@ -310,7 +310,8 @@ export class Scheduler {
     const m = this.m;
     for (;;) {
       if (done()) return true;
-      if (deadline >= 0 && m.clock.now() >= deadline) return false;
+      // What falls due at the deadline itself (a timer set for exactly that time) still runs.
+      if (deadline >= 0 && m.clock.now() >= deadline && !this.dueNow()) return false;
       if (deadline >= 0 && this.nothingRunnable()) {
         const due = this.nextDue();
         if (due < 0 || due > deadline) {
@@ -329,6 +330,13 @@ export class Scheduler {
     while (this.step()) {
       if (this.steps > limit) throw new MachineDeadlock("idle", "The machine never becomes idle (a livelock, or a periodic timer).");
     }
+  }
+
+  /** Is anything runnable, or a timer due, at the current time? */
+  private dueNow(): boolean {
+    if (!this.nothingRunnable()) return true;
+    const due = this.nextDue();
+    return due >= 0 && due <= this.m.clock.now();
   }
 
   private nothingRunnable(): boolean {

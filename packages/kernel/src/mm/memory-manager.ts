@@ -91,11 +91,13 @@ export class MemoryManager {
    */
   phys(va: number, write: boolean): number {
     const t = va >= KERNEL_BASE ? this.kernelSpace.table : cur.cpu.process.space.table;
-    const i = Math.floor((va - t.base) / PAGE_SIZE);
-    if (i >= 0 && i < t.frames.length && (t.flags[i]! & (PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) {
-      return t.frames[i]! * PAGE_SIZE + (va - t.base - i * PAGE_SIZE);
+    const off = va - t.base;
+    if (off >= 0 && off < t.bytes) {
+      const i = off >>> 12;
+      if ((t.flags[i]! & (PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      return this.fault(va, write, t, i);
     }
-    return this.fault(va, write, t, i);
+    return this.fault(va, write, t, -1);
   }
 
   private fault(va: number, write: boolean, t: PageTable, i: number): number {
@@ -116,7 +118,7 @@ export class MemoryManager {
       t.flags[i] = t.flags[i]! | PTE_PRESENT;
       this.stats.pageFaults++;
       this.noteResident(t, i);
-      return t.frames[i]! * PAGE_SIZE + (va - t.base - i * PAGE_SIZE);
+      return t.frames[i]! * PAGE_SIZE + ((va - t.base) & 4095);
     }
     if (va < KERNEL_BASE) throw new SehException(STATUS_ACCESS_VIOLATION, 0, write ? 1 : 0, va);
     return KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0, `No page is mapped at ${formatAddress(va)}.`);
@@ -170,9 +172,12 @@ export class MemoryManager {
   copy(dst: number, src: number, length: number): void {
     const u8 = this.physical.u8;
     while (length > 0) {
-      const n = Math.min(length, PAGE_SIZE - (src % PAGE_SIZE), PAGE_SIZE - (dst % PAGE_SIZE));
       const ps = this.phys(src, false);
       const pd = this.phys(dst, true);
+      // Frames are page aligned, so the physical offset tells where each page ends.
+      const a = PAGE_SIZE - (ps & 4095);
+      const b = PAGE_SIZE - (pd & 4095);
+      const n = length < a ? (length < b ? length : b) : a < b ? a : b;
       u8.copyWithin(pd, ps, ps + n);
       src += n;
       dst += n;
@@ -183,8 +188,8 @@ export class MemoryManager {
   fill(dst: number, length: number, value: number): void {
     const u8 = this.physical.u8;
     while (length > 0) {
-      const n = Math.min(length, PAGE_SIZE - (dst % PAGE_SIZE));
       const pd = this.phys(dst, true);
+      const n = Math.min(length, PAGE_SIZE - (pd & 4095));
       u8.fill(value, pd, pd + n);
       dst += n;
       length -= n;

@@ -10,12 +10,16 @@ export const PTE_WRITABLE = 8;
 /** The page belongs to paged pool (so a fault on it is blamed on paged memory). */
 export const PTE_PAGED_POOL = 16;
 
+const MAX_PAGES = 1 << 19;
+
 /**
  * The page table of one address space, over a dense range of virtual page numbers
  * starting at `baseVpn` (our allocators hand out addresses upward, so the range stays
  * dense): frame number and flags per page in typed arrays, an index not a hash.
  */
 export class PageTable {
+  /** Bytes of address space the table covers (frames.length pages); offsets below it are int32. */
+  bytes: number;
   frames: Int32Array;
   flags: Uint8Array;
   locks: Uint16Array;
@@ -26,18 +30,22 @@ export class PageTable {
     this.frames = new Int32Array(initialPages).fill(-1);
     this.flags = new Uint8Array(initialPages);
     this.locks = new Uint16Array(initialPages);
+    this.bytes = initialPages * PAGE_SIZE;
   }
 
   /** Index of the page holding `va`, or -1 outside the table. */
   index(va: number): number {
-    const i = Math.floor((va - this.base) / PAGE_SIZE);
-    return i >= 0 && i < this.frames.length ? i : -1;
+    const off = va - this.base;
+    return off >= 0 && off < this.bytes ? off >>> 12 : -1;
   }
 
   ensure(pages: number): void {
     if (pages <= this.frames.length) return;
+    // Offsets stay int32: a table covers at most 2 GiB of address space.
+    if (pages > MAX_PAGES) throw new RangeError("wdfjs: an address space grew past 2 GiB");
     let n = this.frames.length;
     while (n < pages) n *= 2;
+    if (n > MAX_PAGES) n = MAX_PAGES;
     const f = new Int32Array(n).fill(-1);
     f.set(this.frames);
     const g = new Uint8Array(n);
@@ -47,6 +55,7 @@ export class PageTable {
     this.frames = f;
     this.flags = g;
     this.locks = l;
+    this.bytes = n * PAGE_SIZE;
   }
 
   map(index: number, frame: number, flags: number): void {
@@ -86,9 +95,9 @@ export class AddressSpace {
     const list = this.freeRanges.get(pages);
     if (list && list.length > 0) return list.pop()!;
     const va = this.nextVa;
-    if (va + pages * PAGE_SIZE > this.limit) return -1;
+    if (va + pages * PAGE_SIZE > this.limit || va + pages * PAGE_SIZE - this.base > MAX_PAGES * PAGE_SIZE) return -1;
     this.nextVa += pages * PAGE_SIZE;
-    this.table.ensure(Math.floor((this.nextVa - this.base) / PAGE_SIZE));
+    this.table.ensure((this.nextVa - this.base) / PAGE_SIZE);
     return va;
   }
 

@@ -4,7 +4,7 @@ import { BAD_POOL_CALLER, BAD_POOL_HEADER, DRIVER_VERIFIER_DETECTED_VIOLATION } 
 import { APC_LEVEL, DISPATCH_LEVEL } from "../ke/irql.js";
 import { ExRaiseStatus } from "../ke/exception.js";
 import { STATUS_INSUFFICIENT_RESOURCES } from "../ntstatus.js";
-import { formatAddress, PAGE_SIZE } from "./layout.js";
+import { formatAddress, KERNEL_BASE, PAGE_SIZE } from "./layout.js";
 import type { MemoryManager } from "./memory-manager.js";
 import { PTE_PAGEABLE, PTE_PAGED_POOL, PTE_WRITABLE } from "./page-table.js";
 
@@ -46,9 +46,15 @@ const TYPE_PAGED = 2;
 const CLASS_SIZES = [16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1520, 2032, 4080 - POOL_HEADER_SIZE];
 const BIG = 255;
 
-function classOf(bytes: number): number {
-  for (let c = 0; c < CLASS_SIZES.length; c++) if (bytes <= CLASS_SIZES[c]!) return c;
+/** Size class by 16-byte granule, so choosing a class is one index. */
+const CLASS_BY_GRANULE = new Uint8Array(256).map((_, g) => {
+  for (let c = 0; c < CLASS_SIZES.length; c++) if (g * 16 <= CLASS_SIZES[c]!) return c;
   return BIG;
+});
+
+function classOf(bytes: number): number {
+  const g = (bytes + 15) >>> 4;
+  return bytes <= CLASS_SIZES[CLASS_SIZES.length - 1]! ? CLASS_BY_GRANULE[g]! : BIG;
 }
 
 export interface PoolTagUsage {
@@ -98,13 +104,11 @@ export class Pool {
       block = list.pop()!;
     }
     const mm = this.mm;
-    const p = mm.phys(block, true);
-    const v = mm.physical.view;
-    v.setUint32(p, bytes, true);
-    v.setUint32(p + 4, tag, true);
-    v.setUint8(p + 8, type);
-    v.setUint8(p + 9, STATE_ALLOCATED);
-    v.setUint8(p + 10, c);
+    const w = mm.physical.i32;
+    const p4 = mm.phys(block, true) >> 2;
+    w[p4] = bytes;
+    w[p4 + 1] = tag;
+    w[p4 + 2] = type | (STATE_ALLOCATED << 8) | (c << 16);
     const addr = block + POOL_HEADER_SIZE;
     if ((flags & POOL_FLAG_UNINITIALIZED) === 0) mm.fill(addr, bytes, 0);
     this.account(tag, paged, 1, 0, bytes);
@@ -136,16 +140,17 @@ export class Pool {
     const block = addr - POOL_HEADER_SIZE;
     const space = mm.kernelSpace.table;
     const idx = space.index(block);
-    if (addr % 16 !== 0 || idx < 0 || space.frames[idx]! < 0) {
+    if (idx < 0 || ((addr - KERNEL_BASE) & 15) !== 0 || space.frames[idx]! < 0) {
       KeBugCheckEx(BAD_POOL_CALLER, 0x46, addr, 0, 0, `ExFreePool was given ${formatAddress(addr)}, which the pool never handed out.`);
     }
-    const p = mm.phys(block, false);
-    const v = mm.physical.view;
-    const bytes = v.getUint32(p, true);
-    const btag = v.getUint32(p + 4, true);
-    const type = v.getUint8(p + 8);
-    const state = v.getUint8(p + 9);
-    const c = v.getUint8(p + 10);
+    const w = mm.physical.i32;
+    const p4 = mm.phys(block, false) >> 2;
+    const bytes = w[p4]! >>> 0;
+    const btag = w[p4 + 1]! >>> 0;
+    const word = w[p4 + 2]!;
+    const type = word & 0xff;
+    const state = (word >>> 8) & 0xff;
+    const c = (word >>> 16) & 0xff;
     if (state === STATE_FREE) {
       KeBugCheckEx(BAD_POOL_CALLER, 0x07, 0, 0, addr, `The block at ${formatAddress(addr)} (tag '${PoolTagName(btag)}') was freed twice.`);
     }
@@ -158,10 +163,10 @@ export class Pool {
       if (irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x12, irql, 0, addr, "Nonpaged pool was freed above DISPATCH_LEVEL.");
       if (c !== BIG) this.checkNextHeader(block, c, addr);
     }
-    if (tag !== null && tag !== btag) {
+    if (tag !== null && tag >>> 0 !== btag) {
       KeBugCheckEx(BAD_POOL_CALLER, 0x0a, addr, btag, tag, `ExFreePoolWithTag was given tag '${PoolTagName(tag)}' for a block allocated with '${PoolTagName(btag)}'.`);
     }
-    v.setUint8(p + 9, STATE_FREE);
+    w[p4 + 2] = (word & ~0xff00) | (STATE_FREE << 8);
     this.account(btag, type === TYPE_PAGED, 0, 1, -bytes);
     if (c === BIG) {
       const pages = Math.ceil((bytes + POOL_HEADER_SIZE) / PAGE_SIZE);
@@ -177,11 +182,12 @@ export class Pool {
     const stride = CLASS_SIZES[c]! + POOL_HEADER_SIZE;
     const next = block + stride;
     if (Math.floor(next / PAGE_SIZE) !== Math.floor(block / PAGE_SIZE) || (next % PAGE_SIZE) + stride > PAGE_SIZE) return;
-    const v = this.mm.physical.view;
-    const p = this.mm.phys(next, false);
-    const state = v.getUint8(p + 9);
-    const nc = v.getUint8(p + 10);
-    const fresh = v.getUint32(p, true) === 0 && state === 0;
+    const w = this.mm.physical.i32;
+    const p4 = this.mm.phys(next, false) >> 2;
+    const word = w[p4 + 2]!;
+    const state = (word >>> 8) & 0xff;
+    const nc = (word >>> 16) & 0xff;
+    const fresh = w[p4] === 0 && word === 0;
     if (!fresh && ((state !== STATE_ALLOCATED && state !== STATE_FREE) || nc !== c)) {
       KeBugCheckEx(BAD_POOL_HEADER, 0x21, addr, next, 0, `The driver wrote past the end of the pool block at ${formatAddress(addr)}.`);
     }
@@ -197,10 +203,15 @@ export class Pool {
     return this.mm.read32(addr - POOL_HEADER_SIZE);
   }
 
+  private lastKey = -1;
+  private lastUsage: PoolTagUsage | null = null;
+
   private account(tag: number, paged: boolean, a: number, f: number, bytes: number): void {
-    const key = tag * 2 + (paged ? 1 : 0);
-    let u = this.usageByKey.get(key);
+    const key = (tag >>> 0) * 2 + (paged ? 1 : 0);
+    let u: PoolTagUsage | null | undefined = key === this.lastKey ? this.lastUsage : this.usageByKey.get(key);
     if (!u) this.usageByKey.set(key, (u = { tag: PoolTagName(tag), paged, allocations: 0, frees: 0, bytes: 0 }));
+    this.lastKey = key;
+    this.lastUsage = u;
     u.allocations += a;
     u.frees += f;
     u.bytes += bytes;

@@ -3,6 +3,8 @@ import type { ObObject } from "./object.js";
 export interface HandleEntry {
   readonly object: ObObject;
   readonly GrantedAccess: number;
+  /** The same as GrantedAccess (the I/O system services read it under this name). */
+  readonly access: number;
 }
 
 /** A process's handle table: handle values are multiples of four, from 4, reused lowest-first. */
@@ -12,7 +14,7 @@ export class HandleTable {
 
   insert(object: ObObject, GrantedAccess: number): number {
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.entries.length;
-    this.entries[slot] = { object, GrantedAccess };
+    this.entries[slot] = { object, GrantedAccess, access: GrantedAccess };
     return slot * 4;
   }
 

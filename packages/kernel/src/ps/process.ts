@@ -21,6 +21,45 @@ export class EPROCESS extends DispatcherHeader {
   }
 }
 
+/**
+ * The thread's IRP list, linked through the IRPs themselves as in Windows
+ * (Irp->ThreadListEntry): adding and removing on every request costs no allocation.
+ */
+export class ThreadIrpList {
+  head: IRP | null = null;
+  size = 0;
+  add(irp: IRP): void {
+    if (irp.threadListed) return;
+    irp.threadListed = true;
+    irp.threadPrev = null;
+    irp.threadNext = this.head;
+    if (this.head !== null) this.head.threadPrev = irp;
+    this.head = irp;
+    this.size++;
+  }
+  delete(irp: IRP): boolean {
+    if (!irp.threadListed) return false;
+    irp.threadListed = false;
+    const p = irp.threadPrev;
+    const n = irp.threadNext;
+    if (p !== null) p.threadNext = n;
+    else this.head = n;
+    if (n !== null) n.threadPrev = p;
+    irp.threadPrev = irp.threadNext = null;
+    this.size--;
+    return true;
+  }
+  has(irp: IRP): boolean {
+    for (let i = this.head; i !== null; i = i.threadNext) if (i === irp) return true;
+    return false;
+  }
+  *[Symbol.iterator](): IterableIterator<IRP> {
+    const all: IRP[] = [];
+    for (let i = this.head; i !== null; i = i.threadNext) all.push(i);
+    yield* all;
+  }
+}
+
 export type ThreadState = "initialized" | "ready" | "running" | "waiting" | "terminated";
 
 /** A kernel APC queued to a thread: run at APC_LEVEL in the thread's process. */
@@ -43,7 +82,7 @@ export class KTHREAD extends DispatcherHeader {
   KernelApcDisable = 0;
   readonly apcQueue: KernelApc[] = [];
   /** IRPs this thread issued that are not yet complete (the thread's IRP list). */
-  readonly IrpList = new Set<IRP>();
+  readonly IrpList = new ThreadIrpList();
   ExitStatus: NTSTATUS = 0;
   constructor(
     readonly UniqueThreadId: number,
