@@ -145,8 +145,9 @@ export class Machine {
     const d = this.depth++;
     this.savedMachine[d] = enterMachine(this);
     this.savedCpu[d] = this.cpu;
+    // A client thread runs on its ideal processor; kernel entries on one the seed picks.
     const n = this.processors.length;
-    const cpu = n === 1 ? this.processors[0]! : this.processors[this.random.below(n)]!;
+    const cpu = n === 1 ? this.processors[0]! : this.processors[thread !== null ? thread.IdealProcessor % n : this.random.below(n)]!;
     this.enteredCpu[d] = cpu;
     this.savedThread[d] = cpu.thread;
     this.savedProcess[d] = cpu.process;
@@ -210,13 +211,16 @@ export class Machine {
 
   createProcess(ImageFileName: string): EPROCESS {
     const p = new EPROCESS(this.nextThreadId(), ImageFileName, this.mm.newUserSpace(ImageFileName), new HandleTable());
-    p.threads.push(new KTHREAD(this.nextThreadId(), p, "main", null));
+    const t = new KTHREAD(this.nextThreadId(), p, "main", null);
+    t.IdealProcessor = this.random.below(this.processors.length);
+    p.threads.push(t);
     this.processes.push(p);
     return p;
   }
 
   createThread(process: EPROCESS, name: string): KTHREAD {
     const t = new KTHREAD(this.nextThreadId(), process, name, null);
+    t.IdealProcessor = this.random.below(this.processors.length);
     process.threads.push(t);
     return t;
   }

@@ -25,6 +25,7 @@ export function IoCallDriver(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   if (loc <= 0) {
     KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, Irp.address, 0, 0, 0, `The IRP had ${Irp.StackCount} stack location(s); IoCallDriver to ${DeviceObject.DriverObject.DriverName} needed one more.`);
   }
+  if (loc < Irp.lowestUsed) Irp.lowestUsed = loc;
   const sl = Irp.Stack[loc - 1]!;
   sl.DeviceObject = DeviceObject;
   const driver = DeviceObject.DriverObject;

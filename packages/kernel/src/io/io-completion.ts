@@ -28,6 +28,7 @@ export function IopCompleteRequest(Irp: IRP): void {
   const cpu = m.cpu;
   const savedProcess = cpu.process;
   const processAlive = thread === null || !thread.process.terminated;
+  // Attach to the requester's address space (KeStackAttachProcess) for the copy back.
   if (thread !== null) cpu.process = thread.process;
   try {
     const flags = Irp.Flags;
@@ -66,7 +67,9 @@ export function IopCompleteRequest(Irp: IRP): void {
   else if (fo !== null && Irp.kind === IRP_KIND_USER) {
     // Without an event of its own, the caller waits on the file object.
     fo.FinalStatus = status;
-    KeSetEvent(fo.Event, 0, false);
+    const ev = fo.Event;
+    ev.SignalState = 1;
+    if (ev.waiters !== null) signal(ev);
   }
   // Overlapped I/O on a handle bound to a completion port posts a packet.
   if (Irp.request !== null && fo !== null && fo.CompletionContext !== null) {

@@ -1,6 +1,6 @@
 import { cur } from "../context.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
-import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_FREE_IRP_IN_USE } from "../ke/bugcheck-codes.js";
+import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_FREE_IRP_IN_USE, NO_MORE_IRP_STACK_LOCATIONS } from "../ke/bugcheck-codes.js";
 import type { KEVENT } from "../ke/dispatcher.js";
 import type { KTHREAD } from "../ps/process.js";
 import type { NTSTATUS } from "../ntstatus.js";
@@ -179,6 +179,8 @@ export class IRP {
   inUse = false;
   /** For an overlapped user request: its OVERLAPPED (the ApcContext of the completion packet). */
   request: any = null;
+  /** The lowest stack location used since the IRP was initialised (1-based). */
+  lowestUsed = 1;
   /** Links of the issuing thread's IRP list (Irp->ThreadListEntry). */
   threadPrev: IRP | null = null;
   threadNext: IRP | null = null;
@@ -217,7 +219,9 @@ export class IRP {
     o.OriginalFileObject = null;
     o.DriverContext[0] = o.DriverContext[1] = o.DriverContext[2] = o.DriverContext[3] = null;
     o.ListEntry = null;
-    for (let i = 0; i < this.StackCount; i++) this.Stack[i]!.reset();
+    // Only the locations the last request reached were written (it went down to `lowestUsed`).
+    for (let i = this.lowestUsed - 1; i < this.StackCount; i++) this.Stack[i]!.reset();
+    this.lowestUsed = this.StackCount + 1;
     this.kind = IRP_KIND_DRIVER;
     this.completed = false;
     this.completionStatus = 0;
@@ -297,7 +301,18 @@ export function IoGetCurrentIrpStackLocation(Irp: IRP): IO_STACK_LOCATION {
   return Irp.Stack[Irp.CurrentLocation - 1]!;
 }
 
+/**
+ * There is no location below the current one: in C the next-location macros would
+ * write over the IRP header and IoCallDriver would then stop the machine; we stop it
+ * at the write, with the same bug check.
+ */
+function noNextLocation(Irp: IRP): never {
+  return KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, Irp.address, 0, 0, 0, `The IRP has ${Irp.StackCount} stack location(s) and the current one is the last: there is no next location to fill in (the IRP was allocated with too small a StackSize).`);
+}
+
 export function IoGetNextIrpStackLocation(Irp: IRP): IO_STACK_LOCATION {
+  if (Irp.CurrentLocation <= 1) noNextLocation(Irp);
+  if (Irp.CurrentLocation - 1 < Irp.lowestUsed) Irp.lowestUsed = Irp.CurrentLocation - 1;
   return Irp.Stack[Irp.CurrentLocation - 2]!;
 }
 
@@ -308,12 +323,15 @@ export function IoSkipCurrentIrpStackLocation(Irp: IRP): void {
 
 export function IoSetNextIrpStackLocation(Irp: IRP): void {
   Irp.CurrentLocation--;
+  if (Irp.CurrentLocation < Irp.lowestUsed) Irp.lowestUsed = Irp.CurrentLocation;
 }
 
 /** Copies all but the completion routine, context and control flags, as wdm.h does. */
 export function IoCopyCurrentIrpStackLocationToNext(Irp: IRP): void {
+  if (Irp.CurrentLocation <= 1) noNextLocation(Irp);
   const s = Irp.Stack[Irp.CurrentLocation - 1]!;
   const n = Irp.Stack[Irp.CurrentLocation - 2]!;
+  if (Irp.CurrentLocation - 1 < Irp.lowestUsed) Irp.lowestUsed = Irp.CurrentLocation - 1;
   n.MajorFunction = s.MajorFunction;
   n.MinorFunction = s.MinorFunction;
   n.Flags = s.Flags;
@@ -338,7 +356,9 @@ export function IoSetCompletionRoutine(
   InvokeOnError: boolean,
   InvokeOnCancel: boolean,
 ): void {
+  if (Irp.CurrentLocation <= 1) noNextLocation(Irp);
   const n = Irp.Stack[Irp.CurrentLocation - 2]!;
+  if (Irp.CurrentLocation - 1 < Irp.lowestUsed) Irp.lowestUsed = Irp.CurrentLocation - 1;
   n.CompletionRoutine = CompletionRoutine;
   n.Context = Context;
   n.Control = 0;

@@ -98,8 +98,9 @@ function abandon(irp: IRP, fo: FILE_OBJECT, status: NTSTATUS): NTSTATUS {
   return status;
 }
 
+/** A ULONG length: an integer in [0, 2^32). (`n >>> 0 === n` holds for nothing else, strings included.) */
 function badLength(n: number): boolean {
-  return typeof n !== "number" || !(n >= 0) || n > 0xffffffff || n !== Math.floor(n);
+  return n >>> 0 !== n;
 }
 
 /** A user range the caller says it owns must lie in user space (the probe every service does). */
@@ -358,6 +359,9 @@ export function NtDeviceIoControlFile(
   const mm = m.mm;
   try {
     if (method === METHOD_BUFFERED) {
+      // The I/O manager probes a buffered output buffer for write before anything else
+      // (ProbeForWrite touches each page), so a bad one fails the call, not the copy-back.
+      if (OutputBufferLength > 0) mm.touch(OutputBuffer, OutputBufferLength, true);
       const len = InputBufferLength > OutputBufferLength ? InputBufferLength : OutputBufferLength;
       if (len > 0) {
         const sb = mm.pool.allocate(POOL_FLAG_NON_PAGED | 0x2, len, TAG_SYSTEM_BUFFER);

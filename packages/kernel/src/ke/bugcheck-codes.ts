@@ -23,6 +23,7 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
   [IRQL_NOT_GREATER_OR_EQUAL]: "IRQL_NOT_GREATER_OR_EQUAL",
   [IRQL_NOT_LESS_OR_EQUAL]: "IRQL_NOT_LESS_OR_EQUAL",
   [SPIN_LOCK_ALREADY_OWNED]: "SPIN_LOCK_ALREADY_OWNED",
+  [0x18]: "REFERENCE_BY_POINTER",
   [SPIN_LOCK_NOT_OWNED]: "SPIN_LOCK_NOT_OWNED",
   [BAD_POOL_HEADER]: "BAD_POOL_HEADER",
   [KMODE_EXCEPTION_NOT_HANDLED]: "KMODE_EXCEPTION_NOT_HANDLED",
@@ -47,6 +48,7 @@ export const BugCheckExplanations: Readonly<Record<number, string>> = {
   [IRQL_NOT_LESS_OR_EQUAL]:
     "Kernel code accessed paged-out or invalid memory at an IRQL that was too high (DISPATCH_LEVEL or above), where page faults cannot be serviced.",
   [SPIN_LOCK_ALREADY_OWNED]: "A spin lock was acquired by the processor that already owns it; it would spin forever.",
+  [0x18]: "The reference count of an object is wrong for its state: it was dereferenced once too often.",
   [SPIN_LOCK_NOT_OWNED]: "A spin lock was released that the processor does not own.",
   [BAD_POOL_HEADER]: "A pool header is corrupt or a free was given an address the pool did not hand out.",
   [KMODE_EXCEPTION_NOT_HANDLED]: "Kernel-mode code raised an exception that no handler caught.",

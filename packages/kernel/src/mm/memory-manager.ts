@@ -178,7 +178,16 @@ export class MemoryManager {
       const a = PAGE_SIZE - (ps & 4095);
       const b = PAGE_SIZE - (pd & 4095);
       const n = length < a ? (length < b ? length : b) : a < b ? a : b;
-      u8.copyWithin(pd, ps, ps + n);
+      if (n <= 128 && ((ps | pd | n) & 3) === 0) {
+        // A small aligned move (a typical request buffer) is cheaper word by word than through copyWithin.
+        const w = this.physical.i32;
+        const s4 = ps >> 2;
+        const d4 = pd >> 2;
+        const e4 = n >> 2;
+        for (let k = 0; k < e4; k++) w[d4 + k] = w[s4 + k]!;
+      } else {
+        u8.copyWithin(pd, ps, ps + n);
+      }
       src += n;
       dst += n;
       length -= n;

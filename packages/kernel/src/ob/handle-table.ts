@@ -20,8 +20,9 @@ export class HandleTable {
 
   /** The entry for a handle value, or undefined if it is not a valid handle. */
   lookup(handle: number): HandleEntry | undefined {
-    if (typeof handle !== "number" || handle <= 0 || handle % 4 !== 0) return undefined;
-    return this.entries[handle / 4];
+    // Handle values are multiples of four below 2^31; anything else is not a handle.
+    if ((handle & 0x7ffffffc) !== handle || handle === 0) return undefined;
+    return this.entries[handle >>> 2];
   }
 
   remove(handle: number): HandleEntry | undefined {

@@ -80,6 +80,8 @@ export class KTHREAD extends DispatcherHeader {
   waitDeadline = -1;
   waitSeq = 0;
   KernelApcDisable = 0;
+  /** The processor the thread's system calls run on, chosen by the seed when it is created. */
+  IdealProcessor = 0;
   readonly apcQueue: KernelApc[] = [];
   /** IRPs this thread issued that are not yet complete (the thread's IRP list). */
   readonly IrpList = new ThreadIrpList();
