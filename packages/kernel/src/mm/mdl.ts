@@ -86,7 +86,8 @@ export function MmProbeAndLockPages(MemoryDescriptorList: MDL, AccessMode: KPROC
   }
   const va = mdl.StartVa + mdl.ByteOffset;
   const end = va + mdl.ByteCount;
-  if (AccessMode === UserMode && (end > MM_USER_PROBE_ADDRESS || end < va)) ExRaiseStatus(STATUS_ACCESS_VIOLATION);
+  // Written as negations so that a NaN or non-numeric address from user mode fails the probe too.
+  if (AccessMode === UserMode && !(va >= 0 && end <= MM_USER_PROBE_ADDRESS && end >= va)) ExRaiseStatus(STATUS_ACCESS_VIOLATION);
   const write = Operation !== 0;
   const pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, mdl.ByteCount);
   const mm = m.mm;
