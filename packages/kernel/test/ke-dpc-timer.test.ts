@@ -15,14 +15,27 @@ function timedDpc(m: Machine, log: number[]): KDPC {
 describe("Ke: DPCs", () => {
   it("a DPC runs at DISPATCH_LEVEL with its context and system arguments, in the System process", () => {
     const m = boot();
+    const c = m.createProcess("app.exe");
     const seen: unknown[] = [];
-    m.runInKernel(() => {
+    m.syscall(c.threads[0]!, () => {
       const dpc = new KDPC();
       KeInitializeDpc(dpc, (_d, ctx, a1, a2) => seen.push(KeGetCurrentIrql(), ctx, a1, a2, PsGetCurrentProcess().ImageFileName), "ctx");
       KeInsertQueueDpc(dpc, 11, 22);
     });
     m.run();
     expect(seen).toEqual([DISPATCH_LEVEL, "ctx", 11, 22, "System"]);
+  });
+
+  it("a DPC queued to the current processor below DISPATCH_LEVEL runs at once, before KeInsertQueueDpc returns", () => {
+    const m = boot();
+    const log: string[] = [];
+    m.runInKernel(() => {
+      const dpc = new KDPC();
+      KeInitializeDpc(dpc, () => log.push(`dpc@${KeGetCurrentIrql()}`), null);
+      KeInsertQueueDpc(dpc, null, null);
+      log.push(`returned@${KeGetCurrentIrql()}`);
+    });
+    expect(log).toEqual([`dpc@${DISPATCH_LEVEL}`, `returned@${PASSIVE_LEVEL}`]);
   });
 
   it("KeInsertQueueDpc returns FALSE while the DPC is already queued", () => {
