@@ -213,13 +213,17 @@ export class MemoryManager {
   }
 
   readBytes(src: number, length: number): Uint8Array {
-    const out = new Uint8Array(length);
     const u8 = this.physical.u8;
+    if (length <= 0) return new Uint8Array(0);
+    const first = this.phys(src, false);
+    // Within one page: one copy out of physical memory.
+    if ((first & 4095) + length <= PAGE_SIZE) return u8.slice(first, first + length);
+    const out = new Uint8Array(length);
     let o = 0;
     while (o < length) {
-      const n = Math.min(length - o, PAGE_SIZE - (src % PAGE_SIZE));
       const ps = this.phys(src, false);
-      out.set(u8.subarray(ps, ps + n), o);
+      const n = Math.min(length - o, PAGE_SIZE - (ps & 4095));
+      for (let k = 0; k < n; k++) out[o + k] = u8[ps + k]!;
       src += n;
       o += n;
     }
@@ -231,9 +235,10 @@ export class MemoryManager {
     const length = data.length;
     let o = 0;
     while (o < length) {
-      const n = Math.min(length - o, PAGE_SIZE - (dst % PAGE_SIZE));
       const pd = this.phys(dst, true);
-      for (let k = 0; k < n; k++) u8[pd + k] = data[o + k]!;
+      const n = Math.min(length - o, PAGE_SIZE - (pd & 4095));
+      if (n > 32 && data instanceof Uint8Array) u8.set(data.subarray(o, o + n), pd);
+      else for (let k = 0; k < n; k++) u8[pd + k] = data[o + k]!;
       dst += n;
       o += n;
     }
