@@ -6,6 +6,7 @@ export const SPIN_LOCK_NOT_OWNED = 0x10;
 export const BAD_POOL_HEADER = 0x19;
 export const KMODE_EXCEPTION_NOT_HANDLED = 0x1e;
 export const NO_MORE_IRP_STACK_LOCATIONS = 0x35;
+export const IRQL_GT_ZERO_AT_SYSTEM_SERVICE = 0x4a;
 export const MULTIPLE_IRP_COMPLETE_REQUESTS = 0x44;
 export const PAGE_FAULT_IN_NONPAGED_AREA = 0x50;
 export const INVALID_PROCESS_ATTACH_ATTEMPT = 0x05;
@@ -28,6 +29,7 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
   [BAD_POOL_HEADER]: "BAD_POOL_HEADER",
   [KMODE_EXCEPTION_NOT_HANDLED]: "KMODE_EXCEPTION_NOT_HANDLED",
   [NO_MORE_IRP_STACK_LOCATIONS]: "NO_MORE_IRP_STACK_LOCATIONS",
+  [IRQL_GT_ZERO_AT_SYSTEM_SERVICE]: "IRQL_GT_ZERO_AT_SYSTEM_SERVICE",
   [MULTIPLE_IRP_COMPLETE_REQUESTS]: "MULTIPLE_IRP_COMPLETE_REQUESTS",
   [PAGE_FAULT_IN_NONPAGED_AREA]: "PAGE_FAULT_IN_NONPAGED_AREA",
   [INVALID_PROCESS_ATTACH_ATTEMPT]: "INVALID_PROCESS_ATTACH_ATTEMPT",
@@ -55,6 +57,8 @@ export const BugCheckExplanations: Readonly<Record<number, string>> = {
   [NO_MORE_IRP_STACK_LOCATIONS]:
     "IoCallDriver was called with no stack location left in the IRP: the IRP was allocated with too small a StackSize, or a driver forwarded it without IoSkipCurrentIrpStackLocation or IoCopyCurrentIrpStackLocationToNext accounting.",
   [MULTIPLE_IRP_COMPLETE_REQUESTS]: "A driver called IoCompleteRequest for an IRP that was already complete.",
+  [IRQL_GT_ZERO_AT_SYSTEM_SERVICE]:
+    "A system call returned to user mode at an IRQL above PASSIVE_LEVEL: kernel code raised the IRQL (or took a spin lock) and never lowered it.",
   [PAGE_FAULT_IN_NONPAGED_AREA]: "Kernel code referenced memory that is not mapped.",
   [BAD_POOL_CALLER]: "A pool request was made with bad parameters, at a bad IRQL, or frees memory twice.",
   [DRIVER_VERIFIER_DETECTED_VIOLATION]: "Driver Verifier caught a driver breaking a kernel rule.",

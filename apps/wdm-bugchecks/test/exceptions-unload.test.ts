@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { BugCheck, DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, KMODE_EXCEPTION_NOT_HANDLED } from "@wdfjs/kernel";
+import { ERROR_NOACCESS } from "@wdfjs/win32";
+import {
+  IOCTL_BUG_NEITHER_GUARDED, IOCTL_BUG_TRIGGER, IOCTL_BUG_TRIGGER_NEITHER, POLL_PERIOD_MS, THROWER_NAME, ThrowerDriverEntry,
+  TIMER_LEFT_NAME, TimerLeftDriverEntry, type TIMER_LEFT_EXTENSION,
+} from "../src/index.js";
+import { expectBugCheck, expectRefusesWork, rig } from "./helpers.js";
+
+/** A user address no VirtualAlloc of these tests hands out. */
+const BAD_USER_ADDRESS = 0x6666_0000;
+
+describe.each(["checked", "free"] as const)("KMODE_EXCEPTION_NOT_HANDLED (0x1E), %s flavor: thrower.sys", (flavor) => {
+  it("a JavaScript exception escaping the dispatch routine is P1 0xE06D7363, with the exception in the explanation", () => {
+    const r = rig(flavor, THROWER_NAME, ThrowerDriverEntry);
+    const other = rig(flavor, THROWER_NAME, ThrowerDriverEntry);
+    const d = expectBugCheck(r.m, KMODE_EXCEPTION_NOT_HANDLED, () => r.client.control(IOCTL_BUG_TRIGGER));
+    expect(d.name).toBe("KMODE_EXCEPTION_NOT_HANDLED");
+    expect(d.BugCheckParameter1).toBe(0xe06d7363);
+    expect(d.driver).toBe("Thrower.sys");
+    expect(d.explanation).toContain("RangeError: answer 3 does not exist");
+    expectRefusesWork(r, THROWER_NAME, other);
+  });
+
+  it("reading a bad METHOD_NEITHER address without __try is P1 STATUS_ACCESS_VIOLATION, P4 the address", () => {
+    const r = rig(flavor, THROWER_NAME, ThrowerDriverEntry);
+    const other = rig(flavor, THROWER_NAME, ThrowerDriverEntry);
+    const d = expectBugCheck(r.m, KMODE_EXCEPTION_NOT_HANDLED, () => r.client.control(IOCTL_BUG_TRIGGER_NEITHER, [0, 0, 0, 0], 0, BAD_USER_ADDRESS));
+    expect(d.BugCheckParameter1).toBe(0xc0000005);
+    expect(d.BugCheckParameter4).toBe(BAD_USER_ADDRESS);
+    expect(d.driver).toBe("Thrower.sys");
+    expect(d.explanation).toMatch(/STATUS_ACCESS_VIOLATION/);
+    expect(d.explanation).toMatch(/__try/);
+    expectRefusesWork(r, THROWER_NAME, other);
+  });
+
+  it("the same read inside __try fails the request with ERROR_NOACCESS and the machine lives", () => {
+    const r = rig(flavor, THROWER_NAME, ThrowerDriverEntry);
+    const res = r.client.control(IOCTL_BUG_NEITHER_GUARDED, [0, 0, 0, 0], 0, BAD_USER_ADDRESS);
+    expect(res.ok).toBe(false);
+    expect(res.error).toBe(ERROR_NOACCESS);
+    // A good address passes: the bug is the missing __try, not the read.
+    expect(r.client.control(IOCTL_BUG_NEITHER_GUARDED, [1, 2, 3, 4], 0, r.client.buffer).ok).toBe(true);
+    expect(r.client.control(IOCTL_BUG_TRIGGER_NEITHER, [1, 2, 3, 4], 0, r.client.buffer).ok).toBe(true);
+    expect(r.m.stopped).toBe(false);
+  });
+});
+
+describe.each(["checked", "free"] as const)("DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS (0xCE), %s flavor: timerleft.sys", (flavor) => {
+  it("unloading while its polling timer is set stops the machine and blames the driver", () => {
+    const r = rig(flavor, TIMER_LEFT_NAME, TimerLeftDriverEntry);
+    const other = rig(flavor, TIMER_LEFT_NAME, TimerLeftDriverEntry);
+    expect(r.client.control(IOCTL_BUG_TRIGGER).ok).toBe(true);
+    r.app.Sleep(3 * POLL_PERIOD_MS + 1);
+    const e = r.m.driver(TIMER_LEFT_NAME)!.DeviceObject!.DeviceExtension as TIMER_LEFT_EXTENSION;
+    expect(e.Polls).toBe(3);
+    expect(r.client.close()).toBe(true);
+    const d = expectBugCheck(r.m, DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, () => r.m.unloadDriver(TIMER_LEFT_NAME));
+    expect(d.name).toBe("DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS");
+    expect(d.driver).toBe("TimerLeft.sys");
+    expect(d.explanation).toMatch(/1 timer/);
+    expect(() => r.app.CreateFile("\\\\.\\TimerLeft", 0, 0, null, 3, 0, 0)).toThrow(BugCheck);
+    expect(() => r.m.runFor(POLL_PERIOD_MS)).toThrow(BugCheck);
+    expect(other.client.ping()).toBe(true);
+    expect(other.m.stopped).toBe(false);
+  });
+
+  it("the same driver unloads cleanly when it never started polling", () => {
+    const r = rig(flavor, TIMER_LEFT_NAME, TimerLeftDriverEntry);
+    expect(r.client.ping()).toBe(true);
+    expect(r.client.close()).toBe(true);
+    r.m.unloadDriver(TIMER_LEFT_NAME);
+    expect(r.m.stopped).toBe(false);
+    expect(r.m.driver(TIMER_LEFT_NAME)).toBeUndefined();
+  });
+});
+
