@@ -10,6 +10,7 @@ import { LockLeakDriverEntry, LOCK_LEAK_NAME } from "./drivers/irql-changed.js";
 import { IrqlMixupDriverEntry, IRQL_MIXUP_NAME } from "./drivers/lower-irql-up.js";
 import { NeverAttachedDriverEntry, NEVER_ATTACHED_NAME } from "./drivers/never-attached.js";
 import { PagedTouchDriverEntry, PAGED_TOUCH_NAME } from "./drivers/paged-at-dispatch.js";
+import { PagedFreeDriverEntry, PAGED_FREE_NAME } from "./drivers/paged-free-at-dispatch.js";
 import { PendNoMarkDriverEntry, PEND_NO_MARK_NAME } from "./drivers/pending-without-mark.js";
 import { LockTwiceDriverEntry, LOCK_TWICE_NAME } from "./drivers/spin-lock-twice.js";
 import { ThrowerDriverEntry, THROWER_NAME } from "./drivers/throws.js";
@@ -19,6 +20,7 @@ export * from "./common.js";
 export * from "./client.js";
 export * from "./kernel-paged-pool.js";
 export * from "./drivers/paged-at-dispatch.js";
+export * from "./drivers/paged-free-at-dispatch.js";
 export * from "./drivers/double-complete.js";
 export * from "./drivers/never-attached.js";
 export * from "./drivers/spin-lock-twice.js";
@@ -45,6 +47,7 @@ export interface BrokenDriver {
 /** Every broken driver, what it gets wrong, and the bug check it earns. */
 export const brokenDrivers: readonly BrokenDriver[] = [
   { name: PAGED_TOUCH_NAME, DriverEntry: PagedTouchDriverEntry, BugCheckCode: 0xd1, checkedOnly: false, bug: "reads paged pool under a spin lock / in a DPC (free flavor: once paged out)" },
+  { name: PAGED_FREE_NAME, DriverEntry: PagedFreeDriverEntry, BugCheckCode: 0x0a, checkedOnly: false, bug: "frees paged pool under a spin lock: the pool's own code faults (free flavor, once paged out; checked: 0xC4/0x11 first)" },
   { name: DOUBLE_COMPLETE_NAME, DriverEntry: DoubleCompleteDriverEntry, BugCheckCode: 0x44, checkedOnly: false, bug: "completes an IRP twice (error path falls through)" },
   { name: NEVER_ATTACHED_NAME, DriverEntry: NeverAttachedDriverEntry, BugCheckCode: 0x35, checkedOnly: false, bug: "forwards from a device it never attached / IoAllocateIrp(1) sent down twice" },
   { name: LOCK_TWICE_NAME, DriverEntry: LockTwiceDriverEntry, BugCheckCode: 0x0f, checkedOnly: false, bug: "acquires a spin lock it already holds" },

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
-  APC_LEVEL, boot, BugCheck, DISPATCH_LEVEL, DRIVER_IRQL_NOT_LESS_OR_EQUAL, IRQL_NOT_GREATER_OR_EQUAL, IRQL_NOT_LESS_OR_EQUAL, Out,
+  APC_LEVEL, boot, BugCheck, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, DRIVER_IRQL_NOT_LESS_OR_EQUAL, IRQL_NOT_GREATER_OR_EQUAL, IRQL_NOT_LESS_OR_EQUAL, Out,
   SPIN_LOCK_ALREADY_OWNED,
 } from "@wdfjs/kernel";
 import { GENERIC_READ, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
 import {
   IOCTL_BUG_TRIGGER, IOCTL_BUG_TRIGGER_2, IRQL_MIXUP_NAME, IrqlMixupDriverEntry, KernelTouchesPagedPoolAtDispatch,
-  LOCK_TWICE_NAME, LockTwiceDriverEntry, PAGED_TOUCH_NAME, PagedTouchDriverEntry, type LOCK_TWICE_EXTENSION,
+  LOCK_TWICE_NAME, LockTwiceDriverEntry, PAGED_FREE_NAME, PagedFreeDriverEntry, type PAGED_FREE_EXTENSION, PAGED_TOUCH_NAME, PagedTouchDriverEntry, type LOCK_TWICE_EXTENSION,
   type PAGED_TOUCH_EXTENSION,
 } from "../src/index.js";
 import { expectBugCheck, expectRefusesWork, rig, type Rig } from "./helpers.js";
@@ -87,6 +87,38 @@ describe("IRQL_NOT_LESS_OR_EQUAL (0xA): the kernel's own code touches paged pool
       expect(other.m.stopped).toBe(false);
     });
   }
+});
+
+describe("IRQL_NOT_LESS_OR_EQUAL (0xA): pagedfree.sys frees paged pool under a spin lock", () => {
+  it("free flavor, page out: the pool's own code faults at DISPATCH_LEVEL; 0xA, the driver blamed", () => {
+    const r = rig("free", PAGED_FREE_NAME, PagedFreeDriverEntry);
+    const other = rig("free", PAGED_FREE_NAME, PagedFreeDriverEntry);
+    const scratch = (r.m.driver(PAGED_FREE_NAME)!.DeviceObject!.DeviceExtension as PAGED_FREE_EXTENSION).Scratch;
+    expect(r.m.trimWorkingSets()).toBeGreaterThan(0);
+    const d = expectBugCheck(r.m, IRQL_NOT_LESS_OR_EQUAL, () => r.client.control(IOCTL_BUG_TRIGGER));
+    expect(d.name).toBe("IRQL_NOT_LESS_OR_EQUAL");
+    // P1 is the pool header in front of the block (the kernel's read), P2 the IRQL, P3 a read.
+    expect(d.BugCheckParameter1).toBe(scratch - 16);
+    expect(d.BugCheckParameter2).toBe(DISPATCH_LEVEL);
+    expect(d.BugCheckParameter3).toBe(0);
+    expect(d.driver).toBe("PagedFree.sys");
+    expect(d.explanation).toMatch(/kernel code/);
+    expectRefusesWork(r, PAGED_FREE_NAME, other);
+  });
+
+  it("free flavor, page in memory: nothing faults, the bug goes unseen", () => {
+    const r = rig("free", PAGED_FREE_NAME, PagedFreeDriverEntry);
+    expect(r.client.control(IOCTL_BUG_TRIGGER).ok).toBe(true);
+    expect(r.m.stopped).toBe(false);
+  });
+
+  it("checked flavor: the verifier refuses the free itself (0xC4, P1 0x11)", () => {
+    const r = rig("checked", PAGED_FREE_NAME, PagedFreeDriverEntry);
+    const d = expectBugCheck(r.m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => r.client.control(IOCTL_BUG_TRIGGER));
+    expect(d.BugCheckParameter1).toBe(0x11);
+    expect(d.BugCheckParameter2).toBe(DISPATCH_LEVEL);
+    expect(d.driver).toBe("PagedFree.sys");
+  });
 });
 
 describe.each(["checked", "free"] as const)("%s flavor", (flavor) => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { boot, DISPATCH_LEVEL, DO_BUFFERED_IO, MachineDeadlock, type Flavor } from "@wdfjs/kernel";
+import { boot, BugCheck, DISPATCH_LEVEL, DO_BUFFERED_IO, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETION_NOT_PROPAGATING_PENDING, MachineDeadlock, type Flavor } from "@wdfjs/kernel";
 import { ERROR_FILE_NOT_FOUND, ERROR_OPERATION_ABORTED, GENERIC_READ, HasOverlappedIoCompleted, INVALID_HANDLE_VALUE, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
 import {
   benchIoctl, FILTER_DEVICE_EXTENSION, FUNCTION_DEVICE_EXTENSION, installStack, IOCTL_STACK_OWN_IRP, IOCTL_STACK_PEND,
-  PEND_DELAY_MS, resultUlong, STACK_WIN32_NAME, StackClient, stackEchoTransform, STAMP_FILTER_DOWN, STAMP_FILTER_UP,
+  PEND_DELAY_MS, resultUlong, STACK_FILTER_DRIVER, STACK_WIN32_NAME, StackClient, stackEchoTransform, STAMP_FILTER_DOWN, STAMP_FILTER_UP,
   type InstallStackOptions,
 } from "../src/index.js";
 
@@ -248,9 +248,23 @@ describe("wdm-stack: a filter that forgets to propagate pending", () => {
     expect(client.stamp(1).filterUp).toBe(STAMP_FILTER_UP);
   });
 
-  // The kernel defines IOMGR_COMPLETION_NOT_PROPAGATING_PENDING (0xC9 / 0x228) but its
-  // I/O verifier does not raise it yet; when it does, the checked flavor should bug-check here.
-  it.todo("bug-checks 0xC9 (0x228) in the checked flavor");
+  it("bug-checks 0xC9 (0x228) in the checked flavor, blaming the filter", () => {
+    const { m, app } = setUp("checked", { forgetfulFilter: true });
+    const client = new StackClient(app, true);
+    client.start(IOCTL_STACK_PEND, 5);
+    let thrown: unknown = null;
+    try {
+      m.runFor(10 * PEND_DELAY_MS);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(BugCheck);
+    const d = m.bugCheckData!;
+    expect(d.BugCheckCode).toBe(DRIVER_VERIFIER_IOMANAGER_VIOLATION);
+    expect(d.BugCheckParameter1).toBe(IOMGR_COMPLETION_NOT_PROPAGATING_PENDING);
+    expect(d.driver).toBe(`${STACK_FILTER_DRIVER}.sys`);
+    expect(d.explanation).toMatch(/IoMarkIrpPending/);
+  });
 });
 
 describe("wdm-stack: machines and the benchmark", () => {

@@ -3,14 +3,14 @@ import { KeBugCheckEx } from "../ke/bugcheck.js";
 import {
   DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_CALL_DRIVER_ABOVE_DISPATCH, IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE,
   IOMGR_COMPLETE_ABOVE_DISPATCH, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, IOMGR_COMPLETE_WITH_PENDING_STATUS,
-  IOMGR_IRQL_CHANGED_BY_DISPATCH, IOMGR_MARKED_PENDING_NOT_RETURNED, IOMGR_PENDING_WITHOUT_MARK, IOMGR_STATUS_INVALID,
+  IOMGR_COMPLETION_NOT_PROPAGATING_PENDING, IOMGR_IRQL_CHANGED_BY_DISPATCH, IOMGR_MARKED_PENDING_NOT_RETURNED, IOMGR_PENDING_WITHOUT_MARK, IOMGR_STATUS_INVALID,
   IOMGR_STATUS_MISMATCH, MULTIPLE_IRP_COMPLETE_REQUESTS, NO_MORE_IRP_STACK_LOCATIONS,
 } from "../ke/bugcheck-codes.js";
-import { DISPATCH_LEVEL, IrqlName } from "../ke/irql.js";
+import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "../ke/irql.js";
 import { NtStatusName, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, type NTSTATUS } from "../ntstatus.js";
 import { IO_TYPE_IRP, IRP_DEFER_IO_COMPLETION, IrpMajorNames, SL_INVOKE_ON_CANCEL, SL_INVOKE_ON_ERROR, SL_INVOKE_ON_SUCCESS, SL_PENDING_RETURNED } from "./constants.js";
 import type { DEVICE_OBJECT } from "./device.js";
-import { IRP_KIND_THREADED, IRP_KIND_USER, type IRP } from "./irp.js";
+import { IRP_KIND_DRIVER, IRP_KIND_USER, type IRP } from "./irp.js";
 import { IopCompleteRequest } from "./io-completion.js";
 import { formatAddress } from "../mm/layout.js";
 
@@ -116,21 +116,29 @@ export function IoCompleteRequest(Irp: IRP, PriorityBoost: number): void {
       const r = routine(above, Irp, done.Context);
       cpu.driver = prevDriver;
       if (r === STATUS_MORE_PROCESSING_REQUIRED) return;
+      // The verifier: a routine that lets completion go on must carry PendingReturned up.
+      if (m.checked && Irp.PendingReturned && Irp.CurrentLocation <= count && (Irp.Stack[Irp.CurrentLocation - 1]!.Control & SL_PENDING_RETURNED) === 0) {
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETION_NOT_PROPAGATING_PENDING, 0, Irp.address, 0,
+          `(the completion routine of ${above !== null ? above.DriverObject.DriverName : "the IRP's owner"})`, above !== null ? above.DriverObject : null);
+      }
     } else if (Irp.PendingReturned && Irp.CurrentLocation <= count) {
       Irp.Stack[Irp.CurrentLocation - 1]!.Control |= SL_PENDING_RETURNED;
     }
   }
   Irp.completed = true;
   const kind = Irp.kind;
-  if (kind === IRP_KIND_USER) {
-    // Completed inside the I/O manager's own call and not pended: the system service
-    // finishes it on return (IRP_DEFER_IO_COMPLETION). Otherwise a special kernel
-    // APC finishes it in the requesting thread's process.
-    if ((Irp.Flags & IRP_DEFER_IO_COMPLETION) !== 0 && !Irp.PendingReturned) return;
-    const t = Irp.Tail.Overlay.Thread;
-    if (t !== null) m.scheduler.queueApc(t, () => IopCompleteRequest(Irp));
-    else IopCompleteRequest(Irp);
-  } else if (kind === IRP_KIND_THREADED) {
+  if (kind === IRP_KIND_DRIVER) return;
+  // Completed inside the I/O manager's own call and not pended: the system service
+  // finishes it on return (IRP_DEFER_IO_COMPLETION). Otherwise a special kernel APC
+  // finishes it in the requesting thread, at APC_LEVEL in its process: at once if that
+  // thread is the one running here below APC_LEVEL (the APC interrupt fires), else when
+  // the scheduler next delivers that thread's APCs.
+  if (kind === IRP_KIND_USER && (Irp.Flags & IRP_DEFER_IO_COMPLETION) !== 0 && !Irp.PendingReturned) return;
+  const t = Irp.Tail.Overlay.Thread;
+  if (t === null) IopCompleteRequest(Irp);
+  else if (t === cpu.thread && cpu.Irql < APC_LEVEL) {
+    cpu.Irql = APC_LEVEL;
     IopCompleteRequest(Irp);
-  }
+    cpu.Irql = PASSIVE_LEVEL;
+  } else m.scheduler.queueApc(t, () => IopCompleteRequest(Irp));
 }

@@ -36,10 +36,13 @@ export function IopCompleteRequest(Irp: IRP): void {
       if ((flags & IRP_INPUT_OPERATION) !== 0 && !NT_ERROR(status) && info > 0 && processAlive) {
         const n = Math.min(info, Irp.userOutputLength);
         try {
+          m.mm.kernelCode++;
           m.mm.copy(Irp.UserBuffer, Irp.AssociatedIrp.SystemBuffer, n);
         } catch (e) {
           // The caller's buffer went away: the copy fails quietly, as the APC's does.
           if (!(e instanceof SehException)) throw e;
+        } finally {
+          m.mm.kernelCode--;
         }
       }
       if ((flags & IRP_DEALLOCATE_BUFFER) !== 0 && Irp.AssociatedIrp.SystemBuffer !== 0) {

@@ -27,6 +27,12 @@ export class MemoryManager {
   readonly kernelSpace: AddressSpace;
   readonly pool: Pool;
   readonly stats: MemoryStatistics = { pageFaults: 0, pagesOut: 0, framesInUse: 0 };
+  /**
+   * Non-zero while kernel code (the pool, the I/O manager's copies) touches memory on a
+   * driver's behalf: a fault there is IRQL_NOT_LESS_OR_EQUAL (0xA), the kernel's own
+   * code faulting, not DRIVER_IRQL_NOT_LESS_OR_EQUAL (0xD1).
+   */
+  kernelCode = 0;
   private residentTables: PageTable[] = [];
   private residentIndexes: number[] = [];
 
@@ -105,12 +111,13 @@ export class MemoryManager {
     const irql = m.cpu.Irql;
     const valid = i >= 0 && i < t.frames.length && (t.flags[i]! & PTE_VALID) !== 0;
     if (irql >= DISPATCH_LEVEL) {
-      const driver = m.cpu.driver;
+      const driver = this.kernelCode === 0 ? m.cpu.driver : null;
       const what = valid ? ((t.flags[i]! & PTE_PAGED_POOL) !== 0 ? "paged pool memory that was paged out" : "pageable memory that was paged out") : "an invalid address";
       KeBugCheckEx(
         driver ? DRIVER_IRQL_NOT_LESS_OR_EQUAL : IRQL_NOT_LESS_OR_EQUAL,
         va, irql, write ? 1 : 0, 0,
-        `The ${write ? "write" : "read"} of ${formatAddress(va)} touched ${what} at ${IrqlName(irql)}.`,
+        `The ${write ? "write" : "read"} of ${formatAddress(va)} touched ${what} at ${IrqlName(irql)}${driver ? "" : " in kernel code"}.`,
+        driver ?? m.cpu.driver,
       );
     }
     if (valid) {

@@ -105,12 +105,18 @@ export class Pool {
     }
     const mm = this.mm;
     const w = mm.physical.i32;
+    mm.kernelCode++;
     const p4 = mm.phys(block, true) >> 2;
+    mm.kernelCode--;
     w[p4] = bytes;
     w[p4 + 1] = tag;
     w[p4 + 2] = type | (STATE_ALLOCATED << 8) | (c << 16);
     const addr = block + POOL_HEADER_SIZE;
-    if ((flags & POOL_FLAG_UNINITIALIZED) === 0) mm.fill(addr, bytes, 0);
+    if ((flags & POOL_FLAG_UNINITIALIZED) === 0) {
+      mm.kernelCode++;
+      mm.fill(addr, bytes, 0);
+      mm.kernelCode--;
+    }
     this.account(tag, paged, 1, 0, bytes);
     return addr;
   }
@@ -143,8 +149,18 @@ export class Pool {
     if (idx < 0 || ((addr - KERNEL_BASE) & 15) !== 0 || space.frames[idx]! < 0) {
       KeBugCheckEx(BAD_POOL_CALLER, 0x46, addr, 0, 0, `ExFreePool was given ${formatAddress(addr)}, which the pool never handed out.`);
     }
+    if (m.checked) {
+      // The verifier knows the block's pool type from its own tables (here, the PTE),
+      // so it refuses a free at the wrong IRQL before anything touches the block.
+      const irql = m.cpu.Irql;
+      if ((space.flags[idx]! & PTE_PAGED_POOL) !== 0 && irql > APC_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x11, irql, 1, addr, "Paged pool was freed above APC_LEVEL.");
+      if (irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x12, irql, 0, addr, "Nonpaged pool was freed above DISPATCH_LEVEL.");
+    }
     const w = mm.physical.i32;
+    // The pool reads its own header: a fault here is the kernel's (0xA).
+    mm.kernelCode++;
     const p4 = mm.phys(block, false) >> 2;
+    mm.kernelCode--;
     const bytes = w[p4]! >>> 0;
     const btag = w[p4 + 1]! >>> 0;
     const word = w[p4 + 2]!;
@@ -157,12 +173,7 @@ export class Pool {
     if (state !== STATE_ALLOCATED || (type !== TYPE_NONPAGED && type !== TYPE_PAGED) || (c !== BIG && c >= CLASS_SIZES.length)) {
       KeBugCheckEx(BAD_POOL_HEADER, 0x20, block, 0, 0, `The pool header before ${formatAddress(addr)} is corrupt (an overrun of the block before it, or a bad pointer).`);
     }
-    if (m.checked) {
-      const irql = m.cpu.Irql;
-      if (type === TYPE_PAGED && irql > APC_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x11, irql, 1, addr, "Paged pool was freed above APC_LEVEL.");
-      if (irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x12, irql, 0, addr, "Nonpaged pool was freed above DISPATCH_LEVEL.");
-      if (c !== BIG) this.checkNextHeader(block, c, addr);
-    }
+    if (m.checked && c !== BIG) this.checkNextHeader(block, c, addr);
     if (tag !== null && tag >>> 0 !== btag) {
       KeBugCheckEx(BAD_POOL_CALLER, 0x0a, addr, btag, tag, `ExFreePoolWithTag was given tag '${PoolTagName(tag)}' for a block allocated with '${PoolTagName(btag)}'.`);
     }
@@ -183,7 +194,9 @@ export class Pool {
     const next = block + stride;
     if (Math.floor(next / PAGE_SIZE) !== Math.floor(block / PAGE_SIZE) || (next % PAGE_SIZE) + stride > PAGE_SIZE) return;
     const w = this.mm.physical.i32;
+    this.mm.kernelCode++;
     const p4 = this.mm.phys(next, false) >> 2;
+    this.mm.kernelCode--;
     const word = w[p4 + 2]!;
     const state = (word >>> 8) & 0xff;
     const nc = (word >>> 16) & 0xff;
