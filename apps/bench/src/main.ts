@@ -1,10 +1,13 @@
 import { floor } from "./benches/floor.js";
+import { wdmIoctlChecked, wdmIoctlFree } from "./benches/wdm-ioctl.js";
 import { runCli } from "./cli.js";
 import type { BenchDefinition } from "./harness.js";
 
 // To add a benchmark: write src/benches/<name>.ts exporting a BenchDefinition
 // (see benches/floor.ts), import it above and add it to this list.
 const benches: readonly BenchDefinition[] = [
+  wdmIoctlFree,
+  wdmIoctlChecked,
   floor,
 ];
 

@@ -8,7 +8,7 @@ import {
   ERROR_IO_PENDING, FILE_FLAG_OVERLAPPED, GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE, MEM_COMMIT, MEM_RESERVE,
   OPEN_EXISTING, OVERLAPPED, PAGE_READWRITE, type Win32Thread,
 } from "@wdfjs/win32";
-import { IOCTL_STACK_ECHO, IOCTL_STACK_OWN_IRP, IOCTL_STACK_PEND, IOCTL_STACK_STAMP, STACK_WIN32_NAME, STAMP_OUTPUT_LENGTH } from "./ioctl.js";
+import { IOCTL_STACK_COPY, IOCTL_STACK_ECHO, IOCTL_STACK_OWN_IRP, IOCTL_STACK_PEND, IOCTL_STACK_STAMP, STACK_WIN32_NAME, STAMP_OUTPUT_LENGTH } from "./ioctl.js";
 
 /** The result of one call: the BOOL DeviceIoControl returned, GetLastError, and the bytes. */
 export interface StackCallResult {
@@ -72,6 +72,11 @@ export class StackClient {
     }
     const error = ok ? 0 : app.GetLastError();
     return { ok, error, bytes: app.ReadMemory(this.output, n.value) };
+  }
+
+  /** IOCTL_STACK_COPY: the bytes back unchanged (buffered echo). */
+  copy(data: ArrayLike<number>, outLength = data.length): StackCallResult {
+    return this.call(IOCTL_STACK_COPY, data, outLength);
   }
 
   /** IOCTL_STACK_ECHO: the bytes back, reversed by the function driver. */

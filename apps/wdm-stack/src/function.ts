@@ -1,6 +1,6 @@
 /**
  * stackfunction.sys: the function driver, attached on the lower device in AddDevice.
- * - IOCTL_STACK_ECHO and IOCTL_STACK_STAMP: answered here, synchronously.
+ * - IOCTL_STACK_COPY, IOCTL_STACK_ECHO and IOCTL_STACK_STAMP: answered here, synchronously.
  * - IOCTL_STACK_PEND: forwarded to the lower driver with its stack location copied and
  *   a completion routine that propagates pending (`if (Irp->PendingReturned)
  *   IoMarkIrpPending(Irp)`).
@@ -20,7 +20,7 @@ import {
   STATUS_NO_SUCH_DEVICE, STATUS_PENDING, STATUS_SUCCESS, WriteBytes, WriteUlong, type DEVICE_OBJECT, type DRIVER_OBJECT,
   type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
-import { IOCTL_STACK_ECHO, IOCTL_STACK_LOWER_QUERY, IOCTL_STACK_OWN_IRP, IOCTL_STACK_PEND, IOCTL_STACK_STAMP, StackIoctlName } from "./ioctl.js";
+import { IOCTL_STACK_COPY, IOCTL_STACK_ECHO, IOCTL_STACK_LOWER_QUERY, IOCTL_STACK_OWN_IRP, IOCTL_STACK_PEND, IOCTL_STACK_STAMP, StackIoctlName } from "./ioctl.js";
 import { logOf, type StackLog } from "./log.js";
 
 /** wdm.h: what a completion routine returns to let completion go on. */
@@ -112,6 +112,12 @@ function FunctionDeviceControl(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS 
   const log = e.Log!;
   let status: NTSTATUS;
   switch (code) {
+    case IOCTL_STACK_COPY:
+      log.add("function", "dispatch", "COPY", Irp);
+      // The data is already in the shared system buffer: nothing to move.
+      Irp.IoStatus.Information = p.InputBufferLength < p.OutputBufferLength ? p.InputBufferLength : p.OutputBufferLength;
+      status = STATUS_SUCCESS;
+      break;
     case IOCTL_STACK_ECHO:
       log.add("function", "dispatch", "ECHO", Irp);
       status = FunctionEcho(Irp, p.InputBufferLength, p.OutputBufferLength);

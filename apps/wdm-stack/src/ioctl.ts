@@ -24,6 +24,14 @@ export const STACK_FILTER_DRIVER = "StackFilter";
 export const IOCTL_STACK_ECHO = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS);
 
 /**
+ * Plain buffered echo, handled synchronously by the function driver: the output is the
+ * input. With METHOD_BUFFERED the input already lies in the system buffer the I/O manager
+ * copies the output from, so the driver only sets Information = min(in, out). This is the
+ * benchmark's request: it measures the I/O path, not the driver's own work.
+ */
+export const IOCTL_STACK_COPY = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x804, METHOD_BUFFERED, FILE_ANY_ACCESS);
+
+/**
  * Changed by the filter both ways. Input: one ULONG. On the way down the filter ORs
  * STAMP_FILTER_DOWN into it in the system buffer; the function driver answers
  * `{ Seen: ULONG (what it read), Result: ULONG (Seen + 1) }` (8 bytes); on the way up
@@ -56,6 +64,7 @@ export const IOCTL_STACK_LOWER_QUERY = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x810, METH
 export function StackIoctlName(code: number): string {
   switch (code) {
     case IOCTL_STACK_ECHO: return "ECHO";
+    case IOCTL_STACK_COPY: return "COPY";
     case IOCTL_STACK_STAMP: return "STAMP";
     case IOCTL_STACK_PEND: return "PEND";
     case IOCTL_STACK_OWN_IRP: return "OWN_IRP";
@@ -72,18 +81,23 @@ export function stackEchoTransform(input: ArrayLike<number>, outputLength = inpu
   return out;
 }
 
+/** The copy IOCTL's result: the first min(in, out) input bytes. */
+export function stackCopyTransform(input: ArrayLike<number>, outputLength = input.length): Uint8Array {
+  return Uint8Array.from(Array.prototype.slice.call(input, 0, Math.min(input.length, outputLength)) as number[]);
+}
+
 /**
  * What the benchmark sends through the stack: DeviceIoControl with 64 bytes in and 64
- * out on IOCTL_STACK_ECHO. The path is filter (copies its stack location, sets a
- * completion routine) → function (completes synchronously) → the filter's completion
- * routine → the I/O manager's copy back. Install with `installOptions` (the request log
+ * out on IOCTL_STACK_COPY. The path is the I/O manager's copy in → filter (copies its
+ * stack location, sets a completion routine) → function (completes synchronously) → the
+ * filter's completion routine → the I/O manager's copy back. Install with `installOptions` (the request log
  * off, so a long run neither allocates nor grows).
  */
 export const benchIoctl = {
   win32Name: STACK_WIN32_NAME,
-  code: IOCTL_STACK_ECHO,
+  code: IOCTL_STACK_COPY,
   inputLength: 64,
   outputLength: 64,
   installOptions: { log: false },
-  expectedOutput: stackEchoTransform,
+  expectedOutput: stackCopyTransform,
 } as const;

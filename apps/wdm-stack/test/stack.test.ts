@@ -277,13 +277,22 @@ describe("wdm-stack: machines and the benchmark", () => {
     expect(b.stack.top).not.toBe(a.stack.top);
   });
 
+  it("COPY returns the input unchanged, cut to the output length, through the filter's completion routine", () => {
+    const { stack, app } = setUp("checked");
+    const client = new StackClient(app);
+    const r = client.copy([9, 8, 7, 6, 5], 3);
+    expect(r.ok).toBe(true);
+    expect([...r.bytes]).toEqual([9, 8, 7]);
+    expect(stack.log.lines("COPY")).toEqual(["filter dispatch COPY", "function dispatch COPY", "filter completion COPY"]);
+  });
+
   it("the benchmark's IOCTL round-trips 64 bytes in and out with the log off", () => {
     for (const flavor of ["checked", "free"] as const) {
       const { stack, app } = setUp(flavor, benchIoctl.installOptions);
       const client = new StackClient(app);
       const input = Array.from({ length: benchIoctl.inputLength }, (_, i) => (i * 7) & 0xff);
       for (let i = 0; i < 50; i++) {
-        const r = client.echo(input, benchIoctl.outputLength);
+        const r = client.copy(input, benchIoctl.outputLength);
         expect(r.ok).toBe(true);
         expect(r.bytes.length).toBe(benchIoctl.outputLength);
         expect([...r.bytes]).toEqual([...benchIoctl.expectedOutput(input)]);

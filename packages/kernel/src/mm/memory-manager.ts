@@ -238,14 +238,38 @@ export class MemoryManager {
   }
 
   writeBytes(dst: number, data: ArrayLike<number>): void {
+    if (data instanceof Uint8Array) this.writeU8(dst, data);
+    else this.writeArray(dst, data);
+  }
+
+  private writeU8(dst: number, data: Uint8Array): void {
+    const u8 = this.physical.u8;
+    const length = data.length;
+    if (length === 0) return;
+    const first = this.phys(dst, true);
+    // Within one page: one move into physical memory.
+    if ((first & 4095) + length <= PAGE_SIZE) {
+      u8.set(data, first);
+      return;
+    }
+    let o = 0;
+    while (o < length) {
+      const pd = this.phys(dst, true);
+      const n = Math.min(length - o, PAGE_SIZE - (pd & 4095));
+      u8.set(data.subarray(o, o + n), pd);
+      dst += n;
+      o += n;
+    }
+  }
+
+  private writeArray(dst: number, data: ArrayLike<number>): void {
     const u8 = this.physical.u8;
     const length = data.length;
     let o = 0;
     while (o < length) {
       const pd = this.phys(dst, true);
       const n = Math.min(length - o, PAGE_SIZE - (pd & 4095));
-      if (n > 32 && data instanceof Uint8Array) u8.set(data.subarray(o, o + n), pd);
-      else for (let k = 0; k < n; k++) u8[pd + k] = data[o + k]!;
+      for (let k = 0; k < n; k++) u8[pd + k] = data[o + k]!;
       dst += n;
       o += n;
     }
