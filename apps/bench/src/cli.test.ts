@@ -73,7 +73,7 @@ describe("runCli", () => {
 
 describe("formatTable", () => {
   it("shows a dash when there is no margin of error", () => {
-    const table = formatTable([{ name: "x", opsPerSec: 1, nsPerOp: 1e9, iterations: 1, samples: 1, totalMs: 1000 }]);
+    const table = formatTable([{ name: "x", opsPerSec: 1, nsPerOp: 1e9, meanNsPerOp: 1e9, minNsPerOp: 1e9, iterations: 1, samples: 1, totalMs: 1000 }]);
     expect(table).toContain(" - ");
   });
 });

@@ -88,11 +88,13 @@ export function formatJson(results: readonly BenchResult[]): string {
 }
 
 export function formatTable(results: readonly BenchResult[]): string {
-  const header = ["benchmark", "ops/sec", "ns/op", "±rme", "samples", "iterations"];
+  const header = ["benchmark", "ops/sec", "ns/op", "min ns/op", "±rme", "samples", "iterations"];
+  // ops/sec and ns/op are the median batch's; the ratio to bare-js-floor is ns/op over its ns/op.
   const rows = results.map((r) => [
     r.name,
     formatNumber(r.opsPerSec, 0),
     formatNumber(r.nsPerOp, r.nsPerOp < 100 ? 2 : 1),
+    formatNumber(r.minNsPerOp, r.minNsPerOp < 100 ? 2 : 1),
     r.rme === undefined ? "-" : `${r.rme.toFixed(2)}%`,
     String(r.samples),
     formatNumber(r.iterations, 0),

@@ -25,6 +25,21 @@ describe("runBench", () => {
     expect(r.rme).toBe(0);
   });
 
+  it("reports the median batch, so one slowed batch does not move the headline", () => {
+    let t = 0n;
+    let batch = 0;
+    const now = () => t;
+    // Every batch costs 100 ns/op except every fifth, slowed fivefold by "another process".
+    const fn = (iterations: number) => {
+      batch++;
+      t += BigInt(iterations) * (batch % 5 === 0 ? 500n : 100n);
+    };
+    const r = runBench("noisy", fn, { now, warmupMs: 0, minTimeMs: 10, batchMs: 1, minSamples: 10 });
+    expect(r.nsPerOp).toBe(100);
+    expect(r.minNsPerOp).toBe(100);
+    expect(r.meanNsPerOp).toBeGreaterThan(100);
+  });
+
   it("measures batches until the minimum time and sample count are reached", () => {
     const m = fakeMachine(1000n);
     const r = runBench("fake", m.fn, { now: m.now, minTimeMs: 1000, batchMs: 50, minSamples: 5 });
