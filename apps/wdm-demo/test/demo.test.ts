@@ -10,6 +10,11 @@ describe("the WDM demo (the main job)", () => {
     const text = lines.join("\n");
     expect(text).toContain("OutBuffer (38): this String is from Device Driver !!!");
     expect(text).toContain("all 200 completed");
+    expect(text).toContain("StackSize 3");
+    expect(text).toMatch(/lower [a-z]+ PEND[\s\S]*function completion PEND[\s\S]*filter completion PEND/);
+    expect(text).toContain("*** STOP: 0x00000044");
+    expect(text).toContain("MULTIPLE_IRP_COMPLETE_REQUESTS");
+    expect(r.sections.map((s) => s.name)).toEqual(["echo", "ioctl", "stack", "bug check"]);
   });
 
   it("prints the same output for the same seed", () => {

@@ -10,7 +10,7 @@ import {
   MEM_RELEASE, type BOOL, type HANDLE,
 } from "./constants.js";
 import {
-  ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, ERROR_NOT_ENOUGH_MEMORY, ERROR_SUCCESS,
+  ERROR_INVALID_PARAMETER, ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, ERROR_NOT_ENOUGH_MEMORY, ERROR_SUCCESS,
   INFINITE, RtlNtStatusToDosError, WAIT_FAILED, WAIT_TIMEOUT, type DWORD,
 } from "./errors.js";
 import { OVERLAPPED } from "./overlapped.js";
@@ -433,4 +433,3 @@ export class Win32Process extends Win32Thread {
   }
 }
 
-export { ERROR_INVALID_HANDLE };
