@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { Container, ContainerModule, inject, injectable, type ServiceIdentifier } from "inversify";
 import { enterMachine, leaveMachine } from "./context.js";
 import { BugCheck, KeBugCheckEx, type BugCheckData } from "./ke/bugcheck.js";
-import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, KMODE_EXCEPTION_NOT_HANDLED } from "./ke/bugcheck-codes.js";
+import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, KMODE_EXCEPTION_NOT_HANDLED } from "./ke/bugcheck-codes.js";
 import { Clock, type ClockSource } from "./ke/clock.js";
 import type { KWAIT_GENERATOR } from "./ke/dispatcher.js";
 import { SehException } from "./ke/exception.js";
@@ -323,11 +323,6 @@ export class Machine {
   /** Page out all pageable memory that is not locked (memory pressure, or a test's doing). */
   trimWorkingSets(): number {
     return this.enter(null, () => this.mm.pageOutAll());
-  }
-
-  /** Keep the verifier honest in tests: the count of rules checked is not tracked; this flag is. */
-  get verifierEnabled(): boolean {
-    return this.checked;
   }
 }
 

@@ -3,7 +3,7 @@ import { STATUS_TIMEOUT, STATUS_WAIT_0, STATUS_INVALID_PARAMETER, type NTSTATUS 
 import type { KTHREAD } from "../ps/process.js";
 import { KeBugCheckEx } from "./bugcheck.js";
 import { DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_NOT_LESS_OR_EQUAL } from "./bugcheck-codes.js";
-import { DISPATCH_LEVEL, HIGH_LEVEL, IrqlName } from "./irql.js";
+import { DISPATCH_LEVEL, IrqlName } from "./irql.js";
 
 export const NotificationEvent = 0;
 export const SynchronizationEvent = 1;
@@ -231,4 +231,3 @@ export function KeQuerySystemTime(CurrentTime: { value: number }): void {
 }
 
 export const MAXIMUM_WAIT_OBJECTS = 64;
-export { HIGH_LEVEL };

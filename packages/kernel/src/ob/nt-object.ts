@@ -4,7 +4,7 @@ import { DispatcherHeader, KEVENT, KeInitializeEvent, KeResetEvent, KeSetEvent, 
 import { IoCompletionObject } from "../io/completion-port.js";
 import { FILE_OBJECT } from "../io/file.js";
 import type { IO_STATUS_BLOCK } from "../io/irp.js";
-import { STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_OBJECT_TYPE_MISMATCH, STATUS_SUCCESS, STATUS_TIMEOUT, type NTSTATUS } from "../ntstatus.js";
+import { STATUS_ACCESS_DENIED, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_OBJECT_TYPE_MISMATCH, STATUS_SUCCESS, STATUS_TIMEOUT, type NTSTATUS } from "../ntstatus.js";
 import { OBJECT_HEADER, ObDereferenceObject, ObReferenceObject, type ObObject } from "./object.js";
 
 /**
@@ -135,7 +135,7 @@ export function ObReferenceObjectByHandle(
   if (!e && AccessMode === 0) e = m.systemProcess.handles.lookup(Handle);
   if (!e) return STATUS_INVALID_HANDLE;
   if (ObjectType !== null && !(e.object instanceof ObjectType)) return STATUS_OBJECT_TYPE_MISMATCH;
-  if (AccessMode !== 0 && (e.GrantedAccess & DesiredAccess) !== (DesiredAccess >>> 0)) return 0xc0000022 | 0;
+  if (AccessMode !== 0 && ((e.GrantedAccess & DesiredAccess) >>> 0) !== DesiredAccess >>> 0) return STATUS_ACCESS_DENIED;
   ObReferenceObject(e.object);
   Object.value = e.object;
   if (HandleInformation) HandleInformation.value = e.GrantedAccess;
