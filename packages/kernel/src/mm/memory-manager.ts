@@ -106,12 +106,24 @@ export class MemoryManager {
     return this.fault(va, write, t, -1);
   }
 
-  private fault(va: number, write: boolean, t: PageTable, i: number): number {
+  /** `phys` for the kernel's own accesses (the pool's headers): a fault is charged to the kernel (0xA). */
+  physKernel(va: number, write: boolean): number {
+    const t = va >= KERNEL_BASE ? this.kernelSpace.table : cur.cpu.process.space.table;
+    const off = va - t.base;
+    if (off >= 0 && off < t.bytes) {
+      const i = off >>> 12;
+      if ((t.flags[i]! & (PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      return this.fault(va, write, t, i, true);
+    }
+    return this.fault(va, write, t, -1, true);
+  }
+
+  private fault(va: number, write: boolean, t: PageTable, i: number, kernel = false): number {
     const m = cur;
     const irql = m.cpu.Irql;
     const valid = i >= 0 && i < t.frames.length && (t.flags[i]! & PTE_VALID) !== 0;
     if (irql >= DISPATCH_LEVEL) {
-      const driver = this.kernelCode === 0 ? m.cpu.driver : null;
+      const driver = this.kernelCode === 0 && !kernel ? m.cpu.driver : null;
       const what = valid ? ((t.flags[i]! & PTE_PAGED_POOL) !== 0 ? "paged pool memory that was paged out" : "pageable memory that was paged out") : "an invalid address";
       KeBugCheckEx(
         driver ? DRIVER_IRQL_NOT_LESS_OR_EQUAL : IRQL_NOT_LESS_OR_EQUAL,

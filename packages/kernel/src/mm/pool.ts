@@ -37,6 +37,51 @@ export function PoolTagName(tag: number): string {
   return s;
 }
 
+/** A stack of free blocks of one size class: offsets from KERNEL_BASE in an Int32Array. */
+class FreeStack {
+  items = new Int32Array(64);
+  top = 0;
+  push(offset: number): void {
+    if (this.top === this.items.length) {
+      const grown = new Int32Array(this.items.length * 2);
+      grown.set(this.items);
+      this.items = grown;
+    }
+    this.items[this.top++] = offset;
+  }
+}
+
+// ---- the cold paths: each ends in the bug check Windows gives ----
+
+function verifyAllocate(paged: boolean, bytes: number, tag: number): void {
+  const irql = cur.cpu.Irql;
+  if (bytes === 0) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, 0, tag, 0, "ExAllocatePool2 asked for zero bytes.");
+  if (paged && irql > APC_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x01, irql, 1, bytes, "Paged pool was allocated above APC_LEVEL.");
+  if (!paged && irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x02, irql, 0, bytes, "Nonpaged pool was allocated above DISPATCH_LEVEL.");
+}
+
+/** The verifier knows a block's pool type from its own tables (here, the PTE), so it refuses a free at the wrong IRQL before anything touches the block. */
+function verifyFree(addr: number, paged: boolean): void {
+  const irql = cur.cpu.Irql;
+  if (paged && irql > APC_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x11, irql, 1, addr, "Paged pool was freed above APC_LEVEL.");
+  if (irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x12, irql, 0, addr, "Nonpaged pool was freed above DISPATCH_LEVEL.");
+}
+
+function notFromPool(addr: number): never {
+  return KeBugCheckEx(BAD_POOL_CALLER, 0x46, addr, 0, 0, `ExFreePool was given ${formatAddress(addr)}, which the pool never handed out.`);
+}
+
+function badHeader(addr: number, block: number, word: number, btag: number): never {
+  if (((word >>> 8) & 0xff) === STATE_FREE) {
+    return KeBugCheckEx(BAD_POOL_CALLER, 0x07, 0, 0, addr, `The block at ${formatAddress(addr)} (tag '${PoolTagName(btag)}') was freed twice.`);
+  }
+  return KeBugCheckEx(BAD_POOL_HEADER, 0x20, block, 0, 0, `The pool header before ${formatAddress(addr)} is corrupt (an overrun of the block before it, or a bad pointer).`);
+}
+
+function wrongTag(addr: number, btag: number, tag: number): never {
+  return KeBugCheckEx(BAD_POOL_CALLER, 0x0a, addr, btag, tag, `ExFreePoolWithTag was given tag '${PoolTagName(tag)}' for a block allocated with '${PoolTagName(btag)}'.`);
+}
+
 /** Every block is preceded by a 16-byte POOL_HEADER in emulated memory. */
 export const POOL_HEADER_SIZE = 16;
 const STATE_ALLOCATED = 0xa1;
@@ -54,7 +99,7 @@ const CLASS_BY_GRANULE = new Uint8Array(256).map((_, g) => {
 
 function classOf(bytes: number): number {
   const g = (bytes + 15) >>> 4;
-  return bytes <= CLASS_SIZES[CLASS_SIZES.length - 1]! ? CLASS_BY_GRANULE[g]! : BIG;
+  return g < 256 ? CLASS_BY_GRANULE[g]! : BIG;
 }
 
 export interface PoolTagUsage {
@@ -71,23 +116,19 @@ export interface PoolTagUsage {
  * found the way Windows finds them: at free time, by looking at the headers.
  */
 export class Pool {
-  /** Free block addresses per (type, size class). */
-  private readonly free: number[][][] = [[], [], []];
+  /** Free blocks per (type, size class), as offsets from KERNEL_BASE (small integers, not doubles). */
+  private readonly free: FreeStack[][] = [[], [], []];
   private readonly usageByKey = new Map<number, PoolTagUsage>();
 
   constructor(private readonly mm: MemoryManager) {
-    for (const t of [TYPE_NONPAGED, TYPE_PAGED]) this.free[t] = CLASS_SIZES.map(() => []);
+    for (const t of [TYPE_NONPAGED, TYPE_PAGED]) this.free[t] = CLASS_SIZES.map(() => new FreeStack());
   }
 
+  // The hot paths stay small (so the JIT inlines them into the I/O path); every check
+  // that can fail calls a cold function that says why.
   allocate(flags: number, bytes: number, tag: number): number {
-    const m = cur;
     const paged = (flags & POOL_FLAG_PAGED) !== 0;
-    if (m.checked) {
-      const irql = m.cpu.Irql;
-      if (bytes === 0) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, 0, tag, 0, "ExAllocatePool2 asked for zero bytes.");
-      if (paged && irql > APC_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x01, irql, 1, bytes, "Paged pool was allocated above APC_LEVEL.");
-      if (!paged && irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x02, irql, 0, bytes, "Nonpaged pool was allocated above DISPATCH_LEVEL.");
-    }
+    if (cur.checked) verifyAllocate(paged, bytes, tag);
     if (tag === 0 || (flags & (POOL_FLAG_PAGED | POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE)) === 0 || !(bytes >= 0)) {
       return this.failed(flags);
     }
@@ -95,30 +136,37 @@ export class Pool {
     const c = classOf(bytes);
     let block: number;
     if (c === BIG) {
-      const pages = Math.ceil((bytes + POOL_HEADER_SIZE) / PAGE_SIZE);
-      block = this.mm.kernelSpace.reserve(pages);
-      if (block < 0 || !this.mm.commit(this.mm.kernelSpace, block, pages, this.pteFlags(paged))) return this.failed(flags);
+      block = this.allocateBig(bytes, paged);
+      if (block < 0) return this.failed(flags);
     } else {
       const list = this.free[type]![c]!;
-      if (list.length === 0 && !this.refill(type, c)) return this.failed(flags);
-      block = list.pop()!;
+      if (list.top === 0 && !this.refill(type, c)) return this.failed(flags);
+      block = KERNEL_BASE + list.items[--list.top]!;
     }
     const mm = this.mm;
     const w = mm.physical.i32;
-    mm.kernelCode++;
-    const p4 = mm.phys(block, true) >> 2;
-    mm.kernelCode--;
+    const p4 = mm.physKernel(block, true) >> 2;
     w[p4] = bytes;
     w[p4 + 1] = tag;
     w[p4 + 2] = type | (STATE_ALLOCATED << 8) | (c << 16);
     const addr = block + POOL_HEADER_SIZE;
-    if ((flags & POOL_FLAG_UNINITIALIZED) === 0) {
-      mm.kernelCode++;
-      mm.fill(addr, bytes, 0);
-      mm.kernelCode--;
-    }
+    if ((flags & POOL_FLAG_UNINITIALIZED) === 0) this.zero(addr, bytes);
     this.account(tag, paged, 1, 0, bytes);
     return addr;
+  }
+
+  private allocateBig(bytes: number, paged: boolean): number {
+    const pages = Math.ceil((bytes + POOL_HEADER_SIZE) / PAGE_SIZE);
+    const block = this.mm.kernelSpace.reserve(pages);
+    if (block < 0 || !this.mm.commit(this.mm.kernelSpace, block, pages, this.pteFlags(paged))) return -1;
+    return block;
+  }
+
+  private zero(addr: number, bytes: number): void {
+    const mm = this.mm;
+    mm.kernelCode++;
+    mm.fill(addr, bytes, 0);
+    mm.kernelCode--;
   }
 
   private failed(flags: number): number {
@@ -136,56 +184,41 @@ export class Pool {
     const stride = CLASS_SIZES[c]! + POOL_HEADER_SIZE;
     const list = this.free[type]![c]!;
     // Push in reverse so blocks are handed out in address order.
-    for (let off = Math.floor(PAGE_SIZE / stride) * stride - stride; off >= 0; off -= stride) list.push(va + off);
+    for (let off = Math.floor(PAGE_SIZE / stride) * stride - stride; off >= 0; off -= stride) list.push(va - KERNEL_BASE + off);
     return true;
   }
 
   free_(addr: number, tag: number | null): void {
-    const m = cur;
     const mm = this.mm;
     const block = addr - POOL_HEADER_SIZE;
     const space = mm.kernelSpace.table;
     const idx = space.index(block);
-    if (idx < 0 || ((addr - KERNEL_BASE) & 15) !== 0 || space.frames[idx]! < 0) {
-      KeBugCheckEx(BAD_POOL_CALLER, 0x46, addr, 0, 0, `ExFreePool was given ${formatAddress(addr)}, which the pool never handed out.`);
-    }
-    if (m.checked) {
-      // The verifier knows the block's pool type from its own tables (here, the PTE),
-      // so it refuses a free at the wrong IRQL before anything touches the block.
-      const irql = m.cpu.Irql;
-      if ((space.flags[idx]! & PTE_PAGED_POOL) !== 0 && irql > APC_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x11, irql, 1, addr, "Paged pool was freed above APC_LEVEL.");
-      if (irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x12, irql, 0, addr, "Nonpaged pool was freed above DISPATCH_LEVEL.");
-    }
+    if (idx < 0 || ((addr - KERNEL_BASE) & 15) !== 0 || space.frames[idx]! < 0) notFromPool(addr);
+    const checked = cur.checked;
+    if (checked) verifyFree(addr, (space.flags[idx]! & PTE_PAGED_POOL) !== 0);
     const w = mm.physical.i32;
     // The pool reads its own header: a fault here is the kernel's (0xA).
-    mm.kernelCode++;
-    const p4 = mm.phys(block, false) >> 2;
-    mm.kernelCode--;
-    const bytes = w[p4]! >>> 0;
+    const p4 = mm.physKernel(block, false) >> 2;
     const btag = w[p4 + 1]! >>> 0;
     const word = w[p4 + 2]!;
     const type = word & 0xff;
-    const state = (word >>> 8) & 0xff;
     const c = (word >>> 16) & 0xff;
-    if (state === STATE_FREE) {
-      KeBugCheckEx(BAD_POOL_CALLER, 0x07, 0, 0, addr, `The block at ${formatAddress(addr)} (tag '${PoolTagName(btag)}') was freed twice.`);
+    if ((word & 0xff00) !== STATE_ALLOCATED << 8 || (type !== TYPE_NONPAGED && type !== TYPE_PAGED) || (c !== BIG && c >= CLASS_SIZES.length)) {
+      badHeader(addr, block, word, btag);
     }
-    if (state !== STATE_ALLOCATED || (type !== TYPE_NONPAGED && type !== TYPE_PAGED) || (c !== BIG && c >= CLASS_SIZES.length)) {
-      KeBugCheckEx(BAD_POOL_HEADER, 0x20, block, 0, 0, `The pool header before ${formatAddress(addr)} is corrupt (an overrun of the block before it, or a bad pointer).`);
-    }
-    if (m.checked && c !== BIG) this.checkNextHeader(block, c, addr);
-    if (tag !== null && tag >>> 0 !== btag) {
-      KeBugCheckEx(BAD_POOL_CALLER, 0x0a, addr, btag, tag, `ExFreePoolWithTag was given tag '${PoolTagName(tag)}' for a block allocated with '${PoolTagName(btag)}'.`);
-    }
+    if (checked && c !== BIG) this.checkNextHeader(block, c, addr);
+    if (tag !== null && tag >>> 0 !== btag) wrongTag(addr, btag, tag);
     w[p4 + 2] = (word & ~0xff00) | (STATE_FREE << 8);
+    const bytes = w[p4]!;
     this.account(btag, type === TYPE_PAGED, 0, 1, -bytes);
-    if (c === BIG) {
-      const pages = Math.ceil((bytes + POOL_HEADER_SIZE) / PAGE_SIZE);
-      mm.decommit(mm.kernelSpace, block, pages);
-      mm.kernelSpace.release(block, pages);
-    } else {
-      this.free[type]![c]!.push(block);
-    }
+    if (c === BIG) this.freeBig(block, bytes);
+    else this.free[type]![c]!.push(block - KERNEL_BASE);
+  }
+
+  private freeBig(block: number, bytes: number): void {
+    const pages = Math.ceil((bytes + POOL_HEADER_SIZE) / PAGE_SIZE);
+    this.mm.decommit(this.mm.kernelSpace, block, pages);
+    this.mm.kernelSpace.release(block, pages);
   }
 
   /** The checked flavor looks past the end of a freed block, as special pool does. */
@@ -194,9 +227,7 @@ export class Pool {
     const next = block + stride;
     if (Math.floor(next / PAGE_SIZE) !== Math.floor(block / PAGE_SIZE) || (next % PAGE_SIZE) + stride > PAGE_SIZE) return;
     const w = this.mm.physical.i32;
-    this.mm.kernelCode++;
-    const p4 = this.mm.phys(next, false) >> 2;
-    this.mm.kernelCode--;
+    const p4 = this.mm.physKernel(next, false) >> 2;
     const word = w[p4 + 2]!;
     const state = (word >>> 8) & 0xff;
     const nc = (word >>> 16) & 0xff;
@@ -216,15 +247,23 @@ export class Pool {
     return this.mm.read32(addr - POOL_HEADER_SIZE);
   }
 
-  private lastKey = -1;
+  // The last tag accounted, so a stream of same-tag requests skips the map. Tags are
+  // kept as int32 (`| 0`): a uint32 above 2^31 would be a heap double on every call.
+  private lastTag = 0;
+  private lastPaged = false;
   private lastUsage: PoolTagUsage | null = null;
 
   private account(tag: number, paged: boolean, a: number, f: number, bytes: number): void {
-    const key = (tag >>> 0) * 2 + (paged ? 1 : 0);
-    let u: PoolTagUsage | null | undefined = key === this.lastKey ? this.lastUsage : this.usageByKey.get(key);
-    if (!u) this.usageByKey.set(key, (u = { tag: PoolTagName(tag), paged, allocations: 0, frees: 0, bytes: 0 }));
-    this.lastKey = key;
-    this.lastUsage = u;
+    const t = tag | 0;
+    let u = this.lastUsage;
+    if (u === null || t !== this.lastTag || paged !== this.lastPaged) {
+      const key = t * 2 + (paged ? 1 : 0);
+      u = this.usageByKey.get(key) ?? null;
+      if (u === null) this.usageByKey.set(key, (u = { tag: PoolTagName(tag), paged, allocations: 0, frees: 0, bytes: 0 }));
+      this.lastTag = t;
+      this.lastPaged = paged;
+      this.lastUsage = u;
+    }
     u.allocations += a;
     u.frees += f;
     u.bytes += bytes;
