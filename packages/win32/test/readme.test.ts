@@ -1,50 +1,46 @@
-import { describe, expect, it } from "vitest";
-import {
-  boot, Out, IoCreateDevice, IoCreateSymbolicLink, IoCompleteRequest, IoGetCurrentIrpStackLocation,
-  IRP_MJ_CREATE, IRP_MJ_CLOSE, IRP_MJ_DEVICE_CONTROL, DO_BUFFERED_IO, FILE_DEVICE_UNKNOWN, CTL_CODE,
-  METHOD_BUFFERED, FILE_ANY_ACCESS, STATUS_SUCCESS, IO_NO_INCREMENT, ReadBytes, WriteBytes,
-  type DRIVER_OBJECT, type DEVICE_OBJECT, type IRP,
-} from "@wdfjs/kernel";
-import { Win32Process, GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING } from "../src/index.js";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it, vi } from "vitest";
 
-// The example of packages/kernel/README.md, kept runnable.
-const IOCTL_UPPERCASE = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS);
+/*
+ * The README examples are programs: each test takes the first ```ts block of a README,
+ * points the win32 import at this package's sources, runs it, and checks what it printed.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const generated = join(here, ".generated");
 
-function Complete(Irp: IRP, Status: number, Information: number): number {
-  Irp.IoStatus.Status = Status;
-  Irp.IoStatus.Information = Information;
-  IoCompleteRequest(Irp, IO_NO_INCREMENT);
-  return Status;
+function exampleOf(readme: string): string {
+  const text = readFileSync(readme, "utf8");
+  const m = /```ts\n([\s\S]*?)```/.exec(text);
+  if (!m) throw new Error(`no ts example in ${readme}`);
+  // "@wdfjs/kernel" resolves as for any user (the built package, one instance shared with
+  // the win32 sources); "@wdfjs/win32" is this package's sources.
+  return m[1]!.replaceAll('from "@wdfjs/win32"', `from ${JSON.stringify(join(here, "../src/index.ts"))}`);
 }
 
-function DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string): number {
-  void RegistryPath;
-  const device = Out<DEVICE_OBJECT | null>(null);
-  const status = IoCreateDevice(DriverObject, 0, "\\Device\\Upper", FILE_DEVICE_UNKNOWN, 0, false, device);
-  if (status < 0) return status;
-  device.value!.Flags |= DO_BUFFERED_IO;
-  IoCreateSymbolicLink("\\DosDevices\\Upper", "\\Device\\Upper");
-  DriverObject.MajorFunction[IRP_MJ_CREATE] = (_d, Irp) => Complete(Irp, STATUS_SUCCESS, 0);
-  DriverObject.MajorFunction[IRP_MJ_CLOSE] = (_d, Irp) => Complete(Irp, STATUS_SUCCESS, 0);
-  DriverObject.MajorFunction[IRP_MJ_DEVICE_CONTROL] = (_d, Irp) => {
-    const p = IoGetCurrentIrpStackLocation(Irp).Parameters.DeviceIoControl;
-    const data = ReadBytes(Irp.AssociatedIrp.SystemBuffer, p.InputBufferLength);
-    WriteBytes(Irp.AssociatedIrp.SystemBuffer, data.map((c) => (c >= 97 && c <= 122 ? c - 32 : c)));
-    return Complete(Irp, STATUS_SUCCESS, Math.min(p.InputBufferLength, p.OutputBufferLength));
-  };
-  return STATUS_SUCCESS;
+async function run(readme: string, name: string): Promise<string[]> {
+  mkdirSync(generated, { recursive: true });
+  const file = join(generated, `${name}.ts`);
+  writeFileSync(file, exampleOf(readme));
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(" ")));
+  try {
+    await import(file);
+  } finally {
+    spy.mockRestore();
+  }
+  return lines;
 }
 
-describe("the kernel README example", () => {
-  it("uppercases through a buffered IOCTL", () => {
-    const machine = boot({ flavor: "checked", processors: 2, seed: 1 });
-    expect(machine.loadDriver("upper", DriverEntry)).toBe(STATUS_SUCCESS);
-    const app = Win32Process.create(machine, "client.exe");
-    const h = app.CreateFile("\\\\.\\Upper", GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING, 0, 0);
-    const input = app.alloc(16, [...Buffer.from("hello")]);
-    const output = app.alloc(16);
-    const bytes = Out(0);
-    expect(app.DeviceIoControl(h, IOCTL_UPPERCASE, input, 5, output, 16, bytes, null)).toBe(true);
-    expect(Buffer.from(app.ReadMemory(output, bytes.value)).toString()).toBe("HELLO");
+afterAll(() => rmSync(generated, { recursive: true, force: true }));
+
+describe("README examples run as written", () => {
+  it("packages/kernel/README.md: a driver and a client, end to end", async () => {
+    expect(await run(join(here, "../../kernel/README.md"), "kernel")).toEqual(["HELLO"]);
+  });
+
+  it("packages/win32/README.md: errors, overlapped I/O and a completion port", async () => {
+    expect(await run(join(here, "../README.md"), "win32")).toEqual(["true", "true 7 2", "hi"]);
   });
 });
