@@ -15,6 +15,7 @@ import { PendNoMarkDriverEntry, PEND_NO_MARK_NAME } from "./drivers/pending-with
 import { LockTwiceDriverEntry, LOCK_TWICE_NAME } from "./drivers/spin-lock-twice.js";
 import { ThrowerDriverEntry, THROWER_NAME } from "./drivers/throws.js";
 import { TimerLeftDriverEntry, TIMER_LEFT_NAME } from "./drivers/unload-timer.js";
+import { PoolLeakDriverEntry, POOL_LEAK_NAME } from "./drivers/pool-leak.js";
 
 export * from "./common.js";
 export * from "./client.js";
@@ -31,6 +32,7 @@ export * from "./drivers/irql-changed.js";
 export * from "./drivers/complete-with-pending.js";
 export * from "./drivers/throws.js";
 export * from "./drivers/unload-timer.js";
+export * from "./drivers/pool-leak.js";
 
 export interface BrokenDriver {
   /** Service name: the device is `\Device\<name>`, the client opens `\\.\<name>`, the blamed image `<name>.sys`. */
@@ -58,4 +60,5 @@ export const brokenDrivers: readonly BrokenDriver[] = [
   { name: COMPLETE_PENDING_NAME, DriverEntry: CompletePendingDriverEntry, BugCheckCode: 0xc9, subcode: 0x06, checkedOnly: true, bug: "completes an IRP with STATUS_PENDING" },
   { name: THROWER_NAME, DriverEntry: ThrowerDriverEntry, BugCheckCode: 0x1e, checkedOnly: false, bug: "throws / reads a bad user address without __try" },
   { name: TIMER_LEFT_NAME, DriverEntry: TimerLeftDriverEntry, BugCheckCode: 0xce, checkedOnly: false, bug: "unloads with its periodic timer still set" },
+  { name: POOL_LEAK_NAME, DriverEntry: PoolLeakDriverEntry, BugCheckCode: 0xc4, subcode: 0x62, checkedOnly: true, bug: "unloads without freeing the pool records it allocated" },
 ];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { BugCheck, DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, KMODE_EXCEPTION_NOT_HANDLED } from "@wdfjs/kernel";
+import { BugCheck, DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, KMODE_EXCEPTION_NOT_HANDLED } from "@wdfjs/kernel";
 import { ERROR_NOACCESS } from "@wdfjs/win32";
 import {
   IOCTL_BUG_NEITHER_GUARDED, IOCTL_BUG_TRIGGER, IOCTL_BUG_TRIGGER_NEITHER, POLL_PERIOD_MS, THROWER_NAME, ThrowerDriverEntry,
-  TIMER_LEFT_NAME, TimerLeftDriverEntry, type TIMER_LEFT_EXTENSION,
+  TIMER_LEFT_NAME, TimerLeftDriverEntry, type TIMER_LEFT_EXTENSION, POOL_LEAK_NAME, POOL_LEAK_RECORD_BYTES, PoolLeakDriverEntry,
 } from "../src/index.js";
 import { expectBugCheck, expectRefusesWork, rig } from "./helpers.js";
 
@@ -75,3 +75,35 @@ describe.each(["checked", "free"] as const)("DRIVER_UNLOADED_WITHOUT_CANCELLING_
   });
 });
 
+
+describe("DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4, P1 0x62): poolleak.sys unloads with its pool still allocated", () => {
+  it("checked flavor: the verifier counts the driver's outstanding allocations and bytes at unload", () => {
+    const r = rig("checked", POOL_LEAK_NAME, PoolLeakDriverEntry);
+    const other = rig("checked", POOL_LEAK_NAME, PoolLeakDriverEntry);
+    for (let i = 0; i < 3; i++) expect(r.client.control(IOCTL_BUG_TRIGGER).ok).toBe(true);
+    expect(r.client.close()).toBe(true);
+    const d = expectBugCheck(r.m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => r.m.unloadDriver(POOL_LEAK_NAME));
+    expect(d.BugCheckParameter1).toBe(0x62);
+    expect(d.BugCheckParameter3).toBe(3);
+    expect(d.BugCheckParameter4).toBe(3 * POOL_LEAK_RECORD_BYTES);
+    expect(d.driver).toBe("PoolLeak.sys");
+    expect(d.explanation).toMatch(/3 pool allocation/);
+    expect(other.client.ping()).toBe(true);
+  });
+
+  it("free flavor: no verifier, the pool leaks silently and the unload succeeds", () => {
+    const r = rig("free", POOL_LEAK_NAME, PoolLeakDriverEntry);
+    expect(r.client.control(IOCTL_BUG_TRIGGER).ok).toBe(true);
+    expect(r.client.close()).toBe(true);
+    r.m.unloadDriver(POOL_LEAK_NAME);
+    expect(r.m.stopped).toBe(false);
+    expect(r.m.mm.pool.usage.find((u) => u.tag === "Leak")!.bytes).toBe(POOL_LEAK_RECORD_BYTES);
+  });
+
+  it("checked flavor: the same driver unloads cleanly when it allocated nothing", () => {
+    const r = rig("checked", POOL_LEAK_NAME, PoolLeakDriverEntry);
+    expect(r.client.close()).toBe(true);
+    r.m.unloadDriver(POOL_LEAK_NAME);
+    expect(r.m.stopped).toBe(false);
+  });
+});

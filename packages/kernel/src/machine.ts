@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { Container, ContainerModule, inject, injectable, type ServiceIdentifier } from "inversify";
 import { enterMachine, leaveMachine } from "./context.js";
 import { BugCheck, KeBugCheckEx, type BugCheckData } from "./ke/bugcheck.js";
-import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, KMODE_EXCEPTION_NOT_HANDLED } from "./ke/bugcheck-codes.js";
+import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, KMODE_EXCEPTION_NOT_HANDLED } from "./ke/bugcheck-codes.js";
 import { Clock, type ClockSource } from "./ke/clock.js";
 import type { KWAIT_GENERATOR } from "./ke/dispatcher.js";
 import { SehException } from "./ke/exception.js";
@@ -293,6 +293,14 @@ export class Machine {
       const left = this.scheduler.pendingFor(drv);
       if (left !== null) {
         KeBugCheckEx(DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, 0, 0, 0, 0, `${drv.DriverName} unloaded with ${left} still pending.`, drv);
+      }
+      if (this.checked) {
+        // Driver Verifier's pool tracking: an unload must leave none of the driver's pool behind.
+        const pool = this.mm.pool.outstanding(drv);
+        if (pool.allocations > 0) {
+          KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x62, 0, pool.allocations, pool.bytes,
+            `${drv.DriverName} unloaded with ${pool.allocations} pool allocation(s) (${pool.bytes} bytes) it never freed.`, drv);
+        }
       }
       this.drivers.delete(name.toUpperCase());
       this.ob.namespace.remove(drv.DriverName);

@@ -51,7 +51,9 @@ export function IoBuildDeviceIoControlRequest(
   } else {
     const len = method === METHOD_BUFFERED ? Math.max(InputBufferLength, OutputBufferLength) : InputBufferLength;
     if (len > 0) {
+      mm.kernelCode++;
       const sb = mm.pool.allocate(POOL_FLAG_NON_PAGED, len, TAG);
+      mm.kernelCode--;
       if (sb === 0) return null;
       irp.AssociatedIrp.SystemBuffer = sb;
       irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
@@ -87,7 +89,9 @@ function buildFsd(kind: number, MajorFunction: number, DeviceObject: DEVICE_OBJE
     sl.Parameters.Read.Length = Length;
     sl.Parameters.Read.ByteOffset = StartingOffset ?? 0;
     if ((DeviceObject.Flags & DO_BUFFERED_IO) !== 0) {
+      m.mm.kernelCode++;
       const sb = m.mm.pool.allocate(POOL_FLAG_NON_PAGED, Length, TAG);
+      m.mm.kernelCode--;
       if (sb === 0) return null;
       irp.AssociatedIrp.SystemBuffer = sb;
       irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;

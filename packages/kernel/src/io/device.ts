@@ -38,6 +38,8 @@ export class DEVICE_OBJECT {
   AttachedTo: DEVICE_OBJECT | null = null;
   deletePending = false;
   deleted = false;
+  /** The nonpaged pool block IoCreateDevice allocated for DeviceExtension, freed with the device. */
+  extensionPool = 0;
   /** Open file objects on this device. */
   openCount = 0;
   readonly address: number;
@@ -69,7 +71,10 @@ export function IoCreateDevice(
   if (typeof DeviceExtensionSize === "number") {
     if (!(DeviceExtensionSize >= 0)) return STATUS_INVALID_PARAMETER;
     if (DeviceExtensionSize > 0) {
+      // Part of the device object, not the driver's allocation.
+      m.mm.kernelCode++;
       ext = m.mm.pool.allocate(POOL_FLAG_NON_PAGED, DeviceExtensionSize, POOL_TAG("Devi"));
+      m.mm.kernelCode--;
       if (ext === 0) return STATUS_INSUFFICIENT_RESOURCES;
     }
   } else if (typeof DeviceExtensionSize === "function") {
@@ -77,6 +82,7 @@ export function IoCreateDevice(
   }
   const dev = new DEVICE_OBJECT(DriverObject, DeviceType, DeviceName, m.mm.kernelSpace.reserve(1));
   dev.DeviceExtension = ext;
+  if (typeof ext === "number") dev.extensionPool = ext;
   dev.Characteristics = DeviceCharacteristics;
   dev.Flags = DO_DEVICE_INITIALIZING | (Exclusive ? DO_EXCLUSIVE : 0);
   if (DeviceName !== null) {
@@ -113,8 +119,17 @@ export function IoDeleteDevice(DeviceObject: DEVICE_OBJECT): void {
     }
   }
   DeviceObject.NextDevice = null;
-  if (DeviceObject.openCount === 0) DeviceObject.deleted = true;
+  if (DeviceObject.openCount === 0) IopDeleteDeviceObject(DeviceObject);
   m.trace?.event("device-delete", drv, DeviceObject.DeviceName ?? "(unnamed)");
+}
+
+/** The device object goes away: the last open file closed after IoDeleteDevice, or none was open. */
+export function IopDeleteDeviceObject(DeviceObject: DEVICE_OBJECT): void {
+  DeviceObject.deleted = true;
+  if (DeviceObject.extensionPool !== 0) {
+    cur.mm.pool.free_(DeviceObject.extensionPool, POOL_TAG("Devi"));
+    DeviceObject.extensionPool = 0;
+  }
 }
 
 export function IoCreateSymbolicLink(SymbolicLinkName: string, DeviceName: string): NTSTATUS {

@@ -24,7 +24,7 @@ import {
   IRP_READ_OPERATION, IRP_SYNCHRONOUS_API, IRP_WRITE_OPERATION, IoReadAccess, IoWriteAccess, MapGenericFileAccess,
   METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, FO_CLEANUP_COMPLETE,
 } from "./constants.js";
-import { DEVICE_OBJECT, IoGetAttachedDevice, IoGetRelatedDeviceObject } from "./device.js";
+import { DEVICE_OBJECT, IoGetAttachedDevice, IoGetRelatedDeviceObject, IopDeleteDeviceObject } from "./device.js";
 import { FILE_OBJECT } from "./file.js";
 import { IopCompleteRequest } from "./io-completion.js";
 import { IO_STATUS_BLOCK, IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IRP_KIND_USER, type IRP } from "./irp.js";
@@ -210,7 +210,7 @@ function IopDeleteFile(fo: FILE_OBJECT): void {
   m.cpu.thread = savedThread;
   const dev = fo.DeviceObject;
   dev.openCount--;
-  if (dev.deletePending && dev.openCount === 0) dev.deleted = true;
+  if (dev.deletePending && dev.openCount === 0) IopDeleteDeviceObject(dev);
 }
 
 /**

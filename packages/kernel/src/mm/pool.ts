@@ -1,4 +1,5 @@
 import { cur } from "../context.js";
+import type { DRIVER_OBJECT } from "../io/driver.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { BAD_POOL_CALLER, BAD_POOL_HEADER, DRIVER_VERIFIER_DETECTED_VIOLATION } from "../ke/bugcheck-codes.js";
 import { APC_LEVEL, DISPATCH_LEVEL } from "../ke/irql.js";
@@ -119,6 +120,12 @@ export class Pool {
   /** Free blocks per (type, size class), as offsets from KERNEL_BASE (small integers, not doubles). */
   private readonly free: FreeStack[][] = [[], [], []];
   private readonly usageByKey = new Map<number, PoolTagUsage>();
+  /**
+   * The checked flavor's record of which driver allocated each block still in use, as
+   * Driver Verifier's pool tracking keeps it, so an unload that leaves pool behind is
+   * caught. Blocks the kernel allocates on a driver's behalf belong to no driver.
+   */
+  readonly owners = new Map<number, DRIVER_OBJECT>();
 
   constructor(private readonly mm: MemoryManager) {
     for (const t of [TYPE_NONPAGED, TYPE_PAGED]) this.free[t] = CLASS_SIZES.map(() => new FreeStack());
@@ -152,7 +159,25 @@ export class Pool {
     const addr = block + POOL_HEADER_SIZE;
     if ((flags & POOL_FLAG_UNINITIALIZED) === 0) this.zero(addr, bytes);
     this.account(tag, paged, 1, 0, bytes);
+    if (cur.checked) this.track(addr);
     return addr;
+  }
+
+  private track(addr: number): void {
+    const driver = cur.cpu.driver;
+    if (driver !== null && this.mm.kernelCode === 0) this.owners.set(addr, driver);
+  }
+
+  /** Blocks `driver` allocated and has not freed (checked flavor): count and bytes. */
+  outstanding(driver: DRIVER_OBJECT): { allocations: number; bytes: number } {
+    let allocations = 0;
+    let bytes = 0;
+    for (const [addr, owner] of this.owners) {
+      if (owner !== driver) continue;
+      allocations++;
+      bytes += this.sizeOf(addr);
+    }
+    return { allocations, bytes };
   }
 
   private allocateBig(bytes: number, paged: boolean): number {
@@ -209,6 +234,7 @@ export class Pool {
     if (checked && c !== BIG) this.checkNextHeader(block, c, addr);
     if (tag !== null && tag >>> 0 !== btag) wrongTag(addr, btag, tag);
     w[p4 + 2] = (word & ~0xff00) | (STATE_FREE << 8);
+    if (checked) this.owners.delete(addr);
     const bytes = w[p4]!;
     this.account(btag, type === TYPE_PAGED, 0, 1, -bytes);
     if (c === BIG) this.freeBig(block, bytes);
@@ -244,7 +270,7 @@ export class Pool {
 
   /** The size the block at `addr` was allocated with. */
   sizeOf(addr: number): number {
-    return this.mm.read32(addr - POOL_HEADER_SIZE);
+    return this.mm.physical.i32[this.mm.physKernel(addr - POOL_HEADER_SIZE, false) >> 2]!;
   }
 
   // The last tag accounted, so a stream of same-tag requests skips the map. Tags are
