@@ -1,0 +1,53 @@
+import { cur } from "../context.js";
+import type { Box } from "../box.js";
+import { KeBugCheckEx } from "./bugcheck.js";
+import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "./bugcheck-codes.js";
+import { drainDpcQueue } from "./dpc.js";
+import { DISPATCH_LEVEL, IrqlName } from "./irql.js";
+
+/** The performance counter runs at 10 MHz, one tick per 100 ns of machine time. */
+export const PERFORMANCE_FREQUENCY = 10_000_000;
+
+/** `KeQueryPerformanceCounter`: machine time in ticks; the frequency through the box. */
+export function KeQueryPerformanceCounter(PerformanceFrequency: Box<number> | null): number {
+  if (PerformanceFrequency) PerformanceFrequency.value = PERFORMANCE_FREQUENCY;
+  return cur.clock.now();
+}
+
+/** Clock ticks of 15.625 ms since boot, as KeQueryTickCount counts them. */
+export function KeQueryTickCount(CurrentCount: Box<number>): void {
+  CurrentCount.value = Math.floor(cur.clock.now() / 156_250);
+}
+
+export function KeQueryTimeIncrement(): number {
+  return 156_250;
+}
+
+/**
+ * `KeStallExecutionProcessor`: a busy wait of MicroSeconds on this processor. Nothing else
+ * runs on it meanwhile; on the virtual clock, machine time moves on by the stall.
+ */
+export function KeStallExecutionProcessor(MicroSeconds: number): void {
+  const m = cur;
+  if (m.clock.isVirtual && MicroSeconds > 0) m.clock.advanceTo(m.clock.now() + MicroSeconds * 10);
+}
+
+/**
+ * `KeFlushQueuedDpcs`: returns once every DPC queued on any processor has run (a driver
+ * calls it before unloading). Only legal below DISPATCH_LEVEL.
+ */
+export function KeFlushQueuedDpcs(): void {
+  const m = cur;
+  if (m.checked && m.cpu.Irql >= DISPATCH_LEVEL) {
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00020011, m.cpu.Irql, 0, 0, `KeFlushQueuedDpcs was called at ${IrqlName(m.cpu.Irql)}.`);
+  }
+  for (let again = true; again; ) {
+    again = false;
+    for (const cpu of m.processors) {
+      if (cpu.dpcHead !== null) {
+        drainDpcQueue(m, cpu);
+        again = true;
+      }
+    }
+  }
+}
