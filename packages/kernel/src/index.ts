@@ -56,5 +56,6 @@ export * from "./io/build.js";
 export * from "./io/work-item.js";
 export * from "./io/completion-port.js";
 export * from "./io/irp-query.js";
+export * from "./io/share-access.js";
 export { NtCreateFile, NtClose, NtReadFile, NtWriteFile, NtDeviceIoControlFile, NtCancelIoFile, NtCancelIoFileEx, NtCreateIoCompletion, NtSetInformationFileCompletion, FileCompletionInformation } from "./io/nt-file.js";
 export * from "./mm/virtual.js";

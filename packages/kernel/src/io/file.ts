@@ -22,8 +22,10 @@ export class FILE_OBJECT {
   CompletionContext: { Port: IoCompletionObject; Key: number } | null = null;
   ReadAccess = false;
   WriteAccess = false;
+  DeleteAccess = false;
   SharedRead = false;
   SharedWrite = false;
+  SharedDelete = false;
   /** Access granted at open (the handle's granted access). */
   GrantedAccess = 0;
   cleanupDone = false;

@@ -152,6 +152,7 @@ export function NtCreateFile(
   fo.WriteAccess = (access & FILE_WRITE_DATA) !== 0;
   fo.SharedRead = (ShareAccess & 1) !== 0;
   fo.SharedWrite = (ShareAccess & 2) !== 0;
+  fo.SharedDelete = (ShareAccess & 4) !== 0;
   if ((CreateOptions & (FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT)) !== 0) fo.Flags |= FO_SYNCHRONOUS_IO;
   const top = IoGetAttachedDevice(dev);
   const irp = newUserIrp(top, fo, IoStatusBlock, null, null);
