@@ -59,3 +59,4 @@ export * from "./io/irp-query.js";
 export * from "./io/share-access.js";
 export { NtCreateFile, NtClose, NtReadFile, NtWriteFile, NtDeviceIoControlFile, NtCancelIoFile, NtCancelIoFileEx, NtCreateIoCompletion, NtSetInformationFileCompletion, FileCompletionInformation } from "./io/nt-file.js";
 export * from "./mm/virtual.js";
+export * from "./mm/lookaside.js";

@@ -23,6 +23,7 @@ import { EPROCESS, KTHREAD } from "./ps/process.js";
 import { startSystemThread } from "./ps/system-thread.js";
 import { formatAddress } from "./mm/layout.js";
 import type { TraceSink } from "./trace.js";
+import type { LOOKASIDE_LIST } from "./mm/lookaside.js";
 
 export type Flavor = "checked" | "free";
 
@@ -66,6 +67,8 @@ export class Machine {
   readonly drivers = new Map<string, DRIVER_OBJECT>();
   readonly processes: EPROCESS[] = [];
   bugCheckData: BugCheckData | null = null;
+  /** Lookaside lists initialised and not yet deleted (a driver must delete its own before unloading). */
+  readonly lookasideLists = new Set<LOOKASIDE_LIST>();
   /** Counter for object ids shown in messages. */
   objectIds = 0;
   private ids = 4;
@@ -290,7 +293,9 @@ export class Machine {
           this.scheduler.runUntil(() => t.state === "terminated", `${drv.DriverName}'s DriverUnload`);
         }
       }
-      const left = this.scheduler.pendingFor(drv);
+      const lists = [...this.lookasideLists].filter((l) => l.owner === drv).length;
+      const pending = this.scheduler.pendingFor(drv);
+      const left = lists > 0 ? [pending, `${lists} lookaside list(s)`].filter((x) => x !== null).join(", ") : pending;
       if (left !== null) {
         KeBugCheckEx(DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, 0, 0, 0, 0, `${drv.DriverName} unloaded with ${left} still pending.`, drv);
       }
