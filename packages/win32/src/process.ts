@@ -39,6 +39,26 @@ function isNumber(v: unknown): v is number {
   return typeof v === "number" && v === v;
 }
 
+/*
+ * What the program passes goes through these before it reaches the kernel, so that no
+ * value of the wrong JavaScript type (a string, a Symbol, a BigInt, an object) can throw:
+ * a non-number becomes NaN, which every system service refuses with the error Windows
+ * gives for a bad value; a box or OVERLAPPED that is not one is ERROR_INVALID_PARAMETER.
+ */
+function n(v: unknown): number {
+  return typeof v === "number" ? v : Number.NaN;
+}
+
+function isBox(b: unknown): boolean {
+  return typeof b === "object" && b !== null;
+}
+
+/** null, an OVERLAPPED, or `false` for anything else. */
+function overlappedOf(o: unknown): OVERLAPPED | null | false {
+  if (o === null || o === undefined) return null;
+  return o instanceof OVERLAPPED ? o : false;
+}
+
 /**
  * A thread of a Win32 program: every kernel32 call it makes is a system call into the
  * machine on this thread. Each thread has its own last-error value, as in Windows.
@@ -99,7 +119,7 @@ export class Win32Thread {
         this.lastError = ERROR_INVALID_PARAMETER;
         return INVALID_HANDLE_VALUE;
     }
-    if (typeof lpFileName !== "string" || !isNumber(dwDesiredAccess) || !isNumber(dwShareMode)) {
+    if (typeof lpFileName !== "string" || !isNumber(dwDesiredAccess) || !isNumber(dwShareMode) || (dwShareMode >>> 0) > 7) {
       this.lastError = ERROR_INVALID_PARAMETER;
       return INVALID_HANDLE_VALUE;
     }
@@ -121,7 +141,8 @@ export class Win32Thread {
   }
 
   CloseHandle(hObject: HANDLE): BOOL {
-    const status = this.sys(() => NtClose(hObject));
+    const h = n(hObject);
+    const status = this.sys(() => NtClose(h));
     return NT_SUCCESS(status) ? true : this.fail(status);
   }
 
@@ -148,19 +169,28 @@ export class Win32Thread {
     return this.readWrite(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped);
   }
 
-  private readWrite(read: boolean, hFile: HANDLE, lpBuffer: number, n: DWORD, bytes: Box<number> | null, ov: OVERLAPPED | null): BOOL {
+  private readWrite(read: boolean, hFile: HANDLE, lpBuffer: number, length: DWORD, lpBytes: Box<number> | null, lpOverlapped: OVERLAPPED | null): BOOL {
+    const ov = overlappedOf(lpOverlapped);
+    if (ov === false || (lpBytes !== null && lpBytes !== undefined && !isBox(lpBytes))) {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return false;
+    }
+    const bytes = lpBytes ?? null;
     if (bytes !== null) bytes.value = 0;
+    const h = n(hFile);
+    const buffer = n(lpBuffer);
+    const count = n(length);
     const iosb = ov ?? this.iosb;
-    const offset = ov ? ov.Offset + ov.OffsetHigh * 2 ** 32 : null;
-    const event = ov ? ov.hEvent : 0;
+    const offset = ov ? n(ov.Offset) + n(ov.OffsetHigh) * 2 ** 32 : null;
+    const event = ov ? n(ov.hEvent) : 0;
     if (ov) {
       ov.Internal = STATUS_PENDING;
       ov.InternalHigh = 0;
     }
     const status = this.sys(() =>
       read
-        ? NtReadFile(hFile, event, null, ov, iosb, lpBuffer, n, offset, 0)
-        : NtWriteFile(hFile, event, null, ov, iosb, lpBuffer, n, offset, 0),
+        ? NtReadFile(h, event, null, ov, iosb, buffer, count, offset, 0)
+        : NtWriteFile(h, event, null, ov, iosb, buffer, count, offset, 0),
     );
     return this.finishIo(status, iosb, bytes, ov, read);
   }
@@ -175,8 +205,12 @@ export class Win32Thread {
     lpBytesReturned: Box<number> | null,
     lpOverlapped: OVERLAPPED | null,
   ): BOOL {
-    if (lpBytesReturned !== null) lpBytesReturned.value = 0;
-    const ov = lpOverlapped;
+    const ov = overlappedOf(lpOverlapped);
+    if (ov === false || (lpBytesReturned !== null && lpBytesReturned !== undefined && !isBox(lpBytesReturned))) {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return false;
+    }
+    if (lpBytesReturned) lpBytesReturned.value = 0;
     const iosb = ov ?? this.iosb;
     if (ov) {
       ov.Internal = STATUS_PENDING;
@@ -187,7 +221,7 @@ export class Win32Thread {
     let status: NTSTATUS;
     m.beginSystemCall(this.thread);
     try {
-      status = NtDeviceIoControlFile(hDevice, ov ? ov.hEvent : 0, null, ov, iosb, dwIoControlCode, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize);
+      status = NtDeviceIoControlFile(n(hDevice), ov ? n(ov.hEvent) : 0, null, ov, iosb, n(dwIoControlCode), n(lpInBuffer), n(nInBufferSize), n(lpOutBuffer), n(nOutBufferSize));
       m.checkReturnIrql();
     } catch (e) {
       throw m.crashed(e);
@@ -199,7 +233,7 @@ export class Win32Thread {
       return false;
     }
     // Warnings (STATUS_BUFFER_OVERFLOW) still report the bytes returned, and fail.
-    if (lpBytesReturned !== null) lpBytesReturned.value = NT_ERROR(status) ? 0 : iosb.Information;
+    if (lpBytesReturned) lpBytesReturned.value = NT_ERROR(status) ? 0 : iosb.Information;
     if (status < 0) return this.fail(status);
     return true;
   }
@@ -209,7 +243,7 @@ export class Win32Thread {
    * machine until it completes (waiting on hEvent, or on the file handle without one).
    */
   GetOverlappedResult(hFile: HANDLE, lpOverlapped: OVERLAPPED, lpNumberOfBytesTransferred: Box<number>, bWait: BOOL): BOOL {
-    if (!(lpOverlapped instanceof OVERLAPPED)) {
+    if (!(lpOverlapped instanceof OVERLAPPED) || !isBox(lpNumberOfBytesTransferred)) {
       this.lastError = ERROR_INVALID_PARAMETER;
       return false;
     }
@@ -220,7 +254,7 @@ export class Win32Thread {
       }
       // The event (or the file object's) is set when Internal is written: wait for that.
       const ov = lpOverlapped;
-      this.sys(() => this.machine.scheduler.runUntil(() => ov.Internal !== STATUS_PENDING, `the overlapped request on handle ${hFile}`));
+      this.sys(() => this.machine.scheduler.runUntil(() => ov.Internal !== STATUS_PENDING, `the overlapped request on handle ${String(n(hFile))}`));
     }
     const status = lpOverlapped.Internal;
     lpNumberOfBytesTransferred.value = lpOverlapped.InternalHigh;
@@ -230,13 +264,20 @@ export class Win32Thread {
 
   CancelIo(hFile: HANDLE): BOOL {
     const iosb = new IO_STATUS_BLOCK();
-    const status = this.sys(() => NtCancelIoFile(hFile, iosb));
+    const h = n(hFile);
+    const status = this.sys(() => NtCancelIoFile(h, iosb));
     return NT_SUCCESS(status) ? true : this.fail(status);
   }
 
   CancelIoEx(hFile: HANDLE, lpOverlapped: OVERLAPPED | null): BOOL {
     const iosb = new IO_STATUS_BLOCK();
-    const status = this.sys(() => NtCancelIoFileEx(hFile, lpOverlapped, iosb));
+    const h = n(hFile);
+    const ov = overlappedOf(lpOverlapped);
+    if (ov === false) {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return false;
+    }
+    const status = this.sys(() => NtCancelIoFileEx(h, ov, iosb));
     return NT_SUCCESS(status) ? true : this.fail(status);
   }
 
@@ -255,18 +296,21 @@ export class Win32Thread {
   }
 
   SetEvent(hEvent: HANDLE): BOOL {
-    const status = this.sys(() => NtSetEvent(hEvent, null));
+    const h = n(hEvent);
+    const status = this.sys(() => NtSetEvent(h, null));
     return NT_SUCCESS(status) ? true : this.fail(status);
   }
 
   ResetEvent(hEvent: HANDLE): BOOL {
-    const status = this.sys(() => NtResetEvent(hEvent, null));
+    const h = n(hEvent);
+    const status = this.sys(() => NtResetEvent(h, null));
     return NT_SUCCESS(status) ? true : this.fail(status);
   }
 
   /** WAIT_OBJECT_0, WAIT_TIMEOUT, or WAIT_FAILED (GetLastError says why). */
   WaitForSingleObject(hHandle: HANDLE, dwMilliseconds: DWORD): DWORD {
-    const status = this.sys(() => NtWaitForSingleObject(hHandle, false, ntTimeout(dwMilliseconds)));
+    const h = n(hHandle);
+    const status = this.sys(() => NtWaitForSingleObject(h, false, ntTimeout(dwMilliseconds)));
     if (status === STATUS_TIMEOUT) return WAIT_TIMEOUT;
     if (!NT_SUCCESS(status)) {
       this.fail(status);
@@ -276,7 +320,9 @@ export class Win32Thread {
   }
 
   WaitForMultipleObjects(nCount: DWORD, lpHandles: HANDLE[], bWaitAll: BOOL, dwMilliseconds: DWORD): DWORD {
-    const status = this.sys(() => NtWaitForMultipleObjects(nCount, lpHandles, bWaitAll ? 0 : 1, false, ntTimeout(dwMilliseconds)));
+    const handles = Array.isArray(lpHandles) ? lpHandles.map(n) : [];
+    const count = n(nCount);
+    const status = this.sys(() => NtWaitForMultipleObjects(count, handles, bWaitAll ? 0 : 1, false, ntTimeout(dwMilliseconds)));
     if (status === STATUS_TIMEOUT) return WAIT_TIMEOUT;
     if (!NT_SUCCESS(status)) {
       this.fail(status);
@@ -293,6 +339,14 @@ export class Win32Thread {
   // ---- completion ports ----
 
   CreateIoCompletionPort(FileHandle: HANDLE, ExistingCompletionPort: HANDLE, CompletionKey: number, NumberOfConcurrentThreads: DWORD): HANDLE {
+    FileHandle = n(FileHandle);
+    ExistingCompletionPort = n(ExistingCompletionPort);
+    CompletionKey = n(CompletionKey);
+    NumberOfConcurrentThreads = n(NumberOfConcurrentThreads);
+    if (ExistingCompletionPort !== ExistingCompletionPort) {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return 0;
+    }
     let port = ExistingCompletionPort;
     if (!port) {
       const h = Out(0);
@@ -321,9 +375,14 @@ export class Win32Thread {
     lpOverlapped: Box<OVERLAPPED | null>,
     dwMilliseconds: DWORD,
   ): BOOL {
+    if (!isBox(lpNumberOfBytesTransferred) || !isBox(lpCompletionKey) || !isBox(lpOverlapped)) {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return false;
+    }
     const iosb = new IO_STATUS_BLOCK();
     const apc = Out<any>(null);
-    const status = this.sys(() => NtRemoveIoCompletion(CompletionPort, lpCompletionKey, apc, iosb, ntTimeout(dwMilliseconds)));
+    const port = n(CompletionPort);
+    const status = this.sys(() => NtRemoveIoCompletion(port, lpCompletionKey, apc, iosb, ntTimeout(dwMilliseconds)));
     if (status === STATUS_TIMEOUT) {
       lpOverlapped.value = null;
       this.lastError = WAIT_TIMEOUT;
@@ -340,7 +399,8 @@ export class Win32Thread {
   }
 
   PostQueuedCompletionStatus(CompletionPort: HANDLE, dwNumberOfBytesTransferred: DWORD, dwCompletionKey: number, lpOverlapped: OVERLAPPED | null): BOOL {
-    const st = this.sys(() => NtSetIoCompletion(CompletionPort, dwCompletionKey, lpOverlapped, 0, dwNumberOfBytesTransferred));
+    const port = n(CompletionPort);
+    const st = this.sys(() => NtSetIoCompletion(port, n(dwCompletionKey), lpOverlapped, 0, n(dwNumberOfBytesTransferred)));
     return NT_SUCCESS(st) ? true : this.fail(st);
   }
 
@@ -350,8 +410,8 @@ export class Win32Thread {
   VirtualAlloc(lpAddress: number, dwSize: number, flAllocationType: DWORD, flProtect: DWORD): number {
     void lpAddress;
     const base = Out(0);
-    const size = Out(dwSize);
-    const st = this.sys(() => NtAllocateVirtualMemory(-1, base, 0, size, flAllocationType, flProtect));
+    const size = Out(n(dwSize));
+    const st = this.sys(() => NtAllocateVirtualMemory(-1, base, 0, size, n(flAllocationType), n(flProtect)));
     if (!NT_SUCCESS(st)) {
       this.lastError = st === (0xc0000017 | 0) ? ERROR_NOT_ENOUGH_MEMORY : RtlNtStatusToDosError(st);
       return 0;
@@ -360,9 +420,9 @@ export class Win32Thread {
   }
 
   VirtualFree(lpAddress: number, dwSize: number, dwFreeType: DWORD): BOOL {
-    const base = Out(lpAddress);
-    const size = Out(dwSize);
-    const st = this.sys(() => NtFreeVirtualMemory(-1, base, size, dwFreeType || MEM_RELEASE));
+    const base = Out(n(lpAddress));
+    const size = Out(n(dwSize));
+    const st = this.sys(() => NtFreeVirtualMemory(-1, base, size, n(dwFreeType) || MEM_RELEASE));
     return NT_SUCCESS(st) ? true : this.fail(st);
   }
 
@@ -371,6 +431,10 @@ export class Win32Thread {
    * a bad address fails with ERROR_NOACCESS instead of an access violation.
    */
   WriteMemory(lpAddress: number, data: ArrayLike<number>): BOOL {
+    if (typeof data !== "object" || data === null || typeof data.length !== "number") {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return false;
+    }
     return this.touch(lpAddress, data.length, () => this.machine.mm.writeBytes(lpAddress, data));
   }
 

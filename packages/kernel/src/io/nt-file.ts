@@ -100,7 +100,7 @@ function abandon(irp: IRP, fo: FILE_OBJECT, status: NTSTATUS): NTSTATUS {
 
 /** A ULONG length: an integer in [0, 2^32). (`n >>> 0 === n` holds for nothing else, strings included.) */
 function badLength(n: number): boolean {
-  return n >>> 0 !== n;
+  return typeof n !== "number" || n >>> 0 !== n;
 }
 
 /** A user range the caller says it owns must lie in user space (the probe every service does). */

@@ -21,7 +21,7 @@ export class HandleTable {
   /** The entry for a handle value, or undefined if it is not a valid handle. */
   lookup(handle: number): HandleEntry | undefined {
     // Handle values are multiples of four below 2^31; anything else is not a handle.
-    if ((handle & 0x7ffffffc) !== handle || handle === 0) return undefined;
+    if (typeof handle !== "number" || (handle & 0x7ffffffc) !== handle || handle === 0) return undefined;
     return this.entries[handle >>> 2];
   }
 
