@@ -1,4 +1,6 @@
+import { cur } from "../context.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
+import { PASSIVE_LEVEL } from "../ke/irql.js";
 
 export const REFERENCE_BY_POINTER = 0x18;
 
@@ -37,7 +39,17 @@ export function ObDereferenceObject(Object: ObObject): void {
   if (h.PointerCount <= 0) {
     KeBugCheckEx(REFERENCE_BY_POINTER, 0, 0, h.PointerCount, h.HandleCount, `ObDereferenceObject was called on a ${h.TypeName} whose reference count is already zero.`);
   }
-  if (--h.PointerCount === 0 && h.DeleteProcedure) h.DeleteProcedure(Object);
+  if (--h.PointerCount === 0 && h.DeleteProcedure) {
+    // Above PASSIVE_LEVEL (an APC completing the last IRP of a closed file, a DPC), Ob
+    // defers the delete procedure to a system worker thread, as Windows does.
+    const m = cur;
+    if (m.cpu.Irql > PASSIVE_LEVEL) {
+      const del = h.DeleteProcedure;
+      m.scheduler.queueWork({ run: () => del(Object) });
+    } else {
+      h.DeleteProcedure(Object);
+    }
+  }
 }
 
 export function ObGetObjectPointerCount(Object: ObObject): number {
