@@ -1,6 +1,7 @@
 import { cur } from "../context.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
+import { KDEVICE_QUEUE } from "../ke/device-queue.js";
 import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_DOUBLE_DELETE_DEVICE } from "../ke/bugcheck-codes.js";
 import { POOL_FLAG_NON_PAGED, POOL_TAG } from "../mm/pool.js";
 import { STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, NT_SUCCESS, type NTSTATUS, STATUS_OBJECT_NAME_NOT_FOUND } from "../ntstatus.js";
@@ -21,6 +22,8 @@ export class DEVICE_OBJECT {
   /** The device attached above this one, or null at the top of the stack. */
   AttachedDevice: DEVICE_OBJECT | null = null;
   CurrentIrp: IRP | null = null;
+  /** The queue IoStartPacket puts IRPs in while the device is busy (for drivers with a StartIo routine). */
+  readonly DeviceQueue: KDEVICE_QUEUE;
   Flags = 0;
   Characteristics = 0;
   /**
@@ -42,12 +45,17 @@ export class DEVICE_OBJECT {
   extensionPool = 0;
   /** Open file objects on this device. */
   openCount = 0;
+  /** DEVOBJ_EXTENSION.StartIoFlags/StartIoCount/StartIoKey: IoSetStartIoAttributes and deferred starts (start-io.ts). */
+  StartIoFlags = 0;
+  StartIoCount = 0;
+  StartIoKey = 0;
   readonly address: number;
   constructor(DriverObject: DRIVER_OBJECT, DeviceType: number, DeviceName: string | null, address: number) {
     this.DriverObject = DriverObject;
     this.DeviceType = DeviceType;
     this.DeviceName = DeviceName;
     this.address = address;
+    this.DeviceQueue = new KDEVICE_QUEUE();
   }
 }
 export type PDEVICE_OBJECT = DEVICE_OBJECT;

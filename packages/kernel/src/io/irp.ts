@@ -2,6 +2,7 @@ import { cur } from "../context.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_FREE_IRP_IN_USE, NO_MORE_IRP_STACK_LOCATIONS } from "../ke/bugcheck-codes.js";
 import type { KEVENT } from "../ke/dispatcher.js";
+import { KDEVICE_QUEUE_ENTRY } from "../ke/device-queue.js";
 import type { KTHREAD } from "../ps/process.js";
 import type { NTSTATUS } from "../ntstatus.js";
 import { IO_TYPE_IRP, SL_INVOKE_ON_CANCEL, SL_INVOKE_ON_ERROR, SL_INVOKE_ON_SUCCESS, SL_PENDING_RETURNED } from "./constants.js";
@@ -129,6 +130,11 @@ export class IrpTailOverlay {
   readonly DriverContext: any[] = [null, null, null, null];
   /** Links for a driver's own IRP queue (our stand-in for LIST_ENTRY). */
   ListEntry: any = null;
+  /** The IRP's place in a device queue (IoStartPacket, KeInsertDeviceQueue); its Container is the IRP. */
+  readonly DeviceQueueEntry: KDEVICE_QUEUE_ENTRY;
+  constructor(Irp: IRP | null = null) {
+    this.DeviceQueueEntry = new KDEVICE_QUEUE_ENTRY(Irp);
+  }
 }
 
 export class IrpAssociated {
@@ -163,7 +169,7 @@ export class IRP {
   Flags = 0;
   UserIosb: IO_STATUS_BLOCK | null = null;
   UserEvent: KEVENT | null = null;
-  readonly Tail = { Overlay: new IrpTailOverlay() };
+  readonly Tail = { Overlay: new IrpTailOverlay(this) };
   /** Locations 1..StackCount live at indexes 0..StackCount-1. */
   readonly Stack: IO_STACK_LOCATION[];
   /** Its kernel address, for bug check parameters and traces. */
@@ -219,6 +225,10 @@ export class IRP {
     o.OriginalFileObject = null;
     o.DriverContext[0] = o.DriverContext[1] = o.DriverContext[2] = o.DriverContext[3] = null;
     o.ListEntry = null;
+    const dq = o.DeviceQueueEntry;
+    dq.Flink = dq.Blink = null;
+    dq.SortKey = 0;
+    dq.Inserted = false;
     // Only the locations the last request reached were written (it went down to `lowestUsed`).
     for (let i = this.lowestUsed - 1; i < this.StackCount; i++) this.Stack[i]!.reset();
     this.lowestUsed = this.StackCount + 1;
