@@ -7,12 +7,6 @@ import { ObDereferenceObject } from "../ob/object.js";
 import { IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION } from "./constants.js";
 import { IoFreeIrp, IRP_KIND_USER, type IRP } from "./irp.js";
 
-/** What the I/O manager keeps about a user request beside the IRP (the OVERLAPPED, if any). */
-export interface OverlappedResult {
-  Internal: number;
-  InternalHigh: number;
-}
-
 /**
  * IopCompleteRequest: the last stage of completion, in the requester's context. Copies
  * buffered output back to the caller (unless the status is an error), unlocks and
