@@ -4,8 +4,16 @@ import { SehException } from "../ke/exception.js";
 import { MDL_PAGES_LOCKED, MmUnlockPages, IoFreeMdl } from "../mm/mdl.js";
 import { NT_ERROR } from "../ntstatus.js";
 import { ObDereferenceObject } from "../ob/object.js";
-import { IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION } from "./constants.js";
+import { FO_SYNCHRONOUS_IO, IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION, IRP_SYNCHRONOUS_API } from "./constants.js";
+import type { FILE_OBJECT } from "./file.js";
 import { IoFreeIrp, IRP_KIND_USER, type IRP } from "./irp.js";
+
+function signalFileObject(fo: FILE_OBJECT, status: number): void {
+  fo.FinalStatus = status;
+  const ev = fo.Event;
+  ev.SignalState = 1;
+  if (ev.waiters !== null) signal(ev);
+}
 
 /**
  * IopCompleteRequest: the last stage of completion, in the requester's context. Copies
@@ -54,26 +62,41 @@ export function IopCompleteRequest(Irp: IRP): void {
   } finally {
     cpu.process = savedProcess;
   }
-  const iosb = Irp.UserIosb;
-  if (iosb !== null) {
-    iosb.Status = status;
-    iosb.Information = info;
-  }
   const fo = Irp.Tail.Overlay.OriginalFileObject;
-  if (Irp.UserEvent !== null) KeSetEvent(Irp.UserEvent, 0, false);
-  else if (fo !== null && Irp.kind === IRP_KIND_USER) {
-    // Without an event of its own, the caller waits on the file object.
-    fo.FinalStatus = status;
-    const ev = fo.Event;
-    ev.SignalState = 1;
-    if (ev.waiters !== null) signal(ev);
-  }
-  // Overlapped I/O on a handle bound to a completion port posts a packet.
-  if (Irp.request !== null && fo !== null && fo.CompletionContext !== null) {
-    fo.CompletionContext.Port.post({ KeyContext: fo.CompletionContext.Key, ApcContext: Irp.request, Status: status, Information: info });
-    signal(fo.CompletionContext.Port);
+  const user = Irp.kind === IRP_KIND_USER;
+  const synchronous = (Irp.Flags & IRP_SYNCHRONOUS_API) !== 0 || (fo !== null && (fo.Flags & FO_SYNCHRONOUS_IO) !== 0);
+  if (!NT_ERROR(status) || (Irp.PendingReturned && !synchronous) || !user) {
+    // Success (warnings included), or an asynchronous request that failed after pending:
+    // the caller learns the outcome through its IO_STATUS_BLOCK / OVERLAPPED, its event
+    // (or the file object's) and, for overlapped I/O on a bound handle, a completion packet.
+    const iosb = Irp.UserIosb;
+    if (iosb !== null) {
+      iosb.Status = status;
+      iosb.Information = info;
+    }
+    if (Irp.UserEvent !== null) KeSetEvent(Irp.UserEvent, 0, false);
+    else if (fo !== null && user) signalFileObject(fo, status);
+    if (Irp.request !== null && fo !== null && fo.CompletionContext !== null) {
+      fo.CompletionContext.Port.post({ KeyContext: fo.CompletionContext.Key, ApcContext: Irp.request, Status: status, Information: info });
+      signal(fo.CompletionContext.Port);
+    }
+  } else if (Irp.PendingReturned && fo !== null) {
+    // A synchronous request that failed after pending: its waiter still has to wake. (One
+    // that failed inside the call returns its status from the system service directly;
+    // an overlapped one that failed that way posts nothing, as Windows does.)
+    if ((Irp.Flags & IRP_SYNCHRONOUS_API) !== 0) {
+      const iosb = Irp.UserIosb;
+      if (iosb !== null) {
+        iosb.Status = status;
+        iosb.Information = info;
+      }
+      if (Irp.UserEvent !== null) KeSetEvent(Irp.UserEvent, 0, false);
+      else signalFileObject(fo, status);
+    } else {
+      signalFileObject(fo, status);
+    }
   }
   if (thread !== null) thread.IrpList.delete(Irp);
-  if (fo !== null && Irp.kind === IRP_KIND_USER) ObDereferenceObject(fo);
+  if (fo !== null && user) ObDereferenceObject(fo);
   IoFreeIrp(Irp);
 }
