@@ -38,7 +38,12 @@ export { MemoryManager, type MemoryStatistics } from "./mm/memory-manager.js";
 export * from "./ob/object.js";
 export * from "./ob/nt-object.js";
 export { Namespace, SymbolicLink } from "./ob/namespace.js";
-export { HandleTable } from "./ob/handle-table.js";
+export { HandleTable, KERNEL_HANDLE_MASK, ObIsKernelHandle } from "./ob/handle-table.js";
+export {
+  OBJECT_ATTRIBUTES, InitializeObjectAttributes, OBJECT_ATTRIBUTES_SIZE, OBJ_INHERIT, OBJ_PERMANENT, OBJ_EXCLUSIVE, OBJ_CASE_INSENSITIVE,
+  OBJ_OPENIF, OBJ_OPENLINK, OBJ_KERNEL_HANDLE, OBJ_FORCE_ACCESS_CHECK, OBJ_IGNORE_IMPERSONATED_DEVICEMAP, OBJ_DONT_REPARSE,
+  OBJ_VALID_ATTRIBUTES, type POBJECT_ATTRIBUTES,
+} from "./ob/object-attributes.js";
 
 // Ps
 export * from "./ps/process.js";

@@ -84,7 +84,8 @@ export class Machine {
     this.clock = new Clock(options.clock === undefined || options.clock === "virtual" ? null : options.clock);
     this.random = new SeededRandom(options.seed ?? 1);
     this.trace = options.trace ?? null;
-    this.systemProcess = new EPROCESS(4, "System", mm.kernelSpace, new HandleTable());
+    // The System process's table is the kernel handle table: its handles carry KERNEL_HANDLE_MASK.
+    this.systemProcess = new EPROCESS(4, "System", mm.kernelSpace, new HandleTable(true));
     const n = Math.max(1, Math.min(64, options.processors ?? 2));
     this.processors = [];
     for (let i = 0; i < n; i++) this.processors.push(new KPRCB(i, this.systemProcess));
@@ -174,9 +175,15 @@ export class Machine {
     leaveMachine(this.savedMachine[d]!);
   }
 
-  /** A system call must return to user mode at PASSIVE_LEVEL. */
+  /**
+   * On the way back to user mode: the thread's pending kernel APCs run (an IRP completed
+   * while it was in the kernel finishes before the call returns), and the IRQL must be
+   * PASSIVE_LEVEL.
+   */
   checkReturnIrql(): void {
     const cpu = this.cpu;
+    const t = cpu.thread;
+    if (t !== null && t.apcQueue.length > 0 && cpu.Irql === PASSIVE_LEVEL) this.scheduler.deliverNow(t);
     if (cpu.Irql !== PASSIVE_LEVEL) {
       KeBugCheckEx(0x4a, 0, cpu.Irql, 0, 0, `A system call returned to user mode at ${IrqlName(cpu.Irql)} (IRQL_GT_ZERO_AT_SYSTEM_SERVICE).`);
     }

@@ -7,7 +7,8 @@ import { expect } from "vitest";
 import {
   boot, BugCheck, DO_BUFFERED_IO, FILE_DEVICE_UNKNOWN, FILE_SYNCHRONOUS_IO_NONALERT, GENERIC_READ, GENERIC_WRITE, IO_NO_INCREMENT,
   IO_STATUS_BLOCK, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, MEM_COMMIT,
-  NT_SUCCESS, NtAllocateVirtualMemory, NtCreateFile, Out, PAGE_READWRITE, STATUS_SUCCESS,
+  FILE_OPEN, InitializeObjectAttributes, NT_SUCCESS, NtAllocateVirtualMemory, NtCreateFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out,
+  PAGE_READWRITE, STATUS_SUCCESS,
   type BugCheckData, type DEVICE_OBJECT, type DRIVER_DISPATCH, type DRIVER_OBJECT, type EPROCESS, type Flavor, type IRP, type KTHREAD,
   type KWAIT_BLOCK, type Machine, type NTSTATUS,
 } from "../src/index.js";
@@ -98,7 +99,9 @@ export function open(
 ): { status: NTSTATUS; handle: number } {
   const h = Out(0);
   const iosb = new IO_STATUS_BLOCK();
-  const status = m.syscall(c.thread, () => NtCreateFile(h, access, path, iosb, 0, 1, options));
+  const oa = new OBJECT_ATTRIBUTES();
+  InitializeObjectAttributes(oa, path, OBJ_CASE_INSENSITIVE, null, null);
+  const status = m.syscall(c.thread, () => NtCreateFile(h, access, oa, iosb, null, 0, 0, FILE_OPEN, options, null, 0));
   return { status, handle: h.value };
 }
 

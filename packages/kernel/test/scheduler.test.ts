@@ -99,7 +99,7 @@ describe("deadlocks", () => {
     const c = m.createProcess("app.exe");
     const t = c.threads[0]!;
     const h = Out(0);
-    m.syscall(t, () => NtCreateEvent(h, 0, NotificationEvent, false));
+    m.syscall(t, () => NtCreateEvent(h, 0, null, NotificationEvent, false));
     let e: unknown = null;
     try {
       m.syscall(t, () => NtWaitForSingleObject(h.value, false, null));
@@ -126,7 +126,7 @@ describe("deadlocks", () => {
     m.run();
     const c = m.createProcess("app.exe");
     const h = Out(0);
-    m.syscall(c.threads[0]!, () => NtCreateEvent(h, 0, NotificationEvent, false));
+    m.syscall(c.threads[0]!, () => NtCreateEvent(h, 0, null, NotificationEvent, false));
     let e: unknown = null;
     try {
       m.syscall(c.threads[0]!, () => NtWaitForSingleObject(h.value, false, null));
@@ -141,7 +141,7 @@ describe("deadlocks", () => {
     const m = boot();
     const c = m.createProcess("app.exe");
     const h = Out(0);
-    m.syscall(c.threads[0]!, () => NtCreateEvent(h, 0, NotificationEvent, false));
+    m.syscall(c.threads[0]!, () => NtCreateEvent(h, 0, null, NotificationEvent, false));
     const st = m.syscall(c.threads[0]!, () => NtWaitForSingleObject(h.value, false, -30 * 10_000));
     expect(st).toBe(0x102);
     expect(m.now).toBe(30);

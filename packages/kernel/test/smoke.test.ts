@@ -4,6 +4,7 @@ import {
   IoGetCurrentIrpStackLocation, STATUS_SUCCESS, FILE_DEVICE_UNKNOWN, DO_BUFFERED_IO, NtCreateFile, IO_STATUS_BLOCK,
   GENERIC_READ, GENERIC_WRITE, FILE_SYNCHRONOUS_IO_NONALERT, NtDeviceIoControlFile, CTL_CODE, METHOD_BUFFERED, FILE_ANY_ACCESS,
   ReadBytes, WriteBytes, NtAllocateVirtualMemory, MEM_COMMIT, PAGE_READWRITE, type DRIVER_OBJECT, type DEVICE_OBJECT, type IRP, NtClose,
+  OBJECT_ATTRIBUTES, InitializeObjectAttributes, OBJ_CASE_INSENSITIVE, FILE_OPEN,
 } from "../src/index.js";
 
 function DriverEntry(DriverObject: DRIVER_OBJECT): number {
@@ -37,7 +38,9 @@ describe("smoke", () => {
       const t = p.threads[0]!;
       const h = Out(0);
       const iosb = new IO_STATUS_BLOCK();
-      expect(m.syscall(t, () => NtCreateFile(h, GENERIC_READ | GENERIC_WRITE, "\\??\\Smoke", iosb, 0, 1, FILE_SYNCHRONOUS_IO_NONALERT))).toBe(0);
+      const oa = new OBJECT_ATTRIBUTES();
+      InitializeObjectAttributes(oa, "\\??\\Smoke", OBJ_CASE_INSENSITIVE, null, null);
+      expect(m.syscall(t, () => NtCreateFile(h, GENERIC_READ | GENERIC_WRITE, oa, iosb, null, 0, 0, FILE_OPEN, FILE_SYNCHRONOUS_IO_NONALERT, null, 0))).toBe(0);
       const base = Out(0), size = Out(4096);
       expect(m.syscall(t, () => NtAllocateVirtualMemory(-1, base, 0, size, MEM_COMMIT, PAGE_READWRITE))).toBe(0);
       m.syscall(t, () => m.mm.writeBytes(base.value, [1, 2, 3]));

@@ -150,7 +150,18 @@ export class AsyncDevice {
     const got = Out<OVERLAPPED | null>(null);
     const ok = this.app.GetQueuedCompletionStatus(this.port, bytes, key, got, timeout);
     const ov = got.value;
-    if (ov === null) return;
+    if (ov === null) {
+      // The port itself failed (its handle is gone, the process ended): nothing in flight
+      // can be heard of again, so every pending request fails with that error.
+      const error = this.app.GetLastError();
+      for (const [, r] of this.pending) {
+        r.settled = true;
+        r.error = error;
+        r.finish(r);
+      }
+      this.pending.clear();
+      return;
+    }
     const record = this.pending.get(ov);
     if (!record) return;
     this.pending.delete(ov);

@@ -2,8 +2,8 @@ import {
   BugCheck, IO_STATUS_BLOCK, MachineDeadlock, NT_ERROR, NT_SUCCESS, NtAllocateVirtualMemory, NtCancelIoFile, NtCancelIoFileEx,
   NtClose, NtCreateEvent, NtCreateFile, NtCreateIoCompletion, NtDeviceIoControlFile, NtFreeVirtualMemory, NtReadFile,
   NtRemoveIoCompletion, NtResetEvent, NtSetEvent, NtSetInformationFileCompletion, NtSetIoCompletion, NtWaitForMultipleObjects,
-  NtWaitForSingleObject, NtWriteFile, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT, clientWait,
-  type Box, type EPROCESS, type KTHREAD, type Machine, type NTSTATUS,
+  NtWaitForSingleObject, NtWriteFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT,
+  InitializeObjectAttributes, clientWait, type Box, type EPROCESS, type KTHREAD, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
   CREATE_ALWAYS, CREATE_NEW, FILE_FLAG_OVERLAPPED, INVALID_HANDLE_VALUE, OPEN_ALWAYS, OPEN_EXISTING, TRUNCATE_EXISTING,
@@ -26,6 +26,8 @@ const FILE_SYNCHRONOUS_IO_NONALERT = 0x20;
 const FILE_NON_DIRECTORY_FILE = 0x40;
 const SYNCHRONIZE = 0x00100000;
 const FILE_READ_ATTRIBUTES = 0x80;
+// FILE_ATTRIBUTE_VALID_FLAGS without FILE_ATTRIBUTE_DIRECTORY: what CreateFile passes on.
+const CREATE_FILE_ATTRIBUTES = 0x7fb7 & ~0x10;
 void FILE_SUPERSEDE;
 
 /** Milliseconds (INFINITE or a count) to an NT timeout: negative 100 ns units, or null. */
@@ -129,8 +131,11 @@ export class Win32Thread {
     const options = FILE_NON_DIRECTORY_FILE | ((flags & FILE_FLAG_OVERLAPPED) !== 0 ? 0 : FILE_SYNCHRONOUS_IO_NONALERT);
     const h = Out(0);
     const iosb = new IO_STATUS_BLOCK();
+    // Win32 names are case-insensitive.
+    const oa = new OBJECT_ATTRIBUTES();
+    InitializeObjectAttributes(oa, ntName, OBJ_CASE_INSENSITIVE, null, null);
     const status = this.sys(() =>
-      NtCreateFile(h, (dwDesiredAccess >>> 0) | SYNCHRONIZE | FILE_READ_ATTRIBUTES, ntName, iosb, dwShareMode, disposition, options),
+      NtCreateFile(h, (dwDesiredAccess >>> 0) | SYNCHRONIZE | FILE_READ_ATTRIBUTES, oa, iosb, null, flags & CREATE_FILE_ATTRIBUTES, dwShareMode, disposition, options, null, 0),
     );
     if (!NT_SUCCESS(status)) {
       this.fail(status);
@@ -287,7 +292,7 @@ export class Win32Thread {
     void lpEventAttributes;
     void lpName;
     const h = Out(0);
-    const status = this.sys(() => NtCreateEvent(h, 0x1f0003, bManualReset ? 0 : 1, !!bInitialState));
+    const status = this.sys(() => NtCreateEvent(h, 0x1f0003, null, bManualReset ? 0 : 1, !!bInitialState));
     if (!NT_SUCCESS(status)) {
       this.fail(status);
       return 0;
@@ -350,7 +355,7 @@ export class Win32Thread {
     let port = ExistingCompletionPort;
     if (!port) {
       const h = Out(0);
-      const st = this.sys(() => NtCreateIoCompletion(h, 0x1f0003, NumberOfConcurrentThreads));
+      const st = this.sys(() => NtCreateIoCompletion(h, 0x1f0003, null, NumberOfConcurrentThreads));
       if (!NT_SUCCESS(st)) {
         this.fail(st);
         return 0;

@@ -1,7 +1,8 @@
 import { cur } from "../context.js";
 import type { KEVENT } from "../ke/dispatcher.js";
 import { KernelMode } from "../ke/dispatcher.js";
-import { IoAllocateMdl, MmProbeAndLockPages } from "../mm/mdl.js";
+import { IoAllocateMdl, IoFreeMdl, MDL_PAGES_LOCKED, MmProbeAndLockPages, MmUnlockPages } from "../mm/mdl.js";
+import { SehException } from "../ke/exception.js";
 import { POOL_FLAG_NON_PAGED, POOL_TAG } from "../mm/pool.js";
 import {
   DO_BUFFERED_IO, DO_DIRECT_IO, IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION, IRP_MJ_DEVICE_CONTROL,
@@ -9,9 +10,39 @@ import {
   METHOD_IN_DIRECT, METHOD_NEITHER,
 } from "./constants.js";
 import type { DEVICE_OBJECT } from "./device.js";
-import { IoAllocateIrp, IoGetNextIrpStackLocation, IRP_KIND_DRIVER, IRP_KIND_THREADED, type IO_STATUS_BLOCK, type IRP } from "./irp.js";
+import { IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IRP_KIND_DRIVER, IRP_KIND_THREADED, type IO_STATUS_BLOCK, type IRP } from "./irp.js";
 
 const TAG = POOL_TAG("IoBd");
+
+/** Runs a probe or copy that may raise; false if it raised a structured exception. */
+function guarded(fn: () => void): boolean {
+  try {
+    fn();
+    return true;
+  } catch (e) {
+    if (!(e instanceof SehException)) throw e;
+    return false;
+  }
+}
+
+/** A builder that cannot finish frees what it took and returns NULL, as Windows does. */
+function failBuild(irp: IRP): null {
+  const m = cur;
+  if (irp.AssociatedIrp.SystemBuffer !== 0) {
+    m.mm.kernelCode++;
+    m.mm.pool.free_(irp.AssociatedIrp.SystemBuffer, TAG);
+    m.mm.kernelCode--;
+    irp.AssociatedIrp.SystemBuffer = 0;
+  }
+  for (let mdl = irp.MdlAddress; mdl !== null; mdl = mdl.Next) {
+    if ((mdl.MdlFlags & MDL_PAGES_LOCKED) !== 0) MmUnlockPages(mdl);
+    IoFreeMdl(mdl);
+  }
+  irp.MdlAddress = null;
+  irp.kind = IRP_KIND_DRIVER;
+  IoFreeIrp(irp);
+  return null;
+}
 
 /**
  * `IoBuildDeviceIoControlRequest`: a threaded IRP for a kernel-mode caller. The I/O
@@ -54,10 +85,10 @@ export function IoBuildDeviceIoControlRequest(
       mm.kernelCode++;
       const sb = mm.pool.allocate(POOL_FLAG_NON_PAGED, len, TAG);
       mm.kernelCode--;
-      if (sb === 0) return null;
+      if (sb === 0) return failBuild(irp);
       irp.AssociatedIrp.SystemBuffer = sb;
       irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
-      if (InputBufferLength > 0) mm.copy(sb, InputBuffer, InputBufferLength);
+      if (InputBufferLength > 0 && !guarded(() => mm.copy(sb, InputBuffer, InputBufferLength))) return failBuild(irp);
     }
     if (method === METHOD_BUFFERED) {
       if (OutputBufferLength > 0) {
@@ -66,8 +97,8 @@ export function IoBuildDeviceIoControlRequest(
         irp.userOutputLength = OutputBufferLength;
       }
     } else if (OutputBufferLength > 0) {
-      const mdl = IoAllocateMdl(OutputBuffer, OutputBufferLength, false, false, irp)!;
-      MmProbeAndLockPages(mdl, KernelMode, method === METHOD_IN_DIRECT ? IoReadAccess : IoWriteAccess);
+      const mdl = IoAllocateMdl(OutputBuffer, OutputBufferLength, false, false, irp);
+      if (mdl === null || !guarded(() => MmProbeAndLockPages(mdl, KernelMode, method === METHOD_IN_DIRECT ? IoReadAccess : IoWriteAccess))) return failBuild(irp);
     }
   }
   if (irp.Tail.Overlay.Thread !== null) irp.Tail.Overlay.Thread.IrpList.add(irp);
@@ -92,19 +123,19 @@ function buildFsd(kind: number, MajorFunction: number, DeviceObject: DEVICE_OBJE
       m.mm.kernelCode++;
       const sb = m.mm.pool.allocate(POOL_FLAG_NON_PAGED, Length, TAG);
       m.mm.kernelCode--;
-      if (sb === 0) return null;
+      if (sb === 0) return failBuild(irp);
       irp.AssociatedIrp.SystemBuffer = sb;
       irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
       if (read) {
         irp.Flags |= IRP_INPUT_OPERATION;
         irp.UserBuffer = Buffer;
         irp.userOutputLength = Length;
-      } else {
-        m.mm.copy(sb, Buffer, Length);
+      } else if (!guarded(() => m.mm.copy(sb, Buffer, Length))) {
+        return failBuild(irp);
       }
     } else if ((DeviceObject.Flags & DO_DIRECT_IO) !== 0) {
-      const mdl = IoAllocateMdl(Buffer, Length, false, false, irp)!;
-      MmProbeAndLockPages(mdl, KernelMode, read ? IoWriteAccess : IoReadAccess);
+      const mdl = IoAllocateMdl(Buffer, Length, false, false, irp);
+      if (mdl === null || !guarded(() => MmProbeAndLockPages(mdl, KernelMode, read ? IoWriteAccess : IoReadAccess))) return failBuild(irp);
     } else {
       irp.UserBuffer = Buffer;
     }

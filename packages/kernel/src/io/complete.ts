@@ -26,6 +26,7 @@ export function IoCallDriver(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
     KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, Irp.address, 0, 0, 0, `The IRP had ${Irp.StackCount} stack location(s); IoCallDriver to ${DeviceObject.DriverObject.DriverName} needed one more.`);
   }
   if (loc < Irp.lowestUsed) Irp.lowestUsed = loc;
+  Irp.returning = false;
   const sl = Irp.Stack[loc - 1]!;
   sl.DeviceObject = DeviceObject;
   const driver = DeviceObject.DriverObject;
@@ -96,6 +97,7 @@ export function IoCompleteRequest(Irp: IRP, PriorityBoost: number): void {
   if (m.trace !== null) m.trace.event("irp-complete", cpu.driver, NtStatusName(status));
   // What the completing driver set; its dispatch routine must return the same.
   Irp.completionStatus = status;
+  Irp.returning = true;
   const prevDriver = cpu.driver;
   for (Irp.CurrentLocation++; Irp.CurrentLocation <= count + 1; Irp.CurrentLocation++) {
     const done = Irp.Stack[Irp.CurrentLocation - 2]!;

@@ -5,7 +5,7 @@ import { KDEVICE_QUEUE } from "../ke/device-queue.js";
 import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_DOUBLE_DELETE_DEVICE } from "../ke/bugcheck-codes.js";
 import { POOL_FLAG_NON_PAGED, POOL_TAG } from "../mm/pool.js";
 import { STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, NT_SUCCESS, type NTSTATUS, STATUS_OBJECT_NAME_NOT_FOUND } from "../ntstatus.js";
-import { ObReferenceObject, type OBJECT_HEADER } from "../ob/object.js";
+import { OBJECT_HEADER, ObDereferenceObject, ObReferenceObject } from "../ob/object.js";
 import { SymbolicLink } from "../ob/namespace.js";
 import { DO_DEVICE_INITIALIZING, DO_EXCLUSIVE } from "./constants.js";
 import type { DRIVER_OBJECT } from "./driver.js";
@@ -89,6 +89,9 @@ export function IoCreateDevice(
     ext = DeviceExtensionSize();
   }
   const dev = new DEVICE_OBJECT(DriverObject, DeviceType, DeviceName, m.mm.kernelSpace.reserve(1));
+  // The device object lives until its last reference goes: this one (dropped by
+  // IoDeleteDevice), each open file object's, and any a driver or work item takes.
+  dev.ObHeader = new OBJECT_HEADER("Device", IopDeleteDeviceObject);
   dev.DeviceExtension = ext;
   if (typeof ext === "number") dev.extensionPool = ext;
   dev.Characteristics = DeviceCharacteristics;
@@ -127,11 +130,11 @@ export function IoDeleteDevice(DeviceObject: DEVICE_OBJECT): void {
     }
   }
   DeviceObject.NextDevice = null;
-  if (DeviceObject.openCount === 0) IopDeleteDeviceObject(DeviceObject);
+  ObDereferenceObject(DeviceObject);
   m.trace?.event("device-delete", drv, DeviceObject.DeviceName ?? "(unnamed)");
 }
 
-/** The device object goes away: the last open file closed after IoDeleteDevice, or none was open. */
+/** The device type's delete procedure: the last reference is gone (after IoDeleteDevice). */
 export function IopDeleteDeviceObject(DeviceObject: DEVICE_OBJECT): void {
   DeviceObject.deleted = true;
   if (DeviceObject.extensionPool !== 0) {

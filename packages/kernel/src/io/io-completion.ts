@@ -24,8 +24,8 @@ function signalFileObject(fo: FILE_OBJECT, status: number): void {
  */
 export function IopCompleteRequest(Irp: IRP): void {
   const m = cur;
-  const status = Irp.IoStatus.Status;
-  const info = Irp.IoStatus.Information;
+  let status = Irp.IoStatus.Status;
+  let info = Irp.IoStatus.Information;
   const thread = Irp.Tail.Overlay.Thread;
   const cpu = m.cpu;
   const savedProcess = cpu.process;
@@ -41,8 +41,10 @@ export function IopCompleteRequest(Irp: IRP): void {
           m.mm.kernelCode++;
           m.mm.copy(Irp.UserBuffer, Irp.AssociatedIrp.SystemBuffer, n);
         } catch (e) {
-          // The caller's buffer went away: the copy fails quietly, as the APC's does.
+          // The caller's buffer went away: the request fails with the exception's code.
           if (!(e instanceof SehException)) throw e;
+          Irp.IoStatus.Status = status = e.ExceptionCode;
+          Irp.IoStatus.Information = info = 0;
         } finally {
           m.mm.kernelCode--;
         }

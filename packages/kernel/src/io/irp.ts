@@ -185,6 +185,8 @@ export class IRP {
   inUse = false;
   /** For an overlapped user request: its OVERLAPPED (the ApcContext of the completion packet). */
   request: any = null;
+  /** IoCompleteRequest has handed the IRP back up (to a completion routine); IoCallDriver clears it. */
+  returning = false;
   /** The lowest stack location used since the IRP was initialised (1-based). */
   lowestUsed = 1;
   /** Links of the issuing thread's IRP list (Irp->ThreadListEntry). */
@@ -238,6 +240,7 @@ export class IRP {
     this.inUse = true;
     this.request = null;
     this.userOutputLength = 0;
+    this.returning = false;
   }
 }
 export type PIRP = IRP;
@@ -298,7 +301,10 @@ export function IoReuseIrp(Irp: IRP, Iostatus: NTSTATUS): void {
 /** `IoFreeIrp`. The verifier refuses to free an IRP a driver still owns below. */
 export function IoFreeIrp(Irp: IRP): void {
   const m = cur;
-  if (m.checked && Irp.inUse && !Irp.completed && Irp.CurrentLocation <= Irp.StackCount) {
+  // Freeing an IRP a lower driver still holds (sent with IoCallDriver, not yet completed
+  // back) is the verifier's 0x20A. Once completion has reached the owner's completion
+  // routine (which returns STATUS_MORE_PROCESSING_REQUIRED), the IRP is its to free.
+  if (m.checked && Irp.inUse && !Irp.completed && !Irp.returning && Irp.CurrentLocation <= Irp.StackCount) {
     KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_FREE_IRP_IN_USE, Irp.address, 0, 0);
   }
   Irp.Type = 0;

@@ -13,6 +13,8 @@ import {
   STATUS_OBJECT_TYPE_MISMATCH, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS,
 } from "../ntstatus.js";
 import { OBJECT_HEADER, ObDereferenceObject, ObReferenceObject, type ObObject } from "../ob/object.js";
+import type { HandleTable } from "../ob/handle-table.js";
+import { ObpCheckObjectAttributes, type OBJECT_ATTRIBUTES } from "../ob/object-attributes.js";
 import type { KTHREAD } from "../ps/process.js";
 import { IoCancelIrp } from "./cancel.js";
 import { IoCallDriver } from "./complete.js";
@@ -24,7 +26,7 @@ import {
   IRP_READ_OPERATION, IRP_SYNCHRONOUS_API, IRP_WRITE_OPERATION, IoReadAccess, IoWriteAccess, MapGenericFileAccess,
   METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, FO_CLEANUP_COMPLETE,
 } from "./constants.js";
-import { DEVICE_OBJECT, IoGetAttachedDevice, IoGetRelatedDeviceObject, IopDeleteDeviceObject } from "./device.js";
+import { DEVICE_OBJECT, IoGetAttachedDevice, IoGetRelatedDeviceObject } from "./device.js";
 import { FILE_OBJECT } from "./file.js";
 import { IopCompleteRequest } from "./io-completion.js";
 import { IO_STATUS_BLOCK, IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IRP_KIND_USER, type IRP } from "./irp.js";
@@ -120,21 +122,35 @@ function resolveEvent(Event: number): KEVENT | null | NTSTATUS {
 // ---- create, cleanup, close ----
 
 /**
- * `NtCreateFile` for a device: resolves the name through the object namespace and its
- * symbolic links, refuses a second open of an exclusive device, builds the file object
- * and sends IRP_MJ_CREATE to the top of the device stack.
+ * `NtCreateFile` for a device: resolves ObjectAttributes->ObjectName through the object
+ * namespace and its symbolic links, refuses a second open of an exclusive device, builds
+ * the file object and sends IRP_MJ_CREATE to the top of the device stack. Without a name
+ * it is STATUS_OBJECT_NAME_INVALID, as in Windows.
  */
 export function NtCreateFile(
   FileHandle: Box<number>,
   DesiredAccess: number,
-  ObjectName: string,
+  ObjectAttributes: OBJECT_ATTRIBUTES | null,
   IoStatusBlock: IO_STATUS_BLOCK,
+  AllocationSize: number | null,
+  FileAttributes: number,
   ShareAccess: number,
   CreateDisposition: number,
   CreateOptions: number,
+  EaBuffer: number | null,
+  EaLength: number,
 ): NTSTATUS {
+  // Devices are opened, not files created: no allocation size, attributes or EAs apply.
+  void AllocationSize;
+  void FileAttributes;
+  void EaBuffer;
+  void EaLength;
   const m = cur;
   FileHandle.value = 0;
+  if (ObjectAttributes === null || ObjectAttributes === undefined) return STATUS_OBJECT_NAME_INVALID;
+  const oa = ObpCheckObjectAttributes(ObjectAttributes);
+  if (oa !== STATUS_SUCCESS) return oa;
+  const ObjectName = ObjectAttributes.ObjectName;
   if (typeof ObjectName !== "string" || ObjectName.length === 0) return STATUS_OBJECT_NAME_INVALID;
   const r = m.ob.namespace.resolve(ObjectName);
   if (typeof r === "number") return r;
@@ -172,6 +188,8 @@ export function NtCreateFile(
     return status;
   }
   fo.ObHeader.HandleCount = 1;
+  // The file object holds the device object until it is closed.
+  ObReferenceObject(dev);
   FileHandle.value = m.cpu.process.handles.insert(fo, access);
   return status;
 }
@@ -211,7 +229,7 @@ function IopDeleteFile(fo: FILE_OBJECT): void {
   m.cpu.thread = savedThread;
   const dev = fo.DeviceObject;
   dev.openCount--;
-  if (dev.deletePending && dev.openCount === 0) IopDeleteDeviceObject(dev);
+  ObDereferenceObject(dev);
 }
 
 /**
@@ -220,17 +238,20 @@ function IopDeleteFile(fo: FILE_OBJECT): void {
  * last reference (pending IRPs hold one each) is gone.
  */
 export function NtClose(Handle: number): NTSTATUS {
-  const m = cur;
-  const e = m.cpu.process.handles.remove(Handle);
+  return IopCloseHandle(cur.cpu.process.handles, Handle);
+}
+
+/** Closes a handle of a table (NtClose, ZwClose): drops the handle's count and its reference. */
+export function IopCloseHandle(Table: HandleTable, Handle: number): NTSTATUS {
+  const e = Table.remove(Handle);
   if (e === undefined) return STATUS_INVALID_HANDLE;
   const o = e.object as ObObject;
-  if (o instanceof FILE_OBJECT) {
-    const h = o.ObHeader!;
-    if (--h.HandleCount === 0 && !o.cleanupDone) {
-      o.cleanupDone = true;
-      IopSendFileIrp(o, IRP_MJ_CLEANUP);
-      o.Flags |= FO_CLEANUP_COMPLETE;
-    }
+  const h = o.ObHeader;
+  if (h !== null && h.HandleCount > 0) h.HandleCount--;
+  if (o instanceof FILE_OBJECT && h !== null && h.HandleCount === 0 && !o.cleanupDone) {
+    o.cleanupDone = true;
+    IopSendFileIrp(o, IRP_MJ_CLEANUP);
+    o.Flags |= FO_CLEANUP_COMPLETE;
   }
   ObDereferenceObject(o);
   return STATUS_SUCCESS;
@@ -272,13 +293,15 @@ function IopReadWrite(
   if (Length > 0) {
     try {
       if ((dev.Flags & DO_BUFFERED_IO) !== 0) {
+        // The I/O manager probes the caller's buffer for write before it allocates the
+        // system buffer, so a bad buffer fails the call without costing pool.
+        if (major === IRP_MJ_READ) m.mm.touch(Buffer, Length, true);
         const sb = m.mm.pool.allocate(POOL_FLAG_NON_PAGED, Length, TAG_SYSTEM_BUFFER);
         if (sb === 0) return abandon(irp, fo, STATUS_INSUFFICIENT_RESOURCES);
         irp.AssociatedIrp.SystemBuffer = sb;
         irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
         irp.UserBuffer = Buffer;
         if (major === IRP_MJ_READ) {
-          m.mm.touch(Buffer, Length, true);
           irp.Flags |= IRP_INPUT_OPERATION;
           irp.userOutputLength = Length;
         } else {
@@ -462,8 +485,13 @@ export function NtCancelIoFileEx(FileHandle: number, IoRequestToCancel: any, IoS
 
 export const FileCompletionInformation = 30;
 
-export function NtCreateIoCompletion(IoCompletionHandle: Box<number>, DesiredAccess: number, NumberOfConcurrentThreads: number): NTSTATUS {
-  const port = new IoCompletionObject(NumberOfConcurrentThreads);
+/** `NtCreateIoCompletion`. ObjectAttributes may be null; a name is accepted and ignored (ports are unnamed). */
+export function NtCreateIoCompletion(IoCompletionHandle: Box<number>, DesiredAccess: number, ObjectAttributes: OBJECT_ATTRIBUTES | null, Count: number): NTSTATUS {
+  if (ObjectAttributes !== null && ObjectAttributes !== undefined) {
+    const st = ObpCheckObjectAttributes(ObjectAttributes);
+    if (st !== STATUS_SUCCESS) return st;
+  }
+  const port = new IoCompletionObject(Count);
   port.ObHeader = new OBJECT_HEADER("IoCompletion", null);
   port.ObHeader.HandleCount = 1;
   IoCompletionHandle.value = cur.cpu.process.handles.insert(port, DesiredAccess || 0x1f0003);

@@ -1,5 +1,6 @@
 import { cur } from "../context.js";
-import { STATUS_TIMEOUT, STATUS_WAIT_0, STATUS_INVALID_PARAMETER, type NTSTATUS } from "../ntstatus.js";
+import { STATUS_TIMEOUT, STATUS_WAIT_0, STATUS_INVALID_PARAMETER, STATUS_SEMAPHORE_LIMIT_EXCEEDED, type NTSTATUS } from "../ntstatus.js";
+import { ExRaiseStatus } from "./exception.js";
 import type { KTHREAD } from "../ps/process.js";
 import { KeBugCheckEx } from "./bugcheck.js";
 import { DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_NOT_LESS_OR_EQUAL } from "./bugcheck-codes.js";
@@ -106,11 +107,13 @@ export function KeInitializeSemaphore(Semaphore: KSEMAPHORE, Count: number, Limi
   Semaphore.Limit = Limit;
 }
 
+/** `KeReleaseSemaphore`: raises STATUS_SEMAPHORE_LIMIT_EXCEEDED if the count would pass the limit. */
 export function KeReleaseSemaphore(Semaphore: KSEMAPHORE, Increment: number, Adjustment: number, Wait: boolean): number {
   void Increment;
   void Wait;
   const prev = Semaphore.SignalState;
-  Semaphore.SignalState = Math.min(Semaphore.Limit, prev + Adjustment);
+  if (prev + Adjustment > Semaphore.Limit || Adjustment < 0) ExRaiseStatus(STATUS_SEMAPHORE_LIMIT_EXCEEDED);
+  Semaphore.SignalState = prev + Adjustment;
   signal(Semaphore);
   return prev;
 }

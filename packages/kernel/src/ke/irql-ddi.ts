@@ -58,6 +58,12 @@ export function KeLowerIrql(NewIrql: KIRQL): void {
   }
   cpu.Irql = NewIrql;
   if (NewIrql < DISPATCH_LEVEL && cpu.dpcHead !== null) drainDpcQueue(m, cpu);
+  // Below APC_LEVEL the thread's pending kernel APCs fire (an IRP it issued and that was
+  // completed while the IRQL was raised finishes here).
+  if (NewIrql < APC_LEVEL) {
+    const t = cpu.thread;
+    if (t !== null && t.apcQueue.length > 0) m.scheduler.deliverNow(t);
+  }
 }
 
 /** `KeEnterCriticalRegion` / `KeLeaveCriticalRegion`: only legal at or below APC_LEVEL. */

@@ -1,4 +1,4 @@
-import { STATUS_TIMEOUT, type NTSTATUS } from "../ntstatus.js";
+import { STATUS_SUCCESS, STATUS_TIMEOUT, type NTSTATUS } from "../ntstatus.js";
 import type { Machine } from "../machine.js";
 import type { KTHREAD } from "../ps/process.js";
 import { KeBugCheckEx } from "./bugcheck.js";
@@ -118,7 +118,9 @@ export class Scheduler {
       const e = this.pop();
       any = true;
       if (e.thread) {
-        this.wake(e.thread, STATUS_TIMEOUT);
+        // A wait on objects that times out says so; a plain delay (KeDelayExecutionThread) succeeded.
+        const objs = e.thread.waitObjects;
+        this.wake(e.thread, objs !== null && objs.length > 0 ? STATUS_TIMEOUT : STATUS_SUCCESS);
         continue;
       }
       const t = e.timer!;
@@ -183,6 +185,26 @@ export class Scheduler {
   queueApc(t: KTHREAD, apc: (t: KTHREAD) => void): void {
     t.apcQueue.push(apc);
     if (t.apcQueue.length === 1) this.apcThreads.push(t);
+  }
+
+  /**
+   * Deliver `t`'s kernel APCs now, on the current processor (the APC interrupt when the
+   * thread's IRQL drops below APC_LEVEL, or on its way back to user mode).
+   */
+  deliverNow(t: KTHREAD): void {
+    const i = this.apcThreads.indexOf(t);
+    if (i >= 0) this.apcThreads.splice(i, 1);
+    const cpu = this.m.cpu;
+    const irql = cpu.Irql;
+    const process = cpu.process;
+    cpu.Irql = APC_LEVEL;
+    cpu.process = t.process;
+    try {
+      while (t.apcQueue.length > 0) t.apcQueue.shift()!(t);
+    } finally {
+      cpu.Irql = irql;
+      cpu.process = process;
+    }
   }
 
   queueWork(item: WorkQueueItem): void {
@@ -262,7 +284,8 @@ export class Scheduler {
 
   private runThread(t: KTHREAD): void {
     t.state = "running";
-    this.onCpu(t, PASSIVE_LEVEL, () => {
+    // A thread resumes at the IRQL it waited at (PASSIVE_LEVEL or APC_LEVEL).
+    this.onCpu(t, t.waitIrql, () => {
       const cpu = this.m.cpu;
       let r: IteratorResult<KWAIT_BLOCK, void>;
       try {
@@ -272,9 +295,12 @@ export class Scheduler {
         t.ExitStatus = e.ExitStatus;
         r = { done: true, value: undefined };
       }
-      if (cpu.Irql !== PASSIVE_LEVEL) {
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x0002001d, cpu.Irql, 0, 0, `System thread '${t.name}' ${r.done ? "ended" : "waited"} at ${IrqlName(cpu.Irql)} instead of PASSIVE_LEVEL.`);
+      // A wait is legal up to APC_LEVEL (KeWaitForSingleObject checks the rest); a thread
+      // must end at PASSIVE_LEVEL.
+      if (r.done ? cpu.Irql !== PASSIVE_LEVEL : cpu.Irql > APC_LEVEL) {
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x0002001d, cpu.Irql, 0, 0, `System thread '${t.name}' ${r.done ? "ended" : "waited"} at ${IrqlName(cpu.Irql)}.`);
       }
+      t.waitIrql = cpu.Irql;
       if (r.done) {
         t.state = "terminated";
         t.SignalState = 1;

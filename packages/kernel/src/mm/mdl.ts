@@ -29,10 +29,8 @@ export class MDL {
   StartVa = 0;
   ByteCount = 0;
   ByteOffset = 0;
-  /** The page frame numbers (the array after the header in C), filled when locked. */
+  /** The page frame numbers (the array after the header in C), filled when locked; MmUnlockPages unlocks these frames. */
   readonly Pages: number[] = [];
-  /** The page-table slots locked, so unlocking finds them. */
-  lockedTables: { table: import("./page-table.js").PageTable; index: number }[] = [];
 }
 export type PMDL = MDL;
 
@@ -92,25 +90,24 @@ export function MmProbeAndLockPages(MemoryDescriptorList: MDL, AccessMode: KPROC
   const pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, mdl.ByteCount);
   const mm = m.mm;
   const space = mm.spaceOf(va);
-  const locked: MDL["lockedTables"] = [];
   const frames: number[] = [];
   try {
     for (let p = 0; p < pages; p++) {
       const pva = mdl.StartVa + p * PAGE_SIZE;
       mm.phys(p === 0 ? va : pva, write);
       const t = space.table;
-      const i = t.index(pva);
-      mm.lockPage(t, i);
-      locked.push({ table: t, index: i });
-      frames.push(t.frames[i]!);
+      const frame = t.frames[t.index(pva)]!;
+      // The lock is on the physical frame (as the PFN's reference count in Windows), so
+      // it holds even if the process frees the virtual range before MmUnlockPages.
+      mm.physical.lockFrame(frame);
+      frames.push(frame);
     }
   } catch (e) {
-    for (const l of locked) mm.unlockPage(l.table, l.index);
+    for (const f of frames) mm.physical.unlockFrame(f);
     throw e;
   }
   mdl.Pages.length = 0;
   for (const f of frames) mdl.Pages.push(f);
-  mdl.lockedTables = locked;
   mdl.Process = va < KERNEL_BASE ? m.cpu.process : null;
   mdl.MdlFlags |= MDL_PAGES_LOCKED;
 }
@@ -165,8 +162,7 @@ export function MmUnlockPages(MemoryDescriptorList: MDL): void {
     mdl.MappedSystemVa = 0;
     mdl.MdlFlags &= ~MDL_MAPPED_TO_SYSTEM_VA;
   }
-  for (const l of mdl.lockedTables) m.mm.unlockPage(l.table, l.index);
-  mdl.lockedTables = [];
+  for (const f of mdl.Pages) m.mm.physical.unlockFrame(f);
   mdl.MdlFlags &= ~MDL_PAGES_LOCKED;
 }
 

@@ -148,36 +148,34 @@ export class MemoryManager {
     this.residentIndexes.push(i);
   }
 
-  /** Keep a page in memory while an MDL describes it. */
-  lockPage(t: PageTable, i: number): void {
-    t.locks[i] = t.locks[i]! + 1;
-  }
-
-  unlockPage(t: PageTable, i: number): void {
-    if (t.locks[i]! > 0) t.locks[i] = t.locks[i]! - 1;
-    if (t.locks[i] === 0 && (t.flags[i]! & PTE_PAGEABLE) !== 0) this.noteResident(t, i);
-  }
-
   /**
    * Trim: every pageable page that is in memory and not locked leaves it (paged pool
    * and user pages). The checked flavor does this each time a driver raises to
-   * DISPATCH_LEVEL or above, as Driver Verifier's IRQL checking does.
+   * DISPATCH_LEVEL or above, as Driver Verifier's IRQL checking does. A page whose frame
+   * an MDL has locked stays, and stays listed, so it can leave once it is unlocked.
    */
   pageOutAll(): number {
     const tables = this.residentTables;
     const idx = this.residentIndexes;
+    const locks = this.physical.locks;
+    const keptTables: PageTable[] = [];
+    const keptIndexes: number[] = [];
     let n = 0;
     for (let k = 0; k < tables.length; k++) {
       const t = tables[k]!;
       const i = idx[k]!;
       const f = t.flags[i]!;
-      if ((f & (PTE_VALID | PTE_PRESENT | PTE_PAGEABLE)) === (PTE_VALID | PTE_PRESENT | PTE_PAGEABLE) && t.locks[i] === 0) {
-        t.flags[i] = f & ~PTE_PRESENT;
-        n++;
+      if ((f & (PTE_VALID | PTE_PRESENT | PTE_PAGEABLE)) !== (PTE_VALID | PTE_PRESENT | PTE_PAGEABLE)) continue;
+      if (locks[t.frames[i]!]! > 0) {
+        keptTables.push(t);
+        keptIndexes.push(i);
+        continue;
       }
+      t.flags[i] = f & ~PTE_PRESENT;
+      n++;
     }
-    this.residentTables = [];
-    this.residentIndexes = [];
+    this.residentTables = keptTables;
+    this.residentIndexes = keptIndexes;
     this.stats.pagesOut += n;
     return n;
   }

@@ -22,14 +22,12 @@ export class PageTable {
   bytes: number;
   frames: Int32Array;
   flags: Uint8Array;
-  locks: Uint16Array;
   constructor(
     readonly base: number,
     initialPages = 256,
   ) {
     this.frames = new Int32Array(initialPages).fill(-1);
     this.flags = new Uint8Array(initialPages);
-    this.locks = new Uint16Array(initialPages);
     this.bytes = initialPages * PAGE_SIZE;
   }
 
@@ -50,11 +48,8 @@ export class PageTable {
     f.set(this.frames);
     const g = new Uint8Array(n);
     g.set(this.flags);
-    const l = new Uint16Array(n);
-    l.set(this.locks);
     this.frames = f;
     this.flags = g;
-    this.locks = l;
     this.bytes = n * PAGE_SIZE;
   }
 
@@ -68,19 +63,23 @@ export class PageTable {
     const f = this.frames[index]!;
     this.frames[index] = -1;
     this.flags[index] = 0;
-    this.locks[index] = 0;
     return f;
   }
 }
 
 /**
- * A virtual address space: a page table and a bump allocator of address ranges with
- * per-size free lists for reuse.
+ * A virtual address space: a page table and an allocator of address ranges. Fresh
+ * ranges come from a bump pointer (which keeps the table dense); released ones go to a
+ * list of free ranges, sorted by address with neighbours merged, that a request takes
+ * from first fit, splitting a larger range. A free range reaching the bump pointer
+ * gives its pages back to it, so the usual reserve-then-release costs no list work.
  */
 export class AddressSpace {
   readonly table: PageTable;
   private nextVa: number;
-  private readonly freeRanges = new Map<number, number[]>();
+  /** Free ranges below nextVa, by first page (counted from `base`) and length in pages; sorted, never adjacent. */
+  private readonly freeFirst: number[] = [];
+  private readonly freePages: number[] = [];
   constructor(
     readonly name: string,
     readonly base: number,
@@ -92,8 +91,21 @@ export class AddressSpace {
 
   /** Reserve `pages` pages of address space (not yet mapped); -1 when full. */
   reserve(pages: number): number {
-    const list = this.freeRanges.get(pages);
-    if (list && list.length > 0) return list.pop()!;
+    const first = this.freeFirst;
+    const sizes = this.freePages;
+    for (let k = 0; k < sizes.length; k++) {
+      const n = sizes[k]!;
+      if (n < pages) continue;
+      const f = first[k]!;
+      if (n === pages) {
+        first.splice(k, 1);
+        sizes.splice(k, 1);
+      } else {
+        first[k] = f + pages;
+        sizes[k] = n - pages;
+      }
+      return this.base + f * PAGE_SIZE;
+    }
     const va = this.nextVa;
     if (va + pages * PAGE_SIZE > this.limit || va + pages * PAGE_SIZE - this.base > MAX_PAGES * PAGE_SIZE) return -1;
     this.nextVa += pages * PAGE_SIZE;
@@ -101,9 +113,45 @@ export class AddressSpace {
     return va;
   }
 
+  /** Return a range `reserve` handed out (its pages already unmapped). */
   release(va: number, pages: number): void {
-    let list = this.freeRanges.get(pages);
-    if (!list) this.freeRanges.set(pages, (list = []));
-    list.push(va);
+    const first = this.freeFirst;
+    const sizes = this.freePages;
+    const f = (va - this.base) / PAGE_SIZE;
+    const end = f + pages;
+    if (this.base + end * PAGE_SIZE === this.nextVa) {
+      // The top of the space: back to the bump pointer, with a free range just below it.
+      const last = first.length - 1;
+      if (last >= 0 && first[last]! + sizes[last]! === f) {
+        this.nextVa = this.base + first[last]! * PAGE_SIZE;
+        first.pop();
+        sizes.pop();
+      } else {
+        this.nextVa = va;
+      }
+      return;
+    }
+    let lo = 0;
+    let hi = first.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (first[mid]! < f) lo = mid + 1;
+      else hi = mid;
+    }
+    const joinsPrev = lo > 0 && first[lo - 1]! + sizes[lo - 1]! === f;
+    const joinsNext = lo < first.length && first[lo] === end;
+    if (joinsPrev && joinsNext) {
+      sizes[lo - 1] = sizes[lo - 1]! + pages + sizes[lo]!;
+      first.splice(lo, 1);
+      sizes.splice(lo, 1);
+    } else if (joinsPrev) {
+      sizes[lo - 1] = sizes[lo - 1]! + pages;
+    } else if (joinsNext) {
+      first[lo] = f;
+      sizes[lo] = sizes[lo]! + pages;
+    } else {
+      first.splice(lo, 0, f);
+      sizes.splice(lo, 0, pages);
+    }
   }
 }

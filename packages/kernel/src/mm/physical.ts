@@ -16,6 +16,10 @@ export class PhysicalMemory {
   private nextFrame = 0;
   private readonly freeFrames: number[] = [];
   readonly maxFrames: number;
+  /** MDL locks per frame: a locked frame stays resident and is never handed to anyone else. */
+  readonly locks: Int32Array;
+  /** Frames freed while locked: they return to the free list when their last lock goes. */
+  private readonly freedWhileLocked: Uint8Array;
 
   constructor(maxBytes: number) {
     this.maxFrames = Math.floor(maxBytes / PAGE_SIZE);
@@ -23,6 +27,8 @@ export class PhysicalMemory {
     this.u8 = new Uint8Array(this.buffer);
     this.view = new DataView(this.buffer);
     this.i32 = new Int32Array(this.buffer);
+    this.locks = new Int32Array(this.maxFrames);
+    this.freedWhileLocked = new Uint8Array(this.maxFrames);
   }
 
   /** A zeroed page frame number, or -1 when physical memory is exhausted. */
@@ -37,7 +43,24 @@ export class PhysicalMemory {
   }
 
   freeFrame(frame: number): void {
-    this.freeFrames.push(frame);
+    // Windows keeps a locked page's frame referenced until MmUnlockPages: the owner
+    // loses the mapping, but the frame goes to nobody else while a device may write it.
+    if (this.locks[frame]! > 0) this.freedWhileLocked[frame] = 1;
+    else this.freeFrames.push(frame);
+  }
+
+  lockFrame(frame: number): void {
+    this.locks[frame] = this.locks[frame]! + 1;
+  }
+
+  unlockFrame(frame: number): void {
+    const n = this.locks[frame]! - 1;
+    if (n < 0) return;
+    this.locks[frame] = n;
+    if (n === 0 && this.freedWhileLocked[frame] === 1) {
+      this.freedWhileLocked[frame] = 0;
+      this.freeFrames.push(frame);
+    }
   }
 
   get framesInUse(): number {

@@ -183,7 +183,12 @@ export class Pool {
   private allocateBig(bytes: number, paged: boolean): number {
     const pages = Math.ceil((bytes + POOL_HEADER_SIZE) / PAGE_SIZE);
     const block = this.mm.kernelSpace.reserve(pages);
-    if (block < 0 || !this.mm.commit(this.mm.kernelSpace, block, pages, this.pteFlags(paged))) return -1;
+    if (block < 0) return -1;
+    if (!this.mm.commit(this.mm.kernelSpace, block, pages, this.pteFlags(paged))) {
+      // Out of physical memory: the address range goes back, or every failure would leak it.
+      this.mm.kernelSpace.release(block, pages);
+      return -1;
+    }
     return block;
   }
 
@@ -205,7 +210,11 @@ export class Pool {
 
   private refill(type: number, c: number): boolean {
     const va = this.mm.kernelSpace.reserve(1);
-    if (va < 0 || !this.mm.commit(this.mm.kernelSpace, va, 1, this.pteFlags(type === TYPE_PAGED))) return false;
+    if (va < 0) return false;
+    if (!this.mm.commit(this.mm.kernelSpace, va, 1, this.pteFlags(type === TYPE_PAGED))) {
+      this.mm.kernelSpace.release(va, 1);
+      return false;
+    }
     const stride = CLASS_SIZES[c]! + POOL_HEADER_SIZE;
     const list = this.free[type]![c]!;
     // Push in reverse so blocks are handed out in address order.

@@ -28,8 +28,13 @@ export function NtAllocateVirtualMemory(ProcessHandle: number, BaseAddress: Box<
   const space = m.cpu.process.space;
   const pages = Math.ceil(size / PAGE_SIZE);
   // Windows hands out 64 KB granules; a bump allocator keeps our page table dense.
-  const va = space.reserve(Math.ceil(pages / 16) * 16);
-  if (va < 0 || !m.mm.commit(space, va, pages, PTE_PAGEABLE | PTE_WRITABLE)) return STATUS_NO_MEMORY;
+  const granules = Math.ceil(pages / 16) * 16;
+  const va = space.reserve(granules);
+  if (va < 0) return STATUS_NO_MEMORY;
+  if (!m.mm.commit(space, va, pages, PTE_PAGEABLE | PTE_WRITABLE)) {
+    space.release(va, granules);
+    return STATUS_NO_MEMORY;
+  }
   const regions: Map<number, number> = ((space as any)[regionsKey] ??= new Map());
   regions.set(va, pages);
   BaseAddress.value = va;

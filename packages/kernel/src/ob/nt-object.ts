@@ -1,11 +1,14 @@
 import { cur } from "../context.js";
 import type { Box } from "../box.js";
-import { DispatcherHeader, KEVENT, KeInitializeEvent, KeResetEvent, KeSetEvent, testWait, WaitAll, type EVENT_TYPE, type KPROCESSOR_MODE } from "../ke/dispatcher.js";
+import { DispatcherHeader, KEVENT, KeInitializeEvent, KeResetEvent, KeSetEvent, KernelMode, testWait, WaitAll, type EVENT_TYPE, type KPROCESSOR_MODE } from "../ke/dispatcher.js";
 import { IoCompletionObject } from "../io/completion-port.js";
 import { FILE_OBJECT } from "../io/file.js";
 import type { IO_STATUS_BLOCK } from "../io/irp.js";
 import { STATUS_ACCESS_DENIED, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_OBJECT_TYPE_MISMATCH, STATUS_SUCCESS, STATUS_TIMEOUT, type NTSTATUS } from "../ntstatus.js";
-import { OBJECT_HEADER, ObDereferenceObject, ObReferenceObject, type ObObject } from "./object.js";
+import { IopCloseHandle } from "../io/nt-file.js";
+import { ObIsKernelHandle } from "./handle-table.js";
+import { OBJECT_HEADER, ObReferenceObject, type ObObject } from "./object.js";
+import { ObpCheckObjectAttributes, type OBJECT_ATTRIBUTES } from "./object-attributes.js";
 
 /**
  * Object services for clients (events, waits, completion ports) and
@@ -13,7 +16,22 @@ import { OBJECT_HEADER, ObDereferenceObject, ObReferenceObject, type ObObject } 
  * objects are signalled or the timeout passes; it never blocks the host.
  */
 
-export function NtCreateEvent(EventHandle: Box<number>, DesiredAccess: number, EventType: EVENT_TYPE, InitialState: boolean): NTSTATUS {
+/**
+ * `NtCreateEvent`. ObjectAttributes may be null. Named events are not emulated: a name
+ * is accepted and ignored (the event is unnamed). OBJ_KERNEL_HANDLE means nothing to a
+ * user-mode caller, as in Windows; in the System process every handle is a kernel handle.
+ */
+export function NtCreateEvent(
+  EventHandle: Box<number>,
+  DesiredAccess: number,
+  ObjectAttributes: OBJECT_ATTRIBUTES | null,
+  EventType: EVENT_TYPE,
+  InitialState: boolean,
+): NTSTATUS {
+  if (ObjectAttributes !== null && ObjectAttributes !== undefined) {
+    const st = ObpCheckObjectAttributes(ObjectAttributes);
+    if (st !== STATUS_SUCCESS) return st;
+  }
   const e = new KEVENT();
   KeInitializeEvent(e, EventType, InitialState);
   e.ObHeader = new OBJECT_HEADER("Event", null);
@@ -118,8 +136,10 @@ export function NtSetIoCompletion(IoCompletionHandle: number, KeyContext: number
 }
 
 /**
- * `ObReferenceObjectByHandle`: the object behind a handle of the current process (or a
- * kernel handle), referenced, if it is of the type asked and the handle grants the access.
+ * `ObReferenceObjectByHandle`: the object behind a handle, referenced, if it is of the
+ * type asked and the handle grants the access. A kernel handle (KERNEL_HANDLE_MASK set)
+ * names the System process's table and only kernel mode may use it; any other handle is
+ * one of the current process's.
  */
 export function ObReferenceObjectByHandle(
   Handle: number,
@@ -131,8 +151,14 @@ export function ObReferenceObjectByHandle(
 ): NTSTATUS {
   const m = cur;
   Object.value = null;
-  let e = m.cpu.process.handles.lookup(Handle);
-  if (!e && AccessMode === 0) e = m.systemProcess.handles.lookup(Handle);
+  let e;
+  if (ObIsKernelHandle(Handle)) {
+    // Windows: a kernel handle from user mode is STATUS_INVALID_HANDLE, whatever its value.
+    if (AccessMode !== KernelMode) return STATUS_INVALID_HANDLE;
+    e = m.systemProcess.handles.lookup(Handle);
+  } else {
+    e = m.cpu.process.handles.lookup(Handle);
+  }
   if (!e) return STATUS_INVALID_HANDLE;
   if (ObjectType !== null && !(e.object instanceof ObjectType)) return STATUS_OBJECT_TYPE_MISMATCH;
   if (AccessMode !== 0 && ((e.GrantedAccess & DesiredAccess) >>> 0) !== DesiredAccess >>> 0) return STATUS_ACCESS_DENIED;
@@ -142,11 +168,11 @@ export function ObReferenceObjectByHandle(
   return STATUS_SUCCESS;
 }
 
-/** `ZwClose` for a kernel handle. */
+/**
+ * `ZwClose`: closes a handle from kernel mode. A kernel handle is closed in the System
+ * process's table whatever the current process; any other in the current process's.
+ */
 export function ZwClose(Handle: number): NTSTATUS {
   const m = cur;
-  const e = m.systemProcess.handles.remove(Handle) ?? m.cpu.process.handles.remove(Handle);
-  if (!e) return STATUS_INVALID_HANDLE;
-  if (e.object.ObHeader) ObDereferenceObject(e.object);
-  return STATUS_SUCCESS;
+  return IopCloseHandle(ObIsKernelHandle(Handle) ? m.systemProcess.handles : m.cpu.process.handles, Handle);
 }

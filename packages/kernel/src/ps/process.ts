@@ -80,6 +80,8 @@ export class KTHREAD extends DispatcherHeader {
   waitDeadline = -1;
   waitSeq = 0;
   KernelApcDisable = 0;
+  /** The IRQL the thread waited at, restored when it resumes. */
+  waitIrql = 0;
   /** The processor the thread's system calls run on, chosen by the seed when it is created. */
   IdealProcessor = 0;
   readonly apcQueue: KernelApc[] = [];

@@ -4,6 +4,7 @@ import type { DRIVER_OBJECT } from "../io/driver.js";
 import type { KWAIT_GENERATOR } from "../ke/dispatcher.js";
 import { ThreadExit } from "../ke/scheduler.js";
 import { STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
+import { OBJECT_HEADER } from "../ob/object.js";
 import { KTHREAD } from "./process.js";
 
 export type KSTART_ROUTINE = (StartContext: any) => void | KWAIT_GENERATOR<void>;
@@ -47,7 +48,9 @@ export function PsCreateSystemThread(
     if (r && typeof (r as KWAIT_GENERATOR<void>).next === "function") yield* r as KWAIT_GENERATOR<void>;
   })();
   const t = startSystemThread(StartRoutine.name || "system thread", m.cpu.driver, body);
-  t.ObHeader = null;
+  // The handle is a kernel handle and holds the thread object's one reference.
+  t.ObHeader = new OBJECT_HEADER("Thread", null);
+  t.ObHeader.HandleCount = 1;
   ThreadHandle.value = m.systemProcess.handles.insert(t as never, 0x1fffff);
   return STATUS_SUCCESS;
 }
