@@ -8,43 +8,31 @@ import { FO_SYNCHRONOUS_IO, IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OP
 import type { FILE_OBJECT } from "./file.js";
 import { IoFreeIrp, IRP_KIND_USER, type IRP } from "./irp.js";
 
-function signalFileObject(fo: FILE_OBJECT, status: number): void {
-  fo.FinalStatus = status;
-  const ev = fo.Event;
-  ev.SignalState = 1;
-  if (ev.waiters !== null) signal(ev);
-}
-
 /**
- * IopCompleteRequest: the last stage of completion, in the requester's context. Copies
- * buffered output back to the caller (unless the status is an error), unlocks and
- * frees the MDLs, frees the system buffer, reports the status to the caller's
- * IO_STATUS_BLOCK / OVERLAPPED, sets its event, queues the completion port packet and
- * frees the IRP.
+ * The buffer half of IopCompleteRequest, attached to the requester's address space
+ * (KeStackAttachProcess) for the copy back. A copy that faults (the caller freed its
+ * buffer) fails the request with the exception's code.
  */
-export function IopCompleteRequest(Irp: IRP): void {
+function IopFinishBuffers(Irp: IRP): void {
   const m = cur;
-  let status = Irp.IoStatus.Status;
-  let info = Irp.IoStatus.Information;
   const thread = Irp.Tail.Overlay.Thread;
   const cpu = m.cpu;
   const savedProcess = cpu.process;
-  const processAlive = thread === null || !thread.process.terminated;
-  // Attach to the requester's address space (KeStackAttachProcess) for the copy back.
   if (thread !== null) cpu.process = thread.process;
   try {
     const flags = Irp.Flags;
     if ((flags & IRP_BUFFERED_IO) !== 0) {
-      if ((flags & IRP_INPUT_OPERATION) !== 0 && !NT_ERROR(status) && info > 0 && processAlive) {
+      const status = Irp.IoStatus.Status;
+      const info = Irp.IoStatus.Information;
+      if ((flags & IRP_INPUT_OPERATION) !== 0 && !NT_ERROR(status) && info > 0 && (thread === null || !thread.process.terminated)) {
         const n = Math.min(info, Irp.userOutputLength);
+        m.mm.kernelCode++;
         try {
-          m.mm.kernelCode++;
           m.mm.copy(Irp.UserBuffer, Irp.AssociatedIrp.SystemBuffer, n);
         } catch (e) {
-          // The caller's buffer went away: the request fails with the exception's code.
           if (!(e instanceof SehException)) throw e;
-          Irp.IoStatus.Status = status = e.ExceptionCode;
-          Irp.IoStatus.Information = info = 0;
+          Irp.IoStatus.Status = e.ExceptionCode;
+          Irp.IoStatus.Information = 0;
         } finally {
           m.mm.kernelCode--;
         }
@@ -64,6 +52,28 @@ export function IopCompleteRequest(Irp: IRP): void {
   } finally {
     cpu.process = savedProcess;
   }
+}
+
+function signalFileObject(fo: FILE_OBJECT, status: number): void {
+  fo.FinalStatus = status;
+  const ev = fo.Event;
+  ev.SignalState = 1;
+  if (ev.waiters !== null) signal(ev);
+}
+
+/**
+ * IopCompleteRequest: the last stage of completion, in the requester's context. Copies
+ * buffered output back to the caller (unless the status is an error), unlocks and
+ * frees the MDLs, frees the system buffer, reports the status to the caller's
+ * IO_STATUS_BLOCK / OVERLAPPED, sets its event, queues the completion port packet and
+ * frees the IRP.
+ */
+export function IopCompleteRequest(Irp: IRP): void {
+  // Buffers first: copy back and free the system buffer, unlock and free the MDLs.
+  if ((Irp.Flags & IRP_BUFFERED_IO) !== 0 || Irp.MdlAddress !== null) IopFinishBuffers(Irp);
+  const status = Irp.IoStatus.Status;
+  const info = Irp.IoStatus.Information;
+  const thread = Irp.Tail.Overlay.Thread;
   const fo = Irp.Tail.Overlay.OriginalFileObject;
   const user = Irp.kind === IRP_KIND_USER;
   const synchronous = (Irp.Flags & IRP_SYNCHRONOUS_API) !== 0 || (fo !== null && (fo.Flags & FO_SYNCHRONOUS_IO) !== 0);
