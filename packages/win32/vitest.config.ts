@@ -2,5 +2,5 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
-  test: { include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
+  test: { testTimeout: 30_000, hookTimeout: 30_000, include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
 });
