@@ -172,7 +172,7 @@ describe("echoapp against the WDM echo driver", () => {
     const app = Win32Process.create(m, "echoapp.exe");
     const handles = [open(app), open(app, true)];
     const buf = app.alloc(4096);
-    const weird: unknown[] = [NaN, -1, 1.5, 2 ** 32, 2 ** 53, Infinity, "100", "abc", null, undefined, {}, 2 ** 47];
+    const weird: unknown[] = [NaN, -1, 1.5, 2 ** 32, 2 ** 53, Infinity, "100", "abc", null, undefined, {}, 2 ** 47, -(2 ** 31), -4096];
     let calls = 0;
     for (const w of weird) {
       for (const [b, l] of [[w, 10], [buf, w]]) {

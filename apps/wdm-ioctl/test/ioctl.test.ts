@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, CTL_CODE, ExAllocatePool2, FILE_ANY_ACCESS, IoCompleteRequest, IoGetCurrentIrpStackLocation, IRP_MJ_DEVICE_CONTROL, KERNEL_BASE,
+  boot, CTL_CODE, ExAllocatePool2, FILE_ANY_ACCESS, IoCompleteRequest, IoGetCurrentIrpStackLocation, IRP_MJ_DEVICE_CONTROL, KERNEL_BASE, KERNEL_END,
   MemoryTraceSink, METHOD_NEITHER, Out, POOL_FLAG_NON_PAGED, POOL_TAG, ReadBytes, STATUS_SUCCESS, WriteBytes, type DRIVER_OBJECT,
   type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -148,7 +148,7 @@ describe("bad buffers", () => {
   it.each(flavors)("a kernel address as a buffer fails with ERROR_NOACCESS for every method, without a bug check (%s)", (flavor) => {
     const r = rig(flavor);
     const pool = poolBlock(r.m);
-    for (const kernel of [KERNEL_BASE, pool, 2 ** 48 - 4096]) {
+    for (const kernel of [KERNEL_BASE, pool, KERNEL_END - 4096]) {
       for (const method of METHODS) {
         const code = IoctlForMethod[method];
         const before = driverCalls(r.trace);

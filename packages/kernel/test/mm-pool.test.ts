@@ -51,15 +51,18 @@ describe("Mm: pool", () => {
     for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.a).toBeGreaterThanOrEqual(sorted[i - 1]!.a + sorted[i - 1]!.n);
   });
 
-  it("kernel addresses lie at or above 2^47 and are shown sign-extended", () => {
+  it("kernel addresses are the top 2 GiB, negative as signed numbers, and shown as the debugger shows them", () => {
     const m = boot();
     const a = m.runInKernel(() => ExAllocatePool2(POOL_FLAG_NON_PAGED, 16, TAG));
-    expect(a).toBeGreaterThanOrEqual(2 ** 47);
+    expect(a).toBeLessThan(0);
     expect(a).toBeGreaterThanOrEqual(KERNEL_BASE);
     expect(a).toBeLessThan(KERNEL_END);
-    expect(formatAddress(a)).toMatch(/^0xFFFF8000`[0-9A-F]{8}$/);
-    expect(formatAddress(KERNEL_BASE)).toBe("0xFFFF8000`00000000");
+    expect(Number.isSafeInteger(a) && (a | 0) === a).toBe(true);
+    expect(formatAddress(a)).toMatch(/^0xFFFFFFFF`[89A-F][0-9A-F]{7}$/);
+    expect(formatAddress(KERNEL_BASE)).toBe("0xFFFFFFFF`80000000");
+    expect(formatAddress(-1)).toBe("0xFFFFFFFF`FFFFFFFF");
     expect(formatAddress(0x10000)).toBe("0x00010000");
+    expect(formatAddress(0x7fff_ffff_0000)).toBe("0x00007FFF`FFFF0000");
   });
 
   it("freeing with the wrong tag is BAD_POOL_CALLER (0xC2)", () => {

@@ -5,7 +5,7 @@ import {
   NormalPagePriority, NtFreeVirtualMemory, NtReadFile, Out, PAGE_SIZE, POOL_FLAG_NON_PAGED, POOL_TAG, ReadBytes, STATUS_ACCESS_VIOLATION,
   STATUS_PENDING, STATUS_SUCCESS, UserMode, WriteBytes, type IRP, type Machine, type MDL,
 } from "../src/index.js";
-import { AddressSpace } from "../src/mm/page-table.js";
+import { AddressSpace, NO_ADDRESS } from "../src/mm/page-table.js";
 import { bootWithDriver, type Client, client, complete, userAlloc } from "./helpers.js";
 
 const TAG = POOL_TAG("Rgr1");
@@ -189,12 +189,12 @@ describe("Mm regressions: AddressSpace ranges", () => {
     s.release(a, 10);
     s.release(d, 1); // everything free: the space is empty again
     expect(s.reserve(1024)).toBe(a);
-    expect(s.reserve(1)).toBe(-1);
+    expect(s.reserve(1)).toBe(NO_ADDRESS);
   });
 
   it("a range that does not fit is refused without consuming space", () => {
     const s = new AddressSpace("test", 0x10000, 0x10000 + 16 * P);
-    expect(s.reserve(17)).toBe(-1);
+    expect(s.reserve(17)).toBe(NO_ADDRESS);
     expect(s.reserve(16)).toBe(0x10000);
   });
 });

@@ -24,7 +24,7 @@ function DriverEntry(DriverObject: DRIVER_OBJECT): number {
 }
 
 const WEIRD: unknown[] = [
-  0, -1, 1, 4, 8, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff, 2 ** 32, 2 ** 47, 2 ** 47 + 0x1000, 2 ** 53, -(2 ** 53), 1.5,
+  0, -1, 1, 4, 8, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff, 2 ** 32, 2 ** 47, 2 ** 47 + 0x1000, -(2 ** 31), -(2 ** 31) + 0x1000, -4096, 2 ** 53, -(2 ** 53), 1.5,
   Number.NaN, Number.POSITIVE_INFINITY, "x", "\\\\.\\Fuzz", "", null, undefined, {}, [], true, Symbol("s"), 10n,
 ];
 

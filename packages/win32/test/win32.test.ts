@@ -4,7 +4,7 @@ import {
   IoSetCancelRoutine, IoReleaseCancelSpinLock, KDPC, KTIMER, KeInitializeDpc, KeInitializeTimer, KeSetTimer,
   IRP_MJ_CREATE, IRP_MJ_CLOSE, IRP_MJ_CLEANUP, IRP_MJ_READ, IRP_MJ_WRITE, IRP_MJ_DEVICE_CONTROL,
   STATUS_SUCCESS, STATUS_PENDING, STATUS_CANCELLED, STATUS_BUFFER_TOO_SMALL, FILE_DEVICE_UNKNOWN, DO_BUFFERED_IO,
-  CTL_CODE, METHOD_BUFFERED, FILE_ANY_ACCESS, FILE_WRITE_ACCESS, ReadBytes, WriteBytes, MachineDeadlock, BugCheck,
+  CTL_CODE, KERNEL_BASE, METHOD_BUFFERED, FILE_ANY_ACCESS, FILE_WRITE_ACCESS, ReadBytes, WriteBytes, MachineDeadlock, BugCheck,
   type DRIVER_OBJECT, type DEVICE_OBJECT, type IRP, type Machine,
 } from "@wdfjs/kernel";
 import {
@@ -135,7 +135,7 @@ describe("@wdfjs/win32", () => {
     const n = Out(0);
     expect(app.DeviceIoControl(h, IOCTL_UPPER, 0x1234_0000, 8, 0, 0, n, null)).toBe(false);
     expect(app.GetLastError()).toBe(ERROR_NOACCESS);
-    expect(app.DeviceIoControl(h, IOCTL_UPPER, 2 ** 47 + 0x1000, 8, 0, 0, n, null)).toBe(false);
+    expect(app.DeviceIoControl(h, IOCTL_UPPER, KERNEL_BASE + 0x1000, 8, 0, 0, n, null)).toBe(false);
     expect(app.GetLastError()).toBe(ERROR_NOACCESS);
     expect(app.WriteFile(h, -5, 8, n, null)).toBe(false);
     expect(app.WriteFile(h, "x" as unknown as number, 8, n, null)).toBe(false);
@@ -143,7 +143,7 @@ describe("@wdfjs/win32", () => {
     expect(app.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
     expect(app.ReadFile(12345, 0, 0, n, null)).toBe(false);
     expect(app.GetLastError()).toBe(ERROR_INVALID_HANDLE);
-    expect(app.WriteMemory(2 ** 47, [1])).toBe(false);
+    expect(app.WriteMemory(KERNEL_BASE, [1])).toBe(false);
     expect(app.GetLastError()).toBe(ERROR_NOACCESS);
     expect(m.stopped).toBe(false);
   });

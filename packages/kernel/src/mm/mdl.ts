@@ -7,7 +7,8 @@ import { KernelMode, UserMode, type KPROCESSOR_MODE } from "../ke/dispatcher.js"
 import { STATUS_ACCESS_VIOLATION } from "../ntstatus.js";
 import type { IRP } from "../io/irp.js";
 import type { EPROCESS } from "../ps/process.js";
-import { ADDRESS_AND_SIZE_TO_SPAN_PAGES, BYTE_OFFSET, KERNEL_BASE, MM_USER_PROBE_ADDRESS, PAGE_ALIGN, PAGE_SIZE } from "./layout.js";
+import { NO_ADDRESS } from "./page-table.js";
+import { ADDRESS_AND_SIZE_TO_SPAN_PAGES, BYTE_OFFSET, MM_USER_PROBE_ADDRESS, PAGE_ALIGN, PAGE_SIZE } from "./layout.js";
 
 export const MDL_MAPPED_TO_SYSTEM_VA = 0x0001;
 export const MDL_PAGES_LOCKED = 0x0002;
@@ -108,7 +109,7 @@ export function MmProbeAndLockPages(MemoryDescriptorList: MDL, AccessMode: KPROC
   }
   mdl.Pages.length = 0;
   for (const f of frames) mdl.Pages.push(f);
-  mdl.Process = va < KERNEL_BASE ? m.cpu.process : null;
+  mdl.Process = va >= 0 ? m.cpu.process : null;
   mdl.MdlFlags |= MDL_PAGES_LOCKED;
 }
 
@@ -136,7 +137,7 @@ export function MmGetSystemAddressForMdlSafe(Mdl: MDL, Priority: number): number
   const m = cur;
   const pages = Mdl.Pages.length;
   const va = m.mm.kernelSpace.reserve(pages);
-  if (va < 0) return 0;
+  if (va === NO_ADDRESS) return 0;
   m.mm.mapFrames(va, Mdl.Pages);
   Mdl.MappedSystemVa = va + Mdl.ByteOffset;
   Mdl.MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;

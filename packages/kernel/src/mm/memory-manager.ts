@@ -86,7 +86,7 @@ export class MemoryManager {
   }
 
   spaceOf(va: number): AddressSpace {
-    return va >= KERNEL_BASE ? this.kernelSpace : cur.cpu.process.space;
+    return va < 0 ? this.kernelSpace : cur.cpu.process.space;
   }
 
   /**
@@ -96,7 +96,7 @@ export class MemoryManager {
    * kernel address is PAGE_FAULT_IN_NONPAGED_AREA.
    */
   phys(va: number, write: boolean): number {
-    const t = va >= KERNEL_BASE ? this.kernelSpace.table : cur.cpu.process.space.table;
+    const t = va < 0 ? this.kernelSpace.table : cur.cpu.process.space.table;
     const off = va - t.base;
     if (off >= 0 && off < t.bytes) {
       const i = off >>> 12;
@@ -108,7 +108,7 @@ export class MemoryManager {
 
   /** `phys` for the kernel's own accesses (the pool's headers): a fault is charged to the kernel (0xA). */
   physKernel(va: number, write: boolean): number {
-    const t = va >= KERNEL_BASE ? this.kernelSpace.table : cur.cpu.process.space.table;
+    const t = va < 0 ? this.kernelSpace.table : cur.cpu.process.space.table;
     const off = va - t.base;
     if (off >= 0 && off < t.bytes) {
       const i = off >>> 12;
@@ -139,7 +139,7 @@ export class MemoryManager {
       this.noteResident(t, i);
       return t.frames[i]! * PAGE_SIZE + ((va - t.base) & 4095);
     }
-    if (va < KERNEL_BASE) throw new SehException(STATUS_ACCESS_VIOLATION, 0, write ? 1 : 0, va);
+    if (!(va < 0)) throw new SehException(STATUS_ACCESS_VIOLATION, 0, write ? 1 : 0, va);
     return KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0, `No page is mapped at ${formatAddress(va)}.`);
   }
 
@@ -226,7 +226,7 @@ export class MemoryManager {
   touch(va: number, length: number, write: boolean): void {
     if (length <= 0) return;
     const end = va + length;
-    for (let p = va - (va % PAGE_SIZE); p < end; p += PAGE_SIZE) this.phys(p < va ? va : p, write);
+    for (let p = va - (va & 4095); p < end; p += PAGE_SIZE) this.phys(p < va ? va : p, write);
   }
 
   readBytes(src: number, length: number): Uint8Array {
@@ -292,19 +292,19 @@ export class MemoryManager {
     this.physical.u8[this.phys(va, true)] = v;
   }
   read16(va: number): number {
-    if (va % PAGE_SIZE <= PAGE_SIZE - 2) return this.physical.view.getUint16(this.phys(va, false), true);
+    if ((va & 4095) <= PAGE_SIZE - 2) return this.physical.view.getUint16(this.phys(va, false), true);
     return this.read8(va) | (this.read8(va + 1) << 8);
   }
   write16(va: number, v: number): void {
-    if (va % PAGE_SIZE <= PAGE_SIZE - 2) this.physical.view.setUint16(this.phys(va, true), v, true);
+    if ((va & 4095) <= PAGE_SIZE - 2) this.physical.view.setUint16(this.phys(va, true), v, true);
     else this.writeBytes(va, [v & 0xff, (v >>> 8) & 0xff]);
   }
   read32(va: number): number {
-    if (va % PAGE_SIZE <= PAGE_SIZE - 4) return this.physical.view.getUint32(this.phys(va, false), true);
+    if ((va & 4095) <= PAGE_SIZE - 4) return this.physical.view.getUint32(this.phys(va, false), true);
     return (this.read16(va) | (this.read16(va + 2) << 16)) >>> 0;
   }
   write32(va: number, v: number): void {
-    if (va % PAGE_SIZE <= PAGE_SIZE - 4) this.physical.view.setUint32(this.phys(va, true), v >>> 0, true);
+    if ((va & 4095) <= PAGE_SIZE - 4) this.physical.view.setUint32(this.phys(va, true), v >>> 0, true);
     else this.writeBytes(va, [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]);
   }
   /** 64-bit values as numbers (exact below 2^53, which covers every address). */

@@ -13,6 +13,12 @@ export const PTE_PAGED_POOL = 16;
 const MAX_PAGES = 1 << 19;
 
 /**
+ * What `reserve` returns when the space is full: 1 is never a reservation (those are page
+ * aligned), and unlike -1 it is not a kernel address (kernel addresses are negative).
+ */
+export const NO_ADDRESS = 1;
+
+/**
  * The page table of one address space, over a dense range of virtual page numbers
  * starting at `baseVpn` (our allocators hand out addresses upward, so the range stays
  * dense): frame number and flags per page in typed arrays, an index not a hash.
@@ -89,7 +95,7 @@ export class AddressSpace {
     this.nextVa = base;
   }
 
-  /** Reserve `pages` pages of address space (not yet mapped); -1 when full. */
+  /** Reserve `pages` pages of address space (not yet mapped); NO_ADDRESS when full. */
   reserve(pages: number): number {
     const first = this.freeFirst;
     const sizes = this.freePages;
@@ -107,7 +113,7 @@ export class AddressSpace {
       return this.base + f * PAGE_SIZE;
     }
     const va = this.nextVa;
-    if (va + pages * PAGE_SIZE > this.limit || va + pages * PAGE_SIZE - this.base > MAX_PAGES * PAGE_SIZE) return -1;
+    if (va + pages * PAGE_SIZE > this.limit || va + pages * PAGE_SIZE - this.base > MAX_PAGES * PAGE_SIZE) return NO_ADDRESS;
     this.nextVa += pages * PAGE_SIZE;
     this.table.ensure((this.nextVa - this.base) / PAGE_SIZE);
     return va;

@@ -7,7 +7,7 @@ import { ExRaiseStatus } from "../ke/exception.js";
 import { STATUS_INSUFFICIENT_RESOURCES } from "../ntstatus.js";
 import { formatAddress, KERNEL_BASE, PAGE_SIZE } from "./layout.js";
 import type { MemoryManager } from "./memory-manager.js";
-import { PTE_PAGEABLE, PTE_PAGED_POOL, PTE_WRITABLE } from "./page-table.js";
+import { NO_ADDRESS, PTE_PAGEABLE, PTE_PAGED_POOL, PTE_WRITABLE } from "./page-table.js";
 
 export const POOL_FLAG_REQUIRED_START = 0x1;
 export const POOL_FLAG_USE_QUOTA = 0x1;
@@ -144,7 +144,7 @@ export class Pool {
     let block: number;
     if (c === BIG) {
       block = this.allocateBig(bytes, paged);
-      if (block < 0) return this.failed(flags);
+      if (block === NO_ADDRESS) return this.failed(flags);
     } else {
       const list = this.free[type]![c]!;
       if (list.top === 0 && !this.refill(type, c)) return this.failed(flags);
@@ -183,11 +183,11 @@ export class Pool {
   private allocateBig(bytes: number, paged: boolean): number {
     const pages = Math.ceil((bytes + POOL_HEADER_SIZE) / PAGE_SIZE);
     const block = this.mm.kernelSpace.reserve(pages);
-    if (block < 0) return -1;
+    if (block === NO_ADDRESS) return NO_ADDRESS;
     if (!this.mm.commit(this.mm.kernelSpace, block, pages, this.pteFlags(paged))) {
       // Out of physical memory: the address range goes back, or every failure would leak it.
       this.mm.kernelSpace.release(block, pages);
-      return -1;
+      return NO_ADDRESS;
     }
     return block;
   }
@@ -210,7 +210,7 @@ export class Pool {
 
   private refill(type: number, c: number): boolean {
     const va = this.mm.kernelSpace.reserve(1);
-    if (va < 0) return false;
+    if (va === NO_ADDRESS) return false;
     if (!this.mm.commit(this.mm.kernelSpace, va, 1, this.pteFlags(type === TYPE_PAGED))) {
       this.mm.kernelSpace.release(va, 1);
       return false;
@@ -260,7 +260,7 @@ export class Pool {
   private checkNextHeader(block: number, c: number, addr: number): void {
     const stride = CLASS_SIZES[c]! + POOL_HEADER_SIZE;
     const next = block + stride;
-    if (Math.floor(next / PAGE_SIZE) !== Math.floor(block / PAGE_SIZE) || (next % PAGE_SIZE) + stride > PAGE_SIZE) return;
+    if (next - (next & 4095) !== block - (block & 4095) || (next & 4095) + stride > PAGE_SIZE) return;
     const w = this.mm.physical.i32;
     const p4 = this.mm.physKernel(next, false) >> 2;
     const word = w[p4 + 2]!;

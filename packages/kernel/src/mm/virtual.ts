@@ -2,7 +2,7 @@ import { cur } from "../context.js";
 import type { Box } from "../box.js";
 import { STATUS_INVALID_PARAMETER, STATUS_NO_MEMORY, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
 import { PAGE_SIZE } from "./layout.js";
-import { PTE_PAGEABLE, PTE_WRITABLE } from "./page-table.js";
+import { NO_ADDRESS, PTE_PAGEABLE, PTE_WRITABLE } from "./page-table.js";
 
 export const MEM_COMMIT = 0x1000;
 export const MEM_RESERVE = 0x2000;
@@ -30,7 +30,7 @@ export function NtAllocateVirtualMemory(ProcessHandle: number, BaseAddress: Box<
   // Windows hands out 64 KB granules; a bump allocator keeps our page table dense.
   const granules = Math.ceil(pages / 16) * 16;
   const va = space.reserve(granules);
-  if (va < 0) return STATUS_NO_MEMORY;
+  if (va === NO_ADDRESS) return STATUS_NO_MEMORY;
   if (!m.mm.commit(space, va, pages, PTE_PAGEABLE | PTE_WRITABLE)) {
     space.release(va, granules);
     return STATUS_NO_MEMORY;
