@@ -14,44 +14,52 @@ import { IoFreeIrp, IRP_KIND_USER, type IRP } from "./irp.js";
  * buffer) fails the request with the exception's code.
  */
 function IopFinishBuffers(Irp: IRP): void {
-  const m = cur;
   const thread = Irp.Tail.Overlay.Thread;
-  const cpu = m.cpu;
+  const cpu = cur.cpu;
+  // Usually the requester's thread is the one completing (a synchronous request): its
+  // address space is already current.
+  if (thread === null || thread.process === cpu.process) {
+    IopFinishBuffersInContext(Irp);
+    return;
+  }
   const savedProcess = cpu.process;
-  if (thread !== null) cpu.process = thread.process;
+  cpu.process = thread.process;
   try {
-    const flags = Irp.Flags;
-    if ((flags & IRP_BUFFERED_IO) !== 0) {
-      const status = Irp.IoStatus.Status;
-      const info = Irp.IoStatus.Information;
-      if ((flags & IRP_INPUT_OPERATION) !== 0 && !NT_ERROR(status) && info > 0 && (thread === null || !thread.process.terminated)) {
-        const n = Math.min(info, Irp.userOutputLength);
-        m.mm.kernelCode++;
+    IopFinishBuffersInContext(Irp);
+  } finally {
+    cpu.process = savedProcess;
+  }
+}
+
+function IopFinishBuffersInContext(Irp: IRP): void {
+  const mm = cur.mm;
+  const flags = Irp.Flags;
+  if ((flags & IRP_BUFFERED_IO) !== 0) {
+    const info = Irp.IoStatus.Information;
+    if ((flags & IRP_INPUT_OPERATION) !== 0 && !NT_ERROR(Irp.IoStatus.Status) && info > 0) {
+      const thread = Irp.Tail.Overlay.Thread;
+      if (thread === null || !thread.process.terminated) {
         try {
-          m.mm.copy(Irp.UserBuffer, Irp.AssociatedIrp.SystemBuffer, n);
+          mm.copyKernel(Irp.UserBuffer, Irp.AssociatedIrp.SystemBuffer, info < Irp.userOutputLength ? info : Irp.userOutputLength);
         } catch (e) {
           if (!(e instanceof SehException)) throw e;
           Irp.IoStatus.Status = e.ExceptionCode;
           Irp.IoStatus.Information = 0;
-        } finally {
-          m.mm.kernelCode--;
         }
       }
-      if ((flags & IRP_DEALLOCATE_BUFFER) !== 0 && Irp.AssociatedIrp.SystemBuffer !== 0) {
-        m.mm.pool.free_(Irp.AssociatedIrp.SystemBuffer, null);
-        Irp.AssociatedIrp.SystemBuffer = 0;
-      }
     }
-    for (let mdl = Irp.MdlAddress; mdl !== null; ) {
-      const next = mdl.Next;
-      if ((mdl.MdlFlags & MDL_PAGES_LOCKED) !== 0) MmUnlockPages(mdl);
-      IoFreeMdl(mdl);
-      mdl = next;
+    if ((flags & IRP_DEALLOCATE_BUFFER) !== 0 && Irp.AssociatedIrp.SystemBuffer !== 0) {
+      mm.pool.free_(Irp.AssociatedIrp.SystemBuffer, null);
+      Irp.AssociatedIrp.SystemBuffer = 0;
     }
-    Irp.MdlAddress = null;
-  } finally {
-    cpu.process = savedProcess;
   }
+  for (let mdl = Irp.MdlAddress; mdl !== null; ) {
+    const next = mdl.Next;
+    if ((mdl.MdlFlags & MDL_PAGES_LOCKED) !== 0) MmUnlockPages(mdl);
+    IoFreeMdl(mdl);
+    mdl = next;
+  }
+  Irp.MdlAddress = null;
 }
 
 function signalFileObject(fo: FILE_OBJECT, status: number): void {

@@ -211,6 +211,32 @@ export class MemoryManager {
     }
   }
 
+  /** `copy` done by kernel code for a driver (the I/O manager's): a fault there is the kernel's (0xA). */
+  copyKernel(dst: number, src: number, length: number): void {
+    const u8 = this.physical.u8;
+    while (length > 0) {
+      const ps = this.physKernel(src, false);
+      const pd = this.physKernel(dst, true);
+      // Frames are page aligned, so the physical offset tells where each page ends.
+      const a = PAGE_SIZE - (ps & 4095);
+      const b = PAGE_SIZE - (pd & 4095);
+      const n = length < a ? (length < b ? length : b) : a < b ? a : b;
+      if (n <= 128 && ((ps | pd | n) & 3) === 0) {
+        // A small aligned move (a typical request buffer) is cheaper word by word than through copyWithin.
+        const w = this.physical.i32;
+        const s4 = ps >> 2;
+        const d4 = pd >> 2;
+        const e4 = n >> 2;
+        for (let k = 0; k < e4; k++) w[d4 + k] = w[s4 + k]!;
+      } else {
+        u8.copyWithin(pd, ps, ps + n);
+      }
+      src += n;
+      dst += n;
+      length -= n;
+    }
+  }
+
   fill(dst: number, length: number, value: number): void {
     const u8 = this.physical.u8;
     while (length > 0) {
