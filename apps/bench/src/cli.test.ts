@@ -36,6 +36,23 @@ describe("parseArgs", () => {
 });
 
 describe("runCli", () => {
+  it("hands each benchmark to the isolating runner unless --in-process; a child runs just its own", () => {
+    const h = harness();
+    const asked: string[] = [];
+    const isolate = (name: string) => {
+      asked.push(name);
+      return { name, opsPerSec: 1, nsPerOp: 1e9, meanNsPerOp: 1e9, minNsPerOp: 1e9, iterations: 1, samples: 1, totalMs: 1000 };
+    };
+    runCli(["--json"], h.benches, h.io, h.options, isolate);
+    expect(asked).toEqual(["alpha-free", "alpha-checked", "beta"]);
+    asked.length = 0;
+    runCli(["--json", "--in-process"], h.benches, h.io, h.options, isolate);
+    runCli(["--json", "--child", "beta"], h.benches, h.io, h.options, isolate);
+    expect(asked).toEqual([]);
+    const last = JSON.parse(h.out.at(-1)!) as { results: { name: string }[] };
+    expect(last.results.map((r) => r.name)).toEqual(["beta"]);
+  });
+
   it("prints exactly one line of JSON with --json", () => {
     const h = harness();
     expect(runCli(["--json"], h.benches, h.io, h.options)).toBe(0);

@@ -2,6 +2,10 @@ import { runBench, type BenchDefinition, type BenchOptions, type BenchResult } f
 
 export interface CliArgs {
   readonly json: boolean;
+  /** Run only the benchmark of this exact name, in this process (what each child does). */
+  readonly child?: string;
+  /** Run every benchmark in this process instead of one child process each. */
+  readonly inProcess?: boolean;
   readonly list: boolean;
   readonly help: boolean;
   readonly filter?: string;
@@ -13,13 +17,18 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
-const USAGE = `usage: bench [--json] [--filter <substring>] [--min-time <ms>] [--list]
+const USAGE = `usage: bench [--json] [--filter <substring>] [--min-time <ms>] [--list] [--in-process]
 
   --json              print one line holding {"results":[...]} and nothing else on stdout
   --filter <text>     run only benchmarks whose name contains <text>
   --min-time <ms>     measured wall time per benchmark (default 1000)
   --list              print the benchmark names and exit
+  --in-process        run all benchmarks in this process (by default each gets a fresh
+                      child process, so one benchmark's JIT feedback cannot slow another)
 `;
+
+/** Runs one benchmark somewhere else (a child process) and returns its result. */
+export type Isolate = (name: string, minTimeMs: number | undefined) => BenchResult;
 
 export class UsageError extends Error {}
 
@@ -29,6 +38,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let help = false;
   let filter: string | undefined;
   let minTimeMs: number | undefined;
+  let child: string | undefined;
+  let inProcess = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? splitOnce(arg) : [arg, undefined];
@@ -46,6 +57,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case "--list":
         list = true;
+        break;
+      case "--child":
+        child = value();
+        break;
+      case "--in-process":
+        inProcess = true;
         break;
       case "-h":
       case "--help":
@@ -71,6 +88,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     help,
     ...(filter === undefined ? {} : { filter }),
     ...(minTimeMs === undefined ? {} : { minTimeMs }),
+    ...(child === undefined ? {} : { child }),
+    ...(inProcess ? { inProcess } : {}),
   };
 }
 
@@ -88,7 +107,7 @@ export function formatJson(results: readonly BenchResult[]): string {
 }
 
 export function formatTable(results: readonly BenchResult[]): string {
-  const header = ["benchmark", "ops/sec", "ns/op", "min ns/op", "±rme", "samples", "iterations"];
+  const header = ["benchmark", "ops/sec", "ns/op", "min ns/op", "±rme", "samples", "iterations", "per process"];
   // ops/sec and ns/op are the median batch's; the ratio to bare-js-floor is ns/op over its ns/op.
   const rows = results.map((r) => [
     r.name,
@@ -98,6 +117,7 @@ export function formatTable(results: readonly BenchResult[]): string {
     r.rme === undefined ? "-" : `${r.rme.toFixed(2)}%`,
     String(r.samples),
     formatNumber(r.iterations, 0),
+    r.processNsPerOp ? r.processNsPerOp.map((v) => formatNumber(v, 0)).join(" / ") : "-",
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
   const line = (cells: readonly string[]): string =>
@@ -124,6 +144,7 @@ export function runCli(
   benches: readonly BenchDefinition[],
   io: CliIo = defaultIo,
   benchOptions: BenchOptions = {},
+  isolate?: Isolate,
 ): number {
   let args: CliArgs;
   try {
@@ -138,7 +159,7 @@ export function runCli(
     return 0;
   }
 
-  const selected = selectBenches(benches, args.filter);
+  const selected = args.child !== undefined ? benches.filter((b) => b.name === args.child) : selectBenches(benches, args.filter);
   if (args.list) {
     io.stdout(selected.map((b) => `${b.name}${b.description ? `  ${b.description}` : ""}\n`).join(""));
     return 0;
@@ -152,6 +173,10 @@ export function runCli(
   const results: BenchResult[] = [];
   for (const bench of selected) {
     if (!args.json) io.stderr(`running ${bench.name}...\n`);
+    if (isolate !== undefined && args.child === undefined && !args.inProcess) {
+      results.push(isolate(bench.name, args.minTimeMs));
+      continue;
+    }
     const benchCase = bench.setup();
     try {
       results.push(runBench(bench.name, benchCase.run, options));

@@ -48,6 +48,8 @@ export interface BenchResult {
   readonly meanNsPerOp: number;
   /** Of the fastest batch. */
   readonly minNsPerOp: number;
+  /** When run in several fresh processes: each process's ns/op (the headline is the median process). */
+  readonly processNsPerOp?: readonly number[];
   /** Operations measured in total (warm-up excluded). */
   readonly iterations: number;
   /** Batches measured. */

@@ -1,5 +1,5 @@
 import { KEVENT } from "../ke/dispatcher.js";
-import type { OBJECT_HEADER } from "../ob/object.js";
+import { ObDereferenceObject, type OBJECT_HEADER } from "../ob/object.js";
 import type { NTSTATUS } from "../ntstatus.js";
 import type { DEVICE_OBJECT } from "./device.js";
 import type { IoCompletionObject } from "./completion-port.js";
@@ -36,3 +36,18 @@ export class FILE_OBJECT {
   }
 }
 export type PFILE_OBJECT = FILE_OBJECT;
+
+/*
+ * ObReferenceObject / ObDereferenceObject for a file object, on the I/O path: the same
+ * counts, but a property access V8 sees on one class only (the generic forms see every
+ * object type and go megamorphic).
+ */
+export function IopReferenceFileObject(fo: FILE_OBJECT): void {
+  fo.ObHeader!.PointerCount++;
+}
+
+export function IopDereferenceFileObject(fo: FILE_OBJECT): void {
+  const h = fo.ObHeader!;
+  if (h.PointerCount > 1) h.PointerCount--;
+  else ObDereferenceObject(fo);
+}

@@ -5,7 +5,7 @@ import { MDL_PAGES_LOCKED, MmUnlockPages, IoFreeMdl } from "../mm/mdl.js";
 import { NT_ERROR } from "../ntstatus.js";
 import { ObDereferenceObject } from "../ob/object.js";
 import { FO_SYNCHRONOUS_IO, IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION, IRP_SYNCHRONOUS_API } from "./constants.js";
-import type { FILE_OBJECT } from "./file.js";
+import { IopDereferenceFileObject, type FILE_OBJECT } from "./file.js";
 import { IoFreeIrp, IRP_KIND_USER, type IRP } from "./irp.js";
 
 /**
@@ -117,6 +117,6 @@ export function IopCompleteRequest(Irp: IRP): void {
     }
   }
   if (thread !== null) thread.IrpList.delete(Irp);
-  if (fo !== null && user) ObDereferenceObject(fo);
+  if (fo !== null && user) IopDereferenceFileObject(fo);
   IoFreeIrp(Irp);
 }

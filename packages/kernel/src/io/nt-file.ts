@@ -27,7 +27,7 @@ import {
   METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, FO_CLEANUP_COMPLETE,
 } from "./constants.js";
 import { DEVICE_OBJECT, IoGetAttachedDevice, IoGetRelatedDeviceObject } from "./device.js";
-import { FILE_OBJECT } from "./file.js";
+import { FILE_OBJECT, IopDereferenceFileObject, IopReferenceFileObject } from "./file.js";
 import { IopCompleteRequest } from "./io-completion.js";
 import { IO_STATUS_BLOCK, IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IRP_KIND_USER, type IRP } from "./irp.js";
 import { IoCompletionObject } from "./completion-port.js";
@@ -46,6 +46,15 @@ function currentThread(): KTHREAD {
 }
 
 /** Looks up a handle of the calling process; a status if it is not a handle of that type. */
+/** The file object behind a handle of the calling process (the I/O services' monomorphic lookup). */
+function IopReferenceFileHandle(Handle: number): { readonly object: FILE_OBJECT; readonly access: number } | NTSTATUS {
+  const e = cur.cpu.process.handles.lookup(Handle);
+  if (e === undefined) return STATUS_INVALID_HANDLE;
+  const o = e.object;
+  if (!(o instanceof FILE_OBJECT)) return STATUS_OBJECT_TYPE_MISMATCH;
+  return e as unknown as { readonly object: FILE_OBJECT; readonly access: number };
+}
+
 export function IopReferenceHandle<T>(Handle: number, type: abstract new (...a: any[]) => T): { readonly object: T; readonly access: number } | NTSTATUS {
   const e = cur.cpu.process.handles.lookup(Handle);
   if (e === undefined) return STATUS_INVALID_HANDLE;
@@ -81,7 +90,7 @@ function newUserIrp(dev: DEVICE_OBJECT, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, 
   irp.RequestorMode = UserMode;
   irp.Tail.Overlay.Thread = currentThread();
   irp.Tail.Overlay.OriginalFileObject = fo;
-  ObReferenceObject(fo);
+  IopReferenceFileObject(fo);
   irp.UserIosb = iosb;
   irp.UserEvent = event;
   irp.request = overlapped;
@@ -95,7 +104,7 @@ function abandon(irp: IRP, fo: FILE_OBJECT, status: NTSTATUS): NTSTATUS {
   if (irp.AssociatedIrp.SystemBuffer !== 0 && (irp.Flags & IRP_DEALLOCATE_BUFFER) !== 0) m.mm.pool.free_(irp.AssociatedIrp.SystemBuffer, null);
   irp.AssociatedIrp.SystemBuffer = 0;
   irp.MdlAddress = null;
-  ObDereferenceObject(fo);
+  IopDereferenceFileObject(fo);
   IoFreeIrp(irp);
   return status;
 }
@@ -271,7 +280,7 @@ function IopReadWrite(
   Key: number,
 ): NTSTATUS {
   const m = cur;
-  const r = IopReferenceHandle(FileHandle, FILE_OBJECT);
+  const r = IopReferenceFileHandle(FileHandle);
   if (typeof r === "number") return r;
   const fo = r.object;
   if ((r.access & (major === IRP_MJ_READ ? FILE_READ_DATA : FILE_WRITE_DATA)) === 0) return STATUS_ACCESS_DENIED;
@@ -353,7 +362,7 @@ export function NtDeviceIoControlFile(
   OutputBufferLength: number,
 ): NTSTATUS {
   void ApcRoutine;
-  const r = IopReferenceHandle(FileHandle, FILE_OBJECT);
+  const r = IopReferenceFileHandle(FileHandle);
   if (typeof r === "number") return r;
   const fo = r.object;
   const required = ACCESS_FROM_CTL_CODE(IoControlCode);
@@ -451,7 +460,7 @@ function IopDirectIoctl(irp: IRP, method: number, InputBuffer: number, InputBuff
 
 /** `NtCancelIoFile`: cancels the calling thread's I/O on the handle. */
 export function NtCancelIoFile(FileHandle: number, IoStatusBlock: IO_STATUS_BLOCK): NTSTATUS {
-  const r = IopReferenceHandle(FileHandle, FILE_OBJECT);
+  const r = IopReferenceFileHandle(FileHandle);
   if (typeof r === "number") return r;
   for (const irp of [...currentThread().IrpList]) if (irp.Tail.Overlay.OriginalFileObject === r.object) IoCancelIrp(irp);
   IoStatusBlock.Status = STATUS_SUCCESS;
@@ -465,7 +474,7 @@ export function NtCancelIoFile(FileHandle: number, IoStatusBlock: IO_STATUS_BLOC
  */
 export function NtCancelIoFileEx(FileHandle: number, IoRequestToCancel: any, IoStatusBlock: IO_STATUS_BLOCK): NTSTATUS {
   const m = cur;
-  const r = IopReferenceHandle(FileHandle, FILE_OBJECT);
+  const r = IopReferenceFileHandle(FileHandle);
   if (typeof r === "number") return r;
   let found = 0;
   for (const t of m.cpu.process.threads) {
@@ -500,7 +509,7 @@ export function NtCreateIoCompletion(IoCompletionHandle: Box<number>, DesiredAcc
 
 /** Binds a file to a completion port (NtSetInformationFile with FileCompletionInformation). */
 export function NtSetInformationFileCompletion(FileHandle: number, Port: number, Key: number): NTSTATUS {
-  const f = IopReferenceHandle(FileHandle, FILE_OBJECT);
+  const f = IopReferenceFileHandle(FileHandle);
   if (typeof f === "number") return f;
   const p = IopReferenceHandle(Port, IoCompletionObject);
   if (typeof p === "number") return p;
