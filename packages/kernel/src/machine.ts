@@ -138,6 +138,8 @@ export class Machine {
   private readonly savedIrql: number[] = [];
   private readonly savedDriver: (DRIVER_OBJECT | null)[] = [];
   private readonly enteredCpu: KPRCB[] = [];
+  private outerMachine: Machine | null = null;
+  private outerCpu: KPRCB | null = null;
 
   /**
    * The split form of `enter` for the Win32 layer's hot path (no closure per call):
@@ -147,16 +149,23 @@ export class Machine {
   beginSystemCall(thread: KTHREAD | null): void {
     if (this.bugCheckData !== null) throw new BugCheck(this.bugCheckData);
     const d = this.depth++;
-    this.savedMachine[d] = enterMachine(this);
-    this.savedCpu[d] = this.cpu;
     // A client thread runs on its ideal processor; kernel entries on one the seed picks.
     const n = this.processors.length;
     const cpu = n === 1 ? this.processors[0]! : this.processors[thread !== null ? thread.IdealProcessor % n : this.random.below(n)]!;
-    this.enteredCpu[d] = cpu;
-    this.savedThread[d] = cpu.thread;
-    this.savedProcess[d] = cpu.process;
-    this.savedIrql[d] = cpu.Irql;
-    this.savedDriver[d] = cpu.driver;
+    if (d === 0) {
+      // The outermost entry finds every processor idle (no thread, System process,
+      // PASSIVE_LEVEL, no driver), so only the executing machine and processor are saved.
+      this.outerMachine = enterMachine(this);
+      this.outerCpu = cpu;
+    } else {
+      this.savedMachine[d] = enterMachine(this);
+      this.savedCpu[d] = this.cpu;
+      this.enteredCpu[d] = cpu;
+      this.savedThread[d] = cpu.thread;
+      this.savedProcess[d] = cpu.process;
+      this.savedIrql[d] = cpu.Irql;
+      this.savedDriver[d] = cpu.driver;
+    }
     this.cpu = cpu;
     cpu.thread = thread;
     cpu.process = thread !== null ? thread.process : this.systemProcess;
@@ -166,6 +175,15 @@ export class Machine {
 
   endSystemCall(): void {
     const d = --this.depth;
+    if (d === 0) {
+      const cpu = this.outerCpu!;
+      cpu.thread = null;
+      cpu.process = this.systemProcess;
+      cpu.Irql = PASSIVE_LEVEL;
+      cpu.driver = null;
+      leaveMachine(this.outerMachine!);
+      return;
+    }
     const cpu = this.enteredCpu[d]!;
     cpu.thread = this.savedThread[d]!;
     cpu.process = this.savedProcess[d]!;
