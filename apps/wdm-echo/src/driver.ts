@@ -17,7 +17,7 @@ import {
   DO_BUFFERED_IO, ExAllocatePool2, ExFreePoolWithTag, FILE_DEVICE_UNKNOWN, IO_CSQ, IO_NO_INCREMENT, IoCompleteRequest,
   IoCreateDevice, IoCreateSymbolicLink, IoCsqInitialize, IoCsqInsertIrp, IoCsqRemoveNextIrp, IoDeleteDevice,
   IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_READ,
-  IRP_MJ_WRITE, KDPC, KeAcquireSpinLock, KeCancelTimer, KeInitializeDpc, KeInitializeSpinLock, KeInitializeTimer,
+  IRP_MJ_WRITE, KDPC, KeAcquireSpinLock, KeCancelTimer, KeFlushQueuedDpcs, KeInitializeDpc, KeInitializeSpinLock, KeInitializeTimer,
   KeReleaseSpinLock, KeRemoveQueueDpc, KeSetTimer, KSPIN_LOCK, KTIMER, NT_SUCCESS, Out, POOL_FLAG_NON_PAGED, POOL_TAG,
   RtlCopyMemory, STATUS_BUFFER_OVERFLOW, STATUS_CANCELLED, STATUS_INSUFFICIENT_RESOURCES, STATUS_PENDING,
   STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type DRIVER_OBJECT, type FILE_OBJECT, type IRP, type KIRQL,
@@ -214,6 +214,8 @@ export function EchoUnload(DriverObject: DRIVER_OBJECT): void {
     // A timer or DPC left behind would fire into unloaded code (bug check 0xCE).
     KeCancelTimer(ext.Timer);
     KeRemoveQueueDpc(ext.Dpc);
+    // A DPC already running elsewhere must finish before the code goes.
+    KeFlushQueuedDpcs();
     if (ext.Buffer !== 0) ExFreePoolWithTag(ext.Buffer, ECHO_POOL_TAG);
     ext.Buffer = 0;
     ext.Length = 0;

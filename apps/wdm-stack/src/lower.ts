@@ -10,7 +10,7 @@ import {
   DO_BUFFERED_IO, FILE_DEVICE_UNKNOWN, IO_CSQ, IO_NO_INCREMENT, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink,
   IoCsqInitialize, IoCsqInsertIrp, IoCsqRemoveNextIrp, IoDeleteDevice, IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation,
   IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, KDPC,
-  KeAcquireSpinLock, KeCancelTimer, KeInitializeDpc, KeInitializeTimer, KeReleaseSpinLock, KeSetTimer, KSPIN_LOCK, KTIMER,
+  KeAcquireSpinLock, KeCancelTimer, KeFlushQueuedDpcs, KeInitializeDpc, KeInitializeTimer, KeReleaseSpinLock, KeSetTimer, KSPIN_LOCK, KTIMER,
   NT_SUCCESS, Out, ReadUlong, STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING,
   STATUS_SUCCESS, WriteUlong, type Box, type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type KIRQL, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -48,11 +48,14 @@ function LowerCsqRemoveIrp(Csq: IO_CSQ, Irp: IRP): void {
   if (i >= 0) list.splice(i, 1);
 }
 
+/** The next queued IRP after `Irp`; with a file object as PeekContext, only that file's IRPs. */
 function LowerCsqPeekNextIrp(Csq: IO_CSQ, Irp: IRP | null, PeekContext: any): IRP | null {
-  void PeekContext;
   const list = ext(Csq).Pending;
-  const i = Irp === null ? 0 : list.indexOf(Irp) + 1;
-  return list[i] ?? null;
+  for (let i = Irp === null ? 0 : list.indexOf(Irp) + 1; i < list.length; i++) {
+    const candidate = list[i]!;
+    if (PeekContext === null || PeekContext === undefined || IoGetCurrentIrpStackLocation(candidate).FileObject === PeekContext) return candidate;
+  }
+  return null;
 }
 
 function LowerCsqAcquireLock(Csq: IO_CSQ, Irql: Box<KIRQL>): void {
@@ -103,6 +106,19 @@ function LowerCreateClose(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   return STATUS_SUCCESS;
 }
 
+/** IRP_MJ_CLEANUP: the file object's last handle is closed; its queued requests end cancelled. */
+function LowerCleanup(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
+  const e = DeviceObject.DeviceExtension as LOWER_DEVICE_EXTENSION;
+  const fo = IoGetCurrentIrpStackLocation(Irp).FileObject;
+  logOf(DeviceObject.DriverObject).add("lower", "dispatch", "CLEANUP", Irp);
+  let queued: IRP | null;
+  while ((queued = IoCsqRemoveNextIrp(e.Queue, fo)) !== null) LowerCsqCompleteCanceledIrp(e.Queue, queued);
+  Irp.IoStatus.Status = STATUS_SUCCESS;
+  Irp.IoStatus.Information = 0;
+  IoCompleteRequest(Irp, IO_NO_INCREMENT);
+  return STATUS_SUCCESS;
+}
+
 /** Both device controls (from a client, forwarded) and internal ones (the function driver's own IRP) come here. */
 function LowerDeviceControl(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   const e = DeviceObject.DeviceExtension as LOWER_DEVICE_EXTENSION;
@@ -134,6 +150,8 @@ function LowerUnload(DriverObject: DRIVER_OBJECT): void {
   if (dev !== null) {
     const e = dev.DeviceExtension as LOWER_DEVICE_EXTENSION;
     KeCancelTimer(e.Timer);
+    // A DPC already queued (the timer fired an instant ago) must finish before the code goes.
+    KeFlushQueuedDpcs();
     let Irp: IRP | null;
     while ((Irp = IoCsqRemoveNextIrp(e.Queue, null)) !== null) LowerCsqCompleteCanceledIrp(e.Queue, Irp);
     IoDeleteDevice(dev);
@@ -161,7 +179,7 @@ export function StackLowerDriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath:
   }
   DriverObject.MajorFunction[IRP_MJ_CREATE] = LowerCreateClose;
   DriverObject.MajorFunction[IRP_MJ_CLOSE] = LowerCreateClose;
-  DriverObject.MajorFunction[IRP_MJ_CLEANUP] = LowerCreateClose;
+  DriverObject.MajorFunction[IRP_MJ_CLEANUP] = LowerCleanup;
   DriverObject.MajorFunction[IRP_MJ_DEVICE_CONTROL] = LowerDeviceControl;
   DriverObject.MajorFunction[IRP_MJ_INTERNAL_DEVICE_CONTROL] = LowerDeviceControl;
   DriverObject.DriverUnload = LowerUnload;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boot, BugCheck, DISPATCH_LEVEL, DO_BUFFERED_IO, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETION_NOT_PROPAGATING_PENDING, MachineDeadlock, type Flavor } from "@wdfjs/kernel";
+import { boot, BugCheck, STATUS_CANCELLED, DISPATCH_LEVEL, DO_BUFFERED_IO, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETION_NOT_PROPAGATING_PENDING, MachineDeadlock, type Flavor } from "@wdfjs/kernel";
 import { ERROR_FILE_NOT_FOUND, ERROR_OPERATION_ABORTED, GENERIC_READ, HasOverlappedIoCompleted, INVALID_HANDLE_VALUE, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
 import {
   benchIoctl, FILTER_DEVICE_EXTENSION, FUNCTION_DEVICE_EXTENSION, installStack, IOCTL_STACK_OWN_IRP, IOCTL_STACK_PEND,
@@ -205,6 +205,23 @@ describe.each(["checked", "free"] as const)("wdm-stack (%s)", (flavor) => {
     expect(r.ok).toBe(false);
     expect(r.error).toBe(ERROR_OPERATION_ABORTED);
     expect(stack.log.lines()).toEqual(["lower cancelled PEND", "function completion PEND", "filter completion PEND"]);
+  });
+
+  it("closing the handle cancels its pended request in the lower driver's IRP_MJ_CLEANUP; another handle's request lives on", () => {
+    const { m, stack, app } = setUp(flavor);
+    const mine = new StackClient(app, true);
+    const other = new StackClient(app, true);
+    const a = mine.start(IOCTL_STACK_PEND, 1);
+    const b = other.start(IOCTL_STACK_PEND, 5);
+    expect(a.pended && b.pended).toBe(true);
+    stack.log.clear();
+    expect(mine.close()).toBe(true);
+    expect(stack.log.lines("PEND")).toEqual(["lower cancelled PEND", "function completion PEND", "filter completion PEND"]);
+    expect(a.overlapped.Internal).toBe(STATUS_CANCELLED);
+    m.runFor(10 * PEND_DELAY_MS);
+    const r = other.finish(b);
+    expect(r.ok).toBe(true);
+    expect(resultUlong(r)).toBe(6);
   });
 
   it("unloads top-down and leaves nothing behind: the name is gone", () => {
