@@ -308,34 +308,50 @@ export class Machine {
     const drv = this.driver(name);
     if (!drv) return;
     this.enter(null, () => {
-      const unload = drv.DriverUnload;
-      if (unload) {
-        this.cpu.driver = drv;
-        const r = unload(drv);
-        this.cpu.driver = null;
-        if (r && typeof (r as KWAIT_GENERATOR<void>).next === "function") {
-          const t = startSystemThread(`${drv.DriverName} unload`, drv, r as KWAIT_GENERATOR<void>);
-          this.scheduler.runUntil(() => t.state === "terminated", `${drv.DriverName}'s DriverUnload`);
+      // As IopUnloadDriver: while a device of the driver is still open, the unload waits;
+      // new opens are refused and DriverUnload runs when the last file object closes.
+      for (let d = drv.DeviceObject; d !== null; d = d.NextDevice) {
+        if (d.openCount > 0) {
+          drv.unloadPending = true;
+          this.trace?.event("driver-unload-pending", drv, null);
+          return;
         }
       }
-      const lists = [...this.lookasideLists].filter((l) => l.owner === drv).length;
-      const pending = this.scheduler.pendingFor(drv);
-      const left = lists > 0 ? [pending, `${lists} lookaside list(s)`].filter((x) => x !== null).join(", ") : pending;
-      if (left !== null) {
-        KeBugCheckEx(DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, 0, 0, 0, 0, `${drv.DriverName} unloaded with ${left} still pending.`, drv);
-      }
-      if (this.checked) {
-        // Driver Verifier's pool tracking: an unload must leave none of the driver's pool behind.
-        const pool = this.mm.pool.outstanding(drv);
-        if (pool.allocations > 0) {
-          KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x62, 0, pool.allocations, pool.bytes,
-            `${drv.DriverName} unloaded with ${pool.allocations} pool allocation(s) (${pool.bytes} bytes) it never freed.`, drv);
-        }
-      }
-      this.drivers.delete(name.toUpperCase());
-      this.ob.namespace.remove(drv.DriverName);
-      this.trace?.event("driver-unload", drv, null);
+      this.IopCompleteUnload(drv);
     });
+  }
+
+  /** @internal Runs DriverUnload and removes the driver (called directly, or when a pending unload's last open closes). */
+  IopCompleteUnload(drv: DRIVER_OBJECT): void {
+    drv.unloadPending = false;
+    const unload = drv.DriverUnload;
+    if (unload) {
+      const prev = this.cpu.driver;
+      this.cpu.driver = drv;
+      const r = unload(drv);
+      this.cpu.driver = prev;
+      if (r && typeof (r as KWAIT_GENERATOR<void>).next === "function") {
+        const t = startSystemThread(`${drv.DriverName} unload`, drv, r as KWAIT_GENERATOR<void>);
+        this.scheduler.runUntil(() => t.state === "terminated", `${drv.DriverName}'s DriverUnload`);
+      }
+    }
+    const lists = [...this.lookasideLists].filter((l) => l.owner === drv).length;
+    const pending = this.scheduler.pendingFor(drv);
+    const left = lists > 0 ? [pending, `${lists} lookaside list(s)`].filter((x) => x !== null).join(", ") : pending;
+    if (left !== null) {
+      KeBugCheckEx(DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, 0, 0, 0, 0, `${drv.DriverName} unloaded with ${left} still pending.`, drv);
+    }
+    if (this.checked) {
+      // Driver Verifier's pool tracking: an unload must leave none of the driver's pool behind.
+      const pool = this.mm.pool.outstanding(drv);
+      if (pool.allocations > 0) {
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x62, 0, pool.allocations, pool.bytes,
+          `${drv.DriverName} unloaded with ${pool.allocations} pool allocation(s) (${pool.bytes} bytes) it never freed.`, drv);
+      }
+    }
+    for (const [key, d] of this.drivers) if (d === drv) this.drivers.delete(key);
+    this.ob.namespace.remove(drv.DriverName);
+    this.trace?.event("driver-unload", drv, null);
   }
 
   // ---- time and scheduling ----

@@ -51,6 +51,8 @@ export class DRIVER_OBJECT {
   readonly MajorFunction: DRIVER_DISPATCH[];
   /** Driver-private storage the emulator offers beside the WDK fields (a typed "global"). */
   DriverContext: any = null;
+  /** An unload was asked for while a device was open: it happens when the last one closes. */
+  unloadPending = false;
   constructor(DriverName: string) {
     this.DriverName = DriverName;
     this.DriverExtension = new DRIVER_EXTENSION(this);

@@ -165,7 +165,7 @@ export function NtCreateFile(
   if (typeof r === "number") return r;
   const dev = r.object;
   if (!(dev instanceof DEVICE_OBJECT)) return STATUS_OBJECT_TYPE_MISMATCH;
-  if (dev.deletePending) return STATUS_DELETE_PENDING;
+  if (dev.deletePending || dev.DriverObject.unloadPending) return STATUS_DELETE_PENDING;
   if ((dev.Flags & DO_DEVICE_INITIALIZING) !== 0) return STATUS_NO_SUCH_DEVICE;
   if ((dev.Flags & DO_EXCLUSIVE) !== 0 && dev.openCount > 0) return STATUS_ACCESS_DENIED;
   const access = MapGenericFileAccess(DesiredAccess);
@@ -239,6 +239,13 @@ function IopDeleteFile(fo: FILE_OBJECT): void {
   const dev = fo.DeviceObject;
   dev.openCount--;
   ObDereferenceObject(dev);
+  // The last open of a driver whose unload was asked for: now it unloads.
+  const drv = dev.DriverObject;
+  if (drv.unloadPending) {
+    let open = false;
+    for (let d = drv.DeviceObject; d !== null; d = d.NextDevice) if (d.openCount > 0) open = true;
+    if (!open) m.IopCompleteUnload(drv);
+  }
 }
 
 /**
