@@ -131,7 +131,7 @@ export function DoIoctls(app: Win32Thread, hDevice: HANDLE, log: Log = noLog): I
 }
 
 /**
- * testapp's main: starts `testapp.exe`, opens `\\.\IoctlSample` (exclusively, as the
+ * testapp's main: starts `testapp.exe`, opens `\\.\IoctlTest` (exclusively, as the
  * C program does with share mode 0), runs DoIoctls, closes the handle and exits.
  * Returns the exit code: 0 when all four calls succeeded, 1 otherwise.
  */

@@ -27,10 +27,10 @@ import {
   type Box, type DEVICE_OBJECT, type DRIVER_OBJECT, type IO_STACK_LOCATION, type IRP, type LOCK_OPERATION, type MDL, type NTSTATUS,
 } from "@wdfjs/kernel";
 
-export const NT_DEVICE_NAME = "\\Device\\IoctlSample";
-export const DOS_DEVICE_NAME = "\\DosDevices\\IoctlSample";
+export const NT_DEVICE_NAME = "\\Device\\SIOCTL";
+export const DOS_DEVICE_NAME = "\\DosDevices\\IoctlTest";
 /** The Win32 name a client opens. */
-export const IOCTL_WIN32_NAME = "\\\\.\\IoctlSample";
+export const IOCTL_WIN32_NAME = "\\\\.\\IoctlTest";
 
 /** public.h: the device type of the sample's control codes. */
 export const FILEIO_TYPE = 40001;
