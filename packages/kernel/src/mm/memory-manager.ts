@@ -14,8 +14,6 @@ export interface MemoryStatistics {
   pageFaults: number;
   /** Pages moved out of memory by trimming. */
   pagesOut: number;
-  /** Physical page frames in use. */
-  framesInUse: number;
 }
 
 /**
@@ -26,7 +24,7 @@ export class MemoryManager {
   readonly physical: PhysicalMemory;
   readonly kernelSpace: AddressSpace;
   readonly pool: Pool;
-  readonly stats: MemoryStatistics = { pageFaults: 0, pagesOut: 0, framesInUse: 0 };
+  readonly stats: MemoryStatistics = { pageFaults: 0, pagesOut: 0 };
   /**
    * Non-zero while kernel code (the pool, the I/O manager's copies) touches memory on a
    * driver's behalf: a fault there is IRQL_NOT_LESS_OR_EQUAL (0xA), the kernel's own
@@ -180,43 +178,22 @@ export class MemoryManager {
     return n;
   }
 
-  get hasResidentPageable(): boolean {
-    return this.residentTables.length > 0;
-  }
-
   // ---- byte moves (all through translation, in the current context) ----
 
   copy(dst: number, src: number, length: number): void {
-    const u8 = this.physical.u8;
-    while (length > 0) {
-      const ps = this.phys(src, false);
-      const pd = this.phys(dst, true);
-      // Frames are page aligned, so the physical offset tells where each page ends.
-      const a = PAGE_SIZE - (ps & 4095);
-      const b = PAGE_SIZE - (pd & 4095);
-      const n = length < a ? (length < b ? length : b) : a < b ? a : b;
-      if (n <= 128 && ((ps | pd | n) & 3) === 0) {
-        // A small aligned move (a typical request buffer) is cheaper word by word than through copyWithin.
-        const w = this.physical.i32;
-        const s4 = ps >> 2;
-        const d4 = pd >> 2;
-        const e4 = n >> 2;
-        for (let k = 0; k < e4; k++) w[d4 + k] = w[s4 + k]!;
-      } else {
-        u8.copyWithin(pd, ps, ps + n);
-      }
-      src += n;
-      dst += n;
-      length -= n;
-    }
+    this.move(dst, src, length, false);
   }
 
   /** `copy` done by kernel code for a driver (the I/O manager's): a fault there is the kernel's (0xA). */
   copyKernel(dst: number, src: number, length: number): void {
+    this.move(dst, src, length, true);
+  }
+
+  private move(dst: number, src: number, length: number, kernel: boolean): void {
     const u8 = this.physical.u8;
     while (length > 0) {
-      const ps = this.physKernel(src, false);
-      const pd = this.physKernel(dst, true);
+      const ps = kernel ? this.physKernel(src, false) : this.phys(src, false);
+      const pd = kernel ? this.physKernel(dst, true) : this.phys(dst, true);
       // Frames are page aligned, so the physical offset tells where each page ends.
       const a = PAGE_SIZE - (ps & 4095);
       const b = PAGE_SIZE - (pd & 4095);
