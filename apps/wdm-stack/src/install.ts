@@ -44,16 +44,7 @@ function load(m: Machine, name: string, entry: DRIVER_INITIALIZE, log: StackLog)
 
 /** Call a driver's AddDevice for the device node whose PDO is `pdo`, as the PnP manager does (PASSIVE_LEVEL, System process). */
 function addDevice(m: Machine, driver: DRIVER_OBJECT, pdo: DEVICE_OBJECT): void {
-  const st: NTSTATUS = m.runInKernel(() => {
-    const cpu = m.cpu;
-    const prev = cpu.driver;
-    cpu.driver = driver;
-    try {
-      return driver.DriverExtension.AddDevice!(driver, pdo);
-    } finally {
-      cpu.driver = prev;
-    }
-  });
+  const st: NTSTATUS = m.callDriverRoutine(driver, `AddDevice of ${driver.DriverName}`, () => driver.DriverExtension.AddDevice!(driver, pdo));
   if (!NT_SUCCESS(st)) throw new Error(`wdm-stack: AddDevice of ${driver.DriverName} failed with ${NtStatusName(st)}`);
 }
 

@@ -5,7 +5,7 @@
 export * from "./ntstatus.js";
 export * from "./box.js";
 export { boot, Machine, kernelModule, MachineOptionsToken, MemoryManagerToken, ObjectManagerToken, IoManagerToken, MachineToken, type MachineOptions, type Flavor } from "./machine.js";
-export { currentMachine } from "./context.js";
+export { currentMachine, isInsideMachine } from "./context.js";
 export * from "./trace.js";
 
 // Ke
@@ -23,7 +23,11 @@ export * from "./ke/device-queue.js";
 export { KPRCB } from "./ke/kprcb.js";
 export { BugCheck, KeBugCheckEx, KeBugCheck, formatBugCheck, type BugCheckData } from "./ke/bugcheck.js";
 export * from "./ke/bugcheck-codes.js";
-export { MachineDeadlock, Scheduler } from "./ke/scheduler.js";
+export { MachineDeadlock, Scheduler, type WorkQueueItem } from "./ke/scheduler.js";
+export { Strand, type StrandState } from "./ke/strand.js";
+export type { MachineEventSource } from "./ke/source.js";
+export { KiDeferServiceWait, KiServiceWait } from "./ke/service-wait.js";
+export { KiRunRoutine, isRoutineGenerator } from "./ke/routine.js";
 export { SeededRandom } from "./ke/random.js";
 
 // Mm

@@ -3,8 +3,10 @@ import { Container, ContainerModule, inject, injectable, type ServiceIdentifier 
 import { enterMachine, leaveMachine } from "./context.js";
 import { BugCheck, KeBugCheckEx, type BugCheckData } from "./ke/bugcheck.js";
 import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, KMODE_EXCEPTION_NOT_HANDLED } from "./ke/bugcheck-codes.js";
-import { Clock, type ClockSource } from "./ke/clock.js";
-import type { KWAIT_GENERATOR } from "./ke/dispatcher.js";
+import { Clock, realClockSource, type ClockSource } from "./ke/clock.js";
+import { KEVENT, KeInitializeEvent, KeSetEvent, KiCheckUnconsumedWait, NotificationEvent, type KWAIT_OPERATION, type KWAIT_BLOCK, type KWAIT_GENERATOR } from "./ke/dispatcher.js";
+import type { MachineEventSource } from "./ke/source.js";
+import { KiRunRoutine } from "./ke/routine.js";
 import { SehException } from "./ke/exception.js";
 import { IrqlName, PASSIVE_LEVEL } from "./ke/irql.js";
 import { KPRCB } from "./ke/kprcb.js";
@@ -13,14 +15,13 @@ import { MachineDeadlock, Scheduler } from "./ke/scheduler.js";
 import { DRIVER_OBJECT, type DRIVER_INITIALIZE, type DriverModule } from "./io/driver.js";
 import { DO_DEVICE_INITIALIZING } from "./io/constants.js";
 import { IoManager } from "./io/io-manager.js";
-import { NtClose } from "./io/nt-file.js";
+import { IopCloseHandle } from "./io/nt-file.js";
 import { IoCancelIrp } from "./io/cancel.js";
 import { MemoryManager } from "./mm/memory-manager.js";
-import { NT_SUCCESS, NtStatusName, STATUS_OBJECT_NAME_COLLISION, STATUS_SUCCESS, type NTSTATUS } from "./ntstatus.js";
+import { NT_SUCCESS, NtStatusName, STATUS_OBJECT_NAME_COLLISION, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS } from "./ntstatus.js";
 import { ObjectManager } from "./ob/object-manager.js";
 import { HandleTable } from "./ob/handle-table.js";
 import { EPROCESS, KTHREAD } from "./ps/process.js";
-import { startSystemThread } from "./ps/system-thread.js";
 import { formatAddress } from "./mm/layout.js";
 import type { TraceSink } from "./trace.js";
 import type { LOOKASIDE_LIST } from "./mm/lookaside.js";
@@ -34,8 +35,12 @@ export interface MachineOptions {
   readonly processors?: number;
   /** Seed of the scheduler's choices. Default 1. */
   readonly seed?: number;
-  /** `virtual` (default) or a host clock source (100 ns units). */
-  readonly clock?: "virtual" | ClockSource;
+  /**
+   * `virtual` (default): machine time moves only when nothing else can run, and the seed
+   * alone decides the run. `real`: the host's monotonic clock; when idle until the next due
+   * time the machine sleeps. Or any clock source (100 ns units).
+   */
+  readonly clock?: "virtual" | "real" | ClockSource;
   /** Physical memory of the machine, in bytes. Default 128 MiB. */
   readonly memoryBytes?: number;
   /** Where to send trace events; none by default. */
@@ -69,6 +74,9 @@ export class Machine {
   bugCheckData: BugCheckData | null = null;
   /** Lookaside lists initialised and not yet deleted (a driver must delete its own before unloading). */
   readonly lookasideLists = new Set<LOOKASIDE_LIST>();
+  /** A waiting DDI called and not yet stepped (caught when the routine hands control back). */
+  unconsumedWait: KWAIT_OPERATION | null = null;
+  private doorbellCell: Int32Array | null = null;
   /** Counter for object ids shown in messages. */
   objectIds = 0;
   private ids = 4;
@@ -81,7 +89,8 @@ export class Machine {
   ) {
     this.flavor = options.flavor ?? "checked";
     this.checked = this.flavor === "checked";
-    this.clock = new Clock(options.clock === undefined || options.clock === "virtual" ? null : options.clock);
+    const clock = options.clock;
+    this.clock = new Clock(clock === undefined || clock === "virtual" ? null : clock === "real" ? realClockSource() : clock, (ms) => this.doorbellWait(ms));
     this.random = new SeededRandom(options.seed ?? 1);
     this.trace = options.trace ?? null;
     // The System process's table is the kernel handle table: its handles carry KERNEL_HANDLE_MASK.
@@ -199,6 +208,7 @@ export class Machine {
    * PASSIVE_LEVEL.
    */
   checkReturnIrql(): void {
+    if (this.unconsumedWait !== null) KiCheckUnconsumedWait();
     const cpu = this.cpu;
     const t = cpu.thread;
     if (t !== null && t.apcQueue.length > 0 && cpu.Irql === PASSIVE_LEVEL) this.scheduler.deliverNow(t);
@@ -230,9 +240,81 @@ export class Machine {
     return this.enter(null, fn);
   }
 
-  /** A system call by a client thread. */
+  /**
+   * A system call by a client thread from plain host code. A service that must wait
+   * (synchronous I/O the driver pended, a wait on handles) leaves its wait on the thread;
+   * here, at the outermost entry, the thread blocks on it while the machine runs, and the
+   * service finishes with the wait's outcome.
+   */
   syscall<T>(thread: KTHREAD, fn: () => T): T {
-    return this.enter(thread, fn);
+    this.beginSystemCall(thread);
+    try {
+      let r = fn();
+      if (thread.deferred !== null) r = this.completeDeferredWait(thread) as T;
+      this.checkReturnIrql();
+      return r;
+    } catch (e) {
+      throw this.crashed(e);
+    } finally {
+      this.endSystemCall();
+    }
+  }
+
+  /**
+   * Perform the wait a system service left on `thread` (and any it leaves after that) at
+   * the outermost host entry; returns the service's final status.
+   */
+  completeDeferredWait(thread: KTHREAD): NTSTATUS {
+    let status: NTSTATUS = 0;
+    for (let d = thread.deferred; d !== null; d = thread.deferred) {
+      thread.deferred = null;
+      const ws = this.scheduler.hostWait(thread, d.block, d.what);
+      status = d.finish(ws);
+    }
+    return status;
+  }
+
+  /** How many machine entries are on the JavaScript stack (1 inside the outermost one). */
+  get entryDepth(): number {
+    return this.depth;
+  }
+
+  /** A thread of the System process, not yet running anything. */
+  createSystemThread(name: string, driver: DRIVER_OBJECT | null, worker = false): KTHREAD {
+    const t = new KTHREAD(this.nextThreadId(), this.systemProcess, name, driver);
+    t.worker = worker;
+    return t;
+  }
+
+  // ---- the outside world ----
+
+  /**
+   * The machine's doorbell: a shared 32-bit cell an outside producer (a worker thread) bumps
+   * and notifies (`Atomics.add(cell, 0, 1); Atomics.notify(cell, 0)`) when it has input for
+   * an event source, so a machine blocked waiting for input (or sleeping on the real clock)
+   * wakes at once.
+   */
+  get doorbell(): Int32Array {
+    return (this.doorbellCell ??= new Int32Array(new SharedArrayBuffer(4)));
+  }
+
+  /** Block the host up to `ms` milliseconds or until the doorbell rings (never spins). */
+  doorbellWait(ms: number, seen = Atomics.load(this.doorbell, 0)): void {
+    Atomics.wait(this.doorbell, 0, seen, ms);
+  }
+
+  /** Add an event source (see MachineEventSource): the scheduler delivers what it has due. */
+  addEventSource(source: MachineEventSource): void {
+    this.scheduler.addSource(source);
+  }
+
+  removeEventSource(source: MachineEventSource): void {
+    this.scheduler.removeSource(source);
+  }
+
+  /** Plain host code waits, at the outermost entry, for `block` as client thread `thread` (tests and hosts). */
+  hostWait(thread: KTHREAD, block: KWAIT_BLOCK, what: string): NTSTATUS {
+    return this.enter(thread, () => this.scheduler.hostWait(thread, block, what));
   }
 
   // ---- processes ----
@@ -261,7 +343,8 @@ export class Machine {
     if (process.terminated) return;
     this.enter(process.threads[0] ?? null, () => {
       for (const t of process.threads) for (const irp of [...t.IrpList]) IoCancelIrp(irp);
-      for (const [h] of [...process.handles]) NtClose(h);
+      // Process rundown closes every handle without waiting for the drivers' cleanup and close.
+      for (const [h] of [...process.handles]) IopCloseHandle(process.handles, h, false);
       process.terminated = true;
       process.ExitStatus = ExitStatus;
       process.SignalState = 1;
@@ -276,21 +359,56 @@ export class Machine {
    */
   loadDriver(name: string, driver: DriverModule | DRIVER_INITIALIZE): NTSTATUS {
     const entry = typeof driver === "function" ? driver : driver.DriverEntry;
-    return this.enter(null, () => {
-      if (this.drivers.has(name.toUpperCase())) return STATUS_OBJECT_NAME_COLLISION;
+    if (this.drivers.has(name.toUpperCase())) return STATUS_OBJECT_NAME_COLLISION;
+    // DriverEntry runs in a system thread, so it may wait (a generator).
+    const t = this.createSystemThread(`DriverEntry of ${name}`, null);
+    let status: NTSTATUS = STATUS_PENDING;
+    const loaded = new KEVENT();
+    KeInitializeEvent(loaded, NotificationEvent, false);
+    return this.enter(t, () => {
       const drv = new DRIVER_OBJECT(`\\Driver\\${name}`);
       this.ob.namespace.insert(drv.DriverName, drv);
       this.cpu.driver = drv;
-      const status = entry(drv, `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${name}`);
+      const r = entry(drv, `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${name}`);
+      KiRunRoutine(r, `DriverEntry of ${drv.DriverName}`, (value) => {
+        status = value as NTSTATUS;
+        if (!NT_SUCCESS(status)) {
+          this.ob.namespace.remove(drv.DriverName);
+        } else {
+          for (let d = drv.DeviceObject; d !== null; d = d.NextDevice) d.Flags &= ~DO_DEVICE_INITIALIZING;
+          this.drivers.set(name.toUpperCase(), drv);
+          this.trace?.event("driver-load", drv, null);
+        }
+        KeSetEvent(loaded, 0, false);
+      });
       this.cpu.driver = null;
-      if (!NT_SUCCESS(status)) {
-        this.ob.namespace.remove(drv.DriverName);
-        return status;
-      }
-      for (let d = drv.DeviceObject; d !== null; d = d.NextDevice) d.Flags &= ~DO_DEVICE_INITIALIZING;
-      this.drivers.set(name.toUpperCase(), drv);
-      this.trace?.event("driver-load", drv, null);
-      return STATUS_SUCCESS;
+      if (status === STATUS_PENDING) this.scheduler.hostWait(t, waitFor(loaded), `DriverEntry of ${drv.DriverName}`);
+      t.state = "terminated";
+      return NT_SUCCESS(status) ? STATUS_SUCCESS : status;
+    });
+  }
+
+  /**
+   * Call a driver routine that runs at PASSIVE_LEVEL in a system thread (AddDevice, as the
+   * PnP manager calls it, or any routine a host wants run that way) and return its
+   * result. A routine that waits (a generator) runs as that thread while the machine
+   * runs; the host blocks here until it returns.
+   */
+  callDriverRoutine<T>(driver: DRIVER_OBJECT | null, name: string, routine: () => T | KWAIT_GENERATOR<T>): T {
+    const t = this.createSystemThread(name, driver);
+    const finished = new KEVENT();
+    KeInitializeEvent(finished, NotificationEvent, false);
+    let result: T | undefined;
+    return this.enter(t, () => {
+      this.cpu.driver = driver;
+      const s = KiRunRoutine(routine(), name, (value) => {
+        result = value as T;
+        KeSetEvent(finished, 0, false);
+      });
+      this.cpu.driver = null;
+      if (s !== null) this.scheduler.hostWait(t, waitFor(finished), name);
+      t.state = "terminated";
+      return result as T;
     });
   }
 
@@ -317,24 +435,41 @@ export class Machine {
           return;
         }
       }
-      this.IopCompleteUnload(drv);
+      const t = this.createSystemThread(`unload of ${drv.DriverName}`, null);
+      this.cpu.thread = t;
+      const done = this.IopCompleteUnload(drv);
+      if (done !== null) this.scheduler.hostWait(t, waitFor(done), `DriverUnload of ${drv.DriverName}`);
+      t.state = "terminated";
     });
   }
 
-  /** @internal Runs DriverUnload and removes the driver (called directly, or when a pending unload's last open closes). */
-  IopCompleteUnload(drv: DRIVER_OBJECT): void {
+  /**
+   * @internal Runs DriverUnload and removes the driver (called directly, or when a pending
+   * unload's last open closes). A DriverUnload that waits (a generator) runs as a strand of
+   * the current thread; the driver is removed when it finishes. Returns an event set then,
+   * or null if it is already done.
+   */
+  IopCompleteUnload(drv: DRIVER_OBJECT): KEVENT | null {
     drv.unloadPending = false;
     const unload = drv.DriverUnload;
-    if (unload) {
-      const prev = this.cpu.driver;
-      this.cpu.driver = drv;
-      const r = unload(drv);
-      this.cpu.driver = prev;
-      if (r && typeof (r as KWAIT_GENERATOR<void>).next === "function") {
-        const t = startSystemThread(`${drv.DriverName} unload`, drv, r as KWAIT_GENERATOR<void>);
-        this.scheduler.runUntil(() => t.state === "terminated", `${drv.DriverName}'s DriverUnload`);
-      }
+    if (!unload) {
+      this.IopFinishUnload(drv);
+      return null;
     }
+    const prev = this.cpu.driver;
+    this.cpu.driver = drv;
+    const r = unload(drv);
+    const done = new KEVENT();
+    KeInitializeEvent(done, NotificationEvent, false);
+    const s = KiRunRoutine(r, `DriverUnload of ${drv.DriverName}`, () => {
+      this.IopFinishUnload(drv);
+      KeSetEvent(done, 0, false);
+    });
+    this.cpu.driver = prev;
+    return s === null ? null : done;
+  }
+
+  private IopFinishUnload(drv: DRIVER_OBJECT): void {
     const lists = [...this.lookasideLists].filter((l) => l.owner === drv).length;
     const pending = this.scheduler.pendingFor(drv);
     const left = lists > 0 ? [pending, `${lists} lookaside list(s)`].filter((x) => x !== null).join(", ") : pending;
@@ -381,6 +516,11 @@ export class Machine {
 }
 
 
+
+/** A wait block for one object, no timeout, for the machine's own host waits. */
+function waitFor(o: KEVENT): KWAIT_BLOCK {
+  return { objects: [o], waitAll: false, deadline: -1, alertable: false, userMode: false };
+}
 
 /** The kernel's composition: one singleton of each subsystem per container, i.e. per machine. */
 export const kernelModule = new ContainerModule(({ bind }) => {

@@ -142,8 +142,8 @@ export function expectBugCheck(m: Machine, code: number, fn: () => unknown): Bug
 }
 
 /** Drive a waiting routine that must finish without blocking (a zero timeout, or a signalled object). */
-export function runNow<T>(g: Generator<KWAIT_BLOCK, T, NTSTATUS>): T {
-  const r = g.next(0);
+export function runNow<T>(g: { [Symbol.iterator](): Iterator<KWAIT_BLOCK, T, NTSTATUS> }): T {
+  const r = g[Symbol.iterator]().next(0);
   if (!r.done) throw new Error("the wait blocked");
   return r.value;
 }

@@ -3,7 +3,7 @@ import {
   NtClose, NtCreateEvent, NtCreateFile, NtCreateIoCompletion, NtDeviceIoControlFile, NtFreeVirtualMemory, NtReadFile,
   NtRemoveIoCompletion, NtResetEvent, NtSetEvent, NtSetInformationFileCompletion, NtSetIoCompletion, NtWaitForMultipleObjects,
   NtWaitForSingleObject, NtWriteFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT,
-  InitializeObjectAttributes, clientWait, type Box, type EPROCESS, type KTHREAD, type Machine, type NTSTATUS,
+  InitializeObjectAttributes, NtDelayExecution, type Box, type EPROCESS, type KTHREAD, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
   CREATE_ALWAYS, CREATE_NEW, FILE_FLAG_OVERLAPPED, INVALID_HANDLE_VALUE, OPEN_ALWAYS, OPEN_EXISTING, TRUNCATE_EXISTING,
@@ -93,7 +93,7 @@ export class Win32Thread {
     return false;
   }
 
-  private sys<T>(fn: () => T): T {
+  private sys(fn: () => NTSTATUS): NTSTATUS {
     return this.machine.syscall(this.thread, fn);
   }
 
@@ -227,6 +227,8 @@ export class Win32Thread {
     m.beginSystemCall(this.thread);
     try {
       status = NtDeviceIoControlFile(n(hDevice), ov ? n(ov.hEvent) : 0, null, ov, iosb, n(dwIoControlCode), n(lpInBuffer), n(nInBufferSize), n(lpOutBuffer), n(nOutBufferSize));
+      // A driver that pended the request on a synchronous handle: wait here, at the outermost entry.
+      if (this.thread.deferred !== null) status = m.completeDeferredWait(this.thread);
       m.checkReturnIrql();
     } catch (e) {
       throw m.crashed(e);
@@ -257,9 +259,14 @@ export class Win32Thread {
         this.lastError = ERROR_IO_INCOMPLETE;
         return false;
       }
-      // The event (or the file object's) is set when Internal is written: wait for that.
+      // As kernel32: wait on the request's event, or on the file handle without one, until
+      // Internal is no longer STATUS_PENDING.
       const ov = lpOverlapped;
-      this.sys(() => this.machine.scheduler.runUntil(() => ov.Internal !== STATUS_PENDING, `the overlapped request on handle ${String(n(hFile))}`));
+      const waitOn = n(ov.hEvent) || n(hFile);
+      while (ov.Internal === STATUS_PENDING) {
+        const st = this.sys(() => NtWaitForSingleObject(waitOn, false, null));
+        if (!NT_SUCCESS(st)) return this.fail(st);
+      }
     }
     const status = lpOverlapped.Internal;
     lpNumberOfBytesTransferred.value = lpOverlapped.InternalHigh;
@@ -338,7 +345,7 @@ export class Win32Thread {
 
   /** `Sleep`: lets `dwMilliseconds` of machine time pass, the machine running meanwhile. */
   Sleep(dwMilliseconds: DWORD): void {
-    this.sys(() => clientWait([], false, ntTimeout(dwMilliseconds), "Sleep"));
+    this.sys(() => NtDelayExecution(false, ntTimeout(dwMilliseconds)));
   }
 
   // ---- completion ports ----
@@ -453,7 +460,7 @@ export class Win32Thread {
   }
 
   private touch(address: number, length: number, fn: () => void): BOOL {
-    return this.sys(() => {
+    return this.machine.enter(this.thread, () => {
       try {
         // User mode reaches only user space; anything else is an access violation.
         if (!isNumber(address) || !isNumber(length) || address < 0 || length < 0 || address + length > 0x7fff_ffff_0000) {

@@ -7,9 +7,12 @@ import {
   IOMGR_STATUS_MISMATCH, MULTIPLE_IRP_COMPLETE_REQUESTS, NO_MORE_IRP_STACK_LOCATIONS,
 } from "../ke/bugcheck-codes.js";
 import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "../ke/irql.js";
-import { NtStatusName, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, type NTSTATUS } from "../ntstatus.js";
+import { NtStatusName, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
 import { IO_TYPE_IRP, IRP_DEFER_IO_COMPLETION, IrpMajorNames, SL_INVOKE_ON_CANCEL, SL_INVOKE_ON_ERROR, SL_INVOKE_ON_SUCCESS, SL_PENDING_RETURNED } from "./constants.js";
 import type { DEVICE_OBJECT } from "./device.js";
+import type { DRIVER_DISPATCH, DRIVER_OBJECT } from "./driver.js";
+import { isRoutineGenerator, KiPromiseReturned, KiRunRoutine } from "../ke/routine.js";
+import { KiCheckUnconsumedWait } from "../ke/dispatcher.js";
 import { IRP_KIND_DRIVER, IRP_KIND_USER, type IRP } from "./irp.js";
 import { IopCompleteRequest } from "./io-completion.js";
 import { formatAddress } from "../mm/layout.js";
@@ -38,10 +41,80 @@ export function IoCallDriver(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   cpu.driver = driver;
   const status = dispatch(DeviceObject, Irp);
   cpu.driver = prevDriver;
+  // The one test a waiting dispatch routine costs the hot path.
+  if (typeof status !== "number") return IopRunDispatchRoutine(status, DeviceObject, Irp, loc, prevDriver);
   return status;
 }
 
-function verifiedCall(DeviceObject: DEVICE_OBJECT, Irp: IRP, loc: number, dispatch: (d: DEVICE_OBJECT, i: IRP) => NTSTATUS, prevDriver: typeof cur.cpu.driver): NTSTATUS {
+/**
+ * A dispatch routine that returned something other than a status: a generator (it may
+ * wait) is stepped at once as the calling thread, until it finishes or first really
+ * waits. If it finishes, its value is the status. If it waits, the I/O manager marks the
+ * routine's stack location pending on its behalf and the caller sees STATUS_PENDING, which
+ * is legal WDM seen from above; the rest runs later as the same thread, in the same
+ * process, at the IRQL it waited at. A Promise is a bug check.
+ */
+function IopRunDispatchRoutine(r: unknown, DeviceObject: DEVICE_OBJECT, Irp: IRP, loc: number, prevDriver: DRIVER_OBJECT | null): NTSTATUS {
+  if (!isRoutineGenerator(r)) {
+    if (typeof r === "object" && r !== null && typeof (r as PromiseLike<unknown>).then === "function") {
+      cur.cpu.driver = DeviceObject.DriverObject;
+      KiPromiseReturned(`The ${IrpMajorNames[Irp.Stack[loc - 1]!.MajorFunction] ?? "dispatch"} routine of ${DeviceObject.DriverObject.DriverName}`);
+    }
+    return r as NTSTATUS;
+  }
+  const cpu = cur.cpu;
+  const driver = DeviceObject.DriverObject;
+  const c = new IopDispatchContinuation(Irp, loc, driver, cpu.Irql);
+  cpu.driver = driver;
+  const s = KiRunRoutine(r, `the ${IrpMajorNames[Irp.Stack[loc - 1]!.MajorFunction] ?? "dispatch"} routine of ${driver.DriverName}`, c.done);
+  cpu.driver = prevDriver;
+  if (s === null) return c.result;
+  c.waiting = true;
+  if (Irp.generation === c.generation && Irp.inUse && !Irp.completed && Irp.CurrentLocation <= loc) {
+    Irp.Stack[loc - 1]!.Control |= SL_PENDING_RETURNED;
+    return STATUS_PENDING;
+  }
+  // It completed the IRP (or passed it down and it completed) before it waited: the status
+  // it will return is the one the IRP completed with.
+  return Irp.generation === c.generation ? Irp.completionStatus : STATUS_SUCCESS;
+}
+
+/** What the I/O manager keeps of a dispatch routine that waited, to check it when it returns. */
+class IopDispatchContinuation {
+  result: NTSTATUS = STATUS_PENDING;
+  waiting = false;
+  readonly generation: number;
+  readonly done: (value: unknown) => void;
+  constructor(
+    readonly Irp: IRP,
+    readonly loc: number,
+    readonly driver: DRIVER_OBJECT,
+    readonly irql: number,
+  ) {
+    this.generation = Irp.generation;
+    this.done = (value) => {
+      this.result = value as NTSTATUS;
+      if (this.waiting) this.returned();
+    };
+  }
+
+  /** The routine returned after waiting: the I/O verifier's checks on its return. */
+  private returned(): void {
+    const m = cur;
+    const status = this.result;
+    if (typeof status === "object" && status !== null && typeof (status as PromiseLike<unknown>).then === "function") KiPromiseReturned(`A dispatch routine of ${this.driver.DriverName}`);
+    if (!m.checked) return;
+    if (m.cpu.Irql !== this.irql) {
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_IRQL_CHANGED_BY_DISPATCH, 0, this.irql, m.cpu.Irql, `${this.driver.DriverName} returned at ${IrqlName(m.cpu.Irql)}, called at ${IrqlName(this.irql)}.`, this.driver);
+    }
+    const Irp = this.Irp;
+    if (status !== STATUS_PENDING && Irp.generation === this.generation && Irp.inUse && !Irp.completed && Irp.CurrentLocation === this.loc) {
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, Irp.address, status, "A dispatch routine that waited returned a status without completing the IRP, passing it down, or returning STATUS_PENDING.", this.driver);
+    }
+  }
+}
+
+function verifiedCall(DeviceObject: DEVICE_OBJECT, Irp: IRP, loc: number, dispatch: DRIVER_DISPATCH, prevDriver: typeof cur.cpu.driver): NTSTATUS {
   const m = cur;
   const cpu = m.cpu;
   const irql = cpu.Irql;
@@ -51,7 +124,9 @@ function verifiedCall(DeviceObject: DEVICE_OBJECT, Irp: IRP, loc: number, dispat
   const sl = Irp.Stack[loc - 1]!;
   const driver = DeviceObject.DriverObject;
   cpu.driver = driver;
-  const status = dispatch(DeviceObject, Irp);
+  let status = dispatch(DeviceObject, Irp);
+  if (typeof status !== "number") status = IopRunDispatchRoutine(status, DeviceObject, Irp, loc, driver);
+  if (m.unconsumedWait !== null) KiCheckUnconsumedWait();
   if (cpu.Irql !== irql) {
     KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_IRQL_CHANGED_BY_DISPATCH, 0, irql, cpu.Irql, `${driver.DriverName} returned at ${IrqlName(cpu.Irql)}, called at ${IrqlName(irql)}.`);
   }

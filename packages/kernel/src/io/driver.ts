@@ -8,11 +8,15 @@ import { IoCompleteRequest } from "./complete.js";
 import { IO_NO_INCREMENT } from "../ke/dispatcher.js";
 import type { KWAIT_GENERATOR } from "../ke/dispatcher.js";
 
-export type DRIVER_DISPATCH = (DeviceObject: DEVICE_OBJECT, Irp: IRP) => NTSTATUS;
+/**
+ * A dispatch routine returns its status; one that waits (Windows runs dispatch routines at
+ * PASSIVE_LEVEL in the caller's thread, where they may) is a generator returning it.
+ */
+export type DRIVER_DISPATCH = (DeviceObject: DEVICE_OBJECT, Irp: IRP) => NTSTATUS | KWAIT_GENERATOR<NTSTATUS>;
 export type DRIVER_UNLOAD = (DriverObject: DRIVER_OBJECT) => void | KWAIT_GENERATOR<void>;
-export type DRIVER_ADD_DEVICE = (DriverObject: DRIVER_OBJECT, PhysicalDeviceObject: DEVICE_OBJECT) => NTSTATUS;
+export type DRIVER_ADD_DEVICE = (DriverObject: DRIVER_OBJECT, PhysicalDeviceObject: DEVICE_OBJECT) => NTSTATUS | KWAIT_GENERATOR<NTSTATUS>;
 export type DRIVER_STARTIO = (DeviceObject: DEVICE_OBJECT, Irp: IRP) => void;
-export type DRIVER_INITIALIZE = (DriverObject: DRIVER_OBJECT, RegistryPath: string) => NTSTATUS;
+export type DRIVER_INITIALIZE = (DriverObject: DRIVER_OBJECT, RegistryPath: string) => NTSTATUS | KWAIT_GENERATOR<NTSTATUS>;
 
 /** A driver module as a machine loads it: `DriverEntry` is its entry point. */
 export interface DriverModule {

@@ -1,5 +1,5 @@
 import { cur } from "../context.js";
-import { KeSetEvent, signal } from "../ke/dispatcher.js";
+import { KEVENT, KeSetEvent, signal } from "../ke/dispatcher.js";
 import { SehException } from "../ke/exception.js";
 import { MDL_PAGES_LOCKED, MmUnlockPages, IoFreeMdl } from "../mm/mdl.js";
 import { NT_ERROR } from "../ntstatus.js";
@@ -70,6 +70,19 @@ function signalFileObject(fo: FILE_OBJECT, status: number): void {
 }
 
 /**
+ * What happens once a cleanup or close IRP has completed: the rest of the close, then the
+ * event a waiting caller blocks on. Carried in the IRP (its `request`) when the driver pends.
+ */
+export class IopFileIrpTail {
+  readonly event = new KEVENT();
+  constructor(readonly after: () => void) {}
+  done(): void {
+    this.after();
+    KeSetEvent(this.event, 0, false);
+  }
+}
+
+/**
  * IopCompleteRequest: the last stage of completion, in the requester's context. Copies
  * buffered output back to the caller (unless the status is an error), unlocks and
  * frees the MDLs, frees the system buffer, reports the status to the caller's
@@ -118,5 +131,8 @@ export function IopCompleteRequest(Irp: IRP): void {
   }
   if (thread !== null) thread.IrpList.delete(Irp);
   if (fo !== null && user) IopDereferenceFileObject(fo);
+  const request = Irp.request;
   IoFreeIrp(Irp);
+  // A cleanup or close (no original file object): the rest of the close follows it.
+  if (fo === null && request instanceof IopFileIrpTail) request.done();
 }

@@ -2,7 +2,9 @@ import { cur } from "../context.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { DRIVER_VERIFIER_IOMANAGER_VIOLATION } from "../ke/bugcheck-codes.js";
-import { KEVENT, KeResetEvent, UserMode } from "../ke/dispatcher.js";
+import { KEVENT, KeResetEvent, UserMode, type KWAIT_BLOCK } from "../ke/dispatcher.js";
+import { KiDeferServiceWait } from "../ke/service-wait.js";
+import { formatAddress } from "../mm/layout.js";
 import { SehException } from "../ke/exception.js";
 import { IoAllocateMdl, MmProbeAndLockPages } from "../mm/mdl.js";
 import { POOL_FLAG_NON_PAGED, POOL_FLAG_UNINITIALIZED, POOL_TAG } from "../mm/pool.js";
@@ -28,7 +30,7 @@ import {
 } from "./constants.js";
 import { DEVICE_OBJECT, IoGetAttachedDevice, IoGetRelatedDeviceObject } from "./device.js";
 import { FILE_OBJECT, IopDereferenceFileObject, IopReferenceFileObject } from "./file.js";
-import { IopCompleteRequest } from "./io-completion.js";
+import { IopCompleteRequest, IopFileIrpTail } from "./io-completion.js";
 import { IO_STATUS_BLOCK, IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IRP_KIND_USER, type IRP } from "./irp.js";
 import { IoCompletionObject } from "./completion-port.js";
 
@@ -69,6 +71,10 @@ function IopSynchronousServiceTail(dev: DEVICE_OBJECT, irp: IRP, fo: FILE_OBJECT
   currentThread().IrpList.add(irp);
   iosb.Status = STATUS_PENDING;
   iosb.Information = 0;
+  // What a synchronous request waits on when the driver pends it: the caller's event, or
+  // the file object's (cleared now, as the I/O manager does before it sends the request).
+  const event = irp.UserEvent;
+  if (synchronous && event === null) fo.Event.SignalState = 0;
   const status = IoCallDriver(dev, irp);
   if (status !== STATUS_PENDING && irp.completed && !irp.PendingReturned) {
     // Completed inside the call and not pended: finish here (IRP_DEFER_IO_COMPLETION).
@@ -80,8 +86,16 @@ function IopSynchronousServiceTail(dev: DEVICE_OBJECT, irp: IRP, fo: FILE_OBJECT
     KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, irp.address, status, "A dispatch routine returned a status without completing the IRP, passing it down, or returning STATUS_PENDING.");
   }
   if (!synchronous) return STATUS_PENDING;
-  m.scheduler.runUntil(() => iosb.Status !== STATUS_PENDING, `the IRP at ${irp.address} (synchronous I/O on a handle whose driver pended it)`);
-  return iosb.Status;
+  return IopWaitForSynchronousIo(iosb, event ?? fo.Event, irp.address);
+}
+
+/** A synchronous request the driver pended: the caller waits until its IO_STATUS_BLOCK is final. */
+function IopWaitForSynchronousIo(iosb: IO_STATUS_BLOCK, event: KEVENT, address: number): NTSTATUS {
+  if (iosb.Status !== STATUS_PENDING) return iosb.Status;
+  const block: KWAIT_BLOCK = { objects: [event], waitAll: false, deadline: -1, alertable: false, userMode: false };
+  const what = `the IRP at ${formatAddress(address)} (synchronous I/O on a handle whose driver pended it)`;
+  const finish = (): NTSTATUS => (iosb.Status !== STATUS_PENDING ? iosb.Status : KiDeferServiceWait(block, what, finish));
+  return KiDeferServiceWait(block, what, finish);
 }
 
 function newUserIrp(dev: DEVICE_OBJECT, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, event: KEVENT | null, overlapped: any): IRP {
@@ -203,8 +217,12 @@ export function NtCreateFile(
   return status;
 }
 
-/** Sends IRP_MJ_CLEANUP or IRP_MJ_CLOSE for a file object and waits for it. */
-function IopSendFileIrp(fo: FILE_OBJECT, major: number): NTSTATUS {
+/**
+ * Sends IRP_MJ_CLEANUP or IRP_MJ_CLOSE for a file object. `after` runs once it has
+ * completed: now if the driver completed it in the call, else when it completes. With
+ * `wait`, a client caller then waits for it (see KiDeferServiceWait).
+ */
+function IopSendFileIrp(fo: FILE_OBJECT, major: number, after: () => void, wait: boolean): NTSTATUS {
   const m = cur;
   const dev = IoGetRelatedDeviceObject(fo);
   const iosb = new IO_STATUS_BLOCK();
@@ -214,6 +232,8 @@ function IopSendFileIrp(fo: FILE_OBJECT, major: number): NTSTATUS {
   irp.Tail.Overlay.OriginalFileObject = null;
   irp.UserIosb = iosb;
   irp.Flags = IRP_DEFER_IO_COMPLETION | IRP_SYNCHRONOUS_API | (major === IRP_MJ_CLOSE ? IRP_CLOSE_OPERATION : 0);
+  const tail = new IopFileIrpTail(after);
+  irp.request = tail;
   const sl = IoGetNextIrpStackLocation(irp);
   sl.MajorFunction = major;
   sl.FileObject = fo;
@@ -224,18 +244,26 @@ function IopSendFileIrp(fo: FILE_OBJECT, major: number): NTSTATUS {
     IopCompleteRequest(irp);
     return final;
   }
-  m.scheduler.runUntil(() => iosb.Status !== STATUS_PENDING, major === IRP_MJ_CLOSE ? "IRP_MJ_CLOSE" : "IRP_MJ_CLEANUP");
-  return iosb.Status;
+  if (!wait || iosb.Status !== STATUS_PENDING) return iosb.Status;
+  return KiDeferServiceWait({ objects: [tail.event], waitAll: false, deadline: -1, alertable: false, userMode: false },
+    major === IRP_MJ_CLOSE ? "IRP_MJ_CLOSE" : "IRP_MJ_CLEANUP", () => STATUS_SUCCESS);
 }
 
-/** The file object type's delete procedure: the last reference is gone, send IRP_MJ_CLOSE. */
+/**
+ * The file object type's delete procedure: the last reference is gone, send IRP_MJ_CLOSE.
+ * The device is released once the close has completed (a driver may pend it).
+ */
 function IopDeleteFile(fo: FILE_OBJECT): void {
   if (fo.closed) return;
   fo.closed = true;
   const m = cur;
   const savedThread = m.cpu.thread;
-  IopSendFileIrp(fo, IRP_MJ_CLOSE);
+  IopSendFileIrp(fo, IRP_MJ_CLOSE, () => IopCloseComplete(fo), false);
   m.cpu.thread = savedThread;
+}
+
+function IopCloseComplete(fo: FILE_OBJECT): void {
+  const m = cur;
   const dev = fo.DeviceObject;
   dev.openCount--;
   ObDereferenceObject(dev);
@@ -254,11 +282,14 @@ function IopDeleteFile(fo: FILE_OBJECT): void {
  * last reference (pending IRPs hold one each) is gone.
  */
 export function NtClose(Handle: number): NTSTATUS {
-  return IopCloseHandle(cur.cpu.process.handles, Handle);
+  return IopCloseHandle(cur.cpu.process.handles, Handle, true);
 }
 
-/** Closes a handle of a table (NtClose, ZwClose): drops the handle's count and its reference. */
-export function IopCloseHandle(Table: HandleTable, Handle: number): NTSTATUS {
+/**
+ * Closes a handle of a table (NtClose, ZwClose): drops the handle's count and its
+ * reference. With `wait`, a client caller waits for a pended IRP_MJ_CLEANUP.
+ */
+export function IopCloseHandle(Table: HandleTable, Handle: number, wait: boolean): NTSTATUS {
   const e = Table.remove(Handle);
   if (e === undefined) return STATUS_INVALID_HANDLE;
   const o = e.object as ObObject;
@@ -266,8 +297,13 @@ export function IopCloseHandle(Table: HandleTable, Handle: number): NTSTATUS {
   if (h !== null && h.HandleCount > 0) h.HandleCount--;
   if (o instanceof FILE_OBJECT && h !== null && h.HandleCount === 0 && !o.cleanupDone) {
     o.cleanupDone = true;
-    IopSendFileIrp(o, IRP_MJ_CLEANUP);
-    o.Flags |= FO_CLEANUP_COMPLETE;
+    // The handle's reference goes once the cleanup is done, so IRP_MJ_CLOSE follows it.
+    const st = IopSendFileIrp(o, IRP_MJ_CLEANUP, () => {
+      o.Flags |= FO_CLEANUP_COMPLETE;
+      ObDereferenceObject(o);
+    }, wait);
+    // Pending only for a client caller that now waits for the cleanup (KiDeferServiceWait).
+    return st === STATUS_PENDING && cur.cpu.thread !== null && cur.cpu.thread.deferred !== null ? STATUS_PENDING : STATUS_SUCCESS;
   }
   ObDereferenceObject(o);
   return STATUS_SUCCESS;
@@ -334,8 +370,25 @@ function IopReadWrite(
       return abandon(irp, fo, e.ExceptionCode);
     }
   }
+  const offset = sl.Parameters.Read.ByteOffset;
   const status = IopSynchronousServiceTail(dev, irp, fo, IoStatusBlock, synchronous);
-  if (synchronous && NT_SUCCESS(status)) fo.CurrentByteOffset = sl.Parameters.Read.ByteOffset + IoStatusBlock.Information;
+  if (!synchronous) return status;
+  const t = currentThread();
+  if (status === STATUS_PENDING && t.deferred !== null) {
+    // The caller waits; the file position moves when the request has finished.
+    const d = t.deferred;
+    t.deferred = {
+      block: d.block,
+      what: d.what,
+      finish: (ws) => {
+        const st = d.finish(ws);
+        if (NT_SUCCESS(st) && t.deferred === null) fo.CurrentByteOffset = offset + IoStatusBlock.Information;
+        return st;
+      },
+    };
+    return status;
+  }
+  if (NT_SUCCESS(status)) fo.CurrentByteOffset = offset + IoStatusBlock.Information;
   return status;
 }
 

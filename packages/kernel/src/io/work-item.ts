@@ -2,7 +2,7 @@ import { cur } from "../context.js";
 import { ObDereferenceObject, ObReferenceObject } from "../ob/object.js";
 import type { KWAIT_GENERATOR } from "../ke/dispatcher.js";
 import type { DEVICE_OBJECT } from "./device.js";
-import { startSystemThread } from "../ps/system-thread.js";
+import { KiRunRoutine } from "../ke/routine.js";
 
 export type IO_WORKITEM_ROUTINE = (DeviceObject: DEVICE_OBJECT, Context: any) => void | KWAIT_GENERATOR<void>;
 
@@ -40,12 +40,8 @@ export function IoQueueWorkItem(IoWorkItem: IO_WORKITEM, WorkerRoutine: IO_WORKI
       const cpu = cur.cpu;
       IoWorkItem.queued = false;
       cpu.driver = dev.DriverObject;
-      const r = WorkerRoutine(dev, Context);
-      if (r && typeof (r as KWAIT_GENERATOR<void>).next === "function") {
-        startSystemThread(`work item of ${dev.DriverObject.DriverName}`, dev.DriverObject, r as KWAIT_GENERATOR<void>, () => ObDereferenceObject(dev));
-      } else {
-        ObDereferenceObject(dev);
-      }
+      // A system worker thread runs it; a routine that waits keeps that worker until it ends.
+      KiRunRoutine(WorkerRoutine(dev, Context), `the work item routine of ${dev.DriverObject.DriverName}`, () => ObDereferenceObject(dev));
     },
   });
 }

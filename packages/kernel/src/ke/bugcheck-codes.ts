@@ -19,6 +19,8 @@ export const DRIVER_IRQL_NOT_LESS_OR_EQUAL = 0xd1;
 export const TIMER_OR_DPC_INVALID = 0xc7;
 export const MANUALLY_INITIATED_CRASH = 0xe2;
 export const WDF_VIOLATION = 0x10d;
+export const MAXIMUM_WAIT_OBJECTS_EXCEEDED = 0x0c;
+export const THREAD_TERMINATE_HELD_MUTEX = 0x4000008a;
 
 export const BugCheckNames: Readonly<Record<number, string>> = {
   [IRQL_NOT_GREATER_OR_EQUAL]: "IRQL_NOT_GREATER_OR_EQUAL",
@@ -42,6 +44,8 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
   [TIMER_OR_DPC_INVALID]: "TIMER_OR_DPC_INVALID",
   [MANUALLY_INITIATED_CRASH]: "MANUALLY_INITIATED_CRASH",
   [WDF_VIOLATION]: "WDF_VIOLATION",
+  [MAXIMUM_WAIT_OBJECTS_EXCEEDED]: "MAXIMUM_WAIT_OBJECTS_EXCEEDED",
+  [THREAD_TERMINATE_HELD_MUTEX]: "THREAD_TERMINATE_HELD_MUTEX",
 };
 
 /** What the bug check means, in the words of the debugger documentation (paraphrased). */
@@ -70,6 +74,8 @@ export const BugCheckExplanations: Readonly<Record<number, string>> = {
   [TIMER_OR_DPC_INVALID]: "A kernel timer or DPC was found in memory where it is not permitted.",
   [MANUALLY_INITIATED_CRASH]: "The crash was initiated on purpose.",
   [WDF_VIOLATION]: "The Kernel-Mode Driver Framework detected a driver error.",
+  [MAXIMUM_WAIT_OBJECTS_EXCEEDED]: "A wait was asked for on more objects than the thread's wait blocks can hold (THREAD_WAIT_OBJECTS without a wait block array, MAXIMUM_WAIT_OBJECTS with one).",
+  [THREAD_TERMINATE_HELD_MUTEX]: "A thread ended while it still owned a kernel mutex: a driver acquired a mutex in the thread and never released it.",
 };
 
 /** Subcodes (parameter 1) of DRIVER_VERIFIER_IOMANAGER_VIOLATION (0xC9) the verifier raises. */

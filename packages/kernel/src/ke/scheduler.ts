@@ -1,29 +1,33 @@
-import { STATUS_SUCCESS, STATUS_TIMEOUT, type NTSTATUS } from "../ntstatus.js";
+import { STATUS_SUCCESS, STATUS_TIMEOUT, STATUS_USER_APC, type NTSTATUS } from "../ntstatus.js";
 import type { Machine } from "../machine.js";
 import type { KTHREAD } from "../ps/process.js";
+import type { DRIVER_OBJECT } from "../io/driver.js";
 import { KeBugCheckEx } from "./bugcheck.js";
 import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "./bugcheck-codes.js";
-import { signal, testWait, type KWAIT_BLOCK } from "./dispatcher.js";
+import {
+  KiCheckUnconsumedWait, KiRundownMutants, KiTestWaitNow, KWAIT_OPERATION, signal, testWait, WDFJS_YIELDED_NOT_A_WAIT, type KWAIT_BLOCK,
+} from "./dispatcher.js";
 import { drainDpcQueue, queueDpc } from "./dpc.js";
-import { APC_LEVEL, IrqlName, PASSIVE_LEVEL } from "./irql.js";
+import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "./irql.js";
 import type { KTIMER } from "./timer.js";
 import type { KPRCB } from "./kprcb.js";
-import type { DRIVER_OBJECT } from "../io/driver.js";
+import { Strand } from "./strand.js";
+import type { MachineEventSource } from "./source.js";
 
 interface TimerEntry {
   due: number;
   seq: number;
   timer: KTIMER | null;
   generation: number;
-  thread: KTHREAD | null;
+  strand: Strand | null;
 }
 
-/** A unit of passive-level work queued by IoQueueWorkItem / ExQueueWorkItem. */
+/** A unit of passive-level work queued by IoQueueWorkItem / ExQueueWorkItem, run by a system worker thread. */
 export interface WorkQueueItem {
   run(): void;
 }
 
-/** Thrown when a caller waits for something nothing left in the machine can bring about. */
+/** Thrown when a caller waits for something nothing left in the machine (or outside it) can bring about. */
 export class MachineDeadlock extends Error {
   constructor(
     readonly waitingFor: string,
@@ -41,27 +45,39 @@ export class ThreadExit {
 
 /**
  * The seeded scheduler: decides, from its seed alone, which processor runs its DPCs
- * next, which ready thread, work item or APC runs and on which processor, and moves
- * the virtual clock to the next timer when nothing else can run. The same seed gives
- * the same interleaving and the same trace.
+ * next, which ready strand, work item, APC or due event source runs and on which
+ * processor, and moves the virtual clock to the next timer when nothing else can run.
+ * The same seed gives the same interleaving and the same trace.
+ *
+ * Only the outermost host entry loops here (`hostWait`, `runUntil`): kernel code never
+ * runs a nested loop; it waits as a strand.
  */
 export class Scheduler {
-  private readonly ready: KTHREAD[] = [];
-  readonly waiting = new Set<KTHREAD>();
+  private readonly ready: Strand[] = [];
+  private readonly waiting: Strand[] = [];
   private readonly apcThreads: KTHREAD[] = [];
-  private readonly work: WorkQueueItem[] = [];
+  private work: WorkQueueItem[] = [];
+  private workHead = 0;
   private heap: TimerEntry[] = [];
   private seq = 0;
+  private readonly sources: MachineEventSource[] = [];
+  /** Idle system worker threads, reused by work items. */
+  private readonly idleWorkers: KTHREAD[] = [];
+  private workers = 0;
+  /** Depth of scheduler-run machine code on the JavaScript stack (a host wait inside it would nest). */
+  private running = 0;
   steps = 0;
   /** Safety net: a run that takes more units than this reports a livelock. */
   maxStepsPerRun = 50_000_000;
+  /** How long (host milliseconds) a due event source may keep the machine waiting for its input. */
+  sourceTimeoutMs = 30_000;
 
   constructor(private readonly m: Machine) {}
 
   // ---- timers ----
 
   insertTimer(timer: KTIMER): void {
-    this.push({ due: timer.DueTime, seq: this.seq++, timer, generation: timer.generation, thread: null });
+    this.push({ due: timer.DueTime, seq: this.seq++, timer, generation: timer.generation, strand: null });
   }
 
   private push(e: TimerEntry): void {
@@ -99,7 +115,7 @@ export class Scheduler {
 
   private live(e: TimerEntry): boolean {
     if (e.timer) return e.timer.inserted && e.timer.generation === e.generation;
-    return e.thread !== null && e.thread.state === "waiting" && e.thread.waitSeq === e.generation;
+    return e.strand !== null && e.strand.state === "waiting" && e.strand.waitSeq === e.generation;
   }
 
   /** The due time of the next live timer, or -1. */
@@ -108,19 +124,17 @@ export class Scheduler {
     return this.heap.length > 0 ? this.heap[0]!.due : -1;
   }
 
-  /** Expire everything due at or before now. True if anything expired. */
-  private expireTimers(): boolean {
+  /** Expire everything due at or before now. */
+  private expireTimers(): void {
     const now = this.m.clock.now();
-    let any = false;
     for (;;) {
       const due = this.nextDue();
-      if (due < 0 || due > now) return any;
+      if (due < 0 || due > now) return;
       const e = this.pop();
-      any = true;
-      if (e.thread) {
+      if (e.strand) {
         // A wait on objects that times out says so; a plain delay (KeDelayExecutionThread) succeeded.
-        const objs = e.thread.waitObjects;
-        this.wake(e.thread, objs !== null && objs.length > 0 ? STATUS_TIMEOUT : STATUS_SUCCESS);
+        const objs = e.strand.waitObjects;
+        this.wake(e.strand, objs !== null && objs.length > 0 ? STATUS_TIMEOUT : STATUS_SUCCESS);
         continue;
       }
       const t = e.timer!;
@@ -140,51 +154,170 @@ export class Scheduler {
     }
   }
 
-  // ---- threads ----
+  // ---- strands ----
 
-  makeReady(t: KTHREAD): void {
-    t.state = "ready";
-    this.ready.push(t);
+  /** A new strand of `thread` running `body`, counted as live until it finishes. */
+  newStrand(thread: KTHREAD, body: Generator<KWAIT_BLOCK, unknown, NTSTATUS>, driver: DRIVER_OBJECT | null, name: string): Strand {
+    const s = new Strand(this, thread, body, thread.process, driver, name);
+    thread.liveStrands++;
+    return s;
   }
 
-  /** Called when an object a thread waits on is signalled. */
-  tryWake(t: KTHREAD): void {
-    if (t.state !== "waiting" || t.waitObjects === null) return;
-    const status = testWait(t.waitObjects, t.waitAll);
-    if (status >= 0) this.wake(t, status);
+  makeReady(s: Strand): void {
+    s.state = "ready";
+    if (s.body === null) return; // a host strand: the host's loop sees the state change
+    s.readyIndex = this.ready.length;
+    this.ready.push(s);
   }
 
-  private wake(t: KTHREAD, status: NTSTATUS): void {
-    if (t.waitObjects) {
-      for (const o of t.waitObjects) {
+  /** Called when an object a strand waits on is signalled. */
+  tryWake(s: Strand): void {
+    if (s.state !== "waiting" || s.waitObjects === null) return;
+    const status = testWait(s.waitObjects, s.waitAll, s.thread);
+    if (status >= 0) this.wake(s, status);
+  }
+
+  private wake(s: Strand, status: NTSTATUS): void {
+    const objs = s.waitObjects;
+    if (objs) {
+      for (const o of objs) {
         const ws = o.waiters;
-        if (ws) {
-          const i = ws.indexOf(t);
-          if (i >= 0) ws.splice(i, 1);
-        }
+        if (ws === null) continue;
+        // Waiter lists are short (the threads waiting on one object); keep wait order.
+        const i = ws.indexOf(s);
+        if (i >= 0) ws.splice(i, 1);
       }
     }
-    t.waitObjects = null;
-    t.waitSeq++;
-    t.resumeWith = status;
-    this.waiting.delete(t);
-    this.makeReady(t);
+    s.waitObjects = null;
+    s.waitSeq++;
+    s.resumeWith = status;
+    const w = this.waiting;
+    const last = w.pop()!;
+    if (last !== s) {
+      w[s.waitIndex] = last;
+      last.waitIndex = s.waitIndex;
+    }
+    s.waitIndex = -1;
+    this.makeReady(s);
   }
 
-  private block(t: KTHREAD, w: KWAIT_BLOCK): void {
-    t.state = "waiting";
-    t.waitObjects = w.objects;
-    t.waitAll = w.waitAll;
-    t.waitDeadline = w.deadline;
-    t.waitSeq++;
-    for (const o of w.objects) (o.waiters ??= []).push(t);
-    this.waiting.add(t);
-    if (w.deadline >= 0) this.push({ due: w.deadline, seq: this.seq++, timer: null, generation: t.waitSeq, thread: t });
+  /**
+   * Suspend `s` on a wait block. A block that is already satisfied (a wait tested before
+   * it was yielded can only have become more satisfiable since) readies it at once.
+   */
+  block(s: Strand, w: KWAIT_BLOCK): void {
+    const now = KiTestWaitNow(w, s.thread);
+    if (now >= 0) {
+      s.resumeWith = now;
+      this.makeReady(s);
+      return;
+    }
+    s.state = "waiting";
+    s.waitObjects = w.objects;
+    s.waitAll = w.waitAll;
+    s.waitAlertable = w.alertable;
+    s.waitUserMode = w.userMode;
+    s.waitSeq++;
+    for (const o of w.objects) (o.waiters ??= []).push(s);
+    s.waitIndex = this.waiting.length;
+    this.waiting.push(s);
+    if (w.deadline >= 0) this.push({ due: w.deadline, seq: this.seq++, timer: null, generation: s.waitSeq, strand: s });
+  }
+
+  /** A user APC was queued: an alertable user-mode wait of the thread ends with STATUS_USER_APC. */
+  alertForUserApc(t: KTHREAD): void {
+    for (const s of [t.mainStrand, t.hostStrand]) {
+      if (s !== null && s.state === "waiting" && s.waitAlertable && s.waitUserMode) this.wake(s, STATUS_USER_APC);
+    }
+  }
+
+  /**
+   * Step a strand once in the current processor context: resume its body with
+   * `resumeWith`; then it has finished, or it yielded a wait it is now blocked on.
+   */
+  stepStrand(s: Strand): void {
+    s.state = "running";
+    const body = s.body!;
+    let r: IteratorResult<KWAIT_BLOCK, unknown>;
+    try {
+      r = body.next(s.resumeWith);
+    } catch (e) {
+      if (!(e instanceof ThreadExit)) throw e;
+      s.thread.ExitStatus = e.ExitStatus;
+      r = { done: true, value: undefined };
+    }
+    const m = this.m;
+    // A wait the routine called and did not yield* is caught when it hands control back.
+    KiCheckUnconsumedWait();
+    if (r.done) {
+      this.finish(s, r.value);
+      return;
+    }
+    const w = r.value as unknown;
+    if (!(w instanceof KWAIT_OPERATION && w.step === 1) && !isWaitBlock(w)) {
+      const forgotStar = w instanceof KWAIT_OPERATION;
+      KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, WDFJS_YIELDED_NOT_A_WAIT, 0, 0, 0,
+        forgotStar
+          ? `${s.name} yielded ${w.name}(...) with \`yield\`; a wait is performed with \`yield*\`: \`const status = yield* ${w.name}(...)\`.`
+          : `${s.name} yielded something that is not a wait (${typeof w}); a routine only yields through \`yield*\` on a waiting DDI.`);
+    }
+    // A wait is legal up to APC_LEVEL (the waiting DDIs checked the rest when called).
+    const cpu = m.cpu;
+    if (cpu.Irql > APC_LEVEL) {
+      KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x0002001d, cpu.Irql, 0, 0, `${s.name} waited at ${IrqlName(cpu.Irql)}.`);
+    }
+    s.waitIrql = cpu.Irql;
+    s.process = cpu.process;
+    s.driver = cpu.driver;
+    this.block(s, w as KWAIT_BLOCK);
+  }
+
+  private finish(s: Strand, value: unknown): void {
+    s.state = "done";
+    const t = s.thread;
+    t.liveStrands--;
+    if (s.onDone !== null) s.onDone(value);
+    if (s === t.mainStrand) {
+      // A thread must end at PASSIVE_LEVEL, holding no kernel mutex.
+      const cpu = this.m.cpu;
+      if (cpu.Irql !== PASSIVE_LEVEL) {
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x0002001d, cpu.Irql, 0, 0, `Thread '${t.name}' ended at ${IrqlName(cpu.Irql)}.`);
+      }
+      if (t.ownedMutants.length > 0) KiRundownMutants(t);
+      t.state = "terminated";
+      t.SignalState = 1;
+      signal(t);
+    } else if (t.worker && t.liveStrands === 0) {
+      this.idleWorkers.push(t);
+    }
+  }
+
+  /** Start `body` as a new strand of the current thread and step it at once, until it waits or ends. */
+  startHere(thread: KTHREAD, body: Generator<KWAIT_BLOCK, unknown, NTSTATUS>, name: string, onDone: ((value: unknown) => void) | null): Strand {
+    const s = this.newStrand(thread, body, this.m.cpu.driver, name);
+    s.onDone = onDone;
+    this.stepStrand(s);
+    return s;
   }
 
   queueApc(t: KTHREAD, apc: (t: KTHREAD) => void): void {
     t.apcQueue.push(apc);
-    if (t.apcQueue.length === 1) this.apcThreads.push(t);
+    if (t.apcQueue.length === 1 && t.apcIndex < 0) {
+      t.apcIndex = this.apcThreads.length;
+      this.apcThreads.push(t);
+    }
+  }
+
+  private unlistApcThread(t: KTHREAD): void {
+    const i = t.apcIndex;
+    if (i < 0) return;
+    const a = this.apcThreads;
+    const last = a.pop()!;
+    if (last !== t) {
+      a[i] = last;
+      last.apcIndex = i;
+    }
+    t.apcIndex = -1;
   }
 
   /**
@@ -192,15 +325,14 @@ export class Scheduler {
    * thread's IRQL drops below APC_LEVEL, or on its way back to user mode).
    */
   deliverNow(t: KTHREAD): void {
-    const i = this.apcThreads.indexOf(t);
-    if (i >= 0) this.apcThreads.splice(i, 1);
+    this.unlistApcThread(t);
     const cpu = this.m.cpu;
     const irql = cpu.Irql;
     const process = cpu.process;
     cpu.Irql = APC_LEVEL;
     cpu.process = t.process;
     try {
-      while (t.apcQueue.length > 0) t.apcQueue.shift()!(t);
+      runApcs(t);
     } finally {
       cpu.Irql = irql;
       cpu.process = process;
@@ -211,20 +343,54 @@ export class Scheduler {
     this.work.push(item);
   }
 
+  // ---- event sources ----
+
+  addSource(source: MachineEventSource): void {
+    this.sources.push(source);
+  }
+
+  removeSource(source: MachineEventSource): void {
+    const i = this.sources.indexOf(source);
+    if (i >= 0) {
+      this.sources[i] = this.sources[this.sources.length - 1]!;
+      this.sources.pop();
+    }
+  }
+
+  /** The earliest time a source has something due, or -1. */
+  private sourcesDue(): number {
+    let due = -1;
+    for (const s of this.sources) {
+      const d = s.nextDue();
+      if (d >= 0 && (due < 0 || d < due)) due = d;
+    }
+    return due;
+  }
+
   // ---- running ----
 
-  /** Run one unit of work. False when nothing can run and no timer is pending. */
+  /** Run one unit of work. False when nothing can run, no timer is pending and no source has anything coming. */
   step(): boolean {
     const m = this.m;
     this.expireTimers();
     const cpus = m.processors;
     let dpcCpus = 0;
     for (const c of cpus) if (c.dpcHead !== null) dpcCpus++;
-    const n = dpcCpus + this.apcThreads.length + this.ready.length + (this.work.length > 0 ? 1 : 0);
+    let dueSources = 0;
+    const now = m.clock.now();
+    for (const s of this.sources) {
+      const d = s.nextDue();
+      if (d >= 0 && d <= now) dueSources++;
+    }
+    const hasWork = this.workHead < this.work.length ? 1 : 0;
+    const n = dpcCpus + this.apcThreads.length + this.ready.length + hasWork + dueSources;
     if (n === 0) {
       const due = this.nextDue();
-      if (due < 0) return false;
-      if (m.clock.isVirtual) m.clock.advanceTo(due);
+      const sdue = this.sourcesDue();
+      const next = due < 0 ? sdue : sdue < 0 ? due : Math.min(due, sdue);
+      if (next < 0) return false;
+      if (m.clock.isVirtual) m.clock.advanceTo(next);
+      else m.clock.sleepUntil(next);
       return true;
     }
     this.steps++;
@@ -234,24 +400,58 @@ export class Scheduler {
     }
     pick -= dpcCpus;
     if (pick < this.apcThreads.length) {
-      this.deliverApcs(this.apcThreads.splice(pick, 1)[0]!);
+      const t = this.apcThreads[pick]!;
+      this.unlistApcThread(t);
+      this.deliverApcs(t);
       return true;
     }
     pick -= this.apcThreads.length;
     if (pick < this.ready.length) {
-      this.runThread(this.ready.splice(pick, 1)[0]!);
+      const r = this.ready;
+      const s = r[pick]!;
+      const last = r.pop()!;
+      if (last !== s) {
+        r[pick] = last;
+        last.readyIndex = pick;
+      }
+      s.readyIndex = -1;
+      this.runStrand(s);
       return true;
     }
-    this.runWork(this.work.shift()!);
+    pick -= this.ready.length;
+    if (pick < hasWork) {
+      const w = this.work[this.workHead]!;
+      this.work[this.workHead++] = undefined as unknown as WorkQueueItem;
+      if (this.workHead === this.work.length) {
+        this.work = [];
+        this.workHead = 0;
+      }
+      this.runWork(w);
+      return true;
+    }
+    pick -= hasWork;
+    for (const s of this.sources) {
+      const d = s.nextDue();
+      if (d >= 0 && d <= now && pick-- === 0) {
+        this.deliverSource(s);
+        break;
+      }
+    }
     return true;
   }
 
   private runDpcs(c: KPRCB): true {
-    drainDpcQueue(this.m, c);
+    this.running++;
+    try {
+      drainDpcQueue(this.m, c);
+    } finally {
+      this.running--;
+    }
     return true;
   }
 
-  private onCpu<T>(t: KTHREAD | null, irql: number, fn: () => T): T {
+  /** Run `fn` on a processor the seed picks, as `t` (or no thread) in `process`, at `irql`. */
+  private onCpu(t: KTHREAD | null, irql: number, process: KTHREAD["process"] | null, driver: DRIVER_OBJECT | null, fn: () => void): void {
     const m = this.m;
     const saved = m.cpu;
     const cpu = m.processors[m.random.below(m.processors.length)]!;
@@ -261,12 +461,14 @@ export class Scheduler {
     const prevDriver = cpu.driver;
     m.cpu = cpu;
     cpu.thread = t;
-    cpu.process = t ? t.process : m.systemProcess;
+    cpu.process = process ?? (t ? t.process : m.systemProcess);
     cpu.Irql = irql;
-    cpu.driver = t ? t.driver : null;
+    cpu.driver = driver;
+    this.running++;
     try {
-      return fn();
+      fn();
     } finally {
+      this.running--;
       cpu.thread = prevThread;
       cpu.process = prevProcess;
       cpu.Irql = prevIrql;
@@ -277,61 +479,88 @@ export class Scheduler {
 
   private deliverApcs(t: KTHREAD): void {
     // Special kernel APCs run at APC_LEVEL in the context of the thread's process.
-    this.onCpu(t, APC_LEVEL, () => {
-      while (t.apcQueue.length > 0) t.apcQueue.shift()!(t);
-    });
+    this.onCpu(t, APC_LEVEL, null, null, () => runApcs(t));
   }
 
-  private runThread(t: KTHREAD): void {
-    t.state = "running";
-    // A thread resumes at the IRQL it waited at (PASSIVE_LEVEL or APC_LEVEL).
-    this.onCpu(t, t.waitIrql, () => {
-      const cpu = this.m.cpu;
-      let r: IteratorResult<KWAIT_BLOCK, void>;
-      try {
-        r = t.body!.next(t.resumeWith);
-      } catch (e) {
-        if (!(e instanceof ThreadExit)) throw e;
-        t.ExitStatus = e.ExitStatus;
-        r = { done: true, value: undefined };
-      }
-      // A wait is legal up to APC_LEVEL (KeWaitForSingleObject checks the rest); a thread
-      // must end at PASSIVE_LEVEL.
-      if (r.done ? cpu.Irql !== PASSIVE_LEVEL : cpu.Irql > APC_LEVEL) {
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x0002001d, cpu.Irql, 0, 0, `System thread '${t.name}' ${r.done ? "ended" : "waited"} at ${IrqlName(cpu.Irql)}.`);
-      }
-      t.waitIrql = cpu.Irql;
-      if (r.done) {
-        t.state = "terminated";
-        t.SignalState = 1;
-        signal(t);
-      } else {
-        this.block(t, r.value);
-      }
-    });
+  private runStrand(s: Strand): void {
+    // A strand resumes as its thread, in the process and at the IRQL it waited at.
+    this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.stepStrand(s));
+  }
+
+  /** A system worker thread for a work item: an idle one, or a new one. */
+  private worker(): KTHREAD {
+    const idle = this.idleWorkers.pop();
+    if (idle !== undefined) return idle;
+    return this.m.createSystemThread(`worker ${++this.workers}`, null, true);
   }
 
   private runWork(w: WorkQueueItem): void {
-    this.onCpu(null, PASSIVE_LEVEL, () => w.run());
+    const t = this.worker();
+    this.onCpu(t, PASSIVE_LEVEL, null, null, () => {
+      w.run();
+      KiCheckUnconsumedWait();
+    });
+    // A work item that waited keeps its worker until it finishes (see finish).
+    if (t.liveStrands === 0) this.idleWorkers.push(t);
+  }
+
+  private deliverSource(s: MachineEventSource): void {
+    if (!s.ready()) {
+      // Due, and its input has not arrived: the machine waits for it here, at this point of
+      // the schedule and this machine time, however long the host takes.
+      const limit = this.sourceTimeoutMs;
+      let waited = 0;
+      while (!s.ready()) {
+        if (waited >= limit) {
+          throw new MachineDeadlock(`event source '${s.name}'`, `The source was due and delivered nothing for ${limit} ms of host time.\n${this.describeWaits()}`);
+        }
+        this.m.doorbellWait(Math.min(100, limit - waited));
+        waited += 100;
+      }
+    }
+    // What a source delivers arrives as an interrupt's deferred work would: at DISPATCH_LEVEL.
+    this.onCpu(null, DISPATCH_LEVEL, null, null, () => s.deliver());
   }
 
   /** Is there anything to run now or later? */
   get idle(): boolean {
-    return (
-      this.ready.length === 0 &&
-      this.apcThreads.length === 0 &&
-      this.work.length === 0 &&
-      this.m.processors.every((c) => c.dpcHead === null) &&
-      this.nextDue() < 0
-    );
+    return this.nothingRunnable() && this.nextDue() < 0 && this.sourcesDue() < 0;
+  }
+
+  private checkOutermost(what: string): void {
+    if (this.running > 0 || this.m.entryDepth > 1) {
+      throw new Error(
+        `wdfjs: a blocking call (${what}) was made from code already running inside the machine. ` +
+          "Only plain host code may block; code the machine runs (a thread made with CreateThread, a driver routine) waits with yield*.",
+      );
+    }
   }
 
   /**
-   * Run until `done()` holds. With `deadline` (an absolute time in 100 ns units),
-   * returns false once virtual time reaches it first. When nothing can run any more
-   * and `done()` still fails, throws MachineDeadlock with what every thread waits on.
+   * Block plain host code (thread `t` at the machine's outermost entry) until `w` is
+   * satisfied: `t`'s host strand is a waiter like any other while the machine runs.
+   */
+  hostWait(t: KTHREAD, w: KWAIT_BLOCK, what: string): NTSTATUS {
+    this.checkOutermost(what);
+    const s = (t.hostStrand ??= new Strand(this, t, null, t.process, null, t.name));
+    s.waitingFor = what;
+    this.block(s, w);
+    const limit = this.steps + this.maxStepsPerRun;
+    while (s.state === "waiting") {
+      if (!this.step() && s.state === "waiting") throw new MachineDeadlock(what, this.describeWaits(s));
+      if (this.steps > limit) throw new MachineDeadlock(what, `No progress after ${this.maxStepsPerRun} scheduling steps (a livelock).\n${this.describeWaits(s)}`);
+    }
+    s.state = "running";
+    return s.resumeWith;
+  }
+
+  /**
+   * Run until `done()` holds (host entries only). With `deadline` (an absolute time in
+   * 100 ns units), returns false once machine time reaches it first. When nothing can run
+   * any more and `done()` still fails, throws MachineDeadlock with what every thread waits on.
    */
   runUntil(done: () => boolean, waitingFor: string, deadline = -1): boolean {
+    this.checkOutermost(waitingFor);
     const limit = this.steps + this.maxStepsPerRun;
     const m = this.m;
     for (;;) {
@@ -340,18 +569,22 @@ export class Scheduler {
       if (deadline >= 0 && m.clock.now() >= deadline && !this.dueNow()) return false;
       if (deadline >= 0 && this.nothingRunnable()) {
         const due = this.nextDue();
-        if (due < 0 || due > deadline) {
+        const sdue = this.sourcesDue();
+        const next = due < 0 ? sdue : sdue < 0 ? due : Math.min(due, sdue);
+        if (next < 0 || next > deadline) {
           if (m.clock.isVirtual) m.clock.advanceTo(deadline);
+          else m.clock.sleepUntil(deadline);
           continue;
         }
       }
-      if (!this.step()) throw new MachineDeadlock(waitingFor, this.describeWaits());
+      if (!this.step() && !done()) throw new MachineDeadlock(waitingFor, this.describeWaits());
       if (this.steps > limit) throw new MachineDeadlock(waitingFor, `No progress after ${this.maxStepsPerRun} scheduling steps (a livelock).\n${this.describeWaits()}`);
     }
   }
 
-  /** Run until nothing is left to do, timers included. */
+  /** Run until nothing is left to do, timers and sources included. */
   runUntilIdle(): void {
+    this.checkOutermost("the machine to become idle");
     const limit = this.steps + this.maxStepsPerRun;
     while (this.step()) {
       if (this.steps > limit) throw new MachineDeadlock("idle", "The machine never becomes idle (a livelock, or a periodic timer).");
@@ -361,12 +594,14 @@ export class Scheduler {
   /** Is anything runnable, or a timer due, at the current time? */
   private dueNow(): boolean {
     if (!this.nothingRunnable()) return true;
+    const now = this.m.clock.now();
     const due = this.nextDue();
-    return due >= 0 && due <= this.m.clock.now();
+    const sdue = this.sourcesDue();
+    return (due >= 0 && due <= now) || (sdue >= 0 && sdue <= now);
   }
 
   private nothingRunnable(): boolean {
-    return this.ready.length === 0 && this.apcThreads.length === 0 && this.work.length === 0 && this.m.processors.every((c) => c.dpcHead === null);
+    return this.ready.length === 0 && this.apcThreads.length === 0 && this.workHead >= this.work.length && this.m.processors.every((c) => c.dpcHead === null);
   }
 
   /** What of `driver` is still queued or set (timers, DPCs, threads), or null if nothing. */
@@ -377,19 +612,32 @@ export class Scheduler {
     let dpcs = 0;
     for (const c of this.m.processors) for (let d = c.dpcHead; d !== null; d = d.next) if (d.driver === driver) dpcs++;
     if (dpcs) what.push(`${dpcs} DPC(s)`);
-    const threads = [...this.ready, ...this.waiting].filter((t) => t.driver === driver).length;
+    const threads = [...this.ready, ...this.waiting].filter((s) => s.body !== null && s.thread.driver === driver && s === s.thread.mainStrand).length;
     if (threads) what.push(`${threads} thread(s)`);
     return what.length ? what.join(", ") : null;
   }
 
-  describeWaits(): string {
+  describeWaits(self: Strand | null = null): string {
     const lines: string[] = [];
-    for (const t of this.waiting) {
-      const what = (t.waitObjects ?? []).map((o) => o.constructor.name).join(", ") || "a delay";
-      lines.push(`  thread '${t.name}' (process ${t.process.ImageFileName}) waits on ${what}`);
+    for (const s of this.waiting) {
+      const what = (s.waitObjects ?? []).map((o) => o.constructor.name).join(", ") || "a delay";
+      const kind = s.body === null ? "blocked in a synchronous call" : s === s.thread.mainStrand ? "thread" : `routine ${s.name} of thread`;
+      lines.push(`  ${kind} '${s.thread.name}' (process ${s.thread.process.ImageFileName}) waits on ${what}${s.waitingFor ? ` (${s.waitingFor})` : ""}${s === self ? "  <- the caller" : ""}`);
     }
-    return lines.length ? `Waiting threads:\n${lines.join("\n")}` : "No thread is waiting; nothing is queued and no timer is set.";
+    for (const src of this.sources) lines.push(`  event source '${src.name}' has nothing coming`);
+    return lines.length ? `Waiting:\n${lines.join("\n")}` : "No thread is waiting; nothing is queued and no timer is set.";
   }
+}
+
+function runApcs(t: KTHREAD): void {
+  const q = t.apcQueue;
+  // APCs queued while these run are run too (the loop reads the length each time).
+  for (let i = 0; i < q.length; i++) q[i]!(t);
+  q.length = 0;
+}
+
+function isWaitBlock(w: unknown): w is KWAIT_BLOCK {
+  return typeof w === "object" && w !== null && Array.isArray((w as KWAIT_BLOCK).objects) && typeof (w as KWAIT_BLOCK).deadline === "number";
 }
 
 function before(a: TimerEntry, b: TimerEntry): boolean {

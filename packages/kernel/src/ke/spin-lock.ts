@@ -1,4 +1,4 @@
-import { cur } from "../context.js";
+import { cur, isInsideMachine } from "../context.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "./bugcheck.js";
 import { DRIVER_VERIFIER_DETECTED_VIOLATION, SPIN_LOCK_ALREADY_OWNED, SPIN_LOCK_NOT_OWNED } from "./bugcheck-codes.js";
@@ -10,7 +10,7 @@ import { KeLowerIrql } from "./irql-ddi.js";
 export class KSPIN_LOCK {
   owner: KPRCB | null = null;
   /** A number for messages, unique within the machine that was executing when it was made. */
-  readonly id = cur ? ++cur.objectIds : 0;
+  readonly id = isInsideMachine() ? ++cur.objectIds : 0;
 }
 
 export function KeInitializeSpinLock(SpinLock: KSPIN_LOCK): void {

@@ -1,6 +1,7 @@
 import { cur } from "../context.js";
 import type { Box } from "../box.js";
-import { DispatcherHeader, KEVENT, KeInitializeEvent, KeResetEvent, KeSetEvent, KernelMode, testWait, WaitAll, type EVENT_TYPE, type KPROCESSOR_MODE } from "../ke/dispatcher.js";
+import { DispatcherHeader, KEVENT, KeInitializeEvent, KeResetEvent, KeSetEvent, KernelMode, signal, WaitAll, type EVENT_TYPE, type KPROCESSOR_MODE } from "../ke/dispatcher.js";
+import { KiServiceWait } from "../ke/service-wait.js";
 import { IoCompletionObject } from "../io/completion-port.js";
 import { FILE_OBJECT } from "../io/file.js";
 import type { IO_STATUS_BLOCK } from "../io/irp.js";
@@ -73,27 +74,21 @@ function waitableOf(Handle: number): DispatcherHeader | NTSTATUS {
   return STATUS_OBJECT_TYPE_MISMATCH;
 }
 
-/** Wait in a client thread: Timeout in 100 ns units (negative relative), null for INFINITE. */
-export function clientWait(objects: DispatcherHeader[], waitAll: boolean, Timeout: number | null, what: string): NTSTATUS {
-  const m = cur;
-  const now = testWait(objects, waitAll);
-  if (now >= 0) return now;
-  if (Timeout === 0) return STATUS_TIMEOUT;
-  const deadline = Timeout === null ? -1 : Timeout < 0 ? m.clock.now() - Timeout : Timeout;
-  let result = -1;
-  const ok = m.scheduler.runUntil(() => (result = testWait(objects, waitAll)) >= 0, what, deadline);
-  return ok ? result : STATUS_TIMEOUT;
+/**
+ * Wait in a client thread: Timeout in 100 ns units (negative relative), null for INFINITE.
+ * Satisfied now, or left on the thread for whoever drives it (see KiDeferServiceWait).
+ */
+export function clientWait(objects: DispatcherHeader[], waitAll: boolean, Timeout: number | null, what: string, Alertable = false): NTSTATUS {
+  return KiServiceWait(objects, waitAll, Timeout, Alertable, what);
 }
 
 export function NtWaitForSingleObject(Handle: number, Alertable: boolean, Timeout: number | null): NTSTATUS {
-  void Alertable;
   const o = waitableOf(Handle);
   if (typeof o === "number") return o;
-  return clientWait([o], false, Timeout, `handle ${Handle}`);
+  return KiServiceWait([o], false, Timeout, !!Alertable, `handle ${Handle}`);
 }
 
 export function NtWaitForMultipleObjects(Count: number, Handles: number[], WaitType: number, Alertable: boolean, Timeout: number | null): NTSTATUS {
-  void Alertable;
   if (!(Count >= 1 && Count <= 64) || !Array.isArray(Handles) || Handles.length < Count) return STATUS_INVALID_PARAMETER;
   const objs: DispatcherHeader[] = [];
   for (let i = 0; i < Count; i++) {
@@ -101,7 +96,12 @@ export function NtWaitForMultipleObjects(Count: number, Handles: number[], WaitT
     if (typeof o === "number") return o;
     objs.push(o);
   }
-  return clientWait(objs, WaitType === WaitAll, Timeout, `${Count} handles`);
+  return KiServiceWait(objs, WaitType === WaitAll, Timeout, !!Alertable, `${Count} handles`);
+}
+
+/** `NtDelayExecution`: Sleep/SleepEx. An alertable delay ends early with STATUS_USER_APC. */
+export function NtDelayExecution(Alertable: boolean, DelayInterval: number | null): NTSTATUS {
+  return KiServiceWait([], false, DelayInterval, !!Alertable, "Sleep", (ws) => (ws === STATUS_TIMEOUT ? STATUS_SUCCESS : ws));
 }
 
 export function NtRemoveIoCompletion(
@@ -115,16 +115,17 @@ export function NtRemoveIoCompletion(
   if (!e) return STATUS_INVALID_HANDLE;
   if (!(e.object instanceof IoCompletionObject)) return STATUS_OBJECT_TYPE_MISMATCH;
   const port = e.object;
-  const st = clientWait([port], false, Timeout, "a completion packet");
-  if (st === STATUS_TIMEOUT) return STATUS_TIMEOUT;
-  // testWait consumed one count; the packet itself is taken here.
-  port.SignalState++;
-  const p = port.remove()!;
-  KeyContext.value = p.KeyContext;
-  ApcContext.value = p.ApcContext;
-  IoStatusBlock.Status = p.Status;
-  IoStatusBlock.Information = p.Information;
-  return STATUS_SUCCESS;
+  return KiServiceWait([port], false, Timeout, false, "a completion packet", (st) => {
+    if (st === STATUS_TIMEOUT) return STATUS_TIMEOUT;
+    // The satisfied wait consumed one count; the packet itself is taken here.
+    port.SignalState++;
+    const p = port.remove()!;
+    KeyContext.value = p.KeyContext;
+    ApcContext.value = p.ApcContext;
+    IoStatusBlock.Status = p.Status;
+    IoStatusBlock.Information = p.Information;
+    return STATUS_SUCCESS;
+  });
 }
 
 export function NtSetIoCompletion(IoCompletionHandle: number, KeyContext: number, ApcContext: any, IoStatus: NTSTATUS, IoStatusInformation: number): NTSTATUS {
@@ -132,6 +133,7 @@ export function NtSetIoCompletion(IoCompletionHandle: number, KeyContext: number
   if (!e) return STATUS_INVALID_HANDLE;
   if (!(e.object instanceof IoCompletionObject)) return STATUS_OBJECT_TYPE_MISMATCH;
   e.object.post({ KeyContext, ApcContext, Status: IoStatus, Information: IoStatusInformation });
+  signal(e.object);
   return STATUS_SUCCESS;
 }
 
@@ -174,5 +176,5 @@ export function ObReferenceObjectByHandle(
  */
 export function ZwClose(Handle: number): NTSTATUS {
   const m = cur;
-  return IopCloseHandle(ObIsKernelHandle(Handle) ? m.systemProcess.handles : m.cpu.process.handles, Handle);
+  return IopCloseHandle(ObIsKernelHandle(Handle) ? m.systemProcess.handles : m.cpu.process.handles, Handle, false);
 }

@@ -3,7 +3,8 @@ import type { HandleTable } from "../ob/handle-table.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import type { IRP } from "../io/irp.js";
 import { DispatcherHeader, ThreadObject, ProcessObject } from "../ke/dispatcher.js";
-import type { KWAIT_GENERATOR } from "../ke/dispatcher.js";
+import type { KMUTEX, KWAIT_BLOCK } from "../ke/dispatcher.js";
+import type { Strand } from "../ke/strand.js";
 import type { NTSTATUS } from "../ntstatus.js";
 
 /** EPROCESS: an address space, a handle table and threads. */
@@ -65,26 +66,51 @@ export type ThreadState = "initialized" | "ready" | "running" | "waiting" | "ter
 /** A kernel APC queued to a thread: run at APC_LEVEL in the thread's process. */
 export type KernelApc = (thread: KTHREAD) => void;
 
+/** A user APC (QueueUserAPC, a ReadFileEx completion routine): run in the thread's alertable waits. */
+export type UserApc = () => void;
+
 /**
- * KTHREAD/ETHREAD. A client thread runs synchronously inside system calls; a system
- * thread is a generator the scheduler steps, suspended at each `yield*` on a wait.
+ * A system service that must wait before it can return (synchronous I/O the driver
+ * pended, a wait on handles, a pended close). The service sets it on the calling thread
+ * and returns; whoever drives the thread performs the wait and calls `finish` with the
+ * wait status for the service's final status: the outermost host entry for plain host
+ * code, the thread's own generator for a thread made with CreateThread. Nothing inside
+ * the kernel runs a nested scheduler loop.
+ */
+export interface DeferredServiceWait {
+  readonly block: KWAIT_BLOCK;
+  readonly what: string;
+  finish(WaitStatus: NTSTATUS): NTSTATUS;
+}
+
+/**
+ * KTHREAD/ETHREAD. A client thread of plain host code runs inside system calls; a system
+ * thread or a Win32 thread made with CreateThread has a body the scheduler steps (its
+ * main strand). Any thread may also own continuation strands: dispatch routines that
+ * waited while called in it.
  */
 export class KTHREAD extends DispatcherHeader {
   state: ThreadState = "initialized";
-  /** The body of a system thread; null for client threads. */
-  body: KWAIT_GENERATOR<void> | null = null;
-  /** The value the next resumption of `body` receives (a wait status). */
-  resumeWith: NTSTATUS = 0;
-  waitObjects: DispatcherHeader[] | null = null;
-  waitAll = false;
-  waitDeadline = -1;
-  waitSeq = 0;
+  /** The strand of the thread's body (system threads, CreateThread threads), or null. */
+  mainStrand: Strand | null = null;
+  /** The strand plain host code blocks on at the outermost entry (made on first use). */
+  hostStrand: Strand | null = null;
+  /** Strands of this thread not yet finished (its body and any waiting dispatch routines). */
+  liveStrands = 0;
+  deferred: DeferredServiceWait | null = null;
+  /** Index in the scheduler's list of threads with kernel APCs to deliver, or -1. */
+  apcIndex = -1;
+  /** A system worker thread (runs work items; back in the idle pool when its strands end). */
+  worker = false;
   KernelApcDisable = 0;
-  /** The IRQL the thread waited at, restored when it resumes. */
-  waitIrql = 0;
   /** The processor the thread's system calls run on, chosen by the seed when it is created. */
   IdealProcessor = 0;
   readonly apcQueue: KernelApc[] = [];
+  readonly userApcQueue: UserApc[] = [];
+  /** Kernel mutexes the thread owns (a thread that ends owning one is a bug check). */
+  readonly ownedMutants: KMUTEX[] = [];
+  /** True for a thread of a user process (a Win32 thread), false for a system thread. */
+  readonly client: boolean;
   /** IRPs this thread issued that are not yet complete (the thread's IRP list). */
   readonly IrpList = new ThreadIrpList();
   ExitStatus: NTSTATUS = 0;
@@ -95,6 +121,7 @@ export class KTHREAD extends DispatcherHeader {
     readonly driver: DRIVER_OBJECT | null,
   ) {
     super(ThreadObject);
+    this.client = process.UniqueProcessId !== 4;
   }
 }
 export type ETHREAD = KTHREAD;

@@ -3,6 +3,7 @@ import type { Box } from "../box.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import type { KWAIT_GENERATOR } from "../ke/dispatcher.js";
 import { ThreadExit } from "../ke/scheduler.js";
+import { isRoutineGenerator, KiPromiseReturned } from "../ke/routine.js";
 import { STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
 import { OBJECT_HEADER } from "../ob/object.js";
 import { KTHREAD } from "./process.js";
@@ -12,16 +13,12 @@ export type KSTART_ROUTINE = (StartContext: any) => void | KWAIT_GENERATOR<void>
 /** Make a thread of the System process around a body and let the scheduler run it. */
 export function startSystemThread(name: string, driver: DRIVER_OBJECT | null, body: KWAIT_GENERATOR<void>, onExit?: () => void): KTHREAD {
   const m = cur;
-  const t = new KTHREAD(m.nextThreadId(), m.systemProcess, name, driver);
-  t.body = (function* () {
-    try {
-      yield* body;
-    } finally {
-      onExit?.();
-    }
-  })();
-  m.systemProcess.threads.push(t);
-  m.scheduler.makeReady(t);
+  const t = m.createSystemThread(name, driver);
+  const s = m.scheduler.newStrand(t, body, driver, name);
+  if (onExit) s.onDone = onExit;
+  t.mainStrand = s;
+  t.state = "ready";
+  m.scheduler.makeReady(s);
   return t;
 }
 
@@ -43,11 +40,13 @@ export function PsCreateSystemThread(
   void ProcessHandle;
   void ClientId;
   const m = cur;
+  const name = StartRoutine.name || "system thread";
   const body = (function* (): KWAIT_GENERATOR<void> {
     const r = StartRoutine(StartContext);
-    if (r && typeof (r as KWAIT_GENERATOR<void>).next === "function") yield* r as KWAIT_GENERATOR<void>;
+    if (isRoutineGenerator(r)) yield* r as KWAIT_GENERATOR<void>;
+    else if (r !== undefined && typeof (r as { then?: unknown }).then === "function") KiPromiseReturned(`The start routine ${name}`);
   })();
-  const t = startSystemThread(StartRoutine.name || "system thread", m.cpu.driver, body);
+  const t = startSystemThread(name, m.cpu.driver, body);
   // The handle is a kernel handle and holds the thread object's one reference.
   t.ObHeader = new OBJECT_HEADER("Thread", null);
   t.ObHeader.HandleCount = 1;
