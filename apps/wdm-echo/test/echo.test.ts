@@ -292,7 +292,7 @@ describe("cancellation", () => {
     const app = Win32Process.create(m, "echoapp.exe");
     expect(write(app, open(app), CreatePattern(32))).toBe(32);
     const h = open(app, true);
-    const other = app.CreateThread("other");
+    const other = app.CreateHostThread("other");
     const mine = startRead(app, h, 32);
     const theirs = startRead(other, h, 32);
     expect(app.CancelIo(h)).toBe(true);

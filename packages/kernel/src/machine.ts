@@ -4,7 +4,7 @@ import { enterMachine, leaveMachine } from "./context.js";
 import { BugCheck, KeBugCheckEx, type BugCheckData } from "./ke/bugcheck.js";
 import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, KMODE_EXCEPTION_NOT_HANDLED } from "./ke/bugcheck-codes.js";
 import { Clock, realClockSource, type ClockSource } from "./ke/clock.js";
-import { KEVENT, KeInitializeEvent, KeSetEvent, KiCheckUnconsumedWait, NotificationEvent, type KWAIT_OPERATION, type KWAIT_BLOCK, type KWAIT_GENERATOR } from "./ke/dispatcher.js";
+import { KEVENT, KeInitializeEvent, KeSetEvent, KiCheckUnconsumedWait, signal, NotificationEvent, type KWAIT_OPERATION, type KWAIT_BLOCK, type KWAIT_GENERATOR } from "./ke/dispatcher.js";
 import type { MachineEventSource } from "./ke/source.js";
 import { KiRunRoutine } from "./ke/routine.js";
 import { SehException } from "./ke/exception.js";
@@ -348,6 +348,8 @@ export class Machine {
       process.terminated = true;
       process.ExitStatus = ExitStatus;
       process.SignalState = 1;
+      signal(process);
+      this.scheduler.wakeTerminatedProcess(process);
     });
   }
 

@@ -3,7 +3,9 @@ import {
   NtClose, NtCreateEvent, NtCreateFile, NtCreateIoCompletion, NtDeviceIoControlFile, NtFreeVirtualMemory, NtReadFile,
   NtRemoveIoCompletion, NtResetEvent, NtSetEvent, NtSetInformationFileCompletion, NtSetIoCompletion, NtWaitForMultipleObjects,
   NtWaitForSingleObject, NtWriteFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT,
-  InitializeObjectAttributes, NtDelayExecution, type Box, type EPROCESS, type KTHREAD, type Machine, type NTSTATUS,
+  InitializeObjectAttributes, NtDelayExecution, NtCreateThreadEx, NtQueueApcThread, PsGetThreadExitStatus, KTHREAD as KTHREAD_CLASS,
+  STATUS_INVALID_HANDLE, STATUS_USER_APC, isRoutineGenerator,
+  type Box, type EPROCESS, type KTHREAD, type KWAIT_BLOCK, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
   CREATE_ALWAYS, CREATE_NEW, FILE_FLAG_OVERLAPPED, INVALID_HANDLE_VALUE, OPEN_ALWAYS, OPEN_EXISTING, TRUNCATE_EXISTING,
@@ -11,7 +13,7 @@ import {
 } from "./constants.js";
 import {
   ERROR_INVALID_PARAMETER, ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, ERROR_NOT_ENOUGH_MEMORY, ERROR_SUCCESS,
-  INFINITE, RtlNtStatusToDosError, WAIT_FAILED, WAIT_TIMEOUT, type DWORD,
+  INFINITE, RtlNtStatusToDosError, WAIT_FAILED, WAIT_IO_COMPLETION, WAIT_TIMEOUT, type DWORD,
 } from "./errors.js";
 import { OVERLAPPED } from "./overlapped.js";
 
@@ -61,14 +63,23 @@ function overlappedOf(o: unknown): OVERLAPPED | null | false {
   return o instanceof OVERLAPPED ? o : false;
 }
 
+/** A wait a blocking call hands to whoever drives the thread (see Win32ThreadBase.call). */
+export type Win32Wait = Generator<KWAIT_BLOCK, DWORD | BOOL | HANDLE, NTSTATUS>;
+
 /**
- * A thread of a Win32 program: every kernel32 call it makes is a system call into the
- * machine on this thread. Each thread has its own last-error value, as in Windows.
+ * What every thread of a Win32 program shares: its kernel thread, its own last-error
+ * value, and the kernel32 calls that never block. Calls that may block are written once
+ * as generators (`g*` here) that yield the thread's wait; the two kinds of thread drive
+ * them: plain host code (Win32Thread, Win32Process) blocks at the machine's outermost
+ * entry while the machine runs, and a thread made with CreateThread (Win32ThreadContext)
+ * yields the wait to the scheduler, so only that thread is suspended.
  */
-export class Win32Thread {
-  private lastError: DWORD = ERROR_SUCCESS;
+export class Win32ThreadBase {
+  protected lastError: DWORD = ERROR_SUCCESS;
   /** The I/O status block of synchronous calls, reused so a call allocates nothing. */
-  private readonly iosb = new IO_STATUS_BLOCK();
+  protected readonly iosb = new IO_STATUS_BLOCK();
+  /** What the thread's current wait is for (deadlock reports). */
+  protected waitingFor = "";
 
   constructor(
     readonly machine: Machine,
@@ -88,18 +99,45 @@ export class Win32Thread {
   }
 
   /** Fail a call the way kernel32 does: map the status, remember it, return FALSE. */
-  private fail(status: NTSTATUS): false {
+  protected fail(status: NTSTATUS): false {
     this.lastError = RtlNtStatusToDosError(status);
     return false;
   }
 
-  private sys(fn: () => NTSTATUS): NTSTATUS {
+  /** A system call that never waits. */
+  protected sys(fn: () => NTSTATUS): NTSTATUS {
     return this.machine.syscall(this.thread, fn);
+  }
+
+  /**
+   * A system call that may wait: the service runs; if it left a wait on the thread (the
+   * driver pended synchronous I/O, a wait on handles), the wait is yielded to whoever drives
+   * this thread, and the service finishes with its outcome.
+   */
+  protected *call(fn: () => NTSTATUS): Generator<KWAIT_BLOCK, NTSTATUS, NTSTATUS> {
+    const m = this.machine;
+    const t = this.thread;
+    let st = m.enter(t, fn);
+    while (t.deferred !== null) {
+      const d = t.deferred;
+      t.deferred = null;
+      this.waitingFor = d.what;
+      const ws: NTSTATUS = yield d.block;
+      st = m.enter(t, () => d.finish(ws));
+    }
+    return st;
+  }
+
+  /** Run the user APCs queued to this thread (an alertable wait ended with STATUS_USER_APC). */
+  protected runUserApcs(): void {
+    const q = this.thread.userApcQueue;
+    for (let i = 0; i < q.length; i++) q[i]!();
+    q.length = 0;
   }
 
   // ---- files ----
 
-  CreateFile(
+  protected *gCreateFile(
     lpFileName: string,
     dwDesiredAccess: DWORD,
     dwShareMode: DWORD,
@@ -107,7 +145,7 @@ export class Win32Thread {
     dwCreationDisposition: DWORD,
     dwFlagsAndAttributes: DWORD,
     hTemplateFile: HANDLE,
-  ): HANDLE {
+  ): Generator<KWAIT_BLOCK, HANDLE, NTSTATUS> {
     void lpSecurityAttributes;
     void hTemplateFile;
     let disposition: number;
@@ -134,7 +172,7 @@ export class Win32Thread {
     // Win32 names are case-insensitive.
     const oa = new OBJECT_ATTRIBUTES();
     InitializeObjectAttributes(oa, ntName, OBJ_CASE_INSENSITIVE, null, null);
-    const status = this.sys(() =>
+    const status = yield* this.call(() =>
       NtCreateFile(h, (dwDesiredAccess >>> 0) | SYNCHRONIZE | FILE_READ_ATTRIBUTES, oa, iosb, null, flags & CREATE_FILE_ATTRIBUTES, dwShareMode, disposition, options, null, 0),
     );
     if (!NT_SUCCESS(status)) {
@@ -145,9 +183,9 @@ export class Win32Thread {
     return h.value;
   }
 
-  CloseHandle(hObject: HANDLE): BOOL {
+  protected *gCloseHandle(hObject: HANDLE): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
     const h = n(hObject);
-    const status = this.sys(() => NtClose(h));
+    const status = yield* this.call(() => NtClose(h));
     return NT_SUCCESS(status) ? true : this.fail(status);
   }
 
@@ -155,7 +193,7 @@ export class Win32Thread {
    * Finish a read/write/ioctl the way kernel32 does: on a synchronous handle the call
    * already waited; on an overlapped one STATUS_PENDING is ERROR_IO_PENDING.
    */
-  private finishIo(status: NTSTATUS, iosb: IO_STATUS_BLOCK, bytes: Box<number> | null, overlapped: OVERLAPPED | null, read: boolean): BOOL {
+  protected finishIo(status: NTSTATUS, iosb: IO_STATUS_BLOCK, bytes: Box<number> | null, overlapped: OVERLAPPED | null, read: boolean): BOOL {
     if (status === STATUS_PENDING) {
       this.lastError = ERROR_IO_PENDING;
       return false;
@@ -166,15 +204,7 @@ export class Win32Thread {
     return true;
   }
 
-  ReadFile(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToRead: DWORD, lpNumberOfBytesRead: Box<number> | null, lpOverlapped: OVERLAPPED | null): BOOL {
-    return this.readWrite(true, hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead, lpOverlapped);
-  }
-
-  WriteFile(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToWrite: DWORD, lpNumberOfBytesWritten: Box<number> | null, lpOverlapped: OVERLAPPED | null): BOOL {
-    return this.readWrite(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped);
-  }
-
-  private readWrite(read: boolean, hFile: HANDLE, lpBuffer: number, length: DWORD, lpBytes: Box<number> | null, lpOverlapped: OVERLAPPED | null): BOOL {
+  protected *gReadWrite(read: boolean, hFile: HANDLE, lpBuffer: number, length: DWORD, lpBytes: Box<number> | null, lpOverlapped: OVERLAPPED | null): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
     const ov = overlappedOf(lpOverlapped);
     if (ov === false || (lpBytes !== null && lpBytes !== undefined && !isBox(lpBytes))) {
       this.lastError = ERROR_INVALID_PARAMETER;
@@ -192,7 +222,7 @@ export class Win32Thread {
       ov.Internal = STATUS_PENDING;
       ov.InternalHigh = 0;
     }
-    const status = this.sys(() =>
+    const status = yield* this.call(() =>
       read
         ? NtReadFile(h, event, null, ov, iosb, buffer, count, offset, 0)
         : NtWriteFile(h, event, null, ov, iosb, buffer, count, offset, 0),
@@ -200,7 +230,43 @@ export class Win32Thread {
     return this.finishIo(status, iosb, bytes, ov, read);
   }
 
-  DeviceIoControl(
+  /**
+   * `ReadFileEx` / `WriteFileEx`: overlapped I/O whose completion routine runs as a user APC
+   * in this thread's next alertable wait (SleepEx, WaitForSingleObjectEx with bAlertable).
+   */
+  ReadFileEx(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToRead: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): BOOL {
+    return this.readWriteEx(true, hFile, lpBuffer, nNumberOfBytesToRead, lpOverlapped, lpCompletionRoutine);
+  }
+
+  WriteFileEx(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToWrite: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): BOOL {
+    return this.readWriteEx(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpOverlapped, lpCompletionRoutine);
+  }
+
+  private readWriteEx(read: boolean, hFile: HANDLE, lpBuffer: number, length: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): BOOL {
+    if (!(lpOverlapped instanceof OVERLAPPED) || typeof lpCompletionRoutine !== "function") {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return false;
+    }
+    const ov = lpOverlapped;
+    ov.Internal = STATUS_PENDING;
+    ov.InternalHigh = 0;
+    const h = n(hFile);
+    const buffer = n(lpBuffer);
+    const count = n(length);
+    const offset = n(ov.Offset) + n(ov.OffsetHigh) * 2 ** 32;
+    // The I/O manager queues this as a user APC to the issuing thread when the request completes.
+    const apc = (ctx: OVERLAPPED, iosb: IO_STATUS_BLOCK): void => {
+      lpCompletionRoutine(NT_SUCCESS(iosb.Status) ? ERROR_SUCCESS : RtlNtStatusToDosError(iosb.Status), iosb.Information, ctx);
+    };
+    const status = this.sys(() =>
+      read ? NtReadFile(h, 0, apc, ov, ov, buffer, count, offset, 0) : NtWriteFile(h, 0, apc, ov, ov, buffer, count, offset, 0),
+    );
+    if (NT_ERROR(status)) return this.fail(status);
+    this.lastError = ERROR_SUCCESS;
+    return true;
+  }
+
+  protected *gDeviceIoControl(
     hDevice: HANDLE,
     dwIoControlCode: DWORD,
     lpInBuffer: number,
@@ -209,7 +275,7 @@ export class Win32Thread {
     nOutBufferSize: DWORD,
     lpBytesReturned: Box<number> | null,
     lpOverlapped: OVERLAPPED | null,
-  ): BOOL {
+  ): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
     const ov = overlappedOf(lpOverlapped);
     if (ov === false || (lpBytesReturned !== null && lpBytesReturned !== undefined && !isBox(lpBytesReturned))) {
       this.lastError = ERROR_INVALID_PARAMETER;
@@ -221,20 +287,13 @@ export class Win32Thread {
       ov.Internal = STATUS_PENDING;
       ov.InternalHigh = 0;
     }
-    // The hot path of every client: a system call without a closure.
-    const m = this.machine;
-    let status: NTSTATUS;
-    m.beginSystemCall(this.thread);
-    try {
-      status = NtDeviceIoControlFile(n(hDevice), ov ? n(ov.hEvent) : 0, null, ov, iosb, n(dwIoControlCode), n(lpInBuffer), n(nInBufferSize), n(lpOutBuffer), n(nOutBufferSize));
-      // A driver that pended the request on a synchronous handle: wait here, at the outermost entry.
-      if (this.thread.deferred !== null) status = m.completeDeferredWait(this.thread);
-      m.checkReturnIrql();
-    } catch (e) {
-      throw m.crashed(e);
-    } finally {
-      m.endSystemCall();
-    }
+    const status = yield* this.call(() =>
+      NtDeviceIoControlFile(n(hDevice), ov ? n(ov.hEvent) : 0, null, ov, iosb, n(dwIoControlCode), n(lpInBuffer), n(nInBufferSize), n(lpOutBuffer), n(nOutBufferSize)),
+    );
+    return this.finishIoctl(status, iosb, lpBytesReturned);
+  }
+
+  protected finishIoctl(status: NTSTATUS, iosb: IO_STATUS_BLOCK, lpBytesReturned: Box<number> | null): BOOL {
     if (status === STATUS_PENDING) {
       this.lastError = ERROR_IO_PENDING;
       return false;
@@ -242,6 +301,7 @@ export class Win32Thread {
     // Warnings (STATUS_BUFFER_OVERFLOW) still report the bytes returned, and fail.
     if (lpBytesReturned) lpBytesReturned.value = NT_ERROR(status) ? 0 : iosb.Information;
     if (status < 0) return this.fail(status);
+    this.lastError = ERROR_SUCCESS;
     return true;
   }
 
@@ -249,7 +309,7 @@ export class Win32Thread {
    * `GetOverlappedResult`: the outcome of an overlapped request; with bWait, runs the
    * machine until it completes (waiting on hEvent, or on the file handle without one).
    */
-  GetOverlappedResult(hFile: HANDLE, lpOverlapped: OVERLAPPED, lpNumberOfBytesTransferred: Box<number>, bWait: BOOL): BOOL {
+  protected *gGetOverlappedResult(hFile: HANDLE, lpOverlapped: OVERLAPPED, lpNumberOfBytesTransferred: Box<number>, bWait: BOOL): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
     if (!(lpOverlapped instanceof OVERLAPPED) || !isBox(lpNumberOfBytesTransferred)) {
       this.lastError = ERROR_INVALID_PARAMETER;
       return false;
@@ -264,7 +324,7 @@ export class Win32Thread {
       const ov = lpOverlapped;
       const waitOn = n(ov.hEvent) || n(hFile);
       while (ov.Internal === STATUS_PENDING) {
-        const st = this.sys(() => NtWaitForSingleObject(waitOn, false, null));
+        const st = yield* this.call(() => NtWaitForSingleObject(waitOn, false, null));
         if (!NT_SUCCESS(st)) return this.fail(st);
       }
     }
@@ -319,11 +379,16 @@ export class Win32Thread {
     return NT_SUCCESS(status) ? true : this.fail(status);
   }
 
-  /** WAIT_OBJECT_0, WAIT_TIMEOUT, or WAIT_FAILED (GetLastError says why). */
-  WaitForSingleObject(hHandle: HANDLE, dwMilliseconds: DWORD): DWORD {
-    const h = n(hHandle);
-    const status = this.sys(() => NtWaitForSingleObject(h, false, ntTimeout(dwMilliseconds)));
+  /**
+   * The end of a wait: WAIT_OBJECT_0 + i, WAIT_ABANDONED_0 + i, WAIT_TIMEOUT,
+   * WAIT_IO_COMPLETION after running the thread's user APCs, or WAIT_FAILED.
+   */
+  private waitResult(status: NTSTATUS): DWORD {
     if (status === STATUS_TIMEOUT) return WAIT_TIMEOUT;
+    if (status === STATUS_USER_APC) {
+      this.runUserApcs();
+      return WAIT_IO_COMPLETION;
+    }
     if (!NT_SUCCESS(status)) {
       this.fail(status);
       return WAIT_FAILED;
@@ -331,21 +396,25 @@ export class Win32Thread {
     return status;
   }
 
-  WaitForMultipleObjects(nCount: DWORD, lpHandles: HANDLE[], bWaitAll: BOOL, dwMilliseconds: DWORD): DWORD {
+  protected *gWaitForSingleObjectEx(hHandle: HANDLE, dwMilliseconds: DWORD, bAlertable: BOOL): Generator<KWAIT_BLOCK, DWORD, NTSTATUS> {
+    const h = n(hHandle);
+    return this.waitResult(yield* this.call(() => NtWaitForSingleObject(h, !!bAlertable, ntTimeout(dwMilliseconds))));
+  }
+
+  protected *gWaitForMultipleObjectsEx(nCount: DWORD, lpHandles: HANDLE[], bWaitAll: BOOL, dwMilliseconds: DWORD, bAlertable: BOOL): Generator<KWAIT_BLOCK, DWORD, NTSTATUS> {
     const handles = Array.isArray(lpHandles) ? lpHandles.map(n) : [];
     const count = n(nCount);
-    const status = this.sys(() => NtWaitForMultipleObjects(count, handles, bWaitAll ? 0 : 1, false, ntTimeout(dwMilliseconds)));
-    if (status === STATUS_TIMEOUT) return WAIT_TIMEOUT;
-    if (!NT_SUCCESS(status)) {
-      this.fail(status);
-      return WAIT_FAILED;
-    }
-    return status;
+    return this.waitResult(yield* this.call(() => NtWaitForMultipleObjects(count, handles, bWaitAll ? 0 : 1, !!bAlertable, ntTimeout(dwMilliseconds))));
   }
 
-  /** `Sleep`: lets `dwMilliseconds` of machine time pass, the machine running meanwhile. */
-  Sleep(dwMilliseconds: DWORD): void {
-    this.sys(() => NtDelayExecution(false, ntTimeout(dwMilliseconds)));
+  /** `SleepEx`: 0, or WAIT_IO_COMPLETION if an alertable sleep ran user APCs. */
+  protected *gSleepEx(dwMilliseconds: DWORD, bAlertable: BOOL): Generator<KWAIT_BLOCK, DWORD, NTSTATUS> {
+    const st = yield* this.call(() => NtDelayExecution(!!bAlertable, ntTimeout(dwMilliseconds)));
+    if (st === STATUS_USER_APC) {
+      this.runUserApcs();
+      return WAIT_IO_COMPLETION;
+    }
+    return 0;
   }
 
   // ---- completion ports ----
@@ -380,13 +449,13 @@ export class Win32Thread {
     return port;
   }
 
-  GetQueuedCompletionStatus(
+  protected *gGetQueuedCompletionStatus(
     CompletionPort: HANDLE,
     lpNumberOfBytesTransferred: Box<number>,
     lpCompletionKey: Box<number>,
     lpOverlapped: Box<OVERLAPPED | null>,
     dwMilliseconds: DWORD,
-  ): BOOL {
+  ): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
     if (!isBox(lpNumberOfBytesTransferred) || !isBox(lpCompletionKey) || !isBox(lpOverlapped)) {
       this.lastError = ERROR_INVALID_PARAMETER;
       return false;
@@ -394,7 +463,7 @@ export class Win32Thread {
     const iosb = new IO_STATUS_BLOCK();
     const apc = Out<any>(null);
     const port = n(CompletionPort);
-    const status = this.sys(() => NtRemoveIoCompletion(port, lpCompletionKey, apc, iosb, ntTimeout(dwMilliseconds)));
+    const status = yield* this.call(() => NtRemoveIoCompletion(port, lpCompletionKey, apc, iosb, ntTimeout(dwMilliseconds)));
     if (status === STATUS_TIMEOUT) {
       lpOverlapped.value = null;
       this.lastError = WAIT_TIMEOUT;
@@ -483,6 +552,270 @@ export class Win32Thread {
   ExitProcess(uExitCode: DWORD): void {
     this.machine.terminateProcess(this.thread.process, uExitCode);
   }
+
+  /**
+   * `CreateThread`: a new thread of this process running `lpStartAddress(lpParameter, thread)`
+   * when the machine next runs. Its blocking calls suspend only itself, so it is written as a
+   * generator that waits with yield* (`const ok = yield* thread.ReadFile(...)`); its return
+   * value is the exit code. The handle is signalled when it ends. `lpThreadId` receives its id.
+   */
+  CreateThread(
+    lpThreadAttributes: null,
+    dwStackSize: number,
+    lpStartAddress: LPTHREAD_START_ROUTINE,
+    lpParameter: any,
+    dwCreationFlags: DWORD,
+    lpThreadId: Box<number> | null,
+  ): HANDLE {
+    void lpThreadAttributes;
+    void dwStackSize;
+    if (typeof lpStartAddress !== "function" || n(dwCreationFlags) !== 0 || (lpThreadId !== null && lpThreadId !== undefined && !isBox(lpThreadId))) {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return 0;
+    }
+    const m = this.machine;
+    const h = Out(0);
+    const routine = (arg: any): Generator<KWAIT_BLOCK, number, NTSTATUS> => win32ThreadMain(m, lpStartAddress, arg);
+    Object.defineProperty(routine, "name", { value: lpStartAddress.name || "thread" });
+    const status = this.sys(() => NtCreateThreadEx(h, 0x1fffff, null, -1, routine, lpParameter, 0, 0, 0, 0, null));
+    if (!NT_SUCCESS(status)) {
+      this.fail(status);
+      return 0;
+    }
+    if (lpThreadId) {
+      const e = this.thread.process.handles.lookup(h.value);
+      lpThreadId.value = e ? (e.object as unknown as KTHREAD).UniqueThreadId : 0;
+    }
+    this.lastError = ERROR_SUCCESS;
+    return h.value;
+  }
+
+  /** `GetExitCodeThread`: the exit code, or STILL_ACTIVE (259) while it runs. */
+  GetExitCodeThread(hThread: HANDLE, lpExitCode: Box<number>): BOOL {
+    if (!isBox(lpExitCode)) {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return false;
+    }
+    const e = this.thread.process.handles.lookup(n(hThread));
+    if (e === undefined || !(e.object instanceof KTHREAD_CLASS)) return this.fail(STATUS_INVALID_HANDLE);
+    lpExitCode.value = PsGetThreadExitStatus(e.object as unknown as KTHREAD) >>> 0;
+    return true;
+  }
+
+  /** `QueueUserAPC`: `pfnAPC(dwData)` runs in that thread's next alertable wait. Nonzero on success. */
+  QueueUserAPC(pfnAPC: (dwData: any) => void, hThread: HANDLE, dwData: any): DWORD {
+    const h = n(hThread);
+    const st = this.sys(() => NtQueueApcThread(h, (a) => pfnAPC(a), dwData, null, null));
+    if (!NT_SUCCESS(st)) {
+      this.fail(st);
+      return 0;
+    }
+    return 1;
+  }
+
+  /** The calling thread's id (GetCurrentThreadId). */
+  GetCurrentThreadId(): DWORD {
+    return this.thread.UniqueThreadId;
+  }
+}
+
+/**
+ * A thread of a Win32 program driven by plain host code: every call is a system call into
+ * the machine; a call that must wait blocks the host here, at the machine's outermost
+ * entry, while the machine runs (other threads, DPCs, timers) until it can go on. Each
+ * thread has its own last-error value, as in Windows.
+ */
+export class Win32Thread extends Win32ThreadBase {
+  /** Drive a blocking call from plain host code: each wait blocks here while the machine runs. */
+  private host<T>(g: Generator<KWAIT_BLOCK, T, NTSTATUS>): T {
+    let r = g.next();
+    while (!r.done) r = g.next(this.machine.hostWait(this.thread, r.value, this.waitingFor));
+    return r.value;
+  }
+
+  CreateFile(lpFileName: string, dwDesiredAccess: DWORD, dwShareMode: DWORD, lpSecurityAttributes: null, dwCreationDisposition: DWORD, dwFlagsAndAttributes: DWORD, hTemplateFile: HANDLE): HANDLE {
+    return this.host(this.gCreateFile(lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition, dwFlagsAndAttributes, hTemplateFile));
+  }
+
+  CloseHandle(hObject: HANDLE): BOOL {
+    return this.host(this.gCloseHandle(hObject));
+  }
+
+  ReadFile(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToRead: DWORD, lpNumberOfBytesRead: Box<number> | null, lpOverlapped: OVERLAPPED | null): BOOL {
+    return this.host(this.gReadWrite(true, hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead, lpOverlapped));
+  }
+
+  WriteFile(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToWrite: DWORD, lpNumberOfBytesWritten: Box<number> | null, lpOverlapped: OVERLAPPED | null): BOOL {
+    return this.host(this.gReadWrite(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped));
+  }
+
+  DeviceIoControl(
+    hDevice: HANDLE,
+    dwIoControlCode: DWORD,
+    lpInBuffer: number,
+    nInBufferSize: DWORD,
+    lpOutBuffer: number,
+    nOutBufferSize: DWORD,
+    lpBytesReturned: Box<number> | null,
+    lpOverlapped: OVERLAPPED | null,
+  ): BOOL {
+    const ov = overlappedOf(lpOverlapped);
+    if (ov === false || (lpBytesReturned !== null && lpBytesReturned !== undefined && !isBox(lpBytesReturned))) {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return false;
+    }
+    if (lpBytesReturned) lpBytesReturned.value = 0;
+    const iosb = ov ?? this.iosb;
+    if (ov) {
+      ov.Internal = STATUS_PENDING;
+      ov.InternalHigh = 0;
+    }
+    // The hot path of every client: a system call without a closure.
+    const m = this.machine;
+    let status: NTSTATUS;
+    m.beginSystemCall(this.thread);
+    try {
+      status = NtDeviceIoControlFile(n(hDevice), ov ? n(ov.hEvent) : 0, null, ov, iosb, n(dwIoControlCode), n(lpInBuffer), n(nInBufferSize), n(lpOutBuffer), n(nOutBufferSize));
+      // A driver that pended the request on a synchronous handle: wait here, at the outermost entry.
+      if (this.thread.deferred !== null) status = m.completeDeferredWait(this.thread);
+      m.checkReturnIrql();
+    } catch (e) {
+      throw m.crashed(e);
+    } finally {
+      m.endSystemCall();
+    }
+    return this.finishIoctl(status, iosb, lpBytesReturned);
+  }
+
+  /** `GetOverlappedResult`: with bWait, waits on hEvent (or the file handle without one) until the request is done. */
+  GetOverlappedResult(hFile: HANDLE, lpOverlapped: OVERLAPPED, lpNumberOfBytesTransferred: Box<number>, bWait: BOOL): BOOL {
+    return this.host(this.gGetOverlappedResult(hFile, lpOverlapped, lpNumberOfBytesTransferred, bWait));
+  }
+
+  /** WAIT_OBJECT_0, WAIT_TIMEOUT, or WAIT_FAILED (GetLastError says why). */
+  WaitForSingleObject(hHandle: HANDLE, dwMilliseconds: DWORD): DWORD {
+    return this.host(this.gWaitForSingleObjectEx(hHandle, dwMilliseconds, false));
+  }
+
+  WaitForSingleObjectEx(hHandle: HANDLE, dwMilliseconds: DWORD, bAlertable: BOOL): DWORD {
+    return this.host(this.gWaitForSingleObjectEx(hHandle, dwMilliseconds, bAlertable));
+  }
+
+  WaitForMultipleObjects(nCount: DWORD, lpHandles: HANDLE[], bWaitAll: BOOL, dwMilliseconds: DWORD): DWORD {
+    return this.host(this.gWaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, false));
+  }
+
+  WaitForMultipleObjectsEx(nCount: DWORD, lpHandles: HANDLE[], bWaitAll: BOOL, dwMilliseconds: DWORD, bAlertable: BOOL): DWORD {
+    return this.host(this.gWaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable));
+  }
+
+  /** `Sleep`: lets `dwMilliseconds` of machine time pass, the machine running meanwhile. */
+  Sleep(dwMilliseconds: DWORD): void {
+    this.host(this.gSleepEx(dwMilliseconds, false));
+  }
+
+  SleepEx(dwMilliseconds: DWORD, bAlertable: BOOL): DWORD {
+    return this.host(this.gSleepEx(dwMilliseconds, bAlertable));
+  }
+
+  GetQueuedCompletionStatus(CompletionPort: HANDLE, lpNumberOfBytesTransferred: Box<number>, lpCompletionKey: Box<number>, lpOverlapped: Box<OVERLAPPED | null>, dwMilliseconds: DWORD): BOOL {
+    return this.host(this.gGetQueuedCompletionStatus(CompletionPort, lpNumberOfBytesTransferred, lpCompletionKey, lpOverlapped, dwMilliseconds));
+  }
+}
+
+/**
+ * A thread made with CreateThread, as its start routine sees it: the same kernel32 calls,
+ * and the ones that may block are generators to `yield*`, so that only this thread waits
+ * while the machine runs the others:
+ *
+ * ```ts
+ * function* Reader(hDevice: HANDLE, t: Win32ThreadContext) {
+ *   const read = Out(0);
+ *   if (!(yield* t.ReadFile(hDevice, buffer, 512, read, null))) return t.GetLastError();
+ *   return 0;
+ * }
+ * const hThread = app.CreateThread(null, 0, Reader, hDevice, 0, null);
+ * app.WaitForSingleObject(hThread, INFINITE);
+ * ```
+ */
+export class Win32ThreadContext extends Win32ThreadBase {
+  CreateFile(lpFileName: string, dwDesiredAccess: DWORD, dwShareMode: DWORD, lpSecurityAttributes: null, dwCreationDisposition: DWORD, dwFlagsAndAttributes: DWORD, hTemplateFile: HANDLE): Generator<KWAIT_BLOCK, HANDLE, NTSTATUS> {
+    return this.gCreateFile(lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition, dwFlagsAndAttributes, hTemplateFile);
+  }
+
+  CloseHandle(hObject: HANDLE): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return this.gCloseHandle(hObject);
+  }
+
+  ReadFile(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToRead: DWORD, lpNumberOfBytesRead: Box<number> | null, lpOverlapped: OVERLAPPED | null): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return this.gReadWrite(true, hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead, lpOverlapped);
+  }
+
+  WriteFile(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToWrite: DWORD, lpNumberOfBytesWritten: Box<number> | null, lpOverlapped: OVERLAPPED | null): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return this.gReadWrite(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped);
+  }
+
+  DeviceIoControl(hDevice: HANDLE, dwIoControlCode: DWORD, lpInBuffer: number, nInBufferSize: DWORD, lpOutBuffer: number, nOutBufferSize: DWORD, lpBytesReturned: Box<number> | null, lpOverlapped: OVERLAPPED | null): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return this.gDeviceIoControl(hDevice, dwIoControlCode, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize, lpBytesReturned, lpOverlapped);
+  }
+
+  GetOverlappedResult(hFile: HANDLE, lpOverlapped: OVERLAPPED, lpNumberOfBytesTransferred: Box<number>, bWait: BOOL): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return this.gGetOverlappedResult(hFile, lpOverlapped, lpNumberOfBytesTransferred, bWait);
+  }
+
+  WaitForSingleObject(hHandle: HANDLE, dwMilliseconds: DWORD): Generator<KWAIT_BLOCK, DWORD, NTSTATUS> {
+    return this.gWaitForSingleObjectEx(hHandle, dwMilliseconds, false);
+  }
+
+  WaitForSingleObjectEx(hHandle: HANDLE, dwMilliseconds: DWORD, bAlertable: BOOL): Generator<KWAIT_BLOCK, DWORD, NTSTATUS> {
+    return this.gWaitForSingleObjectEx(hHandle, dwMilliseconds, bAlertable);
+  }
+
+  WaitForMultipleObjects(nCount: DWORD, lpHandles: HANDLE[], bWaitAll: BOOL, dwMilliseconds: DWORD): Generator<KWAIT_BLOCK, DWORD, NTSTATUS> {
+    return this.gWaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, false);
+  }
+
+  WaitForMultipleObjectsEx(nCount: DWORD, lpHandles: HANDLE[], bWaitAll: BOOL, dwMilliseconds: DWORD, bAlertable: BOOL): Generator<KWAIT_BLOCK, DWORD, NTSTATUS> {
+    return this.gWaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable);
+  }
+
+  *Sleep(dwMilliseconds: DWORD): Generator<KWAIT_BLOCK, void, NTSTATUS> {
+    yield* this.gSleepEx(dwMilliseconds, false);
+  }
+
+  SleepEx(dwMilliseconds: DWORD, bAlertable: BOOL): Generator<KWAIT_BLOCK, DWORD, NTSTATUS> {
+    return this.gSleepEx(dwMilliseconds, bAlertable);
+  }
+
+  GetQueuedCompletionStatus(CompletionPort: HANDLE, lpNumberOfBytesTransferred: Box<number>, lpCompletionKey: Box<number>, lpOverlapped: Box<OVERLAPPED | null>, dwMilliseconds: DWORD): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return this.gGetQueuedCompletionStatus(CompletionPort, lpNumberOfBytesTransferred, lpCompletionKey, lpOverlapped, dwMilliseconds);
+  }
+}
+
+/** LPTHREAD_START_ROUTINE: the exit code, or a generator (a thread that waits) returning it. */
+export type LPTHREAD_START_ROUTINE = (lpParameter: any, thread: Win32ThreadContext) => DWORD | void | Generator<KWAIT_BLOCK, DWORD | void, NTSTATUS>;
+
+/** LPOVERLAPPED_COMPLETION_ROUTINE: what ReadFileEx/WriteFileEx call in an alertable wait. */
+export type LPOVERLAPPED_COMPLETION_ROUTINE = (dwErrorCode: DWORD, dwNumberOfBytesTransfered: DWORD, lpOverlapped: OVERLAPPED) => void;
+
+/**
+ * A Win32 thread's life: the start routine runs as the thread (its calls are system calls
+ * on it). An exception the routine does not catch ends the process, as an unhandled
+ * exception does in Windows (exit code 0xE06D7363, a C++-style exception); the machine goes on.
+ */
+function* win32ThreadMain(m: Machine, start: LPTHREAD_START_ROUTINE, arg: any): Generator<KWAIT_BLOCK, number, NTSTATUS> {
+  const kthread = m.cpu.thread!;
+  const t = new Win32ThreadContext(m, kthread);
+  try {
+    const r = start(arg, t);
+    const code = isRoutineGenerator(r) ? yield* r : r;
+    return typeof code === "number" ? code : 0;
+  } catch (e) {
+    if (e instanceof BugCheck || e instanceof MachineDeadlock) throw e;
+    kthread.process.unhandledException = e;
+    m.terminateProcess(kthread.process, 0xe06d7363);
+    return 0xe06d7363;
+  }
 }
 
 /** A Win32 program: a process with its address space and handle table, and its main thread. */
@@ -496,8 +829,12 @@ export class Win32Process extends Win32Thread {
     return new Win32Process(machine, machine.createProcess(imageName));
   }
 
-  /** Another thread of the same process (for CancelIo, which cancels only the calling thread's I/O). */
-  CreateThread(name = "thread"): Win32Thread {
+  /**
+   * Another thread of the same process driven by plain host code, like the main thread
+   * (ours: for host code that wants a second thread identity, e.g. for CancelIo, which
+   * cancels only the calling thread's I/O). Threads that run on their own are CreateThread's.
+   */
+  CreateHostThread(name = "thread"): Win32Thread {
     return new Win32Thread(this.machine, this.machine.createThread(this.process, name));
   }
 

@@ -181,7 +181,7 @@ describe("@wdfjs/win32", () => {
     expect(app.GetLastError()).toBe(ERROR_OPERATION_ABORTED);
     expect(HasOverlappedIoCompleted(b)).toBe(false);
     // CancelIo cancels only the calling thread's requests.
-    const other = app.CreateThread("other");
+    const other = app.CreateHostThread("other");
     expect(other.CancelIo(h)).toBe(true);
     expect(HasOverlappedIoCompleted(b)).toBe(false);
     expect(app.CancelIo(h)).toBe(true);

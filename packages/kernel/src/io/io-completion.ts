@@ -6,7 +6,7 @@ import { NT_ERROR } from "../ntstatus.js";
 import { ObDereferenceObject } from "../ob/object.js";
 import { FO_SYNCHRONOUS_IO, IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION, IRP_SYNCHRONOUS_API } from "./constants.js";
 import { IopDereferenceFileObject, type FILE_OBJECT } from "./file.js";
-import { IoFreeIrp, IRP_KIND_USER, type IRP } from "./irp.js";
+import { IO_STATUS_BLOCK, IoFreeIrp, IRP_KIND_USER, type IRP } from "./irp.js";
 
 /**
  * The buffer half of IopCompleteRequest, attached to the requester's address space
@@ -109,6 +109,16 @@ export function IopCompleteRequest(Irp: IRP): void {
     }
     if (Irp.UserEvent !== null) KeSetEvent(Irp.UserEvent, 0, false);
     else if (fo !== null && user) signalFileObject(fo, status);
+    if (Irp.UserApcRoutine !== null && thread !== null) {
+      // ReadFileEx and friends: the routine runs as a user APC in the requesting thread's
+      // next alertable wait.
+      const routine = Irp.UserApcRoutine;
+      const ctx = Irp.request;
+      const st = new IO_STATUS_BLOCK();
+      st.Status = status;
+      st.Information = info;
+      cur.scheduler.queueUserApc(thread, () => routine(ctx, st, 0));
+    }
     if (Irp.request !== null && fo !== null && fo.CompletionContext !== null) {
       fo.CompletionContext.Port.post({ KeyContext: fo.CompletionContext.Key, ApcContext: Irp.request, Status: status, Information: info });
       signal(fo.CompletionContext.Port);

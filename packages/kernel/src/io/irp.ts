@@ -16,6 +16,9 @@ export class IO_STATUS_BLOCK {
   Information = 0;
 }
 
+/** PIO_APC_ROUTINE: a user-mode routine the I/O manager queues as a user APC when an I/O completes. */
+export type PIO_APC_ROUTINE = (ApcContext: any, IoStatusBlock: IO_STATUS_BLOCK, Reserved: number) => void;
+
 export type IO_COMPLETION_ROUTINE = (DeviceObject: DEVICE_OBJECT | null, Irp: IRP, Context: any) => NTSTATUS;
 export type DRIVER_CANCEL = (DeviceObject: DEVICE_OBJECT, Irp: IRP) => void;
 
@@ -185,6 +188,8 @@ export class IRP {
   inUse = false;
   /** For an overlapped user request: its OVERLAPPED (the ApcContext of the completion packet). */
   request: any = null;
+  /** Overlay.AsynchronousParameters.UserApcRoutine: a user APC queued to the requester on completion (ReadFileEx). */
+  UserApcRoutine: PIO_APC_ROUTINE | null = null;
   /** IoCompleteRequest has handed the IRP back up (to a completion routine); IoCallDriver clears it. */
   returning = false;
   /** The lowest stack location used since the IRP was initialised (1-based). */
@@ -239,6 +244,7 @@ export class IRP {
     this.completionStatus = 0;
     this.inUse = true;
     this.request = null;
+    this.UserApcRoutine = null;
     this.userOutputLength = 0;
     this.returning = false;
   }

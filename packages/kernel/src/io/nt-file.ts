@@ -31,7 +31,7 @@ import {
 import { DEVICE_OBJECT, IoGetAttachedDevice, IoGetRelatedDeviceObject } from "./device.js";
 import { FILE_OBJECT, IopDereferenceFileObject, IopReferenceFileObject } from "./file.js";
 import { IopCompleteRequest, IopFileIrpTail } from "./io-completion.js";
-import { IO_STATUS_BLOCK, IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IRP_KIND_USER, type IRP } from "./irp.js";
+import { IO_STATUS_BLOCK, IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IRP_KIND_USER, type IRP, type PIO_APC_ROUTINE } from "./irp.js";
 import { IoCompletionObject } from "./completion-port.js";
 
 /*
@@ -110,6 +110,16 @@ function newUserIrp(dev: DEVICE_OBJECT, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, 
   irp.request = overlapped;
   irp.Flags = IRP_DEFER_IO_COMPLETION;
   return irp;
+}
+
+/**
+ * An APC routine is for overlapped I/O on a handle not bound to a completion port (the
+ * port gets the completion instead): else STATUS_INVALID_PARAMETER, as Windows.
+ */
+function IopCheckApcRoutine(fo: FILE_OBJECT, ApcRoutine: PIO_APC_ROUTINE | null): PIO_APC_ROUTINE | null | false {
+  if (ApcRoutine === null || ApcRoutine === undefined) return null;
+  if (typeof ApcRoutine !== "function" || fo.CompletionContext !== null) return false;
+  return ApcRoutine;
 }
 
 /** Undo a request that failed before it reached a driver. */
@@ -315,6 +325,7 @@ function IopReadWrite(
   major: number,
   FileHandle: number,
   Event: number,
+  ApcRoutine: PIO_APC_ROUTINE | null,
   ApcContext: any,
   IoStatusBlock: IO_STATUS_BLOCK,
   Buffer: number,
@@ -332,8 +343,11 @@ function IopReadWrite(
   const ev = resolveEvent(Event);
   if (typeof ev === "number") return ev;
   const synchronous = (fo.Flags & FO_SYNCHRONOUS_IO) !== 0;
+  const apc = IopCheckApcRoutine(fo, ApcRoutine);
+  if (apc === false) return STATUS_INVALID_PARAMETER;
   const dev = IoGetRelatedDeviceObject(fo);
   const irp = newUserIrp(dev, fo, IoStatusBlock, ev, synchronous ? null : ApcContext);
+  irp.UserApcRoutine = apc;
   irp.Flags |= major === IRP_MJ_READ ? IRP_READ_OPERATION : IRP_WRITE_OPERATION;
   if (synchronous) irp.Flags |= IRP_SYNCHRONOUS_API;
   const sl = IoGetNextIrpStackLocation(irp);
@@ -393,14 +407,12 @@ function IopReadWrite(
 }
 
 /** `NtReadFile`. ApcContext is the OVERLAPPED of an overlapped call (posted to the completion port). */
-export function NtReadFile(FileHandle: number, Event: number, ApcRoutine: null, ApcContext: any, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number, ByteOffset: number | null, Key: number): NTSTATUS {
-  void ApcRoutine;
-  return IopReadWrite(IRP_MJ_READ, FileHandle, Event, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key);
+export function NtReadFile(FileHandle: number, Event: number, ApcRoutine: PIO_APC_ROUTINE | null, ApcContext: any, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number, ByteOffset: number | null, Key: number): NTSTATUS {
+  return IopReadWrite(IRP_MJ_READ, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key);
 }
 
-export function NtWriteFile(FileHandle: number, Event: number, ApcRoutine: null, ApcContext: any, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number, ByteOffset: number | null, Key: number): NTSTATUS {
-  void ApcRoutine;
-  return IopReadWrite(IRP_MJ_WRITE, FileHandle, Event, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key);
+export function NtWriteFile(FileHandle: number, Event: number, ApcRoutine: PIO_APC_ROUTINE | null, ApcContext: any, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number, ByteOffset: number | null, Key: number): NTSTATUS {
+  return IopReadWrite(IRP_MJ_WRITE, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key);
 }
 
 /**
@@ -412,7 +424,7 @@ export function NtWriteFile(FileHandle: number, Event: number, ApcRoutine: null,
 export function NtDeviceIoControlFile(
   FileHandle: number,
   Event: number,
-  ApcRoutine: null,
+  ApcRoutine: PIO_APC_ROUTINE | null,
   ApcContext: any,
   IoStatusBlock: IO_STATUS_BLOCK,
   IoControlCode: number,
@@ -421,7 +433,6 @@ export function NtDeviceIoControlFile(
   OutputBuffer: number,
   OutputBufferLength: number,
 ): NTSTATUS {
-  void ApcRoutine;
   const r = IopReferenceFileHandle(FileHandle);
   if (typeof r === "number") return r;
   const fo = r.object;
@@ -439,6 +450,11 @@ export function NtDeviceIoControlFile(
   const synchronous = (fo.Flags & FO_SYNCHRONOUS_IO) !== 0;
   const dev = IoGetRelatedDeviceObject(fo);
   const irp = newUserIrp(dev, fo, IoStatusBlock, ev, synchronous ? null : ApcContext);
+  if (ApcRoutine !== null && ApcRoutine !== undefined) {
+    const apc = IopCheckApcRoutine(fo, ApcRoutine);
+    if (apc === false) return abandon(irp, fo, STATUS_INVALID_PARAMETER);
+    irp.UserApcRoutine = apc;
+  }
   if (synchronous) irp.Flags |= IRP_SYNCHRONOUS_API;
   const sl = IoGetNextIrpStackLocation(irp);
   sl.MajorFunction = IRP_MJ_DEVICE_CONTROL;

@@ -1,4 +1,4 @@
-import { STATUS_SUCCESS, STATUS_TIMEOUT, STATUS_USER_APC, type NTSTATUS } from "../ntstatus.js";
+import { STATUS_SUCCESS, STATUS_THREAD_IS_TERMINATING, STATUS_TIMEOUT, STATUS_USER_APC, type NTSTATUS } from "../ntstatus.js";
 import type { Machine } from "../machine.js";
 import type { KTHREAD } from "../ps/process.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
@@ -224,6 +224,24 @@ export class Scheduler {
     if (w.deadline >= 0) this.push({ due: w.deadline, seq: this.seq++, timer: null, generation: s.waitSeq, strand: s });
   }
 
+  /**
+   * A process ended: the user-mode waits of its threads (their bodies, and host code
+   * blocked in a call) end, so those threads run down. Kernel waits of its threads (a
+   * dispatch routine that waited) go on until they return, as in Windows.
+   */
+  wakeTerminatedProcess(process: KTHREAD["process"]): void {
+    for (const s of this.waiting.slice()) {
+      const t = s.thread;
+      if (t.process === process && (s === t.mainStrand || s.body === null)) this.wake(s, STATUS_THREAD_IS_TERMINATING);
+    }
+  }
+
+  /** Queue a user APC (KeInsertQueueApc with UserMode): it runs in the thread's next alertable wait. */
+  queueUserApc(t: KTHREAD, apc: () => void): void {
+    t.userApcQueue.push(apc);
+    this.alertForUserApc(t);
+  }
+
   /** A user APC was queued: an alertable user-mode wait of the thread ends with STATUS_USER_APC. */
   alertForUserApc(t: KTHREAD): void {
     for (const s of [t.mainStrand, t.hostStrand]) {
@@ -238,6 +256,12 @@ export class Scheduler {
   stepStrand(s: Strand): void {
     s.state = "running";
     const body = s.body!;
+    if (s.thread.client && s.thread.process.terminated) {
+      // The process ended (ExitProcess): its threads end wherever they were.
+      body.return(undefined);
+      this.finish(s, undefined);
+      return;
+    }
     let r: IteratorResult<KWAIT_BLOCK, unknown>;
     try {
       r = body.next(s.resumeWith);

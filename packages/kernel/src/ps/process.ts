@@ -12,6 +12,8 @@ export class EPROCESS extends DispatcherHeader {
   readonly threads: KTHREAD[] = [];
   terminated = false;
   ExitStatus: NTSTATUS = 0;
+  /** What ended the process if a thread of it threw and nothing caught it (ours, for hosts and tests). */
+  unhandledException: unknown = null;
   constructor(
     readonly UniqueProcessId: number,
     readonly ImageFileName: string,
