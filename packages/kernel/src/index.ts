@@ -69,3 +69,6 @@ export * from "./io/share-access.js";
 export { NtCreateFile, NtClose, NtReadFile, NtWriteFile, NtDeviceIoControlFile, NtCancelIoFile, NtCancelIoFileEx, NtCreateIoCompletion, NtSetInformationFileCompletion, FileCompletionInformation } from "./io/nt-file.js";
 export * from "./mm/virtual.js";
 export * from "./mm/lookaside.js";
+
+// PnP: the structures drivers exchange (the PnP manager itself is not emulated yet)
+export * from "./pnp/device-relations.js";
