@@ -43,6 +43,8 @@ export * from "./ob/object.js";
 export * from "./ob/nt-object.js";
 export { Namespace, SymbolicLink } from "./ob/namespace.js";
 export { HandleTable, KERNEL_HANDLE_MASK, ObIsKernelHandle } from "./ob/handle-table.js";
+export { ObjectAddressTable, OBJECT_ADDRESS_GRANULE } from "./ob/object-address.js";
+export { AddressOfObject, ObjectAtAddress, ReadObjectPointer, WriteObjectPointer, type ObjectClass } from "./ob/object-identity.js";
 export {
   OBJECT_ATTRIBUTES, InitializeObjectAttributes, OBJECT_ATTRIBUTES_SIZE, OBJ_INHERIT, OBJ_PERMANENT, OBJ_EXCLUSIVE, OBJ_CASE_INSENSITIVE,
   OBJ_OPENIF, OBJ_OPENLINK, OBJ_KERNEL_HANDLE, OBJ_FORCE_ACCESS_CHECK, OBJ_IGNORE_IMPERSONATED_DEVICEMAP, OBJ_DONT_REPARSE,
@@ -71,3 +73,6 @@ export * from "./io/share-access.js";
 export { NtCreateFile, NtClose, NtReadFile, NtWriteFile, NtDeviceIoControlFile, NtCancelIoFile, NtCancelIoFileEx, NtCreateIoCompletion, NtSetInformationFileCompletion, FileCompletionInformation } from "./io/nt-file.js";
 export * from "./mm/virtual.js";
 export * from "./mm/lookaside.js";
+
+// PnP: the structures drivers exchange (the PnP manager itself is not emulated yet)
+export * from "./pnp/device-relations.js";

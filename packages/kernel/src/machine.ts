@@ -376,6 +376,7 @@ export class Machine {
         status = value as NTSTATUS;
         if (!NT_SUCCESS(status)) {
           this.ob.namespace.remove(drv.DriverName);
+          this.ob.addresses.removeDriver(drv);
         } else {
           for (let d = drv.DeviceObject; d !== null; d = d.NextDevice) d.Flags &= ~DO_DEVICE_INITIALIZING;
           this.drivers.set(name.toUpperCase(), drv);
@@ -488,6 +489,7 @@ export class Machine {
     }
     for (const [key, d] of this.drivers) if (d === drv) this.drivers.delete(key);
     this.ob.namespace.remove(drv.DriverName);
+    this.ob.addresses.removeDriver(drv);
     this.trace?.event("driver-unload", drv, null);
   }
 
@@ -529,7 +531,7 @@ export const kernelModule = new ContainerModule(({ bind }) => {
   bind(MemoryManagerToken)
     .toDynamicValue((ctx) => new MemoryManager(ctx.get<MachineOptions>(MachineOptionsToken).memoryBytes ?? 128 * 1024 * 1024))
     .inSingletonScope();
-  bind(ObjectManagerToken).toDynamicValue(() => new ObjectManager()).inSingletonScope();
+  bind(ObjectManagerToken).toDynamicValue((ctx) => new ObjectManager(ctx.get<MemoryManager>(MemoryManagerToken))).inSingletonScope();
   bind(IoManagerToken).toDynamicValue(() => new IoManager()).inSingletonScope();
   bind(MachineToken).to(Machine).inSingletonScope();
 });

@@ -49,6 +49,7 @@ export class DEVICE_OBJECT {
   StartIoFlags = 0;
   StartIoCount = 0;
   StartIoKey = 0;
+  /** Its kernel address (resolves back to it while it lives: ObjectAtAddress). */
   readonly address: number;
   constructor(DriverObject: DRIVER_OBJECT, DeviceType: number, DeviceName: string | null, address: number) {
     this.DriverObject = DriverObject;
@@ -88,17 +89,27 @@ export function IoCreateDevice(
   } else if (typeof DeviceExtensionSize === "function") {
     ext = DeviceExtensionSize();
   }
-  const dev = new DEVICE_OBJECT(DriverObject, DeviceType, DeviceName, m.mm.kernelSpace.reserve(1));
+  const address = m.ob.addresses.reserve();
+  const dev = new DEVICE_OBJECT(DriverObject, DeviceType, DeviceName, address);
   // The device object lives until its last reference goes: this one (dropped by
   // IoDeleteDevice), each open file object's, and any a driver or work item takes.
   dev.ObHeader = new OBJECT_HEADER("Device", IopDeleteDeviceObject);
   dev.DeviceExtension = ext;
   if (typeof ext === "number") dev.extensionPool = ext;
+  if (address === 0) {
+    ObDereferenceObject(dev);
+    return STATUS_INSUFFICIENT_RESOURCES;
+  }
+  m.ob.addresses.bind(address, dev);
   dev.Characteristics = DeviceCharacteristics;
   dev.Flags = DO_DEVICE_INITIALIZING | (Exclusive ? DO_EXCLUSIVE : 0);
   if (DeviceName !== null) {
     const st = m.ob.namespace.insert(DeviceName, dev);
-    if (!NT_SUCCESS(st)) return st;
+    if (!NT_SUCCESS(st)) {
+      // A failed create leaves nothing behind: the extension and the address go back.
+      ObDereferenceObject(dev);
+      return st;
+    }
   }
   dev.NextDevice = DriverObject.DeviceObject;
   DriverObject.DeviceObject = dev;

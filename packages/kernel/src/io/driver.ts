@@ -1,6 +1,7 @@
 import type { NTSTATUS } from "../ntstatus.js";
 import { STATUS_INVALID_DEVICE_REQUEST } from "../ntstatus.js";
 import type { OBJECT_HEADER } from "../ob/object.js";
+import { ObpInsertObjectAddress } from "../ob/object-address.js";
 import { IRP_MJ_MAXIMUM_FUNCTION } from "./constants.js";
 import type { DEVICE_OBJECT } from "./device.js";
 import type { IRP } from "./irp.js";
@@ -57,10 +58,13 @@ export class DRIVER_OBJECT {
   DriverContext: any = null;
   /** An unload was asked for while a device was open: it happens when the last one closes. */
   unloadPending = false;
+  /** Its kernel address, from the load until the unload (ObjectAtAddress resolves it). */
+  readonly address: number;
   constructor(DriverName: string) {
     this.DriverName = DriverName;
     this.DriverExtension = new DRIVER_EXTENSION(this);
     this.MajorFunction = new Array(IRP_MJ_MAXIMUM_FUNCTION + 1).fill(IopInvalidDeviceRequest);
+    this.address = ObpInsertObjectAddress(this);
   }
 }
 export type PDRIVER_OBJECT = DRIVER_OBJECT;

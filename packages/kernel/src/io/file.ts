@@ -1,5 +1,6 @@
 import { KEVENT } from "../ke/dispatcher.js";
 import { ObDereferenceObject, type OBJECT_HEADER } from "../ob/object.js";
+import { ObpInsertObjectAddress } from "../ob/object-address.js";
 import type { NTSTATUS } from "../ntstatus.js";
 import type { DEVICE_OBJECT } from "./device.js";
 import type { IoCompletionObject } from "./completion-port.js";
@@ -30,9 +31,12 @@ export class FILE_OBJECT {
   GrantedAccess = 0;
   cleanupDone = false;
   closed = false;
+  /** Its kernel address, from the open until the last reference goes (ObjectAtAddress resolves it). */
+  readonly address: number;
   constructor(DeviceObject: DEVICE_OBJECT, FileName: string) {
     this.DeviceObject = DeviceObject;
     this.FileName = FileName;
+    this.address = ObpInsertObjectAddress(this);
   }
 }
 export type PFILE_OBJECT = FILE_OBJECT;

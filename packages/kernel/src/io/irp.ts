@@ -175,7 +175,7 @@ export class IRP {
   readonly Tail = { Overlay: new IrpTailOverlay(this) };
   /** Locations 1..StackCount live at indexes 0..StackCount-1. */
   readonly Stack: IO_STACK_LOCATION[];
-  /** Its kernel address, for bug check parameters and traces. */
+  /** Its kernel address, for bug check parameters and traces (resolves back to it: ObjectAtAddress). */
   readonly address: number;
 
   // I/O manager bookkeeping (IRP fields of Windows we do not name publicly).
@@ -264,8 +264,13 @@ export class IrpLookaside {
   take(StackSize: number): IRP | undefined {
     return StackSize <= LOOKASIDE_MAX_STACK ? this.lists[StackSize]!.pop() : undefined;
   }
+  /**
+   * A freed IRP stays at its address while it waits in a list (its memory is still an
+   * IRP's, with Type 0); one too big for the lists is gone, and its address with it.
+   */
   give(irp: IRP): void {
     if (irp.StackCount <= LOOKASIDE_MAX_STACK) this.lists[irp.StackCount]!.push(irp);
+    else cur.ob.addresses.remove(irp);
   }
 }
 
@@ -277,8 +282,11 @@ export function IoAllocateIrp(StackSize: number, ChargeQuota: boolean): IRP | nu
   const io = m.io;
   let irp = io.irpLookaside.take(StackSize);
   if (irp === undefined) {
-    const va = m.mm.kernelSpace.reserve(1);
+    // Only a new IRP takes an address; one from the lookaside list keeps its own.
+    const va = m.ob.addresses.reserve();
+    if (va === 0) return null;
     irp = new IRP(StackSize, va);
+    m.ob.addresses.bind(va, irp);
     io.irpLookaside.allocated++;
   }
   irp.initialize();

@@ -218,6 +218,7 @@ export function NtCreateFile(
     // A failed create leaves nothing behind: no cleanup or close is sent.
     dev.openCount--;
     fo.closed = true;
+    ObDereferenceObject(fo); // frees the file object (and its address); being closed, it sends no IRP_MJ_CLOSE
     return status;
   }
   fo.ObHeader.HandleCount = 1;

@@ -60,6 +60,24 @@ export function WriteUlong64(Address: number, Value: number): void {
   cur.mm.write64(Address, Value);
 }
 
+/**
+ * A pointer-sized (8-byte) value: an address, read back as the same signed number it
+ * was written as (a kernel pointer 0xFFFFFFFF`8xxxxxxx is negative), so it compares
+ * equal to the address the allocator or AddressOfObject handed out.
+ */
+export function ReadPointer(Address: number): number {
+  const mm = cur.mm;
+  const lo = mm.read32(Address);
+  // The high half as a signed 32-bit value: the sign extension of a canonical address.
+  return (mm.read32(Address + 4) | 0) * 2 ** 32 + lo;
+}
+/** Stores an address as the 8 bytes of a 64-bit pointer (two's complement for kernel addresses). */
+export function WritePointer(Address: number, Value: number): void {
+  const mm = cur.mm;
+  mm.write32(Address, Value >>> 0);
+  mm.write32(Address + 4, Math.floor(Value / 2 ** 32));
+}
+
 /** A NUL-terminated ANSI string at `Address` (at most `MaxLength` bytes). */
 export function ReadAnsiString(Address: number, MaxLength: number): string {
   const mm = cur.mm;

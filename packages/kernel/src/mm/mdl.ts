@@ -32,6 +32,11 @@ export class MDL {
   ByteOffset = 0;
   /** The page frame numbers (the array after the header in C), filled when locked; MmUnlockPages unlocks these frames. */
   readonly Pages: number[] = [];
+  /**
+   * Its kernel address once AddressOfObject asked for one, else 0: MDLs are made on the
+   * direct I/O path, so an address is given on request, not to every MDL.
+   */
+  address = 0;
 }
 export type PMDL = MDL;
 
@@ -60,6 +65,10 @@ export function IoFreeMdl(Mdl: MDL): void {
     KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x7b, 0, 0, 0, "IoFreeMdl was called on an MDL whose pages are still locked.");
   }
   Mdl.MdlFlags = 0;
+  if (Mdl.address !== 0) {
+    m.ob.addresses.remove(Mdl);
+    Mdl.address = 0;
+  }
 }
 
 export function MmGetMdlVirtualAddress(Mdl: MDL): number {

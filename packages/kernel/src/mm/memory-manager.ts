@@ -8,6 +8,13 @@ import { formatAddress, KERNEL_BASE, KERNEL_END, MM_HIGHEST_USER_ADDRESS, MM_LOW
 import { AddressSpace, PTE_PAGEABLE, PTE_PAGED_POOL, PTE_PRESENT, PTE_VALID, PTE_WRITABLE, type PageTable } from "./page-table.js";
 import { PhysicalMemory } from "./physical.js";
 import { Pool } from "./pool.js";
+import { OBJECT_ADDRESS_GRANULE } from "../ob/object-address.js";
+
+/** A fault on an object's address: say what is there, since objects are classes, not bytes in memory. */
+function objectNote(va: number): string {
+  const o = cur.ob.addresses.lookup(va - (va & (OBJECT_ADDRESS_GRANULE - 1)));
+  return o === null ? "" : ` It is the address of a ${o.constructor.name}, which the kernel keeps as an object, not in emulated memory (ObjectAtAddress resolves it).`;
+}
 
 export interface MemoryStatistics {
   /** Page faults serviced (a paged-out page touched below DISPATCH_LEVEL and brought back). */
@@ -138,7 +145,7 @@ export class MemoryManager {
       return t.frames[i]! * PAGE_SIZE + ((va - t.base) & 4095);
     }
     if (!(va < 0)) throw new SehException(STATUS_ACCESS_VIOLATION, 0, write ? 1 : 0, va);
-    return KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0, `No page is mapped at ${formatAddress(va)}.`);
+    return KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0, `No page is mapped at ${formatAddress(va)}.${objectNote(va)}`);
   }
 
   private noteResident(t: PageTable, i: number): void {

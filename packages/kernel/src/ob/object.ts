@@ -39,17 +39,27 @@ export function ObDereferenceObject(Object: ObObject): void {
   if (h.PointerCount <= 0) {
     KeBugCheckEx(REFERENCE_BY_POINTER, 0, 0, h.PointerCount, h.HandleCount, `ObDereferenceObject was called on a ${h.TypeName} whose reference count is already zero.`);
   }
-  if (--h.PointerCount === 0 && h.DeleteProcedure) {
+  if (--h.PointerCount !== 0) return;
+  const m = cur;
+  if (h.DeleteProcedure === null) {
+    m.ob.addresses.remove(Object);
+  } else if (m.cpu.Irql > PASSIVE_LEVEL) {
     // Above PASSIVE_LEVEL (an APC completing the last IRP of a closed file, a DPC), Ob
     // defers the delete procedure to a system worker thread, as Windows does.
-    const m = cur;
-    if (m.cpu.Irql > PASSIVE_LEVEL) {
-      const del = h.DeleteProcedure;
-      m.scheduler.queueWork({ run: () => del(Object) });
-    } else {
-      h.DeleteProcedure(Object);
-    }
+    m.scheduler.queueWork({ run: () => ObpDeleteObject(Object) });
+  } else {
+    ObpDeleteObject(Object);
   }
+}
+
+/**
+ * The last reference is gone: the type's delete procedure runs, then the object's
+ * memory is freed, which here means its address stops resolving (ObpDeleteObject frees
+ * the pool block after the delete procedure, which may still use the object).
+ */
+function ObpDeleteObject(Object: ObObject): void {
+  Object.ObHeader!.DeleteProcedure!(Object);
+  cur.ob.addresses.remove(Object);
 }
 
 export function ObGetObjectPointerCount(Object: ObObject): number {
