@@ -1,20 +1,17 @@
 /**
  * echoapp.exe (general/echo/kmdf/exe/echoapp.cpp) as a program of the emulated
  * machine. The default run writes a pattern buffer and reads it back, synchronously,
- * with 512 bytes and then 30 KB. `-Async n` opens the device for overlapped I/O,
- * binds it to an I/O completion port and keeps up to NUM_ASYNCH_IO requests (writes
- * and reads) in flight, re-issuing one on each completion until n have completed.
+ * with 512 bytes and then 30 KB.
  *
- * The C program uses a reader thread and a writer thread, each blocked in its own
- * GetQueuedCompletionStatus. A client thread here runs inside one JavaScript call, so
- * one thread drives both kinds of request through one port; what the driver sees is
- * the same: writes and reads interleaved, many of them pending at once.
+ * As in C, `-Async n` runs a reader thread (CreateThread) and a writer (the main thread),
+ * each with its own handle and completion port and n requests, each blocked in its own
+ * GetQueuedCompletionStatus while the other runs.
  */
-import { Out, type Machine } from "@wdfjs/kernel";
+import { Out, type KWAIT_BLOCK, type Machine, type NTSTATUS } from "@wdfjs/kernel";
 import {
   ERROR_IO_PENDING, FILE_FLAG_OVERLAPPED, FILE_SHARE_READ, FILE_SHARE_WRITE, GENERIC_READ, GENERIC_WRITE,
   INFINITE, INVALID_HANDLE_VALUE, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, OPEN_EXISTING, OVERLAPPED, PAGE_READWRITE,
-  Win32Process, type HANDLE, type Win32Thread,
+  Win32Process, type HANDLE, type Win32Thread, type Win32ThreadContext,
 } from "@wdfjs/win32";
 import { ECHO_WIN32_NAME } from "./driver.js";
 
@@ -26,8 +23,6 @@ const noLog: Log = () => {};
 /** echoapp.cpp: NUM_ASYNCH_IO and BUFFER_SIZE. */
 export const NUM_ASYNCH_IO = 100;
 export const BUFFER_SIZE = 40 * 1024;
-/** `-Async` without a count runs until Ctrl-C in C; here it stops after this many requests. */
-export const DEFAULT_ASYNC_COUNT = 1000;
 
 /** CreatePatternBuffer: byte i is (UCHAR)i. */
 export function CreatePattern(Length: number): Uint8Array {
@@ -108,126 +103,182 @@ export function PerformWriteReadTest(app: Win32Thread, hDevice: HANDLE, TestLeng
   return done(true, bytesWritten, bytesRead, 0);
 }
 
-export interface AsyncIoOptions {
-  /** Requests kept in flight (NUM_ASYNCH_IO). */
-  readonly maxPending?: number;
-  /** Bytes per request (BUFFER_SIZE). */
-  readonly bufferSize?: number;
-}
+/** `-Async` without a count runs until Ctrl-C in C; here it stops after this many requests a thread. */
+export const DEFAULT_ASYNC_COUNT = 1000;
 
-export interface AsyncIoResult {
-  readonly ok: boolean;
-  /** Completions dequeued from the port (successful ones). */
-  readonly completed: number;
-  readonly writesCompleted: number;
-  readonly readsCompleted: number;
-  readonly bytesWritten: number;
-  readonly bytesRead: number;
+/** echoapp.cpp's READER_TYPE and WRITER_TYPE: what AsyncIo's ThreadParameter says it does. */
+export const READER_TYPE = 1;
+export const WRITER_TYPE = 2;
+
+/** What one AsyncIo thread saw (ours: the C program only prints). */
+export interface AsyncIoStats {
+  /** Completions dequeued from the port. */
+  completed: number;
+  bytes: number;
   /** The most requests that were in flight at once. */
-  readonly maxInFlight: number;
+  maxInFlight: number;
   /** GetLastError() of the call that failed, or 0. */
-  readonly error: number;
+  error: number;
 }
 
 /**
- * AsyncIo: one overlapped handle bound to a completion port; slot i of maxPending
- * issues writes when i is even and reads when i is odd, each re-issued on completion
- * until `count` requests have completed. Writes carry the pattern; reads must bring
- * the pattern back.
+ * echoapp.cpp's globals (G_PerformAsyncIo, G_LimitedLoops, G_AsyncIoLoopsNum,
+ * G_DevicePath) and its AsyncIo thread routine. `AsyncIo` is written as the C is, line for
+ * line; it is a generator because a thread that waits yields its waits.
  */
-export function AsyncIo(app: Win32Thread, devicePath: string, count: number, log: Log = noLog, options: AsyncIoOptions = {}): AsyncIoResult {
-  const bufferSize = options.bufferSize ?? BUFFER_SIZE;
-  const total = Math.max(0, Math.floor(count));
-  const maxPendingRequests = Math.min(options.maxPending ?? NUM_ASYNCH_IO, total);
-  let completed = 0, writesCompleted = 0, readsCompleted = 0, bytesWritten = 0, bytesRead = 0, inFlight = 0, maxInFlight = 0;
-  let hDevice: HANDLE = INVALID_HANDLE_VALUE;
-  let hCompletionPort: HANDLE = 0;
-  let buf = 0;
-  const finish = (ok: boolean, error: number): AsyncIoResult => {
-    if (hDevice !== INVALID_HANDLE_VALUE) app.CloseHandle(hDevice);
-    if (hCompletionPort) app.CloseHandle(hCompletionPort);
-    if (buf) app.VirtualFree(buf, 0, MEM_RELEASE);
-    return { ok, completed, writesCompleted, readsCompleted, bytesWritten, bytesRead, maxInFlight, error };
+export class EchoApp {
+  G_PerformAsyncIo = false;
+  G_LimitedLoops = false;
+  G_AsyncIoLoopsNum = 0;
+  G_DevicePath = ECHO_WIN32_NAME;
+  /** NUM_ASYNCH_IO and BUFFER_SIZE, changeable for quick tests. */
+  numAsynchIo = NUM_ASYNCH_IO;
+  bufferSize = BUFFER_SIZE;
+  readonly stats: Record<number, AsyncIoStats> = {
+    [READER_TYPE]: { completed: 0, bytes: 0, maxInFlight: 0, error: 0 },
+    [WRITER_TYPE]: { completed: 0, bytes: 0, maxInFlight: 0, error: 0 },
   };
+  constructor(readonly printf: Log = noLog) {}
 
-  hDevice = app.CreateFile(devicePath, GENERIC_WRITE | GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, 0);
-  if (hDevice === INVALID_HANDLE_VALUE) {
-    const error = app.GetLastError();
-    log(`Cannot open ${devicePath} error ${error}`);
-    return finish(false, error);
-  }
-  hCompletionPort = app.CreateIoCompletionPort(hDevice, 0, 1, 0);
-  if (!hCompletionPort) {
-    const error = app.GetLastError();
-    log(`Cannot open completion port ${error}`);
-    return finish(false, error);
-  }
-  if (maxPendingRequests === 0) return finish(true, 0);
-  buf = app.VirtualAlloc(0, maxPendingRequests * bufferSize, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
-  if (!buf) {
-    log("Cannot allocate buffer");
-    return finish(false, app.GetLastError());
-  }
-  const pattern = CreatePattern(bufferSize);
-  const pOvList: OVERLAPPED[] = [];
-  for (let i = 0; i < maxPendingRequests; i++) {
-    const ov = new OVERLAPPED();
-    ov.Context = i;
-    pOvList.push(ov);
-    if (i % 2 === 0) app.WriteMemory(buf + i * bufferSize, pattern);
-  }
+  /**
+   * AsyncIo: opens its own overlapped handle bound to its own completion port, keeps up to
+   * NUM_ASYNCH_IO reads (READER_TYPE) or writes (WRITER_TYPE) in flight and re-issues each
+   * one as it completes, until G_AsyncIoLoopsNum have completed (or forever without a
+   * limit). Returns TRUE (1) or FALSE (0).
+   */
+  *AsyncIo(ThreadParameter: number, t: Win32ThreadContext): Generator<KWAIT_BLOCK, number, NTSTATUS> {
+    let hDevice: HANDLE = INVALID_HANDLE_VALUE;
+    let hCompletionPort: HANDLE = 0;
+    let pOvList: OVERLAPPED[] | null = null;
+    let buf = 0;
+    const numberOfBytesTransferred = Out(0);
+    const completedOv = Out<OVERLAPPED | null>(null);
+    let i = 0;
+    const ioType = ThreadParameter;
+    const key = Out(0);
+    let error = 0;
+    let result = true;
+    let maxPendingRequests = this.numAsynchIo;
+    let remainingRequestsToSend = 0;
+    let remainingRequestsToReceive = 0;
+    const BUFFER_SIZE = this.bufferSize;
+    const stats = this.stats[ioType]!;
+    let inFlight = 0;
+    const issued = (): void => {
+      if (++inFlight > stats.maxInFlight) stats.maxInFlight = inFlight;
+    };
 
-  const issue = (i: number): boolean => {
-    const ov = pOvList[i]!;
-    const write = i % 2 === 0;
-    const ok = write
-      ? app.WriteFile(hDevice, buf + i * bufferSize, bufferSize, null, ov)
-      : app.ReadFile(hDevice, buf + i * bufferSize, bufferSize, null, ov);
-    if (ok || app.GetLastError() === ERROR_IO_PENDING) {
-      inFlight++;
-      if (inFlight > maxInFlight) maxInFlight = inFlight;
-      return true;
-    }
-    log(`${i}th ${write ? "Write" : "Read"} failed ${app.GetLastError()}`);
-    return false;
-  };
+    Error: {
+      hDevice = yield* t.CreateFile(this.G_DevicePath, GENERIC_WRITE | GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, 0);
+      if (hDevice === INVALID_HANDLE_VALUE) {
+        this.printf(`Cannot open ${this.G_DevicePath} error ${(stats.error = t.GetLastError())}`);
+        result = false;
+        break Error;
+      }
+      hCompletionPort = t.CreateIoCompletionPort(hDevice, 0, 1, 0);
+      if (hCompletionPort === 0) {
+        this.printf(`Cannot open completion port ${(stats.error = t.GetLastError())} `);
+        result = false;
+        break Error;
+      }
+      // We will only have NUM_ASYNCH_IO or G_AsyncIoLoopsNum pending at any time (whichever is less).
+      if (this.G_LimitedLoops) {
+        remainingRequestsToReceive = this.G_AsyncIoLoopsNum;
+        if (this.G_AsyncIoLoopsNum > this.numAsynchIo) {
+          // After the initial NUM_ASYNCH_IO, (G_AsyncIoLoopsNum - NUM_ASYNCH_IO) more are sent.
+          maxPendingRequests = this.numAsynchIo;
+          remainingRequestsToSend = this.G_AsyncIoLoopsNum - this.numAsynchIo;
+        } else {
+          maxPendingRequests = this.G_AsyncIoLoopsNum;
+          remainingRequestsToSend = 0;
+        }
+      }
+      if (maxPendingRequests === 0) break Error;
+      pOvList = [];
+      for (let k = 0; k < maxPendingRequests; k++) pOvList.push(new OVERLAPPED());
+      // malloc + ZeroMemory: VirtualAlloc hands out zeroed pages.
+      buf = t.VirtualAlloc(0, maxPendingRequests * BUFFER_SIZE, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+      if (buf === 0) {
+        this.printf("Cannot allocate buffer ");
+        result = false;
+        break Error;
+      }
 
-  let remainingRequestsToSend = total - maxPendingRequests;
-  for (let i = 0; i < maxPendingRequests; i++) if (!issue(i)) return finish(false, app.GetLastError());
+      // Issue asynch I/O
+      for (i = 0; i < maxPendingRequests; i++) {
+        if (ioType === READER_TYPE) {
+          if (!(yield* t.ReadFile(hDevice, buf + i * BUFFER_SIZE, BUFFER_SIZE, null, pOvList[i]!))) {
+            error = t.GetLastError();
+            if (error !== ERROR_IO_PENDING) {
+              this.printf(` ${i}th Read failed ${(stats.error = t.GetLastError())} `);
+              result = false;
+              break Error;
+            }
+          }
+        } else {
+          if (!(yield* t.WriteFile(hDevice, buf + i * BUFFER_SIZE, BUFFER_SIZE, null, pOvList[i]!))) {
+            error = t.GetLastError();
+            if (error !== ERROR_IO_PENDING) {
+              this.printf(` ${i}th Write failed ${(stats.error = t.GetLastError())} `);
+              result = false;
+              break Error;
+            }
+          }
+        }
+        issued();
+      }
 
-  const numberOfBytesTransferred = Out(0);
-  const key = Out(0);
-  const completedOv = Out<OVERLAPPED | null>(null);
-  while (completed < total) {
-    if (!app.GetQueuedCompletionStatus(hCompletionPort, numberOfBytesTransferred, key, completedOv, INFINITE)) {
-      const error = app.GetLastError();
-      log(`GetQueuedCompletionStatus failed ${error}`);
-      return finish(false, error);
-    }
-    inFlight--;
-    completed++;
-    const i = completedOv.value!.Context as number;
-    const n = numberOfBytesTransferred.value;
-    if (i % 2 === 0) {
-      writesCompleted++;
-      bytesWritten += n;
-      log(`Number of bytes written by request number ${i} is ${n}`);
-    } else {
-      readsCompleted++;
-      bytesRead += n;
-      log(`Number of bytes read by request number ${i} is ${n}`);
-      const bad = VerifyPattern(app.ReadMemory(buf + i * bufferSize, n), n);
-      if (bad >= 0) {
-        log(`Pattern changed in request number ${i} at byte ${bad}`);
-        return finish(false, 0);
+      // Wait for the I/Os to complete. If one completes then reissue the I/O
+      for (;;) {
+        if (!(yield* t.GetQueuedCompletionStatus(hCompletionPort, numberOfBytesTransferred, key, completedOv, INFINITE))) {
+          this.printf(`GetQueuedCompletionStatus failed ${(stats.error = t.GetLastError())}`);
+          result = false;
+          break Error;
+        }
+        inFlight--;
+        stats.completed++;
+        stats.bytes += numberOfBytesTransferred.value;
+        i = pOvList.indexOf(completedOv.value!);
+        if (ioType === READER_TYPE) {
+          this.printf(`Number of bytes read by request number ${i} is ${numberOfBytesTransferred.value}`);
+          // If we're done with the I/Os, then exit
+          if (this.G_LimitedLoops) {
+            if (--remainingRequestsToReceive === 0) break;
+            if (remainingRequestsToSend === 0) continue;
+            remainingRequestsToSend--;
+          }
+          if (!(yield* t.ReadFile(hDevice, buf + i * BUFFER_SIZE, BUFFER_SIZE, null, completedOv.value))) {
+            error = t.GetLastError();
+            if (error !== ERROR_IO_PENDING) {
+              this.printf(`${i}th Read failed ${(stats.error = t.GetLastError())} `);
+              result = false;
+              break Error;
+            }
+          }
+        } else {
+          this.printf(`Number of bytes written by request number ${i} is ${numberOfBytesTransferred.value}`);
+          if (this.G_LimitedLoops) {
+            if (--remainingRequestsToReceive === 0) break;
+            if (remainingRequestsToSend === 0) continue;
+            remainingRequestsToSend--;
+          }
+          if (!(yield* t.WriteFile(hDevice, buf + i * BUFFER_SIZE, BUFFER_SIZE, null, completedOv.value))) {
+            error = t.GetLastError();
+            if (error !== ERROR_IO_PENDING) {
+              this.printf(`${i}th write failed ${(stats.error = t.GetLastError())} `);
+              result = false;
+              break Error;
+            }
+          }
+        }
+        issued();
       }
     }
-    if (remainingRequestsToSend > 0) {
-      remainingRequestsToSend--;
-      if (!issue(i)) return finish(false, app.GetLastError());
-    }
+    if (hDevice !== INVALID_HANDLE_VALUE) yield* t.CloseHandle(hDevice);
+    if (hCompletionPort) yield* t.CloseHandle(hCompletionPort);
+    if (buf) t.VirtualFree(buf, 0, MEM_RELEASE);
+    return result ? 1 : 0;
   }
-  return finish(true, 0);
 }
 
 const USAGE = [
@@ -239,37 +290,67 @@ const USAGE = [
 ];
 
 /**
- * echoapp's main: starts `echoapp.exe` in the machine, runs the default test or
- * `-Async [n]`, exits the process and returns its exit code (0 success, 1 failure).
+ * echoapp's main: starts `echoapp.exe` in the machine and runs the default test, or with
+ * `-Async [n]` a reader thread and a writer thread (the main thread), n requests each;
+ * returns its exit code (0 success, 1 failure). `app` receives the EchoApp (for its stats).
  */
-export function main(machine: Machine, args: readonly string[] = [], log: Log = noLog): number {
-  let asyncCount = -1;
-  if (args.length > 0) {
-    if (args[0]!.slice(0, 6).toLowerCase() === "-async") {
-      const n = args.length > 1 ? Number.parseInt(args[1]!, 10) : NaN;
-      asyncCount = Number.isFinite(n) && n >= 0 ? n : DEFAULT_ASYNC_COUNT;
+export function main(machine: Machine, args: readonly string[] = [], log: Log = noLog, options: { readonly app?: (app: EchoApp) => void } = {}): number {
+  const echo = new EchoApp(log);
+  options.app?.(echo);
+  let hDevice: HANDLE = INVALID_HANDLE_VALUE;
+  let th1: HANDLE = 0;
+  let result = true;
+  const app = Win32Process.create(machine, "echoapp.exe");
+  exit: {
+    if (args.length > 0) {
+      if (args[0]!.slice(0, 6).toLowerCase() === "-async") {
+        echo.G_PerformAsyncIo = true;
+        // C's argc counts the program name: `argc > 2` is a count after -Async.
+        // atoi: digits up to the first non-digit, 0 if none. Without a count the C program
+        // runs until Ctrl-C; here it stops after DEFAULT_ASYNC_COUNT requests a thread.
+        echo.G_AsyncIoLoopsNum = args.length > 1 ? Number.parseInt(args[1]!, 10) || 0 : DEFAULT_ASYNC_COUNT;
+        echo.G_LimitedLoops = true;
+      } else {
+        for (const line of USAGE) log(line);
+        result = false;
+        break exit;
+      }
+    }
+    log(`DevicePath: ${echo.G_DevicePath}`);
+    hDevice = app.CreateFile(echo.G_DevicePath, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, null, OPEN_EXISTING, 0, 0);
+    if (hDevice === INVALID_HANDLE_VALUE) {
+      log(`Failed to open device. Error ${app.GetLastError()}`);
+      result = false;
+      break exit;
+    }
+    log("Opened device successfully");
+    if (echo.G_PerformAsyncIo) {
+      log("Starting AsyncIo");
+      // Create a reader thread
+      th1 = app.CreateThread(null, 0, (p, t) => echo.AsyncIo(p, t), READER_TYPE, 0, null);
+      if (th1 === 0) {
+        log(`Couldn't create reader thread - error ${app.GetLastError()}`);
+        result = false;
+        break exit;
+      }
+      // Use this thread for performing write.
+      result = app.CallThreadProc((p, t) => echo.AsyncIo(p, t), WRITER_TYPE) !== 0;
     } else {
-      for (const line of USAGE) log(line);
-      return 1;
+      // Write pattern buffers and read them back, then verify them
+      result = PerformWriteReadTest(app, hDevice, 512, log).ok;
+      if (!result) break exit;
+      result = PerformWriteReadTest(app, hDevice, 30 * 1024, log).ok;
+      if (!result) break exit;
     }
   }
-  const app = Win32Process.create(machine, "echoapp.exe");
-  log(`DevicePath: ${ECHO_WIN32_NAME}`);
-  const hDevice = app.CreateFile(ECHO_WIN32_NAME, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, null, OPEN_EXISTING, 0, 0);
-  if (hDevice === INVALID_HANDLE_VALUE) {
-    log(`Failed to open device. Error ${app.GetLastError()}`);
-    app.ExitProcess(1);
-    return 1;
+  if (th1 !== 0) {
+    app.WaitForSingleObject(th1, INFINITE);
+    const code = Out(0);
+    app.GetExitCodeThread(th1, code);
+    if (code.value === 0) result = false;
+    app.CloseHandle(th1);
   }
-  log("Opened device successfully");
-  let result: boolean;
-  if (asyncCount >= 0) {
-    log("Starting AsyncIo");
-    result = AsyncIo(app, ECHO_WIN32_NAME, asyncCount, log).ok;
-  } else {
-    result = PerformWriteReadTest(app, hDevice, 512, log).ok && PerformWriteReadTest(app, hDevice, 30 * 1024, log).ok;
-  }
-  app.CloseHandle(hDevice);
+  if (hDevice !== INVALID_HANDLE_VALUE) app.CloseHandle(hDevice);
   const code = result ? 0 : 1;
   app.ExitProcess(code);
   return code;

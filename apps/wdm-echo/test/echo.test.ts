@@ -3,10 +3,11 @@ import { boot, CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, MemoryTraceSink, 
 import {
   ERROR_FILE_NOT_FOUND, ERROR_INVALID_FUNCTION, ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, ERROR_MORE_DATA, ERROR_OPERATION_ABORTED,
   FILE_FLAG_OVERLAPPED, FILE_SHARE_READ, FILE_SHARE_WRITE, GENERIC_READ, GENERIC_WRITE, HasOverlappedIoCompleted, INVALID_HANDLE_VALUE,
-  OPEN_EXISTING, OVERLAPPED, Win32Process, type HANDLE, type Win32Thread,
+  OPEN_EXISTING, OVERLAPPED, Win32Process, INFINITE, MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE, WAIT_OBJECT_0,
+  type HANDLE, type Win32Thread, type Win32ThreadContext,
 } from "@wdfjs/win32";
 import {
-  AsyncIo, CreatePattern, DriverEntry, ECHO_WIN32_NAME, MAX_WRITE_LENGTH, NUM_ASYNCH_IO, PerformWriteReadTest, TIMER_PERIOD_MS,
+  EchoApp, READER_TYPE, WRITER_TYPE, CreatePattern, DriverEntry, ECHO_WIN32_NAME, MAX_WRITE_LENGTH, NUM_ASYNCH_IO, PerformWriteReadTest, TIMER_PERIOD_MS,
   VerifyPattern, main, type ECHO_DEVICE_EXTENSION,
 } from "../src/index.js";
 
@@ -201,31 +202,67 @@ describe("echoapp against the WDM echo driver", () => {
     expect(app.GetLastError()).toBe(ERROR_INVALID_FUNCTION);
   });
 
-  it.each(flavors)("-Async keeps 100 requests in flight through a completion port and completes them all at timer ticks (%s)", (flavor) => {
+  it.each(flavors)("-Async n runs a reader thread and a writer thread as echoapp does, n requests each, 100 in flight each, completed at timer ticks (%s)", (flavor) => {
     const m = bootEcho(flavor);
-    const app = Win32Process.create(m, "echoapp.exe");
     const t0 = m.now;
     const lines: string[] = [];
-    const r = AsyncIo(app, ECHO_WIN32_NAME, 1000, (l) => lines.push(l));
-    expect(r).toMatchObject({ ok: true, completed: 1000, writesCompleted: 500, readsCompleted: 500, maxInFlight: NUM_ASYNCH_IO, error: 0 });
-    expect(r.bytesWritten).toBe(500 * 40 * 1024);
-    expect(r.bytesRead).toBe(500 * 40 * 1024);
-    expect(lines.filter((l) => /^Number of bytes written by request number \d+ is 40960$/.test(l))).toHaveLength(500);
-    expect(lines.filter((l) => /^Number of bytes read by request number \d+ is 40960$/.test(l))).toHaveLength(500);
-    // Every request pended: 100 complete at each tick, so 1000 took ten ticks of machine time.
+    let echo: EchoApp | null = null;
+    expect(main(m, ["-Async", "1000"], (l) => lines.push(l), { app: (a) => (echo = a) })).toBe(0);
+    const stats = echo!.stats;
+    expect(stats[WRITER_TYPE]).toEqual({ completed: 1000, bytes: 1000 * 40 * 1024, maxInFlight: NUM_ASYNCH_IO, error: 0 });
+    expect(stats[READER_TYPE]).toEqual({ completed: 1000, bytes: 1000 * 40 * 1024, maxInFlight: NUM_ASYNCH_IO, error: 0 });
+    expect(lines.slice(0, 3)).toEqual(["DevicePath: \\\\.\\Echo", "Opened device successfully", "Starting AsyncIo"]);
+    const written = lines.flatMap((l, i) => (/^Number of bytes written by request number \d+ is 40960$/.test(l) ? [i] : []));
+    const read = lines.flatMap((l, i) => (/^Number of bytes read by request number \d+ is 40960$/.test(l) ? [i] : []));
+    expect(written).toHaveLength(1000);
+    expect(read).toHaveLength(1000);
+    // The two threads ran side by side: reads completed while the writer still had writes to go.
+    expect(read[0]!).toBeLessThan(written[written.length - 1]!);
+    expect(written[0]!).toBeLessThan(read[read.length - 1]!);
+    // Every request pended: each tick completes the 100 writes and 100 reads in flight.
     const ext = extension(m);
-    expect(ext.CompletedByTimer).toBe(1000);
+    expect(ext.CompletedByTimer).toBe(2000);
     expect(ext.Ticks).toBe(10);
     expect(m.now - t0).toBe(10 * TIMER_PERIOD_MS);
+    expect(ext.PendingIrps).toHaveLength(0);
   });
 
-  it("main -Async n exits with 0 after n completions", () => {
+  it("main -Async n exits with 0 after n completions a thread", () => {
     const m = bootEcho();
     const lines: string[] = [];
     expect(main(m, ["-Async", "250"], (l) => lines.push(l))).toBe(0);
     expect(lines.slice(0, 3)).toEqual(["DevicePath: \\\\.\\Echo", "Opened device successfully", "Starting AsyncIo"]);
-    expect(lines.filter((l) => l.startsWith("Number of bytes"))).toHaveLength(250);
+    expect(lines.filter((l) => l.startsWith("Number of bytes written"))).toHaveLength(250);
+    expect(lines.filter((l) => l.startsWith("Number of bytes read"))).toHaveLength(250);
     expect(extension(m).PendingIrps).toHaveLength(0);
+  });
+
+  it("a reader thread blocked in a synchronous ReadFile is woken by the main thread's WriteFile", () => {
+    const m = bootEcho();
+    const app = Win32Process.create(m, "echoapp.exe");
+    const h = open(app);
+    const data = CreatePattern(64);
+    const seen: string[] = [];
+    // The echo driver pends a read only once something was written: write once first.
+    expect(write(app, h, data)).toBe(64);
+    const th = app.CreateThread(null, 0, function* Reader(hDevice: number, t: Win32ThreadContext) {
+      const buf = t.VirtualAlloc(0, 64, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+      const n = Out(0);
+      seen.push("read issued");
+      const ok = yield* t.ReadFile(hDevice, buf, 64, n, null);
+      seen.push(`read done ${ok} ${n.value}`);
+      return ok ? n.value : 0;
+    }, h, 0, null);
+    expect(th).not.toBe(0);
+    // The host thread writes while the reader waits in the kernel for its pended read.
+    expect(write(app, h, data)).toBe(64);
+    seen.push("write done");
+    expect(app.WaitForSingleObject(th, INFINITE)).toBe(WAIT_OBJECT_0);
+    const code = Out(0);
+    expect(app.GetExitCodeThread(th, code)).toBe(true);
+    expect(code.value).toBe(64);
+    expect(seen[0]).toBe("read issued");
+    expect(seen).toContain("read done true 64");
   });
 
   it("main with an unknown option prints the usage and fails", () => {
@@ -384,8 +421,11 @@ describe("unload and determinism", () => {
     const trace = new MemoryTraceSink();
     const m = bootEcho("checked", seed, trace);
     const order: string[] = [];
-    const app = Win32Process.create(m, "echoapp.exe");
-    expect(AsyncIo(app, ECHO_WIN32_NAME, 300, (l) => order.push(l), { maxPending: 20, bufferSize: 512 }).ok).toBe(true);
+    const small = (a: EchoApp): void => {
+      a.numAsynchIo = 20;
+      a.bufferSize = 512;
+    };
+    expect(main(m, ["-Async", "150"], (l) => order.push(l), { app: small })).toBe(0);
     expect(main(m, [])).toBe(0);
     m.unloadDriver("echo");
     return { events: trace.events.map((e) => `${e.time} cpu${e.cpu} irql${e.irql} ${e.kind} ${e.driver ?? "-"} ${e.detail ?? ""}`), order };

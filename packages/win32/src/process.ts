@@ -633,6 +633,17 @@ export class Win32Thread extends Win32ThreadBase {
     return r.value;
   }
 
+  /**
+   * Run a thread routine on this thread, as a C main calls its ThreadProc directly
+   * (echoapp's main runs `AsyncIo((PVOID)WRITER_TYPE)` itself). Ours: the routine's waits
+   * block the host here while the machine runs its other threads.
+   */
+  CallThreadProc(lpStartAddress: LPTHREAD_START_ROUTINE, lpParameter: any): DWORD {
+    const r = lpStartAddress(lpParameter, new Win32ThreadContext(this.machine, this.thread));
+    const code = isRoutineGenerator(r) ? this.host(r as Generator<KWAIT_BLOCK, DWORD | void, NTSTATUS>) : r;
+    return typeof code === "number" ? code : 0;
+  }
+
   CreateFile(lpFileName: string, dwDesiredAccess: DWORD, dwShareMode: DWORD, lpSecurityAttributes: null, dwCreationDisposition: DWORD, dwFlagsAndAttributes: DWORD, hTemplateFile: HANDLE): HANDLE {
     return this.host(this.gCreateFile(lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition, dwFlagsAndAttributes, hTemplateFile));
   }
