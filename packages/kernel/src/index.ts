@@ -23,7 +23,7 @@ export * from "./ke/device-queue.js";
 export { KPRCB } from "./ke/kprcb.js";
 export { BugCheck, KeBugCheckEx, KeBugCheck, formatBugCheck, type BugCheckData } from "./ke/bugcheck.js";
 export * from "./ke/bugcheck-codes.js";
-export { MachineDeadlock, Scheduler, type WorkQueueItem } from "./ke/scheduler.js";
+export { MachineDeadlock, MachineUsageError, Scheduler, type WorkQueueItem } from "./ke/scheduler.js";
 export { Strand, type StrandState } from "./ke/strand.js";
 export type { MachineEventSource } from "./ke/source.js";
 export { KiDeferServiceWait, KiServiceWait } from "./ke/service-wait.js";

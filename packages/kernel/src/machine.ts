@@ -11,7 +11,7 @@ import { SehException } from "./ke/exception.js";
 import { IrqlName, PASSIVE_LEVEL } from "./ke/irql.js";
 import { KPRCB } from "./ke/kprcb.js";
 import { SeededRandom } from "./ke/random.js";
-import { MachineDeadlock, Scheduler } from "./ke/scheduler.js";
+import { MachineDeadlock, MachineUsageError, Scheduler } from "./ke/scheduler.js";
 import { DRIVER_OBJECT, type DRIVER_INITIALIZE, type DriverModule } from "./io/driver.js";
 import { DO_DEVICE_INITIALIZING } from "./io/constants.js";
 import { IoManager } from "./io/io-manager.js";
@@ -219,7 +219,7 @@ export class Machine {
 
   /** What an exception escaping kernel code becomes: the bug check it causes (or the deadlock report). */
   crashed(e: unknown): unknown {
-    if (e instanceof BugCheck || e instanceof MachineDeadlock) return e;
+    if (e instanceof BugCheck || e instanceof MachineDeadlock || e instanceof MachineUsageError) return e;
     if (this.bugCheckData !== null) return new BugCheck(this.bugCheckData);
     try {
       if (e instanceof SehException) {

@@ -32,3 +32,5 @@ export const PAGE_READONLY = 0x02;
 export const PAGE_READWRITE = 0x04;
 
 export const MAXIMUM_WAIT_OBJECTS = 64;
+/** GetExitCodeThread while the thread runs (STATUS_PENDING). */
+export const STILL_ACTIVE = 259;

@@ -38,6 +38,17 @@ export class MachineDeadlock extends Error {
   }
 }
 
+/**
+ * A host program used the machine wrongly (plain host code's blocking call made from code
+ * the machine itself runs): an error in the caller's program, not a kernel bug check.
+ */
+export class MachineUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MachineUsageError";
+  }
+}
+
 /** Raised inside a system thread by PsTerminateSystemThread to end its body. */
 export class ThreadExit {
   constructor(readonly ExitStatus: NTSTATUS) {}
@@ -553,7 +564,7 @@ export class Scheduler {
 
   private checkOutermost(what: string): void {
     if (this.running > 0 || this.m.entryDepth > 1) {
-      throw new Error(
+      throw new MachineUsageError(
         `wdfjs: a blocking call (${what}) was made from code already running inside the machine. ` +
           "Only plain host code may block; code the machine runs (a thread made with CreateThread, a driver routine) waits with yield*.",
       );
