@@ -64,6 +64,14 @@ describe("nothing a client passes throws out of the kernel", () => {
       (t) => t.WriteMemory(pick(), [1, 2, 3]),
       (t) => t.ReadMemory(pick(), pick()),
       (t) => t.GetOverlappedResult(pick(), new OVERLAPPED(), Out(0), false),
+      (t) => t.WaitForSingleObjectEx(pick(), 0, pick()),
+      (t) => t.WaitForMultipleObjectsEx(pick(), [pick(), pick()], pick(), 0, pick()),
+      (t) => t.SleepEx(0, pick()),
+      (t) => t.QueueUserAPC(pick(), pick(), pick()),
+      (t) => t.ReadFileEx(pick(), pick(), pick(), rnd.below(2) ? new OVERLAPPED() : pick(), rnd.below(2) ? () => {} : pick()),
+      (t) => t.WriteFileEx(ovHandle, pick(), pick(), new OVERLAPPED(), () => {}),
+      (t) => t.GetExitCodeThread(pick(), rnd.below(2) ? Out(0) : pick()),
+      (t) => t.CreateThread(null, 0, rnd.below(2) ? function* () { return 0; } : pick(), pick(), pick(), null),
     ];
     let count = 0;
     for (let i = 0; i < 10000; i++) {
