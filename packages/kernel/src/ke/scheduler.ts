@@ -296,7 +296,16 @@ export class Scheduler {
   startHere(thread: KTHREAD, body: Generator<KWAIT_BLOCK, unknown, NTSTATUS>, name: string, onDone: ((value: unknown) => void) | null): Strand {
     const s = this.newStrand(thread, body, this.m.cpu.driver, name);
     s.onDone = onDone;
+    const cpu = this.m.cpu;
+    const irql = cpu.Irql;
+    const process = cpu.process;
     this.stepStrand(s);
+    if (s.state !== "done") {
+      // The routine is suspended at the IRQL (and in the process) it waited at, which its
+      // strand keeps; its caller goes on as if it had returned, at the caller's own IRQL.
+      cpu.Irql = irql;
+      cpu.process = process;
+    }
     return s;
   }
 
