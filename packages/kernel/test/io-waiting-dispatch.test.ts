@@ -5,15 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  APC_LEVEL, boot, CTL_CODE, DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, Executive, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, IO_STATUS_BLOCK, IoAllocateIrp,
+  APC_LEVEL, boot, CTL_CODE, DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, Executive, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, IO_STATUS_BLOCK, IoAllocateIrp, IoBuildDeviceIoControlRequest,
   IoAttachDeviceToDeviceStack, IoCallDriver, IoCompleteRequest, IoCopyCurrentIrpStackLocationToNext, IoCreateDevice, IoCreateSymbolicLink,
   IoGetCurrentIrpStackLocation, IoGetCurrentProcess, IoGetNextIrpStackLocation, IoMarkIrpPending, IoSetCompletionRoutine,
-  IoSkipCurrentIrpStackLocation, IO_NO_INCREMENT, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL, IRP_MJ_READ,
+  IoReleaseCancelSpinLock, IoSetCancelRoutine, IoSkipCurrentIrpStackLocation, IO_NO_INCREMENT, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL, IRP_MJ_READ,
   KDPC, KeDelayExecutionThread, KeEnterCriticalRegion, KeGetCurrentIrql, KeInitializeDpc, KeInitializeEvent, KeInitializeTimer,
   KeLeaveCriticalRegion, KeLowerIrql, KeRaiseIrql, KernelMode, KeSetEvent, KeSetTimer, KeWaitForSingleObject, KEVENT, KTIMER,
-  METHOD_BUFFERED, METHOD_NEITHER, NotificationEvent, NtCreateEvent, NtDeviceIoControlFile, NtReadFile, NtWaitForSingleObject, Out,
-  PASSIVE_LEVEL, PsGetCurrentThread, ReadBytes, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS, STATUS_WAIT_0,
-  WriteBytes, type DEVICE_OBJECT, type DRIVER_DISPATCH, type Flavor, type IRP, type KIRQL, type KTHREAD, type Machine,
+  MachineDeadlock, METHOD_BUFFERED, METHOD_NEITHER, NotificationEvent, NtCancelIoFile, NtCreateEvent, NtDeviceIoControlFile, NtReadFile, NtWaitForSingleObject, Out,
+  PASSIVE_LEVEL, PsCreateSystemThread, PsGetCurrentThread, ReadBytes, STATUS_CANCELLED, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS, STATUS_WAIT_0,
+  WriteBytes, type DEVICE_OBJECT, type DRIVER_CANCEL, type DRIVER_DISPATCH, type Flavor, type IRP, type KIRQL, type KTHREAD, type Machine,
   type NTSTATUS, type EPROCESS,
 } from "../src/index.js";
 import { client, complete, open, tinyDriver, userAlloc, type Client } from "./helpers.js";
@@ -53,8 +53,15 @@ function loadToasterStack(m: Machine, delayMs = 5): ToasterLog {
   const pending: IRP[] = [];
   const timer = new KTIMER();
   const dpc = new KDPC();
+  const busCancel: DRIVER_CANCEL = (_d, Irp) => {
+    IoReleaseCancelSpinLock(Irp.CancelIrql);
+    pending.splice(pending.indexOf(Irp), 1);
+    at("bus cancels");
+    complete(Irp, STATUS_CANCELLED);
+  };
   const busIo: DRIVER_DISPATCH = (_d, Irp) => {
     IoMarkIrpPending(Irp);
+    IoSetCancelRoutine(Irp, busCancel);
     pending.push(Irp);
     KeSetTimer(timer, ms(delayMs), dpc);
     at("bus pends");
@@ -70,6 +77,7 @@ function loadToasterStack(m: Machine, delayMs = 5): ToasterLog {
     KeInitializeTimer(timer);
     KeInitializeDpc(dpc, () => {
       for (const Irp of pending.splice(0)) {
+        IoSetCancelRoutine(Irp, null);
         const sl = IoGetCurrentIrpStackLocation(Irp);
         const sb = Irp.AssociatedIrp.SystemBuffer;
         let n: number;
@@ -238,6 +246,24 @@ describe.each(FLAVORS)("the toaster pattern: a function driver forwards, waits a
     expect(read(4)).toEqual([4, 6, 8, 10]);
     expect(m.now).toBe(5);
     expect(log.filterPendingReturned).toEqual([true]);
+    expect(m.stopped).toBe(false);
+  });
+
+  it("a request cancelled while the function driver waits: the bus driver's cancel routine completes it, the function driver resumes and completes it STATUS_CANCELLED", () => {
+    const m = boot({ flavor, seed: 7 });
+    const log = loadToasterStack(m);
+    const { c, handle, input, output } = toasterClient(m, 0);
+    const ev = Out(0);
+    m.syscall(c.thread, () => NtCreateEvent(ev, 0, null, NotificationEvent, false));
+    const iosb = new IO_STATUS_BLOCK();
+    expect(m.syscall(c.thread, () => NtDeviceIoControlFile(handle, ev.value, null, null, iosb, IOCTL_TOAST, input, 4, output, 4))).toBe(STATUS_PENDING);
+    expect(m.syscall(c.thread, () => NtCancelIoFile(handle, new IO_STATUS_BLOCK()))).toBe(STATUS_SUCCESS);
+    expect(m.syscall(c.thread, () => NtWaitForSingleObject(ev.value, false, null))).toBe(STATUS_WAIT_0);
+    expect(iosb.Status).toBe(STATUS_CANCELLED);
+    expect(m.now).toBe(0);
+    expect(log.events).toEqual(["bus pends@0", "function driver waits@0", "filter returns STATUS_PENDING@0", "bus cancels@0", "function driver resumes@0"]);
+    expect(log.filterPendingReturned).toEqual([true]);
+    m.run();
     expect(m.stopped).toBe(false);
   });
 
@@ -451,3 +477,86 @@ function bootNeither(flavor: Flavor): { m: Machine; c: Client; h: number } {
   expect(status).toBe(STATUS_SUCCESS);
   return { m, c, h: handle };
 }
+
+describe("kernel callers of a dispatch routine that waits", () => {
+  /** IOCTL_TOAST waits 4 ms, then completes with Information 7; records the thread it resumed as. */
+  function sleepyDriver(flavor: Flavor) {
+    const m = boot({ flavor, seed: 5 });
+    const resumedAs: (KTHREAD | null)[] = [];
+    const drv = tinyDriver({
+      name: "Sleepy",
+      dispatch: {
+        [IRP_MJ_DEVICE_CONTROL]: function* (_d, Irp) {
+          yield* KeDelayExecutionThread(KernelMode, false, ms(4));
+          resumedAs.push(PsGetCurrentThread());
+          return complete(Irp, STATUS_SUCCESS, 7);
+        },
+      },
+    });
+    expect(m.loadDriver("sleepy", drv.DriverEntry)).toBe(STATUS_SUCCESS);
+    return { m, dev: drv.device!, resumedAs };
+  }
+
+  it.each(FLAVORS)("a system thread's IoBuildDeviceIoControlRequest sees STATUS_PENDING, then its event and status block (%s)", (flavor) => {
+    const { m, dev, resumedAs } = sleepyDriver(flavor);
+    const log: string[] = [];
+    let me: KTHREAD | null = null;
+    m.runInKernel(() => PsCreateSystemThread(Out(0), 0, null, null, null, function* () {
+      me = PsGetCurrentThread();
+      const ev = new KEVENT();
+      KeInitializeEvent(ev, NotificationEvent, false);
+      const iosb = new IO_STATUS_BLOCK();
+      const irp = IoBuildDeviceIoControlRequest(IOCTL_TOAST, dev, 0, 0, 0, 0, false, ev, iosb)!;
+      const st = IoCallDriver(dev, irp);
+      log.push(`IoCallDriver ${st === STATUS_PENDING ? "STATUS_PENDING" : st}@${m.now}`);
+      if (st === STATUS_PENDING) yield* KeWaitForSingleObject(ev, Executive, KernelMode, false, null);
+      log.push(`done ${iosb.Status} ${iosb.Information}@${m.now}`);
+    }, null));
+    m.run();
+    expect(log).toEqual(["IoCallDriver STATUS_PENDING@0", `done ${STATUS_SUCCESS} 7@4`]);
+    // The dispatch routine went on as the thread that called IoCallDriver.
+    expect(resumedAs).toEqual([me]);
+    expect(m.stopped).toBe(false);
+  });
+
+  it.each(FLAVORS)("kernel code with no thread (runInKernel) gets STATUS_PENDING; the routine goes on in a System thread of its own, and the caller's context is unchanged (%s)", (flavor) => {
+    const { m, dev, resumedAs } = sleepyDriver(flavor);
+    const seen: unknown[] = [];
+    const r = m.runInKernel(() => {
+      const before = PsGetCurrentThread();
+      const irp = IoAllocateIrp(dev.StackSize, false)!;
+      IoGetNextIrpStackLocation(irp).MajorFunction = IRP_MJ_DEVICE_CONTROL;
+      IoSetCompletionRoutine(irp, (_d, i) => {
+        seen.push(`completed ${i.IoStatus.Information}@${m.now}`);
+        return STATUS_MORE_PROCESSING_REQUIRED;
+      }, null, true, true, true);
+      const st = IoCallDriver(dev, irp);
+      return { st, same: PsGetCurrentThread() === before, irql: KeGetCurrentIrql() };
+    });
+    expect(r).toEqual({ st: STATUS_PENDING, same: true, irql: PASSIVE_LEVEL });
+    m.run();
+    expect(seen).toEqual(["completed 7@4"]);
+    expect(resumedAs).toHaveLength(1);
+    expect(resumedAs[0]!.process).toBe(m.systemProcess);
+  });
+
+  it("a synchronous request whose routine waits on something nobody sets: MachineDeadlock names the routine and the client thread", () => {
+    const never = new KEVENT();
+    const { m, c, h } = bootWithDispatch("checked", function* (_d, Irp) {
+      yield* KeWaitForSingleObject(never, Executive, KernelMode, false, null);
+      return complete(Irp, STATUS_SUCCESS);
+    });
+    m.runInKernel(() => KeInitializeEvent(never, NotificationEvent, false));
+    let e: unknown = null;
+    try {
+      m.syscall(c.thread, () => NtDeviceIoControlFile(h, 0, null, null, new IO_STATUS_BLOCK(), IOCTL_TOAST, 0, 0, 0, 0));
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBeInstanceOf(MachineDeadlock);
+    const report = (e as MachineDeadlock).report;
+    expect(report).toMatch(/routine the IRP_MJ_DEVICE_CONTROL routine of \\Driver\\waiter of thread 'main' \(process app\.exe\) waits on KEVENT/);
+    expect(report).toMatch(/blocked in a synchronous call 'main' \(process app\.exe\)/);
+    expect(m.stopped).toBe(false);
+  });
+});
