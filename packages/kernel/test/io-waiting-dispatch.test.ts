@@ -43,6 +43,7 @@ interface ToasterLog {
  *  - an upper filter written as C: IoCopyCurrentIrpStackLocationToNext, a completion routine
  *    doing `if (Irp->PendingReturned) IoMarkIrpPending(Irp)`, `return IoCallDriver(...)`.
  * The client opens `\??\Toaster` (the bus device's name); the I/O manager sends to the top.
+ * With `delayMs` 0 the bus driver completes in its dispatch routine instead.
  */
 function loadToasterStack(m: Machine, delayMs = 5): ToasterLog {
   const log: ToasterLog = { events: [], filterPendingReturned: [], resumedAs: [] };
@@ -59,7 +60,23 @@ function loadToasterStack(m: Machine, delayMs = 5): ToasterLog {
     at("bus cancels");
     complete(Irp, STATUS_CANCELLED);
   };
+  const busFinish = (Irp: IRP): NTSTATUS => {
+    const sl = IoGetCurrentIrpStackLocation(Irp);
+    const sb = Irp.AssociatedIrp.SystemBuffer;
+    let n: number;
+    if (sl.MajorFunction === IRP_MJ_READ) {
+      n = sl.Parameters.Read.Length;
+      WriteBytes(sb, Array.from({ length: n }, (_, i) => i + 1));
+    } else {
+      n = Math.min(sl.Parameters.DeviceIoControl.InputBufferLength, sl.Parameters.DeviceIoControl.OutputBufferLength);
+      WriteBytes(sb, ReadBytes(sb, n).map((b) => b + 1));
+    }
+    at("bus completes");
+    return complete(Irp, STATUS_SUCCESS, n);
+  };
   const busIo: DRIVER_DISPATCH = (_d, Irp) => {
+    // With no delay, the bus driver completes in its dispatch routine: nothing pends.
+    if (delayMs === 0) return busFinish(Irp);
     IoMarkIrpPending(Irp);
     IoSetCancelRoutine(Irp, busCancel);
     pending.push(Irp);
@@ -78,18 +95,7 @@ function loadToasterStack(m: Machine, delayMs = 5): ToasterLog {
     KeInitializeDpc(dpc, () => {
       for (const Irp of pending.splice(0)) {
         IoSetCancelRoutine(Irp, null);
-        const sl = IoGetCurrentIrpStackLocation(Irp);
-        const sb = Irp.AssociatedIrp.SystemBuffer;
-        let n: number;
-        if (sl.MajorFunction === IRP_MJ_READ) {
-          n = sl.Parameters.Read.Length;
-          WriteBytes(sb, Array.from({ length: n }, (_, i) => i + 1));
-        } else {
-          n = Math.min(sl.Parameters.DeviceIoControl.InputBufferLength, sl.Parameters.DeviceIoControl.OutputBufferLength);
-          WriteBytes(sb, ReadBytes(sb, n).map((b) => b + 1));
-        }
-        at("bus completes");
-        complete(Irp, STATUS_SUCCESS, n);
+        busFinish(Irp);
       }
     }, null);
     for (const mj of [IRP_MJ_CREATE, IRP_MJ_CLEANUP, IRP_MJ_CLOSE]) DriverObject.MajorFunction[mj] = (_d, Irp) => complete(Irp, STATUS_SUCCESS);
@@ -264,6 +270,34 @@ describe.each(FLAVORS)("the toaster pattern: a function driver forwards, waits a
     expect(log.events).toEqual(["bus pends@0", "function driver waits@0", "filter returns STATUS_PENDING@0", "bus cancels@0", "function driver resumes@0"]);
     expect(log.filterPendingReturned).toEqual([true]);
     m.run();
+    expect(m.stopped).toBe(false);
+  });
+
+  it("when the bus driver completes at once, nothing pends: the function driver does not wait and every caller gets the status back synchronously", () => {
+    for (const options of [undefined, 0]) {
+      const m = boot({ flavor, seed: 9 });
+      const log = loadToasterStack(m, 0);
+      const { c, handle, input, output, read } = toasterClient(m, options);
+      const iosb = new IO_STATUS_BLOCK();
+      expect(m.syscall(c.thread, () => NtDeviceIoControlFile(handle, 0, null, null, iosb, IOCTL_TOAST, input, 4, output, 4))).toBe(STATUS_SUCCESS);
+      expect([iosb.Status, iosb.Information]).toEqual([STATUS_SUCCESS, 4]);
+      expect(read(4)).toEqual([4, 6, 8, 10]);
+      expect(log.events).toEqual(["bus completes@0", "function driver resumes@0", `filter returns ${STATUS_SUCCESS}@0`]);
+      expect(log.filterPendingReturned).toEqual([false]);
+      expect(m.stopped).toBe(false);
+    }
+  });
+
+  it("the client's process ends while the function driver waits: its request is cancelled down the stack and the machine goes on", () => {
+    const m = boot({ flavor, seed: 10 });
+    const log = loadToasterStack(m);
+    const { c, handle, input, output } = toasterClient(m, 0);
+    const iosb = new IO_STATUS_BLOCK();
+    expect(m.syscall(c.thread, () => NtDeviceIoControlFile(handle, 0, null, null, iosb, IOCTL_TOAST, input, 4, output, 4))).toBe(STATUS_PENDING);
+    m.terminateProcess(c.process, 0);
+    m.run();
+    expect(log.events).toEqual(["bus pends@0", "function driver waits@0", "filter returns STATUS_PENDING@0", "bus cancels@0", "function driver resumes@0"]);
+    expect(c.process.handles.lookup(handle)).toBeUndefined();
     expect(m.stopped).toBe(false);
   });
 

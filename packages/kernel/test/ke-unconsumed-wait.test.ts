@@ -69,6 +69,22 @@ describe.each(FLAVORS)("a wait called and never performed (yield* forgotten) is 
     expectWaitNotYielded(expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => ioctl(m, c, h)), "KeWaitForSingleObject", "Forgot2.sys");
   });
 
+  it("in the rest of a generator dispatch routine, after a real wait", () => {
+    const { m, c, h } = bootWithDriver({
+      flavor,
+      name: "Forgot3",
+      dispatch: {
+        [IRP_MJ_DEVICE_CONTROL]: function* (_d, Irp) {
+          yield* KeDelayExecutionThread(KernelMode, false, ms(2));
+          KeWaitForSingleObject(unsignalled(), Executive, KernelMode, false, null);
+          return complete(Irp, STATUS_SUCCESS);
+        },
+      },
+    });
+    expectWaitNotYielded(expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => ioctl(m, c, h)), "KeWaitForSingleObject", "Forgot3.sys");
+    expect(m.now).toBe(2);
+  });
+
   it("in a plain (non-generator) dispatch routine, even on a signalled event", () => {
     for (const signalled of [false, true]) {
       const { m, c, h } = bootWithDriver({
