@@ -41,11 +41,12 @@ export function KiRunRoutine(r: unknown, name: string, onDone: (value: unknown) 
     return null;
   }
   const m = cur;
-  let thread: KTHREAD | null = m.cpu.thread;
-  if (thread === null) {
-    thread = m.createSystemThread(name, m.cpu.driver);
-    m.cpu.thread = thread;
-  }
+  const cpu = m.cpu;
+  const caller: KTHREAD | null = cpu.thread;
+  const thread = caller ?? m.createSystemThread(name, cpu.driver);
+  cpu.thread = thread;
   const s = m.scheduler.startHere(thread, r, name, onDone);
+  // A thread made for the routine is the routine's, not its caller's (code a host runs, a DPC).
+  cpu.thread = caller;
   return s.state === "done" ? null : s;
 }

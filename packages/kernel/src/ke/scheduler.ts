@@ -282,19 +282,22 @@ export class Scheduler {
       r = { done: true, value: undefined };
     }
     const m = this.m;
+    // `yield KeWait...(...)` (no star) hands over a wait that was called and never stepped:
+    // say so before the generic check for an unconsumed wait would.
+    const w = r.done ? null : (r.value as unknown);
+    const forgotStar = w instanceof KWAIT_OPERATION && w.step === 0;
+    if (!r.done && (forgotStar || (!(w instanceof KWAIT_OPERATION && w.step === 1) && !isWaitBlock(w)))) {
+      m.unconsumedWait = null;
+      KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, WDFJS_YIELDED_NOT_A_WAIT, 0, 0, 0,
+        forgotStar
+          ? `${s.name} yielded ${w.name}(...) with \`yield\`; a wait is performed with \`yield*\`: \`const status = yield* ${w.name}(...)\`.`
+          : `${s.name} yielded something that is not a wait (${typeof w}); a routine only yields through \`yield*\` on a waiting DDI.`);
+    }
     // A wait the routine called and did not yield* is caught when it hands control back.
     KiCheckUnconsumedWait();
     if (r.done) {
       this.finish(s, r.value);
       return;
-    }
-    const w = r.value as unknown;
-    if (!(w instanceof KWAIT_OPERATION && w.step === 1) && !isWaitBlock(w)) {
-      const forgotStar = w instanceof KWAIT_OPERATION;
-      KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, WDFJS_YIELDED_NOT_A_WAIT, 0, 0, 0,
-        forgotStar
-          ? `${s.name} yielded ${w.name}(...) with \`yield\`; a wait is performed with \`yield*\`: \`const status = yield* ${w.name}(...)\`.`
-          : `${s.name} yielded something that is not a wait (${typeof w}); a routine only yields through \`yield*\` on a waiting DDI.`);
     }
     // A wait is legal up to APC_LEVEL (the waiting DDIs checked the rest when called).
     const cpu = m.cpu;
@@ -331,7 +334,16 @@ export class Scheduler {
   startHere(thread: KTHREAD, body: Generator<KWAIT_BLOCK, unknown, NTSTATUS>, name: string, onDone: ((value: unknown) => void) | null): Strand {
     const s = this.newStrand(thread, body, this.m.cpu.driver, name);
     s.onDone = onDone;
+    const cpu = this.m.cpu;
+    const irql = cpu.Irql;
+    const process = cpu.process;
     this.stepStrand(s);
+    if (s.state !== "done") {
+      // The routine is suspended at the IRQL (and in the process) it waited at, which its
+      // strand keeps; its caller goes on as if it had returned, at the caller's own IRQL.
+      cpu.Irql = irql;
+      cpu.process = process;
+    }
     return s;
   }
 
