@@ -267,8 +267,9 @@ export class Scheduler {
   stepStrand(s: Strand): void {
     s.state = "running";
     const body = s.body!;
-    if (s.thread.client && s.thread.process.terminated) {
-      // The process ended (ExitProcess): its threads end wherever they were.
+    if (s.thread.client && s.thread.process.terminated && s === s.thread.mainStrand) {
+      // The process ended (ExitProcess): its threads' user-mode code ends wherever it was;
+      // kernel code running as them (a dispatch routine that waited) goes on until it returns.
       body.return(undefined);
       this.finish(s, undefined);
       return;
