@@ -47,6 +47,12 @@ export class DispatcherHeader {
    * machine's code is executing.
    */
   waiters: Strand[] | null = null;
+  /**
+   * The wait each entry of `waiters` stands for (the strand's waitSeq then). Entries are
+   * dropped lazily: one whose strand has since woken (by another object, a timeout) is
+   * stale and is skipped and compacted away, so waking costs no search of the lists.
+   */
+  waiterSeqs: number[] | null = null;
   /** For synchronization events and timers: a satisfied wait resets the object. */
   autoReset = false;
   constructor(readonly Type: number) {}
@@ -204,6 +210,7 @@ export function KeInitializeEvent(Event: KEVENT, Type: EVENT_TYPE, State: boolea
   Event.autoReset = Type === SynchronizationEvent;
   Event.SignalState = State ? 1 : 0;
   Event.waiters = null;
+  Event.waiterSeqs = null;
 }
 
 /** `KeSetEvent`: returns the previous state; wakes waiters (one, for a synchronization event). */
@@ -290,10 +297,43 @@ function KiAcquireMutant(mx: KMUTEX, t: KTHREAD | null): NTSTATUS {
 export function signal(o: DispatcherHeader): void {
   const ws = o.waiters;
   if (ws === null || ws.length === 0) return;
-  // Waking removes waiters from this list; walk a copy.
-  for (const s of ws.slice()) {
-    if (o.SignalState <= 0 && o.Type !== MutantObject) break;
-    s.scheduler.tryWake(s);
+  const seqs = o.waiterSeqs!;
+  const mutant = o.Type === MutantObject;
+  // Waking only readies a strand (nothing runs here), so the list is walked in place,
+  // keeping the waiters still waiting and dropping stale entries.
+  let kept = 0;
+  for (let i = 0; i < ws.length; i++) {
+    const s = ws[i]!;
+    const seq = seqs[i]!;
+    if (s.state !== "waiting" || s.waitSeq !== seq) continue;
+    if (o.SignalState > 0 || mutant) s.scheduler.tryWake(s);
+    if (s.state === "waiting" && s.waitSeq === seq) {
+      ws[kept] = s;
+      seqs[kept++] = seq;
+    }
+  }
+  ws.length = kept;
+  seqs.length = kept;
+}
+
+/** Add a waiting strand to an object's waiters, compacting stale entries as the list doubles. */
+export function KiAddWaiter(o: DispatcherHeader, s: Strand): void {
+  const ws = (o.waiters ??= []);
+  const seqs = (o.waiterSeqs ??= []);
+  ws.push(s);
+  seqs.push(s.waitSeq);
+  const n = ws.length;
+  if (n >= 32 && (n & (n - 1)) === 0) {
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const w = ws[i]!;
+      if (w.state === "waiting" && w.waitSeq === seqs[i]) {
+        ws[kept] = w;
+        seqs[kept++] = seqs[i]!;
+      }
+    }
+    ws.length = kept;
+    seqs.length = kept;
   }
 }
 
@@ -418,6 +458,7 @@ export function KeInitializeMutex(Mutex: KMUTEX, Level: number): void {
   Mutex.Abandoned = false;
   Mutex.ApcDisable = 1;
   Mutex.waiters = null;
+  Mutex.waiterSeqs = null;
 }
 
 export function KeReadStateMutex(Mutex: KMUTEX): number {

@@ -5,7 +5,7 @@ import type { DRIVER_OBJECT } from "../io/driver.js";
 import { KeBugCheckEx } from "./bugcheck.js";
 import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "./bugcheck-codes.js";
 import {
-  KiCheckUnconsumedWait, KiRundownMutants, KiTestWaitNow, KWAIT_OPERATION, signal, testWait, WDFJS_YIELDED_NOT_A_WAIT, type KWAIT_BLOCK,
+  KiAddWaiter, KiCheckUnconsumedWait, KiRundownMutants, KiTestWaitNow, KWAIT_OPERATION, signal, testWait, WDFJS_YIELDED_NOT_A_WAIT, type KWAIT_BLOCK,
 } from "./dispatcher.js";
 import { drainDpcQueue, queueDpc } from "./dpc.js";
 import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "./irql.js";
@@ -189,16 +189,6 @@ export class Scheduler {
   }
 
   private wake(s: Strand, status: NTSTATUS): void {
-    const objs = s.waitObjects;
-    if (objs) {
-      for (const o of objs) {
-        const ws = o.waiters;
-        if (ws === null) continue;
-        // Waiter lists are short (the threads waiting on one object); keep wait order.
-        const i = ws.indexOf(s);
-        if (i >= 0) ws.splice(i, 1);
-      }
-    }
     s.waitObjects = null;
     s.waitSeq++;
     s.resumeWith = status;
@@ -229,7 +219,7 @@ export class Scheduler {
     s.waitAlertable = w.alertable;
     s.waitUserMode = w.userMode;
     s.waitSeq++;
-    for (const o of w.objects) (o.waiters ??= []).push(s);
+    for (const o of w.objects) KiAddWaiter(o, s);
     s.waitIndex = this.waiting.length;
     this.waiting.push(s);
     if (w.deadline >= 0) this.push({ due: w.deadline, seq: this.seq++, timer: null, generation: s.waitSeq, strand: s });
