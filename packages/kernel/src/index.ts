@@ -20,6 +20,8 @@ export * from "./ke/interlocked.js";
 export * from "./ke/time.js";
 export * from "./ke/exception.js";
 export * from "./ke/device-queue.js";
+export * from "./ke/guarded-region.js";
+export { KWAIT_CALL } from "./ke/wait-call.js";
 export { KPRCB } from "./ke/kprcb.js";
 export { BugCheck, KeBugCheckEx, KeBugCheck, formatBugCheck, type BugCheckData } from "./ke/bugcheck.js";
 export * from "./ke/bugcheck-codes.js";
