@@ -32,6 +32,9 @@ export { KiDeferServiceWait, KiServiceWait } from "./ke/service-wait.js";
 export { KiRunRoutine, isRoutineGenerator } from "./ke/routine.js";
 export { SeededRandom } from "./ke/random.js";
 
+// Ex
+export * from "./ex/fast-mutex.js";
+
 // Mm
 export * from "./mm/layout.js";
 export * from "./mm/access.js";
