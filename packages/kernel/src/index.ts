@@ -34,6 +34,7 @@ export { SeededRandom } from "./ke/random.js";
 
 // Ex
 export * from "./ex/fast-mutex.js";
+export * from "./ex/resource.js";
 
 // Mm
 export * from "./mm/layout.js";
