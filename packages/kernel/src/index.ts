@@ -74,6 +74,7 @@ export * from "./io/work-item.js";
 export * from "./io/completion-port.js";
 export * from "./io/irp-query.js";
 export * from "./io/share-access.js";
+export * from "./io/remove-lock.js";
 export { NtCreateFile, NtClose, NtReadFile, NtWriteFile, NtDeviceIoControlFile, NtCancelIoFile, NtCancelIoFileEx, NtCreateIoCompletion, NtSetInformationFileCompletion, FileCompletionInformation } from "./io/nt-file.js";
 export * from "./mm/virtual.js";
 export * from "./mm/lookaside.js";
