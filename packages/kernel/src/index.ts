@@ -75,6 +75,8 @@ export * from "./io/completion-port.js";
 export * from "./io/irp-query.js";
 export * from "./io/share-access.js";
 export * from "./io/remove-lock.js";
+export * from "./io/forward.js";
+export * from "./io/device-pointer.js";
 export { NtCreateFile, NtClose, NtReadFile, NtWriteFile, NtDeviceIoControlFile, NtCancelIoFile, NtCancelIoFileEx, NtCreateIoCompletion, NtSetInformationFileCompletion, FileCompletionInformation } from "./io/nt-file.js";
 export * from "./mm/virtual.js";
 export * from "./mm/lookaside.js";

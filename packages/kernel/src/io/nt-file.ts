@@ -579,4 +579,4 @@ export function NtSetInformationFileCompletion(FileHandle: number, Port: number,
   return STATUS_SUCCESS;
 }
 
-export { IopSendFileIrp };
+export { IopSendFileIrp, IopDeleteFile };
