@@ -20,6 +20,8 @@ export * from "./ke/interlocked.js";
 export * from "./ke/time.js";
 export * from "./ke/exception.js";
 export * from "./ke/device-queue.js";
+export * from "./ke/guarded-region.js";
+export { KWAIT_CALL } from "./ke/wait-call.js";
 export { KPRCB } from "./ke/kprcb.js";
 export { BugCheck, KeBugCheckEx, KeBugCheck, formatBugCheck, type BugCheckData } from "./ke/bugcheck.js";
 export * from "./ke/bugcheck-codes.js";
@@ -29,6 +31,10 @@ export type { MachineEventSource } from "./ke/source.js";
 export { KiDeferServiceWait, KiServiceWait } from "./ke/service-wait.js";
 export { KiRunRoutine, isRoutineGenerator } from "./ke/routine.js";
 export { SeededRandom } from "./ke/random.js";
+
+// Ex
+export * from "./ex/fast-mutex.js";
+export * from "./ex/resource.js";
 
 // Mm
 export * from "./mm/layout.js";
@@ -70,6 +76,9 @@ export * from "./io/work-item.js";
 export * from "./io/completion-port.js";
 export * from "./io/irp-query.js";
 export * from "./io/share-access.js";
+export * from "./io/remove-lock.js";
+export * from "./io/forward.js";
+export * from "./io/device-pointer.js";
 export { NtCreateFile, NtClose, NtReadFile, NtWriteFile, NtDeviceIoControlFile, NtCancelIoFile, NtCancelIoFileEx, NtCreateIoCompletion, NtSetInformationFileCompletion, FileCompletionInformation } from "./io/nt-file.js";
 export * from "./mm/virtual.js";
 export * from "./mm/lookaside.js";

@@ -7,7 +7,7 @@ import { expect } from "vitest";
 import {
   boot, BugCheck, DO_BUFFERED_IO, FILE_DEVICE_UNKNOWN, FILE_SYNCHRONOUS_IO_NONALERT, GENERIC_READ, GENERIC_WRITE, IO_NO_INCREMENT,
   IO_STATUS_BLOCK, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, MEM_COMMIT,
-  FILE_OPEN, InitializeObjectAttributes, NT_SUCCESS, NtAllocateVirtualMemory, NtCreateFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out,
+  FILE_OPEN, InitializeObjectAttributes, KDPC, KeInitializeDpc, KeInitializeTimer, KeSetTimer, KTIMER, PsCreateSystemThread, NT_SUCCESS, NtAllocateVirtualMemory, NtCreateFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out,
   PAGE_READWRITE, STATUS_SUCCESS,
   type BugCheckData, type DEVICE_OBJECT, type DRIVER_DISPATCH, type DRIVER_OBJECT, type EPROCESS, type Flavor, type IRP, type KTHREAD,
   type KWAIT_BLOCK, type Machine, type NTSTATUS,
@@ -146,4 +146,27 @@ export function runNow<T>(g: { [Symbol.iterator](): Iterator<KWAIT_BLOCK, T, NTS
   const r = g[Symbol.iterator]().next(0);
   if (!r.done) throw new Error("the wait blocked");
   return r.value;
+}
+
+/** Milliseconds as a relative NT timeout (negative, in 100 ns units). */
+export const ms = (n: number): number => -n * 10_000;
+
+/** Start a system thread (PsCreateSystemThread from kernel code) running `body`; returns its handle. */
+export function startThread(m: Machine, body: (ctx: unknown) => Generator<any, void, NTSTATUS> | void): number {
+  return m.runInKernel(() => {
+    const h = Out(0);
+    expect(PsCreateSystemThread(h, 0, null, null, null, body, null)).toBe(STATUS_SUCCESS);
+    return h.value;
+  });
+}
+
+/** Run `fn` at machine time `at` ms, from a timer's DPC (DISPATCH_LEVEL, no thread). */
+export function atTime(m: Machine, at: number, fn: () => void): void {
+  m.runInKernel(() => {
+    const dpc = new KDPC();
+    KeInitializeDpc(dpc, () => fn(), null);
+    const t = new KTIMER();
+    KeInitializeTimer(t);
+    KeSetTimer(t, at * 10_000, dpc); // a positive due time is absolute
+  });
 }

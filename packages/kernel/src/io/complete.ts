@@ -208,12 +208,13 @@ export function IoCompleteRequest(Irp: IRP, PriorityBoost: number): void {
   // Completed inside the I/O manager's own call and not pended: the system service
   // finishes it on return (IRP_DEFER_IO_COMPLETION). Otherwise a special kernel APC
   // finishes it in the requesting thread, at APC_LEVEL in its process: at once if that
-  // thread is the one running here below APC_LEVEL (the APC interrupt fires), else when
-  // the scheduler next delivers that thread's APCs.
+  // thread is the one running here below APC_LEVEL and outside a guarded region (the APC
+  // interrupt fires), else when that thread's APCs are next delivered. A critical region
+  // does not hold it back: it is a special kernel APC.
   if (kind === IRP_KIND_USER && (Irp.Flags & IRP_DEFER_IO_COMPLETION) !== 0 && !Irp.PendingReturned) return;
   const t = Irp.Tail.Overlay.Thread;
   if (t === null) IopCompleteRequest(Irp);
-  else if (t === cpu.thread && cpu.Irql < APC_LEVEL) {
+  else if (t === cpu.thread && cpu.Irql < APC_LEVEL && t.SpecialApcDisable === 0) {
     cpu.Irql = APC_LEVEL;
     IopCompleteRequest(Irp);
     cpu.Irql = PASSIVE_LEVEL;

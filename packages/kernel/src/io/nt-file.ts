@@ -596,4 +596,4 @@ export function NtSetInformationFileCompletion(FileHandle: number, Port: number,
   return STATUS_SUCCESS;
 }
 
-export { IopSendFileIrp };
+export { IopSendFileIrp, IopDeleteFile };

@@ -21,6 +21,7 @@ export const MANUALLY_INITIATED_CRASH = 0xe2;
 export const WDF_VIOLATION = 0x10d;
 export const MAXIMUM_WAIT_OBJECTS_EXCEEDED = 0x0c;
 export const THREAD_TERMINATE_HELD_MUTEX = 0x4000008a;
+export const RESOURCE_NOT_OWNED = 0xe3;
 
 export const BugCheckNames: Readonly<Record<number, string>> = {
   [IRQL_NOT_GREATER_OR_EQUAL]: "IRQL_NOT_GREATER_OR_EQUAL",
@@ -46,6 +47,7 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
   [WDF_VIOLATION]: "WDF_VIOLATION",
   [MAXIMUM_WAIT_OBJECTS_EXCEEDED]: "MAXIMUM_WAIT_OBJECTS_EXCEEDED",
   [THREAD_TERMINATE_HELD_MUTEX]: "THREAD_TERMINATE_HELD_MUTEX",
+  [RESOURCE_NOT_OWNED]: "RESOURCE_NOT_OWNED",
 };
 
 /** What the bug check means, in the words of the debugger documentation (paraphrased). */
@@ -76,6 +78,7 @@ export const BugCheckExplanations: Readonly<Record<number, string>> = {
   [WDF_VIOLATION]: "The Kernel-Mode Driver Framework detected a driver error.",
   [MAXIMUM_WAIT_OBJECTS_EXCEEDED]: "A wait was asked for on more objects than the thread's wait blocks can hold (THREAD_WAIT_OBJECTS without a wait block array, MAXIMUM_WAIT_OBJECTS with one).",
   [THREAD_TERMINATE_HELD_MUTEX]: "A thread ended while it still owned a kernel mutex: a driver acquired a mutex in the thread and never released it.",
+  [RESOURCE_NOT_OWNED]: "A thread tried to release an executive resource (ERESOURCE) it does not own.",
 };
 
 /** Subcodes (parameter 1) of DRIVER_VERIFIER_IOMANAGER_VIOLATION (0xC9) the verifier raises. */
@@ -112,3 +115,35 @@ export const IoVerifierExplanations: Readonly<Record<number, string>> = {
   [IOMGR_DOUBLE_DELETE_DEVICE]: "IoDeleteDevice was called twice for the same device object.",
   [IOMGR_DEVICE_INITIALIZING_NOT_CLEARED]: "A driver did not clear DO_DEVICE_INITIALIZING after creating its device.",
 };
+
+/**
+ * Subcodes (parameter 1) of DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) the executive's
+ * locks and the remove lock raise, as the bug check's documentation lists them.
+ */
+export const VF_FAST_MUTEX_ACQUIRE_IRQL = 0x33;
+export const VF_FAST_MUTEX_RELEASE_IRQL = 0x34;
+export const VF_RESOURCE_ACQUIRE_APCS_ENABLED = 0x37;
+export const VF_RESOURCE_RELEASE_APCS_ENABLED = 0x38;
+export const VF_FAST_MUTEX_UNSAFE_ACQUIRE = 0x39;
+export const VF_FAST_MUTEX_UNSAFE_RELEASE = 0x3a;
+export const VF_RESOURCE_REINITIALIZED = 0xd0;
+export const VF_RESOURCE_DELETE_UNINITIALIZED = 0xd1;
+export const VF_REMOVE_LOCK_RELEASE_TAG = 0xd5;
+export const VF_REMOVE_LOCK_RELEASE_AND_WAIT_TAG = 0xd6;
+export const VF_REMOVE_LOCK_REINITIALIZED = 0xd7;
+/** Deadlock detection: a thread acquires again a lock it holds (it would wait for itself). */
+export const VF_DEADLOCK_SELF = 0x1000;
+export const VF_DEADLOCK_UNINITIALIZED = 0x1002;
+/** Deadlock detection: the lock is released by a thread that does not own it. */
+export const VF_DEADLOCK_WRONG_THREAD = 0x1004;
+/** Deadlock detection: a lock released that was never acquired. */
+export const VF_DEADLOCK_UNACQUIRED = 0x1007;
+/** Deadlock detection: a lock released with the API of another kind of acquisition. */
+export const VF_DEADLOCK_MISMATCHED_RELEASE = 0x1009;
+/** Deadlock detection: a lock deleted while a thread still owns it. */
+export const VF_DEADLOCK_DELETE_OWNED = 0x100b;
+/** DDI compliance rules (0x0002xxxx IRQL rules, 0x0004xxxx others). */
+export const VF_RULE_IRQL_EX_APC_LTE3 = 0x00020007;
+export const VF_RULE_IRQL_IO_PASSIVE5 = 0x0002000e;
+export const VF_RULE_IRQL_KE_APC_LTE2 = 0x00020010;
+export const VF_RULE_GUARDED_REGIONS = 0x0004000e;

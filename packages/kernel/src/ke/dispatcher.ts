@@ -177,7 +177,7 @@ export function KiTestWaitNow(w: KWAIT_BLOCK & { readonly Timeout?: number | nul
 }
 
 /** Record a waiting DDI's call; a second call while the first is unconsumed is caught at once. */
-function KiBeginWait(op: KWAIT_OPERATION): KWAIT_OPERATION {
+export function KiBeginWait(op: KWAIT_OPERATION): KWAIT_OPERATION {
   const m = cur;
   if (m.unconsumedWait !== null) KiUnconsumedWait(m.unconsumedWait);
   m.unconsumedWait = op;
@@ -371,6 +371,15 @@ function checkWaitContext(name: string, Timeout: number | null): void {
   if (Timeout !== 0 && cur.cpu.thread === null) {
     KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, cur.cpu.Irql, 0, 0, `${name} was called with no thread to suspend (outside any thread context).`);
   }
+}
+
+/**
+ * The IRQL and thread rules of a wait, for waiting DDIs built outside the dispatcher
+ * (ExAcquireFastMutex, IoReleaseRemoveLockAndWait...): checked when they are called.
+ */
+export function KiCheckWait(name: string, Timeout: number | null): void {
+  checkWaitIrql(name, Timeout);
+  checkWaitContext(name, Timeout);
 }
 
 function isDispatcherObject(o: unknown): o is DispatcherHeader {

@@ -296,6 +296,7 @@ export class Scheduler {
       KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x0002001d, cpu.Irql, 0, 0, `${s.name} waited at ${IrqlName(cpu.Irql)}.`);
     }
     s.waitIrql = cpu.Irql;
+    if (s.waitIrql === APC_LEVEL) s.thread.apcLevelWaits++;
     s.process = cpu.process;
     s.driver = cpu.driver;
     this.block(s, w as KWAIT_BLOCK);
@@ -340,7 +341,7 @@ export class Scheduler {
 
   queueApc(t: KTHREAD, apc: (t: KTHREAD) => void): void {
     t.apcQueue.push(apc);
-    if (t.apcQueue.length === 1 && t.apcIndex < 0) {
+    if (t.apcIndex < 0) {
       t.apcIndex = this.apcThreads.length;
       this.apcThreads.push(t);
     }
@@ -363,6 +364,8 @@ export class Scheduler {
    * thread's IRQL drops below APC_LEVEL, or on its way back to user mode).
    */
   deliverNow(t: KTHREAD): void {
+    // A guarded region holds every kernel APC back; KeLeaveGuardedRegion delivers them.
+    if (t.SpecialApcDisable !== 0) return;
     this.unlistApcThread(t);
     const cpu = this.m.cpu;
     const irql = cpu.Irql;
@@ -516,11 +519,15 @@ export class Scheduler {
   }
 
   private deliverApcs(t: KTHREAD): void {
+    // Not while the thread is in a guarded region or suspended at APC_LEVEL: the APCs stay
+    // queued until it leaves the region or lowers its IRQL (KeLowerIrql delivers them).
+    if (t.SpecialApcDisable !== 0 || t.apcLevelWaits !== 0) return;
     // Special kernel APCs run at APC_LEVEL in the context of the thread's process.
     this.onCpu(t, APC_LEVEL, null, null, () => runApcs(t));
   }
 
   private runStrand(s: Strand): void {
+    if (s.waitIrql === APC_LEVEL) s.thread.apcLevelWaits--;
     // A strand resumes as its thread, in the process and at the IRQL it waited at.
     this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.stepStrand(s));
   }

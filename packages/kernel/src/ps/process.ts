@@ -104,7 +104,16 @@ export class KTHREAD extends DispatcherHeader {
   apcIndex = -1;
   /** A system worker thread (runs work items; back in the idle pool when its strands end). */
   worker = false;
+  /** Critical regions (KeEnterCriticalRegion, an owned KMUTEX): normal kernel APCs held back. */
   KernelApcDisable = 0;
+  /** Guarded regions (KeEnterGuardedRegion): every kernel APC held back, special ones included. */
+  SpecialApcDisable = 0;
+  /**
+   * Strands of the thread suspended at APC_LEVEL (waiting, or ready to resume there: a
+   * thread waiting for a fast mutex, or holding one): its kernel APCs wait until it drops
+   * below APC_LEVEL, as they would for a thread whose IRQL is APC_LEVEL.
+   */
+  apcLevelWaits = 0;
   /** The processor the thread's system calls run on, chosen by the seed when it is created. */
   IdealProcessor = 0;
   readonly apcQueue: KernelApc[] = [];
