@@ -695,7 +695,14 @@ export class Win32Thread extends Win32ThreadBase {
     } finally {
       m.endSystemCall();
     }
-    return this.finishIoctl(status, iosb, lpBytesReturned);
+    // finishIoctl, written out: this is every client's hot path.
+    if (status === STATUS_PENDING) {
+      this.lastError = ERROR_IO_PENDING;
+      return false;
+    }
+    if (lpBytesReturned) lpBytesReturned.value = NT_ERROR(status) ? 0 : iosb.Information;
+    if (status < 0) return this.fail(status);
+    return true;
   }
 
   /** `GetOverlappedResult`: with bWait, waits on hEvent (or the file handle without one) until the request is done. */
