@@ -669,7 +669,10 @@ export class Scheduler {
       const kind = s.body === null ? "blocked in a synchronous call" : s === s.thread.mainStrand ? "thread" : `routine ${s.name} of thread`;
       lines.push(`  ${kind} '${s.thread.name}' (process ${s.thread.process.ImageFileName}) waits on ${what}${s.waitingFor ? ` (${s.waitingFor})` : ""}${s === self ? "  <- the caller" : ""}`);
     }
-    for (const src of this.sources) lines.push(`  event source '${src.name}' has nothing coming`);
+    for (const src of this.sources) {
+      const due = src.nextDue();
+      lines.push(due < 0 ? `  event source '${src.name}' has nothing coming` : `  event source '${src.name}' is due at ${due / 10_000} ms of machine time`);
+    }
     return lines.length ? `Waiting:\n${lines.join("\n")}` : "No thread is waiting; nothing is queued and no timer is set.";
   }
 }
