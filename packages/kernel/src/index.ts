@@ -4,7 +4,12 @@
  */
 export * from "./ntstatus.js";
 export * from "./box.js";
-export { boot, Machine, kernelModule, MachineOptionsToken, MemoryManagerToken, ObjectManagerToken, IoManagerToken, MachineToken, type MachineOptions, type Flavor } from "./machine.js";
+export { Machine, type MachineOptions, type Flavor } from "./machine.js";
+export { boot, kernelModule, machineModule, MachineContribution } from "./composition.js";
+export { MachineOptionsToken, MachineToken, MachineContainerToken } from "./machine-tokens.js";
+export { mmModule, MemoryManagerToken } from "./mm/mm-module.js";
+export { obModule, ObjectManagerToken } from "./ob/ob-module.js";
+export { ioModule, IoManagerToken } from "./io/io-module.js";
 export { currentMachine, isInsideMachine } from "./context.js";
 export * from "./trace.js";
 

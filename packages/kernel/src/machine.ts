@@ -1,5 +1,8 @@
-import "reflect-metadata";
-import { Container, ContainerModule, inject, injectable, type ServiceIdentifier } from "inversify";
+import { inject, injectable, type Container } from "./inversify.js";
+import { MachineContainerToken, MachineOptionsToken } from "./machine-tokens.js";
+import { MemoryManagerToken } from "./mm/mm-module.js";
+import { ObjectManagerToken } from "./ob/ob-module.js";
+import { IoManagerToken } from "./io/io-module.js";
 import { enterMachine, leaveMachine } from "./context.js";
 import { BugCheck, KeBugCheckEx, type BugCheckData } from "./ke/bugcheck.js";
 import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, KMODE_EXCEPTION_NOT_HANDLED } from "./ke/bugcheck-codes.js";
@@ -47,12 +50,6 @@ export interface MachineOptions {
   readonly trace?: TraceSink | null;
 }
 
-export const MachineOptionsToken: ServiceIdentifier<MachineOptions> = Symbol.for("wdfjs.MachineOptions");
-export const MemoryManagerToken: ServiceIdentifier<MemoryManager> = Symbol.for("wdfjs.MemoryManager");
-export const ObjectManagerToken: ServiceIdentifier<ObjectManager> = Symbol.for("wdfjs.ObjectManager");
-export const IoManagerToken: ServiceIdentifier<IoManager> = Symbol.for("wdfjs.IoManager");
-export const MachineToken: ServiceIdentifier<Machine> = Symbol.for("wdfjs.Machine");
-
 /**
  * One emulated computer: processors with IRQLs, memory, the object namespace, the I/O
  * manager and a seeded scheduler. Any number live side by side in one process.
@@ -86,6 +83,8 @@ export class Machine {
     @inject(MemoryManagerToken) readonly mm: MemoryManager,
     @inject(ObjectManagerToken) readonly ob: ObjectManager,
     @inject(IoManagerToken) readonly io: IoManager,
+    /** The container that built this machine (see composition.ts); nothing on the I/O path asks it for anything. */
+    @inject(MachineContainerToken) readonly container: Container,
   ) {
     this.flavor = options.flavor ?? "checked";
     this.checked = this.flavor === "checked";
@@ -519,27 +518,7 @@ export class Machine {
   }
 }
 
-
-
 /** A wait block for one object, no timeout, for the machine's own host waits. */
 function waitFor(o: KEVENT): KWAIT_BLOCK {
   return { objects: [o], waitAll: false, deadline: -1, alertable: false, userMode: false };
-}
-
-/** The kernel's composition: one singleton of each subsystem per container, i.e. per machine. */
-export const kernelModule = new ContainerModule(({ bind }) => {
-  bind(MemoryManagerToken)
-    .toDynamicValue((ctx) => new MemoryManager(ctx.get<MachineOptions>(MachineOptionsToken).memoryBytes ?? 128 * 1024 * 1024))
-    .inSingletonScope();
-  bind(ObjectManagerToken).toDynamicValue((ctx) => new ObjectManager(ctx.get<MemoryManager>(MemoryManagerToken))).inSingletonScope();
-  bind(IoManagerToken).toDynamicValue(() => new IoManager()).inSingletonScope();
-  bind(MachineToken).to(Machine).inSingletonScope();
-});
-
-/** Boot a machine: build its container, then hand back the machine. Nothing global is shared. */
-export function boot(options: MachineOptions = {}): Machine {
-  const container = new Container();
-  container.bind(MachineOptionsToken).toConstantValue(options);
-  container.load(kernelModule);
-  return container.get(MachineToken);
 }
