@@ -10,6 +10,7 @@ import { Clock, realClockSource, type ClockSource } from "./ke/clock.js";
 import { KEVENT, KeInitializeEvent, KeSetEvent, KiCheckUnconsumedWait, signal, NotificationEvent, type KWAIT_OPERATION, type KWAIT_BLOCK, type KWAIT_GENERATOR } from "./ke/dispatcher.js";
 import type { MachineEventSource } from "./ke/source.js";
 import { KiRunRoutine } from "./ke/routine.js";
+import { KiNextServiceWait } from "./ke/service-wait.js";
 import { SehException } from "./ke/exception.js";
 import { IrqlName, PASSIVE_LEVEL } from "./ke/irql.js";
 import { KPRCB } from "./ke/kprcb.js";
@@ -249,7 +250,7 @@ export class Machine {
     this.beginSystemCall(thread);
     try {
       let r = fn();
-      if (thread.deferred !== null) r = this.completeDeferredWait(thread) as T;
+      if (thread.deferred !== null) r = this.completeDeferredWait(thread, r as NTSTATUS) as T;
       this.checkReturnIrql();
       return r;
     } catch (e) {
@@ -263,12 +264,11 @@ export class Machine {
    * Perform the wait a system service left on `thread` (and any it leaves after that) at
    * the outermost host entry; returns the service's final status.
    */
-  completeDeferredWait(thread: KTHREAD): NTSTATUS {
-    let status: NTSTATUS = 0;
-    for (let d = thread.deferred; d !== null; d = thread.deferred) {
-      thread.deferred = null;
+  completeDeferredWait(thread: KTHREAD, ServiceStatus: NTSTATUS): NTSTATUS {
+    let status = ServiceStatus;
+    for (let d = KiNextServiceWait(thread); d !== null; d = KiNextServiceWait(thread)) {
       const ws = this.scheduler.hostWait(thread, d.block, d.what);
-      status = d.finish(ws);
+      status = d.finish(ws, status);
     }
     return status;
   }
@@ -349,6 +349,11 @@ export class Machine {
       process.SignalState = 1;
       signal(process);
       this.scheduler.wakeTerminatedProcess(process);
+      // The process's threads never return to user mode: nothing is left for them to wait for.
+      for (const t of process.threads) {
+        t.deferred = null;
+        t.kernelStrandsWaitQueued = false;
+      }
     });
   }
 

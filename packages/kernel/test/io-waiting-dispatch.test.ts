@@ -10,8 +10,8 @@ import {
   IoGetCurrentIrpStackLocation, IoGetCurrentProcess, IoGetNextIrpStackLocation, IoMarkIrpPending, IoSetCompletionRoutine,
   IoReleaseCancelSpinLock, IoSetCancelRoutine, IoSkipCurrentIrpStackLocation, IO_NO_INCREMENT, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL, IRP_MJ_READ,
   KDPC, KeDelayExecutionThread, KeEnterCriticalRegion, KeGetCurrentIrql, KeInitializeDpc, KeInitializeEvent, KeInitializeTimer,
-  KeLeaveCriticalRegion, KeLowerIrql, KeRaiseIrql, KernelMode, KeSetEvent, KeSetTimer, KeWaitForSingleObject, KEVENT, KTIMER,
-  MachineDeadlock, METHOD_BUFFERED, METHOD_NEITHER, NotificationEvent, NtCancelIoFile, NtCreateEvent, NtDeviceIoControlFile, NtReadFile, NtWaitForSingleObject, Out,
+  KeLeaveCriticalRegion, KeLowerIrql, KeRaiseIrql, KernelMode, KMUTEX, KeInitializeMutex, KeReleaseMutex, KeSetEvent, KeSetTimer, KeWaitForSingleObject, KEVENT, KTIMER,
+  MachineDeadlock, METHOD_BUFFERED, METHOD_NEITHER, NotificationEvent, NtCancelIoFile, NtCancelIoFileEx, NtCreateEvent, NtCreateThreadEx, NtDeviceIoControlFile, NtReadFile, NtWaitForSingleObject, Out,
   PASSIVE_LEVEL, PsCreateSystemThread, PsGetCurrentThread, ReadBytes, STATUS_CANCELLED, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS, STATUS_WAIT_0,
   WriteBytes, type DEVICE_OBJECT, type DRIVER_CANCEL, type DRIVER_DISPATCH, type Flavor, type IRP, type KIRQL, type KTHREAD, type Machine,
   type NTSTATUS, type EPROCESS,
@@ -235,7 +235,7 @@ describe.each(FLAVORS)("the toaster pattern: a function driver forwards, waits a
     expect(log.filterPendingReturned).toEqual([true]);
   });
 
-  it("an overlapped DeviceIoControl returns STATUS_PENDING at once; its event is set with the status and data when the stack finishes", () => {
+  it("an overlapped DeviceIoControl gets STATUS_PENDING from the filter, and returns to its caller only once the function driver's routine (which ran in the caller's thread) has returned", () => {
     const m = boot({ flavor, seed: 5 });
     const log = loadToasterStack(m);
     const { c, handle, input, output, read } = toasterClient(m, 0);
@@ -243,11 +243,12 @@ describe.each(FLAVORS)("the toaster pattern: a function driver forwards, waits a
     expect(m.syscall(c.thread, () => NtCreateEvent(ev, 0, null, NotificationEvent, false))).toBe(STATUS_SUCCESS);
     const iosb = new IO_STATUS_BLOCK();
     const st = m.syscall(c.thread, () => NtDeviceIoControlFile(handle, ev.value, null, null, iosb, IOCTL_TOAST, input, 4, output, 4));
+    // What IoCallDriver answered the I/O manager; but the thread was inside the function
+    // driver's routine until it returned, at 5 ms, having completed the request.
     expect(st).toBe(STATUS_PENDING);
-    expect(iosb.Status).toBe(STATUS_PENDING);
-    expect(m.now).toBe(0);
-    expect(read(4)).toEqual([0, 0, 0, 0]);
-    expect(m.syscall(c.thread, () => NtWaitForSingleObject(ev.value, false, null))).toBe(STATUS_WAIT_0);
+    expect(m.now).toBe(5);
+    expect(log.events).toEqual(["bus pends@0", "function driver waits@0", "filter returns STATUS_PENDING@0", "bus completes@5", "function driver resumes@5"]);
+    expect(m.syscall(c.thread, () => NtWaitForSingleObject(ev.value, false, 0))).toBe(STATUS_WAIT_0);
     expect([iosb.Status, iosb.Information]).toEqual([STATUS_SUCCESS, 4]);
     expect(read(4)).toEqual([4, 6, 8, 10]);
     expect(m.now).toBe(5);
@@ -262,8 +263,15 @@ describe.each(FLAVORS)("the toaster pattern: a function driver forwards, waits a
     const ev = Out(0);
     m.syscall(c.thread, () => NtCreateEvent(ev, 0, null, NotificationEvent, false));
     const iosb = new IO_STATUS_BLOCK();
+    // The calling thread is inside the function driver's routine while it waits: another
+    // thread of the process cancels the request (CancelIoEx), as a client would.
+    m.syscall(c.thread, () =>
+      NtCreateThreadEx(Out(0), 0, null, -1, function* Canceller() {
+        NtCancelIoFileEx(handle, null, new IO_STATUS_BLOCK());
+        return 0;
+      }, null, 0, 0, 0, 0, null),
+    );
     expect(m.syscall(c.thread, () => NtDeviceIoControlFile(handle, ev.value, null, null, iosb, IOCTL_TOAST, input, 4, output, 4))).toBe(STATUS_PENDING);
-    expect(m.syscall(c.thread, () => NtCancelIoFile(handle, new IO_STATUS_BLOCK()))).toBe(STATUS_SUCCESS);
     expect(m.syscall(c.thread, () => NtWaitForSingleObject(ev.value, false, null))).toBe(STATUS_WAIT_0);
     expect(iosb.Status).toBe(STATUS_CANCELLED);
     expect(m.now).toBe(0);
@@ -293,8 +301,15 @@ describe.each(FLAVORS)("the toaster pattern: a function driver forwards, waits a
     const log = loadToasterStack(m);
     const { c, handle, input, output } = toasterClient(m, 0);
     const iosb = new IO_STATUS_BLOCK();
+    // Another thread of the process ends it (ExitProcess) while the main thread is inside
+    // the function driver's routine.
+    m.syscall(c.thread, () =>
+      NtCreateThreadEx(Out(0), 0, null, -1, function* Exiter() {
+        m.terminateProcess(c.process, 0);
+        return 0;
+      }, null, 0, 0, 0, 0, null),
+    );
     expect(m.syscall(c.thread, () => NtDeviceIoControlFile(handle, 0, null, null, iosb, IOCTL_TOAST, input, 4, output, 4))).toBe(STATUS_PENDING);
-    m.terminateProcess(c.process, 0);
     m.run();
     expect(log.events).toEqual(["bus pends@0", "function driver waits@0", "filter returns STATUS_PENDING@0", "bus cancels@0", "function driver resumes@0"]);
     expect(c.process.handles.lookup(handle)).toBeUndefined();
@@ -352,9 +367,15 @@ describe("the rest of a dispatch routine that waited runs as the thread that cal
       m.syscall(b.thread, () => WriteBytes(bufB, [0xb0]));
       const ia = new IO_STATUS_BLOCK();
       const ib = new IO_STATUS_BLOCK();
-      // A waits 10 ms, B 5 ms: B's routine resumes first, while A's still waits.
+      // A waits 10 ms, B 5 ms: B's routine resumes first, while A's still waits. B's request
+      // comes from a thread of its own, so both are in flight at once.
+      m.syscall(b.thread, () =>
+        NtCreateThreadEx(Out(0), 0, null, -1, function* () {
+          expect(NtDeviceIoControlFile(hb, 0, null, null, ib, IOCTL_NEITHER, bufB, 1, bufB + 1, 1)).toBe(STATUS_PENDING);
+          return 0;
+        }, null, 0, 0, 0, 0, null),
+      );
       expect(m.syscall(a.thread, () => NtDeviceIoControlFile(ha, 0, null, null, ia, IOCTL_NEITHER, bufA, 1, bufA + 1, 1))).toBe(STATUS_PENDING);
-      expect(m.syscall(b.thread, () => NtDeviceIoControlFile(hb, 0, null, null, ib, IOCTL_NEITHER, bufB, 1, bufB + 1, 1))).toBe(STATUS_PENDING);
       m.run();
       expect([ia.Status, ia.Information, ib.Status, ib.Information]).toEqual([STATUS_SUCCESS, 1, STATUS_SUCCESS, 1]);
       expect([...m.syscall(a.thread, () => ReadBytes(bufA, 2))]).toEqual([0xa0, 0xa1]);
@@ -456,7 +477,7 @@ describe("a dispatch routine written as a generator that does not wait", () => {
       expect(iosb.Status).toBe(STATUS_SUCCESS);
     });
 
-    it(`one that completes the IRP and then waits gives the caller the status at once; the rest runs later (${flavor})`, () => {
+    it(`one that completes the IRP and then waits gives IoCallDriver's caller the status at once; its thread goes back to user mode when the routine returns (${flavor})`, () => {
       const log: string[] = [];
       const { m, c, h } = bootWithDispatch(flavor, function* (_d, Irp) {
         complete(Irp, STATUS_SUCCESS, 0);
@@ -465,10 +486,10 @@ describe("a dispatch routine written as a generator that does not wait", () => {
         return STATUS_SUCCESS;
       }, 0);
       const iosb = new IO_STATUS_BLOCK();
-      expect(m.syscall(c.thread, () => NtDeviceIoControlFile(h, 0, null, null, iosb, IOCTL_TOAST, 0, 0, 0, 0))).toBe(STATUS_SUCCESS);
+      let seenByIoManager = 0;
+      expect(m.syscall(c.thread, () => (seenByIoManager = NtDeviceIoControlFile(h, 0, null, null, iosb, IOCTL_TOAST, 0, 0, 0, 0)))).toBe(STATUS_SUCCESS);
+      expect(seenByIoManager).toBe(STATUS_SUCCESS);
       expect(iosb.Status).toBe(STATUS_SUCCESS);
-      expect(log).toEqual([]);
-      m.run();
       expect(log).toEqual(["after@4"]);
       expect(m.stopped).toBe(false);
     });
@@ -592,5 +613,53 @@ describe("kernel callers of a dispatch routine that waits", () => {
     expect(report).toMatch(/routine the IRP_MJ_DEVICE_CONTROL routine of \\Driver\\waiter of thread 'main' \(process app\.exe\) waits on KEVENT/);
     expect(report).toMatch(/blocked in a synchronous call 'main' \(process app\.exe\)/);
     expect(m.stopped).toBe(false);
+  });
+});
+
+describe("a thread is inside the dispatch routines it called until they return", () => {
+  it.each(FLAVORS)("two overlapped requests from one thread do not overlap inside a routine that holds a mutex across a wait (%s)", (flavor) => {
+    const log: string[] = [];
+    const mutex = new KMUTEX();
+    let n = 0;
+    const { m, c, h } = bootWithDispatch(flavor, function* (_d, Irp) {
+      const id = ++n;
+      yield* KeWaitForSingleObject(mutex, Executive, KernelMode, false, null);
+      log.push(`${id} owns the mutex@${m.now}`);
+      yield* KeDelayExecutionThread(KernelMode, false, ms(5));
+      log.push(`${id} releases@${m.now}`);
+      KeReleaseMutex(mutex, false);
+      return complete(Irp, STATUS_SUCCESS, 0);
+    }, 0);
+    m.runInKernel(() => KeInitializeMutex(mutex, 0));
+    const iosb = [new IO_STATUS_BLOCK(), new IO_STATUS_BLOCK()];
+    // In C the second call starts only once the first has returned from the driver: one
+    // thread cannot be in two places. Were it to, the mutex (owned by that same thread)
+    // would let the second in recursively.
+    for (const b of iosb) expect(m.syscall(c.thread, () => NtDeviceIoControlFile(h, 0, null, null, b, IOCTL_TOAST, 0, 0, 0, 0))).toBe(STATUS_PENDING);
+    m.run();
+    expect(log).toEqual(["1 owns the mutex@0", "1 releases@5", "2 owns the mutex@5", "2 releases@10"]);
+    expect(iosb.map((b) => b.Status)).toEqual([STATUS_SUCCESS, STATUS_SUCCESS]);
+  });
+
+  it("a system thread's body waits at its next wait until a routine it called, which waited, has returned", () => {
+    const log: string[] = [];
+    const { m, drv } = bootWithDispatch("checked", function* (_d, Irp) {
+      yield* KeDelayExecutionThread(KernelMode, false, ms(3));
+      log.push(`routine returns@${m.now}`);
+      return complete(Irp, STATUS_SUCCESS, 0);
+    });
+    m.runInKernel(() => {
+      PsCreateSystemThread(Out(0), 0, null, null, null, function* Caller() {
+        const ev = new KEVENT();
+        KeInitializeEvent(ev, NotificationEvent, false);
+        const iosb = new IO_STATUS_BLOCK();
+        const irp = IoBuildDeviceIoControlRequest(IOCTL_TOAST, drv.device!, 0, 0, 0, 0, false, ev, iosb)!;
+        log.push(`IoCallDriver: ${IoCallDriver(drv.device!, irp) === STATUS_PENDING ? "STATUS_PENDING" : "done"}@${m.now}`);
+        yield* KeDelayExecutionThread(KernelMode, false, ms(1));
+        log.push(`body goes on@${m.now}`);
+      }, null);
+    });
+    m.run();
+    expect(log).toEqual(["IoCallDriver: STATUS_PENDING@0", "routine returns@3", "body goes on@4"]);
   });
 });

@@ -4,7 +4,7 @@ import {
   NtRemoveIoCompletion, NtResetEvent, NtSetEvent, NtSetInformationFileCompletion, NtSetIoCompletion, NtWaitForMultipleObjects,
   NtWaitForSingleObject, NtWriteFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT,
   InitializeObjectAttributes, NtDelayExecution, NtCreateThreadEx, NtQueueApcThread, PsGetThreadExitStatus, KTHREAD as KTHREAD_CLASS,
-  STATUS_INVALID_HANDLE, STATUS_USER_APC, isRoutineGenerator,
+  STATUS_INVALID_HANDLE, STATUS_USER_APC, isRoutineGenerator, KiNextServiceWait,
   type Box, type EPROCESS, type KTHREAD, type KWAIT_BLOCK, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -118,12 +118,11 @@ export class Win32ThreadBase {
     const m = this.machine;
     const t = this.thread;
     let st = m.enter(t, fn);
-    while (t.deferred !== null) {
-      const d = t.deferred;
-      t.deferred = null;
+    for (let d = KiNextServiceWait(t); d !== null; d = KiNextServiceWait(t)) {
       this.waitingFor = d.what;
       const ws: NTSTATUS = yield d.block;
-      st = m.enter(t, () => d.finish(ws));
+      const so = st;
+      st = m.enter(t, () => d.finish(ws, so));
     }
     return st;
   }
@@ -688,7 +687,7 @@ export class Win32Thread extends Win32ThreadBase {
     try {
       status = NtDeviceIoControlFile(n(hDevice), ov ? n(ov.hEvent) : 0, null, ov, iosb, n(dwIoControlCode), n(lpInBuffer), n(nInBufferSize), n(lpOutBuffer), n(nOutBufferSize));
       // A driver that pended the request on a synchronous handle: wait here, at the outermost entry.
-      if (this.thread.deferred !== null) status = m.completeDeferredWait(this.thread);
+      if (this.thread.deferred !== null) status = m.completeDeferredWait(this.thread, status);
       m.checkReturnIrql();
     } catch (e) {
       throw m.crashed(e);

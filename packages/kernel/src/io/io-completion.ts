@@ -2,9 +2,9 @@ import { cur } from "../context.js";
 import { KEVENT, KeSetEvent, signal } from "../ke/dispatcher.js";
 import { SehException } from "../ke/exception.js";
 import { MDL_PAGES_LOCKED, MmUnlockPages, IoFreeMdl } from "../mm/mdl.js";
-import { NT_ERROR } from "../ntstatus.js";
+import { NT_ERROR, NT_SUCCESS } from "../ntstatus.js";
 import { ObDereferenceObject } from "../ob/object.js";
-import { FO_SYNCHRONOUS_IO, IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION, IRP_SYNCHRONOUS_API } from "./constants.js";
+import { FO_SYNCHRONOUS_IO, IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION, IRP_READ_OPERATION, IRP_SYNCHRONOUS_API, IRP_WRITE_OPERATION } from "./constants.js";
 import { IopDereferenceFileObject, type FILE_OBJECT } from "./file.js";
 import { IO_STATUS_BLOCK, IoFreeIrp, IRP_KIND_USER, type IRP } from "./irp.js";
 
@@ -138,6 +138,10 @@ export function IopCompleteRequest(Irp: IRP): void {
     } else {
       signalFileObject(fo, status);
     }
+  }
+  // A read or write on a synchronous file object moves its position past what it transferred.
+  if ((Irp.Flags & (IRP_READ_OPERATION | IRP_WRITE_OPERATION)) !== 0 && fo !== null && (fo.Flags & FO_SYNCHRONOUS_IO) !== 0 && NT_SUCCESS(Irp.IoStatus.Status)) {
+    fo.CurrentByteOffset = Irp.Stack[Irp.StackCount - 1]!.Parameters.Read.ByteOffset + Irp.IoStatus.Information;
   }
   if (thread !== null) thread.IrpList.delete(Irp);
   if (fo !== null && user) IopDereferenceFileObject(fo);

@@ -385,26 +385,8 @@ function IopReadWrite(
       return abandon(irp, fo, e.ExceptionCode);
     }
   }
-  const offset = sl.Parameters.Read.ByteOffset;
-  const status = IopSynchronousServiceTail(dev, irp, fo, IoStatusBlock, synchronous);
-  if (!synchronous) return status;
-  const t = currentThread();
-  if (status === STATUS_PENDING && t.deferred !== null) {
-    // The caller waits; the file position moves when the request has finished.
-    const d = t.deferred;
-    t.deferred = {
-      block: d.block,
-      what: d.what,
-      finish: (ws) => {
-        const st = d.finish(ws);
-        if (NT_SUCCESS(st) && t.deferred === null) fo.CurrentByteOffset = offset + IoStatusBlock.Information;
-        return st;
-      },
-    };
-    return status;
-  }
-  if (NT_SUCCESS(status)) fo.CurrentByteOffset = offset + IoStatusBlock.Information;
-  return status;
+  // A synchronous file object's position moves when the request completes (IopCompleteRequest).
+  return IopSynchronousServiceTail(dev, irp, fo, IoStatusBlock, synchronous);
 }
 
 /** `NtReadFile`. ApcContext is the OVERLAPPED of an overlapped call (posted to the completion port). */

@@ -12,6 +12,7 @@ import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "./irql.js";
 import type { KTIMER } from "./timer.js";
 import type { KPRCB } from "./kprcb.js";
 import { Strand } from "./strand.js";
+import { KiKernelStrandsIdleBlock, KiQueueKernelStrandsWait } from "./service-wait.js";
 import type { MachineEventSource } from "./source.js";
 
 interface TimerEntry {
@@ -287,6 +288,15 @@ export class Scheduler {
     // A wait the routine called and did not yield* is caught when it hands control back.
     KiCheckUnconsumedWait();
     if (r.done) {
+      const t = s.thread;
+      if (s === t.mainStrand && t.kernelStrands > 0) {
+        // The body ended, but the thread is still inside a kernel routine it called that
+        // waited: it ends when that routine returns.
+        s.endsWith = { value: r.value };
+        s.waitIrql = m.cpu.Irql;
+        this.block(s, KiKernelStrandsIdleBlock(t));
+        return;
+      }
       this.finish(s, r.value);
       return;
     }
@@ -299,6 +309,14 @@ export class Scheduler {
     if (s.waitIrql === APC_LEVEL) s.thread.apcLevelWaits++;
     s.process = cpu.process;
     s.driver = cpu.driver;
+    const t = s.thread;
+    if (s === t.mainStrand && t.kernelStrands > 0) {
+      // The thread is, in Windows, still inside a kernel routine that waited (a dispatch
+      // routine it called): its body reaches this wait only once that routine returns.
+      s.afterWait = w as KWAIT_BLOCK;
+      this.block(s, KiKernelStrandsIdleBlock(t));
+      return;
+    }
     this.block(s, w as KWAIT_BLOCK);
   }
 
@@ -306,6 +324,10 @@ export class Scheduler {
     s.state = "done";
     const t = s.thread;
     t.liveStrands--;
+    if (s.kernelRoutine && --t.kernelStrands === 0 && t.kernelStrandsIdle !== null) {
+      t.kernelStrandsIdle.SignalState = 1;
+      signal(t.kernelStrandsIdle);
+    }
     if (s.onDone !== null) s.onDone(value);
     if (s === t.mainStrand) {
       // A thread must end at PASSIVE_LEVEL, holding no kernel mutex.
@@ -331,6 +353,11 @@ export class Scheduler {
     const process = cpu.process;
     this.stepStrand(s);
     if (s.state !== "done") {
+      // A kernel routine running as the thread waited: the thread stays "inside" it until
+      // it returns (its return to user mode, and its body's next wait, wait for that).
+      s.kernelRoutine = true;
+      if (thread.kernelStrands++ === 0 && thread.kernelStrandsIdle !== null) thread.kernelStrandsIdle.SignalState = 0;
+      KiQueueKernelStrandsWait(thread, `${name} to return`);
       // The routine is suspended at the IRQL (and in the process) it waited at, which its
       // strand keeps; its caller goes on as if it had returned, at the caller's own IRQL.
       cpu.Irql = irql;
@@ -527,6 +554,22 @@ export class Scheduler {
   }
 
   private runStrand(s: Strand): void {
+    const ending = s.endsWith;
+    if (ending !== null) {
+      s.endsWith = null;
+      this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.finish(s, ending.value));
+      return;
+    }
+    const held = s.afterWait;
+    if (held !== null) {
+      // The kernel routines of its thread have returned: now the body's own wait (still at
+      // the IRQL it waited at).
+      s.afterWait = null;
+      // In Windows the thread makes this wait only now: a relative timeout counts from now.
+      if (held instanceof KWAIT_OPERATION && held.Timeout !== null && held.Timeout < 0) held.deadline = this.m.clock.now() - held.Timeout;
+      this.block(s, held);
+      return;
+    }
     if (s.waitIrql === APC_LEVEL) s.thread.apcLevelWaits--;
     // A strand resumes as its thread, in the process and at the IRQL it waited at.
     this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.stepStrand(s));

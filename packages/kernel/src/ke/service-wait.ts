@@ -1,6 +1,7 @@
 import { cur } from "../context.js";
 import { STATUS_PENDING, type NTSTATUS } from "../ntstatus.js";
-import { KiTestWaitNow, type DispatcherHeader, type KWAIT_BLOCK } from "./dispatcher.js";
+import { KEVENT, KeInitializeEvent, KiTestWaitNow, NotificationEvent, type DispatcherHeader, type KWAIT_BLOCK } from "./dispatcher.js";
+import type { DeferredServiceWait, KTHREAD } from "../ps/process.js";
 
 /**
  * A system service that must wait before it returns leaves the wait on the calling client
@@ -10,12 +11,59 @@ import { KiTestWaitNow, type DispatcherHeader, type KWAIT_BLOCK } from "./dispat
  * scheduler. A kernel-mode caller (a system thread closing a handle) does not wait: the
  * operation finishes on its own, later.
  */
-export function KiDeferServiceWait(block: KWAIT_BLOCK, what: string, finish: (WaitStatus: NTSTATUS) => NTSTATUS): NTSTATUS {
+export function KiDeferServiceWait(block: KWAIT_BLOCK, what: string, finish: (WaitStatus: NTSTATUS, ServiceStatus: NTSTATUS) => NTSTATUS): NTSTATUS {
   const t = cur.cpu.thread;
   if (t === null || !t.client) return STATUS_PENDING;
-  if (t.deferred !== null) throw new Error(`wdfjs: ${what}: the thread already has a service wait outstanding (${t.deferred.what})`);
-  t.deferred = { block, what, finish };
+  KiQueueServiceWait(t, { block, what, finish, next: null });
   return STATUS_PENDING;
+}
+
+/** Queue a service wait on a thread, after the ones already queued. */
+export function KiQueueServiceWait(t: KTHREAD, d: DeferredServiceWait): void {
+  let last = t.deferred;
+  if (last === null) {
+    t.deferred = d;
+    return;
+  }
+  while (last.next !== null) last = last.next;
+  last.next = d;
+}
+
+/**
+ * Take the next wait queued on a thread (for whoever drives it); null when none is left.
+ * The caller performs it and calls its `finish`, which may queue another.
+ */
+export function KiNextServiceWait(t: KTHREAD): DeferredServiceWait | null {
+  const d = t.deferred;
+  if (d === null) return null;
+  t.deferred = d.next;
+  d.next = null;
+  if (d.block.objects.length === 1 && d.block.objects[0] === t.kernelStrandsIdle) t.kernelStrandsWaitQueued = false;
+  return d;
+}
+
+/**
+ * A kernel routine running as client thread `t` waited: the thread is, in Windows, still
+ * inside the system call. Before it returns to user mode it waits for the routine (and any
+ * other such) to return.
+ */
+export function KiQueueKernelStrandsWait(t: KTHREAD, what: string): void {
+  if (!t.client || t.kernelStrandsWaitQueued) return;
+  t.kernelStrandsWaitQueued = true;
+  KiQueueServiceWait(t, { block: KiKernelStrandsIdleBlock(t), what, finish: keepServiceStatus, next: null });
+}
+
+/** A wait block for "the kernel routines running as `t` have all returned". */
+export function KiKernelStrandsIdleBlock(t: KTHREAD): KWAIT_BLOCK {
+  if (t.kernelStrandsIdle === null) {
+    t.kernelStrandsIdle = new KEVENT();
+    KeInitializeEvent(t.kernelStrandsIdle, NotificationEvent, t.kernelStrands === 0);
+  }
+  return { objects: [t.kernelStrandsIdle], waitAll: false, deadline: -1, alertable: false, userMode: false };
+}
+
+function keepServiceStatus(_WaitStatus: NTSTATUS, ServiceStatus: NTSTATUS): NTSTATUS {
+  return ServiceStatus;
 }
 
 /**

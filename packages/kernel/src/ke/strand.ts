@@ -36,6 +36,12 @@ export class Strand {
   waitIndex = -1;
   /** What the strand waits for, for deadlock reports. */
   waitingFor = "";
+  /** A kernel routine that waited while running as its thread (counted in kernelStrands). */
+  kernelRoutine = false;
+  /** A thread body's wait held back until the kernel routines running as its thread return. */
+  afterWait: KWAIT_BLOCK | null = null;
+  /** A thread body that ended while kernel routines still ran as its thread: it ends when they return. */
+  endsWith: { readonly value: unknown } | null = null;
   /** Called once the body has finished (a dispatch routine's checks, a thread's exit). */
   onDone: ((result: unknown) => void) | null = null;
   constructor(

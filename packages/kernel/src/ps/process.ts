@@ -3,7 +3,7 @@ import type { HandleTable } from "../ob/handle-table.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import type { IRP } from "../io/irp.js";
 import { DispatcherHeader, ThreadObject, ProcessObject } from "../ke/dispatcher.js";
-import type { KMUTEX, KWAIT_BLOCK } from "../ke/dispatcher.js";
+import type { KEVENT, KMUTEX, KWAIT_BLOCK } from "../ke/dispatcher.js";
 import type { Strand } from "../ke/strand.js";
 import type { NTSTATUS } from "../ntstatus.js";
 
@@ -82,7 +82,10 @@ export type UserApc = () => void;
 export interface DeferredServiceWait {
   readonly block: KWAIT_BLOCK;
   readonly what: string;
-  finish(WaitStatus: NTSTATUS): NTSTATUS;
+  /** The service's status after the wait, given the wait's status and the status so far. */
+  finish(WaitStatus: NTSTATUS, ServiceStatus: NTSTATUS): NTSTATUS;
+  /** The wait to perform after this one (a thread's service waits form a queue). */
+  next: DeferredServiceWait | null;
 }
 
 /**
@@ -99,6 +102,16 @@ export class KTHREAD extends DispatcherHeader {
   hostStrand: Strand | null = null;
   /** Strands of this thread not yet finished (its body and any waiting dispatch routines). */
   liveStrands = 0;
+  /**
+   * Kernel routines running as this thread that waited (dispatch routines, DriverEntry...).
+   * In Windows the thread would still be inside them: it returns to user mode, and its body
+   * goes on past its next wait, only once they have returned.
+   */
+  kernelStrands = 0;
+  /** Signalled while kernelStrands is 0 (made on first use). */
+  kernelStrandsIdle: KEVENT | null = null;
+  /** A wait for kernelStrandsIdle is queued in `deferred`. */
+  kernelStrandsWaitQueued = false;
   deferred: DeferredServiceWait | null = null;
   /** Index in the scheduler's list of threads with kernel APCs to deliver, or -1. */
   apcIndex = -1;
