@@ -12,7 +12,7 @@ const noMachine = new Proxy({} as Machine, {
     throw new Error(
       `wdfjs: ${caller} was called while no machine is executing (it read the machine's ${String(property)}). ` +
         "Kernel code runs only inside a machine: from a driver routine the machine called, a DPC, a work item or a system thread. " +
-        "Code run later by the host (setTimeout, a Promise's then, after an await) is outside it. To act later, set a KTIMER with a DPC " +
+        "Code run later by the host (setTimeout, a Promise's then, the rest of an asynchronous function) is outside it. To act later, set a KTIMER with a DPC " +
         "(KeSetTimer), queue a work item, or wait in a generator (yield* KeWaitForSingleObject); from host code, enter the machine " +
         "(machine.runInKernel(...), a Win32 call) or deliver through an event source (machine.addEventSource).",
     );

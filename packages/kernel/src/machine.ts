@@ -5,7 +5,7 @@ import { ObjectManagerToken } from "./ob/ob-module.js";
 import { IoManagerToken } from "./io/io-module.js";
 import { enterMachine, leaveMachine } from "./context.js";
 import { BugCheck, KeBugCheckEx, type BugCheckData } from "./ke/bugcheck.js";
-import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, KMODE_EXCEPTION_NOT_HANDLED } from "./ke/bugcheck-codes.js";
+import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, KMODE_EXCEPTION_NOT_HANDLED } from "./ke/bugcheck-codes.js";
 import { Clock, realClockSource, type ClockSource } from "./ke/clock.js";
 import { KEVENT, KeInitializeEvent, KeSetEvent, KiCheckUnconsumedWait, signal, NotificationEvent, type KWAIT_OPERATION, type KWAIT_BLOCK, type KWAIT_GENERATOR } from "./ke/dispatcher.js";
 import type { MachineEventSource } from "./ke/source.js";

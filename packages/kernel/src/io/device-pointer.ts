@@ -5,21 +5,15 @@ import { DRIVER_VERIFIER_DETECTED_VIOLATION, DRIVER_VERIFIER_IOMANAGER_VIOLATION
 import { Executive, KernelMode, KeWaitForSingleObject, KiCheckWait, type KWAIT, type KWAIT_BLOCK } from "../ke/dispatcher.js";
 import { IrqlName, PASSIVE_LEVEL } from "../ke/irql.js";
 import { KWAIT_CALL } from "../ke/wait-call.js";
-import {
-  NT_SUCCESS, STATUS_ACCESS_DENIED, STATUS_DELETE_PENDING, STATUS_NO_SUCH_DEVICE, STATUS_OBJECT_NAME_INVALID, STATUS_OBJECT_TYPE_MISMATCH,
-  STATUS_PENDING, type NTSTATUS,
-} from "../ntstatus.js";
-import { OBJECT_HEADER, ObReferenceObject } from "../ob/object.js";
-import {
-  DO_DEVICE_INITIALIZING, DO_EXCLUSIVE, FILE_NON_DIRECTORY_FILE, FILE_OPEN, FILE_READ_DATA, FILE_WRITE_DATA, IRP_CREATE_OPERATION,
-  IRP_DEFER_IO_COMPLETION, IRP_MJ_CREATE, IRP_SYNCHRONOUS_API, MapGenericFileAccess,
-} from "./constants.js";
+import { NT_SUCCESS, STATUS_PENDING, type NTSTATUS } from "../ntstatus.js";
+import { ObReferenceObject } from "../ob/object.js";
+import { FILE_NON_DIRECTORY_FILE, FILE_OPEN, IRP_CREATE_OPERATION, IRP_DEFER_IO_COMPLETION, IRP_MJ_CREATE, IRP_SYNCHRONOUS_API } from "./constants.js";
 import { DEVICE_OBJECT, IoGetAttachedDevice, IoGetRelatedDeviceObject } from "./device.js";
 import { FILE_OBJECT, IopReferenceFileObject } from "./file.js";
 import { IoCallDriver } from "./complete.js";
 import { IopCompleteRequest } from "./io-completion.js";
 import { IO_STATUS_BLOCK, IoAllocateIrp, IoGetNextIrpStackLocation, IRP_KIND_USER } from "./irp.js";
-import { IopCloseHandle, IopDeleteFile } from "./nt-file.js";
+import { IopCloseHandle, IopParseDevice } from "./nt-file.js";
 
 /**
  * What IoGetDeviceObjectPointer does, as Windows does it: ZwOpenFile of the name from
@@ -37,21 +31,10 @@ function* IopGetDeviceObjectPointer(
   const m = cur;
   FileObject.value = null;
   DeviceObject.value = null;
-  if (typeof ObjectName !== "string" || ObjectName.length === 0) return STATUS_OBJECT_NAME_INVALID;
-  const r = m.ob.namespace.resolve(ObjectName);
-  if (typeof r === "number") return r;
-  const dev = r.object;
-  if (!(dev instanceof DEVICE_OBJECT)) return STATUS_OBJECT_TYPE_MISMATCH;
-  if (dev.deletePending || dev.DriverObject.unloadPending) return STATUS_DELETE_PENDING;
-  if ((dev.Flags & DO_DEVICE_INITIALIZING) !== 0) return STATUS_NO_SUCH_DEVICE;
-  if ((dev.Flags & DO_EXCLUSIVE) !== 0 && dev.openCount > 0) return STATUS_ACCESS_DENIED;
-  const access = MapGenericFileAccess(DesiredAccess);
-  const fo = new FILE_OBJECT(dev, r.remainder);
-  fo.ObHeader = new OBJECT_HEADER("File", IopDeleteFile);
-  fo.ObHeader.PointerCount = 1;
-  fo.GrantedAccess = access;
-  fo.ReadAccess = (access & FILE_READ_DATA) !== 0;
-  fo.WriteAccess = (access & FILE_WRITE_DATA) !== 0;
+  const fo = IopParseDevice(ObjectName, DesiredAccess);
+  if (typeof fo === "number") return fo;
+  const dev = fo.DeviceObject;
+  const access = fo.GrantedAccess;
   const top = IoGetAttachedDevice(dev);
   const thread = m.cpu.thread!;
   const iosb = new IO_STATUS_BLOCK();
@@ -96,7 +79,7 @@ function* IopGetDeviceObjectPointer(
   // The file object holds the device object until it is closed.
   ObReferenceObject(dev);
   // ZwOpenFile's kernel handle, referenced by ObReferenceObjectByHandle, then closed.
-  fo.ObHeader.HandleCount = 1;
+  fo.ObHeader!.HandleCount = 1;
   const handles = m.systemProcess.handles;
   const h = handles.insert(fo, access);
   ObReferenceObject(fo);

@@ -3,7 +3,7 @@ import { KEVENT, KeSetEvent, signal } from "../ke/dispatcher.js";
 import { SehException } from "../ke/exception.js";
 import { MDL_PAGES_LOCKED, MmUnlockPages, IoFreeMdl } from "../mm/mdl.js";
 import { NT_ERROR, NT_SUCCESS } from "../ntstatus.js";
-import { ObDereferenceObject } from "../ob/object.js";
+
 import { FO_SYNCHRONOUS_IO, IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION, IRP_READ_OPERATION, IRP_SYNCHRONOUS_API, IRP_WRITE_OPERATION } from "./constants.js";
 import { IopDereferenceFileObject, type FILE_OBJECT } from "./file.js";
 import { IO_STATUS_BLOCK, IoFreeIrp, IRP_KIND_USER, type IRP } from "./irp.js";

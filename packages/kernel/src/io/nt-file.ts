@@ -183,22 +183,10 @@ export function NtCreateFile(
   if (ObjectAttributes === null || ObjectAttributes === undefined) return STATUS_OBJECT_NAME_INVALID;
   const oa = ObpCheckObjectAttributes(ObjectAttributes);
   if (oa !== STATUS_SUCCESS) return oa;
-  const ObjectName = ObjectAttributes.ObjectName;
-  if (typeof ObjectName !== "string" || ObjectName.length === 0) return STATUS_OBJECT_NAME_INVALID;
-  const r = m.ob.namespace.resolve(ObjectName);
-  if (typeof r === "number") return r;
-  const dev = r.object;
-  if (!(dev instanceof DEVICE_OBJECT)) return STATUS_OBJECT_TYPE_MISMATCH;
-  if (dev.deletePending || dev.DriverObject.unloadPending) return STATUS_DELETE_PENDING;
-  if ((dev.Flags & DO_DEVICE_INITIALIZING) !== 0) return STATUS_NO_SUCH_DEVICE;
-  if ((dev.Flags & DO_EXCLUSIVE) !== 0 && dev.openCount > 0) return STATUS_ACCESS_DENIED;
-  const access = MapGenericFileAccess(DesiredAccess);
-  const fo = new FILE_OBJECT(dev, r.remainder);
-  fo.ObHeader = new OBJECT_HEADER("File", IopDeleteFile);
-  fo.ObHeader.PointerCount = 1;
-  fo.GrantedAccess = access;
-  fo.ReadAccess = (access & FILE_READ_DATA) !== 0;
-  fo.WriteAccess = (access & FILE_WRITE_DATA) !== 0;
+  const fo = IopParseDevice(ObjectAttributes.ObjectName, DesiredAccess);
+  if (typeof fo === "number") return fo;
+  const dev = fo.DeviceObject;
+  const access = fo.GrantedAccess;
   fo.SharedRead = (ShareAccess & 1) !== 0;
   fo.SharedWrite = (ShareAccess & 2) !== 0;
   fo.SharedDelete = (ShareAccess & 4) !== 0;
@@ -221,11 +209,35 @@ export function NtCreateFile(
     ObDereferenceObject(fo); // frees the file object (and its address); being closed, it sends no IRP_MJ_CLOSE
     return status;
   }
-  fo.ObHeader.HandleCount = 1;
+  fo.ObHeader!.HandleCount = 1;
   // The file object holds the device object until it is closed.
   ObReferenceObject(dev);
   FileHandle.value = m.cpu.process.handles.insert(fo, access);
   return status;
+}
+
+/**
+ * The open's first half (IopParseDevice): resolve the name through the namespace and its
+ * links to a device that can be opened now, and make the file object for it with the
+ * access asked for (one reference, the creator's). A status if it cannot be opened.
+ */
+export function IopParseDevice(ObjectName: unknown, DesiredAccess: number): FILE_OBJECT | NTSTATUS {
+  if (typeof ObjectName !== "string" || ObjectName.length === 0) return STATUS_OBJECT_NAME_INVALID;
+  const r = cur.ob.namespace.resolve(ObjectName);
+  if (typeof r === "number") return r;
+  const dev = r.object;
+  if (!(dev instanceof DEVICE_OBJECT)) return STATUS_OBJECT_TYPE_MISMATCH;
+  if (dev.deletePending || dev.DriverObject.unloadPending) return STATUS_DELETE_PENDING;
+  if ((dev.Flags & DO_DEVICE_INITIALIZING) !== 0) return STATUS_NO_SUCH_DEVICE;
+  if ((dev.Flags & DO_EXCLUSIVE) !== 0 && dev.openCount > 0) return STATUS_ACCESS_DENIED;
+  const access = MapGenericFileAccess(DesiredAccess);
+  const fo = new FILE_OBJECT(dev, r.remainder);
+  fo.ObHeader = new OBJECT_HEADER("File", IopDeleteFile);
+  fo.ObHeader.PointerCount = 1;
+  fo.GrantedAccess = access;
+  fo.ReadAccess = (access & FILE_READ_DATA) !== 0;
+  fo.WriteAccess = (access & FILE_WRITE_DATA) !== 0;
+  return fo;
 }
 
 /**

@@ -21,7 +21,7 @@ function isThenable(r: unknown): boolean {
  */
 export function KiPromiseReturned(name: string): never {
   return KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, WDFJS_ROUTINE_RETURNED_PROMISE, 0, 0, 0,
-    `${name} returned a Promise: it is an async function. Kernel code never awaits: a continuation would run outside ` +
+    `${name} returned a Promise: it is an asynchronous function. Kernel code never waits on a Promise: its continuation would run outside ` +
       "the machine and its scheduler. A routine that waits is a generator (function*) that waits with " +
       "`yield* KeWaitForSingleObject(...)`; work to do later is a timer and DPC, a work item or a system thread.");
 }
