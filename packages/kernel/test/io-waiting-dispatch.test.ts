@@ -641,6 +641,33 @@ describe("a thread is inside the dispatch routines it called until they return",
     expect(iosb.map((b) => b.Status)).toEqual([STATUS_SUCCESS, STATUS_SUCCESS]);
   });
 
+  it("a system thread that takes a mutex its own pended dispatch routine holds gets it only after that routine released it", () => {
+    const log: string[] = [];
+    const mutex = new KMUTEX();
+    const { m, drv } = bootWithDispatch("checked", function* (_d, Irp) {
+      yield* KeWaitForSingleObject(mutex, Executive, KernelMode, false, null);
+      log.push(`routine owns@${m.now}`);
+      yield* KeDelayExecutionThread(KernelMode, false, ms(2));
+      KeReleaseMutex(mutex, false);
+      log.push(`routine released@${m.now}`);
+      return complete(Irp, STATUS_SUCCESS, 0);
+    });
+    m.runInKernel(() => {
+      KeInitializeMutex(mutex, 0);
+      PsCreateSystemThread(Out(0), 0, null, null, null, function* Caller() {
+        const irp = IoBuildDeviceIoControlRequest(IOCTL_TOAST, drv.device!, 0, 0, 0, 0, false, new KEVENT(), new IO_STATUS_BLOCK())!;
+        expect(IoCallDriver(drv.device!, irp)).toBe(STATUS_PENDING);
+        // The same thread: were it not held, the mutex would let it in recursively.
+        yield* KeWaitForSingleObject(mutex, Executive, KernelMode, false, null);
+        log.push(`body owns@${m.now}`);
+        KeReleaseMutex(mutex, false);
+      }, null);
+    });
+    m.run();
+    expect(log).toEqual(["routine owns@0", "routine released@2", "body owns@2"]);
+    expect(m.stopped).toBe(false);
+  });
+
   it("a system thread's body waits at its next wait until a routine it called, which waited, has returned", () => {
     const log: string[] = [];
     const { m, drv } = bootWithDispatch("checked", function* (_d, Irp) {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  boot, DelayedWorkQueue, DRIVER_VERIFIER_DETECTED_VIOLATION, Executive, IO_STATUS_BLOCK, IoAllocateWorkItem, IoQueueWorkItem,
+  boot, DelayedWorkQueue, DISPATCH_LEVEL, KeLowerIrql, KeRaiseIrql, KeSetEvent, STATUS_TIMEOUT, STATUS_WAIT_0, DRIVER_VERIFIER_DETECTED_VIOLATION, Executive, IO_STATUS_BLOCK, IoAllocateWorkItem, IoQueueWorkItem,
   IRP_MJ_DEVICE_CONTROL, KeDelayExecutionThread, KeInitializeEvent, KernelMode, KeWaitForMultipleObjects, KeWaitForSingleObject, KEVENT,
   NotificationEvent, NtDeviceIoControlFile, Out, PsCreateSystemThread, STATUS_SUCCESS, WaitAny, WDFJS_ROUTINE_RETURNED_PROMISE,
   WDFJS_WAIT_NOT_YIELDED, WDFJS_YIELDED_NOT_A_WAIT, type BugCheckData, type DRIVER_DISPATCH, type DRIVER_INITIALIZE, type Flavor,
@@ -149,18 +149,29 @@ describe.each(FLAVORS)("a wait called and never performed (yield* forgotten) is 
     expectWaitNotYielded(expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => m.run()), "KeWaitForSingleObject", "worker.sys");
   });
 
-  it("in kernel code a host runs: a client thread's system call, or runInKernel with a zero timeout", () => {
+  it("in kernel code a host runs: a client thread's system call", () => {
     const m = boot({ flavor });
     const c = client(m);
     const d = expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => m.syscall(c.thread, () => {
       KeWaitForSingleObject(unsignalled(), Executive, KernelMode, false, null);
     }));
     expectWaitNotYielded(d, "KeWaitForSingleObject", null);
-    const m2 = boot({ flavor });
-    const d2 = expectBugCheck(m2, DRIVER_VERIFIER_DETECTED_VIOLATION, () => m2.runInKernel(() => {
-      KeWaitForSingleObject(unsignalled(), Executive, KernelMode, false, 0);
-    }));
-    expectWaitNotYielded(d2, "KeWaitForSingleObject", null);
+  });
+
+  it("a zero-timeout wait never suspends: it is performed when called (legal in plain code and at DISPATCH_LEVEL), its outcome in Status", () => {
+    const m = boot({ flavor });
+    const r = m.runInKernel(() => {
+      const ev = unsignalled();
+      const before = KeWaitForSingleObject(ev, Executive, KernelMode, false, 0).Status;
+      KeSetEvent(ev, 0, false);
+      const old = Out(0);
+      KeRaiseIrql(DISPATCH_LEVEL, old);
+      const atDispatch = KeWaitForSingleObject(ev, Executive, KernelMode, false, 0).Status;
+      KeLowerIrql(old.value);
+      return [before, atDispatch];
+    });
+    expect(r).toEqual([STATUS_TIMEOUT, STATUS_WAIT_0]);
+    expect(m.stopped).toBe(false);
   });
 
   it("a second wait called while the first is unconsumed is caught at the second call", () => {

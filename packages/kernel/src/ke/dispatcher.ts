@@ -112,6 +112,15 @@ export interface KWAIT<T> {
 }
 
 /**
+ * What KeWaitForSingleObject and the other dispatcher waits return: `yield*` it to wait.
+ * A zero-timeout wait is performed when called, and `Status` holds its outcome at once
+ * (how plain code, a DPC say, polls an object); otherwise `Status` is known once stepped.
+ */
+export interface KWAIT_STATUS extends KWAIT<NTSTATUS> {
+  readonly Status: NTSTATUS;
+}
+
+/**
  * One call of a waiting DDI. The call checks the IRQL and arguments at once and records
  * itself as not yet consumed; the first step (what `yield*` does) tests the objects and,
  * if it must block, yields itself as the wait block. A call nobody steps is caught when
@@ -138,16 +147,31 @@ export class KWAIT_OPERATION implements KWAIT_BLOCK, Iterator<KWAIT_BLOCK, NTSTA
     return this;
   }
 
+  /** The outcome, once known (a zero-timeout wait knows it when called). */
+  Status: NTSTATUS = -1;
+
   next(value?: NTSTATUS): IteratorResult<KWAIT_BLOCK, NTSTATUS> {
     if (this.step !== 0) {
+      if (this.step === 2 && this.Status >= 0) return { done: true, value: this.Status };
       this.step = 2;
-      return { done: true, value: value ?? 0 };
+      this.Status = value ?? 0;
+      return { done: true, value: this.Status };
     }
     const m = cur;
     if (m.unconsumedWait === this) m.unconsumedWait = null;
+    const holder = m.scheduler.current;
+    if (holder !== null && holder.children > 0 && holder.thread === m.cpu.thread) {
+      // In Windows this thread is still inside a routine it called that waited: it gets
+      // here only once that returns. The scheduler holds this wait until then, and only
+      // then tests it.
+      this.deadline = this.Timeout === null ? -1 : this.Timeout < 0 ? m.clock.now() - this.Timeout : this.Timeout;
+      this.step = 1;
+      return { done: false, value: this };
+    }
     const status = KiTestWaitNow(this, m.cpu.thread);
     if (status >= 0) {
       this.step = 2;
+      this.Status = status;
       return { done: true, value: status };
     }
     this.deadline = this.Timeout === null ? -1 : this.Timeout < 0 ? m.clock.now() - this.Timeout : this.Timeout;
@@ -176,9 +200,20 @@ export function KiTestWaitNow(w: KWAIT_BLOCK & { readonly Timeout?: number | nul
   return -1;
 }
 
-/** Record a waiting DDI's call; a second call while the first is unconsumed is caught at once. */
+/**
+ * Record a waiting DDI's call; a second call while the first is unconsumed is caught at
+ * once. A zero-timeout wait on objects never suspends, so it is performed now (it is legal
+ * at DISPATCH_LEVEL, where plain code such as a DPC polls an object with it): its outcome
+ * is `Status`, and stepping it (`yield*`) gives the same.
+ */
 export function KiBeginWait(op: KWAIT_OPERATION): KWAIT_OPERATION {
   const m = cur;
+  const holder = m.scheduler.current;
+  if (op.Timeout === 0 && op.objects.length > 0 && !(holder !== null && holder.children > 0)) {
+    op.Status = KiTestWaitNow(op, m.cpu.thread);
+    op.step = 2;
+    return op;
+  }
   if (m.unconsumedWait !== null) KiUnconsumedWait(m.unconsumedWait);
   m.unconsumedWait = op;
   return op;
@@ -399,7 +434,7 @@ export function KeWaitForSingleObject(
   WaitMode: KPROCESSOR_MODE,
   Alertable: boolean,
   Timeout: number | null,
-): KWAIT<NTSTATUS> {
+): KWAIT_STATUS {
   void WaitReason;
   checkWaitIrql("KeWaitForSingleObject", Timeout);
   if (!isDispatcherObject(Object)) {
@@ -410,7 +445,7 @@ export function KeWaitForSingleObject(
 }
 
 /** `KeWaitForMutexObject`: the WDK's macro for KeWaitForSingleObject on a mutex. */
-export function KeWaitForMutexObject(Mutex: KMUTEX, WaitReason: number, WaitMode: KPROCESSOR_MODE, Alertable: boolean, Timeout: number | null): KWAIT<NTSTATUS> {
+export function KeWaitForMutexObject(Mutex: KMUTEX, WaitReason: number, WaitMode: KPROCESSOR_MODE, Alertable: boolean, Timeout: number | null): KWAIT_STATUS {
   return KeWaitForSingleObject(Mutex, WaitReason, WaitMode, Alertable, Timeout);
 }
 
@@ -424,7 +459,7 @@ export function KeWaitForMultipleObjects(
   Timeout: number | null,
   /** wdm.h's eighth parameter; the emulator needs no caller-supplied wait blocks. */
   WaitBlockArray: unknown = null,
-): KWAIT<NTSTATUS> {
+): KWAIT_STATUS {
   void WaitReason;
   checkWaitIrql("KeWaitForMultipleObjects", Timeout);
   // More than THREAD_WAIT_OBJECTS (3) without a wait block array, or more than
@@ -441,7 +476,7 @@ export function KeWaitForMultipleObjects(
 }
 
 /** `KeDelayExecutionThread`: sleep for a relative (negative) or absolute interval. */
-export function KeDelayExecutionThread(WaitMode: KPROCESSOR_MODE, Alertable: boolean, Interval: number): KWAIT<NTSTATUS> {
+export function KeDelayExecutionThread(WaitMode: KPROCESSOR_MODE, Alertable: boolean, Interval: number): KWAIT_STATUS {
   checkWaitIrql("KeDelayExecutionThread", Interval);
   checkWaitContext("KeDelayExecutionThread", Interval);
   return KiBeginWait(new KWAIT_OPERATION([], false, Interval, !!Alertable, WaitMode === UserMode, "KeDelayExecutionThread", cur.cpu.driver));

@@ -5,14 +5,14 @@ import type { DRIVER_OBJECT } from "../io/driver.js";
 import { KeBugCheckEx } from "./bugcheck.js";
 import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "./bugcheck-codes.js";
 import {
-  KiAddWaiter, KiCheckUnconsumedWait, KiRundownMutants, KiTestWaitNow, KWAIT_OPERATION, signal, testWait, WDFJS_YIELDED_NOT_A_WAIT, type KWAIT_BLOCK,
+  KEVENT, KeInitializeEvent, KiAddWaiter, KiCheckUnconsumedWait, KiRundownMutants, NotificationEvent, KiTestWaitNow, KWAIT_OPERATION, signal, testWait, WDFJS_YIELDED_NOT_A_WAIT, type KWAIT_BLOCK,
 } from "./dispatcher.js";
 import { drainDpcQueue, queueDpc } from "./dpc.js";
 import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "./irql.js";
 import type { KTIMER } from "./timer.js";
 import type { KPRCB } from "./kprcb.js";
 import { Strand } from "./strand.js";
-import { KiKernelStrandsIdleBlock, KiQueueKernelStrandsWait } from "./service-wait.js";
+import { KiQueueKernelStrandsWait } from "./service-wait.js";
 import type { MachineEventSource } from "./source.js";
 
 interface TimerEntry {
@@ -76,6 +76,8 @@ export class Scheduler {
   /** Idle system worker threads, reused by work items. */
   private readonly idleWorkers: KTHREAD[] = [];
   private workers = 0;
+  /** The strand whose body is executing now, or null (host code, DPCs, APCs, work item routines). */
+  current: Strand | null = null;
   /** Depth of scheduler-run machine code on the JavaScript stack (a host wait inside it would nest). */
   private running = 0;
   steps = 0;
@@ -189,7 +191,23 @@ export class Scheduler {
     if (status >= 0) this.wake(s, status);
   }
 
+  /** Take a waiting strand out of its wait without readying it (its waiter entries go stale). */
+  private unblock(s: Strand): void {
+    if (s.waitIndex < 0) return;
+    s.waitObjects = null;
+    s.waitSeq++;
+    const w = this.waiting;
+    const last = w.pop()!;
+    if (last !== s) {
+      w[s.waitIndex] = last;
+      last.waitIndex = s.waitIndex;
+    }
+    s.waitIndex = -1;
+    s.state = "running";
+  }
+
   private wake(s: Strand, status: NTSTATUS): void {
+    if (s.waitIndex < 0) return;
     s.waitObjects = null;
     s.waitSeq++;
     s.resumeWith = status;
@@ -256,6 +274,16 @@ export class Scheduler {
    * `resumeWith`; then it has finished, or it yielded a wait it is now blocked on.
    */
   stepStrand(s: Strand): void {
+    const outer = this.current;
+    this.current = s;
+    try {
+      this.stepStrandBody(s);
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  private stepStrandBody(s: Strand): void {
     s.state = "running";
     const body = s.body!;
     if (s.thread.client && s.thread.process.terminated && s === s.thread.mainStrand) {
@@ -289,12 +317,12 @@ export class Scheduler {
     KiCheckUnconsumedWait();
     if (r.done) {
       const t = s.thread;
-      if (s === t.mainStrand && t.kernelStrands > 0) {
-        // The body ended, but the thread is still inside a kernel routine it called that
-        // waited: it ends when that routine returns.
+      if (s.children > 0) {
+        // It returned, but it is still inside a routine it called that waited: it ends
+        // when that routine returns.
         s.endsWith = { value: r.value };
         s.waitIrql = m.cpu.Irql;
-        this.block(s, KiKernelStrandsIdleBlock(t));
+        this.block(s, childrenIdleBlock(s));
         return;
       }
       this.finish(s, r.value);
@@ -310,11 +338,11 @@ export class Scheduler {
     s.process = cpu.process;
     s.driver = cpu.driver;
     const t = s.thread;
-    if (s === t.mainStrand && t.kernelStrands > 0) {
-      // The thread is, in Windows, still inside a kernel routine that waited (a dispatch
-      // routine it called): its body reaches this wait only once that routine returns.
+    if (s.children > 0) {
+      // In Windows the thread is still inside a routine this code called that waited (a
+      // dispatch routine): it reaches this wait only once that routine returns.
       s.afterWait = w as KWAIT_BLOCK;
-      this.block(s, KiKernelStrandsIdleBlock(t));
+      this.block(s, childrenIdleBlock(s));
       return;
     }
     this.block(s, w as KWAIT_BLOCK);
@@ -324,7 +352,13 @@ export class Scheduler {
     s.state = "done";
     const t = s.thread;
     t.liveStrands--;
-    if (s.kernelRoutine && --t.kernelStrands === 0 && t.kernelStrandsIdle !== null) {
+    const parent = s.parent;
+    if (parent !== null) {
+      if (--parent.children === 0 && parent.childrenIdle !== null) {
+        parent.childrenIdle.SignalState = 1;
+        signal(parent.childrenIdle);
+      }
+    } else if (s.kernelRoutine && --t.kernelStrands === 0 && t.kernelStrandsIdle !== null) {
       t.kernelStrandsIdle.SignalState = 1;
       signal(t.kernelStrandsIdle);
     }
@@ -351,13 +385,24 @@ export class Scheduler {
     const cpu = this.m.cpu;
     const irql = cpu.Irql;
     const process = cpu.process;
+    // The strand running now (if any) is the caller: the one inside this routine.
+    const parent = this.current !== null && this.current.thread === thread ? this.current : null;
     this.stepStrand(s);
     if (s.state !== "done") {
       // A kernel routine running as the thread waited: the thread stays "inside" it until
       // it returns (its return to user mode, and its body's next wait, wait for that).
       s.kernelRoutine = true;
-      if (thread.kernelStrands++ === 0 && thread.kernelStrandsIdle !== null) thread.kernelStrandsIdle.SignalState = 0;
-      KiQueueKernelStrandsWait(thread, `${name} to return`);
+      if (parent !== null) {
+        // Called from a strand (a system thread's body, a routine that resumed): that strand
+        // is inside this routine until it returns.
+        s.parent = parent;
+        if (parent.children++ === 0 && parent.childrenIdle !== null) parent.childrenIdle.SignalState = 0;
+      } else {
+        // Called from plain host code's system call: the client returns to user mode only
+        // once the routine has returned.
+        if (thread.kernelStrands++ === 0 && thread.kernelStrandsIdle !== null) thread.kernelStrandsIdle.SignalState = 0;
+        KiQueueKernelStrandsWait(thread, `${name} to return`);
+      }
       // The routine is suspended at the IRQL (and in the process) it waited at, which its
       // strand keeps; its caller goes on as if it had returned, at the caller's own IRQL.
       cpu.Irql = irql;
@@ -634,9 +679,14 @@ export class Scheduler {
     s.waitingFor = what;
     this.block(s, w);
     const limit = this.steps + this.maxStepsPerRun;
-    while (s.state === "waiting") {
-      if (!this.step() && s.state === "waiting") throw new MachineDeadlock(what, this.describeWaits(s));
-      if (this.steps > limit) throw new MachineDeadlock(what, `No progress after ${this.maxStepsPerRun} scheduling steps (a livelock).\n${this.describeWaits(s)}`);
+    try {
+      while (s.state === "waiting") {
+        if (!this.step() && s.state === "waiting") throw new MachineDeadlock(what, this.describeWaits(s));
+        if (this.steps > limit) throw new MachineDeadlock(what, `No progress after ${this.maxStepsPerRun} scheduling steps (a livelock).\n${this.describeWaits(s)}`);
+      }
+    } finally {
+      // A host that catches the deadlock goes on: its strand must not stay a waiter.
+      if (s.state === "waiting") this.unblock(s);
     }
     s.state = "running";
     return s.resumeWith;
@@ -718,6 +768,16 @@ export class Scheduler {
     }
     return lines.length ? `Waiting:\n${lines.join("\n")}` : "No thread is waiting; nothing is queued and no timer is set.";
   }
+}
+
+/** A wait block for "the routines `s` called that waited have all returned". */
+function childrenIdleBlock(s: Strand): KWAIT_BLOCK {
+  let ev = s.childrenIdle;
+  if (ev === null) {
+    ev = s.childrenIdle = new KEVENT();
+    KeInitializeEvent(ev, NotificationEvent, s.children === 0);
+  }
+  return { objects: [ev], waitAll: false, deadline: -1, alertable: false, userMode: false };
 }
 
 function runApcs(t: KTHREAD): void {

@@ -1,7 +1,7 @@
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import type { NTSTATUS } from "../ntstatus.js";
 import type { EPROCESS, KTHREAD } from "../ps/process.js";
-import type { DispatcherHeader, KWAIT_BLOCK } from "./dispatcher.js";
+import type { DispatcherHeader, KEVENT, KWAIT_BLOCK } from "./dispatcher.js";
 import type { Scheduler } from "./scheduler.js";
 
 export type StrandState = "ready" | "running" | "waiting" | "done";
@@ -38,6 +38,15 @@ export class Strand {
   waitingFor = "";
   /** A kernel routine that waited while running as its thread (counted in kernelStrands). */
   kernelRoutine = false;
+  /**
+   * The strand that called the routine this strand runs (IoCallDriver from a system thread's
+   * body), or null when plain host code or a scheduler unit with no strand called it.
+   */
+  parent: Strand | null = null;
+  /** Routines this strand called that waited and have not returned: it is "inside" them. */
+  children = 0;
+  /** Signalled while `children` is 0 (made on first use). */
+  childrenIdle: KEVENT | null = null;
   /** A thread body's wait held back until the kernel routines running as its thread return. */
   afterWait: KWAIT_BLOCK | null = null;
   /** A thread body that ended while kernel routines still ran as its thread: it ends when they return. */
