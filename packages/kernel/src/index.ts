@@ -33,7 +33,7 @@ export * from "./ke/bugcheck-codes.js";
 export { MachineDeadlock, MachineUsageError, Scheduler, type WorkQueueItem } from "./ke/scheduler.js";
 export { Strand, type StrandState } from "./ke/strand.js";
 export type { MachineEventSource } from "./ke/source.js";
-export { KiDeferServiceWait, KiServiceWait, KiNextServiceWait } from "./ke/service-wait.js";
+export { KiDeferServiceWait, KiServiceWait, KiNextServiceWait, KiAbandonServiceWaits } from "./ke/service-wait.js";
 export { KiRunRoutine, isRoutineGenerator } from "./ke/routine.js";
 export { SeededRandom } from "./ke/random.js";
 

@@ -10,7 +10,7 @@ import { Clock, realClockSource, type ClockSource } from "./ke/clock.js";
 import { KEVENT, KeInitializeEvent, KeSetEvent, KiCheckUnconsumedWait, signal, NotificationEvent, type KWAIT_OPERATION, type KWAIT_BLOCK, type KWAIT_GENERATOR } from "./ke/dispatcher.js";
 import type { MachineEventSource } from "./ke/source.js";
 import { KiRunRoutine } from "./ke/routine.js";
-import { KiNextServiceWait } from "./ke/service-wait.js";
+import { KiAbandonServiceWaits, KiNextServiceWait } from "./ke/service-wait.js";
 import { SehException } from "./ke/exception.js";
 import { IrqlName, PASSIVE_LEVEL } from "./ke/irql.js";
 import { KPRCB } from "./ke/kprcb.js";
@@ -267,7 +267,13 @@ export class Machine {
   completeDeferredWait(thread: KTHREAD, ServiceStatus: NTSTATUS): NTSTATUS {
     let status = ServiceStatus;
     for (let d = KiNextServiceWait(thread); d !== null; d = KiNextServiceWait(thread)) {
-      const ws = this.scheduler.hostWait(thread, d.block, d.what);
+      let ws: NTSTATUS;
+      try {
+        ws = this.scheduler.hostWait(thread, d.block, d.what);
+      } catch (e) {
+        KiAbandonServiceWaits(thread, d);
+        throw e;
+      }
       status = d.finish(ws, status);
     }
     return status;

@@ -4,7 +4,7 @@ import {
   NtRemoveIoCompletion, NtResetEvent, NtSetEvent, NtSetInformationFileCompletion, NtSetIoCompletion, NtWaitForMultipleObjects,
   NtWaitForSingleObject, NtWriteFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT,
   InitializeObjectAttributes, NtDelayExecution, NtCreateThreadEx, NtQueueApcThread, PsGetThreadExitStatus, KTHREAD as KTHREAD_CLASS,
-  STATUS_INVALID_HANDLE, STATUS_USER_APC, isRoutineGenerator, KiNextServiceWait,
+  STATUS_INVALID_HANDLE, STATUS_USER_APC, isRoutineGenerator, KiNextServiceWait, KiAbandonServiceWaits,
   type Box, type EPROCESS, type KTHREAD, type KWAIT_BLOCK, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -120,7 +120,13 @@ export class Win32ThreadBase {
     let st = m.enter(t, fn);
     for (let d = KiNextServiceWait(t); d !== null; d = KiNextServiceWait(t)) {
       this.waitingFor = d.what;
-      const ws: NTSTATUS = yield d.block;
+      let ws: NTSTATUS;
+      try {
+        ws = yield d.block;
+      } finally {
+        // A wait given up on (the host caught a MachineDeadlock): the thread starts clean.
+        if (ws! === undefined) m.enter(t, () => KiAbandonServiceWaits(t, d));
+      }
       const so = st;
       st = m.enter(t, () => d.finish(ws, so));
     }
@@ -628,7 +634,16 @@ export class Win32Thread extends Win32ThreadBase {
   /** Drive a blocking call from plain host code: each wait blocks here while the machine runs. */
   private host<T>(g: Generator<KWAIT_BLOCK, T, NTSTATUS>): T {
     let r = g.next();
-    while (!r.done) r = g.next(this.machine.hostWait(this.thread, r.value, this.waitingFor));
+    while (!r.done) {
+      let ws: NTSTATUS;
+      try {
+        ws = this.machine.hostWait(this.thread, r.value, this.waitingFor);
+      } catch (e) {
+        g.return(undefined as T);
+        throw e;
+      }
+      r = g.next(ws);
+    }
     return r.value;
   }
 

@@ -94,16 +94,19 @@ describe("Win32 threads", () => {
     expect(code.value).toBe(4);
   });
 
-  it("the main (host) thread's synchronous ReadFile is woken by a CreateThread thread's WriteFile", () => {
+  it("the main (host) thread's synchronous ReadFile is woken by a CreateThread thread's WriteFile on its own handle", () => {
     const { app } = setup();
     const h = app.CreateFile("\\\\.\\Pipe", GENERIC_READ | GENERIC_WRITE, 3, null, OPEN_EXISTING, 0, 0);
-    const th = app.CreateThread(null, 0, function* (hPipe: HANDLE, t: Win32ThreadContext) {
+    const th = app.CreateThread(null, 0, function* (_p: unknown, t: Win32ThreadContext) {
+      // Its own handle: a synchronous handle takes one request at a time (the file object
+      // lock), so a write on the reader's handle would wait behind the read, as in Windows.
+      const hPipe = yield* t.CreateFile("\\\\.\\Pipe", GENERIC_WRITE, 3, null, OPEN_EXISTING, 0, 0);
       const buf = t.VirtualAlloc(0, 16, 0x3000, 4);
       t.WriteMemory(buf, text("pong"));
       yield* t.Sleep(1);
       yield* t.WriteFile(hPipe, buf, 4, null, null);
       return 0;
-    }, h, 0, null);
+    }, null, 0, null);
     const buf = app.alloc(16);
     const n = Out(0);
     expect(app.ReadFile(h, buf, 16, n, null)).toBe(true);
@@ -233,6 +236,28 @@ describe("Win32 threads", () => {
     m.run();
     expect(message).toMatch(/yield\*/);
     expect(m.bugCheckData).toBeNull();
+  });
+
+  it("synchronous I/O on one handle is one request at a time: a second thread's write waits behind a pended read (deadlock reported, as Windows would hang)", () => {
+    const { app } = setup();
+    const h = app.CreateFile("\\\\.\\Pipe", GENERIC_READ | GENERIC_WRITE, 3, null, OPEN_EXISTING, 0, 0);
+    let wrote = false;
+    app.CreateThread(null, 0, function* Writer(hPipe: HANDLE, t: Win32ThreadContext) {
+      const buf = t.VirtualAlloc(0, 16, 0x3000, 4);
+      yield* t.WriteFile(hPipe, buf, 4, null, null);
+      wrote = true;
+      return 0;
+    }, h, 0, null);
+    const buf = app.alloc(16);
+    let err: unknown = null;
+    try {
+      app.ReadFile(h, buf, 16, Out(0), null);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).name).toBe("MachineDeadlock");
+    expect((err as Error).message).toMatch(/file object lock/);
+    expect(wrote).toBe(false);
   });
 
   it("a deadlock between two threads is reported naming both, not hung", () => {

@@ -18,6 +18,13 @@ export class FILE_OBJECT {
   FileName: string;
   CurrentByteOffset = 0;
   readonly Event = new KEVENT();
+  /**
+   * The file object lock of a synchronous file object (FO_SYNCHRONOUS_IO): one request at
+   * a time, as Windows serializes them; others wait on `Lock` (a synchronization event).
+   */
+  Busy = false;
+  Waiters = 0;
+  readonly Lock = new KEVENT();
   FinalStatus: NTSTATUS = 0;
   /** Set by CreateIoCompletionPort: where completions of overlapped I/O go. */
   CompletionContext: { Port: IoCompletionObject; Key: number } | null = null;
@@ -34,6 +41,7 @@ export class FILE_OBJECT {
   /** Its kernel address, from the open until the last reference goes (ObjectAtAddress resolves it). */
   readonly address: number;
   constructor(DeviceObject: DEVICE_OBJECT, FileName: string) {
+    this.Lock.autoReset = true;
     this.DeviceObject = DeviceObject;
     this.FileName = FileName;
     this.address = ObpInsertObjectAddress(this);

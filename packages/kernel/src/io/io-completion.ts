@@ -107,8 +107,10 @@ export function IopCompleteRequest(Irp: IRP): void {
       iosb.Status = status;
       iosb.Information = info;
     }
+    // The caller's event; and the file object's when there is none or the file object is
+    // synchronous (its waiter waits on that one, as Windows' I/O manager does).
     if (Irp.UserEvent !== null) KeSetEvent(Irp.UserEvent, 0, false);
-    else if (fo !== null && user) signalFileObject(fo, status);
+    if (fo !== null && user && (Irp.UserEvent === null || (fo.Flags & FO_SYNCHRONOUS_IO) !== 0)) signalFileObject(fo, status);
     if (Irp.UserApcRoutine !== null && thread !== null) {
       // ReadFileEx and friends: the routine runs as a user APC in the requesting thread's
       // next alertable wait.
@@ -134,7 +136,7 @@ export function IopCompleteRequest(Irp: IRP): void {
         iosb.Information = info;
       }
       if (Irp.UserEvent !== null) KeSetEvent(Irp.UserEvent, 0, false);
-      else signalFileObject(fo, status);
+      signalFileObject(fo, status);
     } else {
       signalFileObject(fo, status);
     }

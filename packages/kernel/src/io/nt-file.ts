@@ -2,7 +2,7 @@ import { cur } from "../context.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { DRIVER_VERIFIER_IOMANAGER_VIOLATION } from "../ke/bugcheck-codes.js";
-import { KEVENT, KeResetEvent, UserMode, type KWAIT_BLOCK } from "../ke/dispatcher.js";
+import { KEVENT, KeResetEvent, KeSetEvent, UserMode, type KWAIT_BLOCK } from "../ke/dispatcher.js";
 import { KiDeferServiceWait } from "../ke/service-wait.js";
 import { formatAddress } from "../mm/layout.js";
 import { SehException } from "../ke/exception.js";
@@ -71,31 +71,62 @@ function IopSynchronousServiceTail(dev: DEVICE_OBJECT, irp: IRP, fo: FILE_OBJECT
   currentThread().IrpList.add(irp);
   iosb.Status = STATUS_PENDING;
   iosb.Information = 0;
-  // What a synchronous request waits on when the driver pends it: the caller's event, or
-  // the file object's (cleared now, as the I/O manager does before it sends the request).
-  const event = irp.UserEvent;
-  if (synchronous && event === null) fo.Event.SignalState = 0;
+  // What a synchronous request waits on when the driver pends it: the file object's event,
+  // cleared now, as the I/O manager does before it sends the request.
+  if (synchronous) fo.Event.SignalState = 0;
   const status = IoCallDriver(dev, irp);
   if (status !== STATUS_PENDING && irp.completed && !irp.PendingReturned) {
     // Completed inside the call and not pended: finish here (IRP_DEFER_IO_COMPLETION).
     const final = irp.IoStatus.Status;
     IopCompleteRequest(irp);
+    if (synchronous) IopReleaseFileLock(fo);
     return final;
   }
   if (status !== STATUS_PENDING && !irp.completed && m.checked) {
     KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, irp.address, status, "A dispatch routine returned a status without completing the IRP, passing it down, or returning STATUS_PENDING.");
   }
   if (!synchronous) return STATUS_PENDING;
-  return IopWaitForSynchronousIo(iosb, event ?? fo.Event, irp.address);
+  return IopWaitForSynchronousIo(iosb, fo, irp.address);
+}
+
+/**
+ * Take a synchronous file object's lock for a request: -1 if taken; else the caller waits
+ * for it and `retry` (the service again) runs once it is released.
+ */
+function IopAcquireFileLock(fo: FILE_OBJECT, retry: () => NTSTATUS): NTSTATUS {
+  if (!fo.Busy) {
+    fo.Busy = true;
+    return -1;
+  }
+  fo.Waiters++;
+  return KiDeferServiceWait({ objects: [fo.Lock], waitAll: false, deadline: -1, alertable: false, userMode: false }, "the file object lock (another thread's synchronous I/O on the handle)", () => {
+    fo.Waiters--;
+    return retry();
+  });
+}
+
+function IopReleaseFileLock(fo: FILE_OBJECT): void {
+  fo.Busy = false;
+  if (fo.Waiters > 0) KeSetEvent(fo.Lock, 0, false);
 }
 
 /** A synchronous request the driver pended: the caller waits until its IO_STATUS_BLOCK is final. */
-function IopWaitForSynchronousIo(iosb: IO_STATUS_BLOCK, event: KEVENT, address: number): NTSTATUS {
-  if (iosb.Status !== STATUS_PENDING) return iosb.Status;
-  const block: KWAIT_BLOCK = { objects: [event], waitAll: false, deadline: -1, alertable: false, userMode: false };
+function IopWaitForSynchronousIo(iosb: IO_STATUS_BLOCK, fo: FILE_OBJECT, address: number): NTSTATUS {
+  if (iosb.Status !== STATUS_PENDING) {
+    IopReleaseFileLock(fo);
+    return iosb.Status;
+  }
+  // The file object lock makes this the only request of the file object in flight, so its
+  // event is this request's.
+  const block: KWAIT_BLOCK = { objects: [fo.Event], waitAll: false, deadline: -1, alertable: false, userMode: false };
   const what = `the IRP at ${formatAddress(address)} (synchronous I/O on a handle whose driver pended it)`;
-  const finish = (): NTSTATUS => (iosb.Status !== STATUS_PENDING ? iosb.Status : KiDeferServiceWait(block, what, finish));
-  return KiDeferServiceWait(block, what, finish);
+  const abandon = (): void => IopReleaseFileLock(fo);
+  const finish = (): NTSTATUS => {
+    if (iosb.Status === STATUS_PENDING) return KiDeferServiceWait(block, what, finish, abandon);
+    IopReleaseFileLock(fo);
+    return iosb.Status;
+  };
+  return KiDeferServiceWait(block, what, finish, abandon);
 }
 
 function newUserIrp(dev: DEVICE_OBJECT, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, event: KEVENT | null, overlapped: any): IRP {
@@ -130,6 +161,7 @@ function abandon(irp: IRP, fo: FILE_OBJECT, status: NTSTATUS): NTSTATUS {
   irp.MdlAddress = null;
   IopDereferenceFileObject(fo);
   IoFreeIrp(irp);
+  if ((fo.Flags & FO_SYNCHRONOUS_IO) !== 0 && fo.Busy) IopReleaseFileLock(fo);
   return status;
 }
 
@@ -358,6 +390,10 @@ function IopReadWrite(
   const synchronous = (fo.Flags & FO_SYNCHRONOUS_IO) !== 0;
   const apc = IopCheckApcRoutine(fo, ApcRoutine);
   if (apc === false) return STATUS_INVALID_PARAMETER;
+  if (synchronous) {
+    const locked = IopAcquireFileLock(fo, () => IopReadWrite(major, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key));
+    if (locked !== -1) return locked;
+  }
   const dev = IoGetRelatedDeviceObject(fo);
   const irp = newUserIrp(dev, fo, IoStatusBlock, ev, synchronous ? null : ApcContext);
   irp.UserApcRoutine = apc;
@@ -443,6 +479,12 @@ export function NtDeviceIoControlFile(
   const ev = resolveEvent(Event);
   if (typeof ev === "number") return ev;
   const synchronous = (fo.Flags & FO_SYNCHRONOUS_IO) !== 0;
+  if (synchronous && fo.Busy) {
+    return IopAcquireFileLock(fo, () =>
+      NtDeviceIoControlFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, IoControlCode, InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength),
+    );
+  }
+  if (synchronous) fo.Busy = true;
   const dev = IoGetRelatedDeviceObject(fo);
   const irp = newUserIrp(dev, fo, IoStatusBlock, ev, synchronous ? null : ApcContext);
   if (ApcRoutine !== null && ApcRoutine !== undefined) {

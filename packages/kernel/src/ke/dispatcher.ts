@@ -95,6 +95,8 @@ export interface KWAIT_BLOCK {
   /** An alertable user-mode wait ends with STATUS_USER_APC when a user APC is queued. */
   readonly alertable: boolean;
   readonly userMode: boolean;
+  /** What the wait is for, in deadlock reports (a system service's wait says). */
+  readonly what?: string;
 }
 
 /**

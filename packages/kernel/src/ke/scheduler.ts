@@ -233,6 +233,8 @@ export class Scheduler {
       return;
     }
     s.state = "waiting";
+    if (w.what !== undefined) s.waitingFor = w.what;
+    else if (s.body !== null) s.waitingFor = "";
     s.waitObjects = w.objects;
     s.waitAll = w.waitAll;
     s.waitAlertable = w.alertable;

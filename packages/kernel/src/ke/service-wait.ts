@@ -11,11 +11,28 @@ import type { DeferredServiceWait, KTHREAD } from "../ps/process.js";
  * scheduler. A kernel-mode caller (a system thread closing a handle) does not wait: the
  * operation finishes on its own, later.
  */
-export function KiDeferServiceWait(block: KWAIT_BLOCK, what: string, finish: (WaitStatus: NTSTATUS, ServiceStatus: NTSTATUS) => NTSTATUS): NTSTATUS {
+export function KiDeferServiceWait(
+  block: KWAIT_BLOCK,
+  what: string,
+  finish: (WaitStatus: NTSTATUS, ServiceStatus: NTSTATUS) => NTSTATUS,
+  abandon?: () => void,
+): NTSTATUS {
   const t = cur.cpu.thread;
   if (t === null || !t.client) return STATUS_PENDING;
-  KiQueueServiceWait(t, { block, what, finish, next: null });
+  KiQueueServiceWait(t, { block: { ...block, what }, what, finish, next: null, abandon });
   return STATUS_PENDING;
+}
+
+/**
+ * The host gave up on a thread's service waits (a MachineDeadlock it caught): drop them,
+ * letting each undo what its service holds (a synchronous file object's lock), so the
+ * thread's next call starts clean.
+ */
+export function KiAbandonServiceWaits(t: KTHREAD, current: DeferredServiceWait | null): void {
+  current?.abandon?.();
+  for (let d = t.deferred; d !== null; d = d.next) d.abandon?.();
+  t.deferred = null;
+  t.kernelStrandsWaitQueued = false;
 }
 
 /** Queue a service wait on a thread, after the ones already queued. */

@@ -86,6 +86,8 @@ export interface DeferredServiceWait {
   finish(WaitStatus: NTSTATUS, ServiceStatus: NTSTATUS): NTSTATUS;
   /** The wait to perform after this one (a thread's service waits form a queue). */
   next: DeferredServiceWait | null;
+  /** The host gave up on the wait (it caught the MachineDeadlock): undo what the service holds. */
+  abandon?: () => void;
 }
 
 /**
