@@ -239,15 +239,7 @@ export class Win32ThreadBase {
    * `ReadFileEx` / `WriteFileEx`: overlapped I/O whose completion routine runs as a user APC
    * in this thread's next alertable wait (SleepEx, WaitForSingleObjectEx with bAlertable).
    */
-  ReadFileEx(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToRead: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): BOOL {
-    return this.readWriteEx(true, hFile, lpBuffer, nNumberOfBytesToRead, lpOverlapped, lpCompletionRoutine);
-  }
-
-  WriteFileEx(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToWrite: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): BOOL {
-    return this.readWriteEx(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpOverlapped, lpCompletionRoutine);
-  }
-
-  private readWriteEx(read: boolean, hFile: HANDLE, lpBuffer: number, length: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): BOOL {
+  protected *gReadWriteEx(read: boolean, hFile: HANDLE, lpBuffer: number, length: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
     if (!(lpOverlapped instanceof OVERLAPPED) || typeof lpCompletionRoutine !== "function") {
       this.lastError = ERROR_INVALID_PARAMETER;
       return false;
@@ -263,7 +255,7 @@ export class Win32ThreadBase {
     const apc = (ctx: OVERLAPPED, iosb: IO_STATUS_BLOCK): void => {
       lpCompletionRoutine(NT_SUCCESS(iosb.Status) ? ERROR_SUCCESS : RtlNtStatusToDosError(iosb.Status), iosb.Information, ctx);
     };
-    const status = this.sys(() =>
+    const status = yield* this.call(() =>
       read ? NtReadFile(h, 0, apc, ov, ov, buffer, count, offset, 0) : NtWriteFile(h, 0, apc, ov, ov, buffer, count, offset, 0),
     );
     if (NT_ERROR(status)) return this.fail(status);
@@ -324,13 +316,16 @@ export class Win32ThreadBase {
         this.lastError = ERROR_IO_INCOMPLETE;
         return false;
       }
-      // As kernel32: wait on the request's event, or on the file handle without one, until
-      // Internal is no longer STATUS_PENDING.
+      // As kernel32: wait once on the request's event, or on the file handle without one.
+      // An event another request also sets can end the wait early: then the request is
+      // still incomplete (ERROR_IO_INCOMPLETE), as in Windows.
       const ov = lpOverlapped;
       const waitOn = n(ov.hEvent) || n(hFile);
-      while (ov.Internal === STATUS_PENDING) {
-        const st = yield* this.call(() => NtWaitForSingleObject(waitOn, false, null));
-        if (!NT_SUCCESS(st)) return this.fail(st);
+      const st = yield* this.call(() => NtWaitForSingleObject(waitOn, false, null));
+      if (!NT_SUCCESS(st)) return this.fail(st);
+      if (ov.Internal === STATUS_PENDING) {
+        this.lastError = ERROR_IO_INCOMPLETE;
+        return false;
       }
     }
     const status = lpOverlapped.Internal;
@@ -609,6 +604,10 @@ export class Win32ThreadBase {
 
   /** `QueueUserAPC`: `pfnAPC(dwData)` runs in that thread's next alertable wait. Nonzero on success. */
   QueueUserAPC(pfnAPC: (dwData: any) => void, hThread: HANDLE, dwData: any): DWORD {
+    if (typeof pfnAPC !== "function") {
+      this.lastError = ERROR_INVALID_PARAMETER;
+      return 0;
+    }
     const h = n(hThread);
     const st = this.sys(() => NtQueueApcThread(h, (a) => pfnAPC(a), dwData, null, null));
     if (!NT_SUCCESS(st)) {
@@ -672,6 +671,18 @@ export class Win32Thread extends Win32ThreadBase {
 
   WriteFile(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToWrite: DWORD, lpNumberOfBytesWritten: Box<number> | null, lpOverlapped: OVERLAPPED | null): BOOL {
     return this.host(this.gReadWrite(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped));
+  }
+
+  /**
+   * `ReadFileEx` / `WriteFileEx`: overlapped I/O whose completion routine runs as a user APC
+   * in this thread's next alertable wait (SleepEx, WaitForSingleObjectEx with bAlertable).
+   */
+  ReadFileEx(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToRead: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): BOOL {
+    return this.host(this.gReadWriteEx(true, hFile, lpBuffer, nNumberOfBytesToRead, lpOverlapped, lpCompletionRoutine));
+  }
+
+  WriteFileEx(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToWrite: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): BOOL {
+    return this.host(this.gReadWriteEx(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpOverlapped, lpCompletionRoutine));
   }
 
   DeviceIoControl(
@@ -785,6 +796,14 @@ export class Win32ThreadContext extends Win32ThreadBase {
 
   WriteFile(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToWrite: DWORD, lpNumberOfBytesWritten: Box<number> | null, lpOverlapped: OVERLAPPED | null): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
     return this.gReadWrite(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped);
+  }
+
+  ReadFileEx(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToRead: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return this.gReadWriteEx(true, hFile, lpBuffer, nNumberOfBytesToRead, lpOverlapped, lpCompletionRoutine);
+  }
+
+  WriteFileEx(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToWrite: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return this.gReadWriteEx(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpOverlapped, lpCompletionRoutine);
   }
 
   DeviceIoControl(hDevice: HANDLE, dwIoControlCode: DWORD, lpInBuffer: number, nInBufferSize: DWORD, lpOutBuffer: number, nOutBufferSize: DWORD, lpBytesReturned: Box<number> | null, lpOverlapped: OVERLAPPED | null): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   boot, BugCheck, DO_BUFFERED_IO, FILE_DEVICE_UNKNOWN, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoGetCurrentIrpStackLocation,
   IoMarkIrpPending, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE, Out, ReadBytes, STATUS_PENDING, STATUS_SUCCESS,
-  WriteBytes, type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type Machine,
+  WriteBytes, type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type KTHREAD, type Machine,
 } from "@wdfjs/kernel";
 import {
   CREATE_ALWAYS, ERROR_SUCCESS, FILE_FLAG_OVERLAPPED, GENERIC_READ, GENERIC_WRITE, INFINITE, OPEN_EXISTING, OVERLAPPED, STILL_ACTIVE,
@@ -282,5 +282,67 @@ describe("Win32 threads", () => {
     expect((err as Error).message).toMatch(/First/);
     expect((err as Error).message).toMatch(/Second/);
     expect(err).not.toBeInstanceOf(BugCheck);
+  });
+
+  it("Sleep(0) gives the processor to another ready thread", () => {
+    const { app } = setup();
+    let flag = false;
+    let polls = 0;
+    const poller = app.CreateThread(null, 0, function* (_p: unknown, t: Win32ThreadContext) {
+      while (!flag && polls < 100_000) {
+        polls++;
+        yield* t.Sleep(0);
+      }
+      return 0;
+    }, null, 0, null);
+    app.CreateThread(null, 0, function* () {
+      flag = true;
+      return 0;
+    }, null, 0, null);
+    expect(app.WaitForSingleObject(poller, INFINITE)).toBe(WAIT_OBJECT_0);
+    expect(flag).toBe(true);
+    expect(polls).toBeLessThan(100);
+  });
+
+  it("a thread ended by ExitProcess has the process's exit code as its own", () => {
+    const { app, m } = setup();
+    const ev = app.CreateEvent(null, true, false, null);
+    let kthread: KTHREAD | null = null;
+    app.CreateThread(null, 0, function* (_p: unknown, t: Win32ThreadContext) {
+      kthread = t.thread;
+      yield* t.WaitForSingleObject(ev, INFINITE);
+      return 1;
+    }, null, 0, null);
+    m.run();
+    app.ExitProcess(42);
+    m.run();
+    expect(kthread!.state).toBe("terminated");
+    expect(kthread!.ExitStatus).toBe(42);
+  });
+
+  it("QueueUserAPC with something that is not a function fails with ERROR_INVALID_PARAMETER", () => {
+    const { app } = setup();
+    const th = app.CreateThread(null, 0, function* (_p: unknown, t: Win32ThreadContext) {
+      yield* t.SleepEx(10, true);
+      return 0;
+    }, null, 0, null);
+    expect(app.QueueUserAPC(42 as unknown as () => void, th, 0)).toBe(0);
+    expect(app.GetLastError()).toBe(87);
+    expect(app.WaitForSingleObject(th, INFINITE)).toBe(WAIT_OBJECT_0);
+  });
+
+  it("after a deadlock the host catches, the thread's next calls start clean", () => {
+    const { app } = setup();
+    const h = app.CreateFile("\\\\.\\Pipe", GENERIC_READ | GENERIC_WRITE, 3, null, OPEN_EXISTING, 0, 0);
+    const buf = app.alloc(16);
+    expect(() => app.ReadFile(h, buf, 16, Out(0), null)).toThrow(/MachineDeadlock|no progress/);
+    const ev = app.CreateEvent(null, true, true, null);
+    expect(ev).not.toBe(0);
+    expect(app.WaitForSingleObject(ev, 0)).toBe(WAIT_OBJECT_0);
+    // The handle's lock was given back with the abandoned wait: a write goes through (and
+    // completes the read still pending in the driver).
+    const n = Out(0);
+    expect(app.WriteFile(h, buf, 4, n, null)).toBe(true);
+    expect(n.value).toBe(4);
   });
 });

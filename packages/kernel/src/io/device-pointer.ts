@@ -6,7 +6,7 @@ import { Executive, KernelMode, KeWaitForSingleObject, KiCheckWait, type KWAIT, 
 import { IrqlName, PASSIVE_LEVEL } from "../ke/irql.js";
 import { KWAIT_CALL } from "../ke/wait-call.js";
 import { NT_SUCCESS, STATUS_PENDING, type NTSTATUS } from "../ntstatus.js";
-import { ObReferenceObject } from "../ob/object.js";
+import { ObDereferenceObject, ObReferenceObject } from "../ob/object.js";
 import { FILE_NON_DIRECTORY_FILE, FILE_OPEN, IRP_CREATE_OPERATION, IRP_DEFER_IO_COMPLETION, IRP_MJ_CREATE, IRP_SYNCHRONOUS_API } from "./constants.js";
 import { DEVICE_OBJECT, IoGetAttachedDevice, IoGetRelatedDeviceObject } from "./device.js";
 import { FILE_OBJECT, IopReferenceFileObject } from "./file.js";
@@ -74,6 +74,7 @@ function* IopGetDeviceObjectPointer(
     // A failed create leaves nothing behind: no cleanup or close is sent.
     dev.openCount--;
     fo.closed = true;
+    ObDereferenceObject(fo); // frees the file object (and its address); being closed, it sends no IRP_MJ_CLOSE
     return status;
   }
   // The file object holds the device object until it is closed.

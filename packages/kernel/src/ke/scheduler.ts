@@ -71,6 +71,8 @@ export class Scheduler {
   private work: WorkQueueItem[] = [];
   private workHead = 0;
   private heap: TimerEntry[] = [];
+  /** Heap entries of waits that ended before their deadline (dropped when they surface, or by compaction). */
+  private staleTimers = 0;
   private seq = 0;
   private readonly sources: MachineEventSource[] = [];
   /** Idle system worker threads, reused by work items. */
@@ -134,8 +136,29 @@ export class Scheduler {
 
   /** The due time of the next live timer, or -1. */
   nextDue(): number {
-    while (this.heap.length > 0 && !this.live(this.heap[0]!)) this.pop();
+    while (this.heap.length > 0 && !this.live(this.heap[0]!)) {
+      if (this.pop().strand !== null && this.staleTimers > 0) this.staleTimers--;
+    }
     return this.heap.length > 0 ? this.heap[0]!.due : -1;
+  }
+
+  /** Entries in the timer heap, live or stale (for tests of its growth). */
+  get timerHeapSize(): number {
+    return this.heap.length;
+  }
+
+  /** A strand's wait ended before its deadline: its heap entry is now stale. */
+  private dropTimer(s: Strand): void {
+    if (!s.timed) return;
+    s.timed = false;
+    // When stale entries are most of the heap, rebuild it from the live ones, so waits that
+    // keep ending early (a poll with a timeout) cost what is live, not what ever was.
+    if (++this.staleTimers > 64 && this.staleTimers * 2 > this.heap.length) {
+      const live = this.heap.filter((e) => this.live(e));
+      this.heap = [];
+      this.staleTimers = 0;
+      for (const e of live) this.push(e);
+    }
   }
 
   /** Expire everything due at or before now. */
@@ -146,6 +169,7 @@ export class Scheduler {
       if (due < 0 || due > now) return;
       const e = this.pop();
       if (e.strand) {
+        e.strand.timed = false;
         // A wait on objects that times out says so; a plain delay (KeDelayExecutionThread) succeeded.
         const objs = e.strand.waitObjects;
         this.wake(e.strand, objs !== null && objs.length > 0 ? STATUS_TIMEOUT : STATUS_SUCCESS);
@@ -196,6 +220,7 @@ export class Scheduler {
     if (s.waitIndex < 0) return;
     s.waitObjects = null;
     s.waitSeq++;
+    this.dropTimer(s);
     const w = this.waiting;
     const last = w.pop()!;
     if (last !== s) {
@@ -210,6 +235,7 @@ export class Scheduler {
     if (s.waitIndex < 0) return;
     s.waitObjects = null;
     s.waitSeq++;
+    this.dropTimer(s);
     s.resumeWith = status;
     const w = this.waiting;
     const last = w.pop()!;
@@ -243,7 +269,10 @@ export class Scheduler {
     for (const o of w.objects) KiAddWaiter(o, s);
     s.waitIndex = this.waiting.length;
     this.waiting.push(s);
-    if (w.deadline >= 0) this.push({ due: w.deadline, seq: this.seq++, timer: null, generation: s.waitSeq, strand: s });
+    if (w.deadline >= 0) {
+      s.timed = true;
+      this.push({ due: w.deadline, seq: this.seq++, timer: null, generation: s.waitSeq, strand: s });
+    }
   }
 
   /**
@@ -266,8 +295,12 @@ export class Scheduler {
 
   /** A user APC was queued: an alertable user-mode wait of the thread ends with STATUS_USER_APC. */
   alertForUserApc(t: KTHREAD): void {
-    for (const s of [t.mainStrand, t.hostStrand]) {
-      if (s !== null && s.state === "waiting" && s.waitAlertable && s.waitUserMode) this.wake(s, STATUS_USER_APC);
+    // Any strand of the thread in an alertable user-mode wait: its body, host code blocked
+    // in a call, or a kernel routine waiting as it with KeWaitFor...(UserMode, Alertable).
+    const w = this.waiting;
+    for (let i = w.length - 1; i >= 0; i--) {
+      const s = w[i]!;
+      if (s.thread === t && s.waitAlertable && s.waitUserMode) this.wake(s, STATUS_USER_APC);
     }
   }
 
@@ -289,6 +322,7 @@ export class Scheduler {
     s.state = "running";
     const body = s.body!;
     if (s.thread.client && s.thread.process.terminated && s === s.thread.mainStrand) {
+      s.thread.ExitStatus = s.thread.process.ExitStatus;
       // The process ended (ExitProcess): its threads' user-mode code ends wherever it was;
       // kernel code running as them (a dispatch routine that waited) goes on until it returns.
       body.return(undefined);
@@ -643,14 +677,19 @@ export class Scheduler {
     if (!s.ready()) {
       // Due, and its input has not arrived: the machine waits for it here, at this point of
       // the schedule and this machine time, however long the host takes.
+      // The doorbell's value is read before ready() is asked, so a ring in between is not
+      // missed; only waits that time out count towards the limit.
       const limit = this.sourceTimeoutMs;
+      const db = this.m.doorbell;
       let waited = 0;
-      while (!s.ready()) {
+      for (;;) {
+        const seen = Atomics.load(db, 0);
+        if (s.ready()) break;
         if (waited >= limit) {
           throw new MachineDeadlock(`event source '${s.name}'`, `The source was due and delivered nothing for ${limit} ms of host time.\n${this.describeWaits()}`);
         }
-        this.m.doorbellWait(Math.min(100, limit - waited));
-        waited += 100;
+        const slice = Math.min(100, limit - waited);
+        if (Atomics.wait(db, 0, seen, slice) === "timed-out") waited += slice;
       }
     }
     // What a source delivers arrives as an interrupt's deferred work would: at DISPATCH_LEVEL.

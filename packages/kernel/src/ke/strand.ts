@@ -32,6 +32,8 @@ export class Strand {
   waitIrql = 0;
   /** Index in the scheduler's ready list while ready (swap-remove keeps removal O(1)). */
   readyIndex = -1;
+  /** Its wait has an entry in the scheduler's timer heap. */
+  timed = false;
   /** Index in the scheduler's waiting list while waiting. */
   waitIndex = -1;
   /** What the strand waits for, for deadlock reports. */

@@ -1,11 +1,11 @@
 import { cur } from "../context.js";
 import type { Box } from "../box.js";
 import { DispatcherHeader, KEVENT, KeInitializeEvent, KeResetEvent, KeSetEvent, KernelMode, signal, WaitAll, type EVENT_TYPE, type KPROCESSOR_MODE } from "../ke/dispatcher.js";
-import { KiServiceWait } from "../ke/service-wait.js";
+import { KiDeferServiceWait, KiServiceWait } from "../ke/service-wait.js";
 import { IoCompletionObject } from "../io/completion-port.js";
 import { FILE_OBJECT } from "../io/file.js";
 import type { IO_STATUS_BLOCK } from "../io/irp.js";
-import { STATUS_ACCESS_DENIED, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_OBJECT_TYPE_MISMATCH, STATUS_SUCCESS, STATUS_TIMEOUT, type NTSTATUS } from "../ntstatus.js";
+import { STATUS_ACCESS_DENIED, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_OBJECT_TYPE_MISMATCH, STATUS_SUCCESS, STATUS_TIMEOUT, STATUS_USER_APC, type NTSTATUS } from "../ntstatus.js";
 import { IopCloseHandle } from "../io/nt-file.js";
 import { ObIsKernelHandle } from "./handle-table.js";
 import { OBJECT_HEADER, ObReferenceObject, type ObObject } from "./object.js";
@@ -101,6 +101,13 @@ export function NtWaitForMultipleObjects(Count: number, Handles: number[], WaitT
 
 /** `NtDelayExecution`: Sleep/SleepEx. An alertable delay ends early with STATUS_USER_APC. */
 export function NtDelayExecution(Alertable: boolean, DelayInterval: number | null): NTSTATUS {
+  if (DelayInterval === 0) {
+    // Sleep(0): give the processor to any other thread ready to run (the wait ends at once,
+    // after the scheduler has had its pick), or take a queued user APC if alertable.
+    const t = cur.cpu.thread;
+    if (Alertable && t !== null && t.userApcQueue.length > 0) return STATUS_USER_APC;
+    return KiDeferServiceWait({ objects: [], waitAll: false, deadline: cur.clock.now(), alertable: !!Alertable, userMode: true }, "Sleep(0)", (ws) => (ws === STATUS_USER_APC ? ws : STATUS_SUCCESS));
+  }
   return KiServiceWait([], false, DelayInterval, !!Alertable, "Sleep", (ws) => (ws === STATUS_TIMEOUT ? STATUS_SUCCESS : ws));
 }
 

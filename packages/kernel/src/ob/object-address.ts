@@ -1,4 +1,4 @@
-import { cur } from "../context.js";
+import { cur, isInsideMachine } from "../context.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import { KERNEL_BASE, PAGE_SIZE } from "../mm/layout.js";
 import type { AddressSpace } from "../mm/page-table.js";
@@ -146,6 +146,5 @@ export class ObjectAddressTable {
  * executing machine's next address, bound to `object`; 0 outside a machine.
  */
 export function ObpInsertObjectAddress(object: object): number {
-  const m = cur;
-  return m === undefined ? 0 : m.ob.addresses.insert(object);
+  return isInsideMachine() ? cur.ob.addresses.insert(object) : 0;
 }
