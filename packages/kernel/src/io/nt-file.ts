@@ -89,15 +89,29 @@ function IopSynchronousServiceTail(dev: DEVICE_OBJECT, irp: IRP, fo: FILE_OBJECT
   return IopWaitForSynchronousIo(iosb, fo, irp.address);
 }
 
+/** A read or write on a synchronous file object another request holds: it runs once the lock is free. */
+function IopReadWriteWhenUnlocked(
+  fo: FILE_OBJECT, major: number, FileHandle: number, Event: number, ApcRoutine: PIO_APC_ROUTINE | null, ApcContext: any,
+  IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number, ByteOffset: number | null, Key: number,
+): NTSTATUS {
+  return IopWaitForFileLock(fo, () => IopReadWrite(major, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key));
+}
+
+/** A device control on a synchronous file object another request holds: it runs once the lock is free. */
+function IopDeviceIoControlWhenUnlocked(
+  fo: FILE_OBJECT, FileHandle: number, Event: number, ApcRoutine: PIO_APC_ROUTINE | null, ApcContext: any, IoStatusBlock: IO_STATUS_BLOCK,
+  IoControlCode: number, InputBuffer: number, InputBufferLength: number, OutputBuffer: number, OutputBufferLength: number,
+): NTSTATUS {
+  return IopWaitForFileLock(fo, () =>
+    NtDeviceIoControlFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, IoControlCode, InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength),
+  );
+}
+
 /**
- * Take a synchronous file object's lock for a request: -1 if taken; else the caller waits
- * for it and `retry` (the service again) runs once it is released.
+ * A synchronous file object's lock is held by another request: the caller waits for it
+ * and `retry` (the service again) runs once it is released.
  */
-function IopAcquireFileLock(fo: FILE_OBJECT, retry: () => NTSTATUS): NTSTATUS {
-  if (!fo.Busy) {
-    fo.Busy = true;
-    return -1;
-  }
+function IopWaitForFileLock(fo: FILE_OBJECT, retry: () => NTSTATUS): NTSTATUS {
   fo.Waiters++;
   return KiDeferServiceWait({ objects: [fo.Lock], waitAll: false, deadline: -1, alertable: false, userMode: false }, "the file object lock (another thread's synchronous I/O on the handle)", () => {
     fo.Waiters--;
@@ -391,8 +405,8 @@ function IopReadWrite(
   const apc = IopCheckApcRoutine(fo, ApcRoutine);
   if (apc === false) return STATUS_INVALID_PARAMETER;
   if (synchronous) {
-    const locked = IopAcquireFileLock(fo, () => IopReadWrite(major, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key));
-    if (locked !== -1) return locked;
+    if (fo.Busy) return IopReadWriteWhenUnlocked(fo, major, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key);
+    fo.Busy = true;
   }
   const dev = IoGetRelatedDeviceObject(fo);
   const irp = newUserIrp(dev, fo, IoStatusBlock, ev, synchronous ? null : ApcContext);
@@ -479,12 +493,12 @@ export function NtDeviceIoControlFile(
   const ev = resolveEvent(Event);
   if (typeof ev === "number") return ev;
   const synchronous = (fo.Flags & FO_SYNCHRONOUS_IO) !== 0;
-  if (synchronous && fo.Busy) {
-    return IopAcquireFileLock(fo, () =>
-      NtDeviceIoControlFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, IoControlCode, InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength),
-    );
+  if (synchronous) {
+    // The file object lock. (The retry is made in another function: a closure here would
+    // put this function's parameters in a context allocated on every call.)
+    if (fo.Busy) return IopDeviceIoControlWhenUnlocked(fo, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, IoControlCode, InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength);
+    fo.Busy = true;
   }
-  if (synchronous) fo.Busy = true;
   const dev = IoGetRelatedDeviceObject(fo);
   const irp = newUserIrp(dev, fo, IoStatusBlock, ev, synchronous ? null : ApcContext);
   if (ApcRoutine !== null && ApcRoutine !== undefined) {
