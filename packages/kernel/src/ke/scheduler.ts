@@ -233,17 +233,8 @@ export class Scheduler {
 
   private wake(s: Strand, status: NTSTATUS): void {
     if (s.waitIndex < 0) return;
-    s.waitObjects = null;
-    s.waitSeq++;
-    this.dropTimer(s);
+    this.unblock(s);
     s.resumeWith = status;
-    const w = this.waiting;
-    const last = w.pop()!;
-    if (last !== s) {
-      w[s.waitIndex] = last;
-      last.waitIndex = s.waitIndex;
-    }
-    s.waitIndex = -1;
     this.makeReady(s);
   }
 
