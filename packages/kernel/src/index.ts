@@ -36,6 +36,8 @@ export type { MachineEventSource } from "./ke/source.js";
 export { KiDeferServiceWait, KiServiceWait, KiNextServiceWait, KiAbandonServiceWaits } from "./ke/service-wait.js";
 export { KiRunRoutine, isRoutineGenerator } from "./ke/routine.js";
 export { SeededRandom } from "./ke/random.js";
+export { Preemption, KiSchedulingPoint, type PreemptionOptions } from "./ke/preempt.js";
+export { exploreSeeds, type ExploreOptions, type ExploreResult } from "./ke/explore.js";
 
 // Ex
 export * from "./ex/fast-mutex.js";

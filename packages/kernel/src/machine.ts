@@ -10,6 +10,7 @@ import { Clock, realClockSource, type ClockSource } from "./ke/clock.js";
 import { KEVENT, KeInitializeEvent, KeSetEvent, KiCheckUnconsumedWait, signal, NotificationEvent, type KWAIT_OPERATION, type KWAIT_BLOCK, type KWAIT_GENERATOR } from "./ke/dispatcher.js";
 import type { MachineEventSource } from "./ke/source.js";
 import { KiRunRoutine } from "./ke/routine.js";
+import { Preemption, type PreemptionOptions } from "./ke/preempt.js";
 import { KiAbandonServiceWaits, KiNextServiceWait } from "./ke/service-wait.js";
 import { SehException } from "./ke/exception.js";
 import { IrqlName, PASSIVE_LEVEL } from "./ke/irql.js";
@@ -49,6 +50,11 @@ export interface MachineOptions {
   readonly memoryBytes?: number;
   /** Where to send trace events; none by default. */
   readonly trace?: TraceSink | null;
+  /**
+   * Preemption at scheduling points (every DDI a driver calls): `off` (default), `random`
+   * or `pct` (see PreemptionOptions). The same seed and mode give the same interleaving.
+   */
+  readonly preemption?: PreemptionOptions;
 }
 
 /**
@@ -72,6 +78,8 @@ export class Machine {
   bugCheckData: BugCheckData | null = null;
   /** Lookaside lists initialised and not yet deleted (a driver must delete its own before unloading). */
   readonly lookasideLists = new Set<LOOKASIDE_LIST>();
+  /** Preemption at scheduling points, or null when off (the one test a scheduling point costs). */
+  readonly preemption: Preemption | null;
   /** A waiting DDI called and not yet stepped (caught when the routine hands control back). */
   unconsumedWait: KWAIT_OPERATION | null = null;
   private doorbellCell: Int32Array | null = null;
@@ -100,6 +108,8 @@ export class Machine {
     for (let i = 0; i < n; i++) this.processors.push(new KPRCB(i, this.systemProcess));
     this.cpu = this.processors[0]!;
     this.scheduler = new Scheduler(this);
+    const p = options.preemption ?? "off";
+    this.preemption = p === "off" || (typeof p === "object" && p.mode === "off") ? null : new Preemption(this, p, options.seed ?? 1);
     const sink = this.trace as { attach?: (f: () => { time: number; cpu: number; irql: number }) => void } | null;
     sink?.attach?.(() => ({ time: this.clock.now(), cpu: this.cpu.Number, irql: this.cpu.Irql }));
   }

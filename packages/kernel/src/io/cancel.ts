@@ -1,4 +1,5 @@
 import { cur } from "../context.js";
+import { KiSchedulingPoint } from "../ke/preempt.js";
 import type { Box } from "../box.js";
 import type { KIRQL } from "../ke/irql.js";
 import { KeAcquireSpinLock, KeReleaseSpinLock } from "../ke/spin-lock.js";
@@ -15,6 +16,7 @@ export function IoReleaseCancelSpinLock(Irql: KIRQL): void {
 
 /** `IoSetCancelRoutine`: an atomic exchange; returns the previous routine. */
 export function IoSetCancelRoutine(Irp: IRP, CancelRoutine: DRIVER_CANCEL | null): DRIVER_CANCEL | null {
+  KiSchedulingPoint();
   const old = Irp.CancelRoutine;
   Irp.CancelRoutine = CancelRoutine;
   return old;
@@ -26,6 +28,7 @@ export function IoSetCancelRoutine(Irp: IRP, CancelRoutine: DRIVER_CANCEL | null
  * cancel routine was called.
  */
 export function IoCancelIrp(Irp: IRP): boolean {
+  KiSchedulingPoint();
   const m = cur;
   const irql = { value: 0 };
   IoAcquireCancelSpinLock(irql);

@@ -24,6 +24,7 @@ import { formatAddress } from "../mm/layout.js";
  */
 export function IoCallDriver(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   const m = cur;
+  if (m.preemption !== null) m.preemption.point();
   const loc = --Irp.CurrentLocation;
   if (loc <= 0) {
     KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, Irp.address, 0, 0, 0, `The IRP had ${Irp.StackCount} stack location(s); IoCallDriver to ${DeviceObject.DriverObject.DriverName} needed one more.`);
@@ -157,6 +158,7 @@ function verifiedCall(DeviceObject: DEVICE_OBJECT, Irp: IRP, loc: number, dispat
 export function IoCompleteRequest(Irp: IRP, PriorityBoost: number): void {
   void PriorityBoost;
   const m = cur;
+  if (m.preemption !== null) m.preemption.point();
   const cpu = m.cpu;
   const count = Irp.StackCount;
   if (Irp.Type !== IO_TYPE_IRP || Irp.CurrentLocation > count + 1) {

@@ -1,4 +1,5 @@
 import { cur } from "../context.js";
+import { KiSchedulingPoint } from "./preempt.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import {
   STATUS_ABANDONED, STATUS_MUTANT_NOT_OWNED, STATUS_SEMAPHORE_LIMIT_EXCEEDED, STATUS_SUCCESS, STATUS_TIMEOUT, STATUS_USER_APC,
@@ -261,6 +262,8 @@ export function KeSetEvent(Event: KEVENT, Increment: number, Wait: boolean): num
   const prev = Event.SignalState;
   Event.SignalState = 1;
   signal(Event);
+  // A waiter it woke may run (on another processor) before the caller goes on.
+  KiSchedulingPoint();
   return prev;
 }
 

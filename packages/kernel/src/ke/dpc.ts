@@ -1,4 +1,5 @@
 import { cur } from "../context.js";
+import { KiSchedulingPoint } from "./preempt.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import type { Machine } from "../machine.js";
 import { KeBugCheckEx } from "./bugcheck.js";
@@ -57,6 +58,8 @@ export function KeInsertQueueDpc(Dpc: KDPC, SystemArgument1: any, SystemArgument
   const target = Dpc.Number >= 0 && Dpc.Number < m.processors.length ? m.processors[Dpc.Number]! : m.cpu;
   queueDpc(target, Dpc);
   if (target === m.cpu && target.Irql < DISPATCH_LEVEL && !target.dpcRoutineActive) drainDpcQueue(m, target);
+  // Queued to another processor, it may run there before the caller goes on.
+  KiSchedulingPoint();
   return true;
 }
 

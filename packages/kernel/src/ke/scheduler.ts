@@ -12,6 +12,7 @@ import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "./irql.js";
 import type { KTIMER } from "./timer.js";
 import type { KPRCB } from "./kprcb.js";
 import { Strand } from "./strand.js";
+import type { SeededRandom } from "./random.js";
 import { KiQueueKernelStrandsWait } from "./service-wait.js";
 import type { MachineEventSource } from "./source.js";
 
@@ -591,10 +592,10 @@ export class Scheduler {
   }
 
   /** Run `fn` on a processor the seed picks, as `t` (or no thread) in `process`, at `irql`. */
-  private onCpu(t: KTHREAD | null, irql: number, process: KTHREAD["process"] | null, driver: DRIVER_OBJECT | null, fn: () => void): void {
+  private onCpu(t: KTHREAD | null, irql: number, process: KTHREAD["process"] | null, driver: DRIVER_OBJECT | null, fn: () => void, on: KPRCB | null = null): void {
     const m = this.m;
     const saved = m.cpu;
-    const cpu = m.processors[m.random.below(m.processors.length)]!;
+    const cpu = on ?? m.processors[m.random.below(m.processors.length)]!;
     const prevThread = cpu.thread;
     const prevProcess = cpu.process;
     const prevIrql = cpu.Irql;
@@ -625,11 +626,73 @@ export class Scheduler {
     this.onCpu(t, APC_LEVEL, null, null, () => runApcs(t));
   }
 
-  private runStrand(s: Strand): void {
+  /** Processors whose code is paused at a scheduling point while other work runs nested. */
+  private readonly paused: KPRCB[] = [];
+
+  /**
+   * Preemption at a scheduling point: run one unit of other work nested, while the routine
+   * on the current processor is paused, chosen by `random` among what could run now: this
+   * processor's DPCs (only if it is below DISPATCH_LEVEL, as the DPC interrupt would), and on
+   * a processor nobody is using, another processor's DPCs, a ready strand of another thread
+   * (a thread's step, a client thread's next call), or a work item. The unit runs to its
+   * own completion or wait. True if something ran.
+   */
+  runNested(random: SeededRandom): boolean {
+    const m = this.m;
+    const here = m.cpu;
+    const paused = this.paused;
+    const free: KPRCB[] = [];
+    for (const c of m.processors) if (c !== here && !c.dpcRoutineActive && paused.indexOf(c) < 0) free.push(c);
+    const units: (() => void)[] = [];
+    if (here.dpcHead !== null && here.Irql < DISPATCH_LEVEL && !here.dpcRoutineActive) units.push(() => drainDpcQueue(m, here));
+    if (free.length > 0) {
+      const on = free[random.below(free.length)]!;
+      for (const c of free) if (c.dpcHead !== null) units.push(() => this.runDpcs(c));
+      for (const s of this.ready) {
+        // One thread is in one place: not a strand of a thread paused here or further out.
+        if (s.thread === here.thread || paused.some((c) => c.thread === s.thread)) continue;
+        units.push(() => {
+          const r = this.ready;
+          const i = s.readyIndex;
+          const last = r.pop()!;
+          if (last !== s) {
+            r[i] = last;
+            last.readyIndex = i;
+          }
+          s.readyIndex = -1;
+          this.runStrand(s, on);
+        });
+      }
+      if (this.workHead < this.work.length) {
+        units.push(() => {
+          const w = this.work[this.workHead]!;
+          this.work[this.workHead++] = undefined as unknown as WorkQueueItem;
+          if (this.workHead === this.work.length) {
+            this.work = [];
+            this.workHead = 0;
+          }
+          this.runWork(w, on);
+        });
+      }
+    }
+    if (units.length === 0) return false;
+    const unit = units[random.below(units.length)]!;
+    m.trace?.event("preempt", here.driver, `cpu${here.Number} at ${IrqlName(here.Irql)}`);
+    paused.push(here);
+    try {
+      unit();
+    } finally {
+      paused.pop();
+      m.cpu = here;
+    }
+    return true;
+  }
+
+  private runStrand(s: Strand, on: KPRCB | null = null): void {
     const ending = s.endsWith;
     if (ending !== null) {
       s.endsWith = null;
-      this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.finish(s, ending.value));
+      this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.finish(s, ending.value), on);
       return;
     }
     const held = s.afterWait;
@@ -644,7 +707,7 @@ export class Scheduler {
     }
     if (s.waitIrql === APC_LEVEL) s.thread.apcLevelWaits--;
     // A strand resumes as its thread, in the process and at the IRQL it waited at.
-    this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.stepStrand(s));
+    this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.stepStrand(s), on);
   }
 
   /** A system worker thread for a work item: an idle one, or a new one. */
@@ -654,12 +717,12 @@ export class Scheduler {
     return this.m.createSystemThread(`worker ${++this.workers}`, null, true);
   }
 
-  private runWork(w: WorkQueueItem): void {
+  private runWork(w: WorkQueueItem, on: KPRCB | null = null): void {
     const t = this.worker();
     this.onCpu(t, PASSIVE_LEVEL, null, null, () => {
       w.run();
       KiCheckUnconsumedWait();
-    });
+    }, on);
     // A work item that waited keeps its worker until it finishes (see finish).
     if (t.liveStrands === 0) this.idleWorkers.push(t);
   }

@@ -1,4 +1,5 @@
 import { cur, isInsideMachine } from "../context.js";
+import { KiSchedulingPoint } from "./preempt.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "./bugcheck.js";
 import { DRIVER_VERIFIER_DETECTED_VIOLATION, SPIN_LOCK_ALREADY_OWNED, SPIN_LOCK_NOT_OWNED } from "./bugcheck-codes.js";
@@ -32,6 +33,7 @@ function acquire(SpinLock: KSPIN_LOCK, cpu: KPRCB): void {
 
 /** `KeAcquireSpinLock`: raise to DISPATCH_LEVEL, then take the lock. */
 export function KeAcquireSpinLock(SpinLock: KSPIN_LOCK, OldIrql: Box<KIRQL>): void {
+  KiSchedulingPoint();
   const m = cur;
   const cpu = m.cpu;
   const old = cpu.Irql;
@@ -65,10 +67,13 @@ export function KeReleaseSpinLock(SpinLock: KSPIN_LOCK, NewIrql: KIRQL): void {
   SpinLock.owner = null;
   cpu.spinLocksHeld--;
   KeLowerIrql(NewIrql);
+  // After the release: the section it protected is over, others may run here.
+  KiSchedulingPoint();
 }
 
 /** `KeAcquireSpinLockAtDpcLevel`: the caller is already at DISPATCH_LEVEL. */
 export function KeAcquireSpinLockAtDpcLevel(SpinLock: KSPIN_LOCK): void {
+  KiSchedulingPoint();
   const m = cur;
   const cpu = m.cpu;
   if (m.checked && cpu.Irql < DISPATCH_LEVEL) {
@@ -88,6 +93,7 @@ export function KeReleaseSpinLockFromDpcLevel(SpinLock: KSPIN_LOCK): void {
   }
   SpinLock.owner = null;
   cpu.spinLocksHeld--;
+  KiSchedulingPoint();
 }
 
 export function KeTestSpinLock(SpinLock: KSPIN_LOCK): boolean {

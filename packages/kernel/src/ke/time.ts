@@ -1,4 +1,5 @@
 import { cur } from "../context.js";
+import { KiSchedulingPoint } from "./preempt.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "./bugcheck.js";
 import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "./bugcheck-codes.js";
@@ -28,6 +29,8 @@ export function KeQueryTimeIncrement(): number {
  * runs on it meanwhile; on the virtual clock, machine time moves on by the stall.
  */
 export function KeStallExecutionProcessor(MicroSeconds: number): void {
+  // A busy wait: the other processors go on meanwhile.
+  KiSchedulingPoint();
   const m = cur;
   if (m.clock.isVirtual && MicroSeconds > 0) m.clock.advanceTo(m.clock.now() + MicroSeconds * 10);
 }

@@ -1,4 +1,5 @@
 import { cur } from "../context.js";
+import { KiSchedulingPoint } from "../ke/preempt.js";
 import { POOL_FLAG_NON_PAGED, POOL_FLAG_PAGED, NonPagedPoolNx, PagedPool, type POOL_TYPE } from "./pool.js";
 
 /*
@@ -8,20 +9,24 @@ import { POOL_FLAG_NON_PAGED, POOL_FLAG_PAGED, NonPagedPoolNx, PagedPool, type P
  */
 
 export function RtlCopyMemory(Destination: number, Source: number, Length: number): void {
+  KiSchedulingPoint();
   cur.mm.copy(Destination, Source, Length);
 }
 export const RtlMoveMemory = RtlCopyMemory;
 
 export function RtlZeroMemory(Destination: number, Length: number): void {
+  KiSchedulingPoint();
   cur.mm.fill(Destination, Length, 0);
 }
 
 export function RtlFillMemory(Destination: number, Length: number, Fill: number): void {
+  KiSchedulingPoint();
   cur.mm.fill(Destination, Length, Fill);
 }
 
 /** `RtlCompareMemory`: the number of leading bytes that match. */
 export function RtlCompareMemory(Source1: number, Source2: number, Length: number): number {
+  KiSchedulingPoint();
   const mm = cur.mm;
   for (let i = 0; i < Length; i++) if (mm.read8(Source1 + i) !== mm.read8(Source2 + i)) return i;
   return Length;
@@ -29,34 +34,44 @@ export function RtlCompareMemory(Source1: number, Source2: number, Length: numbe
 
 /** Read `Length` bytes at `Address` into a new JavaScript array (ours, for driver code). */
 export function ReadBytes(Address: number, Length: number): Uint8Array {
+  KiSchedulingPoint();
   return cur.mm.readBytes(Address, Length);
 }
 /** Write bytes from JavaScript to `Address` (ours, for driver code). */
 export function WriteBytes(Address: number, Data: ArrayLike<number>): void {
+  KiSchedulingPoint();
   cur.mm.writeBytes(Address, Data);
 }
 export function ReadUchar(Address: number): number {
+  KiSchedulingPoint();
   return cur.mm.read8(Address);
 }
 export function WriteUchar(Address: number, Value: number): void {
+  KiSchedulingPoint();
   cur.mm.write8(Address, Value);
 }
 export function ReadUshort(Address: number): number {
+  KiSchedulingPoint();
   return cur.mm.read16(Address);
 }
 export function WriteUshort(Address: number, Value: number): void {
+  KiSchedulingPoint();
   cur.mm.write16(Address, Value);
 }
 export function ReadUlong(Address: number): number {
+  KiSchedulingPoint();
   return cur.mm.read32(Address);
 }
 export function WriteUlong(Address: number, Value: number): void {
+  KiSchedulingPoint();
   cur.mm.write32(Address, Value);
 }
 export function ReadUlong64(Address: number): number {
+  KiSchedulingPoint();
   return cur.mm.read64(Address);
 }
 export function WriteUlong64(Address: number, Value: number): void {
+  KiSchedulingPoint();
   cur.mm.write64(Address, Value);
 }
 
@@ -66,6 +81,7 @@ export function WriteUlong64(Address: number, Value: number): void {
  * equal to the address the allocator or AddressOfObject handed out.
  */
 export function ReadPointer(Address: number): number {
+  KiSchedulingPoint();
   const mm = cur.mm;
   const lo = mm.read32(Address);
   // The high half as a signed 32-bit value: the sign extension of a canonical address.
@@ -73,6 +89,7 @@ export function ReadPointer(Address: number): number {
 }
 /** Stores an address as the 8 bytes of a 64-bit pointer (two's complement for kernel addresses). */
 export function WritePointer(Address: number, Value: number): void {
+  KiSchedulingPoint();
   const mm = cur.mm;
   mm.write32(Address, Value >>> 0);
   mm.write32(Address + 4, Math.floor(Value / 2 ** 32));
