@@ -1,5 +1,5 @@
 import { floor } from "./benches/floor.js";
-import { wdmIoctlChecked, wdmIoctlFree } from "./benches/wdm-ioctl.js";
+import { wdmIoctlChecked, wdmIoctlCheckedPct, wdmIoctlCheckedRandom, wdmIoctlFree } from "./benches/wdm-ioctl.js";
 import { copy64, kernelIoctl0, kernelIoctl64, poolAllocFree } from "./benches/breakdown.js";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,8 @@ import type { BenchDefinition, BenchResult } from "./harness.js";
 const benches: readonly BenchDefinition[] = [
   wdmIoctlFree,
   wdmIoctlChecked,
+  wdmIoctlCheckedRandom,
+  wdmIoctlCheckedPct,
   floor,
   kernelIoctl64,
   kernelIoctl0,

@@ -1,4 +1,4 @@
-import { boot, Out, type Flavor } from "@wdfjs/kernel";
+import { boot, Out, type Flavor, type PreemptionOptions } from "@wdfjs/kernel";
 import { Win32Process, GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING, INVALID_HANDLE_VALUE } from "@wdfjs/win32";
 import { benchIoctl, installStack } from "@wdfjs/sample-wdm-stack";
 import type { BenchDefinition } from "../harness.js";
@@ -9,12 +9,12 @@ import type { BenchDefinition } from "../harness.js";
  * buffer, the filter's dispatch and completion routine, the function driver, and the copy
  * back to the client.
  */
-function wdmIoctl(flavor: Flavor): BenchDefinition {
+function wdmIoctl(flavor: Flavor, preemption: PreemptionOptions = "off", label = ""): BenchDefinition {
   return {
-    name: `wdm-ioctl-buffered-64B-3deep-${flavor}`,
-    description: `sync DeviceIoControl, ${benchIoctl.inputLength} B in/out, 3-deep stack, ${flavor} flavor`,
+    name: `wdm-ioctl-buffered-64B-3deep-${flavor}${label}`,
+    description: `sync DeviceIoControl, ${benchIoctl.inputLength} B in/out, 3-deep stack, ${flavor} flavor${label ? `, preemption ${label.slice(1)}` : ""}`,
     setup() {
-      const machine = boot({ flavor, processors: 1, seed: 1 });
+      const machine = boot({ flavor, processors: 1, seed: 1, preemption });
       installStack(machine, benchIoctl.installOptions);
       const app = Win32Process.create(machine, "bench.exe");
       const h = app.CreateFile(benchIoctl.win32Name, GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING, 0, 0);
@@ -48,3 +48,6 @@ function wdmIoctl(flavor: Flavor): BenchDefinition {
 
 export const wdmIoctlFree = wdmIoctl("free");
 export const wdmIoctlChecked = wdmIoctl("checked");
+/** The checked flavor exploring races: every scheduling point decides, by seed, whether to preempt. */
+export const wdmIoctlCheckedRandom = wdmIoctl("checked", "random", "-random");
+export const wdmIoctlCheckedPct = wdmIoctl("checked", { mode: "pct", depth: 3 }, "-pct");
