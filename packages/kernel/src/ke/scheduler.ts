@@ -7,7 +7,7 @@ import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "./bugcheck-codes.js";
 import {
   KEVENT, KeInitializeEvent, KiAddWaiter, KiCheckUnconsumedWait, KiRundownMutants, NotificationEvent, KiTestWaitNow, KWAIT_OPERATION, signal, testWait, WDFJS_YIELDED_NOT_A_WAIT, type KWAIT_BLOCK,
 } from "./dispatcher.js";
-import { drainDpcQueue, queueDpc } from "./dpc.js";
+import { KiDispatchInterrupt, KiDpcsQueued, KiInsertTimerDpc } from "./dpc.js";
 import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "./irql.js";
 import type { KTIMER } from "./timer.js";
 import type { KPRCB } from "./kprcb.js";
@@ -185,8 +185,9 @@ export class Scheduler {
         this.insertTimer(t);
       }
       if (t.Dpc !== null && t.Dpc.queuedOn === null) {
-        // The clock interrupt lands on some processor: the seed decides which.
-        queueDpc(this.m.processors[this.m.random.below(this.m.processors.length)]!, t.Dpc);
+        // The clock interrupt lands on some processor: the seed decides which. The DPC runs
+        // there unless it targets another processor (KeSetTargetProcessorDpc).
+        KiInsertTimerDpc(this.m, t.Dpc, this.m.processors[this.m.random.below(this.m.processors.length)]!);
       }
       signal(t);
     }
@@ -515,7 +516,7 @@ export class Scheduler {
     this.expireTimers();
     const cpus = m.processors;
     let dpcCpus = 0;
-    for (const c of cpus) if (c.dpcHead !== null) dpcCpus++;
+    for (const c of cpus) if (KiDpcsQueued(c)) dpcCpus++;
     let dueSources = 0;
     const now = m.clock.now();
     for (const s of this.sources) {
@@ -536,7 +537,7 @@ export class Scheduler {
     this.steps++;
     let pick = m.random.below(n);
     if (pick < dpcCpus) {
-      for (const c of cpus) if (c.dpcHead !== null && pick-- === 0) return this.runDpcs(c);
+      for (const c of cpus) if (KiDpcsQueued(c) && pick-- === 0) return this.runDpcs(c);
     }
     pick -= dpcCpus;
     if (pick < this.apcThreads.length) {
@@ -583,7 +584,9 @@ export class Scheduler {
   private runDpcs(c: KPRCB): true {
     this.running++;
     try {
-      drainDpcQueue(this.m, c);
+      // The processor gets to its queue (its clock tick, or its idle loop): all of it runs,
+      // Low-importance DPCs too, then its threaded DPCs.
+      KiDispatchInterrupt(this.m, c);
     } finally {
       this.running--;
     }
@@ -595,6 +598,9 @@ export class Scheduler {
     const m = this.m;
     const saved = m.cpu;
     const cpu = m.processors[m.random.below(m.processors.length)]!;
+    // Below DISPATCH_LEVEL, what is queued to the processor runs first: its idle loop
+    // retires the DPC list before it switches to a thread, and its DPC thread outranks any.
+    if (irql < DISPATCH_LEVEL && KiDpcsQueued(cpu)) this.runDpcs(cpu);
     const prevThread = cpu.thread;
     const prevProcess = cpu.process;
     const prevIrql = cpu.Irql;
@@ -771,7 +777,7 @@ export class Scheduler {
   }
 
   private nothingRunnable(): boolean {
-    return this.ready.length === 0 && this.apcThreads.length === 0 && this.workHead >= this.work.length && this.m.processors.every((c) => c.dpcHead === null);
+    return this.ready.length === 0 && this.apcThreads.length === 0 && this.workHead >= this.work.length && !this.m.processors.some(KiDpcsQueued);
   }
 
   /** What of `driver` is still queued or set (timers, DPCs, threads), or null if nothing. */
@@ -780,7 +786,10 @@ export class Scheduler {
     const timers = this.heap.filter((e) => e.timer !== null && this.live(e) && e.timer.driver === driver).length;
     if (timers) what.push(`${timers} timer(s)`);
     let dpcs = 0;
-    for (const c of this.m.processors) for (let d = c.dpcHead; d !== null; d = d.next) if (d.driver === driver) dpcs++;
+    for (const c of this.m.processors) {
+      for (let d = c.dpcHead; d !== null; d = d.next) if (d.driver === driver) dpcs++;
+      for (let d = c.threadedDpcHead; d !== null; d = d.next) if (d.driver === driver) dpcs++;
+    }
     if (dpcs) what.push(`${dpcs} DPC(s)`);
     const threads = [...this.ready, ...this.waiting].filter((s) => s.body !== null && s.thread.driver === driver && s === s.thread.mainStrand).length;
     if (threads) what.push(`${threads} thread(s)`);
