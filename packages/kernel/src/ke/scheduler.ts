@@ -650,7 +650,18 @@ export class Scheduler {
     }
     if (s.waitIrql === APC_LEVEL) s.thread.apcLevelWaits--;
     // A strand resumes as its thread, in the process and at the IRQL it waited at.
-    this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.stepStrand(s));
+    this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.resumeStrand(s));
+  }
+
+  /**
+   * A thread switched back in at PASSIVE_LEVEL first runs the kernel APCs queued to it
+   * (KiSwapThread delivers them before its wait returns), unless a guarded region holds
+   * them back or another of its strands is at APC_LEVEL; then its strand goes on.
+   */
+  private resumeStrand(s: Strand): void {
+    const t = s.thread;
+    if (s.waitIrql === PASSIVE_LEVEL && t.apcQueue.length > 0 && t.apcLevelWaits === 0) this.deliverNow(t);
+    this.stepStrand(s);
   }
 
   /** A system worker thread for a work item: an idle one, or a new one. */
