@@ -30,6 +30,7 @@ import { EPROCESS, KTHREAD } from "./ps/process.js";
 import { formatAddress } from "./mm/layout.js";
 import type { TraceSink } from "./trace.js";
 import type { LOOKASIDE_LIST } from "./mm/lookaside.js";
+import type { VfDeadlockDatabase } from "./verifier/deadlock.js";
 
 export type Flavor = "checked" | "free";
 
@@ -84,6 +85,8 @@ export class Machine {
   private doorbellCell: Int32Array | null = null;
   /** Counter for object ids shown in messages. */
   objectIds = 0;
+  /** Driver Verifier's lock order graph (checked flavor, made on first use). */
+  deadlockDatabase: VfDeadlockDatabase | null = null;
   private ids = 4;
 
   constructor(
