@@ -15,6 +15,7 @@ import { KiAbandonServiceWaits, KiNextServiceWait } from "./ke/service-wait.js";
 import { SehException } from "./ke/exception.js";
 import { IrqlName, PASSIVE_LEVEL } from "./ke/irql.js";
 import { KPRCB } from "./ke/kprcb.js";
+import { KiDispatchInterrupt, KiDpcsQueued } from "./ke/dpc.js";
 import { SeededRandom } from "./ke/random.js";
 import { MachineDeadlock, MachineUsageError, Scheduler } from "./ke/scheduler.js";
 import { DRIVER_OBJECT, type DRIVER_INITIALIZE, type DriverModule } from "./io/driver.js";
@@ -30,6 +31,7 @@ import { EPROCESS, KTHREAD } from "./ps/process.js";
 import { formatAddress } from "./mm/layout.js";
 import type { TraceSink } from "./trace.js";
 import type { LOOKASIDE_LIST } from "./mm/lookaside.js";
+import type { VfDeadlockDatabase } from "./verifier/deadlock.js";
 
 export type Flavor = "checked" | "free";
 
@@ -55,6 +57,12 @@ export interface MachineOptions {
    * or `pct` (see PreemptionOptions). The same seed and mode give the same interleaving.
    */
   readonly preemption?: PreemptionOptions;
+  /**
+   * Windows' ThreadDpcEnable registry value: threaded DPCs (KeInitializeThreadedDpc) run at
+   * PASSIVE_LEVEL in each processor's DPC thread (true, the default) or as ordinary DPCs at
+   * DISPATCH_LEVEL (false). A threaded DPC routine must be right both ways.
+   */
+  readonly threadDpcEnable?: boolean;
 }
 
 /**
@@ -85,6 +93,8 @@ export class Machine {
   private doorbellCell: Int32Array | null = null;
   /** Counter for object ids shown in messages. */
   objectIds = 0;
+  /** Driver Verifier's lock order graph (checked flavor, made on first use). */
+  deadlockDatabase: VfDeadlockDatabase | null = null;
   private ids = 4;
 
   constructor(
@@ -105,7 +115,11 @@ export class Machine {
     this.systemProcess = new EPROCESS(4, "System", mm.kernelSpace, new HandleTable(true));
     const n = Math.max(1, Math.min(64, options.processors ?? 2));
     this.processors = [];
-    for (let i = 0; i < n; i++) this.processors.push(new KPRCB(i, this.systemProcess));
+    for (let i = 0; i < n; i++) {
+      const cpu = new KPRCB(i, this.systemProcess);
+      cpu.ThreadDpcEnable = options.threadDpcEnable ?? true;
+      this.processors.push(cpu);
+    }
     this.cpu = this.processors[0]!;
     this.scheduler = new Scheduler(this);
     const p = options.preemption ?? "off";
@@ -190,6 +204,18 @@ export class Machine {
     cpu.process = thread !== null ? thread.process : this.systemProcess;
     cpu.Irql = PASSIVE_LEVEL;
     cpu.driver = null;
+    // An idle processor runs the DPCs queued to it before it runs a thread (as the
+    // scheduler's units do): the outermost entry finds the processor idle.
+    if (d === 0 && KiDpcsQueued(cpu)) this.retireDpcsOnEntry(cpu);
+  }
+
+  private retireDpcsOnEntry(cpu: KPRCB): void {
+    try {
+      KiDispatchInterrupt(this, cpu);
+    } catch (e) {
+      this.endSystemCall();
+      throw this.crashed(e);
+    }
   }
 
   endSystemCall(): void {

@@ -22,6 +22,7 @@ export const WDF_VIOLATION = 0x10d;
 export const MAXIMUM_WAIT_OBJECTS_EXCEEDED = 0x0c;
 export const THREAD_TERMINATE_HELD_MUTEX = 0x4000008a;
 export const RESOURCE_NOT_OWNED = 0xe3;
+export const DPC_WATCHDOG_VIOLATION = 0x133;
 
 export const BugCheckNames: Readonly<Record<number, string>> = {
   [IRQL_NOT_GREATER_OR_EQUAL]: "IRQL_NOT_GREATER_OR_EQUAL",
@@ -48,6 +49,7 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
   [MAXIMUM_WAIT_OBJECTS_EXCEEDED]: "MAXIMUM_WAIT_OBJECTS_EXCEEDED",
   [THREAD_TERMINATE_HELD_MUTEX]: "THREAD_TERMINATE_HELD_MUTEX",
   [RESOURCE_NOT_OWNED]: "RESOURCE_NOT_OWNED",
+  [DPC_WATCHDOG_VIOLATION]: "DPC_WATCHDOG_VIOLATION",
 };
 
 /** What the bug check means, in the words of the debugger documentation (paraphrased). */
@@ -79,6 +81,8 @@ export const BugCheckExplanations: Readonly<Record<number, string>> = {
   [MAXIMUM_WAIT_OBJECTS_EXCEEDED]: "A wait was asked for on more objects than the thread's wait blocks can hold (THREAD_WAIT_OBJECTS without a wait block array, MAXIMUM_WAIT_OBJECTS with one).",
   [THREAD_TERMINATE_HELD_MUTEX]: "A thread ended while it still owned a kernel mutex: a driver acquired a mutex in the thread and never released it.",
   [RESOURCE_NOT_OWNED]: "A thread tried to release an executive resource (ERESOURCE) it does not own.",
+  [DPC_WATCHDOG_VIOLATION]:
+    "The DPC watchdog fired: a single DPC ran longer than its time allotment (Parameter 1 = 0), or the processor spent too long at DISPATCH_LEVEL or above (Parameter 1 = 1).",
 };
 
 /** Subcodes (parameter 1) of DRIVER_VERIFIER_IOMANAGER_VIOLATION (0xC9) the verifier raises. */
@@ -133,6 +137,8 @@ export const VF_REMOVE_LOCK_RELEASE_AND_WAIT_TAG = 0xd6;
 export const VF_REMOVE_LOCK_REINITIALIZED = 0xd7;
 /** Deadlock detection: a thread acquires again a lock it holds (it would wait for itself). */
 export const VF_DEADLOCK_SELF = 0x1000;
+/** Deadlock detection: a lock hierarchy violation (locks taken in orders that form a cycle). */
+export const VF_DEADLOCK_DETECTED = 0x1001;
 export const VF_DEADLOCK_UNINITIALIZED = 0x1002;
 /** Deadlock detection: the lock is released by a thread that does not own it. */
 export const VF_DEADLOCK_WRONG_THREAD = 0x1004;

@@ -3,7 +3,7 @@ import type { Box } from "../box.js";
 import { KeBugCheckEx } from "./bugcheck.js";
 import { DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_NOT_GREATER_OR_EQUAL } from "./bugcheck-codes.js";
 import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, type KIRQL } from "./irql.js";
-import { drainDpcQueue } from "./dpc.js";
+import { KiDispatchInterrupt } from "./dpc.js";
 
 export function KeGetCurrentIrql(): KIRQL {
   return cur.cpu.Irql;
@@ -47,8 +47,8 @@ export function KeRaiseIrqlToDpcLevel(): KIRQL {
 
 /**
  * `KeLowerIrql`. Lowering to a higher level is IRQL_NOT_GREATER_OR_EQUAL. Dropping below
- * DISPATCH_LEVEL delivers the DPCs queued to this processor, as the DPC software
- * interrupt would.
+ * DISPATCH_LEVEL fires the DISPATCH software interrupt if it was requested: the DPCs queued
+ * to this processor run (a Low-importance DPC alone does not request it).
  */
 export function KeLowerIrql(NewIrql: KIRQL): void {
   const m = cur;
@@ -57,7 +57,7 @@ export function KeLowerIrql(NewIrql: KIRQL): void {
     KeBugCheckEx(IRQL_NOT_GREATER_OR_EQUAL, cpu.Irql, NewIrql, 0, 0, `KeLowerIrql was asked to go from ${IrqlName(cpu.Irql)} up to ${IrqlName(NewIrql)}.`);
   }
   cpu.Irql = NewIrql;
-  if (NewIrql < DISPATCH_LEVEL && cpu.dpcHead !== null) drainDpcQueue(m, cpu);
+  if (NewIrql < DISPATCH_LEVEL && cpu.DpcInterruptRequested) KiDispatchInterrupt(m, cpu);
   // Below APC_LEVEL the thread's pending kernel APCs fire (an IRP it issued and that was
   // completed while the IRQL was raised finishes here).
   if (NewIrql < APC_LEVEL) {

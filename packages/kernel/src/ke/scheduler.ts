@@ -7,7 +7,7 @@ import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "./bugcheck-codes.js";
 import {
   KEVENT, KeInitializeEvent, KiAddWaiter, KiCheckUnconsumedWait, KiRundownMutants, NotificationEvent, KiTestWaitNow, KWAIT_OPERATION, signal, testWait, WDFJS_YIELDED_NOT_A_WAIT, type KWAIT_BLOCK,
 } from "./dispatcher.js";
-import { drainDpcQueue, queueDpc } from "./dpc.js";
+import { KiDispatchInterrupt, KiDpcsQueued, KiInsertTimerDpc } from "./dpc.js";
 import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "./irql.js";
 import type { KTIMER } from "./timer.js";
 import type { KPRCB } from "./kprcb.js";
@@ -186,8 +186,9 @@ export class Scheduler {
         this.insertTimer(t);
       }
       if (t.Dpc !== null && t.Dpc.queuedOn === null) {
-        // The clock interrupt lands on some processor: the seed decides which.
-        queueDpc(this.m.processors[this.m.random.below(this.m.processors.length)]!, t.Dpc);
+        // The clock interrupt lands on some processor: the seed decides which. The DPC runs
+        // there unless it targets another processor (KeSetTargetProcessorDpc).
+        KiInsertTimerDpc(this.m, t.Dpc, this.m.processors[this.m.random.below(this.m.processors.length)]!);
       }
       signal(t);
     }
@@ -516,7 +517,7 @@ export class Scheduler {
     this.expireTimers();
     const cpus = m.processors;
     let dpcCpus = 0;
-    for (const c of cpus) if (c.dpcHead !== null) dpcCpus++;
+    for (const c of cpus) if (KiDpcsQueued(c)) dpcCpus++;
     let dueSources = 0;
     const now = m.clock.now();
     for (const s of this.sources) {
@@ -537,7 +538,7 @@ export class Scheduler {
     this.steps++;
     let pick = m.random.below(n);
     if (pick < dpcCpus) {
-      for (const c of cpus) if (c.dpcHead !== null && pick-- === 0) return this.runDpcs(c);
+      for (const c of cpus) if (KiDpcsQueued(c) && pick-- === 0) return this.runDpcs(c);
     }
     pick -= dpcCpus;
     if (pick < this.apcThreads.length) {
@@ -584,7 +585,9 @@ export class Scheduler {
   private runDpcs(c: KPRCB): true {
     this.running++;
     try {
-      drainDpcQueue(this.m, c);
+      // The processor gets to its queue (its clock tick, or its idle loop): all of it runs,
+      // Low-importance DPCs too, then its threaded DPCs.
+      KiDispatchInterrupt(this.m, c);
     } finally {
       this.running--;
     }
@@ -596,6 +599,9 @@ export class Scheduler {
     const m = this.m;
     const saved = m.cpu;
     const cpu = on ?? m.processors[m.random.below(m.processors.length)]!;
+    // Below DISPATCH_LEVEL, what is queued to the processor runs first: its idle loop
+    // retires the DPC list before it switches to a thread, and its DPC thread outranks any.
+    if (irql < DISPATCH_LEVEL && KiDpcsQueued(cpu)) this.runDpcs(cpu);
     const prevThread = cpu.thread;
     const prevProcess = cpu.process;
     const prevIrql = cpu.Irql;
@@ -644,10 +650,10 @@ export class Scheduler {
     const free: KPRCB[] = [];
     for (const c of m.processors) if (c !== here && !c.dpcRoutineActive && paused.indexOf(c) < 0) free.push(c);
     const units: (() => void)[] = [];
-    if (here.dpcHead !== null && here.Irql < DISPATCH_LEVEL && !here.dpcRoutineActive) units.push(() => drainDpcQueue(m, here));
+    if (KiDpcsQueued(here) && here.Irql < DISPATCH_LEVEL && !here.dpcRoutineActive) units.push(() => KiDispatchInterrupt(m, here));
     if (free.length > 0) {
       const on = free[random.below(free.length)]!;
-      for (const c of free) if (c.dpcHead !== null) units.push(() => this.runDpcs(c));
+      for (const c of free) if (KiDpcsQueued(c)) units.push(() => this.runDpcs(c));
       for (const s of this.ready) {
         // One thread is in one place: not a strand of a thread paused here or further out.
         if (s.thread === here.thread || paused.some((c) => c.thread === s.thread)) continue;
@@ -707,7 +713,18 @@ export class Scheduler {
     }
     if (s.waitIrql === APC_LEVEL) s.thread.apcLevelWaits--;
     // A strand resumes as its thread, in the process and at the IRQL it waited at.
-    this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.stepStrand(s), on);
+    this.onCpu(s.thread, s.waitIrql, s.process, s.driver, () => this.resumeStrand(s), on);
+  }
+
+  /**
+   * A thread switched back in at PASSIVE_LEVEL first runs the kernel APCs queued to it
+   * (KiSwapThread delivers them before its wait returns), unless a guarded region holds
+   * them back or another of its strands is at APC_LEVEL; then its strand goes on.
+   */
+  private resumeStrand(s: Strand): void {
+    const t = s.thread;
+    if (s.waitIrql === PASSIVE_LEVEL && t.apcQueue.length > 0 && t.apcLevelWaits === 0) this.deliverNow(t);
+    this.stepStrand(s);
   }
 
   /** A system worker thread for a work item: an idle one, or a new one. */
@@ -834,7 +851,7 @@ export class Scheduler {
   }
 
   private nothingRunnable(): boolean {
-    return this.ready.length === 0 && this.apcThreads.length === 0 && this.workHead >= this.work.length && this.m.processors.every((c) => c.dpcHead === null);
+    return this.ready.length === 0 && this.apcThreads.length === 0 && this.workHead >= this.work.length && !this.m.processors.some(KiDpcsQueued);
   }
 
   /** What of `driver` is still queued or set (timers, DPCs, threads), or null if nothing. */
@@ -843,7 +860,10 @@ export class Scheduler {
     const timers = this.heap.filter((e) => e.timer !== null && this.live(e) && e.timer.driver === driver).length;
     if (timers) what.push(`${timers} timer(s)`);
     let dpcs = 0;
-    for (const c of this.m.processors) for (let d = c.dpcHead; d !== null; d = d.next) if (d.driver === driver) dpcs++;
+    for (const c of this.m.processors) {
+      for (let d = c.dpcHead; d !== null; d = d.next) if (d.driver === driver) dpcs++;
+      for (let d = c.threadedDpcHead; d !== null; d = d.next) if (d.driver === driver) dpcs++;
+    }
     if (dpcs) what.push(`${dpcs} DPC(s)`);
     const threads = [...this.ready, ...this.waiting].filter((s) => s.body !== null && s.thread.driver === driver && s === s.thread.mainStrand).length;
     if (threads) what.push(`${threads} thread(s)`);

@@ -3,7 +3,7 @@ import { KiSchedulingPoint } from "./preempt.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "./bugcheck.js";
 import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "./bugcheck-codes.js";
-import { drainDpcQueue } from "./dpc.js";
+import { KiDispatchInterrupt } from "./dpc.js";
 import { DISPATCH_LEVEL, IrqlName } from "./irql.js";
 
 /** The performance counter runs at 10 MHz, one tick per 100 ns of machine time. */
@@ -36,8 +36,8 @@ export function KeStallExecutionProcessor(MicroSeconds: number): void {
 }
 
 /**
- * `KeFlushQueuedDpcs`: returns once every DPC queued on any processor has run (a driver
- * calls it before unloading). Only legal below DISPATCH_LEVEL.
+ * `KeFlushQueuedDpcs`: returns once every DPC queued on any processor has run, threaded
+ * DPCs included (a driver calls it before unloading). Only legal below DISPATCH_LEVEL.
  */
 export function KeFlushQueuedDpcs(): void {
   const m = cur;
@@ -47,8 +47,8 @@ export function KeFlushQueuedDpcs(): void {
   for (let again = true; again; ) {
     again = false;
     for (const cpu of m.processors) {
-      if (cpu.dpcHead !== null) {
-        drainDpcQueue(m, cpu);
+      if ((cpu.dpcHead !== null && !cpu.dpcRoutineActive) || (cpu.threadedDpcHead !== null && !cpu.DpcThreadActive)) {
+        KiDispatchInterrupt(m, cpu);
         again = true;
       }
     }
