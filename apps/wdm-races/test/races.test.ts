@@ -20,9 +20,6 @@ const SURVIVES = 1000;
 
 type Body = (o: RaceRunOptions) => unknown;
 
-/** Node's: runs the callback once the current job (and its microtasks) has ended. */
-declare function setImmediate(callback: () => void): unknown;
-
 /** Seeds per exploreSeeds call in `survives`. */
 const SLICE = 100;
 
