@@ -19,6 +19,9 @@ export function IoSetCancelRoutine(Irp: IRP, CancelRoutine: DRIVER_CANCEL | null
   KiSchedulingPoint();
   const old = Irp.CancelRoutine;
   Irp.CancelRoutine = CancelRoutine;
+  // After the exchange too: `IoSetCancelRoutine(Irp, Cancel); if (Irp->Cancel) ...` is the
+  // classic window a cancel from another thread falls into.
+  KiSchedulingPoint();
   return old;
 }
 
