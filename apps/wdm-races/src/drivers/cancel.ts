@@ -42,17 +42,14 @@ export class CANCEL_DEVICE_EXTENSION {
   constructor(readonly Variant: CancelVariant) {}
   /** Guards WaitingReads. */
   readonly Lock = new KSPIN_LOCK();
-  /** Reads waiting for a write, oldest first. */
-  readonly WaitingReads: IRP[] = [];
+  /** Reads waiting for a write, oldest first (a Set keeps insertion order and removes in O(1), like a LIST_ENTRY). */
+  readonly WaitingReads = new Set<IRP>();
   /** Reads the cancel routine completed (for observers). */
   Cancelled = 0;
 }
 
-function remove(list: IRP[], Irp: IRP): boolean {
-  const i = list.indexOf(Irp);
-  if (i < 0) return false;
-  list.splice(i, 1);
-  return true;
+function remove(list: Set<IRP>, Irp: IRP): boolean {
+  return list.delete(Irp);
 }
 
 /**
@@ -76,7 +73,7 @@ function ReadCheckBeforeSet(ext: CANCEL_DEVICE_EXTENSION, Irp: IRP): NTSTATUS {
   IoMarkIrpPending(Irp);
   const irql = Out<KIRQL>(0);
   KeAcquireSpinLock(ext.Lock, irql);
-  ext.WaitingReads.push(Irp);
+  ext.WaitingReads.add(Irp);
   KeReleaseSpinLock(ext.Lock, irql.value);
   // BUG: a cancel since the check above set Cancel, found no routine, and is gone.
   IoSetCancelRoutine(Irp, CancelReadCancelRoutine);
@@ -96,7 +93,7 @@ function ReadIgnoreReturn(ext: CANCEL_DEVICE_EXTENSION, Irp: IRP): NTSTATUS {
     CompleteIrp(Irp, STATUS_CANCELLED);
     return STATUS_PENDING;
   }
-  ext.WaitingReads.push(Irp);
+  ext.WaitingReads.add(Irp);
   KeReleaseSpinLock(ext.Lock, irql.value);
   return STATUS_PENDING;
 }
@@ -105,7 +102,7 @@ function ReadIgnoreReturn(ext: CANCEL_DEVICE_EXTENSION, Irp: IRP): NTSTATUS {
 function ReadFixed(ext: CANCEL_DEVICE_EXTENSION, Irp: IRP): NTSTATUS {
   const irql = Out<KIRQL>(0);
   KeAcquireSpinLock(ext.Lock, irql);
-  ext.WaitingReads.push(Irp);
+  ext.WaitingReads.add(Irp);
   IoSetCancelRoutine(Irp, CancelReadCancelRoutine);
   if (Irp.Cancel && IoSetCancelRoutine(Irp, null) !== null) {
     // Cancelled before the routine was set: IoCancelIrp found none, so the IRP is ours.
@@ -140,13 +137,11 @@ function TakeWaitingReads(ext: CANCEL_DEVICE_EXTENSION, which: (Irp: IRP) => boo
   const irql = Out<KIRQL>(0);
   KeAcquireSpinLock(ext.Lock, irql);
   const list = ext.WaitingReads;
-  for (let i = 0; i < list.length; ) {
-    const irp = list[i]!;
+  // Deleting the entry being visited is safe in a Set's iteration.
+  for (const irp of list) {
     if (which(irp) && IoSetCancelRoutine(irp, null) !== null) {
-      list.splice(i, 1);
+      list.delete(irp);
       taken.push(irp);
-    } else {
-      i++;
     }
   }
   KeReleaseSpinLock(ext.Lock, irql.value);

@@ -38,7 +38,8 @@ export class QUEUE_DEVICE_EXTENSION {
   /** Guards PendingReads, DpcQueued and Sequence; the DPC takes it at DISPATCH_LEVEL. */
   readonly Lock = new KSPIN_LOCK();
   /** Reads waiting for the device, oldest first. */
-  readonly PendingReads: IRP[] = [];
+  /** Waiting reads, oldest first (a Set keeps insertion order and removes in O(1), like a LIST_ENTRY). */
+  readonly PendingReads = new Set<IRP>();
   readonly Dpc = new KDPC();
   /** The DPC is queued and has not yet started (so its target may not change). */
   DpcQueued = false;
@@ -60,7 +61,8 @@ function QueueDpcRoutine(Dpc: KDPC, DeferredContext: QUEUE_DEVICE_EXTENSION, Sys
   KeReleaseSpinLockFromDpcLevel(ext.Lock);
   for (;;) {
     KeAcquireSpinLockAtDpcLevel(ext.Lock);
-    const irp = ext.PendingReads.shift() ?? null;
+    const irp = ext.PendingReads.values().next().value ?? null;
+    if (irp !== null) ext.PendingReads.delete(irp);
     const sequence = irp === null ? 0 : ++ext.Sequence;
     if (irp !== null) ext.Answered++;
     KeReleaseSpinLockFromDpcLevel(ext.Lock);
@@ -77,7 +79,7 @@ export function QueueRead(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   if (IoGetCurrentIrpStackLocation(Irp).Parameters.Read.Length < 4) return CompleteIrp(Irp, STATUS_BUFFER_TOO_SMALL);
   const irql = Out<KIRQL>(0);
   KeAcquireSpinLock(ext.Lock, irql);
-  ext.PendingReads.push(Irp);
+  ext.PendingReads.add(Irp);
   IoMarkIrpPending(Irp);
   const kick = !ext.DpcQueued;
   ext.DpcQueued = true;
@@ -90,7 +92,7 @@ export function QueueRead(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   return STATUS_PENDING;
 }
 
-function readsOf(list: IRP[], fo: FILE_OBJECT | null): IRP[] {
+function readsOf(list: Set<IRP>, fo: FILE_OBJECT | null): IRP[] {
   const mine: IRP[] = [];
   for (const irp of list) if (IoGetCurrentIrpStackLocation(irp).FileObject === fo) mine.push(irp);
   return mine;
@@ -107,8 +109,7 @@ export function QueueCleanup(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
     // is completed; the DPC takes entries off the same list meanwhile.
     mine = readsOf(list, fo);
     for (const irp of mine) {
-      const i = list.indexOf(irp);
-      if (i >= 0) list.splice(i, 1);
+      list.delete(irp);
       ext.CleanedUp++;
       CompleteIrp(irp, STATUS_CANCELLED);
     }
@@ -117,7 +118,7 @@ export function QueueCleanup(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   const irql = Out<KIRQL>(0);
   KeAcquireSpinLock(ext.Lock, irql);
   mine = readsOf(list, fo);
-  for (const irp of mine) list.splice(list.indexOf(irp), 1);
+  for (const irp of mine) list.delete(irp);
   ext.CleanedUp += mine.length;
   KeReleaseSpinLock(ext.Lock, irql.value);
   // Completed outside the lock: completion may call back into drivers above.
