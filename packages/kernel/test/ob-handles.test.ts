@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, FILE_OBJECT, IO_STATUS_BLOCK, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE,
+  boot, HandleTable, CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, FILE_OBJECT, IO_STATUS_BLOCK, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE,
   IRP_MJ_DEVICE_CONTROL, KERNEL_HANDLE_MASK, KernelMode, KEVENT, KTHREAD, METHOD_BUFFERED, NotificationEvent, NtClose, NtCreateEvent,
   NtDeviceIoControlFile, NtSetEvent, NtWaitForSingleObject, ObDereferenceObject, ObGetObjectPointerCount, ObIsKernelHandle,
   ObReferenceObjectByHandle, Out, PsCreateSystemThread, REFERENCE_BY_POINTER, STATUS_INVALID_HANDLE, STATUS_SUCCESS, UserMode, ZwClose,
@@ -141,5 +141,22 @@ describe("Ob: kernel handles", () => {
     });
     expect(counts).toEqual([2, 1, 0]);
     expectBugCheck(m, REFERENCE_BY_POINTER, () => m.runInKernel(() => ObDereferenceObject(thread)));
+  });
+});
+
+describe("handle table scale", () => {
+  it("closing handles in any order reuses the lowest free value first, and 20,000 opens and closes stay linear", () => {
+    const t = new HandleTable();
+    const objs = Array.from({ length: 20_000 }, () => ({ ObHeader: null }));
+    const handles = objs.map((o) => t.insert(o, 1));
+    expect(handles[0]).toBe(4);
+    // Close every other handle from the top down, then reopen: the lowest values come back first.
+    for (let i = handles.length - 1; i >= 0; i -= 2) t.remove(handles[i]!);
+    const again = [t.insert(objs[0]!, 1), t.insert(objs[0]!, 1), t.insert(objs[0]!, 1)];
+    expect(again).toEqual([handles[1], handles[3], handles[5]]);
+    for (const h of handles) t.remove(h);
+    for (const h of again) t.remove(h);
+    expect(t.count).toBe(0);
+    expect(t.insert(objs[0]!, 1)).toBe(4);
   });
 });

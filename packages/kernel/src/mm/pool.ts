@@ -99,6 +99,9 @@ const CLASS_BY_GRANULE = new Uint8Array(256).map((_, g) => {
 });
 
 function classOf(bytes: number): number {
+  // Large sizes never reach the 32-bit granule arithmetic: near 2^32 it would wrap to a
+  // small class (a 4 GB request served by a 16-byte block).
+  if (bytes >= 4096) return BIG;
   const g = (bytes + 15) >>> 4;
   return g < 256 ? CLASS_BY_GRANULE[g]! : BIG;
 }

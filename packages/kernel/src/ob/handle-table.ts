@@ -32,13 +32,14 @@ export function ObIsKernelHandle(Handle: number): boolean {
  */
 export class HandleTable {
   private readonly entries: (HandleEntry | undefined)[] = [undefined];
+  /** Free slots as a binary min-heap: the lowest is reused first, each close and open O(log n). */
   private readonly freeSlots: number[] = [];
 
   /** `kernel`: this is the kernel handle table, whose handles carry KERNEL_HANDLE_MASK. */
   constructor(readonly kernel = false) {}
 
   insert(object: ObObject, GrantedAccess: number): number {
-    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.entries.length;
+    const slot = this.freeSlots.length > 0 ? this.takeLowestFree() : this.entries.length;
     this.entries[slot] = { object, GrantedAccess, access: GrantedAccess };
     return this.handleOf(slot);
   }
@@ -54,9 +55,41 @@ export class HandleTable {
     const e = slot === 0 ? undefined : this.entries[slot];
     if (!e) return undefined;
     this.entries[slot] = undefined;
-    this.freeSlots.push(slot);
-    this.freeSlots.sort((a, b) => b - a);
+    this.addFree(slot);
     return e;
+  }
+
+  private addFree(slot: number): void {
+    const h = this.freeSlots;
+    let i = h.length;
+    h.push(slot);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p]! <= slot) break;
+      h[i] = h[p]!;
+      i = p;
+    }
+    h[i] = slot;
+  }
+
+  private takeLowestFree(): number {
+    const h = this.freeSlots;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const c = r < h.length && h[r]! < h[l]! ? r : l;
+        if (last <= h[c]!) break;
+        h[i] = h[c]!;
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
   }
 
   *[Symbol.iterator](): IterableIterator<[number, HandleEntry]> {
