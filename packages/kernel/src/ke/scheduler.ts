@@ -511,8 +511,11 @@ export class Scheduler {
 
   // ---- running ----
 
-  /** Run one unit of work. False when nothing can run, no timer is pending and no source has anything coming. */
-  step(): boolean {
+  /**
+   * Run one unit of work. False when nothing can run, no timer is pending and no source has
+   * anything coming. With `limit` (machine time), an idle machine's clock moves no further.
+   */
+  step(limit = -1): boolean {
     const m = this.m;
     this.expireTimers();
     const cpus = m.processors;
@@ -529,8 +532,9 @@ export class Scheduler {
     if (n === 0) {
       const due = this.nextDue();
       const sdue = this.sourcesDue();
-      const next = due < 0 ? sdue : sdue < 0 ? due : Math.min(due, sdue);
+      let next = due < 0 ? sdue : sdue < 0 ? due : Math.min(due, sdue);
       if (next < 0) return false;
+      if (limit >= 0 && next > limit) next = limit;
       if (m.clock.isVirtual) m.clock.advanceTo(next);
       else m.clock.sleepUntil(next);
       return true;
@@ -827,7 +831,16 @@ export class Scheduler {
           continue;
         }
       }
-      if (!this.step() && !done()) throw new MachineDeadlock(waitingFor, this.describeWaits());
+      if (!this.step(deadline)) {
+        if (done()) return true;
+        // Nothing left to do at all: time passing to a deadline is not a deadlock.
+        if (deadline >= 0) {
+          if (m.clock.isVirtual) m.clock.advanceTo(deadline);
+          else m.clock.sleepUntil(deadline);
+          return false;
+        }
+        throw new MachineDeadlock(waitingFor, this.describeWaits());
+      }
       if (this.steps > limit) throw new MachineDeadlock(waitingFor, `No progress after ${this.maxStepsPerRun} scheduling steps (a livelock).\n${this.describeWaits()}`);
     }
   }
