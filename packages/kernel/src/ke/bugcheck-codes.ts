@@ -21,6 +21,7 @@ export const MANUALLY_INITIATED_CRASH = 0xe2;
 export const WDF_VIOLATION = 0x10d;
 export const MAXIMUM_WAIT_OBJECTS_EXCEEDED = 0x0c;
 export const THREAD_TERMINATE_HELD_MUTEX = 0x4000008a;
+export const CANCEL_STATE_IN_COMPLETED_IRP = 0x48;
 export const RESOURCE_NOT_OWNED = 0xe3;
 export const DPC_WATCHDOG_VIOLATION = 0x133;
 
@@ -48,6 +49,7 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
   [WDF_VIOLATION]: "WDF_VIOLATION",
   [MAXIMUM_WAIT_OBJECTS_EXCEEDED]: "MAXIMUM_WAIT_OBJECTS_EXCEEDED",
   [THREAD_TERMINATE_HELD_MUTEX]: "THREAD_TERMINATE_HELD_MUTEX",
+  [CANCEL_STATE_IN_COMPLETED_IRP]: "CANCEL_STATE_IN_COMPLETED_IRP",
   [RESOURCE_NOT_OWNED]: "RESOURCE_NOT_OWNED",
   [DPC_WATCHDOG_VIOLATION]: "DPC_WATCHDOG_VIOLATION",
 };
@@ -79,6 +81,7 @@ export const BugCheckExplanations: Readonly<Record<number, string>> = {
   [MANUALLY_INITIATED_CRASH]: "The crash was initiated on purpose.",
   [WDF_VIOLATION]: "The Kernel-Mode Driver Framework detected a driver error.",
   [MAXIMUM_WAIT_OBJECTS_EXCEEDED]: "A wait was asked for on more objects than the thread's wait blocks can hold (THREAD_WAIT_OBJECTS without a wait block array, MAXIMUM_WAIT_OBJECTS with one).",
+  [CANCEL_STATE_IN_COMPLETED_IRP]: "An IRP was cancelled after it had been completed: its cancel routine would run on a request that no longer belongs to the driver.",
   [THREAD_TERMINATE_HELD_MUTEX]: "A thread ended while it still owned a kernel mutex: a driver acquired a mutex in the thread and never released it.",
   [RESOURCE_NOT_OWNED]: "A thread tried to release an executive resource (ERESOURCE) it does not own.",
   [DPC_WATCHDOG_VIOLATION]:
