@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, CTL_CODE, DISPATCH_LEVEL, DO_BUFFERED_IO, DRIVER_VERIFIER_IOMANAGER_VIOLATION, Executive, ExAllocatePool2, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN,
+  boot, IoBuildAsynchronousFsdRequest, PsGetCurrentThread, CTL_CODE, DISPATCH_LEVEL, DO_BUFFERED_IO, DRIVER_VERIFIER_IOMANAGER_VIOLATION, Executive, ExAllocatePool2, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN,
   IO_STATUS_BLOCK, IoAllocateIrp, IoAttachDeviceToDeviceStack, IoBuildDeviceIoControlRequest, IoBuildSynchronousFsdRequest, IoCallDriver,
   IoCompleteRequest, IoCopyCurrentIrpStackLocationToNext, IoCreateDevice, IoFreeIrp, IoGetCurrentIrpStackLocation, IoGetNextIrpStackLocation,
   IoGetRemainingStackLocations, IoMarkIrpPending, IoSetCompletionRoutine, IoSkipCurrentIrpStackLocation, IRP_MJ_DEVICE_CONTROL,
@@ -523,5 +523,25 @@ describe("Io: the I/O verifier (checked flavor only)", () => {
     });
     expect(irql).toEqual([STATUS_SUCCESS, DISPATCH_LEVEL]);
     expect(m.stopped).toBe(false);
+  });
+});
+
+describe("IoBuildAsynchronousFsdRequest", () => {
+  it("records the calling thread in Tail.Overlay.Thread, as IoBuildSynchronousFsdRequest does", () => {
+    const m = boot();
+    const seen: unknown[] = [];
+    const drv = tinyDriver({ name: "AsyncFsd" });
+    expect(m.loadDriver("AsyncFsd", drv.DriverEntry)).toBe(STATUS_SUCCESS);
+    m.runInKernel(() => {
+      PsCreateSystemThread(Out(0), 0, null, null, null, function* Builder() {
+        const irp = IoBuildAsynchronousFsdRequest(IRP_MJ_WRITE, drv.device!, 0, 0, null, null)!;
+        seen.push(irp.Tail.Overlay.Thread, PsGetCurrentThread());
+        IoFreeIrp(irp);
+        yield* [];
+      }, null);
+    });
+    m.run();
+    expect(seen[0]).not.toBeNull();
+    expect(seen[0]).toBe(seen[1]);
   });
 });

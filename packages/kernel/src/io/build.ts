@@ -111,7 +111,8 @@ function buildFsd(kind: number, MajorFunction: number, DeviceObject: DEVICE_OBJE
   if (irp === null) return null;
   irp.kind = kind;
   irp.RequestorMode = KernelMode;
-  irp.Tail.Overlay.Thread = kind === IRP_KIND_THREADED ? m.cpu.thread : null;
+  // Both forms record the caller's thread, as Windows does (Wine's test_call_driver checks it).
+  irp.Tail.Overlay.Thread = m.cpu.thread;
   irp.UserIosb = IoStatusBlock;
   const sl = IoGetNextIrpStackLocation(irp);
   sl.MajorFunction = MajorFunction;
