@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, Executive, IoAllocateWorkItem, IoQueueWorkItem, IRQL_NOT_LESS_OR_EQUAL,
+  boot, KeInitializeTimerEx, NotificationTimer, SynchronizationTimer, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, Executive, IoAllocateWorkItem, IoQueueWorkItem, IRQL_NOT_LESS_OR_EQUAL,
   DelayedWorkQueue, KDPC, KeDelayExecutionThread, KeGetCurrentIrql, KeInitializeDpc, KeInitializeEvent, KeInitializeTimer,
   KeInsertQueueDpc, KeLowerIrql, KeRaiseIrql, KeReadStateEvent, KeResetEvent, KernelMode, KeSetEvent, KeSetTimer,
   KeWaitForMultipleObjects, KeWaitForSingleObject, KEVENT, KTIMER, NotificationEvent, ObReferenceObjectByHandle, ObDereferenceObject,
@@ -281,5 +281,23 @@ describe("Io: work items", () => {
     });
     m.run();
     expect(log).toEqual([0, 12]);
+  });
+});
+
+describe("dispatcher header types", () => {
+  it("follow the kind the initializer gave: notification/synchronization events 0/1, notification/synchronization timers 8/9", () => {
+    const m = boot();
+    const r = m.runInKernel(() => {
+      const n = new KEVENT();
+      const s = new KEVENT();
+      KeInitializeEvent(n, NotificationEvent, false);
+      KeInitializeEvent(s, SynchronizationEvent, false);
+      const nt = new KTIMER();
+      const st = new KTIMER();
+      KeInitializeTimerEx(nt, NotificationTimer);
+      KeInitializeTimerEx(st, SynchronizationTimer);
+      return [n.Type, s.Type, nt.Type, st.Type];
+    });
+    expect(r).toEqual([0, 1, 8, 9]);
   });
 });

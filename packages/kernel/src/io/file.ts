@@ -42,6 +42,7 @@ export class FILE_OBJECT {
   readonly address: number;
   constructor(DeviceObject: DEVICE_OBJECT, FileName: string) {
     this.Lock.autoReset = true;
+    this.Lock.Type = 1; // EventSynchronizationObject
     this.DeviceObject = DeviceObject;
     this.FileName = FileName;
     this.address = ObpInsertObjectAddress(this);

@@ -19,6 +19,10 @@ export const SynchronizationEvent = 1;
 export type EVENT_TYPE = number;
 
 export const EventObject = 0;
+export const EventNotificationObject = 0;
+export const EventSynchronizationObject = 1;
+export const TimerNotificationObject = 8;
+export const TimerSynchronizationObject = 9;
 export const SemaphoreObject = 5;
 export const TimerObject = 8;
 export const ThreadObject = 6;
@@ -56,7 +60,12 @@ export class DispatcherHeader {
   waiterSeqs: number[] | null = null;
   /** For synchronization events and timers: a satisfied wait resets the object. */
   autoReset = false;
-  constructor(readonly Type: number) {}
+  /**
+   * DISPATCHER_HEADER.Type: the object's kind; for events and timers also which of the two
+   * (EventNotificationObject 0 / EventSynchronizationObject 1, TimerNotificationObject 8 /
+   * TimerSynchronizationObject 9), set by the initializer as in Windows.
+   */
+  constructor(public Type: number) {}
 }
 
 export class KEVENT extends DispatcherHeader {
@@ -246,6 +255,7 @@ export const WDFJS_YIELDED_NOT_A_WAIT = 0xf003;
 
 export function KeInitializeEvent(Event: KEVENT, Type: EVENT_TYPE, State: boolean): void {
   Event.autoReset = Type === SynchronizationEvent;
+  Event.Type = Type === SynchronizationEvent ? EventSynchronizationObject : EventNotificationObject;
   Event.SignalState = State ? 1 : 0;
   Event.waiters = null;
   Event.waiterSeqs = null;

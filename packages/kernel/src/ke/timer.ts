@@ -1,6 +1,6 @@
 import { cur } from "../context.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
-import { DispatcherHeader, TimerObject } from "./dispatcher.js";
+import { DispatcherHeader, TimerNotificationObject, TimerObject, TimerSynchronizationObject } from "./dispatcher.js";
 import type { KDPC } from "./dpc.js";
 
 export const NotificationTimer = 0;
@@ -28,6 +28,7 @@ export function KeInitializeTimer(Timer: KTIMER): void {
 
 export function KeInitializeTimerEx(Timer: KTIMER, Type: TIMER_TYPE): void {
   Timer.autoReset = Type === SynchronizationTimer;
+  Timer.Type = Type === SynchronizationTimer ? TimerSynchronizationObject : TimerNotificationObject;
   Timer.SignalState = 0;
   Timer.inserted = false;
   Timer.generation++;
