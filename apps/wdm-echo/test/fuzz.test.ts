@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { boot } from "@wdfjs/kernel";
 import { DriverEntry, ECHO_WIN32_NAME } from "../src/index.js";
-import { fuzzDevice, type FuzzTarget } from "./fuzz-device.js";
+import { fuzzDevice, type FuzzTarget } from "@wdfjs/test-support";
 
 const echo: FuzzTarget = {
   boot(flavor, seed) {

@@ -4,7 +4,7 @@ import {
   DriverEntry, IOCTL_NONPNP_METHOD_BUFFERED, IOCTL_NONPNP_METHOD_IN_DIRECT, IOCTL_NONPNP_METHOD_NEITHER, IOCTL_NONPNP_METHOD_OUT_DIRECT,
   IOCTL_NONPNP_SET_MESSAGE, IOCTL_WIN32_NAME,
 } from "../src/index.js";
-import { fuzzDevice, type FuzzTarget } from "./fuzz-device.js";
+import { fuzzDevice, type FuzzTarget } from "@wdfjs/test-support";
 
 const sioctl: FuzzTarget = {
   boot(flavor, seed) {

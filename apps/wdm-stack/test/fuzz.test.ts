@@ -4,7 +4,7 @@ import {
   installStack, IOCTL_STACK_COPY, IOCTL_STACK_ECHO, IOCTL_STACK_LOWER_QUERY, IOCTL_STACK_OWN_IRP, IOCTL_STACK_PEND, IOCTL_STACK_STAMP,
   STACK_FILTER_DRIVER, STACK_FUNCTION_DRIVER, STACK_LOWER_DRIVER, STACK_WIN32_NAME,
 } from "../src/index.js";
-import { fuzzDevice, type FuzzTarget } from "./fuzz-device.js";
+import { fuzzDevice, type FuzzTarget } from "@wdfjs/test-support";
 
 const stack: FuzzTarget = {
   boot(flavor, seed) {

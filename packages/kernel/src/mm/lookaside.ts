@@ -72,7 +72,8 @@ function release(Lookaside: LOOKASIDE_LIST, Entry: number): void {
 }
 
 function destroy(Lookaside: LOOKASIDE_LIST): void {
-  for (const e of Lookaside.cached.splice(0)) release(Lookaside, e);
+  for (const e of Lookaside.cached) release(Lookaside, e);
+  Lookaside.cached.length = 0;
   Lookaside.initialized = false;
   cur.lookasideLists.delete(Lookaside);
 }

@@ -1,4 +1,4 @@
-// ---- seeded IOCTL/read/write fuzzer (issue 13 §1); the same compact helper is duplicated in each WDM sample's test folder ----
+// The seeded IOCTL/read/write fuzzer the WDM samples' tests share (issue 13 §1).
 import {
   BugCheck, CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, KERNEL_BASE, MachineDeadlock, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER,
   METHOD_OUT_DIRECT, MM_USER_PROBE_ADDRESS, Out, SeededRandom, type Flavor, type Machine,

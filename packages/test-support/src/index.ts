@@ -1,0 +1,2 @@
+/** Test support shared by the samples' tests (private: not published). */
+export * from "./fuzz-device.js";
