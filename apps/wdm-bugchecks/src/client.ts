@@ -1,6 +1,6 @@
 /**
  * bugapp: the client a user runs against each broken driver, written against
- * @wdfjs/win32. It opens `\\.\<name>` and sends one DeviceIoControl at a time; what it
+ * @wdfjs/win32. It opens `\\.\<name>` and sends one DeviceIoControl (or ReadFile) at a time; what it
  * sees when the driver's bug is hit is a BugCheck thrown out of the call, because the
  * machine it runs on has stopped.
  */
@@ -40,6 +40,16 @@ export class BugClient {
     const n = Out(0);
     const ov = this.overlapped ? new OVERLAPPED() : null;
     const ok = app.DeviceIoControl(this.handle, code, inputAddress ?? this.buffer, input.length, this.buffer + 2048, outLength, n, ov);
+    const error = ok ? 0 : app.GetLastError();
+    return { ok, error, bytes: n.value, overlapped: ov !== null && !ok && error === ERROR_IO_PENDING ? ov : null };
+  }
+
+  /** ReadFile of `length` bytes into the program's buffer. */
+  read(length = 4): BugCallResult {
+    const app = this.app;
+    const n = Out(0);
+    const ov = this.overlapped ? new OVERLAPPED() : null;
+    const ok = app.ReadFile(this.handle, this.buffer + 2048, length, n, ov);
     const error = ok ? 0 : app.GetLastError();
     return { ok, error, bytes: n.value, overlapped: ov !== null && !ok && error === ERROR_IO_PENDING ? ov : null };
   }

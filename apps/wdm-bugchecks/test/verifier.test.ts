@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DISPATCH_LEVEL, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, IOMGR_COMPLETE_WITH_PENDING_STATUS,
-  IOMGR_IRQL_CHANGED_BY_DISPATCH, IOMGR_PENDING_WITHOUT_MARK, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, MachineDeadlock, PASSIVE_LEVEL,
+  IOMGR_IRQL_CHANGED_BY_DISPATCH, IOMGR_PENDING_WITHOUT_MARK, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, MachineDeadlock, PASSIVE_LEVEL, STATUS_SUCCESS,
 } from "@wdfjs/kernel";
 import { HasOverlappedIoCompleted } from "@wdfjs/win32";
 import {
@@ -67,23 +67,51 @@ describe("DRIVER_VERIFIER_IOMANAGER_VIOLATION (0xC9) in the checked flavor", () 
 });
 
 describe("the same drivers in the free flavor: no verifier, no 0xC9", () => {
-  it("pendnomark.sys: no bug check, but the request is lost: a synchronous caller waits forever", () => {
+  // A device I/O control is not a deferred-completion request (ReactOS IopDeviceFsIoControl
+  // sets IRP_DEFER_IO_COMPLETION only for file system controls; NtReadFile/NtWriteFile set it
+  // for every read and write), so IoCompleteRequest finishes it in the requesting thread
+  // whether or not a stack location says "pending".
+  it("pendnomark.sys: a device I/O control it pends without IoMarkIrpPending still reaches a synchronous caller", () => {
     const r = rig("free", PEND_NO_MARK_NAME, PendNoMarkDriverEntry);
-    expect(() => r.client.control(IOCTL_BUG_TRIGGER)).toThrow(MachineDeadlock);
+    const res = r.client.control(IOCTL_BUG_TRIGGER);
+    expect(res.ok).toBe(true);
+    expect(extensionOf<PEND_NO_MARK_EXTENSION>(r, PEND_NO_MARK_NAME).Completed).toBe(1);
+    expect(r.m.stopped).toBe(false);
+  });
+
+  it("pendnomark.sys: ...and an overlapped one", () => {
+    const r = rig("free", PEND_NO_MARK_NAME, PendNoMarkDriverEntry, true);
+    const call = r.client.control(IOCTL_BUG_TRIGGER);
+    expect(call.overlapped).not.toBeNull();
+    r.m.runFor(100);
+    expect(extensionOf<PEND_NO_MARK_EXTENSION>(r, PEND_NO_MARK_NAME).Completed).toBe(1);
+    expect(HasOverlappedIoCompleted(call.overlapped!)).toBe(true);
+    expect(call.overlapped!.Internal).toBe(STATUS_SUCCESS);
+  });
+
+  it("pendnomark.sys: the same bug on a read loses the request: a synchronous reader waits forever", () => {
+    const r = rig("free", PEND_NO_MARK_NAME, PendNoMarkDriverEntry);
+    expect(() => r.client.read()).toThrow(MachineDeadlock);
     expect(r.m.stopped).toBe(false);
     // The driver did complete it; nothing said it had pended.
     expect(extensionOf<PEND_NO_MARK_EXTENSION>(r, PEND_NO_MARK_NAME).Completed).toBe(1);
   });
 
-  it("pendnomark.sys: an overlapped caller sees ERROR_IO_PENDING and never a completion", () => {
+  it("pendnomark.sys: an overlapped reader sees ERROR_IO_PENDING and never a completion", () => {
     const r = rig("free", PEND_NO_MARK_NAME, PendNoMarkDriverEntry, true);
-    const call = r.client.control(IOCTL_BUG_TRIGGER);
+    const call = r.client.read();
     expect(call.overlapped).not.toBeNull();
     r.m.runFor(100);
     expect(extensionOf<PEND_NO_MARK_EXTENSION>(r, PEND_NO_MARK_NAME).Completed).toBe(1);
     expect(HasOverlappedIoCompleted(call.overlapped!)).toBe(false);
     expect(r.m.stopped).toBe(false);
     expect(r.client.ping()).toBe(true);
+  });
+
+  it("pendnomark.sys: the checked flavor catches the read too (0x23D)", () => {
+    const r = rig("checked", PEND_NO_MARK_NAME, PendNoMarkDriverEntry);
+    const d = expectBugCheck(r.m, DRIVER_VERIFIER_IOMANAGER_VIOLATION, () => r.client.read());
+    expect(d.BugCheckParameter1).toBe(0x23d);
   });
 
   it("cancelleft.sys: the request succeeds and the machine runs on", () => {
@@ -95,9 +123,13 @@ describe("the same drivers in the free flavor: no verifier, no 0xC9", () => {
     expect(r.m.stopped).toBe(false);
   });
 
-  it("completepending.sys: no bug check; the caller never gets an answer", () => {
+  it("completepending.sys: no bug check; the synchronous caller is told it succeeded, with nothing returned", () => {
+    // The driver completed the IRP with STATUS_PENDING and returned STATUS_PENDING: the I/O
+    // manager waits for the file object, whose final status is STATUS_PENDING, and kernel32
+    // waits on the handle and takes that status, which is not an error.
     const r = rig("free", COMPLETE_PENDING_NAME, CompletePendingDriverEntry);
-    expect(() => r.client.control(IOCTL_BUG_TRIGGER)).toThrow(MachineDeadlock);
+    const res = r.client.control(IOCTL_BUG_TRIGGER);
+    expect(res).toMatchObject({ ok: true, bytes: 0 });
     expect(r.m.stopped).toBe(false);
     expect(r.client.ping()).toBe(true);
   });

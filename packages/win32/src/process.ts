@@ -4,7 +4,7 @@ import {
   NtRemoveIoCompletion, NtResetEvent, NtSetEvent, NtSetInformationFileCompletion, NtSetIoCompletion, NtWaitForMultipleObjects,
   NtWaitForSingleObject, NtWriteFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT,
   InitializeObjectAttributes, NtDelayExecution, NtCreateThreadEx, NtQueueApcThread, PsGetThreadExitStatus, KTHREAD as KTHREAD_CLASS,
-  STATUS_INVALID_HANDLE, STATUS_USER_APC, isRoutineGenerator, KiNextServiceWait, KiAbandonServiceWaits,
+  STATUS_INVALID_HANDLE, STATUS_SUCCESS, STATUS_USER_APC, isRoutineGenerator, KiNextServiceWait, KiAbandonServiceWaits,
   type Box, type EPROCESS, type KTHREAD, type KWAIT_BLOCK, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -284,10 +284,23 @@ export class Win32ThreadBase {
       ov.Internal = STATUS_PENDING;
       ov.InternalHigh = 0;
     }
-    const status = yield* this.call(() =>
+    let status = yield* this.call(() =>
       NtDeviceIoControlFile(n(hDevice), ov ? n(ov.hEvent) : 0, null, ov, iosb, n(dwIoControlCode), n(lpInBuffer), n(nInBufferSize), n(lpOutBuffer), n(nOutBufferSize)),
     );
+    if (status === STATUS_PENDING && !ov) status = yield* this.gWaitPendingIoctl(hDevice, iosb);
     return this.finishIoctl(status, iosb, lpBytesReturned);
+  }
+
+  /**
+   * A DeviceIoControl without an OVERLAPPED that the kernel answered with STATUS_PENDING
+   * (a handle opened for overlapped I/O, or a driver that completed with STATUS_PENDING):
+   * kernel32 waits on the device handle itself, then takes the IO_STATUS_BLOCK's status.
+   */
+  protected *gWaitPendingIoctl(hDevice: HANDLE, iosb: IO_STATUS_BLOCK): Generator<KWAIT_BLOCK, NTSTATUS, NTSTATUS> {
+    const r = yield* this.gWaitForSingleObjectEx(hDevice, INFINITE, false);
+    if (r === WAIT_FAILED) return STATUS_INVALID_HANDLE;
+    // STATUS_PENDING left in the block (completed "with" it) is not an error: TRUE.
+    return iosb.Status === STATUS_PENDING ? STATUS_SUCCESS : iosb.Status;
   }
 
   protected finishIoctl(status: NTSTATUS, iosb: IO_STATUS_BLOCK, lpBytesReturned: Box<number> | null): BOOL {
@@ -720,6 +733,7 @@ export class Win32Thread extends Win32ThreadBase {
     } finally {
       m.endSystemCall();
     }
+    if (status === STATUS_PENDING && !ov) status = this.host(this.gWaitPendingIoctl(hDevice, iosb));
     // finishIoctl, written out: this is every client's hot path.
     if (status === STATUS_PENDING) {
       this.lastError = ERROR_IO_PENDING;

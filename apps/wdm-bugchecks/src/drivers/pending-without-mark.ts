@@ -4,14 +4,19 @@
  * The bug: the driver queues the request for its timer to finish later and returns
  * STATUS_PENDING, but never calls IoMarkIrpPending. The I/O verifier checks this when
  * the dispatch routine returns: P1 0x23D, P3 the IRP's address.
- * In the free flavor nothing checks it, and the request is lost instead: when the DPC
- * completes it, no stack location says "pending", so the I/O manager takes it for a
- * request finished inside IoCallDriver, while IoCallDriver had returned STATUS_PENDING.
- * A synchronous caller waits forever; an overlapped one never sees it complete.
+ * In the free flavor nothing checks it. What happens then depends on the request:
+ * - A read (or write) is a deferred-completion request (IRP_DEFER_IO_COMPLETION): when the
+ *   DPC completes it, no stack location says "pending", so IoCompleteRequest takes it for
+ *   a request finished inside IoCallDriver and leaves the rest to the system service, which
+ *   has long returned STATUS_PENDING. The read is lost: a synchronous caller waits forever,
+ *   an overlapped one never sees it complete.
+ * - A device I/O control is not deferred: IoCompleteRequest always finishes it in the
+ *   requesting thread, so it still reaches its caller. The bug hides until the same
+ *   pattern is used for a read.
  * The fix: IoMarkIrpPending(Irp) before queueing it.
  */
 import {
-  KDPC, KeInitializeDpc, KeInitializeTimer, KeSetTimer, KTIMER, STATUS_PENDING, STATUS_SUCCESS, type DEVICE_OBJECT,
+  IRP_MJ_READ, KDPC, KeInitializeDpc, KeInitializeTimer, KeSetTimer, KTIMER, STATUS_PENDING, STATUS_SUCCESS, type DEVICE_OBJECT,
   type DRIVER_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { CompleteIrp, CreateBugDevice, IOCTL_BUG_TRIGGER, UnknownIoctl } from "../common.js";
@@ -40,6 +45,16 @@ function PendNoMarkDpc(Dpc: KDPC, DeferredContext: any, SystemArgument1: any, Sy
   }
 }
 
+/** The same bug on IRP_MJ_READ: queued for the timer, STATUS_PENDING, no IoMarkIrpPending. */
+function PendNoMarkRead(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
+  const e = DeviceObject.DeviceExtension as PEND_NO_MARK_EXTENSION;
+  e.LastIrp = Irp.address;
+  e.Queued = Irp;
+  KeSetTimer(e.Timer, -5 * 10_000, e.Dpc);
+  // (missing: IoMarkIrpPending(Irp);)
+  return STATUS_PENDING;
+}
+
 function PendNoMarkControl(DeviceObject: DEVICE_OBJECT, Irp: IRP, IoControlCode: number): NTSTATUS {
   if (IoControlCode !== IOCTL_BUG_TRIGGER) return UnknownIoctl(Irp);
   const e = DeviceObject.DeviceExtension as PEND_NO_MARK_EXTENSION;
@@ -58,5 +73,6 @@ export function PendNoMarkDriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath:
   const e = dev.value!.DeviceExtension as PEND_NO_MARK_EXTENSION;
   KeInitializeTimer(e.Timer);
   KeInitializeDpc(e.Dpc, PendNoMarkDpc, e);
+  DriverObject.MajorFunction[IRP_MJ_READ] = PendNoMarkRead;
   return STATUS_SUCCESS;
 }

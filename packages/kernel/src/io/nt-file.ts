@@ -65,7 +65,15 @@ export function IopReferenceHandle<T>(Handle: number, type: abstract new (...a: 
   return e as unknown as { readonly object: T; readonly access: number };
 }
 
-/** Sends a freshly built IRP and finishes it: the I/O manager's synchronous service tail. */
+/**
+ * Sends a freshly built IRP and finishes it: the I/O manager's synchronous service tail
+ * (IopPerformSynchronousRequest). Reads, writes and creates are deferred-completion
+ * requests (IRP_DEFER_IO_COMPLETION): one completed inside the call and not pended is
+ * finished here, on return. A device I/O control is not: IoCompleteRequest finishes it
+ * in the requesting thread, inside the call or later, whatever the driver returned. Either
+ * way a synchronous caller waits for the file object's event only when the driver
+ * returned STATUS_PENDING, and gets the final status the completion recorded.
+ */
 function IopSynchronousServiceTail(dev: DEVICE_OBJECT, irp: IRP, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, synchronous: boolean): NTSTATUS {
   const m = cur;
   currentThread().IrpList.add(irp);
@@ -74,21 +82,32 @@ function IopSynchronousServiceTail(dev: DEVICE_OBJECT, irp: IRP, fo: FILE_OBJECT
   // What a synchronous request waits on when the driver pends it: the file object's event,
   // cleared now, as the I/O manager does before it sends the request.
   if (synchronous) fo.Event.SignalState = 0;
+  const deferred = (irp.Flags & IRP_DEFER_IO_COMPLETION) !== 0;
+  const generation = irp.generation;
+  const address = irp.address;
   const status = IoCallDriver(dev, irp);
-  if (status !== STATUS_PENDING && irp.completed && !irp.PendingReturned) {
-    // Completed inside the call and not pended: finish here (IRP_DEFER_IO_COMPLETION).
-    const final = irp.IoStatus.Status;
-    IopCompleteRequest(irp);
-    if (synchronous) IopReleaseFileLock(fo);
-    return final;
-  }
-  if (status !== STATUS_PENDING && !irp.completed && m.checked) {
-    KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, irp.address, status, "A dispatch routine returned a status without completing the IRP, passing it down, or returning STATUS_PENDING.");
+  if (status !== STATUS_PENDING) {
+    // Only while the IRP is still this request's can it be read: a request that is not
+    // deferred may already be finished and freed.
+    const mine = irp.generation === generation && irp.inUse;
+    if (deferred && mine && irp.completed && !irp.PendingReturned) {
+      // Completed inside the call and not pended: finish here (IRP_DEFER_IO_COMPLETION).
+      const final = irp.IoStatus.Status;
+      IopCompleteRequest(irp);
+      if (synchronous) IopReleaseFileLock(fo);
+      return final;
+    }
+    if (mine && !irp.completed && m.checked) {
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, irp.address, status, "A dispatch routine returned a status without completing the IRP, passing it down, or returning STATUS_PENDING.");
+    }
+    if (!deferred) {
+      if (synchronous) IopReleaseFileLock(fo);
+      return status;
+    }
   }
   if (!synchronous) return STATUS_PENDING;
-  return IopWaitForSynchronousIo(iosb, fo, irp.address);
+  return IopWaitForSynchronousIo(fo, address);
 }
-
 /** A read or write on a synchronous file object another request holds: it runs once the lock is free. */
 function IopReadWriteWhenUnlocked(
   fo: FILE_OBJECT, major: number, FileHandle: number, Event: number, ApcRoutine: PIO_APC_ROUTINE | null, ApcContext: any,
@@ -124,23 +143,23 @@ function IopReleaseFileLock(fo: FILE_OBJECT): void {
   if (fo.Waiters > 0) KeSetEvent(fo.Lock, 0, false);
 }
 
-/** A synchronous request the driver pended: the caller waits until its IO_STATUS_BLOCK is final. */
-function IopWaitForSynchronousIo(iosb: IO_STATUS_BLOCK, fo: FILE_OBJECT, address: number): NTSTATUS {
-  if (iosb.Status !== STATUS_PENDING) {
-    IopReleaseFileLock(fo);
-    return iosb.Status;
-  }
+/**
+ * A synchronous request the driver pended: the caller waits, once, for the file object's
+ * event, then returns the final status its completion recorded (FileObject->FinalStatus).
+ */
+function IopWaitForSynchronousIo(fo: FILE_OBJECT, address: number): NTSTATUS {
   // The file object lock makes this the only request of the file object in flight, so its
   // event is this request's.
+  if (fo.Event.SignalState !== 0) {
+    IopReleaseFileLock(fo);
+    return fo.FinalStatus;
+  }
   const block: KWAIT_BLOCK = { objects: [fo.Event], waitAll: false, deadline: -1, alertable: false, userMode: false };
   const what = `the IRP at ${formatAddress(address)} (synchronous I/O on a handle whose driver pended it)`;
-  const abandon = (): void => IopReleaseFileLock(fo);
-  const finish = (): NTSTATUS => {
-    if (iosb.Status === STATUS_PENDING) return KiDeferServiceWait(block, what, finish, abandon);
+  return KiDeferServiceWait(block, what, () => {
     IopReleaseFileLock(fo);
-    return iosb.Status;
-  };
-  return KiDeferServiceWait(block, what, finish, abandon);
+    return fo.FinalStatus;
+  }, () => IopReleaseFileLock(fo));
 }
 
 function newUserIrp(dev: DEVICE_OBJECT, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, event: KEVENT | null, overlapped: any): IRP {
@@ -506,7 +525,9 @@ export function NtDeviceIoControlFile(
     if (apc === false) return abandon(irp, fo, STATUS_INVALID_PARAMETER);
     irp.UserApcRoutine = apc;
   }
-  if (synchronous) irp.Flags |= IRP_SYNCHRONOUS_API;
+  // A device I/O control is not a deferred-completion request (only reads, writes and file
+  // system controls are): IoCompleteRequest finishes it in the requesting thread.
+  irp.Flags = synchronous ? IRP_SYNCHRONOUS_API : 0;
   const sl = IoGetNextIrpStackLocation(irp);
   sl.MajorFunction = IRP_MJ_DEVICE_CONTROL;
   sl.FileObject = fo;
