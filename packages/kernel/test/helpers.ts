@@ -89,6 +89,23 @@ export function client(m: Machine, name = "app.exe"): Client {
   return { process, thread: process.threads[0]! };
 }
 
+const requesters = new WeakMap<Machine, KTHREAD>();
+
+/**
+ * A thread for kernel-made test IRPs to belong to (Irp->Tail.Overlay.Thread). Windows
+ * finishes an IRP that completes all the way up with an APC to that thread; with none
+ * (a bare IoAllocateIrp) it crashes. The thread is not running, so the APC waits there
+ * and the completed IRP stays readable until the machine runs.
+ */
+export function requester(m: Machine): KTHREAD {
+  let t = requesters.get(m);
+  if (t === undefined) {
+    t = client(m, "requester.exe").thread;
+    requesters.set(m, t);
+  }
+  return t;
+}
+
 /** NtCreateFile from a client thread: the status and the handle. */
 export function open(
   m: Machine,

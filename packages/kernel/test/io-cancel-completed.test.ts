@@ -1,17 +1,32 @@
 import { describe, expect, it } from "vitest";
 import {
   boot, CANCEL_STATE_IN_COMPLETED_IRP, IoAllocateIrp, IoCancelIrp, IoCompleteRequest, IoFreeIrp, IoSetCancelRoutine, IoReleaseCancelSpinLock,
-  IO_NO_INCREMENT, STATUS_SUCCESS, type IRP,
+  IoSetCompletionRoutine, IoSetNextIrpStackLocation,  IO_NO_INCREMENT, STATUS_MORE_PROCESSING_REQUIRED, STATUS_SUCCESS, type IRP,
 } from "../src/index.js";
-import { expectBugCheck } from "./helpers.js";
+
+/**
+ * A driver's own IRP, as if sent to itself: its completion routine takes it back
+ * (STATUS_MORE_PROCESSING_REQUIRED), so it stays allocated once completed.
+ */
+function ownIrp(): IRP {
+  const irp = IoAllocateIrp(1, false)!;
+  IoSetCompletionRoutine(irp, () => STATUS_MORE_PROCESSING_REQUIRED, null, true, true, true);
+  IoSetNextIrpStackLocation(irp);
+  return irp;
+}
+import { expectBugCheck, requester } from "./helpers.js";
 
 describe("IoCancelIrp on a completed IRP", () => {
   it("is CANCEL_STATE_IN_COMPLETED_IRP (0x48) with the IRP's address when the completed IRP still has a cancel routine (free flavor: nothing caught it at completion)", () => {
     const m = boot({ flavor: "free" });
     let irp: IRP | null = null;
+    const owner = requester(m);
     const d = expectBugCheck(m, CANCEL_STATE_IN_COMPLETED_IRP, () =>
       m.runInKernel(() => {
+        // Completed all the way: the I/O manager's completion APC to the owning thread is
+        // queued, not yet run, and the IRP is still there to be cancelled.
         irp = IoAllocateIrp(1, false)!;
+        irp.Tail.Overlay.Thread = owner;
         IoSetCancelRoutine(irp, (_d, i) => IoReleaseCancelSpinLock(i.CancelIrql));
         irp.IoStatus.Status = STATUS_SUCCESS;
         IoCompleteRequest(irp, IO_NO_INCREMENT);
@@ -24,7 +39,7 @@ describe("IoCancelIrp on a completed IRP", () => {
   it("a completed IRP without a cancel routine is just not cancelable: FALSE", () => {
     const m = boot();
     const r = m.runInKernel(() => {
-      const irp = IoAllocateIrp(1, false)!;
+      const irp = ownIrp();
       irp.IoStatus.Status = STATUS_SUCCESS;
       IoCompleteRequest(irp, IO_NO_INCREMENT);
       const cancelled = IoCancelIrp(irp);

@@ -10,7 +10,7 @@ import {
   STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, WriteBytes, type DEVICE_OBJECT, type DRIVER_OBJECT, type IO_COMPLETION_ROUTINE,
   type IO_STACK_LOCATION, type IRP, type KIRQL, type Machine, type NTSTATUS,
 } from "../src/index.js";
-import { client, complete, expectBugCheck, open, tinyDriver, userAlloc } from "./helpers.js";
+import { client, complete, expectBugCheck, open, requester, tinyDriver, userAlloc } from "./helpers.js";
 
 const TAG = POOL_TAG("IoTs");
 
@@ -53,8 +53,10 @@ const completeHere = (status: NTSTATUS): LayerDispatch => (_self, irp) => comple
 
 /** Build an internal IOCTL IRP for the top of the stack and send it from kernel code. */
 function send(m: Machine, top: DEVICE_OBJECT, opts: { stackSize?: number; routine?: IO_COMPLETION_ROUTINE; arg?: unknown } = {}) {
+  const owner = requester(m);
   return m.runInKernel(() => {
     const irp = IoAllocateIrp(opts.stackSize ?? top.StackSize, false)!;
+    irp.Tail.Overlay.Thread = owner;
     const next = IoGetNextIrpStackLocation(irp);
     next.MajorFunction = IRP_MJ_INTERNAL_DEVICE_CONTROL;
     next.Parameters.Others.Argument1 = opts.arg ?? "arg";
@@ -301,9 +303,11 @@ describe("Io: stack locations and completion", () => {
         return complete(irp, STATUS_SUCCESS);
       } }]);
       let addr = 0;
+      const owner = requester(m);
       const d = expectBugCheck(m, MULTIPLE_IRP_COMPLETE_REQUESTS, () =>
         m.runInKernel(() => {
           const irp = IoAllocateIrp(1, false)!;
+          irp.Tail.Overlay.Thread = owner;
           addr = irp.address;
           IoGetNextIrpStackLocation(irp).MajorFunction = IRP_MJ_INTERNAL_DEVICE_CONTROL;
           IoCallDriver(layers[0]!.device, irp);
@@ -513,8 +517,10 @@ describe("Io: the I/O verifier (checked flavor only)", () => {
     const layers = loadStack(m, [{ name: "NoMark", dispatch: pendsUnmarked }]);
     const raiser = loadStack(m, [{ name: "Raiser", dispatch: raisesIrql }]);
     expect(send(m, layers[0]!.device).status).toBe(STATUS_PENDING);
+    const owner = requester(m);
     const irql = m.runInKernel(() => {
       const irp = IoAllocateIrp(1, false)!;
+      irp.Tail.Overlay.Thread = owner;
       IoGetNextIrpStackLocation(irp).MajorFunction = IRP_MJ_INTERNAL_DEVICE_CONTROL;
       const st = IoCallDriver(raiser[0]!.device, irp);
       const after = KeGetCurrentIrql();

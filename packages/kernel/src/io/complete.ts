@@ -4,9 +4,9 @@ import {
   DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_CALL_DRIVER_ABOVE_DISPATCH, IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE,
   IOMGR_COMPLETE_ABOVE_DISPATCH, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, IOMGR_COMPLETE_WITH_PENDING_STATUS,
   IOMGR_COMPLETION_NOT_PROPAGATING_PENDING, IOMGR_IRQL_CHANGED_BY_DISPATCH, IOMGR_MARKED_PENDING_NOT_RETURNED, IOMGR_PENDING_WITHOUT_MARK, IOMGR_STATUS_INVALID,
-  IOMGR_STATUS_MISMATCH, MULTIPLE_IRP_COMPLETE_REQUESTS, NO_MORE_IRP_STACK_LOCATIONS,
+  IOMGR_STATUS_MISMATCH, IRQL_NOT_LESS_OR_EQUAL, MULTIPLE_IRP_COMPLETE_REQUESTS, NO_MORE_IRP_STACK_LOCATIONS,
 } from "../ke/bugcheck-codes.js";
-import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "../ke/irql.js";
+import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL, SYNCH_LEVEL } from "../ke/irql.js";
 import { NtStatusName, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
 import { IO_TYPE_IRP, IRP_DEFER_IO_COMPLETION, IrpMajorNames, SL_INVOKE_ON_CANCEL, SL_INVOKE_ON_ERROR, SL_INVOKE_ON_SUCCESS, SL_PENDING_RETURNED } from "./constants.js";
 import type { DEVICE_OBJECT } from "./device.js";
@@ -206,7 +206,10 @@ export function IoCompleteRequest(Irp: IRP, PriorityBoost: number): void {
   }
   Irp.completed = true;
   const kind = Irp.kind;
-  if (kind === IRP_KIND_DRIVER) return;
+  if (kind === IRP_KIND_DRIVER) {
+    IopCompleteDriverIrp(Irp);
+    return;
+  }
   // Completed inside the I/O manager's own call and not pended: the system service
   // finishes it on return (IRP_DEFER_IO_COMPLETION). Otherwise a special kernel APC
   // finishes it in the requesting thread, at APC_LEVEL in its process: at once if that
@@ -222,3 +225,38 @@ export function IoCompleteRequest(Irp: IRP, PriorityBoost: number): void {
     cpu.Irql = PASSIVE_LEVEL;
   } else m.scheduler.queueApc(t, () => IopCompleteRequest(Irp));
 }
+
+/**
+ * A driver-allocated IRP (IoAllocateIrp, IoBuildAsynchronousFsdRequest) whose completion
+ * reached the top: no completion routine returned STATUS_MORE_PROCESSING_REQUIRED to take
+ * it back. Windows goes on as for any IRP and queues the completion APC to
+ * Irp->Tail.Overlay.Thread. IoBuildAsynchronousFsdRequest recorded the calling thread, so
+ * the I/O manager finishes and frees the IRP there. IoAllocateIrp recorded none: a
+ * cancelled IRP is simply freed (IopCleanupIrp); otherwise KeInsertQueueApc reads the NULL
+ * thread's APC state at SYNCH_LEVEL, which is IRQL_NOT_LESS_OR_EQUAL (0xA) in kernel code.
+ */
+function IopCompleteDriverIrp(Irp: IRP): void {
+  const m = cur;
+  const t = Irp.Tail.Overlay.Thread;
+  if (t !== null) {
+    const cpu = m.cpu;
+    if (t === cpu.thread && cpu.Irql < APC_LEVEL && t.SpecialApcDisable === 0) {
+      cpu.Irql = APC_LEVEL;
+      IopCompleteRequest(Irp);
+      cpu.Irql = PASSIVE_LEVEL;
+    } else m.scheduler.queueApc(t, () => IopCompleteRequest(Irp));
+    return;
+  }
+  if (Irp.Cancel) {
+    IopCompleteRequest(Irp);
+    return;
+  }
+  KeBugCheckEx(
+    IRQL_NOT_LESS_OR_EQUAL, KTHREAD_APC_STATE_OFFSET, SYNCH_LEVEL, 0, 0,
+    `IoCompleteRequest finished the IRP at ${formatAddress(Irp.address)}, which a driver allocated (IoAllocateIrp) without a thread, all the way up: ` +
+      "no completion routine returned STATUS_MORE_PROCESSING_REQUIRED to free it, so the I/O manager queued its completion APC to a NULL thread.",
+  );
+}
+
+/** Where KeInsertQueueApc reads a thread's APC state: the fault address from a NULL KTHREAD (x64 layout). */
+const KTHREAD_APC_STATE_OFFSET = 0x98;

@@ -10,6 +10,8 @@ export const CMCI_LEVEL = 5;
 export const DEVICE_LEVEL_MIN = 3;
 export const DEVICE_LEVEL_MAX = 12;
 export const CLOCK_LEVEL = 13;
+/** The dispatcher's synchronization level on x64 (IPI_LEVEL - 2). */
+export const SYNCH_LEVEL = 12;
 export const IPI_LEVEL = 14;
 export const DRS_LEVEL = 14;
 export const POWER_LEVEL = 14;
