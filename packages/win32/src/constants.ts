@@ -30,6 +30,11 @@ export const MEM_RELEASE = 0x8000;
 export const PAGE_NOACCESS = 0x01;
 export const PAGE_READONLY = 0x02;
 export const PAGE_READWRITE = 0x04;
+export const PAGE_WRITECOPY = 0x08;
+export const PAGE_EXECUTE = 0x10;
+export const PAGE_EXECUTE_READ = 0x20;
+export const PAGE_EXECUTE_READWRITE = 0x40;
+export const PAGE_GUARD = 0x100;
 
 export const MAXIMUM_WAIT_OBJECTS = 64;
 /** GetExitCodeThread while the thread runs (STATUS_PENDING). */

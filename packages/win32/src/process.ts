@@ -1,6 +1,6 @@
 import {
   BugCheck, IO_STATUS_BLOCK, MachineDeadlock, NT_ERROR, NT_SUCCESS, NtAllocateVirtualMemory, NtCancelIoFile, NtCancelIoFileEx,
-  NtClose, NtCreateEvent, NtCreateFile, NtCreateIoCompletion, NtDeviceIoControlFile, NtFreeVirtualMemory, NtReadFile,
+  NtClose, NtCreateEvent, NtCreateFile, NtCreateIoCompletion, NtDeviceIoControlFile, NtFreeVirtualMemory, NtProtectVirtualMemory, NtReadFile,
   NtRemoveIoCompletion, NtResetEvent, NtSetEvent, NtSetInformationFileCompletion, NtSetIoCompletion, NtWaitForMultipleObjects,
   NtWaitForSingleObject, NtWriteFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT,
   InitializeObjectAttributes, NtDelayExecution, NtCreateThreadEx, NtQueueApcThread, PsGetThreadExitStatus, KTHREAD as KTHREAD_CLASS,
@@ -12,7 +12,7 @@ import {
   MEM_RELEASE, type BOOL, type HANDLE,
 } from "./constants.js";
 import {
-  ERROR_INVALID_PARAMETER, ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, ERROR_NOT_ENOUGH_MEMORY, ERROR_SUCCESS,
+  ERROR_INVALID_PARAMETER, ERROR_NOACCESS, ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, ERROR_NOT_ENOUGH_MEMORY, ERROR_SUCCESS,
   INFINITE, RtlNtStatusToDosError, WAIT_FAILED, WAIT_IO_COMPLETION, WAIT_TIMEOUT, type DWORD,
 } from "./errors.js";
 import { OVERLAPPED } from "./overlapped.js";
@@ -511,6 +511,18 @@ export class Win32ThreadBase {
       return 0;
     }
     return base.value;
+  }
+
+  /** `VirtualProtect`: changes the protection of committed pages of this process; the old one in lpflOldProtect. */
+  VirtualProtect(lpAddress: number, dwSize: number, flNewProtect: DWORD, lpflOldProtect: Box<number>): BOOL {
+    if (!isBox(lpflOldProtect)) {
+      this.lastError = ERROR_NOACCESS;
+      return false;
+    }
+    const base = Out(n(lpAddress));
+    const size = Out(n(dwSize));
+    const st = this.sys(() => NtProtectVirtualMemory(-1, base, size, n(flNewProtect), lpflOldProtect));
+    return NT_SUCCESS(st) ? true : this.fail(st);
   }
 
   VirtualFree(lpAddress: number, dwSize: number, dwFreeType: DWORD): BOOL {

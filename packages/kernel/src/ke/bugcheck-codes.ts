@@ -24,6 +24,7 @@ export const THREAD_TERMINATE_HELD_MUTEX = 0x4000008a;
 export const CANCEL_STATE_IN_COMPLETED_IRP = 0x48;
 export const RESOURCE_NOT_OWNED = 0xe3;
 export const DPC_WATCHDOG_VIOLATION = 0x133;
+export const ATTEMPTED_WRITE_TO_READONLY_MEMORY = 0xbe;
 
 export const BugCheckNames: Readonly<Record<number, string>> = {
   [IRQL_NOT_GREATER_OR_EQUAL]: "IRQL_NOT_GREATER_OR_EQUAL",
@@ -52,6 +53,7 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
   [CANCEL_STATE_IN_COMPLETED_IRP]: "CANCEL_STATE_IN_COMPLETED_IRP",
   [RESOURCE_NOT_OWNED]: "RESOURCE_NOT_OWNED",
   [DPC_WATCHDOG_VIOLATION]: "DPC_WATCHDOG_VIOLATION",
+  [ATTEMPTED_WRITE_TO_READONLY_MEMORY]: "ATTEMPTED_WRITE_TO_READONLY_MEMORY",
 };
 
 /** What the bug check means, in the words of the debugger documentation (paraphrased). */
@@ -86,6 +88,7 @@ export const BugCheckExplanations: Readonly<Record<number, string>> = {
   [RESOURCE_NOT_OWNED]: "A thread tried to release an executive resource (ERESOURCE) it does not own.",
   [DPC_WATCHDOG_VIOLATION]:
     "The DPC watchdog fired: a single DPC ran longer than its time allotment (Parameter 1 = 0), or the processor spent too long at DISPATCH_LEVEL or above (Parameter 1 = 1).",
+  [ATTEMPTED_WRITE_TO_READONLY_MEMORY]: "A driver wrote to read-only kernel memory (P1 the address written, P2 the PTE contents).",
 };
 
 /** Subcodes (parameter 1) of DRIVER_VERIFIER_IOMANAGER_VIOLATION (0xC9) the verifier raises. */

@@ -4,11 +4,12 @@ import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "../ke/bugcheck-codes.js";
 import { ExRaiseStatus } from "../ke/exception.js";
 import { DISPATCH_LEVEL } from "../ke/irql.js";
 import { KernelMode, UserMode, type KPROCESSOR_MODE } from "../ke/dispatcher.js";
-import { STATUS_ACCESS_VIOLATION } from "../ntstatus.js";
+import { STATUS_ACCESS_VIOLATION, STATUS_INVALID_PAGE_PROTECTION, STATUS_NOT_MAPPED_VIEW, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
 import type { IRP } from "../io/irp.js";
 import type { EPROCESS } from "../ps/process.js";
-import { NO_ADDRESS } from "./page-table.js";
-import { ADDRESS_AND_SIZE_TO_SPAN_PAGES, BYTE_OFFSET, MM_USER_PROBE_ADDRESS, PAGE_ALIGN, PAGE_SIZE } from "./layout.js";
+import { NO_ADDRESS, PTE_NOACCESS, PTE_PAGEABLE, PTE_PRESENT, PTE_VALID, PTE_WRITABLE } from "./page-table.js";
+import { AddressOfObject } from "../ob/object-identity.js";
+import { ADDRESS_AND_SIZE_TO_SPAN_PAGES, BYTE_OFFSET, formatAddress, MM_USER_PROBE_ADDRESS, PAGE_ALIGN, PAGE_SIZE } from "./layout.js";
 
 export const MDL_MAPPED_TO_SYSTEM_VA = 0x0001;
 export const MDL_PAGES_LOCKED = 0x0002;
@@ -129,6 +130,17 @@ export function MmBuildMdlForNonPagedPool(MemoryDescriptorList: MDL): void {
   const va = mdl.StartVa + mdl.ByteOffset;
   const pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, mdl.ByteCount);
   const t = m.mm.kernelSpace.table;
+  if (m.checked) {
+    // Driver Verifier: the MDL must describe memory that cannot be paged (0xC4/0x7F).
+    // https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc4--driver-verifier-detected-violation
+    for (let p = 0; p < pages; p++) {
+      const i = t.index(mdl.StartVa + p * PAGE_SIZE);
+      if (i < 0 || (t.flags[i]! & PTE_PAGEABLE) !== 0) {
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x7f, m.cpu.Irql, AddressOfObject(mdl), mdl.MdlFlags,
+          `MmBuildMdlForNonPagedPool was given an MDL over ${formatAddress(va)}, which is ${i < 0 ? "not kernel memory" : "pageable (paged pool)"}.`);
+      }
+    }
+  }
   mdl.Pages.length = 0;
   for (let p = 0; p < pages; p++) mdl.Pages.push(t.frames[t.index(mdl.StartVa + p * PAGE_SIZE)]!);
   mdl.MappedSystemVa = va;
@@ -155,6 +167,29 @@ export function MmGetSystemAddressForMdlSafe(Mdl: MDL, Priority: number): number
 
 export function MmGetSystemAddressForMdl(Mdl: MDL): number {
   return MmGetSystemAddressForMdlSafe(Mdl, NormalPagePriority);
+}
+
+/**
+ * `MmProtectMdlSystemAddress`: the protection of the system-address mapping that
+ * MmGetSystemAddressForMdlSafe made for a locked MDL: PAGE_READONLY makes a write through
+ * it ATTEMPTED_WRITE_TO_READONLY_MEMORY (0xBE), PAGE_NOACCESS any touch a page fault, and
+ * PAGE_READWRITE restores it. (The execute forms act as their data forms.) An MDL with no
+ * such mapping is STATUS_NOT_MAPPED_VIEW; another protection, STATUS_INVALID_PAGE_PROTECTION.
+ */
+export function MmProtectMdlSystemAddress(MemoryDescriptorList: MDL, NewProtect: number): NTSTATUS {
+  const mdl = MemoryDescriptorList;
+  const base = NewProtect & 0xff;
+  let flags: number;
+  if (base === 0x01) flags = PTE_VALID | PTE_NOACCESS;
+  else if (base === 0x02 || base === 0x10 || base === 0x20) flags = PTE_VALID | PTE_PRESENT;
+  else if (base === 0x04 || base === 0x40) flags = PTE_VALID | PTE_PRESENT | PTE_WRITABLE;
+  else return STATUS_INVALID_PAGE_PROTECTION;
+  if ((NewProtect & ~0xff) !== 0) return STATUS_INVALID_PAGE_PROTECTION;
+  if ((mdl.MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) === 0) return STATUS_NOT_MAPPED_VIEW;
+  const t = cur.mm.kernelSpace.table;
+  const first = t.index(PAGE_ALIGN(mdl.MappedSystemVa));
+  for (let p = 0; p < mdl.Pages.length; p++) t.flags[first + p] = flags;
+  return STATUS_SUCCESS;
 }
 
 /** `MmUnlockPages`: unmaps the system address (if any) and unlocks the pages. */

@@ -1,11 +1,11 @@
 import { cur } from "../context.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
-import { DRIVER_IRQL_NOT_LESS_OR_EQUAL, IRQL_NOT_LESS_OR_EQUAL, PAGE_FAULT_IN_NONPAGED_AREA } from "../ke/bugcheck-codes.js";
+import { ATTEMPTED_WRITE_TO_READONLY_MEMORY, DRIVER_IRQL_NOT_LESS_OR_EQUAL, IRQL_NOT_LESS_OR_EQUAL, PAGE_FAULT_IN_NONPAGED_AREA } from "../ke/bugcheck-codes.js";
 import { SehException } from "../ke/exception.js";
 import { DISPATCH_LEVEL, IrqlName } from "../ke/irql.js";
 import { STATUS_ACCESS_VIOLATION } from "../ntstatus.js";
 import { formatAddress, KERNEL_BASE, KERNEL_END, MM_HIGHEST_USER_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_SIZE } from "./layout.js";
-import { AddressSpace, PTE_PAGEABLE, PTE_PAGED_POOL, PTE_PRESENT, PTE_VALID, PTE_WRITABLE, type PageTable } from "./page-table.js";
+import { AddressSpace, PTE_NOACCESS, PTE_PAGEABLE, PTE_PAGED_POOL, PTE_PRESENT, PTE_VALID, PTE_WRITABLE, type PageTable } from "./page-table.js";
 import { PhysicalMemory } from "./physical.js";
 import { Pool } from "./pool.js";
 import { OBJECT_ADDRESS_GRANULE } from "../ob/object-address.js";
@@ -105,7 +105,9 @@ export class MemoryManager {
     const off = va - t.base;
     if (off >= 0 && off < t.bytes) {
       const i = off >>> 12;
-      if ((t.flags[i]! & (PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      // A write needs a writable page; PAGE_NOACCESS pages are never mapped present.
+      const need = write ? PTE_VALID | PTE_PRESENT | PTE_WRITABLE : PTE_VALID | PTE_PRESENT;
+      if ((t.flags[i]! & need) === need) return t.frames[i]! * PAGE_SIZE + (off & 4095);
       return this.fault(va, write, t, i);
     }
     return this.fault(va, write, t, -1);
@@ -117,7 +119,8 @@ export class MemoryManager {
     const off = va - t.base;
     if (off >= 0 && off < t.bytes) {
       const i = off >>> 12;
-      if ((t.flags[i]! & (PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      const need = write ? PTE_VALID | PTE_PRESENT | PTE_WRITABLE : PTE_VALID | PTE_PRESENT;
+      if ((t.flags[i]! & need) === need) return t.frames[i]! * PAGE_SIZE + (off & 4095);
       return this.fault(va, write, t, i, true);
     }
     return this.fault(va, write, t, -1, true);
@@ -126,10 +129,23 @@ export class MemoryManager {
   private fault(va: number, write: boolean, t: PageTable, i: number, kernel = false): number {
     const m = cur;
     const irql = m.cpu.Irql;
-    const valid = i >= 0 && i < t.frames.length && (t.flags[i]! & PTE_VALID) !== 0;
+    const flags = i >= 0 && i < t.frames.length ? t.flags[i]! : 0;
+    const valid = (flags & PTE_VALID) !== 0;
+    // A protection fault: the page is there but this access is not allowed (a write to a
+    // read-only page, any touch of a PAGE_NOACCESS page). On a user address it is an access
+    // violation the code can catch (__try); on kernel memory, ATTEMPTED_WRITE_TO_READONLY_MEMORY.
+    // (A paged-out read-only page comes back first, below DISPATCH_LEVEL, and then faults the same way.)
+    if (valid && ((flags & PTE_NOACCESS) !== 0 || (write && (flags & PTE_WRITABLE) === 0 && ((flags & PTE_PRESENT) !== 0 || irql < DISPATCH_LEVEL)))) {
+      if (!(va < 0)) throw new SehException(STATUS_ACCESS_VIOLATION, 0, write ? 1 : 0, va);
+      const driver = this.kernelCode === 0 && !kernel ? m.cpu.driver : null;
+      if ((flags & PTE_NOACCESS) !== 0) {
+        return KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0, `The ${write ? "write" : "read"} of ${formatAddress(va)} touched a no-access kernel page.`, driver ?? m.cpu.driver);
+      }
+      return KeBugCheckEx(ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, flags, 0, 0, `The write of ${formatAddress(va)} touched read-only kernel memory.`, driver ?? m.cpu.driver);
+    }
     if (irql >= DISPATCH_LEVEL) {
       const driver = this.kernelCode === 0 && !kernel ? m.cpu.driver : null;
-      const what = valid ? ((t.flags[i]! & PTE_PAGED_POOL) !== 0 ? "paged pool memory that was paged out" : "pageable memory that was paged out") : "an invalid address";
+      const what = valid ? ((flags & PTE_PAGED_POOL) !== 0 ? "paged pool memory that was paged out" : "pageable memory that was paged out") : "an invalid address";
       KeBugCheckEx(
         driver ? DRIVER_IRQL_NOT_LESS_OR_EQUAL : IRQL_NOT_LESS_OR_EQUAL,
         va, irql, write ? 1 : 0, 0,

@@ -9,6 +9,8 @@ export const PTE_PAGEABLE = 4;
 export const PTE_WRITABLE = 8;
 /** The page belongs to paged pool (so a fault on it is blamed on paged memory). */
 export const PTE_PAGED_POOL = 16;
+/** PAGE_NOACCESS: mapped and committed, but any touch is an access violation. */
+export const PTE_NOACCESS = 32;
 
 const MAX_PAGES = 1 << 19;
 
