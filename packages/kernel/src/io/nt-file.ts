@@ -456,7 +456,8 @@ function IopReadWrite(
           m.mm.copy(sb, Buffer, Length);
         }
       } else if ((dev.Flags & DO_DIRECT_IO) !== 0) {
-        const mdl = IoAllocateMdl(Buffer, Length, false, false, irp)!;
+        const mdl = IoAllocateMdl(Buffer, Length, false, false, irp);
+        if (mdl === null) return abandon(irp, fo, STATUS_INSUFFICIENT_RESOURCES);
         MmProbeAndLockPages(mdl, UserMode, major === IRP_MJ_READ ? IoWriteAccess : IoReadAccess);
       } else {
         irp.UserBuffer = Buffer;
@@ -594,7 +595,9 @@ function IopDirectIoctl(irp: IRP, method: number, InputBuffer: number, InputBuff
       mm.copy(sb, InputBuffer, InputBufferLength);
     }
     if (OutputBufferLength > 0) {
-      const mdl = IoAllocateMdl(OutputBuffer, OutputBufferLength, false, false, irp)!;
+      // Longer than an MDL can describe: IoAllocateMdl refuses it, the I/O manager fails the call.
+      const mdl = IoAllocateMdl(OutputBuffer, OutputBufferLength, false, false, irp);
+      if (mdl === null) return STATUS_INSUFFICIENT_RESOURCES;
       MmProbeAndLockPages(mdl, UserMode, method === METHOD_IN_DIRECT ? IoReadAccess : IoWriteAccess);
     }
     return STATUS_SUCCESS;

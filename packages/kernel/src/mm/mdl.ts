@@ -41,9 +41,13 @@ export class MDL {
 }
 export type PMDL = MDL;
 
+/** The longest buffer an MDL can describe (IoAllocateMdl, Windows 7 and later): 4 GB - PAGE_SIZE. */
+export const MAX_MDL_LENGTH = 0xffffffff - 4095;
+
 export function IoAllocateMdl(VirtualAddress: number, Length: number, SecondaryBuffer: boolean, ChargeQuota: boolean, Irp: IRP | null): MDL | null {
   void ChargeQuota;
-  if (!(Length > 0) || Length > 0xffffffff) return null;
+  // The documented maximum since Windows 7: 4 GB minus a page.
+  if (typeof Length !== "number" || !(Length > 0) || Length > MAX_MDL_LENGTH || Length !== Math.floor(Length)) return null;
   const mdl = new MDL();
   mdl.StartVa = PAGE_ALIGN(VirtualAddress);
   mdl.ByteOffset = BYTE_OFFSET(VirtualAddress);
