@@ -131,8 +131,8 @@ export function DoIoctls(app: Win32Thread, hDevice: HANDLE, log: Log = noLog): I
 }
 
 /**
- * testapp's main: starts `testapp.exe`, opens `\\.\IoctlTest` (exclusively, as the
- * C program does with share mode 0), runs DoIoctls, closes the handle and exits.
+ * testapp's main: starts `testapp.exe`, opens `\\.\IoctlTest` (with share mode 0, as the
+ * C program does; the I/O manager leaves share access to file systems), runs DoIoctls, closes the handle and exits.
  * Returns the exit code: 0 when all four calls succeeded, 1 otherwise.
  */
 export function main(machine: Machine, args: readonly string[] = [], log: Log = noLog): number {

@@ -13,7 +13,8 @@
  * Like the KMDF twin (and unlike sioctl.c, which insists on 38 bytes), a short output
  * buffer gets the string truncated: Information = min(OutputBufferLength, 38).
  *
- * The device is exclusive (a second open fails with STATUS_ACCESS_DENIED). One extra
+ * The device is not exclusive, as sioctl.c creates it (Exclusive FALSE): a second open
+ * succeeds (the KMDF twin "nonpnp" is the exclusive one). One extra
  * IOCTL, IOCTL_NONPNP_SET_MESSAGE, requires FILE_WRITE_ACCESS: the I/O manager refuses
  * it on a handle opened for reading only, before the driver ever sees it.
  */
@@ -290,8 +291,8 @@ export function SioctlUnloadDriver(DriverObject: DRIVER_OBJECT): void {
 export function DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string): NTSTATUS {
   void RegistryPath;
   const device = Out<DEVICE_OBJECT | null>(null);
-  // Exclusive: one open at a time, as the nonpnp sample's WdfDeviceInitSetExclusive.
-  let status = IoCreateDevice(DriverObject, () => new IOCTL_DEVICE_EXTENSION(), NT_DEVICE_NAME, FILE_DEVICE_UNKNOWN, FILE_DEVICE_SECURE_OPEN, true, device);
+  // Not an exclusive device, as sioctl.c (the KMDF nonpnp twin is exclusive).
+  let status = IoCreateDevice(DriverObject, () => new IOCTL_DEVICE_EXTENSION(), NT_DEVICE_NAME, FILE_DEVICE_UNKNOWN, FILE_DEVICE_SECURE_OPEN, false, device);
   if (!NT_SUCCESS(status)) return status;
   DriverObject.MajorFunction[IRP_MJ_CREATE] = SioctlCreateClose;
   DriverObject.MajorFunction[IRP_MJ_CLOSE] = SioctlCreateClose;

@@ -14,7 +14,6 @@ const sioctl: FuzzTarget = {
   },
   win32Name: IOCTL_WIN32_NAME,
   drivers: ["sioctl.sys"],
-  exclusive: true,
   codes: [IOCTL_NONPNP_METHOD_IN_DIRECT, IOCTL_NONPNP_METHOD_OUT_DIRECT, IOCTL_NONPNP_METHOD_BUFFERED, IOCTL_NONPNP_METHOD_NEITHER, IOCTL_NONPNP_SET_MESSAGE],
 };
 
