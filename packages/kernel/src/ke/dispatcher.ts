@@ -416,7 +416,7 @@ function checkWaitIrql(name: string, Timeout: number | null, Object: object | nu
 }
 
 /**
- * Driver Verifier's wait rules, 0xC4/0x120 (above DISPATCH_LEVEL), 0x121 (at DISPATCH_LEVEL
+ * @internal Driver Verifier's wait rules, 0xC4/0x120 (above DISPATCH_LEVEL), 0x121 (at DISPATCH_LEVEL
  * with a NULL timeout), 0x122 (at DISPATCH_LEVEL with a non-zero one). Windows gives P2 the
  * address of the IRQL value and P4 that of the timeout; ours are the values themselves
  * (neither lives in emulated memory). P3 is the (first) object waited on.
