@@ -191,17 +191,13 @@ describe("a DPC routine that returns at another IRQL: IRQL_UNEXPECTED_VALUE (0xC
     });
   }
 
-  it("free: a DPC that lowers to PASSIVE_LEVEL and returns there is 0xC8 with P1 0x202", () => {
-    const m = boot({ flavor: "free" });
-    expectBugCheck(m, IRQL_UNEXPECTED_VALUE, () => queueDpc(m, () => KeLowerIrql(PASSIVE_LEVEL)));
-    expect(params(m)).toEqual([0x202, 0, 0, 0]);
-  });
-
-  it("checked: the verifier stops the lowering itself, 0xC4/0x31 with P4 1 (\"New IRQL is invalid inside a DPC routine\")", () => {
-    const m = boot({ flavor: "checked" });
-    expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => queueDpc(m, () => KeLowerIrql(PASSIVE_LEVEL)));
-    expect(params(m)).toEqual([0x31, DISPATCH_LEVEL, PASSIVE_LEVEL, 1]);
-  });
+  for (const flavor of ["checked", "free"] as const) {
+    it(`${flavor}: a DPC that lowers to PASSIVE_LEVEL and returns there is 0xC8 with P1 0x202`, () => {
+      const m = boot({ flavor });
+      expectBugCheck(m, IRQL_UNEXPECTED_VALUE, () => queueDpc(m, () => KeLowerIrql(PASSIVE_LEVEL)));
+      expect(params(m)).toEqual([0x202, 0, 0, 0]);
+    });
+  }
 
   it("a threaded DPC that returns at DISPATCH_LEVEL: expected PASSIVE_LEVEL", () => {
     const m = boot({ flavor: "free" });

@@ -52,8 +52,8 @@ export function KeRaiseIrqlToDpcLevel(): KIRQL {
 
 /**
  * `KeLowerIrql`. "Lowering" to a higher level: the checked flavor is Driver Verifier's
- * 0xC4/0x31 (P2 the current IRQL, P3 the requested one, P4 0), which also refuses a DPC
- * routine going below DISPATCH_LEVEL (P4 1); the free flavor stops as the checked HAL does,
+ * 0xC4/0x31 (P2 the current IRQL, P3 the requested one, P4 0); the free flavor stops as the
+ * checked HAL does,
  * with IRQL_NOT_LESS_OR_EQUAL (0xA, P2 the current IRQL). Dropping below DISPATCH_LEVEL fires
  * the DISPATCH software interrupt if it was requested: the DPCs queued to this processor run
  * (a Low-importance DPC alone does not request it).
@@ -65,10 +65,6 @@ export function KeLowerIrql(NewIrql: KIRQL): void {
     const what = `KeLowerIrql was asked to go from ${IrqlName(cpu.Irql)} up to ${IrqlName(NewIrql)}.`;
     if (m.checked) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_LOWER_IRQL_INVALID, cpu.Irql, NewIrql, 0, what);
     KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, cpu.Irql, 0, 0, what);
-  }
-  if (m.checked && NewIrql < DISPATCH_LEVEL && cpu.dpcRoutineActive) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_LOWER_IRQL_INVALID, cpu.Irql, NewIrql, 1,
-      `A DPC routine called KeLowerIrql to go from ${IrqlName(cpu.Irql)} down to ${IrqlName(NewIrql)}; a DPC routine runs at DISPATCH_LEVEL.`);
   }
   cpu.Irql = NewIrql;
   if (NewIrql < DISPATCH_LEVEL && cpu.DpcInterruptRequested) KiDispatchInterrupt(m, cpu);
