@@ -168,7 +168,10 @@ export function IoCompleteRequest(Irp: IRP, PriorityBoost: number): void {
     KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, Irp.address, 0, 0, 0, `The IRP at ${formatAddress(Irp.address)} was completed a second time.`);
   }
   const status = Irp.IoStatus.Status;
+  // The IRQL every completion routine is called at (the verifier stops one that changes it).
+  let irql = 0;
   if (m.checked) {
+    irql = cpu.Irql;
     // 0x06: P2 the status (STATUS_PENDING, or -1), P3 the IRP. 0x07: P2 the cancel routine, P3 the IRP.
     if (status === STATUS_PENDING || status === -1) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_PENDING_STATUS, status >>> 0, Irp.address, 0);
     if (Irp.CancelRoutine !== null) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, KiAddressOfRoutine(Irp.CancelRoutine), Irp.address, 0);
@@ -195,7 +198,6 @@ export function IoCompleteRequest(Irp: IRP, PriorityBoost: number): void {
       done.Control = 0;
       const above = Irp.CurrentLocation <= count ? Irp.Stack[Irp.CurrentLocation - 1]!.DeviceObject : null;
       cpu.driver = above !== null ? above.DriverObject : prevDriver;
-      const irql = cpu.Irql;
       const r = routine(above, Irp, done.Context);
       // Driver Verifier: a completion routine returns at the IRQL it was called at (0xC4/0xFA).
       if (m.checked && cpu.Irql !== irql) {
