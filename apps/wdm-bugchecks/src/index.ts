@@ -53,7 +53,7 @@ export const brokenDrivers: readonly BrokenDriver[] = [
   { name: DOUBLE_COMPLETE_NAME, DriverEntry: DoubleCompleteDriverEntry, BugCheckCode: 0x44, checkedOnly: false, bug: "completes an IRP twice (error path falls through)" },
   { name: NEVER_ATTACHED_NAME, DriverEntry: NeverAttachedDriverEntry, BugCheckCode: 0x35, checkedOnly: false, bug: "forwards from a device it never attached / IoAllocateIrp(1) sent down twice" },
   { name: LOCK_TWICE_NAME, DriverEntry: LockTwiceDriverEntry, BugCheckCode: 0x0f, checkedOnly: false, bug: "acquires a spin lock it already holds" },
-  { name: IRQL_MIXUP_NAME, DriverEntry: IrqlMixupDriverEntry, BugCheckCode: 0x09, checkedOnly: false, bug: "KeLowerIrql to a higher IRQL" },
+  { name: IRQL_MIXUP_NAME, DriverEntry: IrqlMixupDriverEntry, BugCheckCode: 0x0a, checkedOnly: false, bug: "KeLowerIrql to a higher IRQL (free flavor; checked: 0xC4/0x31)" },
   { name: PEND_NO_MARK_NAME, DriverEntry: PendNoMarkDriverEntry, BugCheckCode: 0xc9, subcode: 0x23d, checkedOnly: true, bug: "returns STATUS_PENDING without IoMarkIrpPending" },
   { name: CANCEL_LEFT_NAME, DriverEntry: CancelLeftDriverEntry, BugCheckCode: 0xc9, subcode: 0x07, checkedOnly: true, bug: "completes an IRP with its cancel routine still set" },
   { name: LOCK_LEAK_NAME, DriverEntry: LockLeakDriverEntry, BugCheckCode: 0xc9, subcode: 0x05, checkedOnly: true, bug: "returns from dispatch at another IRQL (spin lock left held)" },

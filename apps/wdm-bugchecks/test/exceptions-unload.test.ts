@@ -26,7 +26,10 @@ describe.each(["checked", "free"] as const)("KMODE_EXCEPTION_NOT_HANDLED (0x1E),
     const r = rig(flavor, THROWER_NAME, ThrowerDriverEntry);
     const other = rig(flavor, THROWER_NAME, ThrowerDriverEntry);
     const d = expectBugCheck(r.m, KMODE_EXCEPTION_NOT_HANDLED, () => r.client.control(IOCTL_BUG_TRIGGER_NEITHER, [0, 0, 0, 0], 0, BAD_USER_ADDRESS));
+    // https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x1e--kmode-exception-not-handled:
+    // P3 and P4 are the exception's parameters, for an access violation read (0) or write (1) and the address.
     expect(d.BugCheckParameter1).toBe(0xc0000005);
+    expect(d.BugCheckParameter3).toBe(0);
     expect(d.BugCheckParameter4).toBe(BAD_USER_ADDRESS);
     expect(d.driver).toBe("Thrower.sys");
     expect(d.explanation).toMatch(/STATUS_ACCESS_VIOLATION/);
@@ -82,10 +85,15 @@ describe("DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4, P1 0x62): poolleak.sys unloa
     const other = rig("checked", POOL_LEAK_NAME, PoolLeakDriverEntry);
     for (let i = 0; i < 3; i++) expect(r.client.control(IOCTL_BUG_TRIGGER).ok).toBe(true);
     expect(r.client.close()).toBe(true);
+    const driver = r.m.driver(POOL_LEAK_NAME)!;
     const d = expectBugCheck(r.m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => r.m.unloadDriver(POOL_LEAK_NAME));
+    // https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc4--driver-verifier-detected-violation
+    // 0x62: P2 the driver's name (ours: its DRIVER_OBJECT, which holds it), P3 reserved, P4 the allocations not freed.
     expect(d.BugCheckParameter1).toBe(0x62);
-    expect(d.BugCheckParameter3).toBe(3);
-    expect(d.BugCheckParameter4).toBe(3 * POOL_LEAK_RECORD_BYTES);
+    expect(d.BugCheckParameter2).toBe(driver.address);
+    expect(d.BugCheckParameter3).toBe(0);
+    expect(d.BugCheckParameter4).toBe(3);
+    expect(d.explanation).toContain(`${3 * POOL_LEAK_RECORD_BYTES} bytes`);
     expect(d.driver).toBe("PoolLeak.sys");
     expect(d.explanation).toMatch(/3 pool allocation/);
     expect(other.client.ping()).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  APC_LEVEL, boot, BugCheck, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, DRIVER_IRQL_NOT_LESS_OR_EQUAL, IRQL_NOT_GREATER_OR_EQUAL, IRQL_NOT_LESS_OR_EQUAL, Out,
+  APC_LEVEL, boot, BugCheck, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, DRIVER_IRQL_NOT_LESS_OR_EQUAL, IRQL_NOT_LESS_OR_EQUAL, Out,
   SPIN_LOCK_ALREADY_OWNED,
 } from "@wdfjs/kernel";
 import { GENERIC_READ, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
@@ -135,13 +135,20 @@ describe.each(["checked", "free"] as const)("%s flavor", (flavor) => {
     expectRefusesWork(r, LOCK_TWICE_NAME, other);
   });
 
-  it("IRQL_NOT_GREATER_OR_EQUAL (0x9): irqlmixup.sys lowers from APC_LEVEL 'down' to DISPATCH_LEVEL", () => {
+  // Checked: https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc4--driver-verifier-detected-violation
+  // (0x31, P2 the current IRQL, P3 the requested one). Free: the checked HAL's IRQL_NOT_LESS_OR_EQUAL,
+  // https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xa--irql-not-less-or-equal (P2 the IRQL).
+  it("irqlmixup.sys lowers from APC_LEVEL 'down' to DISPATCH_LEVEL: checked 0xC4/0x31, free 0xA", () => {
     const r = rig(flavor, IRQL_MIXUP_NAME, IrqlMixupDriverEntry);
     const other = rig(flavor, IRQL_MIXUP_NAME, IrqlMixupDriverEntry);
-    const d = expectBugCheck(r.m, IRQL_NOT_GREATER_OR_EQUAL, () => r.client.control(IOCTL_BUG_TRIGGER));
-    expect(d.name).toBe("IRQL_NOT_GREATER_OR_EQUAL");
-    expect(d.BugCheckParameter1).toBe(APC_LEVEL);
-    expect(d.BugCheckParameter2).toBe(DISPATCH_LEVEL);
+    const d = expectBugCheck(r.m, flavor === "checked" ? DRIVER_VERIFIER_DETECTED_VIOLATION : IRQL_NOT_LESS_OR_EQUAL, () => r.client.control(IOCTL_BUG_TRIGGER));
+    if (flavor === "checked") {
+      expect(d.name).toBe("DRIVER_VERIFIER_DETECTED_VIOLATION");
+      expect([d.BugCheckParameter1, d.BugCheckParameter2, d.BugCheckParameter3, d.BugCheckParameter4]).toEqual([0x31, APC_LEVEL, DISPATCH_LEVEL, 0]);
+    } else {
+      expect(d.name).toBe("IRQL_NOT_LESS_OR_EQUAL");
+      expect([d.BugCheckParameter1, d.BugCheckParameter2, d.BugCheckParameter3, d.BugCheckParameter4]).toEqual([0, APC_LEVEL, 0, 0]);
+    }
     expect(d.driver).toBe("IrqlMixup.sys");
     expect(d.explanation).toMatch(/KeLowerIrql/);
     expectRefusesWork(r, IRQL_MIXUP_NAME, other);

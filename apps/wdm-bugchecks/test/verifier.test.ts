@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DISPATCH_LEVEL, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, IOMGR_COMPLETE_WITH_PENDING_STATUS,
-  IOMGR_IRQL_CHANGED_BY_DISPATCH, IOMGR_PENDING_WITHOUT_MARK, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, MachineDeadlock, PASSIVE_LEVEL, STATUS_SUCCESS,
+  IOMGR_IRQL_CHANGED_BY_DISPATCH, IOMGR_PENDING_WITHOUT_MARK, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, MachineDeadlock, PASSIVE_LEVEL, STATUS_PENDING, STATUS_SUCCESS,
 } from "@wdfjs/kernel";
 import { HasOverlappedIoCompleted } from "@wdfjs/win32";
 import {
@@ -16,7 +16,8 @@ function extensionOf<T>(r: Rig, name: string): T {
 }
 
 describe("DRIVER_VERIFIER_IOMANAGER_VIOLATION (0xC9) in the checked flavor", () => {
-  it("0x23D: pendnomark.sys returns STATUS_PENDING without IoMarkIrpPending; P3 is the IRP", () => {
+  // Each pinned to https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc9--driver-verifier-iomanager-violation
+  it("0x23D: pendnomark.sys returns STATUS_PENDING without IoMarkIrpPending; P3 is the IRP, P4 the device object", () => {
     const r = rig("checked", PEND_NO_MARK_NAME, PendNoMarkDriverEntry);
     const other = rig("checked", PEND_NO_MARK_NAME, PendNoMarkDriverEntry);
     const d = expectBugCheck(r.m, DRIVER_VERIFIER_IOMANAGER_VIOLATION, () => r.client.control(IOCTL_BUG_TRIGGER));
@@ -24,29 +25,33 @@ describe("DRIVER_VERIFIER_IOMANAGER_VIOLATION (0xC9) in the checked flavor", () 
     expect(d.BugCheckParameter1).toBe(IOMGR_PENDING_WITHOUT_MARK);
     expect(d.BugCheckParameter1).toBe(0x23d);
     expect(d.BugCheckParameter3).toBe(extensionOf<PEND_NO_MARK_EXTENSION>(r, PEND_NO_MARK_NAME).LastIrp);
+    expect(d.BugCheckParameter4).toBe(r.m.driver(PEND_NO_MARK_NAME)!.DeviceObject!.address);
     expect(d.driver).toBe("PendNoMark.sys");
     expect(d.explanation).toMatch(/STATUS_PENDING without calling IoMarkIrpPending/);
     expectRefusesWork(r, PEND_NO_MARK_NAME, other);
   });
 
-  it("0x07: cancelleft.sys completes an IRP with its cancel routine still set; P2 is the IRP", () => {
+  it("0x07: cancelleft.sys completes an IRP with its cancel routine still set; P2 is the cancel routine, P3 the IRP", () => {
     const r = rig("checked", CANCEL_LEFT_NAME, CancelLeftDriverEntry);
     const other = rig("checked", CANCEL_LEFT_NAME, CancelLeftDriverEntry);
     const d = expectBugCheck(r.m, DRIVER_VERIFIER_IOMANAGER_VIOLATION, () => r.client.control(IOCTL_BUG_TRIGGER));
     expect(d.BugCheckParameter1).toBe(IOMGR_COMPLETE_WITH_CANCEL_ROUTINE);
-    expect(d.BugCheckParameter2).toBe(extensionOf<CANCEL_LEFT_EXTENSION>(r, CANCEL_LEFT_NAME).LastIrp);
+    expect((r.m.ob.addresses.lookup(d.BugCheckParameter2) as { name?: string } | null)?.name).toBe("CancelLeftCancel");
+    expect(d.BugCheckParameter3).toBe(extensionOf<CANCEL_LEFT_EXTENSION>(r, CANCEL_LEFT_NAME).LastIrp);
+    expect(d.BugCheckParameter4).toBe(0);
     expect(d.driver).toBe("CancelLeft.sys");
     expect(d.explanation).toMatch(/cancel routine/);
     expectRefusesWork(r, CANCEL_LEFT_NAME, other);
   });
 
-  it("0x05: lockleak.sys returns from its dispatch routine at DISPATCH_LEVEL; P3/P4 are the IRQLs before and after", () => {
+  it("0x05: lockleak.sys returns from its dispatch routine at DISPATCH_LEVEL; P2 the device, P3/P4 the IRQLs before and after", () => {
     const r = rig("checked", LOCK_LEAK_NAME, LockLeakDriverEntry);
     const other = rig("checked", LOCK_LEAK_NAME, LockLeakDriverEntry);
     // A long enough input takes the path that releases the lock.
     expect(r.client.control(IOCTL_BUG_TRIGGER, [5, 0, 0, 0]).ok).toBe(true);
     const d = expectBugCheck(r.m, DRIVER_VERIFIER_IOMANAGER_VIOLATION, () => r.client.control(IOCTL_BUG_TRIGGER, [5]));
     expect(d.BugCheckParameter1).toBe(IOMGR_IRQL_CHANGED_BY_DISPATCH);
+    expect(d.BugCheckParameter2).toBe(r.m.driver(LOCK_LEAK_NAME)!.DeviceObject!.address);
     expect(d.BugCheckParameter3).toBe(PASSIVE_LEVEL);
     expect(d.BugCheckParameter4).toBe(DISPATCH_LEVEL);
     expect(d.driver).toBe("LockLeak.sys");
@@ -54,12 +59,14 @@ describe("DRIVER_VERIFIER_IOMANAGER_VIOLATION (0xC9) in the checked flavor", () 
     expectRefusesWork(r, LOCK_LEAK_NAME, other);
   });
 
-  it("0x06: completepending.sys completes an IRP with STATUS_PENDING; P2 is the IRP", () => {
+  it("0x06: completepending.sys completes an IRP with STATUS_PENDING; P2 is the status, P3 the IRP", () => {
     const r = rig("checked", COMPLETE_PENDING_NAME, CompletePendingDriverEntry);
     const other = rig("checked", COMPLETE_PENDING_NAME, CompletePendingDriverEntry);
     const d = expectBugCheck(r.m, DRIVER_VERIFIER_IOMANAGER_VIOLATION, () => r.client.control(IOCTL_BUG_TRIGGER));
     expect(d.BugCheckParameter1).toBe(IOMGR_COMPLETE_WITH_PENDING_STATUS);
-    expect(d.BugCheckParameter2).toBe(extensionOf<COMPLETE_PENDING_EXTENSION>(r, COMPLETE_PENDING_NAME).LastIrp);
+    expect(d.BugCheckParameter2).toBe(STATUS_PENDING);
+    expect(d.BugCheckParameter3).toBe(extensionOf<COMPLETE_PENDING_EXTENSION>(r, COMPLETE_PENDING_NAME).LastIrp);
+    expect(d.BugCheckParameter4).toBe(0);
     expect(d.driver).toBe("CompletePending.sys");
     expect(d.explanation).toMatch(/STATUS_PENDING/);
     expectRefusesWork(r, COMPLETE_PENDING_NAME, other);

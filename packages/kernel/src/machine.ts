@@ -5,7 +5,7 @@ import { ObjectManagerToken } from "./ob/ob-module.js";
 import { IoManagerToken } from "./io/io-module.js";
 import { enterMachine, leaveMachine } from "./context.js";
 import { BugCheck, KeBugCheckEx, type BugCheckData } from "./ke/bugcheck.js";
-import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, KMODE_EXCEPTION_NOT_HANDLED } from "./ke/bugcheck-codes.js";
+import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, KMODE_EXCEPTION_NOT_HANDLED, VF_POOL_LEAKED_AT_UNLOAD } from "./ke/bugcheck-codes.js";
 import { Clock, realClockSource, type ClockSource } from "./ke/clock.js";
 import { KEVENT, KeInitializeEvent, KeSetEvent, KiCheckUnconsumedWait, signal, NotificationEvent, type KWAIT_OPERATION, type KWAIT_BLOCK, type KWAIT_GENERATOR } from "./ke/dispatcher.js";
 import type { MachineEventSource } from "./ke/source.js";
@@ -259,7 +259,8 @@ export class Machine {
     if (this.bugCheckData !== null) return new BugCheck(this.bugCheckData);
     try {
       if (e instanceof SehException) {
-        KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, e.ExceptionCode >>> 0, e.ExceptionAddress, 0, e.FaultingAddress,
+        // P3 and P4 are the exception's parameters: for an access violation, read (0) or write (1) and the address.
+        KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, e.ExceptionCode >>> 0, e.ExceptionAddress, e.AccessType, e.FaultingAddress,
           `Exception ${NtStatusName(e.ExceptionCode)}${e.FaultingAddress ? ` at ${formatAddress(e.FaultingAddress)}` : ""} was not handled by a __try block.`);
       }
       // A JavaScript throw in driver code is what a C++ throw is to the kernel: 0xE06D7363.
@@ -527,9 +528,11 @@ export class Machine {
     }
     if (this.checked) {
       // Driver Verifier's pool tracking: an unload must leave none of the driver's pool behind.
+      // 0xC4/0x62: P2 the driver's name (Windows: a pointer to it; ours, its DRIVER_OBJECT's address,
+      // whose DriverName it is), P3 reserved, P4 the allocations not freed.
       const pool = this.mm.pool.outstanding(drv);
       if (pool.allocations > 0) {
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x62, 0, pool.allocations, pool.bytes,
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_POOL_LEAKED_AT_UNLOAD, drv.address, 0, pool.allocations,
           `${drv.DriverName} unloaded with ${pool.allocations} pool allocation(s) (${pool.bytes} bytes) it never freed.`, drv);
       }
     }

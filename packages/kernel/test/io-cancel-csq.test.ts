@@ -111,8 +111,14 @@ describe("Io: cancellation", () => {
   it("the I/O verifier (checked) stops a driver that completes an IRP with its cancel routine still set (0xC9, 0x07)", () => {
     const d = cancelDriver("checked", { setRoutine: true, clearBeforeComplete: false });
     readAsync(d.m, d.c, d.h, d.buf);
-    const data = expectBugCheck(d.m, DRIVER_VERIFIER_IOMANAGER_VIOLATION, () => d.finish(d.st.pending[0]!));
+    const irp = d.st.pending[0]!;
+    const data = expectBugCheck(d.m, DRIVER_VERIFIER_IOMANAGER_VIOLATION, () => d.finish(irp));
+    // https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc9--driver-verifier-iomanager-violation
+    // 0x07: P2 the cancel routine's address, P3 the IRP being completed, P4 0.
     expect(data.BugCheckParameter1).toBe(0x07);
+    expect(d.m.ob.addresses.lookup(data.BugCheckParameter2)).toBe(d.CancelRoutine);
+    expect(data.BugCheckParameter3).toBe(irp.address);
+    expect(data.BugCheckParameter4).toBe(0);
   });
 
   it("the free flavor does not check for a cancel routine left set at completion", () => {

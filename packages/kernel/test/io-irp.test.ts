@@ -484,6 +484,10 @@ describe("Io: the I/O verifier (checked flavor only)", () => {
     const d = expectBugCheck(m, DRIVER_VERIFIER_IOMANAGER_VIOLATION, () => send(m, layer!.device));
     expect(d.BugCheckCode).toBe(0xc9);
     expect(d.BugCheckParameter1).toBe(0x23d);
+    // The "WDM DRIVER ERROR" form of https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc9--driver-verifier-iomanager-violation:
+    // P3 the IRP, P4 the device object.
+    expect(d.BugCheckParameter3).not.toBe(0);
+    expect(d.BugCheckParameter4).toBe(layer!.device.address);
     expect(d.driver).toBe("NoMark.sys");
     expect(d.explanation).toMatch(/IoMarkIrpPending/);
   });
@@ -506,7 +510,9 @@ describe("Io: the I/O verifier (checked flavor only)", () => {
     const [layer] = loadStack(m, [{ name: "Raiser", dispatch: raisesIrql }]);
     const d = expectBugCheck(m, DRIVER_VERIFIER_IOMANAGER_VIOLATION, () => send(m, layer!.device));
     expect(d.BugCheckParameter1).toBe(0x05);
-    // As documented: P3 the IRQL the routine was called at, P4 the IRQL it returned at.
+    // As https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc9--driver-verifier-iomanager-violation
+    // documents: P2 the device object of the offending driver, P3 the IRQL before IoCallDriver, P4 the IRQL after.
+    expect(d.BugCheckParameter2).toBe(layer!.device.address);
     expect(d.BugCheckParameter3).toBe(PASSIVE_LEVEL);
     expect(d.BugCheckParameter4).toBe(DISPATCH_LEVEL);
     expect(d.driver).toBe("Raiser.sys");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  APC_LEVEL, boot, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_NOT_GREATER_OR_EQUAL, KeGetCurrentIrql,
+  APC_LEVEL, boot, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_NOT_LESS_OR_EQUAL, KeGetCurrentIrql,
   KeGetCurrentProcessorNumber, KeLowerIrql, KeQueryActiveProcessorCount, KeRaiseIrql, KeRaiseIrqlToDpcLevel, Out, PASSIVE_LEVEL,
   type KIRQL,
 } from "../src/index.js";
@@ -56,17 +56,28 @@ describe("Ke: IRQL", () => {
     expect(r.others).toEqual([PASSIVE_LEVEL, PASSIVE_LEVEL, PASSIVE_LEVEL]);
   });
 
-  it("KeLowerIrql to a higher level is IRQL_NOT_GREATER_OR_EQUAL (0x9)", () => {
-    for (const flavor of ["checked", "free"] as const) {
-      const m = boot({ flavor });
-      const d = expectBugCheck(m, IRQL_NOT_GREATER_OR_EQUAL, () => m.runInKernel(() => KeLowerIrql(DISPATCH_LEVEL)));
-      expect(d.BugCheckCode).toBe(0x9);
-      expect(d.BugCheckParameter1).toBe(PASSIVE_LEVEL);
-      expect(d.BugCheckParameter2).toBe(DISPATCH_LEVEL);
-    }
+  // https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc4--driver-verifier-detected-violation
+  // (0x31: P2 the current IRQL, P3 the requested one, P4 0 "New IRQL is bad").
+  it("checked: KeLowerIrql to a higher level is Driver Verifier's 0xC4/0x31", () => {
+    const m = boot({ flavor: "checked" });
+    const d = expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => m.runInKernel(() => KeLowerIrql(DISPATCH_LEVEL)));
+    expect([d.BugCheckParameter1, d.BugCheckParameter2, d.BugCheckParameter3, d.BugCheckParameter4]).toEqual([0x31, PASSIVE_LEVEL, DISPATCH_LEVEL, 0]);
   });
 
-  it("the checked flavor refuses KeRaiseIrql to a lower level", () => {
+  // The checked HAL's KfLowerIrql bug-checks a "lower" to a higher level with IRQL_NOT_LESS_OR_EQUAL (ReactOS
+  // hal/halx86 KfLowerIrql, `#if DBG`); its raise to a lower level is IRQL_NOT_GREATER_OR_EQUAL.
+  // https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xa--irql-not-less-or-equal (P2 the IRQL)
+  it("free: KeLowerIrql to a higher level is IRQL_NOT_LESS_OR_EQUAL (0xA), as the checked HAL stops", () => {
+    const m = boot({ flavor: "free" });
+    const d = expectBugCheck(m, IRQL_NOT_LESS_OR_EQUAL, () => m.runInKernel(() => KeLowerIrql(DISPATCH_LEVEL)));
+    expect(d.BugCheckCode).toBe(0xa);
+    expect([d.BugCheckParameter1, d.BugCheckParameter2, d.BugCheckParameter3, d.BugCheckParameter4]).toEqual([0, PASSIVE_LEVEL, 0, 0]);
+    expect(d.explanation).toMatch(/KeLowerIrql .* up to DISPATCH_LEVEL/);
+  });
+
+  // https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc4--driver-verifier-detected-violation
+  // (0x30: P2 the current IRQL, P3 the requested one).
+  it("the checked flavor refuses KeRaiseIrql to a lower level (0xC4/0x30)", () => {
     const m = boot({ flavor: "checked" });
     const d = expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () =>
       m.runInKernel(() => {
@@ -75,7 +86,7 @@ describe("Ke: IRQL", () => {
         KeRaiseIrql(APC_LEVEL, old);
       }),
     );
-    expect(d.BugCheckParameter1).toBe(0x30);
+    expect([d.BugCheckParameter1, d.BugCheckParameter2, d.BugCheckParameter3]).toEqual([0x30, DISPATCH_LEVEL, APC_LEVEL]);
   });
 
   it("returning from a system call above PASSIVE_LEVEL bug-checks (0x4A)", () => {
@@ -86,8 +97,8 @@ describe("Ke: IRQL", () => {
   });
 
   it("a stopped machine refuses every later entry with the same bug check", () => {
-    const m = boot();
-    expectBugCheck(m, IRQL_NOT_GREATER_OR_EQUAL, () => m.runInKernel(() => KeLowerIrql(DISPATCH_LEVEL)));
+    const m = boot({ flavor: "free" });
+    expectBugCheck(m, IRQL_NOT_LESS_OR_EQUAL, () => m.runInKernel(() => KeLowerIrql(DISPATCH_LEVEL)));
     expect(m.stopped).toBe(true);
     let again: unknown = null;
     try {
@@ -96,6 +107,6 @@ describe("Ke: IRQL", () => {
       again = e;
     }
     expect((again as { data: unknown }).data).toBe(m.bugCheckData);
-    expect(() => m.run()).toThrow(/IRQL_NOT_GREATER_OR_EQUAL/);
+    expect(() => m.run()).toThrow(/IRQL_NOT_LESS_OR_EQUAL/);
   });
 });

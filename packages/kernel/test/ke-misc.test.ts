@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, BugCheck, DISPATCH_LEVEL, InterlockedCompareExchange, InterlockedDecrement, InterlockedExchange, InterlockedExchangeAdd,
+  APC_LEVEL, boot, BugCheck, DISPATCH_LEVEL, InterlockedCompareExchange, InterlockedDecrement, InterlockedExchange, InterlockedExchangeAdd,
   InterlockedIncrement, KDPC, KeFlushQueuedDpcs, KeInitializeDpc, KeInsertQueueDpc, KeQueryPerformanceCounter, KeRaiseIrql,
   KeSetTargetProcessorDpc, KeStallExecutionProcessor, Out,
 } from "../src/index.js";
@@ -48,14 +48,21 @@ describe("time and DPC flushing", () => {
     });
   });
 
-  it("KeFlushQueuedDpcs at DISPATCH_LEVEL is a verifier bug check (checked)", () => {
-    const m = boot({ flavor: "checked" });
-    expect(() =>
-      m.runInKernel(() => {
-        KeRaiseIrql(DISPATCH_LEVEL, Out(0));
-        KeFlushQueuedDpcs();
-      }),
-    ).toThrow(BugCheck);
-    expect(m.bugCheckData!.BugCheckParameter2).toBe(DISPATCH_LEVEL);
+  // https://learn.microsoft.com/windows-hardware/drivers/ddi/wdm/nf-wdm-keflushqueueddpcs: IRQL PASSIVE_LEVEL,
+  // and no DDI compliance rule names it, so the verifier's general "A call was made to a Kernel API at the
+  // incorrect IRQL" (0xC4/0xE5, P2 the IRQL) of
+  // https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc4--driver-verifier-detected-violation
+  it("KeFlushQueuedDpcs above PASSIVE_LEVEL is a verifier bug check, 0xC4/0xE5 (checked)", () => {
+    for (const irql of [APC_LEVEL, DISPATCH_LEVEL]) {
+      const m = boot({ flavor: "checked" });
+      expect(() =>
+        m.runInKernel(() => {
+          KeRaiseIrql(irql, Out(0));
+          KeFlushQueuedDpcs();
+        }),
+      ).toThrow(BugCheck);
+      const d = m.bugCheckData!;
+      expect([d.BugCheckCode, d.BugCheckParameter1, d.BugCheckParameter2, d.BugCheckParameter3, d.BugCheckParameter4]).toEqual([0xc4, 0xe5, irql, 0, 0]);
+    }
   });
 });

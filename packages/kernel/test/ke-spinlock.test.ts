@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, KeAcquireSpinLock, KeAcquireSpinLockAtDpcLevel, KeAcquireSpinLockRaiseToDpc,
+  APC_LEVEL, boot, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, KeAcquireSpinLock, KeAcquireSpinLockAtDpcLevel, KeAcquireSpinLockRaiseToDpc,
   KeGetCurrentIrql, KeInitializeSpinLock, KeLowerIrql, KeRaiseIrql, KeReleaseSpinLock, KeReleaseSpinLockFromDpcLevel, KeTestSpinLock,
   KSPIN_LOCK, Out, PASSIVE_LEVEL, SPIN_LOCK_ALREADY_OWNED, SPIN_LOCK_NOT_OWNED, type KIRQL,
 } from "../src/index.js";
@@ -82,10 +82,40 @@ describe("Ke: spin locks", () => {
     expectBugCheck(m, SPIN_LOCK_NOT_OWNED, () => m.runInKernel(() => KeReleaseSpinLock(new KSPIN_LOCK(), PASSIVE_LEVEL)));
   });
 
-  it("the checked flavor refuses KeAcquireSpinLockAtDpcLevel below DISPATCH_LEVEL", () => {
+  // The spin lock rows of https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc4--driver-verifier-detected-violation:
+  // 0x40 KeAcquireSpinLockAtDpcLevel below DISPATCH_LEVEL, 0x41 KeReleaseSpinLockFromDpcLevel below it,
+  // 0x42 KeAcquireSpinLock above it; P2 the current IRQL, P3 the spin lock (ours: its id), P4 0.
+  it("the checked flavor refuses KeAcquireSpinLockAtDpcLevel below DISPATCH_LEVEL (0xC4/0x40)", () => {
     const m = boot({ flavor: "checked" });
-    const d = expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => m.runInKernel(() => KeAcquireSpinLockAtDpcLevel(new KSPIN_LOCK())));
-    expect(d.BugCheckParameter1).toBe(0x41);
-    expect(d.BugCheckParameter2).toBe(PASSIVE_LEVEL);
+    const lock = new KSPIN_LOCK();
+    const d = expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => m.runInKernel(() => KeAcquireSpinLockAtDpcLevel(lock)));
+    expect([d.BugCheckParameter1, d.BugCheckParameter2, d.BugCheckParameter3, d.BugCheckParameter4]).toEqual([0x40, PASSIVE_LEVEL, lock.id, 0]);
+  });
+
+  it("the checked flavor refuses KeReleaseSpinLockFromDpcLevel below DISPATCH_LEVEL (0xC4/0x41)", () => {
+    const m = boot({ flavor: "checked" });
+    const lock = new KSPIN_LOCK();
+    const d = expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () =>
+      m.runInKernel(() => {
+        const old = Out<KIRQL>(0);
+        KeRaiseIrql(DISPATCH_LEVEL, old);
+        KeAcquireSpinLockAtDpcLevel(lock);
+        KeLowerIrql(APC_LEVEL);
+        KeReleaseSpinLockFromDpcLevel(lock);
+      }),
+    );
+    expect([d.BugCheckParameter1, d.BugCheckParameter2, d.BugCheckParameter3, d.BugCheckParameter4]).toEqual([0x41, APC_LEVEL, lock.id, 0]);
+  });
+
+  it("the checked flavor refuses KeAcquireSpinLock above DISPATCH_LEVEL (0xC4/0x42)", () => {
+    const m = boot({ flavor: "checked" });
+    const lock = new KSPIN_LOCK();
+    const d = expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () =>
+      m.runInKernel(() => {
+        KeRaiseIrql(5, Out<KIRQL>(0));
+        KeAcquireSpinLock(lock, Out<KIRQL>(0));
+      }),
+    );
+    expect([d.BugCheckParameter1, d.BugCheckParameter2, d.BugCheckParameter3, d.BugCheckParameter4]).toEqual([0x42, 5, lock.id, 0]);
   });
 });

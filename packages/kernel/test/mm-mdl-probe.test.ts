@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   __try, BYTE_OFFSET, boot, CTL_CODE, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN,
   IO_STATUS_BLOCK, IoAllocateMdl, IoFreeMdl, IoGetCurrentIrpStackLocation, IoWriteAccess, IRP_MJ_DEVICE_CONTROL, IRQL_NOT_LESS_OR_EQUAL,
-  KDPC, KERNEL_BASE, KeInitializeDpc, KeInsertQueueDpc, KeRaiseIrql, KeLowerIrql, KMODE_EXCEPTION_NOT_HANDLED, MDL_PAGES_LOCKED,
+  KDPC, KERNEL_BASE, KeInitializeDpc, KeInsertQueueDpc, KeRaiseIrql, KeLowerIrql, KMODE_EXCEPTION_NOT_HANDLED, MDL_MAPPED_TO_SYSTEM_VA, MDL_PAGES_LOCKED,
   METHOD_NEITHER, MmGetMdlByteCount, MmGetMdlByteOffset, MmGetMdlVirtualAddress, MmGetSystemAddressForMdlSafe, MmProbeAndLockPages,
   MmUnlockPages, NormalPagePriority, NtDeviceIoControlFile, Out, PAGE_FAULT_IN_NONPAGED_AREA, ProbeForRead, ProbeForWrite,
   PsGetCurrentProcess, ReadBytes, ReadUlong, STATUS_ACCESS_VIOLATION, STATUS_DATATYPE_MISALIGNMENT, STATUS_SUCCESS, UserMode,
@@ -120,13 +120,21 @@ describe("Mm: MDLs", () => {
     expectBugCheck(m, PAGE_FAULT_IN_NONPAGED_AREA, () => m.runInKernel(() => ReadUlong(sys)));
   });
 
-  it("the checked flavor refuses IoFreeMdl on an MDL whose pages are still locked", () => {
+  // https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc4--driver-verifier-detected-violation
+  // 0xB8: "The pages that are described by the MDL are still mapped. The driver must unmap the pages before
+  // calling IoFreeMdl" (P2 the MDL, P3 its flags). (0x7B is MmUnmapIoSpace above APC_LEVEL.)
+  it("the checked flavor refuses IoFreeMdl on an MDL whose pages are still mapped (0xC4/0xB8)", () => {
     const m = boot({ flavor: "checked" });
     const c = client(m);
     const va = userAlloc(m, c);
     const { mdl } = lockAndMap(m, c, va, 8);
+    const flags = mdl.MdlFlags;
     const d = expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () => m.runInKernel(() => IoFreeMdl(mdl)));
-    expect(d.BugCheckParameter1).toBe(0x7b);
+    expect(d.BugCheckParameter1).toBe(0xb8);
+    expect(d.BugCheckParameter2).not.toBe(0);
+    expect(d.BugCheckParameter2).toBe(mdl.address);
+    expect(d.BugCheckParameter3).toBe(flags);
+    expect(flags & MDL_MAPPED_TO_SYSTEM_VA).not.toBe(0);
   });
 
   it("MmProbeAndLockPages(UserMode) raises STATUS_ACCESS_VIOLATION for kernel and unmapped addresses", () => {
@@ -224,6 +232,9 @@ describe("Mm: bad user addresses in a driver", () => {
     expect(m.syscall(c.thread, () => NtDeviceIoControlFile(h, 0, null, null, new IO_STATUS_BLOCK(), IOCTL_NEITHER, va, 4, 0, 0))).toBe(STATUS_SUCCESS);
   });
 
+  // https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x1e--kmode-exception-not-handled:
+  // P1 the exception code, P2 its address, P3 and P4 the exception's parameters 0 and 1 (for an access
+  // violation, read 0 / write 1, and the address referenced).
   it("uncaught, the access violation is KMODE_EXCEPTION_NOT_HANDLED (0x1E) blaming the driver", () => {
     const { m, c, h } = neitherDriver(false);
     const d = expectBugCheck(m, KMODE_EXCEPTION_NOT_HANDLED, () =>
@@ -231,6 +242,7 @@ describe("Mm: bad user addresses in a driver", () => {
     );
     expect(d.BugCheckCode).toBe(0x1e);
     expect(d.BugCheckParameter1).toBe(STATUS_ACCESS_VIOLATION >>> 0);
+    expect(d.BugCheckParameter3).toBe(0); // a read
     expect(d.BugCheckParameter4).toBe(0x6000_0000);
     expect(d.driver).toBe("Careless.sys");
   });

@@ -4,7 +4,8 @@
  * The bug: the driver makes the request cancelable (IoSetCancelRoutine) while it works
  * on it, then completes it without taking the cancel routine off again. Once completed
  * the IRP is freed or reused, and a CancelIo arriving later would call the routine on
- * it. The I/O verifier checks this in IoCompleteRequest: P1 0x07, P2 the IRP's address.
+ * it. The I/O verifier checks this in IoCompleteRequest: P1 0x07, P2 the cancel routine's
+ * address, P3 the IRP's.
  * In the free flavor nothing checks it: the request succeeds, and the bug waits for
  * the unlucky cancel.
  * The fix: `if (IoSetCancelRoutine(Irp, NULL) != NULL)` before completing (or a cancel-safe queue).

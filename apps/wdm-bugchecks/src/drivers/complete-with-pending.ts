@@ -4,7 +4,7 @@
  * The bug: the handler starts with `status = STATUS_PENDING` meaning to queue the
  * request, takes the fast path that finishes it at once, and completes it with the
  * status it started with. STATUS_PENDING is not a final status. The I/O verifier checks
- * this in IoCompleteRequest: P1 0x06, P2 the IRP's address.
+ * this in IoCompleteRequest: P1 0x06, P2 the status (0x103), P3 the IRP's address.
  * In the free flavor nothing checks it, and the caller never gets an answer: the
  * request was completed with "still pending" and returned as pending, so nothing will
  * ever finish it (a synchronous caller waits forever).

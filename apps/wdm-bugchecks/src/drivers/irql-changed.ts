@@ -4,8 +4,8 @@
  * The bug: the handler takes its spin lock, and the error path for a short input
  * buffer completes the request and returns without releasing it, so the dispatch
  * routine returns at DISPATCH_LEVEL though it was called at PASSIVE_LEVEL. The I/O
- * verifier checks the IRQL around every dispatch routine: P1 0x05, P3 the IRQL before
- * (0), P4 the IRQL after (2).
+ * verifier checks the IRQL around every dispatch routine: P1 0x05, P2 the device object,
+ * P3 the IRQL before (0), P4 the IRQL after (2).
  * The free flavor does not look at the dispatch routine; the system call returns to
  * user mode at DISPATCH_LEVEL and that is IRQL_GT_ZERO_AT_SYSTEM_SERVICE (0x4A), later
  * and without a driver's name.

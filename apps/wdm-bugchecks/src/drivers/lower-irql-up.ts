@@ -1,10 +1,12 @@
 /**
- * irqlmixup.sys — IRQL_NOT_GREATER_OR_EQUAL (0x9).
+ * irqlmixup.sys — IRQL_NOT_LESS_OR_EQUAL (0xA) in the free flavor; Driver Verifier's
+ * DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4), P1 0x31, in the checked flavor.
  *
  * The bug: the handler raises to APC_LEVEL to keep APCs away while it updates its
  * state, then "restores" the IRQL with KeLowerIrql(DISPATCH_LEVEL) (a constant copied
  * from other code) instead of the old IRQL KeRaiseIrql returned. KeLowerIrql must not
- * raise. P1 is the current IRQL (1, APC_LEVEL), P2 the requested one (2, DISPATCH_LEVEL).
+ * raise. Checked: P2 is the current IRQL (1, APC_LEVEL), P3 the requested one (2,
+ * DISPATCH_LEVEL). Free: the checked HAL's IRQL_NOT_LESS_OR_EQUAL, P2 the current IRQL.
  * The fix: KeLowerIrql(OldIrql).
  */
 import {

@@ -4,8 +4,9 @@
  * The bug: every IOCTL_BUG_TRIGGER allocates a 128-byte record in nonpaged pool and keeps
  * it in a list, and DriverUnload deletes the device and the link but never frees the
  * records. Driver Verifier tracks each driver's pool and stops the machine when the driver
- * unloads with allocations outstanding: P3 the number of allocations, P4 the bytes. The
- * free flavor (no verifier) lets the pool leak silently.
+ * unloads with allocations outstanding: P2 the driver (its name; here its DRIVER_OBJECT's
+ * address), P4 the number of allocations. The free flavor (no verifier) lets the pool leak
+ * silently.
  * The fix: ExFreePoolWithTag each record in DriverUnload.
  */
 import {

@@ -1,4 +1,7 @@
 import { cur } from "../context.js";
+import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
+import { VF_RULE_IRQL_IO_PASSIVE1 } from "../ke/bugcheck-codes.js";
+import { APC_LEVEL } from "../ke/irql.js";
 import type { KEVENT } from "../ke/dispatcher.js";
 import { KernelMode } from "../ke/dispatcher.js";
 import { IoAllocateMdl, IoFreeMdl, MDL_PAGES_LOCKED, MmProbeAndLockPages, MmUnlockPages } from "../mm/mdl.js";
@@ -61,6 +64,8 @@ export function IoBuildDeviceIoControlRequest(
   IoStatusBlock: IO_STATUS_BLOCK,
 ): IRP | null {
   const m = cur;
+  // The rule IrqlIoPassive1 allows PASSIVE_LEVEL and APC_LEVEL.
+  if (m.checked && m.cpu.Irql > APC_LEVEL) VfIrqlTooHigh("IoBuildDeviceIoControlRequest", APC_LEVEL, VF_RULE_IRQL_IO_PASSIVE1);
   const irp = IoAllocateIrp(DeviceObject.StackSize, false);
   if (irp === null) return null;
   irp.kind = IRP_KIND_THREADED;
@@ -146,6 +151,8 @@ function buildFsd(kind: number, MajorFunction: number, DeviceObject: DEVICE_OBJE
 
 /** `IoBuildSynchronousFsdRequest`: a threaded read/write/flush/shutdown IRP, freed by the I/O manager. */
 export function IoBuildSynchronousFsdRequest(MajorFunction: number, DeviceObject: DEVICE_OBJECT, Buffer: number, Length: number, StartingOffset: number | null, Event: KEVENT, IoStatusBlock: IO_STATUS_BLOCK): IRP | null {
+  const m = cur;
+  if (m.checked && m.cpu.Irql > APC_LEVEL) VfIrqlTooHigh("IoBuildSynchronousFsdRequest", APC_LEVEL);
   const irp = buildFsd(IRP_KIND_THREADED, MajorFunction, DeviceObject, Buffer, Length, StartingOffset, IoStatusBlock);
   if (irp !== null) {
     irp.UserEvent = Event;
@@ -159,5 +166,7 @@ export function IoBuildSynchronousFsdRequest(MajorFunction: number, DeviceObject
  * must free it (IoFreeIrp) and return STATUS_MORE_PROCESSING_REQUIRED.
  */
 export function IoBuildAsynchronousFsdRequest(MajorFunction: number, DeviceObject: DEVICE_OBJECT, Buffer: number, Length: number, StartingOffset: number | null, IoStatusBlock: IO_STATUS_BLOCK | null): IRP | null {
+  const m = cur;
+  if (m.checked && m.cpu.Irql > APC_LEVEL) VfIrqlTooHigh("IoBuildAsynchronousFsdRequest", APC_LEVEL);
   return buildFsd(IRP_KIND_DRIVER, MajorFunction, DeviceObject, Buffer, Length, StartingOffset, IoStatusBlock);
 }

@@ -1,5 +1,5 @@
 import { cur } from "../context.js";
-import { KeBugCheckEx } from "../ke/bugcheck.js";
+import { KeBugCheckEx, KiAddressOfRoutine } from "../ke/bugcheck.js";
 import { CANCEL_STATE_IN_COMPLETED_IRP } from "../ke/bugcheck-codes.js";
 import { KiSchedulingPoint } from "../ke/preempt.js";
 import type { Box } from "../box.js";
@@ -47,7 +47,8 @@ export function IoCancelIrp(Irp: IRP): boolean {
   // A cancel routine still set on an IRP completion has already passed (Windows checks
   // CurrentLocation past the last stack location, as here).
   if (Irp.CurrentLocation > Irp.StackCount + 1) {
-    KeBugCheckEx(CANCEL_STATE_IN_COMPLETED_IRP, Irp.address, 0, 0, 0, "IoCancelIrp was called for an IRP that had already been completed with its cancel routine still set.");
+    // P1 the IRP, P2 the cancel routine the driver set.
+    KeBugCheckEx(CANCEL_STATE_IN_COMPLETED_IRP, Irp.address, KiAddressOfRoutine(routine), 0, 0, "IoCancelIrp was called for an IRP that had already been completed with its cancel routine still set.");
   }
   Irp.CancelIrql = irql.value;
   const sl = Irp.Stack[Irp.CurrentLocation - 1];

@@ -1,10 +1,10 @@
 import { cur } from "../context.js";
-import { KeBugCheckEx } from "../ke/bugcheck.js";
+import { KeBugCheckEx, KiAddressOfRoutine } from "../ke/bugcheck.js";
 import {
   DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_CALL_DRIVER_ABOVE_DISPATCH, IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE,
   IOMGR_COMPLETE_ABOVE_DISPATCH, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, IOMGR_COMPLETE_WITH_PENDING_STATUS,
   IOMGR_COMPLETION_NOT_PROPAGATING_PENDING, IOMGR_IRQL_CHANGED_BY_DISPATCH, IOMGR_MARKED_PENDING_NOT_RETURNED, IOMGR_PENDING_WITHOUT_MARK, IOMGR_STATUS_INVALID,
-  IOMGR_STATUS_MISMATCH, IRQL_NOT_LESS_OR_EQUAL, MULTIPLE_IRP_COMPLETE_REQUESTS, NO_MORE_IRP_STACK_LOCATIONS,
+  IOMGR_STATUS_MISMATCH, IRQL_NOT_LESS_OR_EQUAL, MULTIPLE_IRP_COMPLETE_REQUESTS, NO_MORE_IRP_STACK_LOCATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, VF_COMPLETION_ROUTINE_IRQL_CHANGED,
 } from "../ke/bugcheck-codes.js";
 import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL, SYNCH_LEVEL } from "../ke/irql.js";
 import { NtStatusName, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
@@ -65,7 +65,7 @@ function IopRunDispatchRoutine(r: unknown, DeviceObject: DEVICE_OBJECT, Irp: IRP
   }
   const cpu = cur.cpu;
   const driver = DeviceObject.DriverObject;
-  const c = new IopDispatchContinuation(Irp, loc, driver, cpu.Irql);
+  const c = new IopDispatchContinuation(Irp, loc, DeviceObject, cpu.Irql);
   cpu.driver = driver;
   const s = KiRunRoutine(r, `the ${IrpMajorNames[Irp.Stack[loc - 1]!.MajorFunction] ?? "dispatch"} routine of ${driver.DriverName}`, c.done);
   cpu.driver = prevDriver;
@@ -86,12 +86,14 @@ class IopDispatchContinuation {
   waiting = false;
   readonly generation: number;
   readonly done: (value: unknown) => void;
+  readonly driver: DRIVER_OBJECT;
   constructor(
     readonly Irp: IRP,
     readonly loc: number,
-    readonly driver: DRIVER_OBJECT,
+    readonly DeviceObject: DEVICE_OBJECT,
     readonly irql: number,
   ) {
+    this.driver = DeviceObject.DriverObject;
     this.generation = Irp.generation;
     this.done = (value) => {
       this.result = value as NTSTATUS;
@@ -106,11 +108,11 @@ class IopDispatchContinuation {
     if (typeof status === "object" && status !== null && typeof (status as PromiseLike<unknown>).then === "function") KiPromiseReturned(`A dispatch routine of ${this.driver.DriverName}`);
     if (!m.checked) return;
     if (m.cpu.Irql !== this.irql) {
-      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_IRQL_CHANGED_BY_DISPATCH, 0, this.irql, m.cpu.Irql, `${this.driver.DriverName} returned at ${IrqlName(m.cpu.Irql)}, called at ${IrqlName(this.irql)}.`, this.driver);
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_IRQL_CHANGED_BY_DISPATCH, this.DeviceObject.address, this.irql, m.cpu.Irql, `${this.driver.DriverName} returned at ${IrqlName(m.cpu.Irql)}, called at ${IrqlName(this.irql)}.`, this.driver);
     }
     const Irp = this.Irp;
     if (status !== STATUS_PENDING && Irp.generation === this.generation && Irp.inUse && !Irp.completed && Irp.CurrentLocation === this.loc) {
-      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, Irp.address, status, "A dispatch routine that waited returned a status without completing the IRP, passing it down, or returning STATUS_PENDING.", this.driver);
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, Irp.address, this.DeviceObject.address, `A dispatch routine that waited returned ${NtStatusName(status)} without completing the IRP, passing it down, or returning STATUS_PENDING.`, this.driver);
     }
   }
 }
@@ -129,20 +131,21 @@ function verifiedCall(DeviceObject: DEVICE_OBJECT, Irp: IRP, loc: number, dispat
   if (typeof status !== "number") status = IopRunDispatchRoutine(status, DeviceObject, Irp, loc, driver);
   if (m.unconsumedWait !== null) KiCheckUnconsumedWait();
   if (cpu.Irql !== irql) {
-    KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_IRQL_CHANGED_BY_DISPATCH, 0, irql, cpu.Irql, `${driver.DriverName} returned at ${IrqlName(cpu.Irql)}, called at ${IrqlName(irql)}.`);
+    KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_IRQL_CHANGED_BY_DISPATCH, DeviceObject.address, irql, cpu.Irql, `${driver.DriverName} returned at ${IrqlName(cpu.Irql)}, called at ${IrqlName(irql)}.`);
   }
-  if (status === -1) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_STATUS_INVALID, 0, Irp.address, 0);
+  // The "WDM DRIVER ERROR" codes (0x2xx): P2 where in the driver (we give 0), P3 the IRP, P4 the device object.
+  if (status === -1) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_STATUS_INVALID, 0, Irp.address, DeviceObject.address, `(${driver.DriverName})`);
   // Only while the IRP has not been freed and reused can its stack location be read.
   if (Irp.generation === generation && Irp.inUse) {
     const marked = (sl.Control & SL_PENDING_RETURNED) !== 0;
     if (status === STATUS_PENDING && !marked && !Irp.completed && Irp.CurrentLocation === loc) {
-      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_PENDING_WITHOUT_MARK, 0, Irp.address, 0, `(${driver.DriverName})`);
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_PENDING_WITHOUT_MARK, 0, Irp.address, DeviceObject.address, `(${driver.DriverName})`);
     }
     if (status !== STATUS_PENDING && marked) {
-      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_MARKED_PENDING_NOT_RETURNED, 0, Irp.address, 0, `(${driver.DriverName} returned ${NtStatusName(status)})`);
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_MARKED_PENDING_NOT_RETURNED, 0, Irp.address, DeviceObject.address, `(${driver.DriverName} returned ${NtStatusName(status)})`);
     }
     if (status !== STATUS_PENDING && Irp.completed && Irp.CurrentLocation > loc && status !== Irp.completionStatus) {
-      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_STATUS_MISMATCH, 0, Irp.address, Irp.completionStatus, `${driver.DriverName} completed the IRP with ${NtStatusName(Irp.completionStatus)} but returned ${NtStatusName(status)}.`);
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_STATUS_MISMATCH, 0, Irp.address, DeviceObject.address, `${driver.DriverName} completed the IRP with ${NtStatusName(Irp.completionStatus)} but returned ${NtStatusName(status)}.`);
     }
   }
   cpu.driver = prevDriver;
@@ -165,11 +168,14 @@ export function IoCompleteRequest(Irp: IRP, PriorityBoost: number): void {
     KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, Irp.address, 0, 0, 0, `The IRP at ${formatAddress(Irp.address)} was completed a second time.`);
   }
   const status = Irp.IoStatus.Status;
+  // The IRQL every completion routine is called at (the verifier stops one that changes it).
+  let irql = 0;
   if (m.checked) {
-    if (status === STATUS_PENDING) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_PENDING_STATUS, Irp.address, 0, 0);
-    if (Irp.CancelRoutine !== null) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, Irp.address, 0, 0);
+    irql = cpu.Irql;
+    // 0x06: P2 the status (STATUS_PENDING, or -1), P3 the IRP. 0x07: P2 the cancel routine, P3 the IRP.
+    if (status === STATUS_PENDING || status === -1) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_PENDING_STATUS, status >>> 0, Irp.address, 0);
+    if (Irp.CancelRoutine !== null) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, KiAddressOfRoutine(Irp.CancelRoutine), Irp.address, 0);
     if (cpu.Irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_ABOVE_DISPATCH, cpu.Irql, Irp.address, 0);
-    if (status === -1) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_STATUS_INVALID, 0, Irp.address, 0);
   }
   if (m.trace !== null) m.trace.event("irp-complete", cpu.driver, NtStatusName(status));
   // What the completing driver set; its dispatch routine must return the same.
@@ -193,11 +199,16 @@ export function IoCompleteRequest(Irp: IRP, PriorityBoost: number): void {
       const above = Irp.CurrentLocation <= count ? Irp.Stack[Irp.CurrentLocation - 1]!.DeviceObject : null;
       cpu.driver = above !== null ? above.DriverObject : prevDriver;
       const r = routine(above, Irp, done.Context);
+      // Driver Verifier: a completion routine returns at the IRQL it was called at (0xC4/0xFA).
+      if (m.checked && cpu.Irql !== irql) {
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_COMPLETION_ROUTINE_IRQL_CHANGED, KiAddressOfRoutine(routine), irql, cpu.Irql,
+          `The completion routine of ${cpu.driver !== null ? cpu.driver.DriverName : "the IRP's owner"} returned at ${IrqlName(cpu.Irql)}, called at ${IrqlName(irql)}.`);
+      }
       cpu.driver = prevDriver;
       if (r === STATUS_MORE_PROCESSING_REQUIRED) return;
       // The verifier: a routine that lets completion go on must carry PendingReturned up.
       if (m.checked && Irp.PendingReturned && Irp.CurrentLocation <= count && (Irp.Stack[Irp.CurrentLocation - 1]!.Control & SL_PENDING_RETURNED) === 0) {
-        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETION_NOT_PROPAGATING_PENDING, 0, Irp.address, 0,
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETION_NOT_PROPAGATING_PENDING, KiAddressOfRoutine(routine), Irp.address, above !== null ? above.address : 0,
           `(the completion routine of ${above !== null ? above.DriverObject.DriverName : "the IRP's owner"})`, above !== null ? above.DriverObject : null);
       }
     } else if (Irp.PendingReturned && Irp.CurrentLocation <= count) {

@@ -5,7 +5,7 @@ import { DRIVER_VERIFIER_DETECTED_VIOLATION, DRIVER_VERIFIER_IOMANAGER_VIOLATION
 import { Executive, KernelMode, KeWaitForSingleObject, KiCheckWait, type KWAIT, type KWAIT_BLOCK } from "../ke/dispatcher.js";
 import { IrqlName, PASSIVE_LEVEL } from "../ke/irql.js";
 import { KWAIT_CALL } from "../ke/wait-call.js";
-import { NT_SUCCESS, STATUS_PENDING, type NTSTATUS } from "../ntstatus.js";
+import { NT_SUCCESS, NtStatusName, STATUS_PENDING, type NTSTATUS } from "../ntstatus.js";
 import { ObDereferenceObject, ObReferenceObject } from "../ob/object.js";
 import { FILE_NON_DIRECTORY_FILE, FILE_OPEN, IRP_CREATE_OPERATION, IRP_DEFER_IO_COMPLETION, IRP_MJ_CREATE, IRP_SYNCHRONOUS_API } from "./constants.js";
 import { DEVICE_OBJECT, IoGetAttachedDevice, IoGetRelatedDeviceObject } from "./device.js";
@@ -63,7 +63,7 @@ function* IopGetDeviceObjectPointer(
     IopCompleteRequest(irp);
   } else {
     if (status !== STATUS_PENDING && !irp.completed && m.checked) {
-      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, irp.address, status, "A dispatch routine returned a status without completing the IRP, passing it down, or returning STATUS_PENDING.");
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, irp.address, top.address, `A dispatch routine returned ${NtStatusName(status)} without completing the IRP, passing it down, or returning STATUS_PENDING.`);
     }
     // The create is synchronous: the I/O manager waits on the file object's event, which
     // the completion's special kernel APC sets in this thread.

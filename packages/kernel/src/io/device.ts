@@ -1,8 +1,10 @@
 import { cur } from "../context.js";
+import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
+import { DISPATCH_LEVEL, PASSIVE_LEVEL } from "../ke/irql.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { KDEVICE_QUEUE } from "../ke/device-queue.js";
-import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_DOUBLE_DELETE_DEVICE } from "../ke/bugcheck-codes.js";
+import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_DOUBLE_DELETE_DEVICE, VF_RULE_IRQL_IO_PASSIVE1 } from "../ke/bugcheck-codes.js";
 import { POOL_FLAG_NON_PAGED, POOL_TAG } from "../mm/pool.js";
 import { STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, NT_SUCCESS, type NTSTATUS, STATUS_OBJECT_NAME_NOT_FOUND } from "../ntstatus.js";
 import { OBJECT_HEADER, ObDereferenceObject, ObReferenceObject } from "../ob/object.js";
@@ -75,6 +77,7 @@ export function IoCreateDevice(
   DeviceObject: Box<DEVICE_OBJECT | null>,
 ): NTSTATUS {
   const m = cur;
+  if (m.checked && m.cpu.Irql !== PASSIVE_LEVEL) VfIrqlTooHigh("IoCreateDevice", PASSIVE_LEVEL, VF_RULE_IRQL_IO_PASSIVE1);
   DeviceObject.value = null;
   let ext: any = null;
   if (typeof DeviceExtensionSize === "number") {
@@ -194,17 +197,21 @@ export function IoGetLowerDeviceObject(DeviceObject: DEVICE_OBJECT): DEVICE_OBJE
  * becomes the source's.
  */
 export function IoAttachDeviceToDeviceStack(SourceDevice: DEVICE_OBJECT, TargetDevice: DEVICE_OBJECT): DEVICE_OBJECT | null {
+  const m = cur;
+  if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) VfIrqlTooHigh("IoAttachDeviceToDeviceStack", DISPATCH_LEVEL);
   if (TargetDevice.deletePending) return null;
   const top = IoGetAttachedDevice(TargetDevice);
   top.AttachedDevice = SourceDevice;
   SourceDevice.AttachedTo = top;
   SourceDevice.StackSize = top.StackSize + 1;
   SourceDevice.AlignmentRequirement = Math.max(SourceDevice.AlignmentRequirement, top.AlignmentRequirement);
-  cur.trace?.event("attach", SourceDevice.DriverObject, `${SourceDevice.DriverObject.DriverName} on ${top.DriverObject.DriverName}`);
+  m.trace?.event("attach", SourceDevice.DriverObject, `${SourceDevice.DriverObject.DriverName} on ${top.DriverObject.DriverName}`);
   return top;
 }
 
 export function IoAttachDeviceToDeviceStackSafe(SourceDevice: DEVICE_OBJECT, TargetDevice: DEVICE_OBJECT, AttachedToDeviceObject: Box<DEVICE_OBJECT | null>): NTSTATUS {
+  const m = cur;
+  if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) VfIrqlTooHigh("IoAttachDeviceToDeviceStackSafe", DISPATCH_LEVEL);
   const top = IoAttachDeviceToDeviceStack(SourceDevice, TargetDevice);
   AttachedToDeviceObject.value = top;
   return top ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;

@@ -10,6 +10,7 @@ import { IoAllocateMdl, MmProbeAndLockPages } from "../mm/mdl.js";
 import { POOL_FLAG_NON_PAGED, POOL_FLAG_UNINITIALIZED, POOL_TAG } from "../mm/pool.js";
 import { MM_USER_PROBE_ADDRESS } from "../mm/layout.js";
 import {
+  NtStatusName,
   NT_SUCCESS, STATUS_ACCESS_DENIED, STATUS_ACCESS_VIOLATION, STATUS_DELETE_PENDING, STATUS_INSUFFICIENT_RESOURCES,
   STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NO_SUCH_DEVICE, STATUS_NOT_FOUND, STATUS_OBJECT_NAME_INVALID,
   STATUS_OBJECT_TYPE_MISMATCH, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS,
@@ -98,7 +99,7 @@ function IopSynchronousServiceTail(dev: DEVICE_OBJECT, irp: IRP, fo: FILE_OBJECT
       return final;
     }
     if (mine && !irp.completed && m.checked) {
-      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, irp.address, status, "A dispatch routine returned a status without completing the IRP, passing it down, or returning STATUS_PENDING.");
+      KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, 0, irp.address, dev.address, `A dispatch routine returned ${NtStatusName(status)} without completing the IRP, passing it down, or returning STATUS_PENDING.`);
     }
     if (!deferred) {
       if (synchronous) IopReleaseFileLock(fo);

@@ -1,4 +1,6 @@
 import { cur } from "../context.js";
+import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
+import { DISPATCH_LEVEL } from "../ke/irql.js";
 import { ObDereferenceObject, ObReferenceObject } from "../ob/object.js";
 import type { KWAIT_GENERATOR } from "../ke/dispatcher.js";
 import type { DEVICE_OBJECT } from "./device.js";
@@ -32,6 +34,7 @@ export function IoFreeWorkItem(IoWorkItem: IO_WORKITEM): void {
 export function IoQueueWorkItem(IoWorkItem: IO_WORKITEM, WorkerRoutine: IO_WORKITEM_ROUTINE, QueueType: number, Context: any): void {
   void QueueType;
   const m = cur;
+  if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) VfIrqlTooHigh("IoQueueWorkItem", DISPATCH_LEVEL);
   const dev = IoWorkItem.DeviceObject;
   ObReferenceObject(dev);
   IoWorkItem.queued = true;

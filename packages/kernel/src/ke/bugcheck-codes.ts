@@ -17,6 +17,7 @@ export const DRIVER_VERIFIER_IOMANAGER_VIOLATION = 0xc9;
 export const DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS = 0xce;
 export const DRIVER_IRQL_NOT_LESS_OR_EQUAL = 0xd1;
 export const TIMER_OR_DPC_INVALID = 0xc7;
+export const IRQL_UNEXPECTED_VALUE = 0xc8;
 export const MANUALLY_INITIATED_CRASH = 0xe2;
 export const WDF_VIOLATION = 0x10d;
 export const MAXIMUM_WAIT_OBJECTS_EXCEEDED = 0x0c;
@@ -46,6 +47,7 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
   [DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS]: "DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS",
   [DRIVER_IRQL_NOT_LESS_OR_EQUAL]: "DRIVER_IRQL_NOT_LESS_OR_EQUAL",
   [TIMER_OR_DPC_INVALID]: "TIMER_OR_DPC_INVALID",
+  [IRQL_UNEXPECTED_VALUE]: "IRQL_UNEXPECTED_VALUE",
   [MANUALLY_INITIATED_CRASH]: "MANUALLY_INITIATED_CRASH",
   [WDF_VIOLATION]: "WDF_VIOLATION",
   [MAXIMUM_WAIT_OBJECTS_EXCEEDED]: "MAXIMUM_WAIT_OBJECTS_EXCEEDED",
@@ -58,7 +60,7 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
 
 /** What the bug check means, in the words of the debugger documentation (paraphrased). */
 export const BugCheckExplanations: Readonly<Record<number, string>> = {
-  [IRQL_NOT_GREATER_OR_EQUAL]: "The IRQL was lowered to a level above the current one (KeLowerIrql must not raise).",
+  [IRQL_NOT_GREATER_OR_EQUAL]: "The IRQL was \"raised\" to a level below the current one (KeRaiseIrql must not lower).",
   [IRQL_NOT_LESS_OR_EQUAL]:
     "Kernel code accessed paged-out or invalid memory at an IRQL that was too high (DISPATCH_LEVEL or above), where page faults cannot be serviced.",
   [SPIN_LOCK_ALREADY_OWNED]: "A spin lock was acquired by the processor that already owns it; it would spin forever.",
@@ -80,6 +82,8 @@ export const BugCheckExplanations: Readonly<Record<number, string>> = {
   [DRIVER_IRQL_NOT_LESS_OR_EQUAL]:
     "A driver accessed pageable (paged-out) or invalid memory at an IRQL that was too high (DISPATCH_LEVEL or above).",
   [TIMER_OR_DPC_INVALID]: "A kernel timer or DPC was found in memory where it is not permitted.",
+  [IRQL_UNEXPECTED_VALUE]:
+    "The processor's IRQL is not what it should be at this point: code changed the IRQL and did not restore it (for example, it acquired a spin lock and never released it).",
   [MANUALLY_INITIATED_CRASH]: "The crash was initiated on purpose.",
   [WDF_VIOLATION]: "The Kernel-Mode Driver Framework detected a driver error.",
   [MAXIMUM_WAIT_OBJECTS_EXCEEDED]: "A wait was asked for on more objects than the thread's wait blocks can hold (THREAD_WAIT_OBJECTS without a wait block array, MAXIMUM_WAIT_OBJECTS with one).",
@@ -109,7 +113,7 @@ export const IOMGR_DEVICE_INITIALIZING_NOT_CLEARED = 0x243;
 
 export const IoVerifierExplanations: Readonly<Record<number, string>> = {
   [IOMGR_IRQL_CHANGED_BY_DISPATCH]: "A dispatch routine returned at a different IRQL than it was called at.",
-  [IOMGR_COMPLETE_WITH_PENDING_STATUS]: "IoCompleteRequest was called with IoStatus.Status set to STATUS_PENDING.",
+  [IOMGR_COMPLETE_WITH_PENDING_STATUS]: "IoCompleteRequest was called with IoStatus.Status set to STATUS_PENDING (or -1).",
   [IOMGR_COMPLETE_WITH_CANCEL_ROUTINE]: "IoCompleteRequest was called while the IRP still had a cancel routine set.",
   [IOMGR_COMPLETE_ABOVE_DISPATCH]: "IoCompleteRequest was called above DISPATCH_LEVEL.",
   [IOMGR_CALL_DRIVER_ABOVE_DISPATCH]: "IoCallDriver was called above DISPATCH_LEVEL.",
@@ -117,7 +121,7 @@ export const IoVerifierExplanations: Readonly<Record<number, string>> = {
   [IOMGR_FREE_IRP_IN_USE]: "IoFreeIrp was called on an IRP that is still in use by a driver.",
   [IOMGR_STATUS_MISMATCH]:
     "A dispatch routine returned a status that differs from Irp->IoStatus.Status after completing the IRP.",
-  [IOMGR_STATUS_INVALID]: "A dispatch routine completed an IRP with the invalid status 0xFFFFFFFF.",
+  [IOMGR_STATUS_INVALID]: "A dispatch routine returned the illegal status 0xFFFFFFFF (probably an uninitialized variable).",
   [IOMGR_COMPLETION_NOT_PROPAGATING_PENDING]:
     "A completion routine did not call IoMarkIrpPending although Irp->PendingReturned was set.",
   [IOMGR_PENDING_WITHOUT_MARK]: "A dispatch routine returned STATUS_PENDING without calling IoMarkIrpPending.",
@@ -127,9 +131,46 @@ export const IoVerifierExplanations: Readonly<Record<number, string>> = {
 };
 
 /**
- * Subcodes (parameter 1) of DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) the executive's
- * locks and the remove lock raise, as the bug check's documentation lists them.
+ * Subcodes (parameter 1) of DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4), as the bug check's
+ * table lists them:
+ * https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc4--driver-verifier-detected-violation
  */
+/** The driver asked for a zero-byte pool allocation (P2 IRQL, P3 pool type, P4 0). */
+export const VF_POOL_ZERO_BYTES = 0x00;
+/** KeRaiseIrql to a level below the current one (P2 current IRQL, P3 requested). */
+export const VF_RAISE_IRQL_INVALID = 0x30;
+/** KeLowerIrql to a level above the current one (P2 current IRQL, P3 requested, P4 0). */
+export const VF_LOWER_IRQL_INVALID = 0x31;
+/** KeReleaseSpinLock at an IRQL other than DISPATCH_LEVEL (P2 IRQL, P3 the lock). */
+export const VF_RELEASE_SPIN_LOCK_IRQL = 0x32;
+/** KeAcquireSpinLockAtDpcLevel below DISPATCH_LEVEL (P2 IRQL, P3 the lock). */
+export const VF_ACQUIRE_SPIN_LOCK_AT_DPC_LEVEL_IRQL = 0x40;
+/** KeReleaseSpinLockFromDpcLevel below DISPATCH_LEVEL (P2 IRQL, P3 the lock). */
+export const VF_RELEASE_SPIN_LOCK_FROM_DPC_LEVEL_IRQL = 0x41;
+/** KeAcquireSpinLock above DISPATCH_LEVEL (P2 IRQL, P3 the lock). */
+export const VF_ACQUIRE_SPIN_LOCK_IRQL = 0x42;
+/** Unloading with pool still allocated (P2 the driver's name, P4 the allocations left). */
+export const VF_POOL_LEAKED_AT_UNLOAD = 0x62;
+/** MmProbeAndLockPages above DISPATCH_LEVEL (P2 IRQL, P3 the MDL, P4 the access mode). */
+export const VF_PROBE_AND_LOCK_IRQL = 0x70;
+/** MmMapLockedPagesSpecifyCache (MmGetSystemAddressForMdlSafe) in kernel mode above DISPATCH_LEVEL (P2 IRQL, P3 the MDL, P4 the access mode). */
+export const VF_MAP_LOCKED_PAGES_SPECIFY_CACHE_IRQL = 0x76;
+/** MmUnlockPages on an MDL whose pages were never locked (P2 the MDL, P3 its flags). */
+export const VF_UNLOCK_PAGES_NOT_LOCKED = 0x7c;
+/** KeSetEvent above DISPATCH_LEVEL (P2 IRQL, P3 the event). */
+export const VF_SET_EVENT_IRQL = 0x80;
+/** IoFreeMdl on an MDL whose pages are still mapped (P2 the MDL, P3 its flags). */
+export const VF_FREE_MDL_STILL_MAPPED = 0xb8;
+/** A kernel API was called at the wrong IRQL (P2 IRQL): for a DDI no compliance rule covers. */
+export const VF_KERNEL_API_WRONG_IRQL = 0xe5;
+/** An IRP completion routine returned at another IRQL (P2 the routine, P3 IRQL before, P4 after). */
+export const VF_COMPLETION_ROUTINE_IRQL_CHANGED = 0xfa;
+/** A wait above DISPATCH_LEVEL (P2 the IRQL, P3 the object, P4 the timeout). */
+export const VF_WAIT_ABOVE_DISPATCH = 0x120;
+/** A wait at DISPATCH_LEVEL with a NULL timeout (P2 the IRQL, P3 the object, P4 0). */
+export const VF_WAIT_AT_DISPATCH_NO_TIMEOUT = 0x121;
+/** A wait at DISPATCH_LEVEL with a non-zero timeout (P2 the IRQL, P3 the object, P4 the timeout). */
+export const VF_WAIT_AT_DISPATCH_WITH_TIMEOUT = 0x122;
 export const VF_FAST_MUTEX_ACQUIRE_IRQL = 0x33;
 export const VF_FAST_MUTEX_RELEASE_IRQL = 0x34;
 export const VF_RESOURCE_ACQUIRE_APCS_ENABLED = 0x37;
@@ -154,8 +195,30 @@ export const VF_DEADLOCK_UNACQUIRED = 0x1007;
 export const VF_DEADLOCK_MISMATCHED_RELEASE = 0x1009;
 /** Deadlock detection: a lock deleted while a thread still owns it. */
 export const VF_DEADLOCK_DELETE_OWNED = 0x100b;
-/** DDI compliance rules (0x0002xxxx IRQL rules, 0x0004xxxx others). */
+/**
+ * DDI compliance rules (0x0002xxxx IRQL rules, 0x0004xxxx others), each named by its page
+ * https://learn.microsoft.com/windows-hardware/drivers/devtest/wdm-<rule>. Windows gives
+ * P2 a pointer to the rule's text; ours is the IRQL (the text is the explanation).
+ */
+/** IrqlDispatch: KeInsertDeviceQueue, IoStartNextPacket... only at DISPATCH_LEVEL. */
+export const VF_RULE_IRQL_DISPATCH = 0x00020003;
+/** IrqlExApcLte2: ProbeForRead, ProbeForWrite... only at or below APC_LEVEL. */
+export const VF_RULE_IRQL_EX_APC_LTE2 = 0x00020006;
 export const VF_RULE_IRQL_EX_APC_LTE3 = 0x00020007;
+/** IrqlIoPassive1: IoCreateDevice, IoAttachDevice at PASSIVE_LEVEL; IoBuildDeviceIoControlRequest at or below APC_LEVEL. */
+export const VF_RULE_IRQL_IO_PASSIVE1 = 0x0002000a;
 export const VF_RULE_IRQL_IO_PASSIVE5 = 0x0002000e;
 export const VF_RULE_IRQL_KE_APC_LTE2 = 0x00020010;
+/** IrqlKeDispatchLte: KeSetTimer(Ex), KeRemoveEntryDeviceQueue... at or below DISPATCH_LEVEL. */
+export const VF_RULE_IRQL_KE_DISPATCH_LTE = 0x00020011;
+/** IrqlObPassive: ObReferenceObjectByHandle only at PASSIVE_LEVEL. */
+export const VF_RULE_IRQL_OB_PASSIVE = 0x0002001b;
+/** IrqlPsPassive: PsCreateSystemThread, PsTerminateSystemThread... only at PASSIVE_LEVEL. */
+export const VF_RULE_IRQL_PS_PASSIVE = 0x0002001c;
+/** IrqlReturn: a dispatch routine returns at the IRQL it was called at. */
+export const VF_RULE_IRQL_RETURN = 0x0002001d;
+/** IrqlZwPassive: ZwClose only at PASSIVE_LEVEL. */
+export const VF_RULE_IRQL_ZW_PASSIVE = 0x0002001f;
+/** SpinLock: a spin lock acquired is released before the routine returns. */
+export const VF_RULE_SPIN_LOCK = 0x00040009;
 export const VF_RULE_GUARDED_REGIONS = 0x0004000e;

@@ -79,3 +79,14 @@ export function KeBugCheckEx(
 export function KeBugCheck(BugCheckCode: number): never {
   return KeBugCheckEx(BugCheckCode, 0, 0, 0, 0);
 }
+
+/**
+ * @internal The address a bug check's parameters give for a routine (a cancel or completion
+ * routine): Windows gives its code address; ours is an object address given on request, so
+ * `ObjectAtAddress` turns it back into the function. 0 for none.
+ */
+export function KiAddressOfRoutine(Routine: object | null): number {
+  if (Routine === null) return 0;
+  const m = cur;
+  return m.ob.addresses.giveOnRequest(Routine, m.cpu.driver);
+}

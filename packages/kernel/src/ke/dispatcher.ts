@@ -9,7 +9,8 @@ import { ExRaiseStatus } from "./exception.js";
 import type { KTHREAD } from "../ps/process.js";
 import { KeBugCheckEx } from "./bugcheck.js";
 import {
-  DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_NOT_LESS_OR_EQUAL, MAXIMUM_WAIT_OBJECTS_EXCEEDED, THREAD_TERMINATE_HELD_MUTEX,
+  DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_NOT_LESS_OR_EQUAL, MAXIMUM_WAIT_OBJECTS_EXCEEDED, THREAD_TERMINATE_HELD_MUTEX, VF_RULE_IRQL_KE_DISPATCH_LTE,
+  VF_SET_EVENT_IRQL, VF_WAIT_ABOVE_DISPATCH, VF_WAIT_AT_DISPATCH_NO_TIMEOUT, VF_WAIT_AT_DISPATCH_WITH_TIMEOUT,
 } from "./bugcheck-codes.js";
 import { DISPATCH_LEVEL, IrqlName } from "./irql.js";
 import type { Strand } from "./strand.js";
@@ -265,7 +266,7 @@ export function KeInitializeEvent(Event: KEVENT, Type: EVENT_TYPE, State: boolea
 export function KeSetEvent(Event: KEVENT, Increment: number, Wait: boolean): number {
   const m = cur;
   if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x80, m.cpu.Irql, 0, 0, `KeSetEvent was called at ${IrqlName(m.cpu.Irql)}.`);
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_SET_EVENT_IRQL, m.cpu.Irql, m.ob.addresses.giveOnRequest(Event, m.cpu.driver), 0, `KeSetEvent was called at ${IrqlName(m.cpu.Irql)}.`);
   }
   void Increment;
   void Wait;
@@ -404,16 +405,35 @@ export function testWait(objects: DispatcherHeader[], waitAll: boolean, t: KTHRE
   return -1;
 }
 
-function checkWaitIrql(name: string, Timeout: number | null): void {
+function checkWaitIrql(name: string, Timeout: number | null, Object: object | null): void {
   const m = cur;
   const irql = m.cpu.Irql;
   // Waiting is legal below DISPATCH_LEVEL; at DISPATCH_LEVEL only with a zero timeout.
   if (irql > DISPATCH_LEVEL || (irql === DISPATCH_LEVEL && Timeout !== 0)) {
-    if (m.checked) {
-      KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3b, irql, 0, Timeout ?? 0, `${name} was called at ${IrqlName(irql)} with a non-zero timeout.`);
-    }
+    if (m.checked) VfWaitAtWrongIrql(name, irql, Timeout, Object);
     KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0, 0, `A thread tried to wait (${name}) at ${IrqlName(irql)}, where the dispatcher cannot switch threads.`);
   }
+}
+
+/**
+ * @internal Driver Verifier's wait rules, 0xC4/0x120 (above DISPATCH_LEVEL), 0x121 (at DISPATCH_LEVEL
+ * with a NULL timeout), 0x122 (at DISPATCH_LEVEL with a non-zero one). Windows gives P2 the
+ * address of the IRQL value and P4 that of the timeout; ours are the values themselves
+ * (neither lives in emulated memory). P3 is the (first) object waited on.
+ */
+export function VfWaitAtWrongIrql(name: string, irql: number, Timeout: number | null, Object: object | null): never {
+  const m = cur;
+  const object = Object === null ? 0 : m.ob.addresses.giveOnRequest(Object, m.cpu.driver);
+  if (irql > DISPATCH_LEVEL) {
+    return KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_WAIT_ABOVE_DISPATCH, irql, object, Timeout ?? 0,
+      `${name} was called at ${IrqlName(irql)}; a wait is legal only at or below DISPATCH_LEVEL.`);
+  }
+  if (Timeout === null) {
+    return KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_WAIT_AT_DISPATCH_NO_TIMEOUT, irql, object, 0,
+      `${name} was called at DISPATCH_LEVEL with no timeout: it would wait forever where the dispatcher cannot switch threads.`);
+  }
+  return KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_WAIT_AT_DISPATCH_WITH_TIMEOUT, irql, object, Timeout,
+    `${name} was called at DISPATCH_LEVEL with a non-zero timeout; only a zero timeout is legal there.`);
 }
 
 /** A wait must come from a thread, not from an arbitrary context with none (a DPC, say). */
@@ -427,8 +447,8 @@ function checkWaitContext(name: string, Timeout: number | null): void {
  * The IRQL and thread rules of a wait, for waiting DDIs built outside the dispatcher
  * (ExAcquireFastMutex, IoReleaseRemoveLockAndWait...): checked when they are called.
  */
-export function KiCheckWait(name: string, Timeout: number | null): void {
-  checkWaitIrql(name, Timeout);
+export function KiCheckWait(name: string, Timeout: number | null, Object: object | null = null): void {
+  checkWaitIrql(name, Timeout, Object);
   checkWaitContext(name, Timeout);
 }
 
@@ -451,7 +471,7 @@ export function KeWaitForSingleObject(
   Timeout: number | null,
 ): KWAIT_STATUS {
   void WaitReason;
-  checkWaitIrql("KeWaitForSingleObject", Timeout);
+  checkWaitIrql("KeWaitForSingleObject", Timeout, Object);
   if (!isDispatcherObject(Object)) {
     KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, cur.cpu.Irql, 0, 0, "KeWaitForSingleObject was given something that is not a dispatcher object (KEVENT, KSEMAPHORE, KMUTEX, KTIMER, a thread or a process).");
   }
@@ -476,7 +496,7 @@ export function KeWaitForMultipleObjects(
   WaitBlockArray: unknown = null,
 ): KWAIT_STATUS {
   void WaitReason;
-  checkWaitIrql("KeWaitForMultipleObjects", Timeout);
+  checkWaitIrql("KeWaitForMultipleObjects", Timeout, Array.isArray(Object) && Object.length > 0 ? Object[0]! : null);
   // More than THREAD_WAIT_OBJECTS (3) without a wait block array, or more than
   // MAXIMUM_WAIT_OBJECTS with one, is MAXIMUM_WAIT_OBJECTS_EXCEEDED.
   if (!(Count >= 1) || !Array.isArray(Object) || Object.length < Count || Count > (WaitBlockArray === null ? THREAD_WAIT_OBJECTS : MAXIMUM_WAIT_OBJECTS)) {
@@ -492,7 +512,7 @@ export function KeWaitForMultipleObjects(
 
 /** `KeDelayExecutionThread`: sleep for a relative (negative) or absolute interval. */
 export function KeDelayExecutionThread(WaitMode: KPROCESSOR_MODE, Alertable: boolean, Interval: number): KWAIT_STATUS {
-  checkWaitIrql("KeDelayExecutionThread", Interval);
+  checkWaitIrql("KeDelayExecutionThread", Interval, null);
   checkWaitContext("KeDelayExecutionThread", Interval);
   return KiBeginWait(new KWAIT_OPERATION([], false, Interval, !!Alertable, WaitMode === UserMode, "KeDelayExecutionThread", cur.cpu.driver));
 }
@@ -534,7 +554,7 @@ export function KeReleaseMutex(Mutex: KMUTEX, Wait: boolean): number {
   void Wait;
   const m = cur;
   if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x80, m.cpu.Irql, 0, 0, `KeReleaseMutex was called at ${IrqlName(m.cpu.Irql)}.`);
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_RULE_IRQL_KE_DISPATCH_LTE, m.cpu.Irql, 0, 0, `KeReleaseMutex was called at ${IrqlName(m.cpu.Irql)}, above DISPATCH_LEVEL (rule IrqlKeDispatchLte).`);
   }
   const t = m.cpu.thread;
   const prev = Mutex.SignalState;

@@ -3,7 +3,7 @@ import { KiSchedulingPoint } from "./preempt.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import type { Machine } from "../machine.js";
 import { KeBugCheckEx } from "./bugcheck.js";
-import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "./bugcheck-codes.js";
+import { DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_UNEXPECTED_VALUE, VF_RULE_SPIN_LOCK } from "./bugcheck-codes.js";
 import { DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "./irql.js";
 import type { KPRCB } from "./kprcb.js";
 
@@ -201,6 +201,23 @@ export function KiDispatchInterrupt(m: Machine, cpu: KPRCB): void {
   if (cpu.threadedDpcHead !== null && !cpu.DpcThreadActive) runThreadedDpcs(m, cpu);
 }
 
+/**
+ * The unique value our IRQL_UNEXPECTED_VALUE gives for a DPC routine that returned at
+ * another IRQL. The bug check's page gives 0 and 1 to APC delivery (P2-P4 then name the
+ * APC); any other value leaves P2-P4 zero.
+ */
+const IRQL_UNEXPECTED_DPC_RETURN = 2;
+
+/**
+ * A DPC routine must return at the IRQL it was called at. The kernel finds the IRQL is not
+ * what it should be: IRQL_UNEXPECTED_VALUE (0xC8), P1 (current << 16) | (expected << 8) |
+ * unique value. https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc8--irql-unexpected-value
+ */
+function KiDpcReturnedAtWrongIrql(irql: number, expected: number, what: string): never {
+  return KeBugCheckEx(IRQL_UNEXPECTED_VALUE, (irql << 16) | (expected << 8) | IRQL_UNEXPECTED_DPC_RETURN, 0, 0, 0,
+    `${what} returned at ${IrqlName(irql)} instead of ${IrqlName(expected)}.`);
+}
+
 /** Run every DPC queued to `cpu`, at DISPATCH_LEVEL, in queue order. */
 export function drainDpcQueue(m: Machine, cpu: KPRCB): void {
   if (cpu.dpcRoutineActive) return;
@@ -226,11 +243,9 @@ export function drainDpcQueue(m: Machine, cpu: KPRCB): void {
       if (m.checked && d.driver !== null) m.mm.pageOutAll();
       m.trace?.event("dpc", d.driver, null);
       d.DeferredRoutine!(d, d.DeferredContext, d.SystemArgument1, d.SystemArgument2);
-      if (cpu.Irql !== DISPATCH_LEVEL) {
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xfa, cpu.Irql, DISPATCH_LEVEL, 0, `A DPC routine returned at ${IrqlName(cpu.Irql)} instead of DISPATCH_LEVEL.`);
-      }
+      if (cpu.Irql !== DISPATCH_LEVEL) KiDpcReturnedAtWrongIrql(cpu.Irql, DISPATCH_LEVEL, "A DPC routine");
       if (cpu.spinLocksHeld !== 0) {
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00040009, cpu.spinLocksHeld, 0, 0, "A DPC routine returned holding a spin lock.");
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_RULE_SPIN_LOCK, cpu.spinLocksHeld, 0, 0, "A DPC routine returned holding a spin lock (rule SpinLock).");
       }
     }
   } finally {
@@ -272,11 +287,9 @@ function runThreadedDpcs(m: Machine, cpu: KPRCB): void {
       cpu.driver = d.driver;
       m.trace?.event("dpc", d.driver, null);
       d.DeferredRoutine!(d, d.DeferredContext, d.SystemArgument1, d.SystemArgument2);
-      if (cpu.Irql !== PASSIVE_LEVEL) {
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xfa, cpu.Irql, PASSIVE_LEVEL, 0, `A threaded DPC routine returned at ${IrqlName(cpu.Irql)} instead of PASSIVE_LEVEL.`);
-      }
+      if (cpu.Irql !== PASSIVE_LEVEL) KiDpcReturnedAtWrongIrql(cpu.Irql, PASSIVE_LEVEL, "A threaded DPC routine");
       if (cpu.spinLocksHeld !== 0) {
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00040009, cpu.spinLocksHeld, 0, 0, "A threaded DPC routine returned holding a spin lock.");
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_RULE_SPIN_LOCK, cpu.spinLocksHeld, 0, 0, "A threaded DPC routine returned holding a spin lock (rule SpinLock).");
       }
     }
   } finally {

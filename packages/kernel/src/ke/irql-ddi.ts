@@ -1,7 +1,11 @@
 import { cur } from "../context.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "./bugcheck.js";
-import { DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_NOT_GREATER_OR_EQUAL } from "./bugcheck-codes.js";
+import {
+  DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_NOT_LESS_OR_EQUAL, KMODE_EXCEPTION_NOT_HANDLED, VF_LOWER_IRQL_INVALID, VF_RAISE_IRQL_INVALID,
+  VF_RULE_IRQL_KE_APC_LTE2,
+} from "./bugcheck-codes.js";
+import { STATUS_ASSERTION_FAILURE } from "../ntstatus.js";
 import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, type KIRQL } from "./irql.js";
 import { KiDispatchInterrupt } from "./dpc.js";
 
@@ -18,9 +22,10 @@ export function KeQueryActiveProcessorCount(): number {
 }
 
 /**
- * `KeRaiseIrql`. The checked flavor refuses a "raise" to a lower level and, like Driver
- * Verifier's IRQL checking, pages out all pageable memory when a driver goes to
- * DISPATCH_LEVEL or above, so a touch of paged memory there fails every time.
+ * `KeRaiseIrql`. The checked flavor refuses a "raise" to a lower level as Driver Verifier
+ * does (0xC4/0x30: P2 the current IRQL, P3 the requested one) and, like its IRQL checking,
+ * pages out all pageable memory when a driver goes to DISPATCH_LEVEL or above, so a touch
+ * of paged memory there fails every time. The free flavor does not check, as the retail HAL.
  */
 export function KeRaiseIrql(NewIrql: KIRQL, OldIrql: Box<KIRQL>): void {
   const m = cur;
@@ -28,7 +33,7 @@ export function KeRaiseIrql(NewIrql: KIRQL, OldIrql: Box<KIRQL>): void {
   const old = cpu.Irql;
   if (m.checked) {
     if (NewIrql < old) {
-      KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x30, old, NewIrql, 0, `KeRaiseIrql was asked to go from ${IrqlName(old)} down to ${IrqlName(NewIrql)}.`);
+      KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_RAISE_IRQL_INVALID, old, NewIrql, 0, `KeRaiseIrql was asked to go from ${IrqlName(old)} down to ${IrqlName(NewIrql)}.`);
     }
     if (NewIrql >= DISPATCH_LEVEL && old < DISPATCH_LEVEL && cpu.driver !== null) m.mm.pageOutAll();
   }
@@ -46,15 +51,20 @@ export function KeRaiseIrqlToDpcLevel(): KIRQL {
 }
 
 /**
- * `KeLowerIrql`. Lowering to a higher level is IRQL_NOT_GREATER_OR_EQUAL. Dropping below
- * DISPATCH_LEVEL fires the DISPATCH software interrupt if it was requested: the DPCs queued
- * to this processor run (a Low-importance DPC alone does not request it).
+ * `KeLowerIrql`. "Lowering" to a higher level: the checked flavor is Driver Verifier's
+ * 0xC4/0x31 (P2 the current IRQL, P3 the requested one, P4 0); the free flavor stops as the
+ * checked HAL does,
+ * with IRQL_NOT_LESS_OR_EQUAL (0xA, P2 the current IRQL). Dropping below DISPATCH_LEVEL fires
+ * the DISPATCH software interrupt if it was requested: the DPCs queued to this processor run
+ * (a Low-importance DPC alone does not request it).
  */
 export function KeLowerIrql(NewIrql: KIRQL): void {
   const m = cur;
   const cpu = m.cpu;
   if (NewIrql > cpu.Irql) {
-    KeBugCheckEx(IRQL_NOT_GREATER_OR_EQUAL, cpu.Irql, NewIrql, 0, 0, `KeLowerIrql was asked to go from ${IrqlName(cpu.Irql)} up to ${IrqlName(NewIrql)}.`);
+    const what = `KeLowerIrql was asked to go from ${IrqlName(cpu.Irql)} up to ${IrqlName(NewIrql)}.`;
+    if (m.checked) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_LOWER_IRQL_INVALID, cpu.Irql, NewIrql, 0, what);
+    KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, cpu.Irql, 0, 0, what);
   }
   cpu.Irql = NewIrql;
   if (NewIrql < DISPATCH_LEVEL && cpu.DpcInterruptRequested) KiDispatchInterrupt(m, cpu);
@@ -70,7 +80,7 @@ export function KeLowerIrql(NewIrql: KIRQL): void {
 export function KeEnterCriticalRegion(): void {
   const m = cur;
   if (m.checked && m.cpu.Irql > APC_LEVEL) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00020010, m.cpu.Irql, 0, 0, "KeEnterCriticalRegion was called above APC_LEVEL (rule IrqlKeApcLte2).");
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_RULE_IRQL_KE_APC_LTE2, m.cpu.Irql, 0, 0, "KeEnterCriticalRegion was called above APC_LEVEL (rule IrqlKeApcLte2).");
   }
   const t = m.cpu.thread;
   if (t) t.KernelApcDisable++;
@@ -85,10 +95,17 @@ export function KeLeaveCriticalRegion(): void {
   if (t) t.KernelApcDisable--;
 }
 
-/** `PAGED_CODE()`: the checked flavor asserts that pageable code runs at or below APC_LEVEL. */
+/**
+ * `PAGED_CODE()`: in a checked build the macro is `NT_ASSERT(KeGetCurrentIrql() <= APC_LEVEL)`
+ * (wdm.h), and a failed NT_ASSERT raises STATUS_ASSERTION_FAILURE, which with no kernel
+ * debugger attached nothing handles: KMODE_EXCEPTION_NOT_HANDLED (0x1E, P1 0xC0000420). No
+ * Driver Verifier rule checks it at run time (PagedCode is a Static Driver Verifier rule).
+ * The free flavor compiles it away.
+ */
 export function PAGED_CODE(): void {
   const m = cur;
   if (m.checked && m.cpu.Irql > APC_LEVEL) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00020003, m.cpu.Irql, 0, 0, `Pageable code (PAGED_CODE) ran at ${IrqlName(m.cpu.Irql)}.`);
+    KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, STATUS_ASSERTION_FAILURE >>> 0, 0, 0, 0,
+      `Assertion failed: pageable code (PAGED_CODE) ran at ${IrqlName(m.cpu.Irql)}, above APC_LEVEL.`);
   }
 }

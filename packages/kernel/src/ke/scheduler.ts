@@ -3,9 +3,9 @@ import type { Machine } from "../machine.js";
 import type { KTHREAD } from "../ps/process.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import { KeBugCheckEx } from "./bugcheck.js";
-import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "./bugcheck-codes.js";
+import { DRIVER_VERIFIER_DETECTED_VIOLATION, IRQL_NOT_LESS_OR_EQUAL, VF_RULE_IRQL_RETURN } from "./bugcheck-codes.js";
 import {
-  KEVENT, KeInitializeEvent, KiAddWaiter, KiCheckUnconsumedWait, KiRundownMutants, NotificationEvent, KiTestWaitNow, KWAIT_OPERATION, signal, testWait, WDFJS_YIELDED_NOT_A_WAIT, type KWAIT_BLOCK,
+  KEVENT, KeInitializeEvent, KiAddWaiter, KiCheckUnconsumedWait, KiRundownMutants, NotificationEvent, KiTestWaitNow, KWAIT_OPERATION, signal, testWait, WDFJS_YIELDED_NOT_A_WAIT, VfWaitAtWrongIrql, type KWAIT_BLOCK,
 } from "./dispatcher.js";
 import { KiDispatchInterrupt, KiDpcsQueued, KiInsertTimerDpc } from "./dpc.js";
 import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL } from "./irql.js";
@@ -360,7 +360,10 @@ export class Scheduler {
     // A wait is legal up to APC_LEVEL (the waiting DDIs checked the rest when called).
     const cpu = m.cpu;
     if (cpu.Irql > APC_LEVEL) {
-      KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x0002001d, cpu.Irql, 0, 0, `${s.name} waited at ${IrqlName(cpu.Irql)}.`);
+      // It raised the IRQL after calling the DDI: the same rules as a wait called there.
+      const b = w as KWAIT_BLOCK;
+      if (m.checked) VfWaitAtWrongIrql(s.name, cpu.Irql, b instanceof KWAIT_OPERATION ? b.Timeout : b.deadline < 0 ? null : b.deadline, b.objects.length > 0 ? b.objects[0]! : null);
+      KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, cpu.Irql, 0, 0, `${s.name} waited at ${IrqlName(cpu.Irql)}, where the dispatcher cannot switch threads.`);
     }
     s.waitIrql = cpu.Irql;
     if (s.waitIrql === APC_LEVEL) s.thread.apcLevelWaits++;
@@ -396,7 +399,7 @@ export class Scheduler {
       // A thread must end at PASSIVE_LEVEL, holding no kernel mutex.
       const cpu = this.m.cpu;
       if (cpu.Irql !== PASSIVE_LEVEL) {
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x0002001d, cpu.Irql, 0, 0, `Thread '${t.name}' ended at ${IrqlName(cpu.Irql)}.`);
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_RULE_IRQL_RETURN, cpu.Irql, 0, 0, `Thread '${t.name}' ended at ${IrqlName(cpu.Irql)}.`);
       }
       if (t.ownedMutants.length > 0) KiRundownMutants(t);
       t.state = "terminated";

@@ -2,7 +2,10 @@ import { cur, isInsideMachine } from "../context.js";
 import { KiSchedulingPoint } from "./preempt.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "./bugcheck.js";
-import { DPC_WATCHDOG_VIOLATION, DRIVER_VERIFIER_DETECTED_VIOLATION, SPIN_LOCK_ALREADY_OWNED, SPIN_LOCK_NOT_OWNED } from "./bugcheck-codes.js";
+import {
+  DPC_WATCHDOG_VIOLATION, DRIVER_VERIFIER_DETECTED_VIOLATION, SPIN_LOCK_ALREADY_OWNED, SPIN_LOCK_NOT_OWNED, VF_ACQUIRE_SPIN_LOCK_AT_DPC_LEVEL_IRQL,
+  VF_ACQUIRE_SPIN_LOCK_IRQL, VF_RELEASE_SPIN_LOCK_FROM_DPC_LEVEL_IRQL, VF_RELEASE_SPIN_LOCK_IRQL,
+} from "./bugcheck-codes.js";
 import { DISPATCH_LEVEL, IrqlName, type KIRQL } from "./irql.js";
 import type { KPRCB } from "./kprcb.js";
 import { KeLowerIrql } from "./irql-ddi.js";
@@ -69,7 +72,7 @@ export function KeAcquireSpinLock(SpinLock: KSPIN_LOCK, OldIrql: Box<KIRQL>): vo
   const cpu = m.cpu;
   const old = cpu.Irql;
   if (old > DISPATCH_LEVEL && m.checked) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x40, old, SpinLock.id, 0, `KeAcquireSpinLock was called at ${IrqlName(old)}, above DISPATCH_LEVEL.`);
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_ACQUIRE_SPIN_LOCK_IRQL, old, SpinLock.id, 0, `KeAcquireSpinLock was called at ${IrqlName(old)}, above DISPATCH_LEVEL.`);
   }
   if (old < DISPATCH_LEVEL) {
     if (m.checked && cpu.driver !== null) m.mm.pageOutAll();
@@ -93,7 +96,7 @@ export function KeReleaseSpinLock(SpinLock: KSPIN_LOCK, NewIrql: KIRQL): void {
     KeBugCheckEx(SPIN_LOCK_NOT_OWNED, SpinLock.id, 0, 0, 0, `Processor ${cpu.Number} released spin lock #${SpinLock.id}, which it does not hold.`);
   }
   if (m.checked && cpu.Irql !== DISPATCH_LEVEL) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x32, cpu.Irql, SpinLock.id, 0, `KeReleaseSpinLock was called at ${IrqlName(cpu.Irql)}, not DISPATCH_LEVEL.`);
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_RELEASE_SPIN_LOCK_IRQL, cpu.Irql, SpinLock.id, 0, `KeReleaseSpinLock was called at ${IrqlName(cpu.Irql)}, not DISPATCH_LEVEL.`);
   }
   release(m, SpinLock, cpu);
   KeLowerIrql(NewIrql);
@@ -107,7 +110,7 @@ export function KeAcquireSpinLockAtDpcLevel(SpinLock: KSPIN_LOCK): void {
   const m = cur;
   const cpu = m.cpu;
   if (m.checked && cpu.Irql < DISPATCH_LEVEL) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x41, cpu.Irql, SpinLock.id, 0, `KeAcquireSpinLockAtDpcLevel was called at ${IrqlName(cpu.Irql)}, below DISPATCH_LEVEL.`);
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_ACQUIRE_SPIN_LOCK_AT_DPC_LEVEL_IRQL, cpu.Irql, SpinLock.id, 0, `KeAcquireSpinLockAtDpcLevel was called at ${IrqlName(cpu.Irql)}, below DISPATCH_LEVEL.`);
   }
   acquire(m, SpinLock, cpu);
 }
@@ -119,7 +122,7 @@ export function KeReleaseSpinLockFromDpcLevel(SpinLock: KSPIN_LOCK): void {
     KeBugCheckEx(SPIN_LOCK_NOT_OWNED, SpinLock.id, 0, 0, 0, `Processor ${cpu.Number} released spin lock #${SpinLock.id}, which it does not hold.`);
   }
   if (m.checked && cpu.Irql < DISPATCH_LEVEL) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x42, cpu.Irql, SpinLock.id, 0, `KeReleaseSpinLockFromDpcLevel was called at ${IrqlName(cpu.Irql)}.`);
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_RELEASE_SPIN_LOCK_FROM_DPC_LEVEL_IRQL, cpu.Irql, SpinLock.id, 0, `KeReleaseSpinLockFromDpcLevel was called at ${IrqlName(cpu.Irql)}, below DISPATCH_LEVEL.`);
   }
   release(m, SpinLock, cpu);
   KiSchedulingPoint();

@@ -2,9 +2,9 @@ import { cur } from "../context.js";
 import { KiSchedulingPoint } from "./preempt.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "./bugcheck.js";
-import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "./bugcheck-codes.js";
+import { DRIVER_VERIFIER_DETECTED_VIOLATION, VF_KERNEL_API_WRONG_IRQL } from "./bugcheck-codes.js";
 import { KiDispatchInterrupt } from "./dpc.js";
-import { DISPATCH_LEVEL, IrqlName } from "./irql.js";
+import { IrqlName, PASSIVE_LEVEL } from "./irql.js";
 
 /** The performance counter runs at 10 MHz, one tick per 100 ns of machine time. */
 export const PERFORMANCE_FREQUENCY = 10_000_000;
@@ -37,12 +37,14 @@ export function KeStallExecutionProcessor(MicroSeconds: number): void {
 
 /**
  * `KeFlushQueuedDpcs`: returns once every DPC queued on any processor has run, threaded
- * DPCs included (a driver calls it before unloading). Only legal below DISPATCH_LEVEL.
+ * DPCs included (a driver calls it before unloading). Its page documents PASSIVE_LEVEL and
+ * no DDI compliance rule covers it: the checked flavor stops with Driver Verifier's
+ * "kernel API called at the incorrect IRQL", 0xC4/0xE5 (P2 the IRQL).
  */
 export function KeFlushQueuedDpcs(): void {
   const m = cur;
-  if (m.checked && m.cpu.Irql >= DISPATCH_LEVEL) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00020011, m.cpu.Irql, 0, 0, `KeFlushQueuedDpcs was called at ${IrqlName(m.cpu.Irql)}.`);
+  if (m.checked && m.cpu.Irql !== PASSIVE_LEVEL) {
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_KERNEL_API_WRONG_IRQL, m.cpu.Irql, 0, 0, `KeFlushQueuedDpcs was called at ${IrqlName(m.cpu.Irql)}; it is callable at PASSIVE_LEVEL only.`);
   }
   for (let again = true; again; ) {
     again = false;

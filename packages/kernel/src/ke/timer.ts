@@ -1,4 +1,7 @@
 import { cur } from "../context.js";
+import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
+import { VF_RULE_IRQL_KE_DISPATCH_LTE } from "./bugcheck-codes.js";
+import { DISPATCH_LEVEL } from "./irql.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import { DispatcherHeader, TimerNotificationObject, TimerObject, TimerSynchronizationObject } from "./dispatcher.js";
 import type { KDPC } from "./dpc.js";
@@ -40,11 +43,14 @@ export function KeInitializeTimerEx(Timer: KTIMER, Type: TIMER_TYPE): void {
  * timer was already in the queue (it is reset).
  */
 export function KeSetTimer(Timer: KTIMER, DueTime: number, Dpc: KDPC | null): boolean {
+  const m = cur;
+  if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) VfIrqlTooHigh("KeSetTimer", DISPATCH_LEVEL, VF_RULE_IRQL_KE_DISPATCH_LTE);
   return KeSetTimerEx(Timer, DueTime, 0, Dpc);
 }
 
 export function KeSetTimerEx(Timer: KTIMER, DueTime: number, Period: number, Dpc: KDPC | null): boolean {
   const m = cur;
+  if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) VfIrqlTooHigh("KeSetTimerEx", DISPATCH_LEVEL, VF_RULE_IRQL_KE_DISPATCH_LTE);
   const was = Timer.inserted;
   const now = m.clock.now();
   Timer.DueTime = DueTime < 0 ? now - DueTime : Math.max(DueTime, now);

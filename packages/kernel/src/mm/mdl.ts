@@ -1,6 +1,8 @@
 import { cur } from "../context.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
-import { DRIVER_VERIFIER_DETECTED_VIOLATION } from "../ke/bugcheck-codes.js";
+import {
+  DRIVER_VERIFIER_DETECTED_VIOLATION, VF_FREE_MDL_STILL_MAPPED, VF_MAP_LOCKED_PAGES_SPECIFY_CACHE_IRQL, VF_PROBE_AND_LOCK_IRQL, VF_UNLOCK_PAGES_NOT_LOCKED,
+} from "../ke/bugcheck-codes.js";
 import { ExRaiseStatus } from "../ke/exception.js";
 import { DISPATCH_LEVEL } from "../ke/irql.js";
 import { KernelMode, UserMode, type KPROCESSOR_MODE } from "../ke/dispatcher.js";
@@ -64,10 +66,22 @@ export function IoAllocateMdl(VirtualAddress: number, Length: number, SecondaryB
   return mdl;
 }
 
+/** An MDL's address for a bug check's parameters (given on request, as AddressOfObject does). */
+function mdlAddress(Mdl: MDL): number {
+  if (Mdl.address === 0) Mdl.address = cur.ob.addresses.giveOnRequest(Mdl, cur.cpu.driver);
+  return Mdl.address;
+}
+
+/**
+ * `IoFreeMdl`. The checked flavor refuses an MDL whose pages are still mapped to a system
+ * address (MmGetSystemAddressForMdlSafe without MmUnlockPages): Driver Verifier's
+ * 0xC4/0xB8, P2 the MDL, P3 its flags.
+ */
 export function IoFreeMdl(Mdl: MDL): void {
   const m = cur;
-  if (m.checked && (Mdl.MdlFlags & MDL_PAGES_LOCKED) !== 0) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x7b, 0, 0, 0, "IoFreeMdl was called on an MDL whose pages are still locked.");
+  if (m.checked && (Mdl.MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) !== 0 && (Mdl.MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL) === 0) {
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_FREE_MDL_STILL_MAPPED, mdlAddress(Mdl), Mdl.MdlFlags, 0,
+      "IoFreeMdl was called on an MDL whose pages are still mapped to a system address: MmUnlockPages (or MmUnmapLockedPages) must come first.");
   }
   Mdl.MdlFlags = 0;
   if (Mdl.address !== 0) {
@@ -95,7 +109,7 @@ export function MmProbeAndLockPages(MemoryDescriptorList: MDL, AccessMode: KPROC
   const m = cur;
   const mdl = MemoryDescriptorList;
   if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) {
-    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x70, m.cpu.Irql, 0, 0, "MmProbeAndLockPages was called above DISPATCH_LEVEL.");
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_PROBE_AND_LOCK_IRQL, m.cpu.Irql, mdlAddress(mdl), AccessMode, "MmProbeAndLockPages was called above DISPATCH_LEVEL.");
   }
   const va = mdl.StartVa + mdl.ByteOffset;
   const end = va + mdl.ByteCount;
@@ -157,9 +171,14 @@ export function MmBuildMdlForNonPagedPool(MemoryDescriptorList: MDL): void {
  */
 export function MmGetSystemAddressForMdlSafe(Mdl: MDL, Priority: number): number {
   void Priority;
+  // The macro calls MmMapLockedPagesSpecifyCache(KernelMode), callable at or below DISPATCH_LEVEL.
+  const m = cur;
+  if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) {
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_MAP_LOCKED_PAGES_SPECIFY_CACHE_IRQL, m.cpu.Irql, mdlAddress(Mdl), KernelMode,
+      "MmGetSystemAddressForMdlSafe (MmMapLockedPagesSpecifyCache in kernel mode) was called above DISPATCH_LEVEL.");
+  }
   if ((Mdl.MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL)) !== 0) return Mdl.MappedSystemVa;
   if ((Mdl.MdlFlags & MDL_PAGES_LOCKED) === 0) return 0;
-  const m = cur;
   const pages = Mdl.Pages.length;
   const va = m.mm.kernelSpace.reserve(pages);
   if (va === NO_ADDRESS) return 0;
@@ -201,7 +220,7 @@ export function MmUnlockPages(MemoryDescriptorList: MDL): void {
   const m = cur;
   const mdl = MemoryDescriptorList;
   if ((mdl.MdlFlags & MDL_PAGES_LOCKED) === 0) {
-    if (m.checked) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x7c, 0, 0, 0, "MmUnlockPages was called on an MDL whose pages are not locked.");
+    if (m.checked) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VF_UNLOCK_PAGES_NOT_LOCKED, mdlAddress(mdl), mdl.MdlFlags, 0, "MmUnlockPages was called on an MDL whose pages are not locked.");
     return;
   }
   if ((mdl.MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) !== 0) {

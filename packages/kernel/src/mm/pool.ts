@@ -56,7 +56,8 @@ class FreeStack {
 
 function verifyAllocate(paged: boolean, bytes: number, tag: number): void {
   const irql = cur.cpu.Irql;
-  if (bytes === 0) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, 0, tag, 0, "ExAllocatePool2 asked for zero bytes.");
+  // 0xC4/0x00: P2 the IRQL, P3 the pool type (PagedPool 1, NonPagedPool 0), P4 the bytes (0).
+  if (bytes === 0) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, irql, paged ? 1 : 0, 0, `ExAllocatePool2 asked for zero bytes (tag '${PoolTagName(tag)}').`);
   if (paged && irql > APC_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x01, irql, 1, bytes, "Paged pool was allocated above APC_LEVEL.");
   if (!paged && irql > DISPATCH_LEVEL) KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x02, irql, 0, bytes, "Nonpaged pool was allocated above DISPATCH_LEVEL.");
 }

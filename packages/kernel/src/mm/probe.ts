@@ -1,4 +1,7 @@
 import { cur } from "../context.js";
+import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
+import { VF_RULE_IRQL_EX_APC_LTE2 } from "../ke/bugcheck-codes.js";
+import { APC_LEVEL } from "../ke/irql.js";
 import { ExRaiseStatus } from "../ke/exception.js";
 import { STATUS_ACCESS_VIOLATION, STATUS_DATATYPE_MISALIGNMENT } from "../ntstatus.js";
 import { MM_USER_PROBE_ADDRESS } from "./layout.js";
@@ -9,6 +12,8 @@ import { MM_USER_PROBE_ADDRESS } from "./layout.js";
  * A zero length is always accepted. Callers wrap it in `__try`.
  */
 export function ProbeForRead(Address: number, Length: number, Alignment: number): void {
+  const m = cur;
+  if (m.checked && m.cpu.Irql > APC_LEVEL) VfIrqlTooHigh("ProbeForRead", APC_LEVEL, VF_RULE_IRQL_EX_APC_LTE2);
   if (Length === 0) return;
   if (Alignment > 1 && Address % Alignment !== 0) ExRaiseStatus(STATUS_DATATYPE_MISALIGNMENT);
   const end = Address + Length;
@@ -17,7 +22,9 @@ export function ProbeForRead(Address: number, Length: number, Alignment: number)
 
 /** `ProbeForWrite`: as ProbeForRead, and every page must be writable now. */
 export function ProbeForWrite(Address: number, Length: number, Alignment: number): void {
+  const m = cur;
+  if (m.checked && m.cpu.Irql > APC_LEVEL) VfIrqlTooHigh("ProbeForWrite", APC_LEVEL, VF_RULE_IRQL_EX_APC_LTE2);
   ProbeForRead(Address, Length, Alignment);
   if (Length === 0) return;
-  cur.mm.touch(Address, Length, true);
+  m.mm.touch(Address, Length, true);
 }

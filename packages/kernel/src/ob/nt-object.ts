@@ -1,4 +1,7 @@
 import { cur } from "../context.js";
+import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
+import { VF_RULE_IRQL_OB_PASSIVE, VF_RULE_IRQL_ZW_PASSIVE } from "../ke/bugcheck-codes.js";
+import { PASSIVE_LEVEL } from "../ke/irql.js";
 import type { Box } from "../box.js";
 import { DispatcherHeader, KEVENT, KeInitializeEvent, KeResetEvent, KeSetEvent, KernelMode, signal, WaitAll, type EVENT_TYPE, type KPROCESSOR_MODE } from "../ke/dispatcher.js";
 import { KiDeferServiceWait, KiServiceWait } from "../ke/service-wait.js";
@@ -159,6 +162,7 @@ export function ObReferenceObjectByHandle(
   HandleInformation: Box<number> | null,
 ): NTSTATUS {
   const m = cur;
+  if (m.checked && m.cpu.Irql !== PASSIVE_LEVEL) VfIrqlTooHigh("ObReferenceObjectByHandle", PASSIVE_LEVEL, VF_RULE_IRQL_OB_PASSIVE);
   Object.value = null;
   let e;
   if (ObIsKernelHandle(Handle)) {
@@ -183,5 +187,6 @@ export function ObReferenceObjectByHandle(
  */
 export function ZwClose(Handle: number): NTSTATUS {
   const m = cur;
+  if (m.checked && m.cpu.Irql !== PASSIVE_LEVEL) VfIrqlTooHigh("ZwClose", PASSIVE_LEVEL, VF_RULE_IRQL_ZW_PASSIVE);
   return IopCloseHandle(ObIsKernelHandle(Handle) ? m.systemProcess.handles : m.cpu.process.handles, Handle, false);
 }

@@ -1,4 +1,7 @@
 import { cur } from "../context.js";
+import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
+import { VF_RULE_IRQL_PS_PASSIVE } from "../ke/bugcheck-codes.js";
+import { PASSIVE_LEVEL } from "../ke/irql.js";
 import type { Box } from "../box.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import type { KWAIT_BLOCK, KWAIT_GENERATOR } from "../ke/dispatcher.js";
@@ -40,6 +43,7 @@ export function PsCreateSystemThread(
   void ProcessHandle;
   void ClientId;
   const m = cur;
+  if (m.checked && m.cpu.Irql !== PASSIVE_LEVEL) VfIrqlTooHigh("PsCreateSystemThread", PASSIVE_LEVEL, VF_RULE_IRQL_PS_PASSIVE);
   const name = StartRoutine.name || "system thread";
   const body = (function* (): KWAIT_GENERATOR<void> {
     const r = StartRoutine(StartContext);
