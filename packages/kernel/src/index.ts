@@ -28,7 +28,7 @@ export * from "./ke/device-queue.js";
 export * from "./ke/guarded-region.js";
 export { KWAIT_CALL } from "./ke/wait-call.js";
 export { KPRCB } from "./ke/kprcb.js";
-export { BugCheck, KeBugCheckEx, KeBugCheck, formatBugCheck, type BugCheckData } from "./ke/bugcheck.js";
+export { BugCheck, MachineStopped, KeBugCheckEx, KeBugCheck, formatBugCheck, formatBugCheckLine, type BugCheckData } from "./ke/bugcheck.js";
 export * from "./ke/bugcheck-codes.js";
 export { MachineDeadlock, MachineUsageError, Scheduler, type WorkQueueItem } from "./ke/scheduler.js";
 export { Strand, type StrandState } from "./ke/strand.js";

@@ -1,5 +1,5 @@
 import {
-  BugCheck, IO_STATUS_BLOCK, MachineDeadlock, NT_ERROR, NT_SUCCESS, NtAllocateVirtualMemory, NtCancelIoFile, NtCancelIoFileEx,
+  BugCheck, IO_STATUS_BLOCK, MachineDeadlock, MachineUsageError, NT_ERROR, NT_SUCCESS, NtAllocateVirtualMemory, NtCancelIoFile, NtCancelIoFileEx,
   NtClose, NtCreateEvent, NtCreateFile, NtCreateIoCompletion, NtDeviceIoControlFile, NtFreeVirtualMemory, NtReadFile,
   NtRemoveIoCompletion, NtResetEvent, NtSetEvent, NtSetInformationFileCompletion, NtSetIoCompletion, NtWaitForMultipleObjects,
   NtWaitForSingleObject, NtWriteFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT,
@@ -877,6 +877,12 @@ export class Win32Process extends Win32Thread {
 
   /** Start a program in the machine (its process and main thread). */
   static create(machine: Machine, imageName: string): Win32Process {
+    // Checked by shape, not instanceof: a host may hold a Machine of another copy of the kernel package.
+    if (typeof machine !== "object" || machine === null || typeof (machine as Partial<Machine>).createProcess !== "function" || typeof (machine as Partial<Machine>).syscall !== "function") {
+      throw new MachineUsageError(
+        `wdfjs: Win32Process.create(machine, imageName): the first argument must be a machine from boot() (import { boot } from "@wdfjs/kernel"); got ${machine === undefined ? "undefined" : machine === null ? "null" : typeof machine}.`,
+      );
+    }
     return new Win32Process(machine, machine.createProcess(imageName));
   }
 
