@@ -17,6 +17,22 @@ export function describeValue(v: unknown): string {
   return keys.length === 0 ? "{}" : `an object with ${keys.slice(0, 6).join(", ")}${keys.length > 6 ? ", ..." : ""}`;
 }
 
+/** What a host or driver threw, for a message: never `[object Object]`. */
+export function describeThrown(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  if (typeof e === "object" && e !== null) {
+    const kind = (e as { constructor?: { name?: string } }).constructor?.name ?? "object";
+    let json = "";
+    try {
+      json = JSON.stringify(e) ?? "";
+    } catch {
+      // A cyclic object: its kind is all we can say.
+    }
+    return json !== "" && json !== "{}" ? `${kind} ${json.length > 200 ? `${json.slice(0, 200)}...` : json}` : `a ${kind}`;
+  }
+  return typeof e === "string" ? e : String(e);
+}
+
 function fail(what: string, v: unknown): never {
   throw new MachineUsageError(`wdfjs: boot(): ${what}; got ${describeValue(v)}.`);
 }

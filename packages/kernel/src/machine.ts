@@ -29,7 +29,7 @@ import { ObjectManager } from "./ob/object-manager.js";
 import { HandleTable } from "./ob/handle-table.js";
 import { EPROCESS, KTHREAD } from "./ps/process.js";
 import { formatAddress } from "./mm/layout.js";
-import { describeValue } from "./machine-options.js";
+import { describeThrown, describeValue } from "./machine-options.js";
 import type { TraceSink } from "./trace.js";
 import type { LOOKASIDE_LIST } from "./mm/lookaside.js";
 import type { VfDeadlockDatabase } from "./verifier/deadlock.js";
@@ -266,7 +266,7 @@ export class Machine {
           `Exception ${NtStatusName(e.ExceptionCode)}${e.FaultingAddress ? ` at ${formatAddress(e.FaultingAddress)}` : ""} was not handled by a __try block.`);
       }
       // A JavaScript throw in driver code is what a C++ throw is to the kernel: 0xE06D7363.
-      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      const message = describeThrown(e);
       KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, 0xe06d7363, 0, 0, 0, `A JavaScript exception escaped: ${message}`);
     } catch (b) {
       if (b instanceof BugCheck) (b as { cause?: unknown }).cause = e;
