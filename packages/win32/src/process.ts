@@ -4,9 +4,11 @@ import {
   NtRemoveIoCompletion, NtResetEvent, NtSetEvent, NtSetInformationFileCompletion, NtSetIoCompletion, NtWaitForMultipleObjects,
   NtWaitForSingleObject, NtWriteFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT,
   InitializeObjectAttributes, NtDelayExecution, NtCreateThreadEx, NtQueueApcThread, PsGetThreadExitStatus, KTHREAD as KTHREAD_CLASS,
-  STATUS_INVALID_HANDLE, STATUS_USER_APC, isRoutineGenerator, KiNextServiceWait, KiAbandonServiceWaits,
+  STATUS_INVALID_HANDLE, STATUS_USER_APC,
   type Box, type EPROCESS, type KTHREAD, type KWAIT_BLOCK, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
+// The system call loop needs the kernel's service-wait machinery (not public API).
+import { isRoutineGenerator, KiAbandonServiceWaits, KiNextServiceWait } from "@wdfjs/kernel/internal";
 import {
   CREATE_ALWAYS, CREATE_NEW, FILE_FLAG_OVERLAPPED, INVALID_HANDLE_VALUE, OPEN_ALWAYS, OPEN_EXISTING, TRUNCATE_EXISTING,
   MEM_RELEASE, type BOOL, type HANDLE,
