@@ -54,3 +54,16 @@ describe("the public index", () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe("what npm users get (pnpm lint packs and checks the real tarballs)", () => {
+  const repo = join(src, "../../..");
+  it.each(["kernel", "win32"])("@wdfjs/%s ships its LICENSE, the sources its maps point at, and README links that work on npm", (name) => {
+    const dir = join(repo, "packages", name);
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { files: string[] };
+    expect(readFileSync(join(dir, "LICENSE"), "utf8")).toBe(readFileSync(join(repo, "LICENSE"), "utf8"));
+    expect(pkg.files).toEqual(expect.arrayContaining(["dist", "src", "!src/**/*.test.ts", "LICENSE", "README.md"]));
+    const readme = readFileSync(join(dir, "README.md"), "utf8").replace(/```[\s\S]*?```/g, "");
+    const relative = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((t) => !/^(https?:|#)/.test(t));
+    expect(relative).toEqual([]);
+  });
+});
