@@ -11,8 +11,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Tests are deterministic; a timeout only catches a hang. Shared CI machines get more room.
+    testTimeout: process.env.CI ? 120_000 : 30_000,
+    hookTimeout: process.env.CI ? 120_000 : 30_000,
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     pool: "threads",
     isolate: false,
