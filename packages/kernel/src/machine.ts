@@ -276,6 +276,7 @@ export class Machine {
 
   /** Run kernel code in the System process at PASSIVE_LEVEL (for tests and hosts). */
   runInKernel<T>(fn: () => T): T {
+    if (typeof fn !== "function") throw new MachineUsageError(`wdfjs: runInKernel(fn): fn must be a function; got ${describeValue(fn)}.`);
     return this.enter(null, fn);
   }
 
@@ -286,6 +287,9 @@ export class Machine {
    * service finishes with the wait's outcome.
    */
   syscall<T>(thread: KTHREAD, fn: () => T): T {
+    if (typeof thread !== "object" || thread === null || typeof thread.IdealProcessor !== "number" || typeof fn !== "function") {
+      throw new MachineUsageError(`wdfjs: syscall(thread, fn): thread must be a KTHREAD of this machine (a process's threads[i]) and fn a function; got ${describeValue(thread)} and ${describeValue(fn)}.`);
+    }
     this.beginSystemCall(thread);
     try {
       let r = fn();

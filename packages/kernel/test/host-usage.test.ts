@@ -75,6 +75,14 @@ describe("loading and unloading drivers by mistake", () => {
     expect(thrown(() => m.unloadDriver("tiny")).message).toMatch(/loaded: none/);
   });
 
+  it("syscall and runInKernel without a thread or a function are MachineUsageErrors", () => {
+    const m = boot();
+    expect(thrown(() => m.syscall(undefined as never, () => 0)).message).toMatch(/syscall\(thread, fn\): thread must be a KTHREAD/);
+    expect(thrown(() => m.syscall(client(m).thread, 42 as never))).toBeInstanceOf(MachineUsageError);
+    expect(thrown(() => m.runInKernel("KeBugCheck" as never)).message).toMatch(/runInKernel\(fn\): fn must be a function; got "KeBugCheck"/);
+    expect(m.stopped).toBe(false);
+  });
+
   it("runFor with a time that is not a duration is a MachineUsageError", () => {
     const m = boot();
     for (const ms of [-1, Number.NaN, Infinity, "10"]) expect(thrown(() => m.runFor(ms as number))).toBeInstanceOf(MachineUsageError);
