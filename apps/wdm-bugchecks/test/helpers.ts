@@ -36,6 +36,7 @@ export function expectBugCheck(m: Machine, code: number, fn: () => unknown): Bug
   expect(screen).toContain(data.name);
   expect(data.name).toMatch(/^[A-Z_]+$/);
   expect(data.explanation.length).toBeGreaterThan(40);
+  expectReadable(screen);
   return data;
 }
 
@@ -52,4 +53,10 @@ export function expectRefusesWork(crashed: Rig, name: string, other: Rig): void 
   const again = new BugClient(other.app, name);
   expect(again.ping()).toBe(true);
   expect(again.close()).toBe(true);
+}
+
+/** Addresses and values in one form (hexadecimal), never a raw negative number, `[object ...]`, undefined or NaN. */
+export function expectReadable(text: string): void {
+  expect(text).not.toMatch(/\[object |undefined|NaN/);
+  expect(text, "a raw negative number (print addresses with formatAddress)").not.toMatch(/(^|[^\w-])-\d/);
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
-  APC_LEVEL, boot, BugCheck, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, DRIVER_IRQL_NOT_LESS_OR_EQUAL, IRQL_NOT_LESS_OR_EQUAL, Out,
+  APC_LEVEL, boot, BugCheck, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, DRIVER_IRQL_NOT_LESS_OR_EQUAL, IRQL_NOT_GREATER_OR_EQUAL, IRQL_NOT_LESS_OR_EQUAL, MachineStopped, Out,
   SPIN_LOCK_ALREADY_OWNED,
 } from "@wdfjs/kernel";
-import { GENERIC_READ, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
+import { Win32Process } from "@wdfjs/win32";
 import {
   IOCTL_BUG_TRIGGER, IOCTL_BUG_TRIGGER_2, IRQL_MIXUP_NAME, IrqlMixupDriverEntry, KernelTouchesPagedPoolAtDispatch,
   LOCK_TWICE_NAME, LockTwiceDriverEntry, PAGED_FREE_NAME, PagedFreeDriverEntry, type PAGED_FREE_EXTENSION, PAGED_TOUCH_NAME, PagedTouchDriverEntry, type LOCK_TWICE_EXTENSION,
@@ -79,9 +79,9 @@ describe("IRQL_NOT_LESS_OR_EQUAL (0xA): the kernel's own code touches paged pool
       expect(d.BugCheckParameter3).toBe(0);
       expect(d.driver).toBeNull();
       expect(d.explanation).toMatch(/paged/);
-      // A program on the stopped machine cannot even open a device.
-      const app = Win32Process.create(m, "bugapp.exe");
-      expect(() => app.CreateFile("\\\\.\\PagedTouch", GENERIC_READ, 0, null, OPEN_EXISTING, 0, 0)).toThrow(BugCheck);
+      // A program cannot even start on the stopped machine, and the error says why.
+      expect(() => Win32Process.create(m, "bugapp.exe")).toThrow(MachineStopped);
+      expect(() => Win32Process.create(m, "bugapp.exe")).toThrow(/already stopped with bug check 0x0000000A IRQL_NOT_LESS_OR_EQUAL/);
       expect(() => m.loadDriver(PAGED_TOUCH_NAME, PagedTouchDriverEntry)).toThrow(BugCheck);
       expect(other.client.ping()).toBe(true);
       expect(other.m.stopped).toBe(false);

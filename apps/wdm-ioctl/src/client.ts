@@ -4,7 +4,7 @@
  * each with a 200-byte input buffer holding "this String is from User Application;
  * using METHOD_xxx" and a 100-byte output buffer, printing what it gets back.
  */
-import { Out, type Machine } from "@wdfjs/kernel";
+import { formatAddress, Out, type Machine } from "@wdfjs/kernel";
 import {
   CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE,
   PAGE_READWRITE, Win32Process, type HANDLE, type Win32Thread,
@@ -80,9 +80,8 @@ function freeBuffers(app: Win32Thread, b: TestappBuffers): void {
   app.VirtualFree(b.OutputBuffer, 0, MEM_RELEASE);
 }
 
-function hex(address: number): string {
-  return `0x${address.toString(16).toUpperCase().padStart(16, "0")}`;
-}
+// testapp prints the buffers' addresses with %p; we print them as every message here does.
+const hex = formatAddress;
 
 /**
  * One DeviceIoControl of DoIoctls: the input string in the 200-byte buffer (length

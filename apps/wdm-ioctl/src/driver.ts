@@ -23,7 +23,7 @@ import {
   IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoDeleteDevice, IoDeleteSymbolicLink, IoFreeMdl,
   IoGetCurrentIrpStackLocation, IoReadAccess, IoWriteAccess, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL, MdlMappingNoExecute,
   METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, MmGetMdlByteCount, MmGetSystemAddressForMdlSafe,
-  MmProbeAndLockPages, MmUnlockPages, NormalPagePriority, NT_SUCCESS, Out, PAGED_CODE, ProbeForRead, ProbeForWrite, ReadBytes,
+  MmProbeAndLockPages, MmUnlockPages, NormalPagePriority, NT_SUCCESS, NtStatusName, Out, PAGED_CODE, ProbeForRead, ProbeForWrite, ReadBytes,
   STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, UserMode, WriteBytes,
   type Box, type DEVICE_OBJECT, type DRIVER_OBJECT, type IO_STACK_LOCATION, type IRP, type LOCK_OPERATION, type MDL, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -205,14 +205,14 @@ function SioctlMethodNeither(ext: IOCTL_DEVICE_EXTENSION, Irp: IRP, IrpSp: IO_ST
   const outBuf = Irp.UserBuffer;
   let status = CheckBufferAccess(inBuf, InputBufferLength, outBuf, OutputBufferLength);
   if (!NT_SUCCESS(status)) {
-    SIOCTL_KDPRINT(ext, `Exception while accessing the buffers in METHOD_NEITHER: 0x${(status >>> 0).toString(16).toUpperCase()}`);
+    SIOCTL_KDPRINT(ext, `Exception while accessing the buffers in METHOD_NEITHER: ${NtStatusName(status)}`);
     return status;
   }
   const mdl = Out<MDL | null>(null);
   const mapped = Out(0);
   status = MapUserModeAddress(inBuf, InputBufferLength, IoReadAccess, mdl, mapped);
   if (!NT_SUCCESS(status)) {
-    SIOCTL_KDPRINT(ext, `Exception while locking inBuf in METHOD_NEITHER: 0x${(status >>> 0).toString(16).toUpperCase()}`);
+    SIOCTL_KDPRINT(ext, `Exception while locking inBuf in METHOD_NEITHER: ${NtStatusName(status)}`);
     return status;
   }
   SIOCTL_KDPRINT(ext, `Data from User (SystemAddress) : ${PeekChars(mapped.value, InputBufferLength)}`);
@@ -220,7 +220,7 @@ function SioctlMethodNeither(ext: IOCTL_DEVICE_EXTENSION, Irp: IRP, IrpSp: IO_ST
 
   status = MapUserModeAddress(outBuf, OutputBufferLength, IoWriteAccess, mdl, mapped);
   if (!NT_SUCCESS(status)) {
-    SIOCTL_KDPRINT(ext, `Exception while locking outBuf in METHOD_NEITHER: 0x${(status >>> 0).toString(16).toUpperCase()}`);
+    SIOCTL_KDPRINT(ext, `Exception while locking outBuf in METHOD_NEITHER: ${NtStatusName(status)}`);
     return status;
   }
   const data = MessageBytes(ext);
@@ -271,7 +271,7 @@ export function SioctlDeviceControl(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTST
         status = SioctlMethodNeither(ext, Irp, irpSp, inBufLength, outBufLength);
         break;
       default:
-        SIOCTL_KDPRINT(ext, `ERROR: unrecognized IOCTL ${(code >>> 0).toString(16)}`);
+        SIOCTL_KDPRINT(ext, `ERROR: unrecognized IOCTL 0x${(code >>> 0).toString(16).toUpperCase().padStart(8, "0")}`);
         status = STATUS_INVALID_DEVICE_REQUEST;
         break;
     }

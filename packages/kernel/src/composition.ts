@@ -5,6 +5,7 @@ import { MachineContainerToken, MachineOptionsToken, MachineToken } from "./mach
 import { ioModule } from "./io/io-module.js";
 import { mmModule } from "./mm/mm-module.js";
 import { obModule } from "./ob/ob-module.js";
+import { describeThrown, validateMachineOptions } from "./machine-options.js";
 
 /**
  * The boot-time extension point (a multi-binding, Theia's contribution idiom): a module
@@ -41,6 +42,7 @@ export const kernelModule = new ContainerModule((options) => {
  * so two machines booted with the same modules get separate singletons.
  */
 export function boot(options: MachineOptions = {}, ...modules: ContainerModule[]): Machine {
+  validateMachineOptions(options);
   const container = new Container();
   container.bind(MachineOptionsToken).toConstantValue(options);
   container.bind(MachineContainerToken).toConstantValue(container);
@@ -75,5 +77,5 @@ function describe(e: unknown): string {
     const cause = (e as { cause?: unknown }).cause;
     return cause === undefined ? `the machine bug-checked (${e.data.name})` : `${describe(cause)} (the machine bug-checked: ${e.data.name})`;
   }
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return describeThrown(e);
 }

@@ -4,7 +4,7 @@ import { MemoryManagerToken } from "./mm/mm-module.js";
 import { ObjectManagerToken } from "./ob/ob-module.js";
 import { IoManagerToken } from "./io/io-module.js";
 import { enterMachine, leaveMachine } from "./context.js";
-import { BugCheck, KeBugCheckEx, type BugCheckData } from "./ke/bugcheck.js";
+import { BugCheck, KeBugCheckEx, MachineStopped, type BugCheckData } from "./ke/bugcheck.js";
 import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, KMODE_EXCEPTION_NOT_HANDLED, VF_POOL_LEAKED_AT_UNLOAD } from "./ke/bugcheck-codes.js";
 import { Clock, realClockSource, type ClockSource } from "./ke/clock.js";
 import { KEVENT, KeInitializeEvent, KeSetEvent, KiCheckUnconsumedWait, signal, NotificationEvent, type KWAIT_OPERATION, type KWAIT_BLOCK, type KWAIT_GENERATOR } from "./ke/dispatcher.js";
@@ -29,6 +29,7 @@ import { ObjectManager } from "./ob/object-manager.js";
 import { HandleTable } from "./ob/handle-table.js";
 import { EPROCESS, KTHREAD } from "./ps/process.js";
 import { formatAddress } from "./mm/layout.js";
+import { describeThrown, describeValue } from "./machine-options.js";
 import type { TraceSink } from "./trace.js";
 import type { LOOKASIDE_LIST } from "./mm/lookaside.js";
 import type { VfDeadlockDatabase } from "./verifier/deadlock.js";
@@ -180,7 +181,9 @@ export class Machine {
    * finally { endSystemCall() }`.
    */
   beginSystemCall(thread: KTHREAD | null): void {
-    if (this.bugCheckData !== null) throw new BugCheck(this.bugCheckData);
+    // A host's new call finds the machine stopped by an earlier bug check; an entry nested in
+    // the one that is unwinding from the bug check is part of that same crash.
+    if (this.bugCheckData !== null) throw this.depth === 0 ? new MachineStopped(this.bugCheckData) : new BugCheck(this.bugCheckData);
     const d = this.depth++;
     // A client thread runs on its ideal processor; kernel entries on one the seed picks.
     const n = this.processors.length;
@@ -264,7 +267,7 @@ export class Machine {
           `Exception ${NtStatusName(e.ExceptionCode)}${e.FaultingAddress ? ` at ${formatAddress(e.FaultingAddress)}` : ""} was not handled by a __try block.`);
       }
       // A JavaScript throw in driver code is what a C++ throw is to the kernel: 0xE06D7363.
-      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      const message = describeThrown(e);
       KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, 0xe06d7363, 0, 0, 0, `A JavaScript exception escaped: ${message}`);
     } catch (b) {
       if (b instanceof BugCheck) (b as { cause?: unknown }).cause = e;
@@ -274,6 +277,7 @@ export class Machine {
 
   /** Run kernel code in the System process at PASSIVE_LEVEL (for tests and hosts). */
   runInKernel<T>(fn: () => T): T {
+    if (typeof fn !== "function") throw new MachineUsageError(`wdfjs: runInKernel(fn): fn must be a function; got ${describeValue(fn)}.`);
     return this.enter(null, fn);
   }
 
@@ -284,6 +288,9 @@ export class Machine {
    * service finishes with the wait's outcome.
    */
   syscall<T>(thread: KTHREAD, fn: () => T): T {
+    if (typeof thread !== "object" || thread === null || typeof thread.IdealProcessor !== "number" || typeof fn !== "function") {
+      throw new MachineUsageError(`wdfjs: syscall(thread, fn): thread must be a KTHREAD of this machine (a process's threads[i]) and fn a function; got ${describeValue(thread)} and ${describeValue(fn)}.`);
+    }
     this.beginSystemCall(thread);
     try {
       let r = fn();
@@ -362,6 +369,10 @@ export class Machine {
   // ---- processes ----
 
   createProcess(ImageFileName: string): EPROCESS {
+    this.refuseIfStopped(`createProcess(${JSON.stringify(ImageFileName)})`);
+    if (typeof ImageFileName !== "string" || ImageFileName === "") {
+      throw new MachineUsageError(`wdfjs: createProcess(): the image file name must be a non-empty string such as "app.exe"; got ${describeValue(ImageFileName)}.`);
+    }
     const p = new EPROCESS(this.nextThreadId(), ImageFileName, this.mm.newUserSpace(ImageFileName), new HandleTable());
     const t = new KTHREAD(this.nextThreadId(), p, "main", null);
     t.IdealProcessor = this.random.below(this.processors.length);
@@ -407,7 +418,17 @@ export class Machine {
    * the System process. Devices it created lose DO_DEVICE_INITIALIZING when it succeeds.
    */
   loadDriver(name: string, driver: DriverModule | DRIVER_INITIALIZE): NTSTATUS {
-    const entry = typeof driver === "function" ? driver : driver.DriverEntry;
+    if (typeof name !== "string" || !/^[^\\/]+$/.test(name)) {
+      throw new MachineUsageError(`wdfjs: loadDriver(name, DriverEntry): the name must be a service name such as "echo" (no backslashes); got ${describeValue(name)}.`);
+    }
+    const entry = typeof driver === "function" ? driver : typeof driver === "object" && driver !== null ? (driver as Partial<DriverModule>).DriverEntry : undefined;
+    if (typeof entry !== "function") {
+      throw new MachineUsageError(
+        `wdfjs: loadDriver(${JSON.stringify(name)}, ...): the second argument must be the driver's DriverEntry function ` +
+          `((DriverObject, RegistryPath) => NTSTATUS) or a module that exports one; got ${describeValue(driver)}.`,
+      );
+    }
+    this.refuseIfStopped(`loadDriver(${JSON.stringify(name)})`);
     if (this.drivers.has(name.toUpperCase())) return STATUS_OBJECT_NAME_COLLISION;
     // DriverEntry runs in a system thread, so it may wait (a generator).
     const t = this.createSystemThread(`DriverEntry of ${name}`, null);
@@ -462,6 +483,11 @@ export class Machine {
     });
   }
 
+  /** A host call into a stopped machine: say so, and by which bug check, instead of looking like a new crash. */
+  private refuseIfStopped(call: string): void {
+    if (this.bugCheckData !== null && this.depth === 0) throw new MachineStopped(this.bugCheckData, `machine.${call}`);
+  }
+
   driver(name: string): DRIVER_OBJECT | undefined {
     return this.drivers.get(name.toUpperCase());
   }
@@ -473,8 +499,14 @@ export class Machine {
    * timer later fires into unloaded code.
    */
   unloadDriver(name: string): void {
-    const drv = this.driver(name);
-    if (!drv) return;
+    this.refuseIfStopped(`unloadDriver(${JSON.stringify(name)})`);
+    const drv = typeof name === "string" ? this.driver(name) : undefined;
+    if (!drv) {
+      const loaded = [...this.drivers.values()].map((d) => d.DriverName.replace(/^\\Driver\\/, ""));
+      throw new MachineUsageError(
+        `wdfjs: unloadDriver(${describeValue(name)}): no driver of that name is loaded (loaded: ${loaded.length ? loaded.join(", ") : "none"}).`,
+      );
+    }
     this.enter(null, () => {
       // As IopUnloadDriver: while a device of the driver is still open, the unload waits;
       // new opens are refused and DriverUnload runs when the last file object closes.
@@ -551,6 +583,9 @@ export class Machine {
 
   /** Run for `ms` milliseconds of machine time. */
   runFor(ms: number): void {
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
+      throw new MachineUsageError(`wdfjs: runFor(ms): ms must be a finite number of milliseconds, 0 or more; got ${describeValue(ms)}.`);
+    }
     this.enter(null, () => {
       const deadline = this.clock.now() + ms * 10_000;
       this.scheduler.runUntil(() => false, "time to pass", deadline);

@@ -5,7 +5,7 @@
  */
 import { expect } from "vitest";
 import {
-  boot, BugCheck, DO_BUFFERED_IO, FILE_DEVICE_UNKNOWN, FILE_SYNCHRONOUS_IO_NONALERT, GENERIC_READ, GENERIC_WRITE, IO_NO_INCREMENT,
+  boot, BugCheck, formatBugCheck, DO_BUFFERED_IO, FILE_DEVICE_UNKNOWN, FILE_SYNCHRONOUS_IO_NONALERT, GENERIC_READ, GENERIC_WRITE, IO_NO_INCREMENT,
   IO_STATUS_BLOCK, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, MEM_COMMIT,
   FILE_OPEN, InitializeObjectAttributes, KDPC, KeInitializeDpc, KeInitializeTimer, KeSetTimer, KTIMER, PsCreateSystemThread, NT_SUCCESS, NtAllocateVirtualMemory, NtCreateFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out,
   PAGE_READWRITE, STATUS_SUCCESS,
@@ -155,6 +155,10 @@ export function expectBugCheck(m: Machine, code: number, fn: () => unknown): Bug
   expect(data, "the machine should be stopped").not.toBeNull();
   expect(data.name + " 0x" + data.BugCheckCode.toString(16)).toBe((thrown as BugCheck).data.name + " 0x" + code.toString(16));
   expect((thrown as BugCheck).data).toBe(data);
+  // What a person reads: addresses in one (hexadecimal) form, never a raw negative number or [object ...].
+  const screen = formatBugCheck(data);
+  expect(screen).not.toMatch(/\[object |undefined|NaN/);
+  expect(screen, "a raw negative number (print addresses with formatAddress)").not.toMatch(/(^|[^\w-])-\d/);
   return data;
 }
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, HandleTable, CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, FILE_OBJECT, IO_STATUS_BLOCK, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE,
+  boot, CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, FILE_OBJECT, IO_STATUS_BLOCK, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE,
   IRP_MJ_DEVICE_CONTROL, KERNEL_HANDLE_MASK, KernelMode, KEVENT, KTHREAD, METHOD_BUFFERED, NotificationEvent, NtClose, NtCreateEvent,
   NtDeviceIoControlFile, NtSetEvent, NtWaitForSingleObject, ObDereferenceObject, ObGetObjectPointerCount, ObIsKernelHandle,
   ObReferenceObjectByHandle, Out, PsCreateSystemThread, REFERENCE_BY_POINTER, STATUS_INVALID_HANDLE, STATUS_SUCCESS, UserMode, ZwClose,
   type Machine,
 } from "../src/index.js";
+import { HandleTable } from "../src/internal.js";
 import { bootWithDriver, client, complete, expectBugCheck } from "./helpers.js";
 
 const IOCTL_GO = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS);

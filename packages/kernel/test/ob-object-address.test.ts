@@ -3,12 +3,13 @@ import {
   AddressOfObject, boot, DEVICE_OBJECT, DEVICE_RELATIONS_SIZE, DRIVER_OBJECT, EPROCESS, ExFreePool, ExAllocatePool2, FILE_DEVICE_BUS_EXTENDER,
   FILE_DEVICE_UNKNOWN, FILE_OBJECT, formatAddress, IoAllocateIrp, IoAllocateMdl, IoCallDriver, IoCreateDevice, IoDeleteDevice, IoFreeIrp,
   IoFreeMdl, IoGetCurrentIrpStackLocation, IoGetNextIrpStackLocation, IoSetCompletionRoutine, IRP, IRP_MJ_CREATE, IRP_MJ_PNP,
-  IRP_MN_QUERY_DEVICE_RELATIONS, BusRelations, isKernelAddress, KernelMode, NtCreateEvent, ObReferenceObjectByHandle, KEVENT, KeInitializeEvent, KeInitializeSemaphore, KeInitializeTimer,
+  IRP_MN_QUERY_DEVICE_RELATIONS, BusRelations, KernelMode, NtCreateEvent, ObReferenceObjectByHandle, KEVENT, KeInitializeEvent, KeInitializeSemaphore, KeInitializeTimer,
   KSEMAPHORE, KTHREAD, KTIMER, MDL, NotificationEvent, NtClose, ObDereferenceObject, ObjectAtAddress, ObReferenceObject, OBJECT_ADDRESS_GRANULE,
   Out, PAGE_FAULT_IN_NONPAGED_AREA, POOL_FLAG_PAGED, POOL_TAG, ReadDeviceRelationsCount, ReadDeviceRelationsObject, ReadPointer,
   ReadUlong, ReadUlong64, STATUS_ACCESS_DENIED, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, WriteDeviceRelationsCount,
   WriteDeviceRelationsObject, WritePointer, type Machine, type NTSTATUS,
 } from "../src/index.js";
+import { isKernelAddress } from "../src/internal.js";
 import { bootWithDriver, client, complete, expectBugCheck, open, tinyDriver, userAlloc } from "./helpers.js";
 
 const KERNEL_FORM = /^0xFFFFFFFF`[89A-F][0-9A-F]{7}$/;

@@ -1,8 +1,9 @@
 // The seeded IOCTL/read/write fuzzer the WDM samples' tests share (issue 13 §1).
 import {
   BugCheck, CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, KERNEL_BASE, MachineDeadlock, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER,
-  METHOD_OUT_DIRECT, MM_USER_PROBE_ADDRESS, Out, SeededRandom, type Flavor, type Machine,
+  METHOD_OUT_DIRECT, MM_USER_PROBE_ADDRESS, Out, type Flavor, type Machine,
 } from "@wdfjs/kernel";
+import { SeededRandom } from "@wdfjs/kernel/internal";
 import {
   FILE_FLAG_OVERLAPPED, FILE_SHARE_READ, FILE_SHARE_WRITE, GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE, OPEN_EXISTING, OVERLAPPED,
   Win32Process, type HANDLE,

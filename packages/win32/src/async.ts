@@ -1,6 +1,6 @@
 import { Out } from "@wdfjs/kernel";
 import { FILE_FLAG_OVERLAPPED, GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE, MEM_RELEASE, OPEN_EXISTING, type HANDLE } from "./constants.js";
-import { ERROR_IO_PENDING, INFINITE } from "./errors.js";
+import { ERROR_IO_PENDING, INFINITE, Win32ErrorName } from "./errors.js";
 import { OVERLAPPED } from "./overlapped.js";
 import type { Win32Thread } from "./process.js";
 
@@ -10,7 +10,7 @@ export class Win32Error extends Error {
     readonly code: number,
     readonly operation: string,
   ) {
-    super(`${operation} failed with Win32 error ${code}`);
+    super(`${operation} failed with ${Win32ErrorName(code)} (Win32 error ${code})`);
     this.name = "Win32Error";
   }
 }

@@ -4,6 +4,8 @@
  *
  * A Win32 error is a DWORD: always a non-negative number here.
  */
+import * as winerror from "./errors.js";
+
 export type DWORD = number;
 
 export const NO_ERROR: DWORD = 0;
@@ -256,4 +258,17 @@ export function RtlNtStatusToDosError(Status: number): DWORD {
   if (status >>> 16 === 0xc001) return status & 0xffff;
 
   return ERROR_MR_MID_NOT_FOUND;
+}
+
+let errorNames: Map<DWORD, string> | null = null;
+
+/** The symbolic name of a Win32 error (`ERROR_FILE_NOT_FOUND`), or its decimal value, for messages. */
+export function Win32ErrorName(code: DWORD): string {
+  if (errorNames === null) {
+    errorNames = new Map([[ERROR_SUCCESS, "ERROR_SUCCESS"]]);
+    for (const [name, value] of Object.entries(winerror)) {
+      if (name.startsWith("ERROR_") && typeof value === "number" && !errorNames.has(value)) errorNames.set(value, name);
+    }
+  }
+  return errorNames.get(code) ?? String(code);
 }

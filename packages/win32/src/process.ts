@@ -1,12 +1,14 @@
 import {
-  BugCheck, IO_STATUS_BLOCK, MachineDeadlock, NT_ERROR, NT_SUCCESS, NtAllocateVirtualMemory, NtCancelIoFile, NtCancelIoFileEx,
+  BugCheck, IO_STATUS_BLOCK, MachineDeadlock, MachineUsageError, NT_ERROR, NT_SUCCESS, NtAllocateVirtualMemory, NtCancelIoFile, NtCancelIoFileEx,
   NtClose, NtCreateEvent, NtCreateFile, NtCreateIoCompletion, NtDeviceIoControlFile, NtFreeVirtualMemory, NtProtectVirtualMemory, NtReadFile,
   NtRemoveIoCompletion, NtResetEvent, NtSetEvent, NtSetInformationFileCompletion, NtSetIoCompletion, NtWaitForMultipleObjects,
   NtWaitForSingleObject, NtWriteFile, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out, STATUS_END_OF_FILE, STATUS_PENDING, STATUS_TIMEOUT,
   InitializeObjectAttributes, NtDelayExecution, NtCreateThreadEx, NtQueueApcThread, PsGetThreadExitStatus, KTHREAD as KTHREAD_CLASS,
-  STATUS_INVALID_HANDLE, STATUS_SUCCESS, STATUS_USER_APC, isRoutineGenerator, KiNextServiceWait, KiAbandonServiceWaits,
+  STATUS_INVALID_HANDLE, STATUS_SUCCESS, STATUS_USER_APC,
   type Box, type EPROCESS, type KTHREAD, type KWAIT_BLOCK, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
+// The system call loop needs the kernel's service-wait machinery (not public API).
+import { isRoutineGenerator, KiAbandonServiceWaits, KiNextServiceWait } from "@wdfjs/kernel/internal";
 import {
   CREATE_ALWAYS, CREATE_NEW, FILE_FLAG_OVERLAPPED, INVALID_HANDLE_VALUE, OPEN_ALWAYS, OPEN_EXISTING, TRUNCATE_EXISTING,
   MEM_RELEASE, type BOOL, type HANDLE,
@@ -903,6 +905,12 @@ export class Win32Process extends Win32Thread {
 
   /** Start a program in the machine (its process and main thread). */
   static create(machine: Machine, imageName: string): Win32Process {
+    // Checked by shape, not instanceof: a host may hold a Machine of another copy of the kernel package.
+    if (typeof machine !== "object" || machine === null || typeof (machine as Partial<Machine>).createProcess !== "function" || typeof (machine as Partial<Machine>).syscall !== "function") {
+      throw new MachineUsageError(
+        `wdfjs: Win32Process.create(machine, imageName): the first argument must be a machine from boot() (import { boot } from "@wdfjs/kernel"); got ${machine === undefined ? "undefined" : machine === null ? "null" : typeof machine}.`,
+      );
+    }
     return new Win32Process(machine, machine.createProcess(imageName));
   }
 

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   boot, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoGetCurrentIrpStackLocation, IRP_MJ_CLEANUP, IRP_MJ_CLOSE,
   IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, DO_DIRECT_IO, FILE_DEVICE_UNKNOWN, MachineDeadlock, Out,
-  SeededRandom, STATUS_SUCCESS, type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP,
+  STATUS_SUCCESS, type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP,
 } from "@wdfjs/kernel";
+import { SeededRandom } from "@wdfjs/kernel/internal";
 import { OVERLAPPED, Win32Process, type Win32Thread } from "../src/index.js";
 
 /** A well-behaved driver: every request succeeds with no data, whatever its buffers. */

@@ -9,6 +9,7 @@ import {
   type KWAIT, type KWAIT_BLOCK,
 } from "../ke/dispatcher.js";
 import { KWAIT_CALL } from "../ke/wait-call.js";
+import { formatAddress } from "../mm/layout.js";
 import { STATUS_BREAKPOINT, STATUS_DELETE_PENDING, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
 
 /** One acquisition the checked build tracks: its tag and when it was taken. */
@@ -47,6 +48,16 @@ function tagValue(Tag: unknown): number {
   if (typeof Tag === "number") return Tag;
   if (typeof Tag === "object" && Tag !== null && typeof (Tag as { address?: unknown }).address === "number") return (Tag as { address: number }).address;
   return 0;
+}
+
+/** A tag as a message shows it: an object by its kind and address, a number in hex, never `[object Object]`. */
+function tagText(Tag: unknown): string {
+  if (typeof Tag === "number") return formatAddress(Tag);
+  const address = tagValue(Tag);
+  const kind = typeof Tag === "object" && Tag !== null ? ((Tag as { constructor?: { name?: string } }).constructor?.name ?? "object") : "";
+  if (address !== 0) return `${kind} at ${formatAddress(address)}`;
+  if (kind !== "") return `a ${kind}`;
+  return typeof Tag === "string" ? JSON.stringify(Tag) : String(Tag);
 }
 
 /**
@@ -115,7 +126,7 @@ function IopReleaseTrackingBlock(Lock: IO_REMOVE_LOCK, Tag: unknown): void {
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i]!;
     if (Lock.MaxLockedTicks !== 0 && now - b.LockMoment > Lock.MaxLockedTicks) {
-      IopRemoveLockAssert(`remove lock #${Lock.id} was held (tag ${String(b.Tag)}) longer than its MaxLockedMinutes (${Lock.MaxLockedTicks / 600_000_000} min).`);
+      IopRemoveLockAssert(`remove lock #${Lock.id} was held (tag ${tagText(b.Tag)}) longer than its MaxLockedMinutes (${Lock.MaxLockedTicks / 600_000_000} min).`);
     }
     if (found < 0 && blocks[i]!.Tag === Tag) found = i;
   }

@@ -113,7 +113,7 @@ export const IOMGR_DEVICE_INITIALIZING_NOT_CLEARED = 0x243;
 
 export const IoVerifierExplanations: Readonly<Record<number, string>> = {
   [IOMGR_IRQL_CHANGED_BY_DISPATCH]: "A dispatch routine returned at a different IRQL than it was called at.",
-  [IOMGR_COMPLETE_WITH_PENDING_STATUS]: "IoCompleteRequest was called with IoStatus.Status set to STATUS_PENDING (or -1).",
+  [IOMGR_COMPLETE_WITH_PENDING_STATUS]: "IoCompleteRequest was called with IoStatus.Status set to STATUS_PENDING (or the invalid status 0xFFFFFFFF).",
   [IOMGR_COMPLETE_WITH_CANCEL_ROUTINE]: "IoCompleteRequest was called while the IRP still had a cancel routine set.",
   [IOMGR_COMPLETE_ABOVE_DISPATCH]: "IoCompleteRequest was called above DISPATCH_LEVEL.",
   [IOMGR_CALL_DRIVER_ABOVE_DISPATCH]: "IoCallDriver was called above DISPATCH_LEVEL.",

@@ -33,12 +33,37 @@ export class BugCheck extends Error {
   }
 }
 
+/**
+ * Thrown by a host call (a Win32 call, `run`, `runInKernel`, `loadDriver`...) into a machine
+ * that had already stopped: the bug check it carries happened earlier, not in this call.
+ * It is a BugCheck, so code that catches a BugCheck catches it too, but its name and
+ * message say the machine was already stopped and by what.
+ */
+export class MachineStopped extends BugCheck {
+  constructor(data: BugCheckData, call = "a call") {
+    super(data);
+    this.name = "MachineStopped";
+    this.message =
+      `wdfjs: ${call} was made into a machine that had already stopped with bug check ${formatBugCheckLine(data)}. ` +
+      `A stopped machine runs nothing more (on Windows it would be showing the blue screen); boot a new machine.\n${formatBugCheck(data)}`;
+  }
+}
+
+/** The bug check in one line: `0x00000044 MULTIPLE_IRP_COMPLETE_REQUESTS (P1, P2, P3, P4) in echo.sys`. */
+export function formatBugCheckLine(d: BugCheckData): string {
+  return `${formatBugCheckCode(d.BugCheckCode)} ${d.name} (${formatBugCheckParameters(d)})${d.driver ? ` in ${d.driver}` : ""}`;
+}
+
+function formatBugCheckCode(code: number): string {
+  return `0x${(code >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;
+}
+
+function formatBugCheckParameters(d: BugCheckData): string {
+  return [d.BugCheckParameter1, d.BugCheckParameter2, d.BugCheckParameter3, d.BugCheckParameter4].map(formatAddress).join(", ");
+}
+
 export function formatBugCheck(d: BugCheckData): string {
-  const hex = (v: number) => formatAddress(v);
-  return (
-    `*** STOP: 0x${d.BugCheckCode.toString(16).toUpperCase().padStart(8, "0")} (${hex(d.BugCheckParameter1)}, ${hex(d.BugCheckParameter2)}, ${hex(d.BugCheckParameter3)}, ${hex(d.BugCheckParameter4)})\n` +
-    `${d.name}${d.driver ? ` in ${d.driver}` : ""}\n${d.explanation}`
-  );
+  return `*** STOP: ${formatBugCheckCode(d.BugCheckCode)} (${formatBugCheckParameters(d)})\n${d.name}${d.driver ? ` in ${d.driver}` : ""}\n${d.explanation}`;
 }
 
 /**
@@ -64,7 +89,7 @@ export function KeBugCheckEx(
   if (detail) explanation += ` ${detail}`;
   const data: BugCheckData = {
     BugCheckCode,
-    name: BugCheckNames[BugCheckCode] ?? `BUGCHECK_0x${BugCheckCode.toString(16).toUpperCase()}`,
+    name: BugCheckNames[BugCheckCode] ?? `BUGCHECK_0x${(BugCheckCode >>> 0).toString(16).toUpperCase()}`,
     BugCheckParameter1,
     BugCheckParameter2,
     BugCheckParameter3,

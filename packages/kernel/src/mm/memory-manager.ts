@@ -53,6 +53,8 @@ export class MemoryManager {
 
   /** Map fresh zeroed frames at `va` for `pages` pages. False when out of physical memory. */
   commit(space: AddressSpace, va: number, pages: number, flags: number): boolean {
+    // Refuse at once what cannot fit, rather than take (and zero) every free frame first.
+    if (pages > this.physical.maxFrames - this.physical.framesInUse) return false;
     const t = space.table;
     const first = t.index(va);
     for (let p = 0; p < pages; p++) {
