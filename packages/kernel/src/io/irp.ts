@@ -253,6 +253,11 @@ export type PIRP = IRP;
 
 /** IRPs with up to this many stack locations come from lookaside lists. */
 const LOOKASIDE_MAX_STACK = 16;
+/**
+ * The most IRPs a list keeps: Windows' MAXIMUM_LOOKASIDE_DEPTH. A burst of outstanding
+ * IRPs leaves at most this many behind when it ends; the rest go back to the pool.
+ */
+export const IRP_LOOKASIDE_DEPTH = 256;
 
 /** The I/O manager's IRP lookaside lists, per machine. */
 export class IrpLookaside {
@@ -266,11 +271,19 @@ export class IrpLookaside {
   }
   /**
    * A freed IRP stays at its address while it waits in a list (its memory is still an
-   * IRP's, with Type 0); one too big for the lists is gone, and its address with it.
+   * IRP's, with Type 0); one too big for the lists, or past a full list's depth, is gone,
+   * and its address goes back to be handed out again.
    */
   give(irp: IRP): void {
-    if (irp.StackCount <= LOOKASIDE_MAX_STACK) this.lists[irp.StackCount]!.push(irp);
+    const n = irp.StackCount;
+    if (n <= LOOKASIDE_MAX_STACK && this.lists[n]!.length < IRP_LOOKASIDE_DEPTH) this.lists[n]!.push(irp);
     else cur.ob.addresses.remove(irp);
+  }
+  /** IRPs waiting in the lists now. */
+  get cached(): number {
+    let c = 0;
+    for (const l of this.lists) c += l.length;
+    return c;
   }
 }
 
