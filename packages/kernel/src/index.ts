@@ -39,6 +39,9 @@ export { SeededRandom } from "./ke/random.js";
 export { Preemption, KiSchedulingPoint, type PreemptionOptions } from "./ke/preempt.js";
 export { exploreSeeds, type ExploreOptions, type ExploreResult } from "./ke/explore.js";
 
+// Rtl
+export * from "./rtl/list-entry.js";
+
 // Ex
 export * from "./ex/fast-mutex.js";
 export * from "./ex/resource.js";

@@ -3,6 +3,7 @@ import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_FREE_IRP_IN_USE, NO_MORE_IRP_STACK_LOCATIONS } from "../ke/bugcheck-codes.js";
 import type { KEVENT } from "../ke/dispatcher.js";
 import { KDEVICE_QUEUE_ENTRY } from "../ke/device-queue.js";
+import { LIST_ENTRY } from "../rtl/list-entry.js";
 import type { KTHREAD } from "../ps/process.js";
 import type { NTSTATUS } from "../ntstatus.js";
 import { IO_TYPE_IRP, SL_INVOKE_ON_CANCEL, SL_INVOKE_ON_ERROR, SL_INVOKE_ON_SUCCESS, SL_PENDING_RETURNED } from "./constants.js";
@@ -131,11 +132,12 @@ export class IrpTailOverlay {
   OriginalFileObject: FILE_OBJECT | null = null;
   /** Four pointer-sized slots the current owner of the IRP may use. */
   readonly DriverContext: any[] = [null, null, null, null];
-  /** Links for a driver's own IRP queue (our stand-in for LIST_ENTRY). */
-  ListEntry: any = null;
+  /** The links the IRP's current owner may queue it by (InsertTailList...); its Container is the IRP. */
+  readonly ListEntry: LIST_ENTRY<IRP>;
   /** The IRP's place in a device queue (IoStartPacket, KeInsertDeviceQueue); its Container is the IRP. */
   readonly DeviceQueueEntry: KDEVICE_QUEUE_ENTRY;
   constructor(Irp: IRP | null = null) {
+    this.ListEntry = new LIST_ENTRY<IRP>(Irp);
     this.DeviceQueueEntry = new KDEVICE_QUEUE_ENTRY(Irp);
   }
 }
@@ -231,7 +233,9 @@ export class IRP {
     o.Thread = null;
     o.OriginalFileObject = null;
     o.DriverContext[0] = o.DriverContext[1] = o.DriverContext[2] = o.DriverContext[3] = null;
-    o.ListEntry = null;
+    // IoInitializeIrp zeroes the IRP: the entry is in no list.
+    const le = o.ListEntry;
+    le.Flink = le.Blink = le;
     const dq = o.DeviceQueueEntry;
     dq.Flink = dq.Blink = null;
     dq.SortKey = 0;
