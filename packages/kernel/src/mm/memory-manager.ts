@@ -6,7 +6,7 @@ import { DISPATCH_LEVEL, IrqlName } from "../ke/irql.js";
 import { STATUS_ACCESS_VIOLATION } from "../ntstatus.js";
 import { formatAddress, KERNEL_BASE, KERNEL_END, MM_HIGHEST_USER_ADDRESS, MM_LOWEST_USER_ADDRESS, PAGE_SIZE } from "./layout.js";
 import {
-  AddressSpace, PTE_DEMAND_ZERO, PTE_LISTED, PTE_PAGEABLE, PTE_PAGED_POOL, PTE_PRESENT, PTE_TRIMMED, PTE_VALID, PTE_WRITABLE, type PageTable,
+  AddressSpace, PTE_DEMAND_ZERO, PTE_LISTED, PTE_PAGEABLE, PTE_PAGED_POOL, PTE_PRESENT, PTE_VALID, PTE_WRITABLE, type PageTable,
 } from "./page-table.js";
 import { PhysicalMemory, ZERO_FRAME } from "./physical.js";
 import { Pool } from "./pool.js";
@@ -58,14 +58,15 @@ export class MemoryManager {
 
   /**
    * Commit `pages` zeroed pages at `va`: charged against physical memory now, given
-   * frames when first written (demand-zero pages). False when physical memory is short.
+   * frames when first written. Until then each is a demand-zero page mapped to the zero
+   * page, so reads of it are as fast as any. False when physical memory is short.
    */
   commit(space: AddressSpace, va: number, pages: number, flags: number): boolean {
     if (!this.physical.charge(pages)) return false;
     const t = space.table;
     const first = t.index(va);
     for (let p = 0; p < pages; p++) {
-      t.map(first + p, -1, flags | PTE_DEMAND_ZERO);
+      t.map(first + p, ZERO_FRAME, flags | PTE_PRESENT | PTE_DEMAND_ZERO);
       if (flags & PTE_PAGEABLE) this.noteResident(t, first + p);
     }
     return true;
@@ -78,7 +79,7 @@ export class MemoryManager {
     for (let p = 0; p < pages; p++) {
       if ((t.flags[first + p]! & PTE_VALID) === 0) continue;
       const f = t.unmap(first + p);
-      if (f >= 0) this.physical.freeFrame(f);
+      if (f !== ZERO_FRAME) this.physical.freeFrame(f);
       else this.physical.uncharge(1);
     }
   }
@@ -100,7 +101,7 @@ export class MemoryManager {
   private materialize(t: PageTable, i: number): number {
     const frame = this.physical.allocateFrame();
     t.frames[i] = frame;
-    t.flags[i] = (t.flags[i]! & ~(PTE_DEMAND_ZERO | PTE_TRIMMED)) | PTE_PRESENT;
+    t.flags[i] = (t.flags[i]! & ~PTE_DEMAND_ZERO) | PTE_PRESENT;
     return frame;
   }
 
@@ -132,7 +133,10 @@ export class MemoryManager {
     const off = va - t.base;
     if (off >= 0 && off < t.bytes) {
       const i = off >>> 12;
-      if ((t.flags[i]! & (PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      // A write needs the page's own frame: one never written is mapped to the zero page for reads only.
+      if ((t.flags[i]! & (write ? PTE_VALID | PTE_PRESENT | PTE_DEMAND_ZERO : PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) {
+        return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      }
       return this.fault(va, write, t, i);
     }
     return this.fault(va, write, t, -1);
@@ -144,16 +148,20 @@ export class MemoryManager {
     const off = va - t.base;
     if (off >= 0 && off < t.bytes) {
       const i = off >>> 12;
-      if ((t.flags[i]! & (PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      if ((t.flags[i]! & (write ? PTE_VALID | PTE_PRESENT | PTE_DEMAND_ZERO : PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) {
+        return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      }
       return this.fault(va, write, t, i, true);
     }
     return this.fault(va, write, t, -1, true);
   }
 
   private fault(va: number, write: boolean, t: PageTable, i: number, kernel = false): number {
-    // A demand-zero page in the working set is not a fault Windows would see: its frame
-    // is a detail of the host's memory, so any IRQL may touch it.
-    if (i >= 0 && (t.flags[i]! & (PTE_DEMAND_ZERO | PTE_TRIMMED)) === PTE_DEMAND_ZERO) return this.demandZero(va, write, t, i);
+    // The first write of a resident demand-zero page is no fault Windows would see (the
+    // page is in memory): its frame is a detail of the host's memory, so any IRQL may do it.
+    if (write && i >= 0 && (t.flags[i]! & (PTE_VALID | PTE_PRESENT | PTE_DEMAND_ZERO)) === (PTE_VALID | PTE_PRESENT | PTE_DEMAND_ZERO)) {
+      return this.materialize(t, i) * PAGE_SIZE + (va & 4095);
+    }
     const m = cur;
     const irql = m.cpu.Irql;
     const valid = i >= 0 && i < t.frames.length && (t.flags[i]! & PTE_VALID) !== 0;
@@ -168,26 +176,15 @@ export class MemoryManager {
       );
     }
     if (valid) {
-      this.stats.pageFaults++;
-      if ((t.flags[i]! & PTE_DEMAND_ZERO) !== 0) {
-        // A trimmed page that was never written comes back as the zero page it was.
-        t.flags[i] = t.flags[i]! & ~PTE_TRIMMED;
-        this.noteResident(t, i);
-        return this.demandZero(va, write, t, i);
-      }
-      // Windows pages the data back in; ours never left the frame.
+      // Windows pages the data back in; ours never left the frame (or is still the zero page).
       t.flags[i] = t.flags[i]! | PTE_PRESENT;
+      this.stats.pageFaults++;
       this.noteResident(t, i);
+      if (write && (t.flags[i]! & PTE_DEMAND_ZERO) !== 0) return this.materialize(t, i) * PAGE_SIZE + (va & 4095);
       return t.frames[i]! * PAGE_SIZE + ((va - t.base) & 4095);
     }
     if (!(va < 0)) throw new SehException(STATUS_ACCESS_VIOLATION, 0, write ? 1 : 0, va);
     return KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0, `No page is mapped at ${formatAddress(va)}.${objectNote(va)}`);
-  }
-
-  /** A read of a page never written is the zero page; the first write gives the page its frame. */
-  private demandZero(va: number, write: boolean, t: PageTable, i: number): number {
-    if (!write) return ZERO_FRAME * PAGE_SIZE + (va & 4095);
-    return this.materialize(t, i) * PAGE_SIZE + (va & 4095);
   }
 
   private noteResident(t: PageTable, i: number): void {
@@ -246,12 +243,7 @@ export class MemoryManager {
       // Unlisted while the pass runs (a later duplicate entry is skipped); kept pages are listed again after it.
       const g = f & ~PTE_LISTED;
       t.flags[i] = g;
-      if ((g & (PTE_VALID | PTE_DEMAND_ZERO | PTE_PAGEABLE | PTE_TRIMMED)) === (PTE_VALID | PTE_DEMAND_ZERO | PTE_PAGEABLE)) {
-        // Never written: it leaves the working set too, so touching it is a page fault.
-        t.flags[i] = g | PTE_TRIMMED;
-        n++;
-        continue;
-      }
+      // A page never written leaves too (it is on the zero page, which no MDL locks): touching it is then a page fault.
       if ((g & (PTE_VALID | PTE_PRESENT | PTE_PAGEABLE)) !== (PTE_VALID | PTE_PRESENT | PTE_PAGEABLE)) continue;
       if (locks[t.frames[i]!]! > 0) {
         keptTables.push(t);
@@ -307,7 +299,7 @@ export class MemoryManager {
   fill(dst: number, length: number, value: number): void {
     while (length > 0) {
       const n = Math.min(length, PAGE_SIZE - (dst & 4095));
-      // Zeroes on a page never written are already there: the page keeps no frame.
+      // Zeroes on a resident page never written are already there: the page keeps no frame.
       if (value !== 0 || !this.neverWritten(dst)) {
         const pd = this.phys(dst, true);
         this.physical.u8.fill(value, pd, pd + n);
@@ -317,11 +309,11 @@ export class MemoryManager {
     }
   }
 
-  /** The page at `va` is a demand-zero page in the working set (writing zeroes to it changes nothing). */
+  /** The page at `va` is a resident demand-zero page (writing zeroes to it changes nothing). */
   private neverWritten(va: number): boolean {
     const t = va < 0 ? this.kernelSpace.table : cur.cpu.process.space.table;
     const i = t.index(va);
-    return i >= 0 && (t.flags[i]! & (PTE_VALID | PTE_DEMAND_ZERO | PTE_TRIMMED)) === (PTE_VALID | PTE_DEMAND_ZERO);
+    return i >= 0 && (t.flags[i]! & (PTE_VALID | PTE_PRESENT | PTE_DEMAND_ZERO)) === (PTE_VALID | PTE_PRESENT | PTE_DEMAND_ZERO);
   }
 
   /** Touch every page of a range (probing); raises or bug checks as an access would. */

@@ -11,13 +11,11 @@ export const PTE_WRITABLE = 8;
 /** The page belongs to paged pool (so a fault on it is blamed on paged memory). */
 export const PTE_PAGED_POOL = 16;
 /**
- * A demand-zero page: committed, but never written, so it has no frame yet (frame -1,
- * and not PTE_PRESENT, so every access takes the fault path). A read sees the zero
- * page; the first write gives it a frame.
+ * A demand-zero page: committed but never written, so it has no frame of its own; it is
+ * mapped to the zero page (frame 0) for reads, and a write takes the fault path, which
+ * gives it a frame.
  */
 export const PTE_DEMAND_ZERO = 32;
-/** A pageable demand-zero page that trimming took out of the working set: touching it is a page fault. */
-export const PTE_TRIMMED = 64;
 /** The page is on the memory manager's list of resident pageable pages (so it is listed once). */
 export const PTE_LISTED = 128;
 
