@@ -129,31 +129,58 @@ export class MemoryManager {
    * kernel address is PAGE_FAULT_IN_NONPAGED_AREA.
    */
   phys(va: number, write: boolean): number {
+    return write ? this.physWrite(va) : this.physRead(va);
+  }
+
+  /** `phys` for a read: a page never written reads as the zero page it is mapped to. */
+  physRead(va: number): number {
     const t = va < 0 ? this.kernelSpace.table : cur.cpu.process.space.table;
     const off = va - t.base;
     if (off >= 0 && off < t.bytes) {
       const i = off >>> 12;
-      // A write needs the page's own frame: one never written is mapped to the zero page for reads only.
-      if ((t.flags[i]! & (write ? PTE_VALID | PTE_PRESENT | PTE_DEMAND_ZERO : PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) {
-        return t.frames[i]! * PAGE_SIZE + (off & 4095);
-      }
-      return this.fault(va, write, t, i);
+      if ((t.flags[i]! & (PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      return this.fault(va, false, t, i);
     }
-    return this.fault(va, write, t, -1);
+    return this.fault(va, false, t, -1);
+  }
+
+  /** `phys` for a write: a page never written takes the fault path, which gives it its own frame. */
+  physWrite(va: number): number {
+    const t = va < 0 ? this.kernelSpace.table : cur.cpu.process.space.table;
+    const off = va - t.base;
+    if (off >= 0 && off < t.bytes) {
+      const i = off >>> 12;
+      if ((t.flags[i]! & (PTE_VALID | PTE_PRESENT | PTE_DEMAND_ZERO)) === (PTE_VALID | PTE_PRESENT)) return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      return this.fault(va, true, t, i);
+    }
+    return this.fault(va, true, t, -1);
   }
 
   /** `phys` for the kernel's own accesses (the pool's headers): a fault is charged to the kernel (0xA). */
   physKernel(va: number, write: boolean): number {
+    return write ? this.physKernelWrite(va) : this.physKernelRead(va);
+  }
+
+  physKernelRead(va: number): number {
     const t = va < 0 ? this.kernelSpace.table : cur.cpu.process.space.table;
     const off = va - t.base;
     if (off >= 0 && off < t.bytes) {
       const i = off >>> 12;
-      if ((t.flags[i]! & (write ? PTE_VALID | PTE_PRESENT | PTE_DEMAND_ZERO : PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) {
-        return t.frames[i]! * PAGE_SIZE + (off & 4095);
-      }
-      return this.fault(va, write, t, i, true);
+      if ((t.flags[i]! & (PTE_VALID | PTE_PRESENT)) === (PTE_VALID | PTE_PRESENT)) return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      return this.fault(va, false, t, i, true);
     }
-    return this.fault(va, write, t, -1, true);
+    return this.fault(va, false, t, -1, true);
+  }
+
+  physKernelWrite(va: number): number {
+    const t = va < 0 ? this.kernelSpace.table : cur.cpu.process.space.table;
+    const off = va - t.base;
+    if (off >= 0 && off < t.bytes) {
+      const i = off >>> 12;
+      if ((t.flags[i]! & (PTE_VALID | PTE_PRESENT | PTE_DEMAND_ZERO)) === (PTE_VALID | PTE_PRESENT)) return t.frames[i]! * PAGE_SIZE + (off & 4095);
+      return this.fault(va, true, t, i, true);
+    }
+    return this.fault(va, true, t, -1, true);
   }
 
   private fault(va: number, write: boolean, t: PageTable, i: number, kernel = false): number {
@@ -274,8 +301,8 @@ export class MemoryManager {
   private move(dst: number, src: number, length: number, kernel: boolean): void {
     const physical = this.physical;
     while (length > 0) {
-      const ps = kernel ? this.physKernel(src, false) : this.phys(src, false);
-      const pd = kernel ? this.physKernel(dst, true) : this.phys(dst, true);
+      const ps = kernel ? this.physKernelRead(src) : this.physRead(src);
+      const pd = kernel ? this.physKernelWrite(dst) : this.physWrite(dst);
       // Frames are page aligned, so the physical offset tells where each page ends.
       const a = PAGE_SIZE - (ps & 4095);
       const b = PAGE_SIZE - (pd & 4095);
@@ -301,7 +328,7 @@ export class MemoryManager {
       const n = Math.min(length, PAGE_SIZE - (dst & 4095));
       // Zeroes on a resident page never written are already there: the page keeps no frame.
       if (value !== 0 || !this.neverWritten(dst)) {
-        const pd = this.phys(dst, true);
+        const pd = this.physWrite(dst);
         this.physical.u8.fill(value, pd, pd + n);
       }
       dst += n;
@@ -325,13 +352,13 @@ export class MemoryManager {
 
   readBytes(src: number, length: number): Uint8Array {
     if (length <= 0) return new Uint8Array(0);
-    const first = this.phys(src, false);
+    const first = this.physRead(src);
     // Within one page: one copy out of physical memory.
     if ((first & 4095) + length <= PAGE_SIZE) return this.physical.u8.slice(first, first + length);
     const out = new Uint8Array(length);
     let o = 0;
     while (o < length) {
-      const ps = this.phys(src, false);
+      const ps = this.physRead(src);
       const n = Math.min(length - o, PAGE_SIZE - (ps & 4095));
       const u8 = this.physical.u8;
       for (let k = 0; k < n; k++) out[o + k] = u8[ps + k]!;
@@ -349,7 +376,7 @@ export class MemoryManager {
   private writeU8(dst: number, data: Uint8Array): void {
     const length = data.length;
     if (length === 0) return;
-    const first = this.phys(dst, true);
+    const first = this.physWrite(dst);
     // Within one page: one move into physical memory.
     if ((first & 4095) + length <= PAGE_SIZE) {
       this.physical.u8.set(data, first);
@@ -357,7 +384,7 @@ export class MemoryManager {
     }
     let o = 0;
     while (o < length) {
-      const pd = this.phys(dst, true);
+      const pd = this.physWrite(dst);
       const n = Math.min(length - o, PAGE_SIZE - (pd & 4095));
       this.physical.u8.set(data.subarray(o, o + n), pd);
       dst += n;
@@ -369,7 +396,7 @@ export class MemoryManager {
     const length = data.length;
     let o = 0;
     while (o < length) {
-      const pd = this.phys(dst, true);
+      const pd = this.physWrite(dst);
       const n = Math.min(length - o, PAGE_SIZE - (pd & 4095));
       const u8 = this.physical.u8;
       for (let k = 0; k < n; k++) u8[pd + k] = data[o + k]!;
@@ -379,36 +406,36 @@ export class MemoryManager {
   }
 
   read8(va: number): number {
-    const p = this.phys(va, false);
+    const p = this.physRead(va);
     return this.physical.u8[p]!;
   }
   write8(va: number, v: number): void {
-    const p = this.phys(va, true);
+    const p = this.physWrite(va);
     this.physical.u8[p] = v;
   }
   read16(va: number): number {
     if ((va & 4095) <= PAGE_SIZE - 2) {
-      const p = this.phys(va, false);
+      const p = this.physRead(va);
       return this.physical.view.getUint16(p, true);
     }
     return this.read8(va) | (this.read8(va + 1) << 8);
   }
   write16(va: number, v: number): void {
     if ((va & 4095) <= PAGE_SIZE - 2) {
-      const p = this.phys(va, true);
+      const p = this.physWrite(va);
       this.physical.view.setUint16(p, v, true);
     } else this.writeBytes(va, [v & 0xff, (v >>> 8) & 0xff]);
   }
   read32(va: number): number {
     if ((va & 4095) <= PAGE_SIZE - 4) {
-      const p = this.phys(va, false);
+      const p = this.physRead(va);
       return this.physical.view.getUint32(p, true);
     }
     return (this.read16(va) | (this.read16(va + 2) << 16)) >>> 0;
   }
   write32(va: number, v: number): void {
     if ((va & 4095) <= PAGE_SIZE - 4) {
-      const p = this.phys(va, true);
+      const p = this.physWrite(va);
       this.physical.view.setUint32(p, v >>> 0, true);
     } else this.writeBytes(va, [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]);
   }

@@ -157,7 +157,7 @@ export class Pool {
     }
     const mm = this.mm;
     // Translated first: the header's write may give a fresh page its frame (and grow the buffer).
-    const p4 = mm.physKernel(block, true) >> 2;
+    const p4 = mm.physKernelWrite(block) >> 2;
     const w = mm.physical.i32;
     w[p4] = bytes;
     w[p4 + 1] = tag;
@@ -237,7 +237,7 @@ export class Pool {
     const checked = cur.checked;
     if (checked) verifyFree(addr, (space.flags[idx]! & PTE_PAGED_POOL) !== 0);
     // The pool reads its own header: a fault here is the kernel's (0xA).
-    const p4 = mm.physKernel(block, false) >> 2;
+    const p4 = mm.physKernelRead(block) >> 2;
     const w = mm.physical.i32;
     const btag = w[p4 + 1]! >>> 0;
     const word = w[p4 + 2]!;
@@ -267,7 +267,7 @@ export class Pool {
     const stride = CLASS_SIZES[c]! + POOL_HEADER_SIZE;
     const next = block + stride;
     if (next - (next & 4095) !== block - (block & 4095) || (next & 4095) + stride > PAGE_SIZE) return;
-    const p4 = this.mm.physKernel(next, false) >> 2;
+    const p4 = this.mm.physKernelRead(next) >> 2;
     const w = this.mm.physical.i32;
     const word = w[p4 + 2]!;
     const state = (word >>> 8) & 0xff;
@@ -285,7 +285,7 @@ export class Pool {
 
   /** The size the block at `addr` was allocated with. */
   sizeOf(addr: number): number {
-    const p4 = this.mm.physKernel(addr - POOL_HEADER_SIZE, false) >> 2;
+    const p4 = this.mm.physKernelRead(addr - POOL_HEADER_SIZE) >> 2;
     return this.mm.physical.i32[p4]!;
   }
 
