@@ -13,6 +13,11 @@ import type { BenchDefinition } from "../harness.js";
 
 const K = 1000;
 
+/** Small sizes run in milliseconds: more runs (and warm-up runs) for a steady median. */
+function runsFor(n: number): { runs: number; warmupRuns: number } {
+  return n <= K ? { runs: 15, warmupRuns: 5 } : { runs: 3, warmupRuns: 1 };
+}
+
 function label(n: number): string {
   return n >= K ? `${n / K}k` : String(n);
 }
@@ -30,8 +35,8 @@ function bootMachines(n: number): BenchDefinition {
     setup() {
       return {
         ops: n,
-        // One machine is quick to boot: more runs for a steady median.
-        runs: n === 1 ? 101 : n >= 10 * K ? 2 : 3,
+        // One machine is quick to boot: many runs for a steady median; ten thousand take seconds.
+        runs: n === 1 ? 101 : n >= 10 * K ? 2 : 5,
         warmupRuns: n >= 10 * K ? 0 : n === 1 ? 100 : 1,
         once(): Machine[] {
           const machines: Machine[] = [];
@@ -58,6 +63,7 @@ function closeHandles(n: number): BenchDefinition {
       let handles: number[] = [];
       return {
         ops: n,
+        ...runsFor(n),
         prepare(): void {
           handles = createEvents(app, n).reverse();
         },
@@ -79,6 +85,7 @@ function exitProcess(n: number): BenchDefinition {
       let app: Win32Thread | null = null;
       return {
         ops: n,
+        ...runsFor(n),
         prepare(): void {
           app = Win32Process.create(machine, "exiting.exe");
           createEvents(app, n);
@@ -124,6 +131,7 @@ function drainPended(n: number, how: "timer" | "cancel"): BenchDefinition {
       let pending: OVERLAPPED[] = [];
       return {
         ops: n,
+        ...runsFor(n),
         prepare(): void {
           pending = [];
           for (let i = 0; i < n; i++) {
