@@ -88,6 +88,27 @@ describe("runCli", () => {
   });
 });
 
+describe("fixed-size benchmarks", () => {
+  it("are timed by runs, not batches, and print their heap per operation", () => {
+    let t = 0n;
+    const out: string[] = [];
+    const fixed: BenchDefinition = {
+      name: "curve-1k",
+      setup: () => ({
+        ops: 1000,
+        runs: 3,
+        warmupRuns: 0,
+        once: () => {
+          t += 1_000_000n;
+        },
+      }),
+    };
+    runCli(["--json"], [fixed], { stdout: (s) => out.push(s), stderr: () => {} }, { now: () => t, heapUsed: () => 0, collect: () => {} });
+    const doc = JSON.parse(out.join("")) as { results: { name: string; nsPerOp: number; samples: number; heapBytesPerOp: number }[] };
+    expect(doc.results).toEqual([expect.objectContaining({ name: "curve-1k", nsPerOp: 1000, samples: 3, heapBytesPerOp: 0 })]);
+  });
+});
+
 describe("formatTable", () => {
   it("shows a dash when there is no margin of error", () => {
     const table = formatTable([{ name: "x", opsPerSec: 1, nsPerOp: 1e9, meanNsPerOp: 1e9, minNsPerOp: 1e9, iterations: 1, samples: 1, totalMs: 1000 }]);

@@ -1,4 +1,4 @@
-import { runBench, type BenchDefinition, type BenchOptions, type BenchResult } from "./harness.js";
+import { runBench, runFixed, type BenchDefinition, type BenchOptions, type BenchResult } from "./harness.js";
 
 export interface CliArgs {
   readonly json: boolean;
@@ -107,7 +107,7 @@ export function formatJson(results: readonly BenchResult[]): string {
 }
 
 export function formatTable(results: readonly BenchResult[]): string {
-  const header = ["benchmark", "ops/sec", "ns/op", "min ns/op", "±rme", "samples", "iterations", "per process"];
+  const header = ["benchmark", "ops/sec", "ns/op", "min ns/op", "±rme", "samples", "iterations", "heap B/op", "per process"];
   // ops/sec and ns/op are the median batch's; the ratio to bare-js-floor is ns/op over its ns/op.
   const rows = results.map((r) => [
     r.name,
@@ -117,6 +117,7 @@ export function formatTable(results: readonly BenchResult[]): string {
     r.rme === undefined ? "-" : `${r.rme.toFixed(2)}%`,
     String(r.samples),
     formatNumber(r.iterations, 0),
+    r.heapBytesPerOp === undefined ? "-" : formatNumber(r.heapBytesPerOp, 0),
     r.processNsPerOp ? r.processNsPerOp.map((v) => formatNumber(v, 0)).join(" / ") : "-",
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
@@ -179,7 +180,7 @@ export function runCli(
     }
     const benchCase = bench.setup();
     try {
-      results.push(runBench(bench.name, benchCase.run, options));
+      results.push("once" in benchCase ? runFixed(bench.name, benchCase, options) : runBench(bench.name, benchCase.run, options));
     } finally {
       benchCase.teardown?.();
     }

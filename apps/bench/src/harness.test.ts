@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { relativeMarginOfError, runBench } from "./harness.js";
+import { relativeMarginOfError, runBench, runFixed } from "./harness.js";
 
 /** A clock that only moves when the benchmark body runs: each op costs `nsPerOp`. */
 function fakeMachine(nsPerOp: bigint) {
@@ -63,5 +63,56 @@ describe("relativeMarginOfError", () => {
     const loose = relativeMarginOfError([5, 15, 8, 12, 10])!;
     expect(tight).toBeGreaterThan(0);
     expect(loose).toBeGreaterThan(tight);
+  });
+});
+
+describe("runFixed", () => {
+  it("times each run of a fixed-size benchmark and reports per operation, the median run first", () => {
+    let t = 0n;
+    let heap = 1_000_000;
+    let run = 0;
+    const prepared: number[] = [];
+    // Runs cost 2, 1 and 3 ms for 1,000 operations; each leaves 64 bytes an operation on the heap.
+    const costs = [5_000_000n, 2_000_000n, 1_000_000n, 3_000_000n];
+    const r = runFixed(
+      "curve",
+      {
+        ops: 1000,
+        runs: 3,
+        warmupRuns: 1,
+        prepare: () => prepared.push(run),
+        once: () => {
+          t += costs[run++]!;
+          heap += 64 * 1000;
+          return null;
+        },
+      },
+      { now: () => t, heapUsed: () => heap, collect: () => {} },
+    );
+    expect(run).toBe(4);
+    expect(prepared).toEqual([0, 1, 2, 3]);
+    expect(r.nsPerOp).toBe(2000);
+    expect(r.minNsPerOp).toBe(1000);
+    expect(r.meanNsPerOp).toBe(2000);
+    expect(r.samples).toBe(3);
+    expect(r.iterations).toBe(3000);
+    expect(r.totalMs).toBe(6);
+    expect(r.heapBytesPerOp).toBe(64);
+  });
+
+  it("keeps what a run returns until the heap is read after it", () => {
+    const held: object[] = [];
+    let reads = 0;
+    runFixed(
+      "keeps",
+      { ops: 1, runs: 1, warmupRuns: 0, once: () => ({ big: true }) },
+      {
+        heapUsed: () => reads++,
+        collect: () => held.push({}),
+      },
+    );
+    // A collection before the run and one after it, each followed by a heap reading.
+    expect(held).toHaveLength(2);
+    expect(reads).toBe(2);
   });
 });

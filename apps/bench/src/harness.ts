@@ -17,9 +17,35 @@ export interface BenchDefinition {
   setup(): BenchCase;
 }
 
-export interface BenchCase {
+/** What setup returns: a body timed in batches, or a fixed-size run (a growth-curve point). */
+export type BenchCase = BatchCase | FixedCase;
+
+export interface BatchCase {
   readonly run: BenchFn;
   /** Releases what setup built; called once after measuring. */
+  readonly teardown?: () => void;
+}
+
+/**
+ * A fixed-size benchmark: one run does `ops` operations (boots N machines, closes N
+ * handles, drains N IRPs), too costly to repeat in batches for a second, and whose cost
+ * per operation is the point: measured at several sizes it is a growth curve, flat when
+ * the cost grows linearly. The harness times a few runs and reports per operation.
+ */
+export interface FixedCase {
+  /** Operations one run does: every figure is per operation. */
+  readonly ops: number;
+  /** Untimed, before each run: builds what the run consumes (opens the handles it closes). */
+  readonly prepare?: () => void;
+  /**
+   * One run. What it returns stays reachable until the heap has been measured, so a run
+   * that builds things (machines) reports the heap they hold.
+   */
+  readonly once: () => unknown;
+  /** Timed runs (default 3); the headline is the median. */
+  readonly runs?: number;
+  /** Untimed runs first, so the JIT has compiled the path (default 1). */
+  readonly warmupRuns?: number;
   readonly teardown?: () => void;
 }
 
@@ -36,6 +62,10 @@ export interface BenchOptions {
   readonly maxSamples?: number;
   /** Monotonic clock in nanoseconds; the default is process.hrtime.bigint(). */
   readonly now?: () => bigint;
+  /** Bytes of JavaScript heap in use (fixed-size runs); the default is process.memoryUsage().heapUsed. */
+  readonly heapUsed?: () => number;
+  /** A full garbage collection before each heap reading, if the runtime offers one (node --expose-gc). */
+  readonly collect?: () => void;
 }
 
 export interface BenchResult {
@@ -58,6 +88,8 @@ export interface BenchResult {
   readonly rme?: number;
   /** Measured wall time, in ms. */
   readonly totalMs: number;
+  /** Fixed-size runs: JavaScript heap held after a run, per operation, in bytes (median run). */
+  readonly heapBytesPerOp?: number;
 }
 
 const DEFAULTS = {
@@ -120,6 +152,62 @@ export function runBench(name: string, fn: BenchFn, opts: BenchOptions = {}): Be
     ...(rme === undefined ? {} : { rme }),
     totalMs: Number(totalNs) / 1e6,
   };
+}
+
+/** Times a fixed-size benchmark: a few runs, each `ops` operations; figures per operation. */
+export function runFixed(name: string, c: FixedCase, opts: BenchOptions = {}): BenchResult {
+  const now = opts.now ?? hrtimeNs;
+  const heapUsed = opts.heapUsed ?? (() => process.memoryUsage().heapUsed);
+  const collect = opts.collect ?? defaultCollect;
+  const runs = Math.max(1, c.runs ?? 3);
+  const ops = c.ops;
+  for (let i = c.warmupRuns ?? 1; i > 0; i--) {
+    c.prepare?.();
+    c.once();
+  }
+  const perOp: number[] = [];
+  const heapPerOp: number[] = [];
+  let totalNs = 0n;
+  for (let r = 0; r < runs; r++) {
+    c.prepare?.();
+    collect();
+    const h0 = heapUsed();
+    const start = now();
+    const kept: unknown = c.once();
+    const elapsed = now() - start;
+    collect();
+    heapPerOp.push((heapUsed() - h0) / ops);
+    // Only now may what the run built go (the comparison keeps it reachable until here).
+    if (kept === heldForever) console.error("unreachable");
+    totalNs += elapsed;
+    perOp.push(Number(elapsed) / ops);
+  }
+  const nsPerOp = median(perOp);
+  const rme = relativeMarginOfError(perOp);
+  return {
+    name,
+    opsPerSec: nsPerOp > 0 ? 1e9 / nsPerOp : Number.POSITIVE_INFINITY,
+    nsPerOp,
+    meanNsPerOp: Number(totalNs) / (runs * ops),
+    minNsPerOp: Math.min(...perOp),
+    iterations: runs * ops,
+    samples: runs,
+    ...(rme === undefined ? {} : { rme }),
+    totalMs: Number(totalNs) / 1e6,
+    heapBytesPerOp: median(heapPerOp),
+  };
+}
+
+const heldForever = Symbol("never returned by a run");
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function defaultCollect(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 function timeBatch(fn: BenchFn, iterations: number, now: () => bigint): bigint {

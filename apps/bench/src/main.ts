@@ -1,6 +1,7 @@
 import { floor } from "./benches/floor.js";
 import { wdmIoctlChecked, wdmIoctlCheckedPct, wdmIoctlCheckedRandom, wdmIoctlFree } from "./benches/wdm-ioctl.js";
 import { copy64, kernelIoctl0, kernelIoctl64, poolAllocFree } from "./benches/breakdown.js";
+import { growthBenches } from "./benches/growth.js";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { runCli, type Isolate } from "./cli.js";
@@ -18,6 +19,7 @@ const benches: readonly BenchDefinition[] = [
   kernelIoctl0,
   poolAllocFree,
   copy64,
+  ...growthBenches,
 ];
 
 /**
@@ -28,9 +30,12 @@ const benches: readonly BenchDefinition[] = [
  * `processNsPerOp`.
  */
 const PROCESSES = 3;
+/** Growth curves time a few long runs each; one process is enough (and keeps `pnpm bench` to minutes). */
+const GROWTH_PROCESSES = 1;
 
 function runChild(name: string, minTimeMs: number | undefined): BenchResult {
-  const args = [fileURLToPath(import.meta.url), "--child", name, "--json"];
+  // --expose-gc: fixed-size runs read the heap after a full collection.
+  const args = ["--expose-gc", fileURLToPath(import.meta.url), "--child", name, "--json"];
   if (minTimeMs !== undefined) args.push("--min-time", String(minTimeMs));
   const r = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   if (r.status !== 0) throw new Error(`bench: ${name} failed in its child process (exit ${r.status})`);
@@ -40,7 +45,8 @@ function runChild(name: string, minTimeMs: number | undefined): BenchResult {
 
 const isolate: Isolate = (name, minTimeMs) => {
   const runs: BenchResult[] = [];
-  for (let i = 0; i < PROCESSES; i++) runs.push(runChild(name, minTimeMs));
+  const processes = growthBenches.some((b) => b.name === name) ? GROWTH_PROCESSES : PROCESSES;
+  for (let i = 0; i < processes; i++) runs.push(runChild(name, minTimeMs));
   runs.sort((a, b) => a.nsPerOp - b.nsPerOp);
   const median = runs[runs.length >> 1]!;
   return { ...median, processNsPerOp: runs.map((r) => Math.round(r.nsPerOp * 10) / 10) };

@@ -14,13 +14,13 @@
  * - DriverUnload cancels the timer, deletes the link and the device, frees the pool.
  */
 import {
-  DO_BUFFERED_IO, ExAllocatePool2, ExFreePoolWithTag, FILE_DEVICE_UNKNOWN, IO_CSQ, IO_NO_INCREMENT, IoCompleteRequest,
+  CONTAINING_RECORD, DO_BUFFERED_IO, ExAllocatePool2, ExFreePoolWithTag, FILE_DEVICE_UNKNOWN, IO_CSQ, IO_NO_INCREMENT, IoCompleteRequest,
   IoCreateDevice, IoCreateSymbolicLink, IoCsqInitialize, IoCsqInsertIrp, IoCsqRemoveNextIrp, IoDeleteDevice,
-  IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_READ,
+  IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation, InitializeListHead, InsertTailList, IRP, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_READ,
   IRP_MJ_WRITE, KDPC, KeAcquireSpinLock, KeCancelTimer, KeFlushQueuedDpcs, KeInitializeDpc, KeInitializeSpinLock, KeInitializeTimer,
-  KeReleaseSpinLock, KeRemoveQueueDpc, KeSetTimer, KSPIN_LOCK, KTIMER, NT_SUCCESS, Out, POOL_FLAG_NON_PAGED, POOL_TAG,
-  RtlCopyMemory, STATUS_BUFFER_OVERFLOW, STATUS_CANCELLED, STATUS_INSUFFICIENT_RESOURCES, STATUS_PENDING,
-  STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type DRIVER_OBJECT, type FILE_OBJECT, type IRP, type KIRQL,
+  KeReleaseSpinLock, KeRemoveQueueDpc, KeSetTimer, KSPIN_LOCK, KTIMER, LIST_ENTRY, NT_SUCCESS, Out, POOL_FLAG_NON_PAGED, POOL_TAG,
+  RemoveEntryList, RtlCopyMemory, STATUS_BUFFER_OVERFLOW, STATUS_CANCELLED, STATUS_INSUFFICIENT_RESOURCES, STATUS_PENDING,
+  STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type DRIVER_OBJECT, type FILE_OBJECT, type KIRQL,
   type NTSTATUS,
 } from "@wdfjs/kernel";
 
@@ -43,8 +43,13 @@ export class ECHO_DEVICE_EXTENSION {
   Length = 0;
   /** Guards Buffer/Length, the pending list and TimerArmed; taken at DISPATCH_LEVEL by the DPC. */
   readonly Lock = new KSPIN_LOCK();
-  /** The pending IRPs, oldest first: the list the cancel-safe queue's callbacks manage. */
-  readonly PendingIrps: IRP[] = [];
+  /**
+   * The pending IRPs, oldest first, linked through Irp->Tail.Overlay.ListEntry: the list
+   * the cancel-safe queue's callbacks manage, as in the WDK's cancel sample.
+   */
+  readonly PendingIrpQueue = new LIST_ENTRY<IRP>();
+  /** IRPs in PendingIrpQueue (the timer DPC completes as many as were there at its tick). */
+  PendingIrpCount = 0;
   readonly CancelSafeQueue = new IO_CSQ();
   readonly Timer = new KTIMER();
   readonly Dpc = new KDPC();
@@ -63,7 +68,8 @@ function extensionOf(Csq: IO_CSQ): ECHO_DEVICE_EXTENSION {
 
 function EchoCsqInsertIrp(Csq: IO_CSQ, Irp: IRP): void {
   const ext = extensionOf(Csq);
-  ext.PendingIrps.push(Irp);
+  InsertTailList(ext.PendingIrpQueue, Irp.Tail.Overlay.ListEntry);
+  ext.PendingIrpCount++;
   if (!ext.TimerArmed) {
     // One-shot: an idle device leaves no timer set, so the machine can become idle.
     ext.TimerArmed = true;
@@ -72,17 +78,19 @@ function EchoCsqInsertIrp(Csq: IO_CSQ, Irp: IRP): void {
 }
 
 function EchoCsqRemoveIrp(Csq: IO_CSQ, Irp: IRP): void {
-  const list = extensionOf(Csq).PendingIrps;
-  const i = list.indexOf(Irp);
-  if (i >= 0) list.splice(i, 1);
+  RemoveEntryList(Irp.Tail.Overlay.ListEntry);
+  extensionOf(Csq).PendingIrpCount--;
 }
 
-/** PeekContext null: the oldest IRP; a FILE_OBJECT: the oldest IRP of that open (cleanup). */
+/**
+ * PeekContext null: the oldest IRP; a FILE_OBJECT: the oldest IRP of that open (cleanup).
+ * The walk starts after `Irp` (its own links say where it is), or at the head.
+ */
 function EchoCsqPeekNextIrp(Csq: IO_CSQ, Irp: IRP | null, PeekContext: FILE_OBJECT | null): IRP | null {
-  const list = extensionOf(Csq).PendingIrps;
-  for (let i = Irp === null ? 0 : list.indexOf(Irp) + 1; i < list.length; i++) {
-    const next = list[i]!;
-    if (PeekContext === null || IoGetCurrentIrpStackLocation(next).FileObject === PeekContext) return next;
+  const ListHead = extensionOf(Csq).PendingIrpQueue;
+  for (let next = Irp === null ? ListHead.Flink : Irp.Tail.Overlay.ListEntry.Flink; next !== ListHead; next = next.Flink) {
+    const nextIrp = CONTAINING_RECORD(next, IRP, "Tail.Overlay.ListEntry");
+    if (PeekContext === null || IoGetCurrentIrpStackLocation(nextIrp).FileObject === PeekContext) return nextIrp;
   }
   return null;
 }
@@ -117,7 +125,7 @@ function EchoTimerDpc(Dpc: KDPC, DeferredContext: ECHO_DEVICE_EXTENSION, SystemA
   const irql = Out<KIRQL>(0);
   KeAcquireSpinLock(ext.Lock, irql);
   ext.TimerArmed = false;
-  let count = ext.PendingIrps.length;
+  let count = ext.PendingIrpCount;
   KeReleaseSpinLock(ext.Lock, irql.value);
   if (count > 0) ext.Ticks++;
   // Only the requests present now: a request queued while we complete waits for the next tick.
@@ -233,6 +241,7 @@ export function DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string): 
   dev.Flags |= DO_BUFFERED_IO;
   const ext = dev.DeviceExtension as ECHO_DEVICE_EXTENSION;
   KeInitializeSpinLock(ext.Lock);
+  InitializeListHead(ext.PendingIrpQueue);
   KeInitializeTimer(ext.Timer);
   KeInitializeDpc(ext.Dpc, EchoTimerDpc, ext);
   IoCsqInitialize(ext.CancelSafeQueue, EchoCsqInsertIrp, EchoCsqRemoveIrp, EchoCsqPeekNextIrp, EchoCsqAcquireLock, EchoCsqReleaseLock, EchoCsqCompleteCanceledIrp);

@@ -61,6 +61,7 @@ const MAX_DEBUG_LINES = 64;
 const PRINT_LIMIT = 256;
 
 function SIOCTL_KDPRINT(ext: IOCTL_DEVICE_EXTENSION, line: string): void {
+  // A window of the last MAX_DEBUG_LINES lines: the shift moves at most that many, whatever the traffic.
   if (ext.DebugOutput.length >= MAX_DEBUG_LINES) ext.DebugOutput.shift();
   ext.DebugOutput.push(line);
 }

@@ -7,12 +7,12 @@
  * PEND_DELAY_MS later runs a DPC that completes them at DISPATCH_LEVEL.
  */
 import {
-  DO_BUFFERED_IO, FILE_DEVICE_UNKNOWN, IO_CSQ, IO_NO_INCREMENT, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink,
-  IoCsqInitialize, IoCsqInsertIrp, IoCsqRemoveNextIrp, IoDeleteDevice, IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation,
-  IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, KDPC,
+  CONTAINING_RECORD, DO_BUFFERED_IO, FILE_DEVICE_UNKNOWN, InitializeListHead, InsertTailList, IO_CSQ, IO_NO_INCREMENT, IoCompleteRequest,
+  IoCreateDevice, IoCreateSymbolicLink, IoCsqInitialize, IoCsqInsertIrp, IoCsqRemoveNextIrp, IoDeleteDevice, IoDeleteSymbolicLink,
+  IoGetCurrentIrpStackLocation, IRP, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, KDPC,
   KeAcquireSpinLock, KeCancelTimer, KeFlushQueuedDpcs, KeInitializeDpc, KeInitializeTimer, KeReleaseSpinLock, KeSetTimer, KSPIN_LOCK, KTIMER,
-  NT_SUCCESS, Out, ReadUlong, STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING,
-  STATUS_SUCCESS, WriteUlong, type Box, type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type KIRQL, type NTSTATUS,
+  LIST_ENTRY, NT_SUCCESS, Out, ReadUlong, RemoveEntryList, STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST,
+  STATUS_PENDING, STATUS_SUCCESS, WriteUlong, type Box, type DEVICE_OBJECT, type DRIVER_OBJECT, type KIRQL, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
   IOCTL_STACK_LOWER_QUERY, IOCTL_STACK_PEND, PEND_DELAY_MS, STACK_DOS_DEVICE_NAME, STACK_LOWER_DEVICE_NAME, StackIoctlName,
@@ -21,7 +21,8 @@ import { logOf, type StackLog } from "./log.js";
 
 export class LOWER_DEVICE_EXTENSION {
   readonly Lock = new KSPIN_LOCK();
-  readonly Pending: IRP[] = [];
+  /** Pended IRPs, oldest first, linked through Irp->Tail.Overlay.ListEntry. */
+  readonly PendingQueue = new LIST_ENTRY<IRP>();
   readonly Queue = new IO_CSQ();
   readonly Timer = new KTIMER();
   readonly Dpc = new KDPC();
@@ -35,7 +36,7 @@ function ext(Csq: IO_CSQ): LOWER_DEVICE_EXTENSION {
 
 function LowerCsqInsertIrp(Csq: IO_CSQ, Irp: IRP): void {
   const e = ext(Csq);
-  e.Pending.push(Irp);
+  InsertTailList(e.PendingQueue, Irp.Tail.Overlay.ListEntry);
   if (!e.TimerArmed) {
     e.TimerArmed = true;
     KeSetTimer(e.Timer, -PEND_DELAY_MS * 10_000, e.Dpc);
@@ -43,16 +44,15 @@ function LowerCsqInsertIrp(Csq: IO_CSQ, Irp: IRP): void {
 }
 
 function LowerCsqRemoveIrp(Csq: IO_CSQ, Irp: IRP): void {
-  const list = ext(Csq).Pending;
-  const i = list.indexOf(Irp);
-  if (i >= 0) list.splice(i, 1);
+  void Csq;
+  RemoveEntryList(Irp.Tail.Overlay.ListEntry);
 }
 
 /** The next queued IRP after `Irp`; with a file object as PeekContext, only that file's IRPs. */
 function LowerCsqPeekNextIrp(Csq: IO_CSQ, Irp: IRP | null, PeekContext: any): IRP | null {
-  const list = ext(Csq).Pending;
-  for (let i = Irp === null ? 0 : list.indexOf(Irp) + 1; i < list.length; i++) {
-    const candidate = list[i]!;
+  const ListHead = ext(Csq).PendingQueue;
+  for (let next = Irp === null ? ListHead.Flink : Irp.Tail.Overlay.ListEntry.Flink; next !== ListHead; next = next.Flink) {
+    const candidate = CONTAINING_RECORD(next, IRP, "Tail.Overlay.ListEntry");
     if (PeekContext === null || PeekContext === undefined || IoGetCurrentIrpStackLocation(candidate).FileObject === PeekContext) return candidate;
   }
   return null;
@@ -169,6 +169,7 @@ export function StackLowerDriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath:
   const e = d.DeviceExtension as LOWER_DEVICE_EXTENSION;
   e.Log = log;
   e.Queue.Context = e;
+  InitializeListHead(e.PendingQueue);
   IoCsqInitialize(e.Queue, LowerCsqInsertIrp, LowerCsqRemoveIrp, LowerCsqPeekNextIrp, LowerCsqAcquireLock, LowerCsqReleaseLock, LowerCsqCompleteCanceledIrp);
   KeInitializeTimer(e.Timer);
   KeInitializeDpc(e.Dpc, LowerTimerDpc, e);

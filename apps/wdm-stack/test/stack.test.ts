@@ -207,6 +207,24 @@ describe.each(["checked", "free"] as const)("wdm-stack (%s)", (flavor) => {
     expect(stack.log.lines()).toEqual(["lower cancelled PEND", "function completion PEND", "filter completion PEND"]);
   });
 
+  it("pended requests are answered oldest first; one cancelled from the middle of the queue leaves the others in order", () => {
+    const { m, stack, app } = setUp(flavor);
+    const client = new StackClient(app, true);
+    const calls = [10, 20, 30, 40, 50].map((v) => client.start(IOCTL_STACK_PEND, v));
+    expect(calls.every((c) => c.pended)).toBe(true);
+    stack.log.clear();
+    expect(app.CancelIoEx(client.handle, calls[2]!.overlapped)).toBe(true);
+    expect(stack.log.lines("PEND")).toEqual(["lower cancelled PEND", "function completion PEND", "filter completion PEND"]);
+    m.runFor(10 * PEND_DELAY_MS);
+    const answers = stack.log.entries.filter((e) => e.driver === "lower" && e.event === "complete").map((e) => e.detail);
+    expect(answers).toEqual([11, 21, 41, 51].map((v) => `from the timer DPC, answer ${v}`));
+    const results = calls.map((c) => {
+      const r = client.finish(c);
+      return r.ok ? resultUlong(r) : r.error;
+    });
+    expect(results).toEqual([11, 21, ERROR_OPERATION_ABORTED, 41, 51]);
+  });
+
   it("closing the handle cancels its pended request in the lower driver's IRP_MJ_CLEANUP; another handle's request lives on", () => {
     const { m, stack, app } = setUp(flavor);
     const mine = new StackClient(app, true);

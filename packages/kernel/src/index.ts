@@ -61,6 +61,9 @@ export type { SeededRandom } from "./ke/random.js";
 export type { Preemption, PreemptionOptions } from "./ke/preempt.js";
 export { exploreSeeds, type ExploreOptions, type ExploreResult } from "./ke/explore.js";
 
+// Rtl
+export * from "./rtl/list-entry.js";
+
 // Ex
 export * from "./ex/fast-mutex.js";
 export * from "./ex/resource.js";

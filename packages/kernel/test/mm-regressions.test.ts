@@ -62,9 +62,11 @@ describe("Mm regressions: locked pages", () => {
     expect(iosb.Status).toBe(STATUS_SUCCESS);
     expect([...m.syscall(c.thread, () => ReadBytes(other, 4))]).toEqual([0x11, 0x22, 0x33, 0x44]);
 
-    // The I/O manager unlocked the pages: the frame is free again and is reused, zeroed.
+    // The I/O manager unlocked the pages: the frame is free again and is reused (by the
+    // next page written), zeroed.
     expect(m.mm.physical.framesInUse).toBe(inUseBeforeFree);
     const third = userAlloc(m, c);
+    m.syscall(c.thread, () => WriteBytes(third + 8, [1]));
     expect(frameOf(c, third)).toBe(lockedFrame);
     expect([...m.syscall(c.thread, () => ReadBytes(third, 4))]).toEqual([0, 0, 0, 0]);
   });

@@ -160,4 +160,30 @@ describe("handle table scale", () => {
     expect(t.count).toBe(0);
     expect(t.insert(objs[0]!, 1)).toBe(4);
   });
+
+  it("ending a process closes every one of its 50,000 handles: each event loses its handle and its reference", () => {
+    const m = boot({ flavor: "free" });
+    const c = client(m);
+    const handles: number[] = [];
+    m.syscall(c.thread, () => {
+      for (let i = 0; i < 50_000; i++) {
+        const h = Out(0);
+        expect(NtCreateEvent(h, 0, null, NotificationEvent, false)).toBe(STATUS_SUCCESS);
+        handles.push(h.value);
+      }
+    });
+    const events = m.syscall(c.thread, () =>
+      [handles[0]!, handles[25_000]!, handles[49_999]!].map((h) => {
+        const o = Out<KEVENT | null>(null);
+        expect(ObReferenceObjectByHandle(h, 0, null, UserMode, o, null)).toBe(STATUS_SUCCESS);
+        return o.value!;
+      }),
+    );
+    expect(c.process.handles.count).toBe(50_000);
+    m.terminateProcess(c.process, 0);
+    expect(c.process.handles.count).toBe(0);
+    // Only the references taken above are left.
+    for (const e of events) expect(ObGetObjectPointerCount(e)).toBe(1);
+    m.runInKernel(() => events.forEach((e) => ObDereferenceObject(e)));
+  });
 });

@@ -14,7 +14,7 @@ const src = join(dirname(fileURLToPath(import.meta.url)), "../src");
 /** The modules the index exports from. */
 const indexed = [...readFileSync(join(src, "index.ts"), "utf8").matchAll(/from "\.\/(.+)\.js";/g)].map((m) => join(src, `${m[1]}.ts`));
 /** Constants of those modules that are ours, not the WDK's, and stay private. */
-const PRIVATE = new Set(["POOL_HEADER_SIZE", "DEFAULT_MAXIMUM_DPC_QUEUE_DEPTH"]);
+const PRIVATE = new Set(["POOL_HEADER_SIZE", "DEFAULT_MAXIMUM_DPC_QUEUE_DEPTH", "IRP_LOOKASIDE_DEPTH"]);
 
 /** Our names in the public API that are not the WDK's: the host API and the helpers every message uses. */
 const HOST_API = new Set([

@@ -3,6 +3,7 @@ import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_FREE_IRP_IN_USE, NO_MORE_IRP_STACK_LOCATIONS } from "../ke/bugcheck-codes.js";
 import type { KEVENT } from "../ke/dispatcher.js";
 import { KDEVICE_QUEUE_ENTRY } from "../ke/device-queue.js";
+import { LIST_ENTRY } from "../rtl/list-entry.js";
 import type { KTHREAD } from "../ps/process.js";
 import type { NTSTATUS } from "../ntstatus.js";
 import { IO_TYPE_IRP, SL_INVOKE_ON_CANCEL, SL_INVOKE_ON_ERROR, SL_INVOKE_ON_SUCCESS, SL_PENDING_RETURNED } from "./constants.js";
@@ -131,11 +132,12 @@ export class IrpTailOverlay {
   OriginalFileObject: FILE_OBJECT | null = null;
   /** Four pointer-sized slots the current owner of the IRP may use. */
   readonly DriverContext: any[] = [null, null, null, null];
-  /** Links for a driver's own IRP queue (our stand-in for LIST_ENTRY). */
-  ListEntry: any = null;
+  /** The links the IRP's current owner may queue it by (InsertTailList...); its Container is the IRP. */
+  readonly ListEntry: LIST_ENTRY<IRP>;
   /** The IRP's place in a device queue (IoStartPacket, KeInsertDeviceQueue); its Container is the IRP. */
   readonly DeviceQueueEntry: KDEVICE_QUEUE_ENTRY;
   constructor(Irp: IRP | null = null) {
+    this.ListEntry = new LIST_ENTRY<IRP>(Irp);
     this.DeviceQueueEntry = new KDEVICE_QUEUE_ENTRY(Irp);
   }
 }
@@ -231,7 +233,9 @@ export class IRP {
     o.Thread = null;
     o.OriginalFileObject = null;
     o.DriverContext[0] = o.DriverContext[1] = o.DriverContext[2] = o.DriverContext[3] = null;
-    o.ListEntry = null;
+    // IoInitializeIrp zeroes the IRP: the entry is in no list.
+    const le = o.ListEntry;
+    le.Flink = le.Blink = le;
     const dq = o.DeviceQueueEntry;
     dq.Flink = dq.Blink = null;
     dq.SortKey = 0;
@@ -253,6 +257,11 @@ export type PIRP = IRP;
 
 /** IRPs with up to this many stack locations come from lookaside lists. */
 const LOOKASIDE_MAX_STACK = 16;
+/**
+ * The most IRPs a list keeps: Windows' MAXIMUM_LOOKASIDE_DEPTH. A burst of outstanding
+ * IRPs leaves at most this many behind when it ends; the rest go back to the pool.
+ */
+export const IRP_LOOKASIDE_DEPTH = 256;
 
 /** The I/O manager's IRP lookaside lists, per machine. */
 export class IrpLookaside {
@@ -266,11 +275,19 @@ export class IrpLookaside {
   }
   /**
    * A freed IRP stays at its address while it waits in a list (its memory is still an
-   * IRP's, with Type 0); one too big for the lists is gone, and its address with it.
+   * IRP's, with Type 0); one too big for the lists, or past a full list's depth, is gone,
+   * and its address goes back to be handed out again.
    */
   give(irp: IRP): void {
-    if (irp.StackCount <= LOOKASIDE_MAX_STACK) this.lists[irp.StackCount]!.push(irp);
+    const n = irp.StackCount;
+    if (n <= LOOKASIDE_MAX_STACK && this.lists[n]!.length < IRP_LOOKASIDE_DEPTH) this.lists[n]!.push(irp);
     else cur.ob.addresses.remove(irp);
+  }
+  /** IRPs waiting in the lists now. */
+  get cached(): number {
+    let c = 0;
+    for (const l of this.lists) c += l.length;
+    return c;
   }
 }
 

@@ -118,14 +118,12 @@ export function MmProbeAndLockPages(MemoryDescriptorList: MDL, AccessMode: KPROC
   const write = Operation !== 0;
   const pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, mdl.ByteCount);
   const mm = m.mm;
-  const space = mm.spaceOf(va);
   const frames: number[] = [];
   try {
     for (let p = 0; p < pages; p++) {
       const pva = mdl.StartVa + p * PAGE_SIZE;
       mm.phys(p === 0 ? va : pva, write);
-      const t = space.table;
-      const frame = t.frames[t.index(pva)]!;
+      const frame = mm.frameAt(pva);
       // The lock is on the physical frame (as the PFN's reference count in Windows), so
       // it holds even if the process frees the virtual range before MmUnlockPages.
       mm.physical.lockFrame(frame);
@@ -160,7 +158,7 @@ export function MmBuildMdlForNonPagedPool(MemoryDescriptorList: MDL): void {
     }
   }
   mdl.Pages.length = 0;
-  for (let p = 0; p < pages; p++) mdl.Pages.push(t.frames[t.index(mdl.StartVa + p * PAGE_SIZE)]!);
+  for (let p = 0; p < pages; p++) mdl.Pages.push(m.mm.frameAt(mdl.StartVa + p * PAGE_SIZE));
   mdl.MappedSystemVa = va;
   mdl.MdlFlags |= MDL_SOURCE_IS_NONPAGED_POOL;
 }

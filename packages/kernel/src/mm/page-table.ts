@@ -1,3 +1,4 @@
+import { FreeRanges } from "./free-ranges.js";
 import { PAGE_SIZE } from "./layout.js";
 
 /** PTE flag bits of our page tables. */
@@ -9,8 +10,16 @@ export const PTE_PAGEABLE = 4;
 export const PTE_WRITABLE = 8;
 /** The page belongs to paged pool (so a fault on it is blamed on paged memory). */
 export const PTE_PAGED_POOL = 16;
+/**
+ * A demand-zero page: committed but never written, so it has no frame of its own; it is
+ * mapped to the zero page (frame 0) for reads, and a write takes the fault path, which
+ * gives it a frame.
+ */
+export const PTE_DEMAND_ZERO = 32;
+/** The page is on the memory manager's list of resident pageable pages (so it is listed once). */
+export const PTE_LISTED = 128;
 /** PAGE_NOACCESS: mapped and committed, but any touch is an access violation. */
-export const PTE_NOACCESS = 32;
+export const PTE_NOACCESS = 64;
 
 const MAX_PAGES = 1 << 19;
 
@@ -32,7 +41,7 @@ export class PageTable {
   flags: Uint8Array;
   constructor(
     readonly base: number,
-    initialPages = 256,
+    initialPages = 16,
   ) {
     this.frames = new Int32Array(initialPages).fill(-1);
     this.flags = new Uint8Array(initialPages);
@@ -78,16 +87,16 @@ export class PageTable {
 /**
  * A virtual address space: a page table and an allocator of address ranges. Fresh
  * ranges come from a bump pointer (which keeps the table dense); released ones go to a
- * list of free ranges, sorted by address with neighbours merged, that a request takes
+ * set of free ranges, ordered by address with neighbours merged, that a request takes
  * from first fit, splitting a larger range. A free range reaching the bump pointer
- * gives its pages back to it, so the usual reserve-then-release costs no list work.
+ * gives its pages back to it, so the usual reserve-then-release costs no set work.
+ * Every operation costs O(log n) in the number of free ranges.
  */
 export class AddressSpace {
   readonly table: PageTable;
   private nextVa: number;
-  /** Free ranges below nextVa, by first page (counted from `base`) and length in pages; sorted, never adjacent. */
-  private readonly freeFirst: number[] = [];
-  private readonly freePages: number[] = [];
+  /** Free ranges below nextVa, in pages counted from `base`; never adjacent. */
+  private readonly free = new FreeRanges();
   constructor(
     readonly name: string,
     readonly base: number,
@@ -99,19 +108,11 @@ export class AddressSpace {
 
   /** Reserve `pages` pages of address space (not yet mapped); NO_ADDRESS when full. */
   reserve(pages: number): number {
-    const first = this.freeFirst;
-    const sizes = this.freePages;
-    for (let k = 0; k < sizes.length; k++) {
-      const n = sizes[k]!;
-      if (n < pages) continue;
-      const f = first[k]!;
-      if (n === pages) {
-        first.splice(k, 1);
-        sizes.splice(k, 1);
-      } else {
-        first[k] = f + pages;
-        sizes[k] = n - pages;
-      }
+    const r = this.free.firstFit(pages);
+    if (r !== null) {
+      const f = r.first;
+      if (r.pages === pages) this.free.delete(r);
+      else this.free.resize(r, f + pages, r.pages - pages);
       return this.base + f * PAGE_SIZE;
     }
     const va = this.nextVa;
@@ -123,43 +124,38 @@ export class AddressSpace {
 
   /** Return a range `reserve` handed out (its pages already unmapped). */
   release(va: number, pages: number): void {
-    const first = this.freeFirst;
-    const sizes = this.freePages;
+    const free = this.free;
     const f = (va - this.base) / PAGE_SIZE;
     const end = f + pages;
     if (this.base + end * PAGE_SIZE === this.nextVa) {
       // The top of the space: back to the bump pointer, with a free range just below it.
-      const last = first.length - 1;
-      if (last >= 0 && first[last]! + sizes[last]! === f) {
-        this.nextVa = this.base + first[last]! * PAGE_SIZE;
-        first.pop();
-        sizes.pop();
+      const last = free.last();
+      if (last !== null && last.first + last.pages === f) {
+        this.nextVa = this.base + last.first * PAGE_SIZE;
+        free.delete(last);
       } else {
         this.nextVa = va;
       }
       return;
     }
-    let lo = 0;
-    let hi = first.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (first[mid]! < f) lo = mid + 1;
-      else hi = mid;
-    }
-    const joinsPrev = lo > 0 && first[lo - 1]! + sizes[lo - 1]! === f;
-    const joinsNext = lo < first.length && first[lo] === end;
-    if (joinsPrev && joinsNext) {
-      sizes[lo - 1] = sizes[lo - 1]! + pages + sizes[lo]!;
-      first.splice(lo, 1);
-      sizes.splice(lo, 1);
+    const prev = free.below(f);
+    const next = free.at(end);
+    const joinsPrev = prev !== null && prev.first + prev.pages === f;
+    if (joinsPrev && next !== null) {
+      const merged = prev.pages + pages + next.pages;
+      free.delete(next);
+      free.resize(prev, prev.first, merged);
     } else if (joinsPrev) {
-      sizes[lo - 1] = sizes[lo - 1]! + pages;
-    } else if (joinsNext) {
-      first[lo] = f;
-      sizes[lo] = sizes[lo]! + pages;
+      free.resize(prev, prev.first, prev.pages + pages);
+    } else if (next !== null) {
+      free.resize(next, f, next.pages + pages);
     } else {
-      first.splice(lo, 0, f);
-      sizes.splice(lo, 0, pages);
+      free.add(f, pages);
     }
+  }
+
+  /** Free ranges below the bump pointer, as byte addresses and page counts (for tests). */
+  get freeRanges(): { va: number; pages: number }[] {
+    return this.free.toArray().map((r) => ({ va: this.base + r.first * PAGE_SIZE, pages: r.pages }));
   }
 }

@@ -7,7 +7,7 @@ import { ExRaiseStatus } from "../ke/exception.js";
 import { STATUS_INSUFFICIENT_RESOURCES } from "../ntstatus.js";
 import { formatAddress, KERNEL_BASE, PAGE_SIZE } from "./layout.js";
 import type { MemoryManager } from "./memory-manager.js";
-import { NO_ADDRESS, PTE_PAGEABLE, PTE_PAGED_POOL, PTE_WRITABLE } from "./page-table.js";
+import { NO_ADDRESS, PTE_PAGEABLE, PTE_PAGED_POOL, PTE_VALID, PTE_WRITABLE } from "./page-table.js";
 
 export const POOL_FLAG_REQUIRED_START = 0x1;
 export const POOL_FLAG_USE_QUOTA = 0x1;
@@ -40,7 +40,9 @@ export function PoolTagName(tag: number): string {
 
 /** A stack of free blocks of one size class: offsets from KERNEL_BASE in an Int32Array. */
 class FreeStack {
-  items = new Int32Array(64);
+  // Small at first (V8 keeps a typed array this size on its heap): a machine that never
+  // uses a size class pays no external memory for it, and booting stays cheap.
+  items = new Int32Array(8);
   top = 0;
   push(offset: number): void {
     if (this.top === this.items.length) {
@@ -155,8 +157,9 @@ export class Pool {
       block = KERNEL_BASE + list.items[--list.top]!;
     }
     const mm = this.mm;
+    // Translated first: the header's write may give a fresh page its frame (and grow the buffer).
+    const p4 = mm.physKernelWrite(block) >> 2;
     const w = mm.physical.i32;
-    const p4 = mm.physKernel(block, true) >> 2;
     w[p4] = bytes;
     w[p4 + 1] = tag;
     w[p4 + 2] = type | (STATE_ALLOCATED << 8) | (c << 16);
@@ -231,12 +234,12 @@ export class Pool {
     const block = addr - POOL_HEADER_SIZE;
     const space = mm.kernelSpace.table;
     const idx = space.index(block);
-    if (idx < 0 || ((addr - KERNEL_BASE) & 15) !== 0 || space.frames[idx]! < 0) notFromPool(addr);
+    if (idx < 0 || ((addr - KERNEL_BASE) & 15) !== 0 || (space.flags[idx]! & PTE_VALID) === 0) notFromPool(addr);
     const checked = cur.checked;
     if (checked) verifyFree(addr, (space.flags[idx]! & PTE_PAGED_POOL) !== 0);
-    const w = mm.physical.i32;
     // The pool reads its own header: a fault here is the kernel's (0xA).
-    const p4 = mm.physKernel(block, false) >> 2;
+    const p4 = mm.physKernelRead(block) >> 2;
+    const w = mm.physical.i32;
     const btag = w[p4 + 1]! >>> 0;
     const word = w[p4 + 2]!;
     const type = word & 0xff;
@@ -265,8 +268,8 @@ export class Pool {
     const stride = CLASS_SIZES[c]! + POOL_HEADER_SIZE;
     const next = block + stride;
     if (next - (next & 4095) !== block - (block & 4095) || (next & 4095) + stride > PAGE_SIZE) return;
+    const p4 = this.mm.physKernelRead(next) >> 2;
     const w = this.mm.physical.i32;
-    const p4 = this.mm.physKernel(next, false) >> 2;
     const word = w[p4 + 2]!;
     const state = (word >>> 8) & 0xff;
     const nc = (word >>> 16) & 0xff;
@@ -283,7 +286,8 @@ export class Pool {
 
   /** The size the block at `addr` was allocated with. */
   sizeOf(addr: number): number {
-    return this.mm.physical.i32[this.mm.physKernel(addr - POOL_HEADER_SIZE, false) >> 2]!;
+    const p4 = this.mm.physKernelRead(addr - POOL_HEADER_SIZE) >> 2;
+    return this.mm.physical.i32[p4]!;
   }
 
   // The last tag accounted, so a stream of same-tag requests skips the map. Tags are

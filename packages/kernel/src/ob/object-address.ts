@@ -33,9 +33,12 @@ export class ObjectAddressTable {
   private readonly onRequest = new WeakMap<object, number>();
   /** The driver that asked for an address given on request: the address goes back when it unloads. */
   private readonly askedBy = new Map<number, DRIVER_OBJECT>();
-  /** Free granules, as offsets from KERNEL_BASE (int32, so no boxing). */
-  private free = new Int32Array(CHUNK_PAGES * (PAGE_SIZE / OBJECT_ADDRESS_GRANULE));
+  /** Granules given back, as offsets from KERNEL_BASE (int32, so no boxing): reused first, last freed first. */
+  private free = new Int32Array(16);
   private top = 0;
+  /** The part of the newest reservation never handed out: [chunkNext, chunkEnd), offsets from KERNEL_BASE. */
+  private chunkNext = 0;
+  private chunkEnd = 0;
   /** Pages of kernel address space reserved for object addresses (reserved, never mapped). */
   reservedPages = 0;
 
@@ -51,8 +54,11 @@ export class ObjectAddressTable {
    * or 0 when kernel address space is exhausted.
    */
   reserve(): number {
-    if (this.top === 0 && !this.grow()) return 0;
-    return KERNEL_BASE + this.free[--this.top]!;
+    if (this.top > 0) return KERNEL_BASE + this.free[--this.top]!;
+    if (this.chunkNext === this.chunkEnd && !this.grow()) return 0;
+    const offset = this.chunkNext;
+    this.chunkNext += OBJECT_ADDRESS_GRANULE;
+    return KERNEL_BASE + offset;
   }
 
   bind(address: number, object: object): void {
@@ -135,8 +141,9 @@ export class ObjectAddressTable {
     const va = this.kernelSpace.reserve(CHUNK_PAGES);
     if (va === NO_ADDRESS) return false;
     this.reservedPages += CHUNK_PAGES;
-    // Pushed highest first, so addresses are handed out in ascending order.
-    for (let off = CHUNK_PAGES * PAGE_SIZE - OBJECT_ADDRESS_GRANULE; off >= 0; off -= OBJECT_ADDRESS_GRANULE) this.push(va - KERNEL_BASE + off);
+    // Handed out in ascending order, after every granule given back.
+    this.chunkNext = va - KERNEL_BASE;
+    this.chunkEnd = this.chunkNext + CHUNK_PAGES * PAGE_SIZE;
     return true;
   }
 }
