@@ -1,4 +1,5 @@
 import { STATUS_SUCCESS, STATUS_THREAD_IS_TERMINATING, STATUS_TIMEOUT, STATUS_USER_APC, type NTSTATUS } from "../ntstatus.js";
+import { heapPop, heapPush } from "../rtl/binary-heap.js";
 import type { Machine } from "../machine.js";
 import type { KTHREAD } from "../ps/process.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
@@ -98,36 +99,11 @@ export class Scheduler {
   }
 
   private push(e: TimerEntry): void {
-    const h = this.heap;
-    h.push(e);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (before(h[p]!, e)) break;
-      h[i] = h[p]!;
-      i = p;
-    }
-    h[i] = e;
+    heapPush(this.heap, e, before);
   }
 
   private pop(): TimerEntry {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= h.length) break;
-        const r = l + 1;
-        const c = r < h.length && before(h[r]!, h[l]!) ? r : l;
-        if (before(last, h[c]!)) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top;
+    return heapPop(this.heap, before);
   }
 
   private live(e: TimerEntry): boolean {

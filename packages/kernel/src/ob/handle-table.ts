@@ -1,4 +1,5 @@
 import type { ObObject } from "./object.js";
+import { heapPop, heapPush } from "../rtl/binary-heap.js";
 
 export interface HandleEntry {
   readonly object: ObObject;
@@ -60,36 +61,11 @@ export class HandleTable {
   }
 
   private addFree(slot: number): void {
-    const h = this.freeSlots;
-    let i = h.length;
-    h.push(slot);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (h[p]! <= slot) break;
-      h[i] = h[p]!;
-      i = p;
-    }
-    h[i] = slot;
+    heapPush(this.freeSlots, slot, lower);
   }
 
   private takeLowestFree(): number {
-    const h = this.freeSlots;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= h.length) break;
-        const r = l + 1;
-        const c = r < h.length && h[r]! < h[l]! ? r : l;
-        if (last <= h[c]!) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top;
+    return heapPop(this.freeSlots, lower);
   }
 
   *[Symbol.iterator](): IterableIterator<[number, HandleEntry]> {
@@ -123,4 +99,8 @@ export class HandleTable {
     if (handle <= 0 || (handle & 0x7ffffffc) !== handle) return 0;
     return handle >>> 2;
   }
+}
+
+function lower(a: number, b: number): boolean {
+  return a < b;
 }
