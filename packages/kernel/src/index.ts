@@ -15,6 +15,7 @@ export { MachineOptionsToken, MachineToken, MachineContainerToken } from "./mach
 export { mmModule, MemoryManagerToken } from "./mm/mm-module.js";
 export { obModule, ObjectManagerToken } from "./ob/ob-module.js";
 export { ioModule, IoManagerToken } from "./io/io-module.js";
+export { poModule, PowerManagerToken } from "./po/po-module.js";
 export { currentMachine, isInsideMachine } from "./context.js";
 export * from "./trace.js";
 
@@ -170,3 +171,9 @@ export * from "./mm/lookaside.js";
 
 // PnP: the structures drivers exchange (the PnP manager itself is not emulated yet)
 export * from "./pnp/device-relations.js";
+
+// Po: the power manager
+export * from "./po/power-state.js";
+export * from "./po/po-ddi.js";
+export type { PowerParameters, WaitWakeParameters } from "./po/power-parameters.js";
+export type { PowerManager, PopDeviceStack } from "./po/power-manager.js";

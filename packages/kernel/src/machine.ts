@@ -3,6 +3,11 @@ import { MachineContainerToken, MachineOptionsToken } from "./machine-tokens.js"
 import { MemoryManagerToken } from "./mm/mm-module.js";
 import { ObjectManagerToken } from "./ob/ob-module.js";
 import { IoManagerToken } from "./io/io-module.js";
+import { PowerManagerToken } from "./po/po-module.js";
+import type { PowerManager } from "./po/power-manager.js";
+import { PopHostSignalWake, PopHostSleep, PopHostWake } from "./po/system-power.js";
+import type { SYSTEM_POWER_STATE } from "./po/power-state.js";
+import type { DEVICE_OBJECT } from "./io/device.js";
 import { enterMachine, leaveMachine } from "./context.js";
 import { BugCheck, KeBugCheckEx, MachineStopped, type BugCheckData } from "./ke/bugcheck.js";
 import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, KMODE_EXCEPTION_NOT_HANDLED, VF_POOL_LEAKED_AT_UNLOAD } from "./ke/bugcheck-codes.js";
@@ -103,6 +108,8 @@ export class Machine {
     @inject(MemoryManagerToken) readonly mm: MemoryManager,
     @inject(ObjectManagerToken) readonly ob: ObjectManager,
     @inject(IoManagerToken) readonly io: IoManager,
+    /** The power manager: registered device stacks, the system power state, the power IRP watchdog. */
+    @inject(PowerManagerToken) readonly po: PowerManager,
     /** The container that built this machine (see composition.ts); nothing on the I/O path asks it for anything. */
     @inject(MachineContainerToken) readonly container: Container,
   ) {
@@ -572,6 +579,35 @@ export class Machine {
     this.ob.namespace.remove(drv.DriverName);
     this.ob.addresses.removeDriver(drv);
     this.trace?.event("driver-unload", drv, null);
+  }
+
+  // ---- power ----
+
+  /**
+   * Put the machine to sleep (S1–S4) or shut it down (S5): the power manager sends
+   * IRP_MN_QUERY_POWER and then IRP_MN_SET_POWER for `State` to every registered device
+   * stack (`machine.po.registerDeviceStack`), children first, and returns when all have
+   * completed: STATUS_SUCCESS, or the status of the query a driver failed (the machine
+   * then stays in S0).
+   */
+  sleep(State: SYSTEM_POWER_STATE): NTSTATUS {
+    this.refuseIfStopped("sleep()");
+    return PopHostSleep(this, State);
+  }
+
+  /** Wake the machine: IRP_MN_SET_POWER (S0) to every registered stack, parents first. */
+  wake(): NTSTATUS {
+    this.refuseIfStopped("wake()");
+    return PopHostWake(this);
+  }
+
+  /**
+   * The device's wake signal: completes the WAIT_WAKE IRP its bus driver holds armed (after
+   * waking a sleeping machine). FALSE if none is armed.
+   */
+  signalWake(DeviceObject: DEVICE_OBJECT): boolean {
+    this.refuseIfStopped("signalWake()");
+    return PopHostSignalWake(this, DeviceObject);
   }
 
   // ---- time and scheduling ----

@@ -18,12 +18,12 @@ const PRIVATE = new Set(["POOL_HEADER_SIZE", "DEFAULT_MAXIMUM_DPC_QUEUE_DEPTH", 
 
 /** Our names in the public API that are not the WDK's: the host API and the helpers every message uses. */
 const HOST_API = new Set([
-  "boot", "exploreSeeds", "kernelModule", "machineModule", "mmModule", "obModule", "ioModule", "currentMachine", "isInsideMachine",
+  "boot", "exploreSeeds", "kernelModule", "machineModule", "mmModule", "obModule", "ioModule", "poModule", "currentMachine", "isInsideMachine",
   "formatAddress", "formatBugCheck", "formatBugCheckLine", "__try",
 ]);
-const INTERNAL_NAME = /^(Ki|Iop|Mi|Obp|Psp|Vf)[A-Z]/;
+const INTERNAL_NAME = /^(Ki|Iop|Mi|Obp|Psp|Pop|Vf)[A-Z]/;
 /** WDK-style names a driver writer looks for: DDIs, system services, memory accessors and constants. */
-const WDK_NAME = /^((Ke|Io|Ex|Mm|Ob|Ps|Rtl|Nt|Zw|Interlocked|Read|Write)[A-Z]\w*|[A-Z][A-Z0-9_]*[A-Z0-9])$/;
+const WDK_NAME = /^((Ke|Io|Ex|Mm|Ob|Po|Ps|Rtl|Nt|Zw|Interlocked|Read|Write)[A-Z]\w*|[A-Z][A-Z0-9_]*[A-Z0-9])$/;
 
 describe("the public index", () => {
   const names = Object.keys(kernel);

@@ -10,6 +10,7 @@ import { IO_TYPE_IRP, SL_INVOKE_ON_CANCEL, SL_INVOKE_ON_ERROR, SL_INVOKE_ON_SUCC
 import type { DEVICE_OBJECT } from "./device.js";
 import type { FILE_OBJECT } from "./file.js";
 import type { MDL } from "../mm/mdl.js";
+import { PowerParameters, WaitWakeParameters } from "../po/power-parameters.js";
 
 /** IO_STATUS_BLOCK: the final status and the information (usually bytes transferred). */
 export class IO_STATUS_BLOCK {
@@ -38,6 +39,17 @@ export class IoParameters {
   readonly DeviceIoControl: DeviceIoControlParameters;
   readonly Create: CreateParameters;
   readonly Others: OtherParameters;
+  // The power views are made on first use: most stack locations never carry a power IRP.
+  private power: PowerParameters | null = null;
+  private waitWake: WaitWakeParameters | null = null;
+  /** IRP_MJ_POWER (QUERY_POWER, SET_POWER): Parameters.Power (po/power-parameters.ts). */
+  get Power(): PowerParameters {
+    return (this.power ??= new PowerParameters(this));
+  }
+  /** IRP_MN_WAIT_WAKE: Parameters.WaitWake. */
+  get WaitWake(): WaitWakeParameters {
+    return (this.waitWake ??= new WaitWakeParameters(this));
+  }
   constructor() {
     this.Read = new ReadWriteParameters(this);
     this.Write = this.Read;

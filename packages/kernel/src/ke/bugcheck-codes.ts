@@ -26,6 +26,8 @@ export const CANCEL_STATE_IN_COMPLETED_IRP = 0x48;
 export const RESOURCE_NOT_OWNED = 0xe3;
 export const DPC_WATCHDOG_VIOLATION = 0x133;
 export const ATTEMPTED_WRITE_TO_READONLY_MEMORY = 0xbe;
+/** learn.microsoft.com bug-check-0x9f: a driver's power state is inconsistent, or it held a power IRP too long (P1 the subcode). */
+export const DRIVER_POWER_STATE_FAILURE = 0x9f;
 /** learn.microsoft.com bug-check-0x139: a fast fail; Parameter 1 names the check (3: a corrupt LIST_ENTRY). */
 export const KERNEL_SECURITY_CHECK_FAILURE = 0x139;
 /** Parameter 1 of KERNEL_SECURITY_CHECK_FAILURE for a LIST_ENTRY whose links disagree (FAST_FAIL_CORRUPT_LIST_ENTRY). */
@@ -60,6 +62,7 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
   [RESOURCE_NOT_OWNED]: "RESOURCE_NOT_OWNED",
   [DPC_WATCHDOG_VIOLATION]: "DPC_WATCHDOG_VIOLATION",
   [ATTEMPTED_WRITE_TO_READONLY_MEMORY]: "ATTEMPTED_WRITE_TO_READONLY_MEMORY",
+  [DRIVER_POWER_STATE_FAILURE]: "DRIVER_POWER_STATE_FAILURE",
   [KERNEL_SECURITY_CHECK_FAILURE]: "KERNEL_SECURITY_CHECK_FAILURE",
 };
 
@@ -97,6 +100,8 @@ export const BugCheckExplanations: Readonly<Record<number, string>> = {
   [RESOURCE_NOT_OWNED]: "A thread tried to release an executive resource (ERESOURCE) it does not own.",
   [DPC_WATCHDOG_VIOLATION]:
     "The DPC watchdog fired: a single DPC ran longer than its time allotment (Parameter 1 = 0), or the processor spent too long at DISPATCH_LEVEL or above (Parameter 1 = 1).",
+  [DRIVER_POWER_STATE_FAILURE]:
+    "A driver is in an inconsistent or invalid power state: it held a power IRP too long (Parameter 1 = 3), or a device object was freed with a power IRP still outstanding (Parameter 1 = 1).",
   [ATTEMPTED_WRITE_TO_READONLY_MEMORY]: "A driver wrote to read-only kernel memory (P1 the address written, P2 the PTE contents).",
   [KERNEL_SECURITY_CHECK_FAILURE]:
     "The kernel found one of its critical data structures corrupt (Parameter 1 says which check failed; 3 is a LIST_ENTRY whose neighbours do not point back at it).",
