@@ -1,9 +1,9 @@
 import { cur } from "../context.js";
 import type { Box } from "../box.js";
-import { DISPATCH_LEVEL, PASSIVE_LEVEL } from "../ke/irql.js";
+import { DISPATCH_LEVEL } from "../ke/irql.js";
 import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
 import { IoCallDriver } from "../io/complete.js";
-import { DO_POWER_PAGABLE, IRP_MJ_POWER } from "../io/constants.js";
+import { IRP_MJ_POWER } from "../io/constants.js";
 import { IoGetAttachedDeviceReference, type DEVICE_OBJECT } from "../io/device.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import { IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IoSetCompletionRoutine, type IRP } from "../io/irp.js";
@@ -12,6 +12,7 @@ import {
   STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_PARAMETER_2, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_PENDING, type NTSTATUS,
 } from "../ntstatus.js";
 import { PopPhysicalDeviceObject, PopUnwatchIrp, PopWatchIrp, type PopWatchedIrp } from "./power-manager.js";
+import { PopSendPowerIrp } from "./send.js";
 import {
   DevicePowerState, IRP_MN_QUERY_POWER, IRP_MN_SET_POWER, IRP_MN_WAIT_WAKE, POWER_STATE, PowerActionNone,
   type POWER_STATE_TYPE, type REQUEST_POWER_COMPLETE,
@@ -112,25 +113,6 @@ export function PoRequestPowerIrp(
   if (MinorFunction === IRP_MN_WAIT_WAKE) m.po.waitWakes.add(irp);
   PopSendPowerIrp(top, irp);
   return STATUS_PENDING;
-}
-
-/**
- * The power manager sends a power IRP. A driver that set DO_POWER_PAGABLE is promised
- * its power IRPs at PASSIVE_LEVEL: asked from above it (a completion routine at
- * DISPATCH_LEVEL), the IRP goes out from a system worker thread instead.
- */
-export function PopSendPowerIrp(top: DEVICE_OBJECT, Irp: IRP): void {
-  const m = cur;
-  if (m.cpu.Irql === PASSIVE_LEVEL || (top.Flags & DO_POWER_PAGABLE) === 0) {
-    IoCallDriver(top, Irp);
-    return;
-  }
-  m.scheduler.queueWork({
-    run: () => {
-      cur.cpu.driver = null;
-      IoCallDriver(top, Irp);
-    },
-  });
 }
 
 /** PoRequestPowerIrp's completion routine: the caller's callback, then the IRP is freed. */
