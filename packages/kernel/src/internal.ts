@@ -40,6 +40,6 @@ export { IopDeleteDeviceObject } from "./io/device.js";
 export { IopDereferenceFileObject, IopReferenceFileObject } from "./io/file.js";
 export { IoCompletionObject } from "./io/completion-port.js";
 export { IopDeleteFile, IopSendFileIrp } from "./io/nt-file.js";
-export { PopPhysicalDeviceObject, PopUnwatchIrp, PopWatchIrp, PopWatchedIrp, POP_9F_FREED_WITH_POWER_IRP, POP_9F_IRP_BLOCKED } from "./po/power-manager.js";
+export { PopDeviceObjectFreed, PopPhysicalDeviceObject, PopUnwatchIrp, PopWatchIrp, PopWatchedIrp, POP_9F_FREED_WITH_POWER_IRP, POP_9F_IRP_BLOCKED } from "./po/power-manager.js";
 export { PopSendPowerIrp } from "./po/send.js";
 export { PopRegisterDeviceStack, PopUnregisterDeviceStack, PopSetSystemPowerState, PopWakeSystem } from "./po/system-power.js";

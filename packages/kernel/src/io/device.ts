@@ -13,6 +13,7 @@ import { DO_DEVICE_INITIALIZING, DO_EXCLUSIVE } from "./constants.js";
 import type { DRIVER_OBJECT } from "./driver.js";
 import type { IRP } from "./irp.js";
 import type { FILE_OBJECT } from "./file.js";
+import { PopDeviceObjectFreed } from "../po/power-manager.js";
 
 /** DEVICE_OBJECT: one layer of a device stack. */
 export class DEVICE_OBJECT {
@@ -150,6 +151,9 @@ export function IoDeleteDevice(DeviceObject: DEVICE_OBJECT): void {
 
 /** The device type's delete procedure: the last reference is gone (after IoDeleteDevice). */
 export function IopDeleteDeviceObject(DeviceObject: DEVICE_OBJECT): void {
+  // The power manager's check (0x9F/1): no power IRP may still be outstanding at it.
+  const po = cur.po;
+  if (po.watched.size !== 0 || po.waitWakes.size !== 0) PopDeviceObjectFreed(DeviceObject);
   DeviceObject.deleted = true;
   if (DeviceObject.extensionPool !== 0) {
     cur.mm.pool.free_(DeviceObject.extensionPool, POOL_TAG("Devi"));

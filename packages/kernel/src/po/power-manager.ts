@@ -182,3 +182,25 @@ export function describePowerIrp(MinorFunction: number, Type: number, State: num
   const state = Type === SystemPowerState ? SystemPowerStateNames[State] : DevicePowerStateNames[State];
   return `IRP_MN_${minor} (${state ?? State})`;
 }
+
+/**
+ * A device object is being freed (its last reference went): if a power IRP the power
+ * manager sent is still outstanding at it — sent to its stack and not completed, or held
+ * by it — that is 0x9F/1 (P2 the device object; P3 and P4 reserved, 0).
+ */
+export function PopDeviceObjectFreed(DeviceObject: DEVICE_OBJECT): void {
+  const po = cur.po;
+  let found: IRP | null = null;
+  for (const w of po.watched) if (w.pdo === DeviceObject || PopIrpReachedDevice(w.irp, DeviceObject)) found = w.irp;
+  for (const irp of po.waitWakes) if (PopIrpReachedDevice(irp, DeviceObject)) found = irp;
+  if (found === null) return;
+  KeBugCheckEx(DRIVER_POWER_STATE_FAILURE, POP_9F_FREED_WITH_POWER_IRP, DeviceObject.address, 0, 0,
+    `The device object ${formatAddress(DeviceObject.address)} of ${DeviceObject.DriverObject.DriverName} was freed while the power IRP at ${formatAddress(found.address)} was still outstanding in its stack.`,
+    DeviceObject.DriverObject);
+}
+
+/** The IRP, not yet completed, has been passed to `DeviceObject` (at or above its current location). */
+function PopIrpReachedDevice(Irp: IRP, DeviceObject: DEVICE_OBJECT): boolean {
+  for (let i = Irp.CurrentLocation; i <= Irp.StackCount; i++) if (Irp.Stack[i - 1]!.DeviceObject === DeviceObject) return true;
+  return false;
+}
