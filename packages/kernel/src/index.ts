@@ -176,4 +176,4 @@ export * from "./pnp/device-relations.js";
 export * from "./po/power-state.js";
 export * from "./po/po-ddi.js";
 export type { PowerParameters, WaitWakeParameters } from "./po/power-parameters.js";
-export type { PowerManager, PopDeviceStack } from "./po/power-manager.js";
+export type { PowerManager } from "./po/power-manager.js";

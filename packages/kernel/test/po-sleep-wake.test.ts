@@ -82,12 +82,14 @@ describe("sleep and wake", () => {
     m.wake();
     expect(pdos()).toEqual(["pdoA: SET_POWER S0", "pdoB: SET_POWER S0"]);
 
-    // A known parent: B's parent is A, registered after it; the child still goes first.
+    // A known parent wins over registration order: C (child of P) registered before P still sleeps first.
     const n = boot({ seed: 3 });
     const c = loadPowerStack(n, { name: "C" });
     const p = loadPowerStack(n, { name: "P" });
     n.po.unregisterDeviceStack(c.pdo);
+    n.po.unregisterDeviceStack(p.pdo);
     n.po.registerDeviceStack(c.pdo, p.pdo);
+    n.po.registerDeviceStack(p.pdo);
     const seen: string[] = [];
     for (const st of [c, p]) {
       const push = st.log.push.bind(st.log);
@@ -95,6 +97,9 @@ describe("sleep and wake", () => {
     }
     n.sleep(PowerSystemSleeping3);
     expect(seen.filter((l) => l.includes("QUERY_POWER") && l.startsWith("pdo"))).toEqual(["pdoC: QUERY_POWER S3", "pdoP: QUERY_POWER S3"]);
+    seen.length = 0;
+    n.wake();
+    expect(seen.filter((l) => l.includes("S0") && l.startsWith("pdo"))).toEqual(["pdoP: SET_POWER S0", "pdoC: SET_POWER S0"]);
   });
 
   it("a driver that fails QUERY_POWER keeps the machine in S0: the stacks that agreed get SET_POWER S0", () => {
