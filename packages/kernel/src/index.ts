@@ -175,5 +175,6 @@ export * from "./pnp/device-relations.js";
 // Po: the power manager
 export * from "./po/power-state.js";
 export * from "./po/po-ddi.js";
+export { PoRegisterDeviceForIdleDetection, PoSetDeviceBusy } from "./po/idle.js";
 export type { PowerParameters, WaitWakeParameters } from "./po/power-parameters.js";
 export type { PowerManager } from "./po/power-manager.js";

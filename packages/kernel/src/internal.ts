@@ -43,3 +43,5 @@ export { IopDeleteFile, IopSendFileIrp } from "./io/nt-file.js";
 export { PopDeviceObjectFreed, PopPhysicalDeviceObject, PopUnwatchIrp, PopWatchIrp, PopWatchedIrp, POP_9F_FREED_WITH_POWER_IRP, POP_9F_IRP_BLOCKED } from "./po/power-manager.js";
 export { PopSendPowerIrp } from "./po/send.js";
 export { PopRegisterDeviceStack, PopUnregisterDeviceStack, PopSetSystemPowerState, PopWakeSystem } from "./po/system-power.js";
+export { PopForgetIdleDevice, PopIdleDevicePoweredUp } from "./po/idle.js";
+export { PopIdleDevice, PopIdlePoll, POP_IDLE_TAG } from "./po/power-manager.js";

@@ -153,7 +153,7 @@ export function IoDeleteDevice(DeviceObject: DEVICE_OBJECT): void {
 export function IopDeleteDeviceObject(DeviceObject: DEVICE_OBJECT): void {
   // The power manager's check (0x9F/1): no power IRP may still be outstanding at it.
   const po = cur.po;
-  if (po.watched.size !== 0 || po.waitWakes.size !== 0) PopDeviceObjectFreed(DeviceObject);
+  if (po.watched.size !== 0 || po.waitWakes.size !== 0 || po.idle.devices.size !== 0) PopDeviceObjectFreed(DeviceObject);
   DeviceObject.deleted = true;
   if (DeviceObject.extensionPool !== 0) {
     cur.mm.pool.free_(DeviceObject.extensionPool, POOL_TAG("Devi"));

@@ -13,8 +13,9 @@ import {
 } from "../ntstatus.js";
 import { PopPhysicalDeviceObject, PopUnwatchIrp, PopWatchIrp, type PopWatchedIrp } from "./power-manager.js";
 import { PopSendPowerIrp } from "./send.js";
+import { PopIdleDevicePoweredUp } from "./idle.js";
 import {
-  DevicePowerState, IRP_MN_QUERY_POWER, IRP_MN_SET_POWER, IRP_MN_WAIT_WAKE, POWER_STATE, PowerActionNone,
+  DevicePowerState, IRP_MN_QUERY_POWER, IRP_MN_SET_POWER, IRP_MN_WAIT_WAKE, POWER_STATE, PowerActionNone, PowerDeviceD0,
   type POWER_STATE_TYPE, type REQUEST_POWER_COMPLETE,
 } from "./power-state.js";
 
@@ -48,6 +49,7 @@ export function PoSetPowerState(DeviceObject: DEVICE_OBJECT, Type: POWER_STATE_T
   if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) VfIrqlTooHigh("PoSetPowerState", DISPATCH_LEVEL);
   const po = m.po;
   const was = Type === DevicePowerState ? po.setDeviceState(DeviceObject, State.DeviceState) : po.setSystemStateOf(DeviceObject, State.SystemState);
+  if (Type === DevicePowerState && State.DeviceState === PowerDeviceD0 && po.idle.devices.size !== 0) PopIdleDevicePoweredUp(DeviceObject);
   m.trace?.event("power-state", DeviceObject.DriverObject, `${Type === DevicePowerState ? "D" : "S"}${State.SystemState - 1}`);
   return new POWER_STATE(was);
 }

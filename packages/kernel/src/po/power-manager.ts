@@ -4,6 +4,7 @@ import { DRIVER_POWER_STATE_FAILURE } from "../ke/bugcheck-codes.js";
 import { KDPC, KeInitializeDpc } from "../ke/dpc.js";
 import { KTIMER, KeCancelTimer, KeInitializeTimer, KeSetTimer } from "../ke/timer.js";
 import { formatAddress } from "../mm/layout.js";
+import { POOL_TAG } from "../mm/pool.js";
 import type { DEVICE_OBJECT } from "../io/device.js";
 import type { IRP } from "../io/irp.js";
 import {
@@ -37,6 +38,28 @@ export class PopWatchedIrp {
   ) {}
 }
 
+/** The pool tag of idle counters. */
+export const POP_IDLE_TAG = POOL_TAG("PoId");
+
+/** A device registered for idle detection (idle.ts). */
+export class PopIdleDevice {
+  watching = true;
+  constructor(
+    readonly DeviceObject: DEVICE_OBJECT,
+    readonly counter: number,
+    readonly seconds: number,
+    readonly State: DEVICE_POWER_STATE,
+  ) {}
+}
+
+/** The power manager's idle poll: one periodic timer per machine while any device is watched. */
+export class PopIdlePoll {
+  readonly devices = new Map<DEVICE_OBJECT, PopIdleDevice>();
+  readonly timer = new KTIMER();
+  readonly dpc = new KDPC();
+  running = false;
+}
+
 /**
  * The power manager's per-machine state: the registered device stacks, the system power
  * state, each device object's recorded power states (PoSetPowerState) and the watchdog
@@ -55,6 +78,8 @@ export class PowerManager {
   transitioning = false;
   readonly stacks: PopDeviceStack[] = [];
   readonly watched = new Set<PopWatchedIrp>();
+  /** Devices registered for idle detection, and the poll that watches them (idle.ts). */
+  readonly idle = new PopIdlePoll();
   /** WAIT_WAKE IRPs PoRequestPowerIrp sent and not yet completed. */
   readonly waitWakes = new Set<IRP>();
   /** The action of the last sleep, repeated in the S0 IRPs that end it. */
@@ -189,7 +214,16 @@ export function describePowerIrp(MinorFunction: number, Type: number, State: num
  * by it — that is 0x9F/1 (P2 the device object; P3 and P4 reserved, 0).
  */
 export function PopDeviceObjectFreed(DeviceObject: DEVICE_OBJECT): void {
-  const po = cur.po;
+  const m = cur;
+  const po = m.po;
+  const idle = po.idle.devices.get(DeviceObject);
+  if (idle !== undefined) {
+    // Its idle registration ends with it; the counter goes back to the pool.
+    po.idle.devices.delete(DeviceObject);
+    m.mm.kernelCode++;
+    m.mm.pool.free_(idle.counter, POP_IDLE_TAG);
+    m.mm.kernelCode--;
+  }
   let found: IRP | null = null;
   for (const w of po.watched) if (w.pdo === DeviceObject || PopIrpReachedDevice(w.irp, DeviceObject)) found = w.irp;
   for (const irp of po.waitWakes) if (PopIrpReachedDevice(irp, DeviceObject)) found = irp;
