@@ -15,7 +15,7 @@ import { PopPhysicalDeviceObject, PopUnwatchIrp, PopWatchIrp, type PopWatchedIrp
 import { PopSendPowerIrp } from "./send.js";
 import { PopIdleDevicePoweredUp } from "./idle.js";
 import {
-  DevicePowerState, IRP_MN_QUERY_POWER, IRP_MN_SET_POWER, IRP_MN_WAIT_WAKE, POWER_STATE, PowerActionNone, PowerDeviceD0,
+  DevicePowerState, DevicePowerStateNames, SystemPowerStateNames, IRP_MN_QUERY_POWER, IRP_MN_SET_POWER, IRP_MN_WAIT_WAKE, POWER_STATE, PowerActionNone, PowerDeviceD0,
   type POWER_STATE_TYPE, type REQUEST_POWER_COMPLETE,
 } from "./power-state.js";
 
@@ -50,7 +50,7 @@ export function PoSetPowerState(DeviceObject: DEVICE_OBJECT, Type: POWER_STATE_T
   const po = m.po;
   const was = Type === DevicePowerState ? po.setDeviceState(DeviceObject, State.DeviceState) : po.setSystemStateOf(DeviceObject, State.SystemState);
   if (Type === DevicePowerState && State.DeviceState === PowerDeviceD0 && po.idle.devices.size !== 0) PopIdleDevicePoweredUp(DeviceObject);
-  m.trace?.event("power-state", DeviceObject.DriverObject, `${Type === DevicePowerState ? "D" : "S"}${State.SystemState - 1}`);
+  m.trace?.event("power-state", DeviceObject.DriverObject, (Type === DevicePowerState ? DevicePowerStateNames : SystemPowerStateNames)[State.SystemState] ?? String(State.SystemState));
   return new POWER_STATE(was);
 }
 
