@@ -203,7 +203,7 @@ function PopWatchdogDpc(_Dpc: KDPC, w: PopWatchedIrp): void {
 /** "SET_POWER (S3)", "QUERY_POWER (D3)", for messages. */
 export function describePowerIrp(MinorFunction: number, Type: number, State: number): string {
   const minor = PowerMinorNames[MinorFunction] ?? `0x${MinorFunction.toString(16)}`;
-  if (MinorFunction === IRP_MN_WAIT_WAKE) return `IRP_MN_${minor} (${SystemPowerStateNames[Type] ?? Type})`;
+  if (MinorFunction === IRP_MN_WAIT_WAKE) return `IRP_MN_${minor}`;
   const state = Type === SystemPowerState ? SystemPowerStateNames[State] : DevicePowerStateNames[State];
   return `IRP_MN_${minor} (${state ?? State})`;
 }

@@ -1,6 +1,5 @@
 import type { IO_STATUS_BLOCK } from "../io/irp.js";
 import type { DEVICE_OBJECT } from "../io/device.js";
-import type { NTSTATUS } from "../ntstatus.js";
 
 /*
  * The power manager's types and constants, with wdm.h's names and values.
@@ -93,4 +92,3 @@ export const SystemPowerStateNames: readonly string[] = ["Unspecified", "S0", "S
 export const DevicePowerStateNames: readonly string[] = ["Unspecified", "D0", "D1", "D2", "D3"];
 export const PowerMinorNames: readonly string[] = ["WAIT_WAKE", "POWER_SEQUENCE", "SET_POWER", "QUERY_POWER"];
 
-export type { NTSTATUS };
