@@ -40,3 +40,10 @@ export { IopDeleteDeviceObject } from "./io/device.js";
 export { IopDereferenceFileObject, IopReferenceFileObject } from "./io/file.js";
 export { IoCompletionObject } from "./io/completion-port.js";
 export { IopDeleteFile, IopSendFileIrp } from "./io/nt-file.js";
+export { CM_KEY_BODY, CmKeyNode, type CmValue } from "./cm/key.js";
+export { ConfigurationManager, checkRegistrySnapshot, splitPath as CmSplitPath } from "./cm/configuration-manager.js";
+export { CmpMapKeyAccess, CmpReferenceKeyHandle } from "./cm/nt-key.js";
+export { encodeRegistryData, decodeRegistryData } from "./cm/value-data.js";
+export {
+  CmCreateKeyPath, CmDeleteKeyTree, CmEnumerateSubkeys, CmKeyExists, CmOpenKeyPath, CmQueryValue, CmQueryValueData, CmSetValue,
+} from "./cm/cm-api.js";
