@@ -7,15 +7,20 @@ export interface CmValue {
   data: Uint8Array;
 }
 
+// Never written: a key's first subkey or value replaces them with its own map.
+const NO_SUBKEYS: Map<string, CmKeyNode> = new Map();
+const NO_VALUES: Map<string, CmValue> = new Map();
+
 /**
  * A key of the tree (the hive's CM_KEY_NODE and its control block in one): its name as
  * created, subkeys and values by upper-cased name (the registry compares names without
  * case and keeps the case they were created with), whether it is volatile.
  */
 export class CmKeyNode {
-  readonly subkeys = new Map<string, CmKeyNode>();
-  /** Values in the order they were first set (the order ZwEnumerateValueKey returns them). */
-  readonly values = new Map<string, CmValue>();
+  /** Subkeys by upper-cased name (one shared empty map until the first, so an empty key costs little). */
+  subkeys: Map<string, CmKeyNode> = NO_SUBKEYS;
+  /** Values in the order they were first set (the order ZwEnumerateValueKey returns them); shared and empty until the first. */
+  values: Map<string, CmValue> = NO_VALUES;
   /** Set when the key is deleted: handles still open on it see STATUS_KEY_DELETED. */
   deleted = false;
   /** A hive root or a key the system keeps (\Registry, \Registry\Machine\SYSTEM...): ZwDeleteKey refuses it. */
@@ -37,6 +42,7 @@ export class CmKeyNode {
   }
 
   addSubkey(child: CmKeyNode): void {
+    if (this.subkeys === NO_SUBKEYS) this.subkeys = new Map();
     this.subkeys.set(child.name.toUpperCase(), child);
     this.sorted = null;
   }
@@ -52,6 +58,11 @@ export class CmKeyNode {
       this.sorted = [...this.subkeys.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
     }
     return this.sorted[index];
+  }
+
+  setValue(upperName: string, value: CmValue): void {
+    if (this.values === NO_VALUES) this.values = new Map();
+    this.values.set(upperName, value);
   }
 
   valueAt(index: number): CmValue | undefined {
