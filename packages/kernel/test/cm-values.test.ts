@@ -168,6 +168,15 @@ describe("Cm: values", () => {
     expect(m.registry.queryValue(KEY, "Mode")?.data).toBe(2);
   });
 
+  it("a driver's Zw* call is not checked against its handle's access, as ObReferenceObjectByHandle allows any access in KernelMode", () => {
+    // https://learn.microsoft.com/windows-hardware/drivers/ddi/wdm/nf-wdm-obreferenceobjectbyhandle (Remarks)
+    const m = boot();
+    m.registry.setValue(KEY, "Mode", REG_DWORD, 1);
+    const st = withKey(m, KEY_READ, (h) => ZwSetValueKey(h, "Mode", 0, REG_DWORD, [2, 0, 0, 0], 4));
+    expect(st).toBe(STATUS_SUCCESS);
+    expect(m.registry.queryValue(KEY, "Mode")?.data).toBe(2);
+  });
+
   it("a client cannot use a driver's kernel key handle (STATUS_INVALID_HANDLE)", () => {
     const m = boot();
     m.registry.createKey(KEY);
