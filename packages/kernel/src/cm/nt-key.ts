@@ -4,6 +4,7 @@ import { VF_RULE_IRQL_ZW_PASSIVE } from "../ke/bugcheck-codes.js";
 import { KernelMode, UserMode, type KPROCESSOR_MODE } from "../ke/dispatcher.js";
 import { SehException } from "../ke/exception.js";
 import { PASSIVE_LEVEL } from "../ke/irql.js";
+import { KiSchedulingPoint } from "../ke/preempt.js";
 import { MM_USER_PROBE_ADDRESS } from "../mm/layout.js";
 import { DELETE, GENERIC_ALL, GENERIC_EXECUTE, GENERIC_READ, GENERIC_WRITE, MAXIMUM_ALLOWED } from "../io/constants.js";
 import {
@@ -43,6 +44,8 @@ function checkIrql(routine: string): void {
   const m = cur;
   // Registry routines run at PASSIVE_LEVEL only (their pages' IRQL; rule IrqlZwPassive).
   if (m.checked && m.cpu.Irql !== PASSIVE_LEVEL) VfIrqlTooHigh(routine, PASSIVE_LEVEL, VF_RULE_IRQL_ZW_PASSIVE);
+  // Like every DDI, a scheduling point: another thread's registry call may come between two of a driver's.
+  if (m.preemption !== null) KiSchedulingPoint();
 }
 
 /** The generic mapping of the Key object type. */

@@ -2,6 +2,7 @@ import { cur } from "../context.js";
 import { VF_KERNEL_API_WRONG_IRQL } from "../ke/bugcheck-codes.js";
 import { KernelMode } from "../ke/dispatcher.js";
 import { PASSIVE_LEVEL } from "../ke/irql.js";
+import { KiSchedulingPoint } from "../ke/preempt.js";
 import { POOL_FLAG_PAGED, POOL_TAG } from "../mm/pool.js";
 import { ReadPointer, WritePointer } from "../mm/access.js";
 import {
@@ -61,6 +62,7 @@ export type PRTL_QUERY_REGISTRY_TABLE = RTL_QUERY_REGISTRY_TABLE[];
 function checkIrql(routine: string): void {
   const m = cur;
   if (m.checked && m.cpu.Irql !== PASSIVE_LEVEL) VfIrqlTooHigh(routine, PASSIVE_LEVEL, VF_KERNEL_API_WRONG_IRQL);
+  if (m.preemption !== null) KiSchedulingPoint();
 }
 
 /** The absolute path RelativeTo names (RTL_REGISTRY_USER is \Registry\User\.Default: the caller is the System process). */
