@@ -19,7 +19,7 @@ import {
 } from "./errors.js";
 import { OVERLAPPED } from "./overlapped.js";
 import {
-  RegCloseKey, RegCreateKeyEx, RegDeleteKey, RegDeleteValue, RegEnumKeyEx, RegOpenKeyEx, RegQueryValueEx, RegSetValueEx, type HKEY, type LSTATUS,
+  RegCloseKey, RegCreateKeyEx, RegDeleteKey, RegDeleteValue, RegEnumKeyEx, RegEnumValue, RegOpenKeyEx, RegQueryValueEx, RegSetValueEx, type HKEY, type LSTATUS,
 } from "./registry.js";
 
 // NtCreateFile dispositions and options (ntifs.h) the CreateFile mapping produces.
@@ -170,6 +170,13 @@ export class Win32ThreadBase {
     hKey: HKEY, dwIndex: DWORD, lpName: Box<string>, lpcchName: Box<DWORD>, lpReserved: null, lpClass: null, lpcchClass: null, lpftLastWriteTime: Box<number> | null,
   ): LSTATUS {
     return RegEnumKeyEx(this, hKey, dwIndex, lpName, lpcchName, lpReserved, lpClass, lpcchClass, lpftLastWriteTime);
+  }
+
+  RegEnumValue(
+    hKey: HKEY, dwIndex: DWORD, lpValueName: Box<string>, lpcchValueName: Box<DWORD>, lpReserved: null, lpType: Box<DWORD> | null, lpData: number | null,
+    lpcbData: Box<DWORD> | null,
+  ): LSTATUS {
+    return RegEnumValue(this, hKey, dwIndex, lpValueName, lpcchValueName, lpReserved, lpType, lpData, lpcbData);
   }
 
   RegCloseKey(hKey: HKEY): LSTATUS {

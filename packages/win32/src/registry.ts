@@ -1,6 +1,6 @@
 import {
   InitializeObjectAttributes, KEY_CREATE_SUB_KEY, KEY_ENUMERATE_SUB_KEYS, KEY_QUERY_VALUE, KEY_SET_VALUE, KeyBasicInformation,
-  KeyValuePartialInformation, NT_SUCCESS, NtClose, NtCreateKey, NtDeleteKey, NtDeleteValueKey, NtEnumerateKey, NtOpenKey, NtQueryValueKey,
+  KeyValueFullInformation, KeyValuePartialInformation, NT_SUCCESS, NtEnumerateValueKey, NtClose, NtCreateKey, NtDeleteKey, NtDeleteValueKey, NtEnumerateKey, NtOpenKey, NtQueryValueKey,
   NtSetValueKey, NtAllocateVirtualMemory, NtFreeVirtualMemory, OBJ_CASE_INSENSITIVE, OBJECT_ATTRIBUTES, Out, ReadBytes, ReadUlong, RtlCopyMemory,
   STATUS_BUFFER_OVERFLOW, STATUS_BUFFER_TOO_SMALL, STATUS_INVALID_PARAMETER, STATUS_SUCCESS,
   type Box, type KTHREAD, type Machine, type NTSTATUS,
@@ -207,6 +207,49 @@ export function RegEnumKeyEx(
         lpName.value = name;
         lpcchName.value = name.length;
         if (lpftLastWriteTime) lpftLastWriteTime.value = ReadUlong(p) + ReadUlong(p + 4) * 2 ** 32;
+        return STATUS_SUCCESS;
+      });
+    }),
+  );
+  return more && NT_SUCCESS(st) ? ERROR_MORE_DATA : lstatus(st);
+}
+
+/**
+ * RegEnumValue: value number dwIndex, its name (room in *lpcchValueName characters with the
+ * NUL), type and data (as RegQueryValueEx); ERROR_MORE_DATA if either does not fit,
+ * ERROR_NO_MORE_ITEMS past the last.
+ */
+export function RegEnumValue(
+  c: RegistryCaller, hKey: HKEY, dwIndex: DWORD, lpValueName: Box<string>, lpcchValueName: Box<DWORD>, lpReserved: null, lpType: Box<DWORD> | null,
+  lpData: number | null, lpcbData: Box<DWORD> | null,
+): LSTATUS {
+  void lpReserved;
+  if (lpData && !lpcbData) return ERROR_INVALID_PARAMETER;
+  let more = false;
+  const st = c.machine.syscall(c.thread, () =>
+    withKey(hKey, KEY_QUERY_VALUE, (h) => {
+      const need = Out(0);
+      const s = NtEnumerateValueKey(h, dwIndex, KeyValueFullInformation, 0, 0, need);
+      if (s !== STATUS_BUFFER_TOO_SMALL) return s;
+      return withScratch(need.value, (p) => {
+        const s2 = NtEnumerateValueKey(h, dwIndex, KeyValueFullInformation, p, need.value, need);
+        if (!NT_SUCCESS(s2)) return s2;
+        const type = ReadUlong(p + 4);
+        const dataOffset = ReadUlong(p + 8);
+        const length = ReadUlong(p + 12);
+        const bytes = ReadBytes(p + 20, ReadUlong(p + 16));
+        let name = "";
+        for (let i = 0; i + 1 < bytes.length; i += 2) name += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
+        if (lpcchValueName.value < name.length + 1 || (lpData && lpcbData!.value < length)) {
+          more = true;
+          if (lpcbData) lpcbData.value = length;
+          return STATUS_SUCCESS;
+        }
+        lpValueName.value = name;
+        lpcchValueName.value = name.length;
+        if (lpType) lpType.value = type;
+        if (lpData) RtlCopyMemory(lpData, p + dataOffset, length);
+        if (lpcbData) lpcbData.value = length;
         return STATUS_SUCCESS;
       });
     }),

@@ -73,4 +73,30 @@ describe("advapi32: the registry", () => {
     expect(m.registry.subkeys("HKLM\\SOFTWARE\\Vendor")).toEqual(["A", "c"]);
     expect(app.RegCloseKey(hk.value)).toBe(ERROR_SUCCESS);
   });
+
+  it("RegEnumValue lists values in the order they were set, with type and data, until ERROR_NO_MORE_ITEMS", () => {
+    const m = boot();
+    m.registry.setValue("HKLM\\SOFTWARE\\Vendor", "Version", REG_DWORD, 3);
+    m.registry.setValue("HKLM\\SOFTWARE\\Vendor", "Name", REG_SZ, "wdfjs");
+    const app = Win32Process.create(m, "values.exe");
+    const hk = Out(0);
+    expect(app.RegOpenKeyEx(HKEY_LOCAL_MACHINE, "SOFTWARE\\Vendor", 0, KEY_READ, hk)).toBe(ERROR_SUCCESS);
+    const buf = app.VirtualAlloc(0, 4096, MEM_COMMIT, PAGE_READWRITE);
+    const seen: [string, number, number][] = [];
+    for (let i = 0; ; i++) {
+      const name = Out("");
+      const type = Out(0);
+      const size = Out(4096);
+      const r = app.RegEnumValue(hk.value, i, name, Out(64), null, type, buf, size);
+      if (r === ERROR_NO_MORE_ITEMS) break;
+      expect(r).toBe(ERROR_SUCCESS);
+      seen.push([name.value, type.value, size.value]);
+    }
+    expect(seen).toEqual([["Version", REG_DWORD, 4], ["Name", REG_SZ, 12]]);
+    expect(m.syscall(app.thread, () => [...ReadBytes(buf, 12)])).toEqual([0x77, 0, 0x64, 0, 0x66, 0, 0x6a, 0, 0x73, 0, 0, 0]);
+    const small = Out(2);
+    expect(app.RegEnumValue(hk.value, 1, Out(""), Out(64), null, null, buf, small)).toBe(ERROR_MORE_DATA);
+    expect(small.value).toBe(12);
+    app.RegCloseKey(hk.value);
+  });
 });
