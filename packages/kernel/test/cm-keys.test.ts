@@ -3,7 +3,7 @@ import {
   boot, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, ExAllocatePool2, ExFreePool, InitializeObjectAttributes, KEY_ALL_ACCESS, KEY_READ,
   KeLowerIrql, KeRaiseIrql, KeyBasicInformation, KeyFullInformation, KeyNameInformation, KeyNodeInformation, OBJ_CASE_INSENSITIVE,
   OBJ_KERNEL_HANDLE, OBJECT_ATTRIBUTES, Out, POOL_FLAG_PAGED, POOL_TAG, ReadBytes, ReadUlong, REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY,
-  REG_OPTION_NON_VOLATILE, REG_OPTION_VOLATILE, STATUS_BUFFER_OVERFLOW, STATUS_BUFFER_TOO_SMALL, STATUS_CANNOT_DELETE,
+  REG_OPTION_CREATE_LINK, REG_OPTION_NON_VOLATILE, REG_OPTION_VOLATILE, STATUS_BUFFER_OVERFLOW, STATUS_NOT_SUPPORTED, STATUS_BUFFER_TOO_SMALL, STATUS_CANNOT_DELETE,
   STATUS_CHILD_MUST_BE_VOLATILE, STATUS_INVALID_HANDLE, STATUS_KEY_DELETED, STATUS_NO_MORE_ENTRIES, STATUS_OBJECT_NAME_NOT_FOUND,
   STATUS_SUCCESS, VF_RULE_IRQL_ZW_PASSIVE, ZwClose, ZwCreateKey, ZwDeleteKey, ZwEnumerateKey, ZwFlushKey, ZwOpenKey, ZwOpenKeyEx, ZwQueryKey,
   type Machine,
@@ -204,6 +204,8 @@ describe("Cm: keys", () => {
       const v = create(`${SERVICES}\\runtime`, REG_OPTION_VOLATILE);
       expect(v.status).toBe(STATUS_SUCCESS);
       expect(create("state", REG_OPTION_NON_VOLATILE, v.handle).status).toBe(STATUS_CHILD_MUST_BE_VOLATILE);
+      // Link keys are not emulated: asking for one fails rather than making a plain key.
+      expect(create("link", REG_OPTION_CREATE_LINK | REG_OPTION_VOLATILE, v.handle).status).toBe(STATUS_NOT_SUPPORTED);
       const child = create("state", REG_OPTION_VOLATILE, v.handle);
       expect(child.status).toBe(STATUS_SUCCESS);
       ZwClose(child.handle);

@@ -9,7 +9,7 @@ import { MM_USER_PROBE_ADDRESS } from "../mm/layout.js";
 import { DELETE, GENERIC_ALL, GENERIC_EXECUTE, GENERIC_READ, GENERIC_WRITE, MAXIMUM_ALLOWED } from "../io/constants.js";
 import {
   STATUS_ACCESS_DENIED, STATUS_ACCESS_VIOLATION, STATUS_BUFFER_OVERFLOW, STATUS_BUFFER_TOO_SMALL, STATUS_CANNOT_DELETE, STATUS_CHILD_MUST_BE_VOLATILE,
-  STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_KEY_DELETED, STATUS_NO_MORE_ENTRIES, STATUS_OBJECT_NAME_INVALID,
+  STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_KEY_DELETED, STATUS_NOT_SUPPORTED, STATUS_NO_MORE_ENTRIES, STATUS_OBJECT_NAME_INVALID,
   STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_SYNTAX_BAD, STATUS_OBJECT_TYPE_MISMATCH, STATUS_SUCCESS, type NTSTATUS,
 } from "../ntstatus.js";
 import { ObIsKernelHandle } from "../ob/handle-table.js";
@@ -18,7 +18,7 @@ import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
 import {
   KEY_ALL_ACCESS, KEY_ENUMERATE_SUB_KEYS, KEY_EXECUTE, KEY_QUERY_VALUE, KEY_READ, KEY_SET_VALUE, KEY_WRITE, KeyBasicInformation,
   KeyFullInformation, KeyNameInformation, KeyNodeInformation, REG_CREATED_NEW_KEY, REG_LEGAL_OPTION, REG_OPENED_EXISTING_KEY,
-  REG_OPTION_BACKUP_RESTORE, REG_OPTION_OPEN_LINK, REG_OPTION_VOLATILE,
+  REG_OPTION_BACKUP_RESTORE, REG_OPTION_CREATE_LINK, REG_OPTION_OPEN_LINK, REG_OPTION_VOLATILE,
 } from "./constants.js";
 import { splitPath } from "./configuration-manager.js";
 import { CM_KEY_BODY, type CmKeyNode, type CmValue } from "./key.js";
@@ -122,6 +122,8 @@ function CmpCreateKey(
   void TitleIndex;
   KeyHandle.value = 0;
   if (typeof CreateOptions !== "number" || (CreateOptions & ~REG_LEGAL_OPTION) !== 0) return STATUS_INVALID_PARAMETER;
+  // Symbolic link keys are not emulated: better a clear failure than a plain key the caller takes for a link.
+  if ((CreateOptions & REG_OPTION_CREATE_LINK) !== 0) return STATUS_NOT_SUPPORTED;
   const p = CmpParseName(ObjectAttributes, mode);
   if (typeof p === "number") return p;
   const access = CmpMapKeyAccess(DesiredAccess);
