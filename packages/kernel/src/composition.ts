@@ -6,6 +6,7 @@ import { ioModule } from "./io/io-module.js";
 import { mmModule } from "./mm/mm-module.js";
 import { obModule } from "./ob/ob-module.js";
 import { poModule } from "./po/po-module.js";
+import { cmModule } from "./cm/cm-module.js";
 import { describeThrown, validateMachineOptions } from "./machine-options.js";
 
 /**
@@ -28,12 +29,13 @@ export const machineModule = new ContainerModule(({ bind }) => {
   bind(MachineToken).to(Machine).inSingletonScope();
 });
 
-/** The kernel's composition: Mm, Ob, Io, Po and the machine, one singleton each per container (per machine). */
+/** The kernel's composition: Mm, Ob, Io, Po, Cm and the machine, one singleton each per container (per machine). */
 export const kernelModule = new ContainerModule((options) => {
   mmModule.load(options);
   obModule.load(options);
   ioModule.load(options);
   poModule.load(options);
+  cmModule.load(options);
   machineModule.load(options);
 });
 

@@ -16,6 +16,7 @@ export { mmModule, MemoryManagerToken } from "./mm/mm-module.js";
 export { obModule, ObjectManagerToken } from "./ob/ob-module.js";
 export { ioModule, IoManagerToken } from "./io/io-module.js";
 export { poModule, PowerManagerToken } from "./po/po-module.js";
+export { cmModule, ConfigurationManagerToken } from "./cm/cm-module.js";
 export { currentMachine, isInsideMachine } from "./context.js";
 export * from "./trace.js";
 
@@ -178,3 +179,16 @@ export * from "./po/po-ddi.js";
 export { PoRegisterDeviceForIdleDetection, PoSetDeviceBusy } from "./po/idle.js";
 export type { PowerParameters, WaitWakeParameters } from "./po/power-parameters.js";
 export type { PowerManager } from "./po/power-manager.js";
+// Cm: the registry
+export * from "./cm/constants.js";
+export {
+  ZwCreateKey, ZwOpenKey, ZwOpenKeyEx, ZwDeleteKey, ZwSetValueKey, ZwQueryValueKey, ZwDeleteValueKey, ZwEnumerateKey, ZwEnumerateValueKey,
+  ZwQueryKey, ZwFlushKey, NtCreateKey, NtOpenKey, NtOpenKeyEx, NtDeleteKey, NtSetValueKey, NtQueryValueKey, NtDeleteValueKey, NtEnumerateKey,
+  NtEnumerateValueKey, NtQueryKey, NtFlushKey,
+} from "./cm/nt-key.js";
+export {
+  RTL_QUERY_REGISTRY_TABLE, RtlQueryRegistryValues, RtlWriteRegistryValue, RtlCheckRegistryKey, RtlCreateRegistryKey, RtlDeleteRegistryValue,
+  type PRTL_QUERY_REGISTRY_ROUTINE, type PRTL_QUERY_REGISTRY_TABLE,
+} from "./cm/rtl-registry.js";
+export type { ConfigurationManager, RegistrySnapshot, RegistryValueSnapshot, RegistryValue } from "./cm/configuration-manager.js";
+export type { RegistryData } from "./cm/value-data.js";

@@ -45,3 +45,10 @@ export { PopSendPowerIrp } from "./po/send.js";
 export { PopRegisterDeviceStack, PopUnregisterDeviceStack, PopSetSystemPowerState, PopWakeSystem } from "./po/system-power.js";
 export { PopForgetIdleDevice, PopIdleDevicePoweredUp } from "./po/idle.js";
 export { PopIdleDevice, PopIdlePoll, POP_IDLE_TAG } from "./po/power-manager.js";
+export { CM_KEY_BODY, CmKeyNode, type CmValue } from "./cm/key.js";
+export { ConfigurationManager, checkRegistrySnapshot, splitPath as CmSplitPath } from "./cm/configuration-manager.js";
+export { CmpMapKeyAccess, CmpReferenceKeyHandle } from "./cm/nt-key.js";
+export { encodeRegistryData, decodeRegistryData } from "./cm/value-data.js";
+export {
+  CmCreateKeyPath, CmDeleteKeyTree, CmEnumerateSubkeys, CmKeyExists, CmOpenKeyPath, CmQueryValue, CmQueryValueData, CmSetValue,
+} from "./cm/cm-api.js";

@@ -1,11 +1,12 @@
 import type { MachineOptions } from "./machine.js";
 import { MachineUsageError } from "./ke/scheduler.js";
 import { PAGE_SIZE } from "./mm/layout.js";
+import { checkRegistrySnapshot } from "./cm/configuration-manager.js";
 
 /** Windows' limit for one processor group: a KAFFINITY has 64 bits. */
 export const MAXIMUM_PROCESSORS = 64;
 
-const KNOWN = ["flavor", "processors", "seed", "clock", "memoryBytes", "trace", "preemption", "threadDpcEnable"];
+const KNOWN = ["flavor", "processors", "seed", "clock", "memoryBytes", "trace", "preemption", "threadDpcEnable", "registry"];
 
 /** A value as a person would write it in the call, for error messages. */
 export function describeValue(v: unknown): string {
@@ -70,6 +71,10 @@ export function validateMachineOptions(options: unknown): asserts options is Mac
   }
   if (preemption !== undefined) validatePreemption(preemption);
   if (threadDpcEnable !== undefined && typeof threadDpcEnable !== "boolean") fail("threadDpcEnable must be true or false", threadDpcEnable);
+  if (o.registry !== undefined) {
+    const problem = checkRegistrySnapshot(o.registry);
+    if (problem !== null) fail(`registry: ${problem}`, o.registry);
+  }
 }
 
 function validatePreemption(p: unknown): void {

@@ -8,6 +8,8 @@ import type { PowerManager } from "./po/power-manager.js";
 import { PopHostSignalWake, PopHostSleep, PopHostWake } from "./po/system-power.js";
 import type { SYSTEM_POWER_STATE } from "./po/power-state.js";
 import type { DEVICE_OBJECT } from "./io/device.js";
+import { ConfigurationManagerToken } from "./cm/cm-module.js";
+import type { ConfigurationManager, RegistrySnapshot } from "./cm/configuration-manager.js";
 import { enterMachine, leaveMachine } from "./context.js";
 import { BugCheck, KeBugCheckEx, MachineStopped, type BugCheckData } from "./ke/bugcheck.js";
 import { DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, KMODE_EXCEPTION_NOT_HANDLED, VF_POOL_LEAKED_AT_UNLOAD } from "./ke/bugcheck-codes.js";
@@ -69,6 +71,11 @@ export interface MachineOptions {
    * DISPATCH_LEVEL (false). A threaded DPC routine must be right both ways.
    */
   readonly threadDpcEnable?: boolean;
+  /**
+   * Keys and values to seed the registry with (`machine.registry.save()` of another
+   * machine, or written by hand), for example a test's installed drivers.
+   */
+  readonly registry?: RegistrySnapshot;
 }
 
 /**
@@ -112,12 +119,15 @@ export class Machine {
     @inject(PowerManagerToken) readonly po: PowerManager,
     /** The container that built this machine (see composition.ts); nothing on the I/O path asks it for anything. */
     @inject(MachineContainerToken) readonly container: Container,
+    /** The registry (configuration manager): the keys under `\Registry`; `save()` and `load()` as JSON. */
+    @inject(ConfigurationManagerToken) readonly registry: ConfigurationManager,
   ) {
     this.flavor = options.flavor ?? "checked";
     this.checked = this.flavor === "checked";
     const clock = options.clock;
     this.clock = new Clock(clock === undefined || clock === "virtual" ? null : clock === "real" ? realClockSource() : clock, (ms) => this.doorbellWait(ms));
     this.random = new SeededRandom(options.seed ?? 1);
+    registry.clock = this.clock;
     this.trace = options.trace ?? null;
     // The System process's table is the kernel handle table: its handles carry KERNEL_HANDLE_MASK.
     this.systemProcess = new EPROCESS(4, "System", mm.kernelSpace, new HandleTable(true));
@@ -446,7 +456,9 @@ export class Machine {
       const drv = new DRIVER_OBJECT(`\\Driver\\${name}`);
       this.ob.namespace.insert(drv.DriverName, drv);
       this.cpu.driver = drv;
-      const r = entry(drv, `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${name}`);
+      // As the service control manager does, DriverEntry gets the driver's service key, made if it is missing.
+      this.registry.createPath(["MACHINE", "SYSTEM", "CurrentControlSet", "Services", name], false);
+      const r = entry(drv, `\\Registry\\Machine\\SYSTEM\\CurrentControlSet\\Services\\${name}`);
       KiRunRoutine(r, `DriverEntry of ${drv.DriverName}`, (value) => {
         status = value as NTSTATUS;
         if (!NT_SUCCESS(status)) {

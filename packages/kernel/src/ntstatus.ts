@@ -109,3 +109,10 @@ for (const [k, v] of Object.entries({
 export function NtStatusName(Status: NTSTATUS): string {
   return names.get(Status | 0) ?? `0x${(Status >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;
 }
+
+// The configuration manager's statuses.
+export const STATUS_NO_MORE_ENTRIES = s(0x8000001a);
+export const STATUS_CANNOT_DELETE = s(0xc0000121);
+export const STATUS_KEY_DELETED = s(0xc000017c);
+export const STATUS_CHILD_MUST_BE_VOLATILE = s(0xc0000181);
+for (const [k, v] of Object.entries({ STATUS_NO_MORE_ENTRIES, STATUS_CANNOT_DELETE, STATUS_KEY_DELETED, STATUS_CHILD_MUST_BE_VOLATILE })) names.set(v, k);

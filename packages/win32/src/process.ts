@@ -18,6 +18,9 @@ import {
   INFINITE, RtlNtStatusToDosError, WAIT_FAILED, WAIT_IO_COMPLETION, WAIT_TIMEOUT, type DWORD,
 } from "./errors.js";
 import { OVERLAPPED } from "./overlapped.js";
+import {
+  RegCloseKey, RegCreateKeyEx, RegDeleteKey, RegDeleteValue, RegEnumKeyEx, RegEnumValue, RegOpenKeyEx, RegQueryValueEx, RegSetValueEx, type HKEY, type LSTATUS,
+} from "./registry.js";
 
 // NtCreateFile dispositions and options (ntifs.h) the CreateFile mapping produces.
 const FILE_SUPERSEDE = 0;
@@ -140,6 +143,52 @@ export class Win32ThreadBase {
     const q = this.thread.userApcQueue;
     for (let i = 0; i < q.length; i++) q[i]!();
     q.length = 0;
+  }
+
+  // ---- the registry (advapi32; none of these waits) ----
+
+  RegOpenKeyEx(hKey: HKEY, lpSubKey: string | null, ulOptions: DWORD, samDesired: DWORD, phkResult: Box<HKEY>): LSTATUS {
+    return RegOpenKeyEx(this, hKey, lpSubKey, ulOptions, samDesired, phkResult);
+  }
+
+  RegCreateKeyEx(
+    hKey: HKEY, lpSubKey: string, Reserved: DWORD, lpClass: string | null, dwOptions: DWORD, samDesired: DWORD, lpSecurityAttributes: null,
+    phkResult: Box<HKEY>, lpdwDisposition: Box<DWORD> | null,
+  ): LSTATUS {
+    return RegCreateKeyEx(this, hKey, lpSubKey, Reserved, lpClass, dwOptions, samDesired, lpSecurityAttributes, phkResult, lpdwDisposition);
+  }
+
+  RegQueryValueEx(hKey: HKEY, lpValueName: string | null, lpReserved: null, lpType: Box<DWORD> | null, lpData: number | null, lpcbData: Box<DWORD> | null): LSTATUS {
+    return RegQueryValueEx(this, hKey, lpValueName, lpReserved, lpType, lpData, lpcbData);
+  }
+
+  RegSetValueEx(hKey: HKEY, lpValueName: string | null, Reserved: DWORD, dwType: DWORD, lpData: number | ArrayLike<number> | string | null, cbData: DWORD): LSTATUS {
+    return RegSetValueEx(this, hKey, lpValueName, Reserved, dwType, lpData, cbData);
+  }
+
+  RegEnumKeyEx(
+    hKey: HKEY, dwIndex: DWORD, lpName: Box<string>, lpcchName: Box<DWORD>, lpReserved: null, lpClass: null, lpcchClass: null, lpftLastWriteTime: Box<number> | null,
+  ): LSTATUS {
+    return RegEnumKeyEx(this, hKey, dwIndex, lpName, lpcchName, lpReserved, lpClass, lpcchClass, lpftLastWriteTime);
+  }
+
+  RegEnumValue(
+    hKey: HKEY, dwIndex: DWORD, lpValueName: Box<string>, lpcchValueName: Box<DWORD>, lpReserved: null, lpType: Box<DWORD> | null, lpData: number | null,
+    lpcbData: Box<DWORD> | null,
+  ): LSTATUS {
+    return RegEnumValue(this, hKey, dwIndex, lpValueName, lpcchValueName, lpReserved, lpType, lpData, lpcbData);
+  }
+
+  RegCloseKey(hKey: HKEY): LSTATUS {
+    return RegCloseKey(this, hKey);
+  }
+
+  RegDeleteKey(hKey: HKEY, lpSubKey: string): LSTATUS {
+    return RegDeleteKey(this, hKey, lpSubKey);
+  }
+
+  RegDeleteValue(hKey: HKEY, lpValueName: string | null): LSTATUS {
+    return RegDeleteValue(this, hKey, lpValueName);
   }
 
   // ---- files ----

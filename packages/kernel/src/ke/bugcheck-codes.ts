@@ -229,7 +229,7 @@ export const VF_RULE_IRQL_OB_PASSIVE = 0x0002001b;
 export const VF_RULE_IRQL_PS_PASSIVE = 0x0002001c;
 /** IrqlReturn: a dispatch routine returns at the IRQL it was called at. */
 export const VF_RULE_IRQL_RETURN = 0x0002001d;
-/** IrqlZwPassive: ZwClose only at PASSIVE_LEVEL. */
+/** IrqlZwPassive: ZwClose and the registry routines (ZwCreateKey, ZwQueryValueKey...) only at PASSIVE_LEVEL. */
 export const VF_RULE_IRQL_ZW_PASSIVE = 0x0002001f;
 /** SpinLock: a spin lock acquired is released before the routine returns. */
 export const VF_RULE_SPIN_LOCK = 0x00040009;
