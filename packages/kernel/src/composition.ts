@@ -5,6 +5,7 @@ import { MachineContainerToken, MachineOptionsToken, MachineToken } from "./mach
 import { ioModule } from "./io/io-module.js";
 import { mmModule } from "./mm/mm-module.js";
 import { obModule } from "./ob/ob-module.js";
+import { pnpModule } from "./pnp/pnp-module.js";
 import { describeThrown, validateMachineOptions } from "./machine-options.js";
 
 /**
@@ -27,12 +28,13 @@ export const machineModule = new ContainerModule(({ bind }) => {
   bind(MachineToken).to(Machine).inSingletonScope();
 });
 
-/** The kernel's composition: Mm, Ob, Io and the machine, one singleton each per container (per machine). */
+/** The kernel's composition: Mm, Ob, Io, the machine and PnP, one singleton each per container (per machine). */
 export const kernelModule = new ContainerModule((options) => {
   mmModule.load(options);
   obModule.load(options);
   ioModule.load(options);
   machineModule.load(options);
+  pnpModule.load(options);
 });
 
 /**

@@ -40,3 +40,7 @@ export { IopDeleteDeviceObject } from "./io/device.js";
 export { IopDereferenceFileObject, IopReferenceFileObject } from "./io/file.js";
 export { IoCompletionObject } from "./io/completion-port.js";
 export { IopDeleteFile, IopSendFileIrp } from "./io/nt-file.js";
+export { MemoryDriverStore } from "./pnp/driver-store.js";
+export { ResourceArbiter } from "./pnp/arbiter.js";
+export { DeviceInterfaces } from "./pnp/device-interface.js";
+export { PnpParameterViews } from "./pnp/irp-parameters.js";

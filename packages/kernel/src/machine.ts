@@ -1,3 +1,5 @@
+import type { PnpManager } from "./pnp/pnp-manager.js";
+import type { DriverPackage } from "./pnp/driver-store.js";
 import { inject, injectable, type Container } from "./inversify.js";
 import { MachineContainerToken, MachineOptionsToken } from "./machine-tokens.js";
 import { MemoryManagerToken } from "./mm/mm-module.js";
@@ -97,6 +99,8 @@ export class Machine {
   /** Driver Verifier's lock order graph (checked flavor, made on first use). */
   deadlockDatabase: VfDeadlockDatabase | null = null;
   private ids = 4;
+  /** The Plug and Play manager (pnp/pnp-manager.ts), set when it boots with the machine. */
+  pnp: PnpManager | null = null;
 
   constructor(
     @inject(MachineOptionsToken) readonly options: MachineOptions,
@@ -572,6 +576,17 @@ export class Machine {
     this.ob.namespace.remove(drv.DriverName);
     this.ob.addresses.removeDriver(drv);
     this.trace?.event("driver-unload", drv, null);
+  }
+
+  // ---- Plug and Play ----
+
+  /**
+   * Install a driver package (our INF): its service is loaded and its AddDevice called for
+   * every device whose hardware or compatible IDs it matches best, now and later.
+   */
+  installDriverPackage(pkg: DriverPackage): void {
+    this.refuseIfStopped("installDriverPackage()");
+    this.pnp!.installDriverPackage(pkg);
   }
 
   // ---- time and scheduling ----
