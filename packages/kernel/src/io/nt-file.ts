@@ -358,7 +358,7 @@ function IopCloseComplete(fo: FILE_OBJECT): void {
   const dev = fo.DeviceObject;
   dev.openCount--;
   // A surprise-removed stack waits for its last handle before IRP_MN_REMOVE_DEVICE.
-  if (dev.openCount === 0 && (dev.ExtensionFlags & DOE_REMOVE_PENDING) !== 0) m.pnp?.IopDeviceClosed(dev);
+  if (dev.openCount === 0 && (dev.ExtensionFlags & DOE_REMOVE_PENDING) !== 0) m.pnp.IopDeviceClosed(dev);
   ObDereferenceObject(dev);
   // The last open of a driver whose unload was asked for: now it unloads.
   const drv = dev.DriverObject;

@@ -172,7 +172,7 @@ export function IoRegisterDeviceInterface(PhysicalDeviceObject: DEVICE_OBJECT, I
   if (m.checked && m.cpu.Irql !== PASSIVE_LEVEL) VfIrqlTooHigh("IoRegisterDeviceInterface", PASSIVE_LEVEL);
   requirePdo(PhysicalDeviceObject, "IoRegisterDeviceInterface");
   if (typeof InterfaceClassGuid !== "string" || !/^\{[0-9a-fA-F-]{36}\}$/.test(InterfaceClassGuid)) return STATUS_INVALID_PARAMETER;
-  SymbolicLinkName.value = m.pnp!.interfaces.register(PhysicalDeviceObject, InterfaceClassGuid, ReferenceString);
+  SymbolicLinkName.value = m.pnp.interfaces.register(PhysicalDeviceObject, InterfaceClassGuid, ReferenceString);
   return STATUS_SUCCESS;
 }
 
@@ -180,9 +180,9 @@ export function IoRegisterDeviceInterface(PhysicalDeviceObject: DEVICE_OBJECT, I
 export function IoSetDeviceInterfaceState(SymbolicLinkName: string, Enable: boolean): NTSTATUS {
   const m = cur;
   if (m.checked && m.cpu.Irql !== PASSIVE_LEVEL) VfIrqlTooHigh("IoSetDeviceInterfaceState", PASSIVE_LEVEL);
-  const i = typeof SymbolicLinkName === "string" ? m.pnp!.interfaces.lookup(SymbolicLinkName) : undefined;
+  const i = typeof SymbolicLinkName === "string" ? m.pnp.interfaces.lookup(SymbolicLinkName) : undefined;
   if (i === undefined) return STATUS_OBJECT_NAME_NOT_FOUND;
-  return m.pnp!.interfaces.setState(i, Enable);
+  return m.pnp.interfaces.setState(i, Enable);
 }
 
 /**
@@ -193,7 +193,7 @@ export function IoGetDeviceInterfaces(InterfaceClassGuid: string, PhysicalDevice
   const m = cur;
   SymbolicLinkList.value = 0;
   if (typeof InterfaceClassGuid !== "string") return STATUS_INVALID_PARAMETER;
-  const names = m.pnp!.interfaces.list(InterfaceClassGuid, PhysicalDeviceObject, (Flags & DEVICE_INTERFACE_INCLUDE_NONACTIVE) !== 0);
+  const names = m.pnp.interfaces.list(InterfaceClassGuid, PhysicalDeviceObject, (Flags & DEVICE_INTERFACE_INCLUDE_NONACTIVE) !== 0);
   const p = IoAllocateWideStrings(names, true);
   if (p === 0) return STATUS_INSUFFICIENT_RESOURCES;
   SymbolicLinkList.value = p;
@@ -220,7 +220,7 @@ export function IoRegisterPlugPlayNotification(
   NotificationEntry.value = null;
   if (EventCategory !== EventCategoryDeviceInterfaceChange || typeof EventCategoryData !== "string" || typeof CallbackRoutine !== "function") return STATUS_INVALID_PARAMETER;
   const e = new PNP_NOTIFICATION_ENTRY(EventCategoryData.toLowerCase(), DriverObject, CallbackRoutine, Context);
-  m.pnp!.interfaces.addListener(e, (EventCategoryFlags & PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES) !== 0);
+  m.pnp.interfaces.addListener(e, (EventCategoryFlags & PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES) !== 0);
   NotificationEntry.value = e;
   return STATUS_SUCCESS;
 }
@@ -229,7 +229,7 @@ export function IoRegisterPlugPlayNotification(
 export function IoUnregisterPlugPlayNotificationEx(NotificationEntry: PNP_NOTIFICATION_ENTRY): NTSTATUS {
   const m = cur;
   if (!(NotificationEntry instanceof PNP_NOTIFICATION_ENTRY)) return STATUS_INVALID_PARAMETER;
-  return m.pnp!.interfaces.removeListener(NotificationEntry) ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+  return m.pnp.interfaces.removeListener(NotificationEntry) ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
 }
 
 /** `IoUnregisterPlugPlayNotification` (the older form). */

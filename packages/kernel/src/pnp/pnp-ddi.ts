@@ -24,7 +24,7 @@ export function IoInvalidateDeviceRelations(DeviceObject: DEVICE_OBJECT, Type: D
   const m = cur;
   if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) VfIrqlTooHigh("IoInvalidateDeviceRelations", DISPATCH_LEVEL);
   PipRequirePdo(DeviceObject, "IoInvalidateDeviceRelations");
-  if (Type === BusRelations) m.pnp!.requestEnumeration(DeviceObject.DeviceNode!);
+  if (Type === BusRelations) m.pnp.requestEnumeration(DeviceObject.DeviceNode!);
 }
 
 /** `IoInvalidateDeviceState(PhysicalDeviceObject)`: the PnP manager sends IRP_MN_QUERY_PNP_DEVICE_STATE and acts on the answer. */
@@ -32,7 +32,7 @@ export function IoInvalidateDeviceState(PhysicalDeviceObject: DEVICE_OBJECT): vo
   const m = cur;
   if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) VfIrqlTooHigh("IoInvalidateDeviceState", DISPATCH_LEVEL);
   PipRequirePdo(PhysicalDeviceObject, "IoInvalidateDeviceState");
-  m.pnp!.requestStateQuery(PhysicalDeviceObject.DeviceNode!);
+  m.pnp.requestStateQuery(PhysicalDeviceObject.DeviceNode!);
 }
 
 /** `IoRequestDeviceEject(PhysicalDeviceObject)`: QUERY_REMOVE to the device and its children, REMOVE, then EJECT to the PDO. */
@@ -40,7 +40,7 @@ export function IoRequestDeviceEject(PhysicalDeviceObject: DEVICE_OBJECT): void 
   const m = cur;
   if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) VfIrqlTooHigh("IoRequestDeviceEject", DISPATCH_LEVEL);
   PipRequirePdo(PhysicalDeviceObject, "IoRequestDeviceEject");
-  m.pnp!.requestEject(PhysicalDeviceObject.DeviceNode!);
+  m.pnp.requestEject(PhysicalDeviceObject.DeviceNode!);
 }
 
 /**

@@ -1,12 +1,13 @@
-import { ContainerModule, type ServiceIdentifier } from "../inversify.js";
-import { MachineContribution } from "../composition.js";
+import { ContainerModule } from "../inversify.js";
+import { PnpManagerToken } from "../machine-tokens.js";
 import { PnpManager } from "./pnp-manager.js";
 
-export const PnpManagerToken: ServiceIdentifier<PnpManager> = Symbol.for("wdfjs.PnpManager");
+export { PnpManagerToken };
 
-/** PnP: one Plug and Play manager (device tree, driver store, arbiters, interfaces) per machine. */
+/**
+ * PnP: one Plug and Play manager (device tree, driver store, arbiters, interfaces) per
+ * machine. It is made the first time the machine needs it (`machine.pnp`), not at boot.
+ */
 export const pnpModule = new ContainerModule(({ bind }) => {
-  bind(PnpManager).toSelf().inSingletonScope();
-  bind(PnpManagerToken).toService(PnpManager);
-  bind(MachineContribution).toService(PnpManager);
+  bind(PnpManagerToken).to(PnpManager).inSingletonScope();
 });

@@ -1,0 +1,222 @@
+/**
+ * The PnP manager builds device stacks from installed driver packages, starts them
+ * bottom-up and removes them top-down, with the IRP sequences Windows sends.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  boot, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
+  type Machine,
+} from "../src/index.js";
+import { GUID_DEVCLASS_TOASTER, layerDriver, testBus, TOASTER_COMPATIBLE, TOASTER_HWID, type TestBus } from "./pnp-drivers.js";
+
+const BUS_HWID = "root\\testbus";
+
+/** A machine with the test bus installed and root-enumerated, started. */
+function busMachine(seed = 1, preemption: "off" | "random" = "off"): { m: Machine; bus: TestBus; log: string[] } {
+  const m = boot({ seed, preemption });
+  const bus = testBus();
+  m.installDriverPackage({ service: "testbus", hardwareIds: [{ id: BUS_HWID }], class: "System", framework: "WDM", DriverEntry: bus });
+  m.pnp.createRootDevice({ hardwareIds: [BUS_HWID], class: "System" });
+  return { m, bus, log: bus.log };
+}
+
+/** The toaster package with an upper and a lower device filter and a class upper and lower filter. */
+function installToaster(m: Machine, log: string[], opts: Parameters<typeof layerDriver>[2] = {}) {
+  const func = layerDriver("toaster", log, opts);
+  const upper = layerDriver("upper", log);
+  const lower = layerDriver("lower", log);
+  const cupper = layerDriver("classupper", log);
+  const clower = layerDriver("classlower", log);
+  m.pnp.installFilterService({ service: "upper", DriverEntry: upper });
+  m.pnp.installFilterService({ service: "lower", DriverEntry: lower });
+  m.pnp.installClassFilter(GUID_DEVCLASS_TOASTER, { upper: true, service: "classupper", DriverEntry: cupper });
+  m.pnp.installClassFilter(GUID_DEVCLASS_TOASTER, { upper: false, service: "classlower", DriverEntry: clower });
+  m.installDriverPackage({
+    service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], compatibleIds: [{ id: TOASTER_COMPATIBLE, rank: 1 }], class: "Toaster",
+    classGuid: GUID_DEVCLASS_TOASTER, upperFilters: ["upper"], lowerFilters: ["lower"], framework: "WDM", DriverEntry: func,
+  });
+  return { func, upper, lower, cupper, clower };
+}
+
+describe("PnP: matching, loading and starting", () => {
+  it("the root enumerator starts a root-enumerated bus: ROOT\\SYSTEM\\0000, Started", () => {
+    const { m, log } = busMachine();
+    const n = m.pnp.node("ROOT\\SYSTEM\\0000")!;
+    expect(n).not.toBeNull();
+    expect(DeviceNodeStateName(n.State)).toBe("DeviceNodeStarted");
+    expect(n.Service).toBe("testbus");
+    expect(log).toEqual(["testbus AddDevice", "testbus START_DEVICE", "testbus QUERY_DEVICE_RELATIONS(BusRelations)"]);
+  });
+
+  it("a new child is queried, its drivers added bottom of the stack first (lower device, lower class, function, upper device, upper class), and started bottom-up", () => {
+    const { m, bus, log } = busMachine();
+    installToaster(m, log);
+    log.length = 0;
+    bus.plug(m, 1, [TOASTER_HWID], { compatibleIds: [TOASTER_COMPATIBLE] });
+    m.run();
+    expect(log).toEqual([
+      "testbus QUERY_DEVICE_RELATIONS(BusRelations)",
+      "testbus-pdo1 QUERY_ID(DeviceID)",
+      "testbus-pdo1 QUERY_ID(HardwareIDs)",
+      "testbus-pdo1 QUERY_ID(CompatibleIDs)",
+      "testbus-pdo1 QUERY_ID(InstanceID)",
+      "testbus-pdo1 QUERY_CAPABILITIES",
+      "testbus-pdo1 QUERY_RESOURCE_REQUIREMENTS",
+      "lower DriverEntry", "lower AddDevice",
+      "classlower DriverEntry", "classlower AddDevice",
+      "toaster DriverEntry", "toaster AddDevice",
+      "upper DriverEntry", "upper AddDevice",
+      "classupper DriverEntry", "classupper AddDevice",
+      // START goes to the top; each driver forwards it and finishes after the ones below.
+      "classupper START_DEVICE", "upper START_DEVICE", "toaster START_DEVICE", "classlower START_DEVICE", "lower START_DEVICE",
+      "testbus-pdo1 START_DEVICE",
+      "lower START_DEVICE done", "classlower START_DEVICE done", "toaster START_DEVICE done", "upper START_DEVICE done", "classupper START_DEVICE done",
+      // Every started device is asked for its children; nobody above the PDO answers.
+      "classupper QUERY_DEVICE_RELATIONS(BusRelations)", "upper QUERY_DEVICE_RELATIONS(BusRelations)", "toaster QUERY_DEVICE_RELATIONS(BusRelations)",
+      "classlower QUERY_DEVICE_RELATIONS(BusRelations)", "lower QUERY_DEVICE_RELATIONS(BusRelations)", "testbus-pdo1 QUERY_DEVICE_RELATIONS(BusRelations)",
+    ]);
+    const n = m.pnp.node(`${TOASTER_HWID}\\01`)!;
+    expect(n.State).toBe(DeviceNodeStarted);
+    expect(n.HardwareIds).toEqual([TOASTER_HWID]);
+    expect(n.CompatibleIds).toEqual([TOASTER_COMPATIBLE]);
+    expect(n.Capabilities!.UINumber).toBe(1);
+  });
+
+  it("DriverEntry runs once per service: a second device only gets AddDevice calls", () => {
+    const { m, bus, log } = busMachine();
+    const d = installToaster(m, log);
+    bus.plug(m, 1, [TOASTER_HWID]);
+    bus.plug(m, 2, [TOASTER_HWID]);
+    m.run();
+    expect([d.func.entries, d.upper.entries, d.lower.entries, d.cupper.entries, d.clower.entries]).toEqual([1, 1, 1, 1, 1]);
+    expect(d.func.devices).toHaveLength(2);
+    expect(m.pnp.node(`${TOASTER_HWID}\\02`)!.State).toBe(DeviceNodeStarted);
+  });
+
+  it("the best rank wins: a hardware ID match beats a compatible ID match, and the INF's rank breaks ties", () => {
+    const { m, bus, log } = busMachine();
+    const generic = layerDriver("generic", log);
+    const specific = layerDriver("specific", log);
+    const ranked = layerDriver("ranked", log);
+    m.installDriverPackage({ service: "generic", hardwareIds: [{ id: TOASTER_COMPATIBLE }], class: "Toaster", framework: "WDM", DriverEntry: generic });
+    m.installDriverPackage({ service: "ranked", hardwareIds: [{ id: "other\\id", rank: 0 }], compatibleIds: [{ id: TOASTER_HWID, rank: 0 }], class: "Toaster", framework: "WDM", DriverEntry: ranked });
+    m.installDriverPackage({ service: "specific", hardwareIds: [{ id: TOASTER_HWID, rank: 3 }], class: "Toaster", framework: "WDM", DriverEntry: specific });
+    bus.plug(m, 1, [TOASTER_HWID], { compatibleIds: [TOASTER_COMPATIBLE] });
+    bus.plug(m, 2, ["unknown\\thing"], { compatibleIds: [TOASTER_COMPATIBLE] });
+    m.run();
+    expect(m.pnp.node(`${TOASTER_HWID}\\01`)!.Service).toBe("specific");
+    expect(m.pnp.node("unknown\\thing\\02")!.Service).toBe("generic");
+  });
+
+  it("no matching package: CM_PROB_FAILED_INSTALL (28); installing one later starts the device", () => {
+    const { m, bus, log } = busMachine();
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    const n = m.pnp.node(`${TOASTER_HWID}\\01`)!;
+    expect(n.Problem).toBe(CM_PROB_FAILED_INSTALL);
+    expect(CM_PROB_FAILED_INSTALL).toBe(28);
+    m.installDriverPackage({ service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], class: "Toaster", framework: "WDM", DriverEntry: layerDriver("toaster", log) });
+    expect(n.Problem).toBe(0);
+    expect(n.State).toBe(DeviceNodeStarted);
+  });
+
+  it("AddDevice failing gives CM_PROB_FAILED_ADD (31) and tears the stack down with REMOVE_DEVICE", () => {
+    const { m, bus, log } = busMachine();
+    m.pnp.installFilterService({ service: "lower", DriverEntry: layerDriver("lower", log) });
+    m.installDriverPackage({ service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], lowerFilters: ["lower"], class: "Toaster", framework: "WDM", DriverEntry: layerDriver("toaster", log, { failAdd: true }) });
+    log.length = 0;
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    const n = m.pnp.node(`${TOASTER_HWID}\\01`)!;
+    expect(n.Problem).toBe(CM_PROB_FAILED_ADD);
+    expect(log.filter((l) => !l.includes("QUERY"))).toEqual([
+      "lower DriverEntry", "lower AddDevice", "toaster DriverEntry", "toaster AddDevice", "lower REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE",
+    ]);
+  });
+
+  it("a failed START gives CM_PROB_FAILED_START (10) and REMOVE_DEVICE goes down the stack", () => {
+    const { m, bus, log } = busMachine();
+    m.installDriverPackage({ service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], class: "Toaster", framework: "WDM", DriverEntry: layerDriver("toaster", log, { failStart: true }) });
+    log.length = 0;
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    const n = m.pnp.node(`${TOASTER_HWID}\\01`)!;
+    expect(n.Problem).toBe(CM_PROB_FAILED_START);
+    expect(n.State).toBe(DeviceNodeRemoved);
+    expect(log.slice(-5)).toEqual(["toaster START_DEVICE", "testbus-pdo1 START_DEVICE", "toaster START_DEVICE done", "toaster REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE"]);
+  });
+});
+
+describe("PnP: removal", () => {
+  it("an orderly removal sends QUERY_REMOVE then REMOVE top-down; the PDO stays while its bus still reports it", () => {
+    const { m, bus, log } = busMachine();
+    installToaster(m, log);
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    log.length = 0;
+    expect(m.pnp.removeDevice(`${TOASTER_HWID}\\01`)).toBe(STATUS_SUCCESS);
+    expect(log).toEqual([
+      "classupper QUERY_REMOVE_DEVICE", "upper QUERY_REMOVE_DEVICE", "toaster QUERY_REMOVE_DEVICE", "classlower QUERY_REMOVE_DEVICE", "lower QUERY_REMOVE_DEVICE", "testbus-pdo1 QUERY_REMOVE_DEVICE",
+      "classupper REMOVE_DEVICE", "upper REMOVE_DEVICE", "toaster REMOVE_DEVICE", "classlower REMOVE_DEVICE", "lower REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE",
+    ]);
+    const n = m.pnp.node(`${TOASTER_HWID}\\01`)!;
+    expect(n.State).toBe(DeviceNodeRemoved);
+    expect(bus.children).toHaveLength(1);
+  });
+
+  it("a driver refusing QUERY_REMOVE keeps the device: CANCEL_REMOVE goes to the stack and it stays started", () => {
+    const { m, bus, log } = busMachine();
+    m.installDriverPackage({ service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], class: "Toaster", framework: "WDM", DriverEntry: layerDriver("toaster", log, { failQueryRemove: true }) });
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    log.length = 0;
+    expect(m.pnp.removeDevice(`${TOASTER_HWID}\\01`)).not.toBe(STATUS_SUCCESS);
+    expect(log).toEqual(["toaster QUERY_REMOVE_DEVICE", "toaster CANCEL_REMOVE_DEVICE", "testbus-pdo1 CANCEL_REMOVE_DEVICE"]);
+    expect(m.pnp.node(`${TOASTER_HWID}\\01`)!.State).toBe(DeviceNodeStarted);
+  });
+
+  it("re-enumeration: an unplugged started child gets SURPRISE_REMOVAL then REMOVE_DEVICE and leaves the tree", () => {
+    const { m, bus, log } = busMachine();
+    installToaster(m, log);
+    bus.plug(m, 1, [TOASTER_HWID]);
+    bus.plug(m, 2, [TOASTER_HWID]);
+    m.run();
+    log.length = 0;
+    bus.unplug(m, 1);
+    m.run();
+    expect(log).toEqual([
+      "testbus QUERY_DEVICE_RELATIONS(BusRelations)",
+      "classupper SURPRISE_REMOVAL", "upper SURPRISE_REMOVAL", "toaster SURPRISE_REMOVAL", "classlower SURPRISE_REMOVAL", "lower SURPRISE_REMOVAL", "testbus-pdo1 SURPRISE_REMOVAL",
+      "classupper REMOVE_DEVICE", "upper REMOVE_DEVICE", "toaster REMOVE_DEVICE", "classlower REMOVE_DEVICE", "lower REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE",
+    ]);
+    expect(m.pnp.node(`${TOASTER_HWID}\\01`)).toBeNull();
+    expect(m.pnp.node(`${TOASTER_HWID}\\02`)!.State).toBe(DeviceNodeStarted);
+    expect(bus.children.map((c) => c.serial)).toEqual([2]);
+  });
+
+  it("an unplugged child that never started (no driver) gets REMOVE_DEVICE only", () => {
+    const { m, bus, log } = busMachine();
+    bus.plug(m, 1, ["nobody\\wants"]);
+    m.run();
+    log.length = 0;
+    bus.unplug(m, 1);
+    m.run();
+    expect(log).toEqual(["testbus QUERY_DEVICE_RELATIONS(BusRelations)", "testbus-pdo1 REMOVE_DEVICE"]);
+    expect(m.pnp.node("nobody\\wants\\01")).toBeNull();
+  });
+
+  it("removing the bus removes its children first", () => {
+    const { m, bus, log } = busMachine();
+    m.installDriverPackage({ service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], class: "Toaster", framework: "WDM", DriverEntry: layerDriver("toaster", log) });
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    log.length = 0;
+    expect(m.pnp.deleteRootDevice("ROOT\\SYSTEM\\0000")).toBe(true);
+    expect(log).toEqual([
+      "toaster SURPRISE_REMOVAL", "testbus-pdo1 SURPRISE_REMOVAL", "toaster REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE",
+      "testbus SURPRISE_REMOVAL", "testbus REMOVE_DEVICE",
+    ]);
+    expect(m.pnp.allNodes()).toHaveLength(1);
+    expect(m.pnp.nodeCount).toBe(1);
+  });
+});
