@@ -177,7 +177,7 @@ export * from "./pnp/wide-string.js";
 export * from "./pnp/pnp-ddi.js";
 export {
   IoRegisterDeviceInterface, IoSetDeviceInterfaceState, IoGetDeviceInterfaces, IoRegisterPlugPlayNotification,
-  IoUnregisterPlugPlayNotificationEx, IoUnregisterPlugPlayNotification, PNP_NOTIFICATION_ENTRY, PNP_DETECTED_FATAL_ERROR,
+  IoUnregisterPlugPlayNotificationEx, IoUnregisterPlugPlayNotification, PNP_NOTIFICATION_ENTRY,
   DEVICE_INTERFACE_INCLUDE_NONACTIVE, type DEVICE_INTERFACE_CHANGE_NOTIFICATION, type DRIVER_NOTIFICATION_CALLBACK_ROUTINE,
   type DeviceInterfaceEvent,
 } from "./pnp/device-interface.js";

@@ -28,10 +28,13 @@ export const DPC_WATCHDOG_VIOLATION = 0x133;
 export const ATTEMPTED_WRITE_TO_READONLY_MEMORY = 0xbe;
 /** learn.microsoft.com bug-check-0x139: a fast fail; Parameter 1 names the check (3: a corrupt LIST_ENTRY). */
 export const KERNEL_SECURITY_CHECK_FAILURE = 0x139;
+/** learn.microsoft.com bug-check-0xca: the PnP manager found a fatal error; Parameter 1 = 0x2: a DDI that needs a PDO got another device object. */
+export const PNP_DETECTED_FATAL_ERROR = 0xca;
 /** Parameter 1 of KERNEL_SECURITY_CHECK_FAILURE for a LIST_ENTRY whose links disagree (FAST_FAIL_CORRUPT_LIST_ENTRY). */
 export const FAST_FAIL_CORRUPT_LIST_ENTRY = 3;
 
 export const BugCheckNames: Readonly<Record<number, string>> = {
+  [PNP_DETECTED_FATAL_ERROR]: "PNP_DETECTED_FATAL_ERROR",
   [IRQL_NOT_GREATER_OR_EQUAL]: "IRQL_NOT_GREATER_OR_EQUAL",
   [IRQL_NOT_LESS_OR_EQUAL]: "IRQL_NOT_LESS_OR_EQUAL",
   [SPIN_LOCK_ALREADY_OWNED]: "SPIN_LOCK_ALREADY_OWNED",
@@ -65,6 +68,7 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
 
 /** What the bug check means, in the words of the debugger documentation (paraphrased). */
 export const BugCheckExplanations: Readonly<Record<number, string>> = {
+  [PNP_DETECTED_FATAL_ERROR]: "The Plug and Play manager found a driver error it cannot recover from (parameter 1 says which: 0x2 is a DDI that needs a PDO called with another device object).",
   [IRQL_NOT_GREATER_OR_EQUAL]: "The IRQL was \"raised\" to a level below the current one (KeRaiseIrql must not lower).",
   [IRQL_NOT_LESS_OR_EQUAL]:
     "Kernel code accessed paged-out or invalid memory at an IRQL that was too high (DISPATCH_LEVEL or above), where page faults cannot be serviced.",

@@ -5,6 +5,7 @@ import type { DRIVER_OBJECT } from "../io/driver.js";
 import type { KWAIT_GENERATOR } from "../ke/dispatcher.js";
 import { isRoutineGenerator } from "../ke/routine.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
+import { PNP_DETECTED_FATAL_ERROR } from "../ke/bugcheck-codes.js";
 import { PASSIVE_LEVEL } from "../ke/irql.js";
 import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
 import {
@@ -17,8 +18,6 @@ import { EventCategoryDeviceInterfaceChange, GUID_DEVICE_INTERFACE_ARRIVAL, GUID
 import { IoAllocateWideStrings } from "./wide-string.js";
 import type { PnpManager } from "./pnp-manager.js";
 
-/** Bug check 0xCA PNP_DETECTED_FATAL_ERROR; parameter 1 = 2: a DDI that needs a PDO got another device object. */
-export const PNP_DETECTED_FATAL_ERROR = 0xca;
 
 /** DEVICE_INTERFACE_CHANGE_NOTIFICATION: what a device-interface callback receives. */
 export interface DEVICE_INTERFACE_CHANGE_NOTIFICATION {
