@@ -77,6 +77,8 @@ export class DEVICE_NODE {
   ResourceListTranslated: CM_RESOURCE_LIST | null = null;
   /** Reported by its bus in the last enumeration (cleared when missing). */
   Present = true;
+  /** The enumeration that last reported it (the PnP manager's mark). */
+  Reported = 0;
   /** Interfaces registered for this device (symbolic link names). */
   Interfaces: string[] | null = null;
   /** A driver's PNP_DEVICE_DONT_DISPLAY_IN_UI etc. from the last QUERY_PNP_DEVICE_STATE. */

@@ -6,7 +6,7 @@ import { DOE_DELETE_PENDING, DOE_REMOVE_PENDING, DOE_REMOVE_PROCESSED, DO_BUS_EN
 import { DEVICE_OBJECT, IoCreateDevice, IoDeleteDevice, IoGetAttachedDevice } from "../io/device.js";
 import { DRIVER_OBJECT, type DRIVER_INITIALIZE, type DriverModule } from "../io/driver.js";
 import { IoAllocateIrp, IoFreeIrp, IoGetCurrentIrpStackLocation, IoGetNextIrpStackLocation, IoSetCompletionRoutine, type IRP } from "../io/irp.js";
-import { Executive, IO_NO_INCREMENT, KEVENT, KeInitializeEvent, KernelMode, KeSetEvent, KeWaitForSingleObject, NotificationEvent, type KWAIT_GENERATOR } from "../ke/dispatcher.js";
+import { Executive, IO_NO_INCREMENT, KEVENT, KeClearEvent, KeInitializeEvent, KernelMode, KeSetEvent, KeWaitForSingleObject, NotificationEvent, type KWAIT_GENERATOR } from "../ke/dispatcher.js";
 import { KiRunRoutine } from "../ke/routine.js";
 import { ExAllocatePool2, ExFreePool } from "../mm/access.js";
 import { POOL_FLAG_PAGED, POOL_TAG } from "../mm/pool.js";
@@ -167,7 +167,7 @@ export class PnpManager {
       if (!NT_SUCCESS(st)) throw new Error(`createRootDevice: IoCreateDevice failed (0x${(st >>> 0).toString(16)})`);
       pdo.value!.Flags = (pdo.value!.Flags | DO_BUS_ENUMERATED_DEVICE) & ~DO_DEVICE_INITIALIZING;
       this.rootPdos.push(pdo.value!);
-      this.queueAction(ActionEnumerate, this.root, null);
+      this.requestEnumeration(this.root);
     });
     this.machine.run();
     return `${ext.DeviceId}\\${ext.InstanceId}`;
@@ -178,7 +178,7 @@ export class PnpManager {
     const node = this.node(instancePath);
     if (node === null || node.Parent !== this.root) return false;
     (node.PhysicalDeviceObject.DeviceExtension as RootPdoExtension).Present = false;
-    this.machine.runInKernel(() => this.queueAction(ActionEnumerate, this.root, null));
+    this.machine.runInKernel(() => this.requestEnumeration(this.root));
     this.machine.run();
     return true;
   }
@@ -236,7 +236,12 @@ export class PnpManager {
     return a;
   }
 
+  /** Queued enumerations of one device merge, as Windows merges them: one QUERY_DEVICE_RELATIONS sees every change. */
   requestEnumeration(node: DEVICE_NODE): void {
+    for (let i = 0; i < this.queue.length; i++) {
+      const a = this.queue[i]!;
+      if (a.kind === ActionEnumerate && a.node === node) return;
+    }
     this.queueAction(ActionEnumerate, node, null);
   }
 
@@ -314,8 +319,9 @@ export class PnpManager {
     sl.MinorFunction = minor;
     sl.Parameters.a1 = a1;
     sl.Parameters.a2 = a2;
-    const event = new KEVENT();
-    KeInitializeEvent(event, NotificationEvent, false);
+    // The worker sends one IRP at a time: one event serves them all.
+    const event = this.callEvent;
+    KeClearEvent(event);
     IoSetCompletionRoutine(Irp, PipCallCompletion, event, true, true, true);
     this.log?.push({ InstancePath: pdo.DeviceNode?.InstancePath ?? "", what: minorName(minor, a1) });
     if (IoCallDriver(top, Irp) === STATUS_PENDING) yield* KeWaitForSingleObject(event, Executive, KernelMode, false, null);
@@ -327,6 +333,8 @@ export class PnpManager {
   }
   /** IoStatus.Information of the last `call`. */
   info = 0;
+  private enumerations = 0;
+  private readonly callEvent = PipNewEvent();
 
   private *queryId(pdo: DEVICE_OBJECT, type: number): KWAIT_GENERATOR<string[] | null> {
     const st = yield* this.call(pdo, IRP_MN_QUERY_ID, type);
@@ -355,35 +363,41 @@ export class PnpManager {
       ExFreePool(r);
     }
     const fresh: DEVICE_NODE[] = [];
+    // One mark per enumeration tells reported children from missing ones in linear time.
+    const mark = ++this.enumerations;
     for (const d of reported) {
       const known = d.DeviceNode;
       if (known !== null && known.Parent === node) {
         // Already ours: the bus driver's reference for this report goes.
+        known.Reported = mark;
         ObDereferenceObject(d);
         continue;
       }
       // A new PDO: the node keeps the bus driver's reference.
       const child = new DEVICE_NODE(d);
+      child.Reported = mark;
       d.DeviceNode = child;
       d.Flags |= DO_BUS_ENUMERATED_DEVICE;
       child.Parent = node;
-      let last = node.Child;
-      if (last === null) node.Child = child;
-      else {
-        while (last.Sibling !== null) last = last.Sibling;
-        last.Sibling = child;
-      }
-      this.nodeCount++;
       fresh.push(child);
+      this.nodeCount++;
     }
     // Children not reported any more are gone.
+    let last: DEVICE_NODE | null = null;
     for (let c = node.Child; c !== null; ) {
       const next = c.Sibling;
-      if (!fresh.includes(c) && !reported.includes(c.PhysicalDeviceObject)) {
+      if (c.Reported !== mark) {
         c.Present = false;
         yield* this.removeMissing(c);
-      }
+      } else last = c;
       c = next;
+    }
+    // New children go at the end of the list, in the order reported.
+    if (last === null) for (last = node.Child; last !== null && last.Sibling !== null; ) last = last.Sibling;
+    for (const child of fresh) {
+      if (last === null) node.Child = child;
+      else last.Sibling = child;
+      last = child;
     }
     for (const c of fresh) yield* this.processNewDevice(c, true);
   }
@@ -725,6 +739,12 @@ export class PnpManager {
     }
     return r;
   }
+}
+
+function PipNewEvent(): KEVENT {
+  const e = new KEVENT();
+  KeInitializeEvent(e, NotificationEvent, false);
+  return e;
 }
 
 /** IopSynchronousCall's completion routine: the IRP is the PnP manager's again. */

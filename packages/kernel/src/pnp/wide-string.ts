@@ -1,5 +1,4 @@
-import { ReadUshort, WriteUshort } from "../mm/access.js";
-import { ExAllocatePool2 } from "../mm/access.js";
+import { ExAllocatePool2, ReadBytes, WriteBytes } from "../mm/access.js";
 import { POOL_FLAG_PAGED, POOL_TAG } from "../mm/pool.js";
 
 /*
@@ -10,19 +9,32 @@ import { POOL_FLAG_PAGED, POOL_TAG } from "../mm/pool.js";
 
 /** Writes `Text` and its terminating NUL as UTF-16 at `Address`. */
 export function WriteWideString(Address: number, Text: string): void {
-  for (let i = 0; i < Text.length; i++) WriteUshort(Address + 2 * i, Text.charCodeAt(i));
-  WriteUshort(Address + 2 * Text.length, 0);
+  const b = new Uint8Array(2 * Text.length + 2);
+  for (let i = 0; i < Text.length; i++) {
+    const c = Text.charCodeAt(i);
+    b[2 * i] = c & 0xff;
+    b[2 * i + 1] = c >>> 8;
+  }
+  WriteBytes(Address, b);
 }
 
 /** Reads a NUL-terminated UTF-16 string at `Address` (at most `MaxChars` characters). */
 export function ReadWideString(Address: number, MaxChars = 4096): string {
-  let s = "";
-  for (let i = 0; i < MaxChars; i++) {
-    const c = ReadUshort(Address + 2 * i);
-    if (c === 0) break;
-    s += String.fromCharCode(c);
+  // Read in chunks that stay within a page, so a string ending near a page boundary reads no further.
+  const codes: number[] = [];
+  let at = Address;
+  while (codes.length < MaxChars) {
+    const toPage = 0x1000 - (at & 0xfff);
+    const n = Math.min(toPage, 2 * (MaxChars - codes.length), 256) & ~1 || 2;
+    const b = ReadBytes(at, n);
+    for (let i = 0; i + 1 < b.length; i += 2) {
+      const c = b[i]! | (b[i + 1]! << 8);
+      if (c === 0) return String.fromCharCode.apply(null, codes);
+      codes.push(c);
+    }
+    at += n;
   }
-  return s;
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** Reads a REG_MULTI_SZ (strings, each NUL-terminated, then an empty one) at `Address`. */
@@ -53,6 +65,6 @@ export function IoAllocateWideStrings(Strings: readonly string[], Multi: boolean
     WriteWideString(at, s);
     at += 2 * (s.length + 1);
   }
-  if (Multi) WriteUshort(at, 0);
+  if (Multi) WriteBytes(at, [0, 0]);
   return p;
 }
