@@ -13,7 +13,7 @@ import {
   BusQueryDeviceID, BusQueryHardwareIDs, BusQueryInstanceID, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_ID, IRP_MN_QUERY_REMOVE_DEVICE,
   IRP_MN_QUERY_RESOURCE_REQUIREMENTS, IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, IRP_MN_SURPRISE_REMOVAL, IRP_MN_QUERY_PNP_DEVICE_STATE,
   ObReferenceObject, Out, POOL_FLAG_PAGED, POOL_TAG, PnpMinorNames, STATUS_DELETE_PENDING, STATUS_INSUFFICIENT_RESOURCES, STATUS_PENDING,
-  STATUS_SUCCESS, STATUS_UNSUCCESSFUL, WriteDeviceRelationsCount, WriteDeviceRelationsObject, IRP_MN_CANCEL_REMOVE_DEVICE,
+  STATUS_SUCCESS, STATUS_UNSUCCESSFUL, WriteDeviceRelationsCount, WriteDeviceRelationsObject, IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_EJECT, IoRequestDeviceEject,
   type DEVICE_OBJECT, type DRIVER_OBJECT, type IO_RESOURCE_REQUIREMENTS_LIST, type IRP, type KWAIT_GENERATOR, type Machine, type NTSTATUS,
 } from "../src/index.js";
 
@@ -54,6 +54,8 @@ export interface TestBus {
   /** Plug a child in and tell the PnP manager (inside the machine; run it afterwards). */
   plug(m: Machine, serial: number, hardwareIds: string[], o?: Partial<Child>): void;
   unplug(m: Machine, serial: number): void;
+  /** Ask for an eject (IoRequestDeviceEject on the child's PDO). */
+  eject(m: Machine, serial: number): void;
 }
 
 /**
@@ -96,6 +98,9 @@ export function testBus(name = "testbus"): TestBus {
         bus.children.push(c);
         IoInvalidateDeviceRelations((bus.fdo!.DeviceExtension as BusExt).lower!, BusRelations);
       });
+    },
+    eject(m, serial) {
+      m.runInKernel(() => IoRequestDeviceEject(bus.children.find((c) => c.serial === serial)!.pdo!));
     },
     unplug(m, serial) {
       m.runInKernel(() => {
@@ -191,6 +196,12 @@ export function testBus(name = "testbus"): TestBus {
       case IRP_MN_QUERY_DEVICE_RELATIONS:
         break;
       case IRP_MN_QUERY_PNP_DEVICE_STATE:
+        break;
+      case IRP_MN_EJECT:
+        // The hardware is gone once ejected: the bus reports it missing.
+        status = STATUS_SUCCESS;
+        c.present = false;
+        IoInvalidateDeviceRelations(bottom(bus.fdo!), BusRelations);
         break;
       default:
         if (sl.MinorFunction <= IRP_MN_CANCEL_REMOVE_DEVICE + 3 || sl.MinorFunction === IRP_MN_SURPRISE_REMOVAL || sl.MinorFunction === 0x11) status = STATUS_SUCCESS;

@@ -11,9 +11,10 @@ import {
   IoMakeResourceRequirementsList, IoRegisterPlugPlayNotification, IoUnregisterPlugPlayNotificationEx, NtClose, NtReadFile, Out,
   PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES, PNP_DETECTED_FATAL_ERROR, PNP_DEVICE_FAILED, POOL_FLAG_PAGED, ExAllocatePool2,
   POOL_TAG, ReadMultiSz, ReadUlong, ReadWideString, STATUS_BUFFER_TOO_SMALL, STATUS_DELETE_PENDING, STATUS_PENDING, STATUS_SUCCESS,
-  IoAllocateWideStrings, type CM_RESOURCE_LIST, type DEVICE_INTERFACE_CHANGE_NOTIFICATION, type Machine, type PNP_NOTIFICATION_ENTRY,
-  IRP_MJ_PNP, IoGetCurrentIrpStackLocation, IRP_MN_QUERY_PNP_DEVICE_STATE, IoSkipCurrentIrpStackLocation, IoCallDriver,
-  type DRIVER_OBJECT,
+  type CM_RESOURCE_LIST, type DEVICE_INTERFACE_CHANGE_NOTIFICATION, type Machine, type PNP_NOTIFICATION_ENTRY,
+  IRP_MJ_PNP, IoGetCurrentIrpStackLocation, IRP_MN_QUERY_PNP_DEVICE_STATE, IoSkipCurrentIrpStackLocation,
+  type DRIVER_OBJECT, IoAllocateIrp, IoGetNextIrpStackLocation, IoSetNextIrpStackLocation, IoCopyCurrentIrpStackLocationToNext, IoFreeIrp,
+  IRP_MN_QUERY_INTERFACE, DeviceUsageTypePaging,
 } from "../src/index.js";
 import { client, expectBugCheck, open, userAlloc } from "./helpers.js";
 import { GUID_DEVCLASS_TOASTER, GUID_DEVINTERFACE_TOASTER, layerDriver, testBus, TOASTER_HWID } from "./pnp-drivers.js";
@@ -237,8 +238,36 @@ describe("PnP: device properties and state", () => {
     m.run();
     expect(log).toEqual(["toaster QUERY_PNP_DEVICE_STATE", "testbus-pdo1 QUERY_PNP_DEVICE_STATE", "toaster SURPRISE_REMOVAL", "testbus-pdo1 SURPRISE_REMOVAL", "toaster REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE"]);
     expect(m.pnp.node(`${TOASTER_HWID}\\01`)!.Problem).toBe(CM_PROB_FAILED_POST_START);
-    void IoSkipCurrentIrpStackLocation;
-    void IoCallDriver;
-    void IoAllocateWideStrings;
+  });
+});
+
+describe("PnP: IRP parameter views", () => {
+  it("the PnP views share the stack location's union: QueryInterface's Size and Version pack into one slot, and a copy to the next location carries them", () => {
+    const m = boot();
+    m.runInKernel(() => {
+      const Irp = IoAllocateIrp(2, false)!;
+      const sl = IoGetNextIrpStackLocation(Irp);
+      sl.MajorFunction = IRP_MJ_PNP;
+      sl.MinorFunction = IRP_MN_QUERY_INTERFACE;
+      const iface = { Size: 40, Version: 1 };
+      sl.Parameters.QueryInterface.InterfaceType = GUID_DEVINTERFACE_TOASTER;
+      sl.Parameters.QueryInterface.Size = 40;
+      sl.Parameters.QueryInterface.Version = 3;
+      sl.Parameters.QueryInterface.Interface = iface;
+      expect(sl.Parameters.QueryInterface.Size).toBe(40);
+      expect(sl.Parameters.QueryInterface.Version).toBe(3);
+      IoSetNextIrpStackLocation(Irp);
+      IoCopyCurrentIrpStackLocationToNext(Irp);
+      const next = IoGetNextIrpStackLocation(Irp);
+      expect([next.Parameters.QueryInterface.InterfaceType, next.Parameters.QueryInterface.Size, next.Parameters.QueryInterface.Version, next.Parameters.QueryInterface.Interface])
+        .toEqual([GUID_DEVINTERFACE_TOASTER, 40, 3, iface]);
+      // The same slots, seen as other minors' parameters.
+      expect(next.Parameters.QueryDeviceRelations.Type).toBe(GUID_DEVINTERFACE_TOASTER);
+      next.Parameters.UsageNotification.InPath = true;
+      next.Parameters.UsageNotification.Type = DeviceUsageTypePaging;
+      expect(next.Parameters.UsageNotification.Type).toBe(DeviceUsageTypePaging);
+      IoSkipCurrentIrpStackLocation(Irp);
+      IoFreeIrp(Irp);
+    });
   });
 });

@@ -220,3 +220,67 @@ describe("PnP: removal", () => {
     expect(m.pnp.nodeCount).toBe(1);
   });
 });
+
+describe("PnP: eject, unload and seeds", () => {
+  it("IoRequestDeviceEject: QUERY_REMOVE and REMOVE top-down, EJECT to the PDO; the bus then reports it missing and a last REMOVE deletes the PDO", () => {
+    const { m, bus, log } = busMachine();
+    m.installDriverPackage({ service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], class: "Toaster", framework: "WDM", DriverEntry: layerDriver("toaster", log) });
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    log.length = 0;
+    bus.eject(m, 1);
+    m.run();
+    expect(log).toEqual([
+      "toaster QUERY_REMOVE_DEVICE", "testbus-pdo1 QUERY_REMOVE_DEVICE", "toaster REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE", "testbus-pdo1 EJECT",
+      "testbus QUERY_DEVICE_RELATIONS(BusRelations)", "testbus-pdo1 REMOVE_DEVICE",
+    ]);
+    expect(m.pnp.node(`${TOASTER_HWID}\\01`)).toBeNull();
+    expect(bus.children).toHaveLength(0);
+  });
+
+  it("a PnP driver with a DriverUnload is unloaded when its last device is removed", () => {
+    const { m, bus, log } = busMachine();
+    const unloads: string[] = [];
+    const func = layerDriver("toaster", log);
+    m.installDriverPackage({
+      service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], class: "Toaster", framework: "WDM",
+      DriverEntry: (d, r) => {
+        d.DriverUnload = () => void unloads.push("toaster DriverUnload");
+        return func.DriverEntry(d, r);
+      },
+    });
+    bus.plug(m, 1, [TOASTER_HWID]);
+    bus.plug(m, 2, [TOASTER_HWID]);
+    m.run();
+    bus.unplug(m, 1);
+    m.run();
+    expect(unloads).toEqual([]);
+    expect(m.driver("toaster")).toBeDefined();
+    bus.unplug(m, 2);
+    m.run();
+    expect(unloads).toEqual(["toaster DriverUnload"]);
+    expect(m.driver("toaster")).toBeUndefined();
+    // Plugged in again, it is loaded again.
+    bus.plug(m, 3, [TOASTER_HWID]);
+    m.run();
+    expect(m.pnp.node(`${TOASTER_HWID}\\03`)!.State).toBe(DeviceNodeStarted);
+    expect(func.entries).toBe(2);
+  });
+
+  it("the same IRP sequences under random preemption, seed after seed", () => {
+    const run = (seed: number, preemption: "off" | "random") => {
+      const { m, bus, log } = busMachine(seed, preemption);
+      installToaster(m, log);
+      bus.plug(m, 1, [TOASTER_HWID]);
+      bus.plug(m, 2, [TOASTER_HWID]);
+      m.run();
+      bus.unplug(m, 1);
+      m.run();
+      m.pnp.removeDevice(`${TOASTER_HWID}\\02`);
+      expect(m.stopped).toBe(false);
+      return log.join("\n");
+    };
+    const reference = run(1, "off");
+    for (const seed of [1, 2, 3, 4, 5, 6]) expect(run(seed, "random")).toBe(reference);
+  });
+});

@@ -555,8 +555,17 @@ export class PnpManager {
     const pdo = node.PhysicalDeviceObject;
     for (let d: DEVICE_OBJECT | null = pdo; d !== null; d = d.AttachedDevice) d.ExtensionFlags |= DOE_DELETE_PENDING;
     this.interfaces.disableAll(pdo);
+    const drivers: DRIVER_OBJECT[] = [];
+    for (let d: DEVICE_OBJECT | null = pdo.AttachedDevice; d !== null; d = d.AttachedDevice) if (!drivers.includes(d.DriverObject)) drivers.push(d.DriverObject);
     yield* this.call(pdo, IRP_MN_REMOVE_DEVICE);
     this.arbiter.release(node);
+    // A PnP driver whose last device went is unloaded, if it can be (it has a DriverUnload).
+    for (const drv of drivers) {
+      if (drv.DeviceObject !== null || drv.DriverUnload === null || this.machine.driver(drv.DriverName.slice(8)) !== drv) continue;
+      this.log?.push({ InstancePath: "", what: `DriverUnload ${drv.DriverName.slice(8)}` });
+      const done = this.machine.IopCompleteUnload(drv);
+      if (done !== null) yield* KeWaitForSingleObject(done, Executive, KernelMode, false, null);
+    }
     node.ResourceList = null;
     node.ResourceListTranslated = null;
     if (!node.Present) {
