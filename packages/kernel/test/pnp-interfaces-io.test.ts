@@ -14,7 +14,7 @@ import {
   type CM_RESOURCE_LIST, type DEVICE_INTERFACE_CHANGE_NOTIFICATION, type Machine, type PNP_NOTIFICATION_ENTRY,
   IRP_MJ_PNP, IoGetCurrentIrpStackLocation, IRP_MN_QUERY_PNP_DEVICE_STATE, IoSkipCurrentIrpStackLocation,
   type DRIVER_OBJECT, IoAllocateIrp, IoGetNextIrpStackLocation, IoSetNextIrpStackLocation, IoCopyCurrentIrpStackLocationToNext, IoFreeIrp,
-  IRP_MN_QUERY_INTERFACE, DeviceUsageTypePaging,
+  IRP_MN_QUERY_INTERFACE, DeviceUsageTypePaging, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IoCallDriver,
 } from "../src/index.js";
 import { client, expectBugCheck, open, userAlloc } from "./helpers.js";
 import { GUID_DEVCLASS_TOASTER, GUID_DEVINTERFACE_TOASTER, layerDriver, testBus, TOASTER_HWID } from "./pnp-drivers.js";
@@ -269,5 +269,23 @@ describe("PnP: IRP parameter views", () => {
       IoSkipCurrentIrpStackLocation(Irp);
       IoFreeIrp(Irp);
     });
+  });
+});
+
+describe("PnP: the rules Driver Verifier checks", () => {
+  it("a PnP IRP sent with an initial status other than STATUS_NOT_SUPPORTED is 0xC9/0x20E in the checked flavor", () => {
+    const { m, bus } = toasterMachine();
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    const pdo = bus.children[0]!.pdo!;
+    const data = expectBugCheck(m, DRIVER_VERIFIER_IOMANAGER_VIOLATION, () => m.runInKernel(() => {
+      const Irp = IoAllocateIrp(pdo.StackSize, false)!;
+      Irp.IoStatus.Status = STATUS_SUCCESS;
+      const sl = IoGetNextIrpStackLocation(Irp);
+      sl.MajorFunction = IRP_MJ_PNP;
+      sl.MinorFunction = IRP_MN_QUERY_INTERFACE;
+      IoCallDriver(pdo, Irp);
+    }));
+    expect(data.BugCheckParameter1).toBe(0x20e);
   });
 });

@@ -114,6 +114,8 @@ export const IOMGR_COMPLETE_ABOVE_DISPATCH = 0x0e;
 export const IOMGR_CALL_DRIVER_ABOVE_DISPATCH = 0x10;
 export const IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE = 0x203;
 export const IOMGR_FREE_IRP_IN_USE = 0x20a;
+/** DCERROR_PNP_IRP_BAD_INITIAL_STATUS: an IRP_MJ_PNP sent with an initial status other than STATUS_NOT_SUPPORTED. */
+export const IOMGR_PNP_IRP_BAD_INITIAL_STATUS = 0x20e;
 export const IOMGR_STATUS_MISMATCH = 0x224;
 export const IOMGR_STATUS_INVALID = 0x225;
 export const IOMGR_COMPLETION_NOT_PROPAGATING_PENDING = 0x228;
@@ -130,6 +132,7 @@ export const IoVerifierExplanations: Readonly<Record<number, string>> = {
   [IOMGR_CALL_DRIVER_ABOVE_DISPATCH]: "IoCallDriver was called above DISPATCH_LEVEL.",
   [IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE]: "IoCallDriver was called with a cancel routine still set in the IRP.",
   [IOMGR_FREE_IRP_IN_USE]: "IoFreeIrp was called on an IRP that is still in use by a driver.",
+  [IOMGR_PNP_IRP_BAD_INITIAL_STATUS]: "An IRP_MJ_PNP was sent with IoStatus.Status other than STATUS_NOT_SUPPORTED: its sender must set STATUS_NOT_SUPPORTED, so drivers that do not handle the minor can pass it on untouched.",
   [IOMGR_STATUS_MISMATCH]:
     "A dispatch routine returned a status that differs from Irp->IoStatus.Status after completing the IRP.",
   [IOMGR_STATUS_INVALID]: "A dispatch routine returned the illegal status 0xFFFFFFFF (probably an uninitialized variable).",
