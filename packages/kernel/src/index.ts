@@ -174,6 +174,7 @@ export * from "./pnp/pnp-constants.js";
 export * from "./pnp/resources.js";
 export * from "./pnp/device-capabilities.js";
 export * from "./pnp/wide-string.js";
+export * from "./pnp/bus-information.js";
 export * from "./pnp/pnp-ddi.js";
 export {
   IoRegisterDeviceInterface, IoSetDeviceInterfaceState, IoGetDeviceInterfaces, IoRegisterPlugPlayNotification,

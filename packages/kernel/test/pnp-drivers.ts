@@ -14,6 +14,8 @@ import {
   IRP_MN_QUERY_RESOURCE_REQUIREMENTS, IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, IRP_MN_SURPRISE_REMOVAL, IRP_MN_QUERY_PNP_DEVICE_STATE,
   ObReferenceObject, Out, POOL_FLAG_PAGED, POOL_TAG, PnpMinorNames, STATUS_DELETE_PENDING, STATUS_INSUFFICIENT_RESOURCES, STATUS_PENDING,
   STATUS_SUCCESS, STATUS_UNSUCCESSFUL, WriteDeviceRelationsCount, WriteDeviceRelationsObject, IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_EJECT, IoRequestDeviceEject,
+  IRP_MN_QUERY_DEVICE_TEXT, IRP_MN_QUERY_BUS_INFORMATION, DeviceTextDescription, DeviceTextLocationInformation, PNP_BUS_INFORMATION_SIZE,
+  WritePnpBusInformation, PNPBus,
   type DEVICE_OBJECT, type DRIVER_OBJECT, type IO_RESOURCE_REQUIREMENTS_LIST, type IRP, type KWAIT_GENERATOR, type Machine, type NTSTATUS,
 } from "../src/index.js";
 
@@ -22,6 +24,7 @@ export function minorName(Irp: IRP): string {
   const sl = IoGetCurrentIrpStackLocation(Irp);
   const n = (PnpMinorNames[sl.MinorFunction] ?? String(sl.MinorFunction)).replace(/^IRP_MN_/, "");
   if (sl.MinorFunction === IRP_MN_QUERY_ID) return `${n}(${["DeviceID", "HardwareIDs", "CompatibleIDs", "InstanceID"][sl.Parameters.QueryId.IdType]})`;
+  if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_TEXT) return `${n}(${sl.Parameters.QueryDeviceText.DeviceTextType === 0 ? "Description" : "LocationInformation"})`;
   if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_RELATIONS) return `${n}(${sl.Parameters.QueryDeviceRelations.Type === BusRelations ? "BusRelations" : sl.Parameters.QueryDeviceRelations.Type})`;
   return n;
 }
@@ -173,6 +176,23 @@ export function testBus(name = "testbus"): TestBus {
         caps.SurpriseRemovalOK = true;
         caps.Address = c.serial;
         caps.UINumber = c.serial;
+        status = STATUS_SUCCESS;
+        break;
+      }
+      case IRP_MN_QUERY_DEVICE_TEXT: {
+        // The toaster bus's texts (Bus_PDO_QueryDeviceText).
+        const t = sl.Parameters.QueryDeviceText.DeviceTextType;
+        const text = t === DeviceTextDescription ? `Microsoft_Eliyas_Toaster_${String(c.serial).padStart(2, "0")}` : t === DeviceTextLocationInformation ? "Toaster Bus 0" : null;
+        if (text !== null) {
+          Irp.IoStatus.Information = IoAllocateWideStrings([text], false);
+          status = STATUS_SUCCESS;
+        }
+        break;
+      }
+      case IRP_MN_QUERY_BUS_INFORMATION: {
+        const p = ExAllocatePool2(POOL_FLAG_PAGED, PNP_BUS_INFORMATION_SIZE, POOL_TAG("Bus "));
+        WritePnpBusInformation(p, GUID_DEVCLASS_TOASTER, PNPBus, 0);
+        Irp.IoStatus.Information = p;
         status = STATUS_SUCCESS;
         break;
       }

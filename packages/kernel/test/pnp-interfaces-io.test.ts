@@ -14,7 +14,7 @@ import {
   type CM_RESOURCE_LIST, type DEVICE_INTERFACE_CHANGE_NOTIFICATION, type Machine, type PNP_NOTIFICATION_ENTRY,
   IRP_MJ_PNP, IoGetCurrentIrpStackLocation, IRP_MN_QUERY_PNP_DEVICE_STATE, IoSkipCurrentIrpStackLocation,
   type DRIVER_OBJECT, IoAllocateIrp, IoGetNextIrpStackLocation, IoSetNextIrpStackLocation, IoCopyCurrentIrpStackLocationToNext, IoFreeIrp,
-  IRP_MN_QUERY_INTERFACE, DeviceUsageTypePaging, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IoCallDriver,
+  IRP_MN_QUERY_INTERFACE, DeviceUsageTypePaging, DevicePropertyBusTypeGuid, DevicePropertyDeviceDescription, ReadGuid, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IoCallDriver,
 } from "../src/index.js";
 import { client, expectBugCheck, open, userAlloc } from "./helpers.js";
 import { GUID_DEVCLASS_TOASTER, GUID_DEVINTERFACE_TOASTER, layerDriver, testBus, TOASTER_HWID } from "./pnp-drivers.js";
@@ -188,7 +188,7 @@ describe("PnP: resources", () => {
 });
 
 describe("PnP: device properties and state", () => {
-  it("IoGetDeviceProperty reads the node's IDs, class GUID, PDO name and bus number; too small a buffer says how much is needed", () => {
+  it("IoGetDeviceProperty reads the node's IDs, class GUID, PDO name, bus number and type, description; too small a buffer says how much is needed", () => {
     const { m, bus } = toasterMachine();
     bus.plug(m, 1, [TOASTER_HWID], { compatibleIds: ["c1", "c2"] });
     m.run();
@@ -208,6 +208,10 @@ describe("PnP: device properties and state", () => {
       expect(ReadWideString(buf)).toBe(pdo.DeviceName);
       expect(IoGetDeviceProperty(pdo, DevicePropertyBusNumber, 512, buf, len)).toBe(STATUS_SUCCESS);
       expect(ReadUlong(buf)).toBe(0);
+      expect(IoGetDeviceProperty(pdo, DevicePropertyBusTypeGuid, 512, buf, len)).toBe(STATUS_SUCCESS);
+      expect([len.value, ReadGuid(buf)]).toEqual([16, GUID_DEVCLASS_TOASTER.toUpperCase()]);
+      IoGetDeviceProperty(pdo, DevicePropertyDeviceDescription, 512, buf, len);
+      expect(ReadWideString(buf)).toBe("Microsoft_Eliyas_Toaster_01");
       ExFreePool(buf);
     });
   });

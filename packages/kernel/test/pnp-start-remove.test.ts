@@ -61,6 +61,9 @@ describe("PnP: matching, loading and starting", () => {
       "testbus-pdo1 QUERY_ID(CompatibleIDs)",
       "testbus-pdo1 QUERY_ID(InstanceID)",
       "testbus-pdo1 QUERY_CAPABILITIES",
+      "testbus-pdo1 QUERY_DEVICE_TEXT(Description)",
+      "testbus-pdo1 QUERY_DEVICE_TEXT(LocationInformation)",
+      "testbus-pdo1 QUERY_BUS_INFORMATION",
       "testbus-pdo1 QUERY_RESOURCE_REQUIREMENTS",
       "lower DriverEntry", "lower AddDevice",
       "classlower DriverEntry", "classlower AddDevice",
@@ -80,6 +83,7 @@ describe("PnP: matching, loading and starting", () => {
     expect(n.HardwareIds).toEqual([TOASTER_HWID]);
     expect(n.CompatibleIds).toEqual([TOASTER_COMPATIBLE]);
     expect(n.Capabilities!.UINumber).toBe(1);
+    expect([n.DeviceDescription, n.LocationInformation, n.BusTypeGuid, n.LegacyBusType, n.BusNumber]).toEqual(["Microsoft_Eliyas_Toaster_01", "Toaster Bus 0", GUID_DEVCLASS_TOASTER.toUpperCase(), 15, 0]);
   });
 
   it("DriverEntry runs once per service: a second device only gets AddDevice calls", () => {

@@ -62,6 +62,10 @@ export class DEVICE_NODE {
   HardwareIds: string[] = [];
   CompatibleIds: string[] = [];
   DeviceDescription = "";
+  /** From IRP_MN_QUERY_BUS_INFORMATION (BusNumber -1: the bus did not say). */
+  BusTypeGuid = "";
+  LegacyBusType = -1;
+  BusNumber = -1;
   LocationInformation = "";
   /** The setup class and the service of the matched package. */
   ClassName = "";

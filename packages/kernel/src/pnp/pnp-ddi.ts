@@ -10,9 +10,11 @@ import { PipRequirePdo } from "./device-interface.js";
 import {
   DevicePropertyAddress, DevicePropertyBusNumber, DevicePropertyClassGuid, DevicePropertyClassName, DevicePropertyCompatibleIDs,
   DevicePropertyDeviceDescription, DevicePropertyDriverKeyName, DevicePropertyEnumeratorName, DevicePropertyHardwareID,
-  DevicePropertyLocationInformation, DevicePropertyPhysicalDeviceObjectName, DevicePropertyUINumber,
+  DevicePropertyLocationInformation, DevicePropertyPhysicalDeviceObjectName, DevicePropertyUINumber, DevicePropertyLegacyBusType,
+  DevicePropertyBusTypeGuid,
 } from "./pnp-constants.js";
 import { WriteWideString } from "./wide-string.js";
+import { WriteGuid } from "./bus-information.js";
 
 /**
  * `IoInvalidateDeviceRelations(DeviceObject, Type)`: a bus driver says its children
@@ -67,7 +69,15 @@ export function IoGetDeviceProperty(DeviceObject: DEVICE_OBJECT, DeviceProperty:
     case DevicePropertyDriverKeyName: strings = [n.DriverKeyName]; break;
     case DevicePropertyEnumeratorName: strings = [n.DeviceId.split("\\")[0] ?? ""]; break;
     case DevicePropertyPhysicalDeviceObjectName: strings = [DeviceObject.DeviceName ?? ""]; break;
-    case DevicePropertyBusNumber: ulong = n.Parent?.ResourceRequirements?.BusNumber ?? 0; break;
+    case DevicePropertyBusNumber: ulong = n.BusNumber === -1 ? 0xffffffff : n.BusNumber; break;
+    case DevicePropertyLegacyBusType: ulong = n.LegacyBusType === -1 ? 0xffffffff : n.LegacyBusType; break;
+    case DevicePropertyBusTypeGuid:
+      // A GUID structure, not a string.
+      if (n.BusTypeGuid === "") return STATUS_INVALID_DEVICE_REQUEST;
+      ResultLength.value = 16;
+      if (BufferLength < 16) return STATUS_BUFFER_TOO_SMALL;
+      WriteGuid(PropertyBuffer, n.BusTypeGuid);
+      return STATUS_SUCCESS;
     case DevicePropertyAddress: ulong = n.Capabilities?.Address ?? 0xffffffff; break;
     case DevicePropertyUINumber: ulong = n.Capabilities?.UINumber ?? 0xffffffff; break;
     default: return STATUS_INVALID_PARAMETER;

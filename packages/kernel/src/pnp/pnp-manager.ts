@@ -30,10 +30,12 @@ import {
   CM_PROB_FAILED_DRIVER_ENTRY, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_POST_START, CM_PROB_FAILED_START, CM_PROB_NORMAL_CONFLICT,
   IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_EJECT, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_ID,
   IRP_MN_QUERY_PNP_DEVICE_STATE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_RESOURCE_REQUIREMENTS, IRP_MN_QUERY_STOP_DEVICE,
-  IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, PNP_DEVICE_FAILED, PNP_DEVICE_REMOVED,
+  IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, IRP_MN_QUERY_DEVICE_TEXT, IRP_MN_QUERY_BUS_INFORMATION, DeviceTextDescription,
+  DeviceTextLocationInformation, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, PNP_DEVICE_FAILED, PNP_DEVICE_REMOVED,
 } from "./pnp-constants.js";
 import type { IO_RESOURCE_REQUIREMENTS_LIST } from "./resources.js";
 import { IoAllocateWideStrings, ReadMultiSz, ReadWideString } from "./wide-string.js";
+import { GUID_BUS_TYPE_INTERNAL, PNP_BUS_INFORMATION_SIZE, ReadPnpBusInformation, WritePnpBusInformation } from "./bus-information.js";
 
 /** What the PnP manager's worker does next (PNP_DEVICE_ACTION_REQUEST). */
 const ActionEnumerate = 0;
@@ -345,6 +347,16 @@ export class PnpManager {
     return ids;
   }
 
+  /** IRP_MN_QUERY_DEVICE_TEXT for US English (LCID 0x409), as the PnP manager asks; "" if the bus gives none. */
+  private *queryText(pdo: DEVICE_OBJECT, type: number): KWAIT_GENERATOR<string> {
+    const st = yield* this.call(pdo, IRP_MN_QUERY_DEVICE_TEXT, type, 0x409);
+    const p = this.info;
+    if (!NT_SUCCESS(st) || p === 0) return "";
+    const text = ReadWideString(p);
+    ExFreePool(p);
+    return text;
+  }
+
   // ---- enumeration ----
 
   /** IRP_MN_QUERY_DEVICE_RELATIONS(BusRelations) and the differences with the children known. */
@@ -414,6 +426,16 @@ export class PnpManager {
       const caps = new DEVICE_CAPABILITIES();
       yield* this.call(pdo, IRP_MN_QUERY_CAPABILITIES, caps);
       node.Capabilities = caps;
+      node.DeviceDescription = yield* this.queryText(pdo, DeviceTextDescription);
+      node.LocationInformation = yield* this.queryText(pdo, DeviceTextLocationInformation);
+      const bs = yield* this.call(pdo, IRP_MN_QUERY_BUS_INFORMATION);
+      if (NT_SUCCESS(bs) && this.info !== 0) {
+        const bi = ReadPnpBusInformation(this.info);
+        ExFreePool(this.info);
+        node.BusTypeGuid = bi.BusTypeGuid;
+        node.LegacyBusType = bi.LegacyBusType;
+        node.BusNumber = bi.BusNumber;
+      }
       const rs = yield* this.call(pdo, IRP_MN_QUERY_RESOURCE_REQUIREMENTS);
       if (NT_SUCCESS(rs) && this.info !== 0) {
         const req = ObjectAtAddress(this.info) as IO_RESOURCE_REQUIREMENTS_LIST | null;
@@ -709,6 +731,18 @@ export class PnpManager {
         status = STATUS_SUCCESS;
         break;
       }
+      case IRP_MN_QUERY_BUS_INFORMATION:
+        if (ext !== null) {
+          // Root-enumerated devices sit on the internal bus, number 0.
+          const p = ExAllocatePool2(POOL_FLAG_PAGED, PNP_BUS_INFORMATION_SIZE, POOL_TAG("Root"));
+          if (p === 0) status = STATUS_INSUFFICIENT_RESOURCES;
+          else {
+            WritePnpBusInformation(p, GUID_BUS_TYPE_INTERNAL, 0, 0);
+            Irp.IoStatus.Information = p;
+            status = STATUS_SUCCESS;
+          }
+        }
+        break;
       case IRP_MN_QUERY_RESOURCE_REQUIREMENTS:
         if (ext !== null && ext.Requirements !== null) {
           Irp.IoStatus.Information = AddressOfObject(ext.Requirements);
@@ -796,7 +830,7 @@ function minorName(minor: number, a1: any): string {
   const names: Record<number, string> = {
     0x00: "START_DEVICE", 0x01: "QUERY_REMOVE_DEVICE", 0x02: "REMOVE_DEVICE", 0x03: "CANCEL_REMOVE_DEVICE", 0x04: "STOP_DEVICE",
     0x05: "QUERY_STOP_DEVICE", 0x06: "CANCEL_STOP_DEVICE", 0x07: "QUERY_DEVICE_RELATIONS", 0x09: "QUERY_CAPABILITIES",
-    0x0b: "QUERY_RESOURCE_REQUIREMENTS", 0x11: "EJECT", 0x13: "QUERY_ID", 0x14: "QUERY_PNP_DEVICE_STATE", 0x17: "SURPRISE_REMOVAL",
+    0x0b: "QUERY_RESOURCE_REQUIREMENTS", 0x0c: "QUERY_DEVICE_TEXT", 0x15: "QUERY_BUS_INFORMATION", 0x11: "EJECT", 0x13: "QUERY_ID", 0x14: "QUERY_PNP_DEVICE_STATE", 0x17: "SURPRISE_REMOVAL",
   };
   const n = names[minor] ?? `0x${minor.toString(16)}`;
   if (minor === IRP_MN_QUERY_ID) return `${n}(${["DeviceID", "HardwareIDs", "CompatibleIDs", "InstanceID"][a1 as number] ?? a1})`;
