@@ -15,7 +15,7 @@ import {
   ObReferenceObject, Out, POOL_FLAG_PAGED, POOL_TAG, PnpMinorNames, STATUS_DELETE_PENDING, STATUS_INSUFFICIENT_RESOURCES, STATUS_PENDING,
   STATUS_SUCCESS, STATUS_UNSUCCESSFUL, WriteDeviceRelationsCount, WriteDeviceRelationsObject, IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_EJECT, IoRequestDeviceEject,
   IRP_MN_QUERY_DEVICE_TEXT, IRP_MN_QUERY_BUS_INFORMATION, DeviceTextDescription, DeviceTextLocationInformation, PNP_BUS_INFORMATION_SIZE,
-  WritePnpBusInformation, PNPBus,
+  WritePnpBusInformation, PNPBus, RemovalRelations,
   type DEVICE_OBJECT, type DRIVER_OBJECT, type IO_RESOURCE_REQUIREMENTS_LIST, type IRP, type KWAIT_GENERATOR, type Machine, type NTSTATUS,
 } from "../src/index.js";
 
@@ -25,7 +25,7 @@ export function minorName(Irp: IRP): string {
   const n = (PnpMinorNames[sl.MinorFunction] ?? String(sl.MinorFunction)).replace(/^IRP_MN_/, "");
   if (sl.MinorFunction === IRP_MN_QUERY_ID) return `${n}(${["DeviceID", "HardwareIDs", "CompatibleIDs", "InstanceID"][sl.Parameters.QueryId.IdType]})`;
   if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_TEXT) return `${n}(${sl.Parameters.QueryDeviceText.DeviceTextType === 0 ? "Description" : "LocationInformation"})`;
-  if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_RELATIONS) return `${n}(${sl.Parameters.QueryDeviceRelations.Type === BusRelations ? "BusRelations" : sl.Parameters.QueryDeviceRelations.Type})`;
+  if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_RELATIONS) return `${n}(${["BusRelations", "EjectionRelations", "PowerRelations", "RemovalRelations", "TargetDeviceRelation"][sl.Parameters.QueryDeviceRelations.Type]})`;
   return n;
 }
 
@@ -256,6 +256,8 @@ export interface LayerOptions {
   pendReads?: boolean;
   /** Log the resources START_DEVICE carries. */
   resources?: unknown[];
+  /** Devices to report in RemovalRelations. */
+  removalRelations?: () => DEVICE_OBJECT[];
 }
 
 class LayerExt {
@@ -359,6 +361,19 @@ export function layerDriver(name: string, log: string[], o: LayerOptions = {}): 
       case IRP_MN_CANCEL_REMOVE_DEVICE:
         Irp.IoStatus.Status = STATUS_SUCCESS;
         break;
+      case IRP_MN_QUERY_DEVICE_RELATIONS: {
+        const list = sl.Parameters.QueryDeviceRelations.Type === RemovalRelations ? o.removalRelations?.() ?? [] : [];
+        if (list.length === 0) break;
+        const r = ExAllocatePool2(POOL_FLAG_PAGED, DEVICE_RELATIONS_SIZE(list.length), POOL_TAG("Filt"));
+        WriteDeviceRelationsCount(r, list.length);
+        list.forEach((d, i) => {
+          ObReferenceObject(d);
+          WriteDeviceRelationsObject(r, i, d);
+        });
+        Irp.IoStatus.Information = r;
+        Irp.IoStatus.Status = STATUS_SUCCESS;
+        break;
+      }
     }
     IoSkipCurrentIrpStackLocation(Irp);
     return IoCallDriver(ext.lower!, Irp);

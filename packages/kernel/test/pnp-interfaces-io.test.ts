@@ -174,14 +174,14 @@ describe("PnP: resources", () => {
     expect(m.pnp.arbiter.count).toBe(4);
   });
 
-  it("a rebalance sends QUERY_STOP, STOP and START again", () => {
+  it("a rebalance sends QUERY_STOP, STOP, asks for the requirements again and STARTs with new resources", () => {
     const m = boot();
     const log: string[] = [];
     m.installDriverPackage({ service: "dev", hardwareIds: [{ id: "root\\dev" }], class: "System", framework: "WDM", DriverEntry: layerDriver("dev", log) });
     const a = m.pnp.createRootDevice({ hardwareIds: ["root\\dev"], class: "System", requirements: ports(0x300, 0x31f) });
     log.length = 0;
     expect(m.pnp.rebalanceDevice(a)).toBe(STATUS_SUCCESS);
-    expect(log).toEqual(["dev QUERY_STOP_DEVICE", "dev STOP_DEVICE", "dev START_DEVICE", "dev START_DEVICE done", "dev QUERY_DEVICE_RELATIONS(BusRelations)"]);
+    expect(log).toEqual(["dev QUERY_STOP_DEVICE", "dev STOP_DEVICE", "dev QUERY_RESOURCE_REQUIREMENTS", "dev START_DEVICE", "dev START_DEVICE done", "dev QUERY_DEVICE_RELATIONS(BusRelations)"]);
     expect(m.pnp.node(a)!.State).toBe(DeviceNodeStarted);
     expect(m.pnp.arbiter.count).toBe(2);
   });

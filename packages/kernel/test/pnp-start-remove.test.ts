@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import {
   boot, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
-  type Machine,
+  type Machine, type DEVICE_OBJECT,
 } from "../src/index.js";
 import { GUID_DEVCLASS_TOASTER, layerDriver, testBus, TOASTER_COMPATIBLE, TOASTER_HWID, type TestBus } from "./pnp-drivers.js";
 
@@ -152,7 +152,7 @@ describe("PnP: matching, loading and starting", () => {
 });
 
 describe("PnP: removal", () => {
-  it("an orderly removal sends QUERY_REMOVE then REMOVE top-down; the PDO stays while its bus still reports it", () => {
+  it("an orderly removal asks for RemovalRelations, then sends QUERY_REMOVE and REMOVE top-down; the PDO stays while its bus still reports it", () => {
     const { m, bus, log } = busMachine();
     installToaster(m, log);
     bus.plug(m, 1, [TOASTER_HWID]);
@@ -160,6 +160,8 @@ describe("PnP: removal", () => {
     log.length = 0;
     expect(m.pnp.removeDevice(`${TOASTER_HWID}\\01`)).toBe(STATUS_SUCCESS);
     expect(log).toEqual([
+      "classupper QUERY_DEVICE_RELATIONS(RemovalRelations)", "upper QUERY_DEVICE_RELATIONS(RemovalRelations)", "toaster QUERY_DEVICE_RELATIONS(RemovalRelations)",
+      "classlower QUERY_DEVICE_RELATIONS(RemovalRelations)", "lower QUERY_DEVICE_RELATIONS(RemovalRelations)", "testbus-pdo1 QUERY_DEVICE_RELATIONS(RemovalRelations)",
       "classupper QUERY_REMOVE_DEVICE", "upper QUERY_REMOVE_DEVICE", "toaster QUERY_REMOVE_DEVICE", "classlower QUERY_REMOVE_DEVICE", "lower QUERY_REMOVE_DEVICE", "testbus-pdo1 QUERY_REMOVE_DEVICE",
       "classupper REMOVE_DEVICE", "upper REMOVE_DEVICE", "toaster REMOVE_DEVICE", "classlower REMOVE_DEVICE", "lower REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE",
     ]);
@@ -175,7 +177,10 @@ describe("PnP: removal", () => {
     m.run();
     log.length = 0;
     expect(m.pnp.removeDevice(`${TOASTER_HWID}\\01`)).not.toBe(STATUS_SUCCESS);
-    expect(log).toEqual(["toaster QUERY_REMOVE_DEVICE", "toaster CANCEL_REMOVE_DEVICE", "testbus-pdo1 CANCEL_REMOVE_DEVICE"]);
+    expect(log).toEqual([
+      "toaster QUERY_DEVICE_RELATIONS(RemovalRelations)", "testbus-pdo1 QUERY_DEVICE_RELATIONS(RemovalRelations)",
+      "toaster QUERY_REMOVE_DEVICE", "toaster CANCEL_REMOVE_DEVICE", "testbus-pdo1 CANCEL_REMOVE_DEVICE",
+    ]);
     expect(m.pnp.node(`${TOASTER_HWID}\\01`)!.State).toBe(DeviceNodeStarted);
   });
 
@@ -226,7 +231,7 @@ describe("PnP: removal", () => {
 });
 
 describe("PnP: eject, unload and seeds", () => {
-  it("IoRequestDeviceEject: QUERY_REMOVE and REMOVE top-down, EJECT to the PDO; the bus then reports it missing and a last REMOVE deletes the PDO", () => {
+  it("IoRequestDeviceEject: EjectionRelations and RemovalRelations, QUERY_REMOVE and REMOVE top-down, EJECT to the PDO; the bus then reports it missing and a last REMOVE deletes the PDO", () => {
     const { m, bus, log } = busMachine();
     m.installDriverPackage({ service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], class: "Toaster", framework: "WDM", DriverEntry: layerDriver("toaster", log) });
     bus.plug(m, 1, [TOASTER_HWID]);
@@ -235,6 +240,8 @@ describe("PnP: eject, unload and seeds", () => {
     bus.eject(m, 1);
     m.run();
     expect(log).toEqual([
+      "toaster QUERY_DEVICE_RELATIONS(EjectionRelations)", "testbus-pdo1 QUERY_DEVICE_RELATIONS(EjectionRelations)",
+      "toaster QUERY_DEVICE_RELATIONS(RemovalRelations)", "testbus-pdo1 QUERY_DEVICE_RELATIONS(RemovalRelations)",
       "toaster QUERY_REMOVE_DEVICE", "testbus-pdo1 QUERY_REMOVE_DEVICE", "toaster REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE", "testbus-pdo1 EJECT",
       "testbus QUERY_DEVICE_RELATIONS(BusRelations)", "testbus-pdo1 REMOVE_DEVICE",
     ]);
@@ -286,5 +293,24 @@ describe("PnP: eject, unload and seeds", () => {
     };
     const reference = run(1, "off");
     for (const seed of [1, 2, 3, 4, 5, 6]) expect(run(seed, "random")).toBe(reference);
+  });
+});
+
+describe("PnP: removal relations", () => {
+  it("a device a driver names in RemovalRelations is query-removed and removed with it", () => {
+    const { m, bus, log } = busMachine();
+    let other: DEVICE_OBJECT | null = null;
+    m.installDriverPackage({ service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], class: "Toaster", framework: "WDM", DriverEntry: layerDriver("toaster", log, { removalRelations: () => (other ? [other] : []) }) });
+    bus.plug(m, 1, [TOASTER_HWID]);
+    bus.plug(m, 2, [TOASTER_HWID]);
+    m.run();
+    other = bus.children[1]!.pdo;
+    log.length = 0;
+    expect(m.pnp.removeDevice(`${TOASTER_HWID}\\01`)).toBe(STATUS_SUCCESS);
+    expect(log.filter((l) => l.includes("REMOVE_DEVICE"))).toEqual([
+      "toaster QUERY_REMOVE_DEVICE", "testbus-pdo2 QUERY_REMOVE_DEVICE", "toaster QUERY_REMOVE_DEVICE", "testbus-pdo1 QUERY_REMOVE_DEVICE",
+      "toaster REMOVE_DEVICE", "testbus-pdo2 REMOVE_DEVICE", "toaster REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE",
+    ]);
+    expect(m.pnp.node(`${TOASTER_HWID}\\02`)!.State).toBe(DeviceNodeRemoved);
   });
 });

@@ -17,7 +17,7 @@ import { Out } from "../box.js";
 import { startSystemThread } from "../ps/system-thread.js";
 import { ResourceArbiter } from "./arbiter.js";
 import { DEVICE_CAPABILITIES } from "./device-capabilities.js";
-import { BusRelations, DEVICE_RELATIONS_SIZE, IRP_MN_QUERY_DEVICE_RELATIONS, ReadDeviceRelationsCount, ReadDeviceRelationsObject, TargetDeviceRelation, WriteDeviceRelationsCount, WriteDeviceRelationsObject } from "./device-relations.js";
+import { BusRelations, EjectionRelations, RemovalRelations, DEVICE_RELATIONS_SIZE, IRP_MN_QUERY_DEVICE_RELATIONS, ReadDeviceRelationsCount, ReadDeviceRelationsObject, TargetDeviceRelation, WriteDeviceRelationsCount, WriteDeviceRelationsObject } from "./device-relations.js";
 import {
   DEVICE_NODE, DeviceNodeDeletePendingCloses, DeviceNodeDeleted, DeviceNodeDriversAdded, DeviceNodeInitialized, DeviceNodeQueryRemoved,
   DeviceNodeQueryStopped, DeviceNodeRemoved, DeviceNodeResourcesAssigned, DeviceNodeStarted, DeviceNodeStartPending, DeviceNodeStopped,
@@ -31,7 +31,7 @@ import {
   IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_EJECT, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_ID,
   IRP_MN_QUERY_PNP_DEVICE_STATE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_RESOURCE_REQUIREMENTS, IRP_MN_QUERY_STOP_DEVICE,
   IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, IRP_MN_QUERY_DEVICE_TEXT, IRP_MN_QUERY_BUS_INFORMATION, DeviceTextDescription,
-  DeviceTextLocationInformation, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, PNP_DEVICE_FAILED, PNP_DEVICE_REMOVED,
+  DeviceTextLocationInformation, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, PNP_DEVICE_FAILED, PNP_DEVICE_REMOVED, PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED,
 } from "./pnp-constants.js";
 import type { IO_RESOURCE_REQUIREMENTS_LIST } from "./resources.js";
 import { IoAllocateWideStrings, ReadMultiSz, ReadWideString } from "./wide-string.js";
@@ -621,9 +621,15 @@ export class PnpManager {
   private *orderlyRemove(node: DEVICE_NODE, eject: boolean): KWAIT_GENERATOR<NTSTATUS> {
     const subtree: DEVICE_NODE[] = [];
     const walk = (n: DEVICE_NODE): void => {
+      if (subtree.includes(n)) return;
       for (let c = n.Child; c !== null; c = c.Sibling) walk(c);
       subtree.push(n);
     };
+    // The devices that must go with it (EjectionRelations for an eject, RemovalRelations), then it and its children.
+    const related: DEVICE_NODE[] = [];
+    if (eject) yield* this.relations(node, EjectionRelations, related);
+    yield* this.relations(node, RemovalRelations, related);
+    for (const r of related) walk(r);
     walk(node);
     const queried: DEVICE_NODE[] = [];
     for (const n of subtree) {
@@ -648,6 +654,22 @@ export class PnpManager {
     return STATUS_SUCCESS;
   }
 
+  /** QUERY_DEVICE_RELATIONS of `type`: the enumerated devices it names go into `out` (references dropped). */
+  private *relations(node: DEVICE_NODE, type: number, out: DEVICE_NODE[]): KWAIT_GENERATOR<void> {
+    if (node.State !== DeviceNodeStarted) return;
+    const st = yield* this.call(node.PhysicalDeviceObject, IRP_MN_QUERY_DEVICE_RELATIONS, type);
+    const r = this.info;
+    if (!NT_SUCCESS(st) || r === 0) return;
+    const count = ReadDeviceRelationsCount(r);
+    for (let i = 0; i < count; i++) {
+      const d = ReadDeviceRelationsObject(r, i);
+      if (d === null) continue;
+      if (d.DeviceNode !== null && d.DeviceNode !== node && !out.includes(d.DeviceNode)) out.push(d.DeviceNode);
+      ObDereferenceObject(d);
+    }
+    ExFreePool(r);
+  }
+
   private *queryState(node: DEVICE_NODE): KWAIT_GENERATOR<void> {
     if (node.State !== DeviceNodeStarted) return;
     const st = yield* this.call(node.PhysicalDeviceObject, IRP_MN_QUERY_PNP_DEVICE_STATE);
@@ -663,6 +685,8 @@ export class PnpManager {
         c = next;
       }
       yield* this.surpriseRemove(node);
+    } else if ((flags & PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED) !== 0) {
+      yield* this.rebalance(node);
     }
   }
 
@@ -678,6 +702,15 @@ export class PnpManager {
     yield* this.call(pdo, IRP_MN_STOP_DEVICE);
     node.State = DeviceNodeStopped;
     this.arbiter.release(node);
+    // The requirements may have changed (PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED): ask again.
+    const rs = yield* this.call(pdo, IRP_MN_QUERY_RESOURCE_REQUIREMENTS);
+    if (NT_SUCCESS(rs) && this.info !== 0) {
+      const req = ObjectAtAddress(this.info) as IO_RESOURCE_REQUIREMENTS_LIST | null;
+      if (req !== null) {
+        node.ResourceRequirements = req;
+        this.machine.ob.addresses.remove(req);
+      }
+    }
     yield* this.start(node);
     return node.State === DeviceNodeStarted ? STATUS_SUCCESS : 0xc0000001 | 0;
   }
@@ -834,7 +867,7 @@ function minorName(minor: number, a1: any): string {
   };
   const n = names[minor] ?? `0x${minor.toString(16)}`;
   if (minor === IRP_MN_QUERY_ID) return `${n}(${["DeviceID", "HardwareIDs", "CompatibleIDs", "InstanceID"][a1 as number] ?? a1})`;
-  if (minor === IRP_MN_QUERY_DEVICE_RELATIONS) return `${n}(${a1 === BusRelations ? "BusRelations" : a1})`;
+  if (minor === IRP_MN_QUERY_DEVICE_RELATIONS) return `${n}(${["BusRelations", "EjectionRelations", "PowerRelations", "RemovalRelations", "TargetDeviceRelation"][a1 as number] ?? a1})`;
   return n;
 }
 
