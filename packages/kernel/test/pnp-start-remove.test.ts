@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  boot, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
+  boot, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
   type Machine, type DEVICE_OBJECT,
 } from "../src/index.js";
 import { GUID_DEVCLASS_TOASTER, layerDriver, testBus, TOASTER_COMPATIBLE, TOASTER_HWID, type TestBus } from "./pnp-drivers.js";
@@ -312,5 +312,34 @@ describe("PnP: removal relations", () => {
       "toaster REMOVE_DEVICE", "testbus-pdo2 REMOVE_DEVICE", "toaster REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE",
     ]);
     expect(m.pnp.node(`${TOASTER_HWID}\\02`)!.State).toBe(DeviceNodeRemoved);
+  });
+});
+
+describe("PnP: each machine its own", () => {
+  it("two machines have their own device trees, driver stores and drivers", () => {
+    const a = busMachine();
+    const b = busMachine();
+    installToaster(a.m, a.log);
+    a.bus.plug(a.m, 1, [TOASTER_HWID]);
+    a.m.run();
+    b.bus.plug(b.m, 1, [TOASTER_HWID]);
+    b.m.run();
+    expect(a.m.pnp.node(`${TOASTER_HWID}\\01`)!.State).toBe(DeviceNodeStarted);
+    expect(b.m.pnp.node(`${TOASTER_HWID}\\01`)!.Problem).toBe(CM_PROB_FAILED_INSTALL);
+    expect(a.m.driver("toaster")).toBeDefined();
+    expect(b.m.driver("toaster")).toBeUndefined();
+  });
+
+  it("a filter service nobody installed: CM_PROB_DRIVER_FAILED_LOAD (39) and the stack built so far is removed", () => {
+    const { m, bus, log } = busMachine();
+    m.pnp.installFilterService({ service: "lower", DriverEntry: layerDriver("lower", log) });
+    m.installDriverPackage({ service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], lowerFilters: ["lower"], upperFilters: ["missing"], class: "Toaster", framework: "WDM", DriverEntry: layerDriver("toaster", log) });
+    log.length = 0;
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    expect(m.pnp.node(`${TOASTER_HWID}\\01`)!.Problem).toBe(CM_PROB_DRIVER_FAILED_LOAD);
+    expect(log.filter((l) => !l.includes("QUERY"))).toEqual([
+      "lower DriverEntry", "lower AddDevice", "toaster DriverEntry", "toaster AddDevice", "toaster REMOVE_DEVICE", "lower REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE",
+    ]);
   });
 });
