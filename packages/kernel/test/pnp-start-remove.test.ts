@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  boot, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
+  boot, MemoryTraceSink, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
   type Machine, type DEVICE_OBJECT,
 } from "../src/index.js";
 import { GUID_DEVCLASS_TOASTER, layerDriver, testBus, TOASTER_COMPATIBLE, TOASTER_HWID, type TestBus } from "./pnp-drivers.js";
@@ -340,6 +340,26 @@ describe("PnP: each machine its own", () => {
     expect(m.pnp.node(`${TOASTER_HWID}\\01`)!.Problem).toBe(CM_PROB_DRIVER_FAILED_LOAD);
     expect(log.filter((l) => !l.includes("QUERY"))).toEqual([
       "lower DriverEntry", "lower AddDevice", "toaster DriverEntry", "toaster AddDevice", "toaster REMOVE_DEVICE", "lower REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE",
+    ]);
+  });
+});
+
+describe("PnP: tracing", () => {
+  it("the machine's trace shows what the PnP manager did", () => {
+    const trace = new MemoryTraceSink();
+    const m = boot({ trace });
+    const bus = testBus();
+    m.installDriverPackage({ service: "testbus", hardwareIds: [{ id: BUS_HWID }], class: "System", framework: "WDM", DriverEntry: bus });
+    m.pnp.createRootDevice({ hardwareIds: [BUS_HWID], class: "System" });
+    const pnp = trace.events.filter((e) => e.kind === "pnp").map((e) => e.detail);
+    expect(pnp).toEqual([
+      "QUERY_DEVICE_RELATIONS(BusRelations) HTREE\\ROOT\\0",
+      // Before its IDs are known, the new device is its PDO's name.
+      "QUERY_ID(DeviceID) \\Device\\00000001", "QUERY_ID(HardwareIDs) \\Device\\00000001", "QUERY_ID(CompatibleIDs) \\Device\\00000001",
+      "QUERY_ID(InstanceID) \\Device\\00000001",
+      "QUERY_CAPABILITIES ROOT\\SYSTEM\\0000", "QUERY_DEVICE_TEXT ROOT\\SYSTEM\\0000", "QUERY_DEVICE_TEXT ROOT\\SYSTEM\\0000",
+      "QUERY_BUS_INFORMATION ROOT\\SYSTEM\\0000", "QUERY_RESOURCE_REQUIREMENTS ROOT\\SYSTEM\\0000",
+      "DriverEntry testbus", "AddDevice testbus ROOT\\SYSTEM\\0000", "START_DEVICE ROOT\\SYSTEM\\0000", "QUERY_DEVICE_RELATIONS(BusRelations) ROOT\\SYSTEM\\0000",
     ]);
   });
 });

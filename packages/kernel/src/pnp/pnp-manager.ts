@@ -325,7 +325,7 @@ export class PnpManager {
     const event = this.callEvent;
     KeClearEvent(event);
     IoSetCompletionRoutine(Irp, PipCallCompletion, event, true, true, true);
-    this.log?.push({ InstancePath: pdo.DeviceNode?.InstancePath ?? "", what: minorName(minor, a1) });
+    if (this.log !== null || this.machine.trace !== null) this.note(pdo.DeviceNode?.InstancePath || (pdo.DeviceName ?? ""), minorName(minor, a1));
     if (IoCallDriver(top, Irp) === STATUS_PENDING) yield* KeWaitForSingleObject(event, Executive, KernelMode, false, null);
     const status = Irp.IoStatus.Status;
     this.info = Irp.IoStatus.Information;
@@ -476,7 +476,7 @@ export class PnpManager {
       }
       const add = drv.DriverExtension.AddDevice;
       if (add === null) continue;
-      this.log?.push({ InstancePath: node.InstancePath, what: `AddDevice ${o.service}` });
+      if (this.log !== null || this.machine.trace !== null) this.note(node.InstancePath, `AddDevice ${o.service}`);
       const st = yield* callRoutine(drv, `AddDevice of ${drv.DriverName}`, () => add(drv, pdo));
       if (!NT_SUCCESS(st)) {
         this.setProblem(node, CM_PROB_FAILED_ADD, st);
@@ -497,7 +497,7 @@ export class PnpManager {
     const m = this.machine;
     const drv = new DRIVER_OBJECT(`\\Driver\\${service}`);
     m.ob.namespace.insert(drv.DriverName, drv);
-    this.log?.push({ InstancePath: "", what: `DriverEntry ${service}` });
+    if (this.log !== null || this.machine.trace !== null) this.note("", `DriverEntry ${service}`);
     const st = yield* callRoutine(drv, `DriverEntry of ${drv.DriverName}`, () => fn(drv, `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${service}`));
     if (!NT_SUCCESS(st)) {
       m.ob.namespace.remove(drv.DriverName);
@@ -584,7 +584,7 @@ export class PnpManager {
     // A PnP driver whose last device went is unloaded, if it can be (it has a DriverUnload).
     for (const drv of drivers) {
       if (drv.DeviceObject !== null || drv.DriverUnload === null || this.machine.driver(drv.DriverName.slice(8)) !== drv) continue;
-      this.log?.push({ InstancePath: "", what: `DriverUnload ${drv.DriverName.slice(8)}` });
+      if (this.log !== null || this.machine.trace !== null) this.note("", `DriverUnload ${drv.DriverName.slice(8)}`);
       const done = this.machine.IopCompleteUnload(drv);
       if (done !== null) yield* KeWaitForSingleObject(done, Executive, KernelMode, false, null);
     }
@@ -715,10 +715,16 @@ export class PnpManager {
     return node.State === DeviceNodeStarted ? STATUS_SUCCESS : 0xc0000001 | 0;
   }
 
+  /** What the manager did, for the test log and the machine's trace ("pnp" events). */
+  private note(InstancePath: string, what: string): void {
+    this.log?.push({ InstancePath, what });
+    this.machine.trace?.event("pnp", null, InstancePath === "" ? what : `${what} ${InstancePath}`);
+  }
+
   private setProblem(node: DEVICE_NODE, problem: number, status: NTSTATUS): void {
     node.Problem = problem;
     node.ProblemStatus = status;
-    this.log?.push({ InstancePath: node.InstancePath, what: `problem ${problem}` });
+    if (this.log !== null || this.machine.trace !== null) this.note(node.InstancePath, `problem ${problem}`);
   }
 
   // ---- the root enumerator's PDOs ----
