@@ -172,6 +172,7 @@ export * from "./mm/lookaside.js";
 export * from "./pnp/device-relations.js";
 export * from "./pnp/pnp-constants.js";
 export * from "./pnp/resources.js";
+export * from "./pnp/resource-memory.js";
 export * from "./pnp/device-capabilities.js";
 export * from "./pnp/wide-string.js";
 export * from "./pnp/bus-information.js";

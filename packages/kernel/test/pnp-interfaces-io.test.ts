@@ -14,7 +14,7 @@ import {
   type CM_RESOURCE_LIST, type DEVICE_INTERFACE_CHANGE_NOTIFICATION, type Machine, type PNP_NOTIFICATION_ENTRY,
   IRP_MJ_PNP, IoGetCurrentIrpStackLocation, IRP_MN_QUERY_PNP_DEVICE_STATE, IoSkipCurrentIrpStackLocation,
   type DRIVER_OBJECT, IoAllocateIrp, IoGetNextIrpStackLocation, IoSetNextIrpStackLocation, IoCopyCurrentIrpStackLocationToNext, IoFreeIrp,
-  IRP_MN_QUERY_INTERFACE, DeviceUsageTypePaging, DevicePropertyBusTypeGuid, DevicePropertyDeviceDescription, ReadGuid, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IoCallDriver,
+  IRP_MN_QUERY_INTERFACE, DeviceUsageTypePaging, DevicePropertyBusTypeGuid, DevicePropertyDeviceDescription, ReadGuid, IoBuildResourceRequirementsList, ReadResourceRequirementsList, IoBuildCmResourceList, ReadCmResourceList, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IoCallDriver,
 } from "../src/index.js";
 import { client, expectBugCheck, open, userAlloc } from "./helpers.js";
 import { GUID_DEVCLASS_TOASTER, GUID_DEVINTERFACE_TOASTER, layerDriver, testBus, TOASTER_HWID } from "./pnp-drivers.js";
@@ -291,5 +291,53 @@ describe("PnP: the rules Driver Verifier checks", () => {
       IoCallDriver(pdo, Irp);
     }));
     expect(data.BugCheckParameter1).toBe(0x20e);
+  });
+});
+
+describe("PnP: resource lists in memory", () => {
+  it("IO_RESOURCE_REQUIREMENTS_LIST and CM_RESOURCE_LIST have wdm.h's x64 layout and read back as written", () => {
+    const m = boot();
+    m.runInKernel(() => {
+      const req = IoMakeResourceRequirementsList([[
+        { Option: 0, Type: CmResourceTypePort, ShareDisposition: CmResourceShareDeviceExclusive, Flags: 1, Length: 0x10, Alignment: 0x10, MinimumAddress: 0x300, MaximumAddress: 0x3ff },
+        { Option: 0, Type: CmResourceTypeInterrupt, ShareDisposition: CmResourceShareDeviceExclusive, Flags: 0, MinimumVector: 5, MaximumVector: 7 },
+      ]]);
+      const p = IoBuildResourceRequirementsList(req);
+      expect(ReadUlong(p)).toBe(32 + 8 + 2 * 32); // ListSize
+      expect(ReadUlong(p + 28)).toBe(1); // AlternativeLists
+      expect(ReadUlong(p + 32 + 4)).toBe(2); // List[0].Count
+      expect(ReadUlong(p + 40 + 16)).toBe(0x300); // Descriptors[0].u.Port.MinimumAddress
+      expect(ReadUlong(p + 40 + 32 + 8)).toBe(5); // Descriptors[1].u.Interrupt.MinimumVector
+      const back = ReadResourceRequirementsList(p);
+      expect(back.List[0]!.Descriptors).toEqual(req.List[0]!.Descriptors);
+      ExFreePool(p);
+      const cm: CM_RESOURCE_LIST = { Count: 1, List: [{ InterfaceType: 15, BusNumber: 0, PartialResourceList: { Version: 1, Revision: 1, Count: 2, PartialDescriptors: [
+        { Type: CmResourceTypePort, ShareDisposition: 1, Flags: 1, u: { Start: 0x300, Length: 0x10 } },
+        { Type: CmResourceTypeInterrupt, ShareDisposition: 1, Flags: 0, u: { Level: 22, Vector: 0x35, Affinity: 1 } },
+      ] } }] };
+      const c = IoBuildCmResourceList(cm);
+      expect(m.mm.pool.sizeOf(c)).toBe(4 + 16 + 2 * 20);
+      expect(ReadUlong(c + 4 + 12)).toBe(2); // List[0].PartialResourceList.Count
+      expect(ReadUlong(c + 20 + 4)).toBe(0x300); // PartialDescriptors[0].u.Port.Start
+      expect(ReadUlong(c + 40 + 8)).toBe(0x35); // PartialDescriptors[1].u.Interrupt.Vector
+      expect(ReadCmResourceList(c)).toEqual(cm);
+      ExFreePool(c);
+    });
+  });
+
+  it("the lists START_DEVICE points to are freed when the device is removed", () => {
+    const m = boot();
+    const log: string[] = [];
+    m.installDriverPackage({ service: "dev", hardwareIds: [{ id: "root\\dev" }], class: "System", framework: "WDM", DriverEntry: layerDriver("dev", log) });
+    const before = poolInUse(m);
+    const a = m.pnp.createRootDevice({ hardwareIds: ["root\\dev"], class: "System", requirements: IoMakeResourceRequirementsList([[
+      { Option: 0, Type: CmResourceTypePort, ShareDisposition: CmResourceShareDeviceExclusive, Flags: 0, Length: 8, Alignment: 8, MinimumAddress: 0x60, MaximumAddress: 0x6f },
+    ]]) });
+    expect(m.pnp.node(a)!.ResourceListAddress).not.toBe(0);
+    expect(m.pnp.removeDevice(a)).toBe(STATUS_SUCCESS);
+    expect(m.pnp.node(a)!.ResourceListAddress).toBe(0);
+    // What is left is the root PDO's and its driver's, not the resource lists.
+    expect(m.pnp.node(a)!.ResourceList).toBeNull();
+    expect(poolInUse(m) - before).toBeLessThanOrEqual(0);
   });
 });

@@ -77,8 +77,11 @@ export class DEVICE_NODE {
   DriverKeyName = "";
   Capabilities: DEVICE_CAPABILITIES | null = null;
   ResourceRequirements: IO_RESOURCE_REQUIREMENTS_LIST | null = null;
+  /** The resources assigned (decoded), and the CM_RESOURCE_LISTs in pool that START_DEVICE pointed to (0: none). */
   ResourceList: CM_RESOURCE_LIST | null = null;
   ResourceListTranslated: CM_RESOURCE_LIST | null = null;
+  ResourceListAddress = 0;
+  ResourceListTranslatedAddress = 0;
   /** Reported by its bus in the last enumeration (cleared when missing). */
   Present = true;
   /** The enumeration that last reported it (the PnP manager's mark). */

@@ -1,6 +1,5 @@
 import type { IoParameters } from "../io/irp.js";
 import type { DEVICE_CAPABILITIES } from "./device-capabilities.js";
-import type { CM_RESOURCE_LIST } from "./resources.js";
 
 /*
  * The IRP_MJ_PNP views of a stack location's Parameters union (wdm.h). Like the I/O
@@ -8,12 +7,13 @@ import type { CM_RESOURCE_LIST } from "./resources.js";
  * carries them down.
  */
 
+/** The addresses of the raw and translated CM_RESOURCE_LISTs (0: none); ReadCmResourceList decodes them. */
 export class StartDeviceParameters {
   constructor(private readonly p: IoParameters) {}
-  get AllocatedResources(): CM_RESOURCE_LIST | null { return this.p.a1 || null; }
-  set AllocatedResources(v: CM_RESOURCE_LIST | null) { this.p.a1 = v; }
-  get AllocatedResourcesTranslated(): CM_RESOURCE_LIST | null { return this.p.a2 || null; }
-  set AllocatedResourcesTranslated(v: CM_RESOURCE_LIST | null) { this.p.a2 = v; }
+  get AllocatedResources(): number { return this.p.a1; }
+  set AllocatedResources(v: number) { this.p.a1 = v; }
+  get AllocatedResourcesTranslated(): number { return this.p.a2; }
+  set AllocatedResourcesTranslated(v: number) { this.p.a2 = v; }
 }
 
 export class QueryDeviceRelationsParameters {

@@ -12,7 +12,6 @@ import { ExAllocatePool2, ExFreePool } from "../mm/access.js";
 import { POOL_FLAG_PAGED, POOL_TAG } from "../mm/pool.js";
 import { NT_SUCCESS, STATUS_INSUFFICIENT_RESOURCES, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
 import { ObDereferenceObject, ObReferenceObject } from "../ob/object.js";
-import { AddressOfObject, ObjectAtAddress } from "../ob/object-identity.js";
 import { Out } from "../box.js";
 import { startSystemThread } from "../ps/system-thread.js";
 import { ResourceArbiter } from "./arbiter.js";
@@ -34,6 +33,7 @@ import {
   DeviceTextLocationInformation, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, PNP_DEVICE_FAILED, PNP_DEVICE_REMOVED, PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED,
 } from "./pnp-constants.js";
 import type { IO_RESOURCE_REQUIREMENTS_LIST } from "./resources.js";
+import { IoBuildCmResourceList, IoBuildResourceRequirementsList, ReadResourceRequirementsList } from "./resource-memory.js";
 import { IoAllocateWideStrings, ReadMultiSz, ReadWideString } from "./wide-string.js";
 import { GUID_BUS_TYPE_INTERNAL, PNP_BUS_INFORMATION_SIZE, ReadPnpBusInformation, WritePnpBusInformation } from "./bus-information.js";
 
@@ -347,6 +347,25 @@ export class PnpManager {
     return ids;
   }
 
+  /** IRP_MN_QUERY_RESOURCE_REQUIREMENTS: the bus driver's list, read and freed. */
+  private *queryRequirements(node: DEVICE_NODE): KWAIT_GENERATOR<void> {
+    const rs = yield* this.call(node.PhysicalDeviceObject, IRP_MN_QUERY_RESOURCE_REQUIREMENTS);
+    if (NT_SUCCESS(rs) && this.info !== 0) {
+      const p = this.info;
+      node.ResourceRequirements = ReadResourceRequirementsList(p);
+      ExFreePool(p);
+    }
+  }
+
+  /** The assigned resources go back to the arbiter, and their lists to the pool. */
+  private releaseResources(node: DEVICE_NODE): void {
+    this.arbiter.release(node);
+    if (node.ResourceListAddress !== 0) ExFreePool(node.ResourceListAddress);
+    if (node.ResourceListTranslatedAddress !== 0) ExFreePool(node.ResourceListTranslatedAddress);
+    node.ResourceListAddress = node.ResourceListTranslatedAddress = 0;
+    node.ResourceList = node.ResourceListTranslated = null;
+  }
+
   /** IRP_MN_QUERY_DEVICE_TEXT for US English (LCID 0x409), as the PnP manager asks; "" if the bus gives none. */
   private *queryText(pdo: DEVICE_OBJECT, type: number): KWAIT_GENERATOR<string> {
     const st = yield* this.call(pdo, IRP_MN_QUERY_DEVICE_TEXT, type, 0x409);
@@ -436,14 +455,7 @@ export class PnpManager {
         node.LegacyBusType = bi.LegacyBusType;
         node.BusNumber = bi.BusNumber;
       }
-      const rs = yield* this.call(pdo, IRP_MN_QUERY_RESOURCE_REQUIREMENTS);
-      if (NT_SUCCESS(rs) && this.info !== 0) {
-        const req = ObjectAtAddress(this.info) as IO_RESOURCE_REQUIREMENTS_LIST | null;
-        if (req !== null) {
-          node.ResourceRequirements = req;
-          this.machine.ob.addresses.remove(req);
-        }
-      }
+      yield* this.queryRequirements(node);
       node.State = DeviceNodeInitialized;
     }
     const match = this.store.match(node.HardwareIds, node.CompatibleIds);
@@ -513,8 +525,8 @@ export class PnpManager {
   /** Assign resources and send START_DEVICE (bottom-up: each driver forwards it and finishes after the ones below). */
   private *start(node: DEVICE_NODE): KWAIT_GENERATOR<void> {
     const pdo = node.PhysicalDeviceObject;
-    let raw = null;
-    let translated = null;
+    let raw = 0;
+    let translated = 0;
     const req = node.ResourceRequirements;
     if (req !== null && req.List.length > 0) {
       const r = this.arbiter.assign(node, req);
@@ -522,11 +534,12 @@ export class PnpManager {
         this.setProblem(node, CM_PROB_NORMAL_CONFLICT, 0);
         return;
       }
-      raw = r.raw;
-      translated = r.translated;
+      // The PnP manager owns the lists START_DEVICE points to, for as long as the resources are assigned.
+      node.ResourceList = r.raw;
+      node.ResourceListTranslated = r.translated;
+      raw = node.ResourceListAddress = IoBuildCmResourceList(r.raw);
+      translated = node.ResourceListTranslatedAddress = IoBuildCmResourceList(r.translated);
     }
-    node.ResourceList = raw;
-    node.ResourceListTranslated = translated;
     node.State = DeviceNodeResourcesAssigned;
     node.State = DeviceNodeStartPending;
     const st = yield* this.call(pdo, IRP_MN_START_DEVICE, raw, translated);
@@ -580,7 +593,7 @@ export class PnpManager {
     const drivers: DRIVER_OBJECT[] = [];
     for (let d: DEVICE_OBJECT | null = pdo.AttachedDevice; d !== null; d = d.AttachedDevice) if (!drivers.includes(d.DriverObject)) drivers.push(d.DriverObject);
     yield* this.call(pdo, IRP_MN_REMOVE_DEVICE);
-    this.arbiter.release(node);
+    this.releaseResources(node);
     // A PnP driver whose last device went is unloaded, if it can be (it has a DriverUnload).
     for (const drv of drivers) {
       if (drv.DeviceObject !== null || drv.DriverUnload === null || this.machine.driver(drv.DriverName.slice(8)) !== drv) continue;
@@ -588,8 +601,6 @@ export class PnpManager {
       const done = this.machine.IopCompleteUnload(drv);
       if (done !== null) yield* KeWaitForSingleObject(done, Executive, KernelMode, false, null);
     }
-    node.ResourceList = null;
-    node.ResourceListTranslated = null;
     if (!node.Present) {
       this.deleteNode(node);
       return;
@@ -701,16 +712,9 @@ export class PnpManager {
     node.State = DeviceNodeQueryStopped;
     yield* this.call(pdo, IRP_MN_STOP_DEVICE);
     node.State = DeviceNodeStopped;
-    this.arbiter.release(node);
+    this.releaseResources(node);
     // The requirements may have changed (PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED): ask again.
-    const rs = yield* this.call(pdo, IRP_MN_QUERY_RESOURCE_REQUIREMENTS);
-    if (NT_SUCCESS(rs) && this.info !== 0) {
-      const req = ObjectAtAddress(this.info) as IO_RESOURCE_REQUIREMENTS_LIST | null;
-      if (req !== null) {
-        node.ResourceRequirements = req;
-        this.machine.ob.addresses.remove(req);
-      }
-    }
+    yield* this.queryRequirements(node);
     yield* this.start(node);
     return node.State === DeviceNodeStarted ? STATUS_SUCCESS : 0xc0000001 | 0;
   }
@@ -784,8 +788,9 @@ export class PnpManager {
         break;
       case IRP_MN_QUERY_RESOURCE_REQUIREMENTS:
         if (ext !== null && ext.Requirements !== null) {
-          Irp.IoStatus.Information = AddressOfObject(ext.Requirements);
-          status = STATUS_SUCCESS;
+          const p = IoBuildResourceRequirementsList(ext.Requirements, POOL_TAG("Root"));
+          Irp.IoStatus.Information = p;
+          status = p === 0 ? STATUS_INSUFFICIENT_RESOURCES : STATUS_SUCCESS;
         }
         break;
       case IRP_MN_START_DEVICE:
