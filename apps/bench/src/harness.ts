@@ -47,6 +47,8 @@ export interface FixedCase {
   /** Untimed runs first, so the JIT has compiled the path (default 1). */
   readonly warmupRuns?: number;
   readonly teardown?: () => void;
+  /** The operations are devices: also report `seconds` (per run) and `heapBytesPerDevice`. */
+  readonly perDevice?: boolean;
 }
 
 export interface BenchOptions {
@@ -90,6 +92,10 @@ export interface BenchResult {
   readonly totalMs: number;
   /** Fixed-size runs: JavaScript heap held after a run, per operation, in bytes (median run). */
   readonly heapBytesPerOp?: number;
+  /** Fixed-size runs whose operations are devices (pnp-enumerate-start-10000): one run's wall time, in seconds (median run). */
+  readonly seconds?: number;
+  /** ...and the heap each started device node holds (= heapBytesPerOp). */
+  readonly heapBytesPerDevice?: number;
 }
 
 const DEFAULTS = {
@@ -195,6 +201,7 @@ export function runFixed(name: string, c: FixedCase, opts: BenchOptions = {}): B
     ...(rme === undefined ? {} : { rme }),
     totalMs: Number(totalNs) / 1e6,
     heapBytesPerOp: median(heapPerOp),
+    ...(c.perDevice ? { seconds: (nsPerOp * ops) / 1e9, heapBytesPerDevice: median(heapPerOp) } : {}),
   };
 }
 

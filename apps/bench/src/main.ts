@@ -2,6 +2,7 @@ import { floor } from "./benches/floor.js";
 import { wdmIoctlChecked, wdmIoctlCheckedPct, wdmIoctlCheckedRandom, wdmIoctlFree } from "./benches/wdm-ioctl.js";
 import { copy64, kernelIoctl0, kernelIoctl64, poolAllocFree } from "./benches/breakdown.js";
 import { growthBenches } from "./benches/growth.js";
+import { pnpEnumerateStart10000 } from "./benches/pnp.js";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { runCli, type Isolate } from "./cli.js";
@@ -20,6 +21,7 @@ const benches: readonly BenchDefinition[] = [
   poolAllocFree,
   copy64,
   ...growthBenches,
+  pnpEnumerateStart10000,
 ];
 
 /**

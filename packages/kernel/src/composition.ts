@@ -7,6 +7,7 @@ import { mmModule } from "./mm/mm-module.js";
 import { obModule } from "./ob/ob-module.js";
 import { poModule } from "./po/po-module.js";
 import { cmModule } from "./cm/cm-module.js";
+import { pnpModule } from "./pnp/pnp-module.js";
 import { describeThrown, validateMachineOptions } from "./machine-options.js";
 
 /**
@@ -29,7 +30,7 @@ export const machineModule = new ContainerModule(({ bind }) => {
   bind(MachineToken).to(Machine).inSingletonScope();
 });
 
-/** The kernel's composition: Mm, Ob, Io, Po, Cm and the machine, one singleton each per container (per machine). */
+/** The kernel's composition: Mm, Ob, Io, Po, Cm, the machine and PnP, one singleton each per container (per machine). */
 export const kernelModule = new ContainerModule((options) => {
   mmModule.load(options);
   obModule.load(options);
@@ -37,6 +38,7 @@ export const kernelModule = new ContainerModule((options) => {
   poModule.load(options);
   cmModule.load(options);
   machineModule.load(options);
+  pnpModule.load(options);
 });
 
 /**

@@ -1,5 +1,7 @@
+import type { PnpManager } from "./pnp/pnp-manager.js";
+import type { DriverPackage } from "./pnp/driver-store.js";
 import { inject, injectable, type Container } from "./inversify.js";
-import { MachineContainerToken, MachineOptionsToken } from "./machine-tokens.js";
+import { PnpManagerToken, MachineContainerToken, MachineOptionsToken } from "./machine-tokens.js";
 import { MemoryManagerToken } from "./mm/mm-module.js";
 import { ObjectManagerToken } from "./ob/ob-module.js";
 import { IoManagerToken } from "./io/io-module.js";
@@ -109,6 +111,7 @@ export class Machine {
   /** Driver Verifier's lock order graph (checked flavor, made on first use). */
   deadlockDatabase: VfDeadlockDatabase | null = null;
   private ids = 4;
+  private pnpManager: PnpManager | null = null;
 
   constructor(
     @inject(MachineOptionsToken) readonly options: MachineOptions,
@@ -620,6 +623,29 @@ export class Machine {
   signalWake(DeviceObject: DEVICE_OBJECT): boolean {
     this.refuseIfStopped("signalWake()");
     return PopHostSignalWake(this, DeviceObject);
+  }
+
+  // ---- Plug and Play ----
+
+  /**
+   * The Plug and Play manager (pnp/pnp-manager.ts): made, with its root device, the first
+   * time anything needs it, so a machine that never uses PnP pays nothing for it.
+   */
+  get pnp(): PnpManager {
+    if (this.pnpManager === null) {
+      this.pnpManager = this.container.get(PnpManagerToken);
+      this.pnpManager.initialize(this);
+    }
+    return this.pnpManager;
+  }
+
+  /**
+   * Install a driver package (our INF): its service is loaded and its AddDevice called for
+   * every device whose hardware or compatible IDs it matches best, now and later.
+   */
+  installDriverPackage(pkg: DriverPackage): void {
+    this.refuseIfStopped("installDriverPackage()");
+    this.pnp.installDriverPackage(pkg);
   }
 
   // ---- time and scheduling ----

@@ -337,6 +337,7 @@ describe("object identity: DEVICE_RELATIONS in paged pool, passed through IoStat
   /** What the PnP manager does: send IRP_MN_QUERY_DEVICE_RELATIONS and take back Information. */
   function queryBusRelations(bus: DEVICE_OBJECT): { status: NTSTATUS; information: number } {
     const irp = IoAllocateIrp(bus.StackSize, false)!;
+    irp.IoStatus.Status = STATUS_NOT_SUPPORTED;
     const sl = IoGetNextIrpStackLocation(irp);
     sl.MajorFunction = IRP_MJ_PNP;
     sl.MinorFunction = IRP_MN_QUERY_DEVICE_RELATIONS;

@@ -19,7 +19,7 @@ const PRIVATE = new Set(["POOL_HEADER_SIZE", "DEFAULT_MAXIMUM_DPC_QUEUE_DEPTH", 
 /** Our names in the public API that are not the WDK's: the host API and the helpers every message uses. */
 const HOST_API = new Set([
   "boot", "exploreSeeds", "kernelModule", "machineModule", "mmModule", "obModule", "ioModule", "poModule", "cmModule", "currentMachine", "isInsideMachine",
-  "formatAddress", "formatBugCheck", "formatBugCheckLine", "__try",
+  "formatAddress", "formatBugCheck", "formatBugCheckLine", "__try", "pnpModule",
 ]);
 const INTERNAL_NAME = /^(Ki|Iop|Mi|Obp|Psp|Pop|Vf)[A-Z]/;
 /** WDK-style names a driver writer looks for: DDIs, system services, memory accessors and constants. */

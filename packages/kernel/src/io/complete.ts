@@ -4,11 +4,11 @@ import {
   DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_CALL_DRIVER_ABOVE_DISPATCH, IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE,
   IOMGR_COMPLETE_ABOVE_DISPATCH, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, IOMGR_COMPLETE_WITH_PENDING_STATUS,
   IOMGR_COMPLETION_NOT_PROPAGATING_PENDING, IOMGR_IRQL_CHANGED_BY_DISPATCH, IOMGR_MARKED_PENDING_NOT_RETURNED, IOMGR_PENDING_WITHOUT_MARK, IOMGR_STATUS_INVALID,
-  IOMGR_STATUS_MISMATCH, IRQL_NOT_LESS_OR_EQUAL, MULTIPLE_IRP_COMPLETE_REQUESTS, NO_MORE_IRP_STACK_LOCATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, VF_COMPLETION_ROUTINE_IRQL_CHANGED,
+  IOMGR_STATUS_MISMATCH, IOMGR_PNP_IRP_BAD_INITIAL_STATUS, IRQL_NOT_LESS_OR_EQUAL, MULTIPLE_IRP_COMPLETE_REQUESTS, NO_MORE_IRP_STACK_LOCATIONS, DRIVER_VERIFIER_DETECTED_VIOLATION, VF_COMPLETION_ROUTINE_IRQL_CHANGED,
 } from "../ke/bugcheck-codes.js";
 import { APC_LEVEL, DISPATCH_LEVEL, IrqlName, PASSIVE_LEVEL, SYNCH_LEVEL } from "../ke/irql.js";
-import { NtStatusName, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
-import { IO_TYPE_IRP, IRP_DEFER_IO_COMPLETION, IrpMajorNames, SL_INVOKE_ON_CANCEL, SL_INVOKE_ON_ERROR, SL_INVOKE_ON_SUCCESS, SL_PENDING_RETURNED } from "./constants.js";
+import { NtStatusName, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
+import { IO_TYPE_IRP, IRP_DEFER_IO_COMPLETION, IRP_MJ_PNP, IrpMajorNames, SL_INVOKE_ON_CANCEL, SL_INVOKE_ON_ERROR, SL_INVOKE_ON_SUCCESS, SL_PENDING_RETURNED } from "./constants.js";
 import type { DEVICE_OBJECT } from "./device.js";
 import type { DRIVER_DISPATCH, DRIVER_OBJECT } from "./driver.js";
 import { isRoutineGenerator, KiPromiseReturned, KiRunRoutine } from "../ke/routine.js";
@@ -125,6 +125,11 @@ function verifiedCall(DeviceObject: DEVICE_OBJECT, Irp: IRP, loc: number, dispat
   if (Irp.CancelRoutine !== null) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE, 0, Irp.address, 0, undefined, prevDriver);
   const generation = Irp.generation;
   const sl = Irp.Stack[loc - 1]!;
+  // The sender of a PnP IRP (its first IoCallDriver, not a driver passing it on) must start it as STATUS_NOT_SUPPORTED.
+  if (sl.MajorFunction === IRP_MJ_PNP && m.io.pnpIrpsSent.get(Irp) !== generation) {
+    m.io.pnpIrpsSent.set(Irp, generation);
+    if (Irp.IoStatus.Status !== STATUS_NOT_SUPPORTED) KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_PNP_IRP_BAD_INITIAL_STATUS, 0, Irp.address, DeviceObject.address, `(sent by ${prevDriver?.DriverName ?? "the kernel"})`, prevDriver);
+  }
   const driver = DeviceObject.DriverObject;
   cpu.driver = driver;
   let status = dispatch(DeviceObject, Irp);

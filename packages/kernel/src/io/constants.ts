@@ -62,6 +62,13 @@ export const DO_BUS_ENUMERATED_DEVICE = 0x1000;
 export const DO_POWER_PAGABLE = 0x2000;
 export const DO_POWER_INRUSH = 0x4000;
 
+// DEVOBJ_EXTENSION.ExtensionFlags the PnP manager sets while a stack is removed.
+export const DOE_UNLOAD_PENDING = 0x1;
+export const DOE_DELETE_PENDING = 0x2;
+export const DOE_REMOVE_PENDING = 0x4;
+export const DOE_REMOVE_PROCESSED = 0x8;
+export const DOE_START_PENDING = 0x10;
+
 // Device characteristics.
 export const FILE_REMOVABLE_MEDIA = 0x1;
 export const FILE_READ_ONLY_DEVICE = 0x2;

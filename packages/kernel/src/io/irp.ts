@@ -11,6 +11,7 @@ import type { DEVICE_OBJECT } from "./device.js";
 import type { FILE_OBJECT } from "./file.js";
 import type { MDL } from "../mm/mdl.js";
 import { PowerParameters, WaitWakeParameters } from "../po/power-parameters.js";
+import { PnpParameterViews, type DeviceCapabilitiesParameters, type QueryDeviceRelationsParameters, type QueryDeviceTextParameters, type QueryIdParameters, type QueryInterfaceParameters, type StartDeviceParameters, type UsageNotificationParameters } from "../pnp/irp-parameters.js";
 
 /** IO_STATUS_BLOCK: the final status and the information (usually bytes transferred). */
 export class IO_STATUS_BLOCK {
@@ -57,6 +58,15 @@ export class IoParameters {
     this.Create = new CreateParameters(this);
     this.Others = new OtherParameters(this);
   }
+  /** IRP_MJ_PNP's views, made on first use so I/O stack locations do not pay for them. */
+  private pnp: PnpParameterViews | null = null;
+  get StartDevice(): StartDeviceParameters { return (this.pnp ??= new PnpParameterViews(this)).StartDevice; }
+  get QueryDeviceRelations(): QueryDeviceRelationsParameters { return (this.pnp ??= new PnpParameterViews(this)).QueryDeviceRelations; }
+  get QueryId(): QueryIdParameters { return (this.pnp ??= new PnpParameterViews(this)).QueryId; }
+  get DeviceCapabilities(): DeviceCapabilitiesParameters { return (this.pnp ??= new PnpParameterViews(this)).DeviceCapabilities; }
+  get QueryInterface(): QueryInterfaceParameters { return (this.pnp ??= new PnpParameterViews(this)).QueryInterface; }
+  get UsageNotification(): UsageNotificationParameters { return (this.pnp ??= new PnpParameterViews(this)).UsageNotification; }
+  get QueryDeviceText(): QueryDeviceTextParameters { return (this.pnp ??= new PnpParameterViews(this)).QueryDeviceText; }
 }
 
 export class ReadWriteParameters {

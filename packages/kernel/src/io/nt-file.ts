@@ -22,7 +22,7 @@ import type { KTHREAD } from "../ps/process.js";
 import { IoCancelIrp } from "./cancel.js";
 import { IoCallDriver } from "./complete.js";
 import {
-  ACCESS_FROM_CTL_CODE, DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_DIRECT_IO, DO_EXCLUSIVE, FILE_READ_ACCESS, FILE_READ_DATA,
+  ACCESS_FROM_CTL_CODE, DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_DIRECT_IO, DO_EXCLUSIVE, DOE_DELETE_PENDING, DOE_REMOVE_PENDING, DOE_REMOVE_PROCESSED, FILE_READ_ACCESS, FILE_READ_DATA,
   FILE_SYNCHRONOUS_IO_ALERT, FILE_SYNCHRONOUS_IO_NONALERT, FILE_WRITE_ACCESS, FILE_WRITE_DATA, FO_SYNCHRONOUS_IO,
   IRP_BUFFERED_IO, IRP_CLOSE_OPERATION, IRP_CREATE_OPERATION, IRP_DEALLOCATE_BUFFER, IRP_DEFER_IO_COMPLETION,
   IRP_INPUT_OPERATION, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE,
@@ -294,6 +294,8 @@ export function IopParseDevice(ObjectName: unknown, DesiredAccess: number): FILE
   const dev = r.object;
   if (!(dev instanceof DEVICE_OBJECT)) return STATUS_OBJECT_TYPE_MISMATCH;
   if (dev.deletePending || dev.DriverObject.unloadPending) return STATUS_DELETE_PENDING;
+  // IopCheckDeviceAndDriver: a stack the PnP manager is removing (or surprise-removed) takes no new opens.
+  if ((dev.ExtensionFlags & (DOE_DELETE_PENDING | DOE_REMOVE_PENDING | DOE_REMOVE_PROCESSED)) !== 0) return STATUS_DELETE_PENDING;
   if ((dev.Flags & DO_DEVICE_INITIALIZING) !== 0) return STATUS_NO_SUCH_DEVICE;
   if ((dev.Flags & DO_EXCLUSIVE) !== 0 && dev.openCount > 0) return STATUS_ACCESS_DENIED;
   const access = MapGenericFileAccess(DesiredAccess);
@@ -355,6 +357,8 @@ function IopCloseComplete(fo: FILE_OBJECT): void {
   const m = cur;
   const dev = fo.DeviceObject;
   dev.openCount--;
+  // A surprise-removed stack waits for its last handle before IRP_MN_REMOVE_DEVICE.
+  if (dev.openCount === 0 && (dev.ExtensionFlags & DOE_REMOVE_PENDING) !== 0) m.pnp.IopDeviceClosed(dev);
   ObDereferenceObject(dev);
   // The last open of a driver whose unload was asked for: now it unloads.
   const drv = dev.DriverObject;

@@ -30,10 +30,13 @@ export const ATTEMPTED_WRITE_TO_READONLY_MEMORY = 0xbe;
 export const DRIVER_POWER_STATE_FAILURE = 0x9f;
 /** learn.microsoft.com bug-check-0x139: a fast fail; Parameter 1 names the check (3: a corrupt LIST_ENTRY). */
 export const KERNEL_SECURITY_CHECK_FAILURE = 0x139;
+/** learn.microsoft.com bug-check-0xca: the PnP manager found a fatal error; Parameter 1 = 0x2: a DDI that needs a PDO got another device object. */
+export const PNP_DETECTED_FATAL_ERROR = 0xca;
 /** Parameter 1 of KERNEL_SECURITY_CHECK_FAILURE for a LIST_ENTRY whose links disagree (FAST_FAIL_CORRUPT_LIST_ENTRY). */
 export const FAST_FAIL_CORRUPT_LIST_ENTRY = 3;
 
 export const BugCheckNames: Readonly<Record<number, string>> = {
+  [PNP_DETECTED_FATAL_ERROR]: "PNP_DETECTED_FATAL_ERROR",
   [IRQL_NOT_GREATER_OR_EQUAL]: "IRQL_NOT_GREATER_OR_EQUAL",
   [IRQL_NOT_LESS_OR_EQUAL]: "IRQL_NOT_LESS_OR_EQUAL",
   [SPIN_LOCK_ALREADY_OWNED]: "SPIN_LOCK_ALREADY_OWNED",
@@ -68,6 +71,7 @@ export const BugCheckNames: Readonly<Record<number, string>> = {
 
 /** What the bug check means, in the words of the debugger documentation (paraphrased). */
 export const BugCheckExplanations: Readonly<Record<number, string>> = {
+  [PNP_DETECTED_FATAL_ERROR]: "The Plug and Play manager found a driver error it cannot recover from (parameter 1 says which: 0x2 is a DDI that needs a PDO called with another device object).",
   [IRQL_NOT_GREATER_OR_EQUAL]: "The IRQL was \"raised\" to a level below the current one (KeRaiseIrql must not lower).",
   [IRQL_NOT_LESS_OR_EQUAL]:
     "Kernel code accessed paged-out or invalid memory at an IRQL that was too high (DISPATCH_LEVEL or above), where page faults cannot be serviced.",
@@ -115,6 +119,8 @@ export const IOMGR_COMPLETE_ABOVE_DISPATCH = 0x0e;
 export const IOMGR_CALL_DRIVER_ABOVE_DISPATCH = 0x10;
 export const IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE = 0x203;
 export const IOMGR_FREE_IRP_IN_USE = 0x20a;
+/** DCERROR_PNP_IRP_BAD_INITIAL_STATUS: an IRP_MJ_PNP sent with an initial status other than STATUS_NOT_SUPPORTED. */
+export const IOMGR_PNP_IRP_BAD_INITIAL_STATUS = 0x20e;
 export const IOMGR_STATUS_MISMATCH = 0x224;
 export const IOMGR_STATUS_INVALID = 0x225;
 export const IOMGR_COMPLETION_NOT_PROPAGATING_PENDING = 0x228;
@@ -131,6 +137,7 @@ export const IoVerifierExplanations: Readonly<Record<number, string>> = {
   [IOMGR_CALL_DRIVER_ABOVE_DISPATCH]: "IoCallDriver was called above DISPATCH_LEVEL.",
   [IOMGR_CALL_DRIVER_WITH_CANCEL_ROUTINE]: "IoCallDriver was called with a cancel routine still set in the IRP.",
   [IOMGR_FREE_IRP_IN_USE]: "IoFreeIrp was called on an IRP that is still in use by a driver.",
+  [IOMGR_PNP_IRP_BAD_INITIAL_STATUS]: "An IRP_MJ_PNP was sent with IoStatus.Status other than STATUS_NOT_SUPPORTED: its sender must set STATUS_NOT_SUPPORTED, so drivers that do not handle the minor can pass it on untouched.",
   [IOMGR_STATUS_MISMATCH]:
     "A dispatch routine returned a status that differs from Irp->IoStatus.Status after completing the IRP.",
   [IOMGR_STATUS_INVALID]: "A dispatch routine returned the illegal status 0xFFFFFFFF (probably an uninitialized variable).",

@@ -1,0 +1,144 @@
+import type { DRIVER_INITIALIZE, DriverModule } from "../io/driver.js";
+
+/*
+ * Driver packages: our INF. A package names a service, the hardware and compatible IDs it
+ * matches (with the INF's rank), its setup class and filters, and the module to load.
+ * Installing it records it in the machine's driver store; device and class filters then
+ * come from there as Windows reads them from the Enum and Class keys.
+ */
+
+export interface DriverPackageId {
+  id: string;
+  /** The INF's rank for this ID: lower is a better match (0 is best). */
+  rank?: number;
+}
+
+export interface DriverPackage {
+  /** The service name: `\Driver\<service>`, `...\Services\<service>`. */
+  service: string;
+  hardwareIds: DriverPackageId[];
+  compatibleIds?: DriverPackageId[];
+  /** The setup class name ("Toaster", "System"...). */
+  class: string;
+  classGuid?: string;
+  /** Device-level filters (the device's UpperFilters/LowerFilters values): service names of other packages or filter entries. */
+  upperFilters?: string[];
+  lowerFilters?: string[];
+  /** Framework: WDM for now (KMDF and UMDF in later issues). */
+  framework: "WDM";
+  DriverEntry: DRIVER_INITIALIZE | DriverModule;
+}
+
+/** A class filter: `installClassFilter(classGuid, { upper, service, DriverEntry })`. */
+export interface ClassFilter {
+  upper: boolean;
+  service: string;
+  DriverEntry: DRIVER_INITIALIZE | DriverModule;
+}
+
+/** A filter service that is not a function driver of any device (a filter-only package). */
+export interface FilterService {
+  service: string;
+  DriverEntry: DRIVER_INITIALIZE | DriverModule;
+}
+
+/** The result of matching a device against the store. */
+export interface DriverMatch {
+  pkg: DriverPackage;
+  /** Windows' rank: 0x0000–0x0FFF a hardware ID match, 0x1000–0x3FFF a compatible ID match... */
+  rank: number;
+}
+
+/**
+ * Where installed packages and class filters live. In memory for now; the registry
+ * subsystem will back it (Services\<service>, Control\Class\{guid}\UpperFilters...).
+ */
+export interface DriverStore {
+  addPackage(pkg: DriverPackage): void;
+  addClassFilter(classGuid: string, filter: ClassFilter): void;
+  addFilterService(filter: FilterService): void;
+  /** The best package for a device's hardware and compatible IDs, or null. */
+  match(hardwareIds: readonly string[], compatibleIds: readonly string[]): DriverMatch | null;
+  classFilters(classGuid: string, upper: boolean): readonly ClassFilter[];
+  /** The DriverEntry of a service (a package's, a filter service's or a class filter's). */
+  serviceEntry(service: string): DRIVER_INITIALIZE | DriverModule | null;
+  packages(): readonly DriverPackage[];
+}
+
+/**
+ * Windows' driver ranking (ranking of drivers for a device): a match on the device's
+ * n-th hardware ID against the INF's rank r gives 0x0000 + n*0x100 + r; on a compatible
+ * ID (or an INF compatible entry), 0x2000 + ...; lower wins.
+ */
+function rankOf(deviceIds: readonly string[], base: number, pkgIds: readonly DriverPackageId[] | undefined, pkgBase: number): number {
+  if (pkgIds === undefined) return -1;
+  let best = -1;
+  for (let n = 0; n < deviceIds.length; n++) {
+    const id = deviceIds[n]!.toUpperCase();
+    for (const p of pkgIds) {
+      if (p.id.toUpperCase() !== id) continue;
+      const r = base + pkgBase + Math.min(n, 0xf) * 0x100 + Math.min(p.rank ?? 0, 0xff);
+      if (best < 0 || r < best) best = r;
+    }
+  }
+  return best;
+}
+
+/** The in-memory store (TODO(registry): write Services\<service>, Control\Class\{guid} and the Enum keys on install). */
+export class MemoryDriverStore implements DriverStore {
+  private readonly pkgs: DriverPackage[] = [];
+  private readonly filters = new Map<string, ClassFilter[]>();
+  private readonly services = new Map<string, DRIVER_INITIALIZE | DriverModule>();
+
+  addPackage(pkg: DriverPackage): void {
+    // TODO(registry): HKLM\SYSTEM\CurrentControlSet\Services\<service> (ImagePath, Type, Start),
+    // and the class key Control\Class\{classGuid} (Class = pkg.class).
+    const i = this.pkgs.findIndex((p) => p.service.toUpperCase() === pkg.service.toUpperCase());
+    if (i >= 0) this.pkgs[i] = pkg;
+    else this.pkgs.push(pkg);
+    this.services.set(pkg.service.toUpperCase(), pkg.DriverEntry);
+  }
+
+  addClassFilter(classGuid: string, filter: ClassFilter): void {
+    // TODO(registry): Control\Class\{classGuid}\UpperFilters / LowerFilters (REG_MULTI_SZ).
+    const key = classGuid.toUpperCase();
+    const list = this.filters.get(key) ?? [];
+    list.push(filter);
+    this.filters.set(key, list);
+    this.services.set(filter.service.toUpperCase(), filter.DriverEntry);
+  }
+
+  addFilterService(filter: FilterService): void {
+    this.services.set(filter.service.toUpperCase(), filter.DriverEntry);
+  }
+
+  match(hardwareIds: readonly string[], compatibleIds: readonly string[]): DriverMatch | null {
+    let best: DriverMatch | null = null;
+    for (const pkg of this.pkgs) {
+      // A device hardware ID against the INF's hardware IDs is the best kind of match,
+      // then a device compatible ID against them, then either against the INF's compatible IDs.
+      const candidates = [
+        rankOf(hardwareIds, 0x0000, pkg.hardwareIds, 0),
+        rankOf(compatibleIds, 0x2000, pkg.hardwareIds, 0),
+        rankOf(hardwareIds, 0x1000, pkg.compatibleIds, 0),
+        rankOf(compatibleIds, 0x3000, pkg.compatibleIds, 0),
+      ].filter((r) => r >= 0);
+      if (candidates.length === 0) continue;
+      const r = Math.min(...candidates);
+      if (best === null || r < best.rank) best = { pkg, rank: r };
+    }
+    return best;
+  }
+
+  classFilters(classGuid: string, upper: boolean): readonly ClassFilter[] {
+    return (this.filters.get(classGuid.toUpperCase()) ?? []).filter((f) => f.upper === upper);
+  }
+
+  serviceEntry(service: string): DRIVER_INITIALIZE | DriverModule | null {
+    return this.services.get(service.toUpperCase()) ?? null;
+  }
+
+  packages(): readonly DriverPackage[] {
+    return this.pkgs;
+  }
+}
