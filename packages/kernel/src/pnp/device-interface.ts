@@ -114,7 +114,9 @@ export class DeviceInterfaces {
 
   /** A deleted device's interfaces go (Windows keeps them in the registry, inactive; TODO(registry)). */
   forget(pdo: DEVICE_OBJECT): void {
-    for (const [k, i] of this.byName) if (i.pdo === pdo) this.byName.delete(k);
+    const names = pdo.DeviceNode?.Interfaces;
+    if (!names) return;
+    for (const n of names) this.byName.delete(n.toUpperCase());
   }
 
   list(guid: string, pdo: DEVICE_OBJECT | null, includeNonActive: boolean): string[] {

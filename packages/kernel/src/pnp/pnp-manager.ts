@@ -622,8 +622,8 @@ export class PnpManager {
     node.State = DeviceNodeDeleted;
     this.nodeCount--;
     const pdo = node.PhysicalDeviceObject;
-    pdo.DeviceNode = null;
     this.interfaces.forget(pdo);
+    pdo.DeviceNode = null;
     // Our reference, taken when the bus reported it.
     ObDereferenceObject(pdo);
   }
@@ -631,8 +631,10 @@ export class PnpManager {
   /** QUERY_REMOVE to the device and its children (children first), then REMOVE, or CANCEL_REMOVE to all if one refuses. */
   private *orderlyRemove(node: DEVICE_NODE, eject: boolean): KWAIT_GENERATOR<NTSTATUS> {
     const subtree: DEVICE_NODE[] = [];
+    const seen = new Set<DEVICE_NODE>();
     const walk = (n: DEVICE_NODE): void => {
-      if (subtree.includes(n)) return;
+      if (seen.has(n)) return;
+      seen.add(n);
       for (let c = n.Child; c !== null; c = c.Sibling) walk(c);
       subtree.push(n);
     };
