@@ -10,7 +10,7 @@ import { Executive, IO_NO_INCREMENT, KEVENT, KeClearEvent, KeInitializeEvent, Ke
 import { KiRunRoutine } from "../ke/routine.js";
 import { ExAllocatePool2, ExFreePool } from "../mm/access.js";
 import { POOL_FLAG_PAGED, POOL_TAG } from "../mm/pool.js";
-import { NT_SUCCESS, STATUS_INSUFFICIENT_RESOURCES, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
+import { NT_SUCCESS, STATUS_UNSUCCESSFUL, STATUS_INSUFFICIENT_RESOURCES, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
 import { ObDereferenceObject, ObReferenceObject } from "../ob/object.js";
 import { Out } from "../box.js";
 import { startSystemThread } from "../ps/system-thread.js";
@@ -23,13 +23,14 @@ import {
   DeviceNodeStateName,
 } from "./device-node.js";
 import { MemoryDriverStore, type ClassFilter, type DriverPackage, type DriverStore, type FilterService } from "./driver-store.js";
-import { DeviceInterfaces } from "./device-interface.js";
+import { DeviceInterfaces, type TARGET_DEVICE_REMOVAL_NOTIFICATION } from "./device-interface.js";
 import {
   BusQueryCompatibleIDs, BusQueryDeviceID, BusQueryHardwareIDs, BusQueryInstanceID, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD,
   CM_PROB_FAILED_DRIVER_ENTRY, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_POST_START, CM_PROB_FAILED_START, CM_PROB_NORMAL_CONFLICT,
   IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_EJECT, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_ID,
   IRP_MN_QUERY_PNP_DEVICE_STATE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_RESOURCE_REQUIREMENTS, IRP_MN_QUERY_STOP_DEVICE,
-  IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, IRP_MN_QUERY_DEVICE_TEXT, IRP_MN_QUERY_BUS_INFORMATION, DeviceTextDescription,
+  IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, GUID_TARGET_DEVICE_QUERY_REMOVE, GUID_TARGET_DEVICE_REMOVE_CANCELLED,
+  GUID_TARGET_DEVICE_REMOVE_COMPLETE, PNP_VetoTypeUnknown, PNP_VetoOutstandingOpen, PNP_VetoDevice, PNP_VetoDriver, IRP_MN_QUERY_DEVICE_TEXT, IRP_MN_QUERY_BUS_INFORMATION, DeviceTextDescription,
   DeviceTextLocationInformation, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, PNP_DEVICE_FAILED, PNP_DEVICE_REMOVED, PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED,
 } from "./pnp-constants.js";
 import type { IO_RESOURCE_REQUIREMENTS_LIST } from "./resources.js";
@@ -335,6 +336,8 @@ export class PnpManager {
   }
   /** IoStatus.Information of the last `call`. */
   info = 0;
+  /** Why the last orderly removal was vetoed (PNP_VETO_TYPE), PNP_VetoTypeUnknown if it was not. */
+  lastVeto = PNP_VetoTypeUnknown;
   private enumerations = 0;
   private readonly callEvent = PipNewEvent();
 
@@ -577,6 +580,8 @@ export class PnpManager {
     for (let d: DEVICE_OBJECT | null = pdo; d !== null; d = d.AttachedDevice) d.ExtensionFlags |= DOE_REMOVE_PENDING;
     this.interfaces.disableAll(pdo);
     yield* this.call(pdo, IRP_MN_SURPRISE_REMOVAL);
+    // Kernel listeners learn it is gone, so they close their handles (before the state says closes are awaited).
+    yield* this.notifyTarget(node, GUID_TARGET_DEVICE_REMOVE_COMPLETE);
     node.State = DeviceNodeDeletePendingCloses;
     if (!stackOpen(pdo)) yield* this.sendRemove(node);
   }
@@ -644,16 +649,45 @@ export class PnpManager {
     yield* this.relations(node, RemovalRelations, related);
     for (const r of related) walk(r);
     walk(node);
+    // Kernel listeners (EventCategoryTargetDeviceChange) hear of the query first and may close their
+    // handles or veto; a handle still open after that vetoes the removal (PNP_VetoOutstandingOpen).
+    const notified: DEVICE_NODE[] = [];
+    this.lastVeto = PNP_VetoTypeUnknown;
+    let veto: NTSTATUS = STATUS_SUCCESS;
+    for (const n of subtree) {
+      if (n.State !== DeviceNodeStarted) continue;
+      notified.push(n);
+      veto = yield* this.notifyTarget(n, GUID_TARGET_DEVICE_QUERY_REMOVE);
+      if (!NT_SUCCESS(veto)) {
+        this.lastVeto = PNP_VetoDriver;
+        break;
+      }
+    }
+    if (NT_SUCCESS(veto)) {
+      for (const n of subtree) {
+        if (n.State === DeviceNodeStarted && stackOpen(n.PhysicalDeviceObject)) {
+          this.lastVeto = PNP_VetoOutstandingOpen;
+          veto = STATUS_UNSUCCESSFUL;
+          break;
+        }
+      }
+    }
+    if (!NT_SUCCESS(veto)) {
+      for (const n of notified) yield* this.notifyTarget(n, GUID_TARGET_DEVICE_REMOVE_CANCELLED);
+      return veto;
+    }
     const queried: DEVICE_NODE[] = [];
     for (const n of subtree) {
       if (n.State !== DeviceNodeStarted) continue;
       queried.push(n);
       const st = yield* this.call(n.PhysicalDeviceObject, IRP_MN_QUERY_REMOVE_DEVICE);
       if (!NT_SUCCESS(st)) {
+        this.lastVeto = PNP_VetoDevice;
         for (const q of queried) {
           yield* this.call(q.PhysicalDeviceObject, IRP_MN_CANCEL_REMOVE_DEVICE);
           q.State = DeviceNodeStarted;
         }
+        for (const q of notified) yield* this.notifyTarget(q, GUID_TARGET_DEVICE_REMOVE_CANCELLED);
         return st;
       }
       n.State = DeviceNodeQueryRemoved;
@@ -662,8 +696,25 @@ export class PnpManager {
       if (n.State === DeviceNodeRemoved || n.State === DeviceNodeDeleted) continue;
       for (let c = n.Child; c !== null; c = c.Sibling) c.Present = false;
       yield* this.sendRemove(n);
+      if (notified.includes(n)) yield* this.notifyTarget(n, GUID_TARGET_DEVICE_REMOVE_COMPLETE);
     }
     if (eject) yield* this.call(node.PhysicalDeviceObject, IRP_MN_EJECT);
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * The target-device callbacks registered on files open on `node`, in order, each run to its end
+   * here (the PnP manager waits for them); for a query-remove, the first failure is a veto.
+   */
+  private *notifyTarget(node: DEVICE_NODE, event: string): KWAIT_GENERATOR<NTSTATUS> {
+    const all = this.interfaces.targetListeners;
+    if (all.length === 0) return STATUS_SUCCESS;
+    for (const e of all.filter((x) => x.node === node)) {
+      if (!e.active) continue;
+      const n: TARGET_DEVICE_REMOVAL_NOTIFICATION = { Version: 1, Size: 0, Event: event, FileObject: e.fileObject! };
+      const st = yield* callRoutine(e.driver, `target-device notification of ${e.driver.DriverName}`, () => e.callback(n, e.context));
+      if (event === GUID_TARGET_DEVICE_QUERY_REMOVE && !NT_SUCCESS(st)) return st;
+    }
     return STATUS_SUCCESS;
   }
 
