@@ -24,7 +24,6 @@ import { ResourceArbiter } from "./arbiter.js";
 import { DEVICE_CAPABILITIES } from "./device-capabilities.js";
 import {
   BusRelations, EjectionRelations, RemovalRelations, IRP_MN_QUERY_DEVICE_RELATIONS, ReadDeviceRelationsCount, ReadDeviceRelationsObject,
-  TargetDeviceRelation,
 } from "./device-relations.js";
 import {
   DEVICE_NODE, DeviceNodeDeletePendingCloses, DeviceNodeDeleted, DeviceNodeDriversAdded, DeviceNodeInitialized, DeviceNodeQueryRemoved,
@@ -516,7 +515,9 @@ export class PnpManager {
       return;
     }
     node.State = DeviceNodeStarted;
-    yield* this.enumerate(node);
+    // A started device is asked for its PnP state, then for its children.
+    yield* this.queryState(node);
+    if (node.State === DeviceNodeStarted) yield* this.enumerate(node);
   }
 
   // ---- removal ----
