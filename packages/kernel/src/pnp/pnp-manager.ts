@@ -2,9 +2,7 @@ import { cur, isInsideMachine } from "../context.js";
 import { injectable } from "../inversify.js";
 import type { Machine } from "../machine.js";
 import { IoCallDriver } from "../io/complete.js";
-import {
-  DOE_DELETE_PENDING, DOE_REMOVE_PENDING, DOE_REMOVE_PROCESSED, DO_BUS_ENUMERATED_DEVICE, DO_DEVICE_INITIALIZING, IRP_MJ_PNP,
-} from "../io/constants.js";
+import { DO_BUS_ENUMERATED_DEVICE, DO_DEVICE_INITIALIZING, IRP_MJ_PNP } from "../io/constants.js";
 import { DEVICE_OBJECT, IoGetAttachedDevice } from "../io/device.js";
 import { DRIVER_OBJECT, type DRIVER_INITIALIZE, type DriverModule } from "../io/driver.js";
 import { IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IoSetCompletionRoutine, type IRP } from "../io/irp.js";
@@ -15,33 +13,30 @@ import {
 import { KiRunRoutine } from "../ke/routine.js";
 import { ExFreePool } from "../mm/access.js";
 import {
-  NT_SUCCESS, STATUS_UNSUCCESSFUL, STATUS_INSUFFICIENT_RESOURCES, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_PENDING,
-  STATUS_SUCCESS, type NTSTATUS,
+  NT_SUCCESS, STATUS_INSUFFICIENT_RESOURCES, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_PENDING, STATUS_SUCCESS,
+  type NTSTATUS,
 } from "../ntstatus.js";
 import { ObDereferenceObject, ObReferenceObject } from "../ob/object.js";
 import { startSystemThread } from "../ps/system-thread.js";
 import { ResourceArbiter } from "./arbiter.js";
 import { DEVICE_CAPABILITIES } from "./device-capabilities.js";
+import { BusRelations, IRP_MN_QUERY_DEVICE_RELATIONS, ReadDeviceRelationsCount, ReadDeviceRelationsObject } from "./device-relations.js";
 import {
-  BusRelations, EjectionRelations, RemovalRelations, IRP_MN_QUERY_DEVICE_RELATIONS, ReadDeviceRelationsCount, ReadDeviceRelationsObject,
-} from "./device-relations.js";
-import {
-  DEVICE_NODE, DeviceNodeDeletePendingCloses, DeviceNodeDeleted, DeviceNodeDriversAdded, DeviceNodeInitialized, DeviceNodeQueryRemoved,
-  DeviceNodeQueryStopped, DeviceNodeRemoved, DeviceNodeResourcesAssigned, DeviceNodeStarted, DeviceNodeStartPending, DeviceNodeStopped,
+  DEVICE_NODE, DeviceNodeDeletePendingCloses, DeviceNodeDeleted, DeviceNodeDriversAdded, DeviceNodeInitialized, DeviceNodeQueryStopped,
+  DeviceNodeResourcesAssigned, DeviceNodeStarted, DeviceNodeStartPending, DeviceNodeStopped,
 } from "./device-node.js";
 import { MemoryDriverStore, type ClassFilter, type DriverPackage, type DriverStore, type FilterService } from "./driver-store.js";
-import { DeviceInterfaces, type TARGET_DEVICE_REMOVAL_NOTIFICATION } from "./device-interface.js";
+import { DeviceInterfaces } from "./device-interface.js";
 import {
   BusQueryCompatibleIDs, BusQueryDeviceID, BusQueryHardwareIDs, BusQueryInstanceID, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD,
   CM_PROB_FAILED_DRIVER_ENTRY, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_POST_START, CM_PROB_FAILED_START, CM_PROB_NORMAL_CONFLICT,
-  IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_EJECT, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_ID,
-  IRP_MN_QUERY_PNP_DEVICE_STATE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_RESOURCE_REQUIREMENTS, IRP_MN_QUERY_STOP_DEVICE,
-  IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, GUID_TARGET_DEVICE_QUERY_REMOVE, GUID_TARGET_DEVICE_REMOVE_CANCELLED,
-  GUID_TARGET_DEVICE_REMOVE_COMPLETE, PNP_VetoTypeUnknown, PNP_VetoOutstandingOpen, PNP_VetoDevice, PNP_VetoDriver,
-  IRP_MN_QUERY_DEVICE_TEXT, IRP_MN_QUERY_BUS_INFORMATION, DeviceTextDescription, DeviceTextLocationInformation, IRP_MN_STOP_DEVICE,
-  IRP_MN_SURPRISE_REMOVAL, PNP_DEVICE_FAILED, PNP_DEVICE_REMOVED, PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED,
+  IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_ID, IRP_MN_QUERY_PNP_DEVICE_STATE, IRP_MN_QUERY_RESOURCE_REQUIREMENTS,
+  IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, PNP_VetoTypeUnknown, IRP_MN_QUERY_DEVICE_TEXT,
+  IRP_MN_QUERY_BUS_INFORMATION, DeviceTextDescription, DeviceTextLocationInformation, IRP_MN_STOP_DEVICE, PNP_DEVICE_FAILED,
+  PNP_DEVICE_REMOVED, PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED,
 } from "./pnp-constants.js";
 import { RootEnumerator, type RootDeviceDescription } from "./root-enumerator.js";
+import { PipOrderlyRemove, PipRemoveMissing, PipSendRemove, PipSurpriseRemove } from "./removal.js";
 import { IoBuildCmResourceList, ReadResourceRequirementsList } from "./resource-memory.js";
 import { ReadMultiSz, ReadWideString } from "./wide-string.js";
 import { ReadPnpBusInformation } from "./bus-information.js";
@@ -243,13 +238,13 @@ export class PnpManager {
             yield* this.queryState(n);
             break;
           case ActionEject:
-            status = yield* this.orderlyRemove(n, true);
+            status = yield* PipOrderlyRemove(this, n, true);
             break;
           case ActionRemove:
-            status = yield* this.orderlyRemove(n, false);
+            status = yield* PipOrderlyRemove(this, n, false);
             break;
           case ActionRemoveAfterClose:
-            if (n.State === DeviceNodeDeletePendingCloses) yield* this.sendRemove(n);
+            if (n.State === DeviceNodeDeletePendingCloses) yield* PipSendRemove(this, n);
             break;
           case ActionRebalance:
             status = yield* this.rebalance(n);
@@ -323,7 +318,8 @@ export class PnpManager {
   }
 
   /** The assigned resources go back to the arbiter, and their lists to the pool. */
-  private releaseResources(node: DEVICE_NODE): void {
+  /** @internal */
+  releaseResources(node: DEVICE_NODE): void {
     this.arbiter.release(node);
     if (node.ResourceListAddress !== 0) ExFreePool(node.ResourceListAddress);
     if (node.ResourceListTranslatedAddress !== 0) ExFreePool(node.ResourceListTranslatedAddress);
@@ -384,7 +380,7 @@ export class PnpManager {
       const next = c.Sibling;
       if (c.Reported !== mark) {
         c.Present = false;
-        yield* this.removeMissing(c);
+        yield* PipRemoveMissing(this, c);
       } else last = c;
       c = next;
     }
@@ -448,7 +444,7 @@ export class PnpManager {
       const drv = yield* this.loadService(o.service, o.entry);
       if (typeof drv === "number") {
         this.setProblem(node, o.entry === null ? CM_PROB_DRIVER_FAILED_LOAD : CM_PROB_FAILED_DRIVER_ENTRY, drv);
-        if (pdo.AttachedDevice !== null) yield* this.sendRemove(node, true);
+        if (pdo.AttachedDevice !== null) yield* PipSendRemove(this, node, true);
         return;
       }
       const add = drv.DriverExtension.AddDevice;
@@ -457,7 +453,7 @@ export class PnpManager {
       const st = yield* callRoutine(drv, `AddDevice of ${drv.DriverName}`, () => add(drv, pdo));
       if (!NT_SUCCESS(st)) {
         this.setProblem(node, CM_PROB_FAILED_ADD, st);
-        if (pdo.AttachedDevice !== null) yield* this.sendRemove(node, true);
+        if (pdo.AttachedDevice !== null) yield* PipSendRemove(this, node, true);
         return;
       }
     }
@@ -511,191 +507,13 @@ export class PnpManager {
     if (!NT_SUCCESS(st)) {
       // A failed start: the stack is torn down with IRP_MN_REMOVE_DEVICE and the device keeps Code 10.
       this.setProblem(node, CM_PROB_FAILED_START, st);
-      yield* this.sendRemove(node, true);
+      yield* PipSendRemove(this, node, true);
       return;
     }
     node.State = DeviceNodeStarted;
     // A started device is asked for its PnP state, then for its children.
     yield* this.queryState(node);
     if (node.State === DeviceNodeStarted) yield* this.enumerate(node);
-  }
-
-  // ---- removal ----
-
-  /** A device its bus no longer reports: children first, then SURPRISE_REMOVAL (if started) or REMOVE at once. */
-  private *removeMissing(node: DEVICE_NODE): KWAIT_GENERATOR<void> {
-    for (let c = node.Child; c !== null; ) {
-      const next = c.Sibling;
-      c.Present = false;
-      yield* this.removeMissing(c);
-      c = next;
-    }
-    if (node.State === DeviceNodeStarted || node.State === DeviceNodeStopped || node.State === DeviceNodeQueryStopped) {
-      yield* this.surpriseRemove(node);
-      return;
-    }
-    if (node.State === DeviceNodeDeletePendingCloses) return; // its REMOVE comes when the handles close
-    yield* this.sendRemove(node);
-  }
-
-  private *surpriseRemove(node: DEVICE_NODE): KWAIT_GENERATOR<void> {
-    const pdo = node.PhysicalDeviceObject;
-    // New opens fail from now on; the handles already open still reach the drivers.
-    for (let d: DEVICE_OBJECT | null = pdo; d !== null; d = d.AttachedDevice) d.ExtensionFlags |= DOE_REMOVE_PENDING;
-    this.interfaces.disableAll(pdo);
-    yield* this.call(pdo, IRP_MN_SURPRISE_REMOVAL);
-    // Kernel listeners learn it is gone, so they close their handles (before the state says closes are awaited).
-    yield* this.notifyTarget(node, GUID_TARGET_DEVICE_REMOVE_COMPLETE);
-    node.State = DeviceNodeDeletePendingCloses;
-    if (!stackOpen(pdo)) yield* this.sendRemove(node);
-  }
-
-  /**
-   * IRP_MN_REMOVE_DEVICE (top-down: each driver passes it on after detaching). The
-   * resources go back; a device its bus no longer reports is deleted from the tree.
-   */
-  private *sendRemove(node: DEVICE_NODE, keepProblem = false): KWAIT_GENERATOR<void> {
-    void keepProblem;
-    const pdo = node.PhysicalDeviceObject;
-    for (let d: DEVICE_OBJECT | null = pdo; d !== null; d = d.AttachedDevice) d.ExtensionFlags |= DOE_DELETE_PENDING;
-    this.interfaces.disableAll(pdo);
-    const drivers: DRIVER_OBJECT[] = [];
-    for (let d: DEVICE_OBJECT | null = pdo.AttachedDevice; d !== null; d = d.AttachedDevice) if (!drivers.includes(d.DriverObject)) drivers.push(d.DriverObject);
-    yield* this.call(pdo, IRP_MN_REMOVE_DEVICE);
-    this.releaseResources(node);
-    // A PnP driver whose last device went is unloaded, if it can be (it has a DriverUnload).
-    for (const drv of drivers) {
-      if (drv.DeviceObject !== null || drv.DriverUnload === null || this.machine.driver(drv.DriverName.slice(8)) !== drv) continue;
-      if (this.log !== null || this.machine.trace !== null) this.note("", `DriverUnload ${drv.DriverName.slice(8)}`);
-      const done = this.machine.IopCompleteUnload(drv);
-      if (done !== null) yield* KeWaitForSingleObject(done, Executive, KernelMode, false, null);
-    }
-    if (!node.Present) {
-      this.deleteNode(node);
-      return;
-    }
-    // Still present (an orderly removal, a failed start): the PDO stays; it may be started again.
-    pdo.ExtensionFlags &= ~(DOE_DELETE_PENDING | DOE_REMOVE_PENDING);
-    pdo.ExtensionFlags |= DOE_REMOVE_PROCESSED;
-    node.State = DeviceNodeRemoved;
-  }
-
-  private deleteNode(node: DEVICE_NODE): void {
-    const parent = node.Parent;
-    if (parent !== null) {
-      if (parent.Child === node) parent.Child = node.Sibling;
-      else for (let c = parent.Child; c !== null; c = c.Sibling) if (c.Sibling === node) c.Sibling = node.Sibling;
-    }
-    node.Parent = null;
-    node.Sibling = null;
-    node.State = DeviceNodeDeleted;
-    this.nodeCount--;
-    const pdo = node.PhysicalDeviceObject;
-    this.interfaces.forget(pdo);
-    pdo.DeviceNode = null;
-    // Our reference, taken when the bus reported it.
-    ObDereferenceObject(pdo);
-  }
-
-  /** QUERY_REMOVE to the device and its children (children first), then REMOVE, or CANCEL_REMOVE to all if one refuses. */
-  private *orderlyRemove(node: DEVICE_NODE, eject: boolean): KWAIT_GENERATOR<NTSTATUS> {
-    const subtree: DEVICE_NODE[] = [];
-    const seen = new Set<DEVICE_NODE>();
-    const walk = (n: DEVICE_NODE): void => {
-      if (seen.has(n)) return;
-      seen.add(n);
-      for (let c = n.Child; c !== null; c = c.Sibling) walk(c);
-      subtree.push(n);
-    };
-    // The devices that must go with it (EjectionRelations for an eject, RemovalRelations), then it and its children.
-    const related: DEVICE_NODE[] = [];
-    if (eject) yield* this.relations(node, EjectionRelations, related);
-    yield* this.relations(node, RemovalRelations, related);
-    for (const r of related) walk(r);
-    walk(node);
-    // Kernel listeners (EventCategoryTargetDeviceChange) hear of the query first and may close their
-    // handles or veto; a handle still open after that vetoes the removal (PNP_VetoOutstandingOpen).
-    const notified: DEVICE_NODE[] = [];
-    this.lastVeto = PNP_VetoTypeUnknown;
-    let veto: NTSTATUS = STATUS_SUCCESS;
-    for (const n of subtree) {
-      if (n.State !== DeviceNodeStarted) continue;
-      notified.push(n);
-      veto = yield* this.notifyTarget(n, GUID_TARGET_DEVICE_QUERY_REMOVE);
-      if (!NT_SUCCESS(veto)) {
-        this.lastVeto = PNP_VetoDriver;
-        break;
-      }
-    }
-    if (NT_SUCCESS(veto)) {
-      for (const n of subtree) {
-        if (n.State === DeviceNodeStarted && stackOpen(n.PhysicalDeviceObject)) {
-          this.lastVeto = PNP_VetoOutstandingOpen;
-          veto = STATUS_UNSUCCESSFUL;
-          break;
-        }
-      }
-    }
-    if (!NT_SUCCESS(veto)) {
-      for (const n of notified) yield* this.notifyTarget(n, GUID_TARGET_DEVICE_REMOVE_CANCELLED);
-      return veto;
-    }
-    const queried: DEVICE_NODE[] = [];
-    for (const n of subtree) {
-      if (n.State !== DeviceNodeStarted) continue;
-      queried.push(n);
-      const st = yield* this.call(n.PhysicalDeviceObject, IRP_MN_QUERY_REMOVE_DEVICE);
-      if (!NT_SUCCESS(st)) {
-        this.lastVeto = PNP_VetoDevice;
-        for (const q of queried) {
-          yield* this.call(q.PhysicalDeviceObject, IRP_MN_CANCEL_REMOVE_DEVICE);
-          q.State = DeviceNodeStarted;
-        }
-        for (const q of notified) yield* this.notifyTarget(q, GUID_TARGET_DEVICE_REMOVE_CANCELLED);
-        return st;
-      }
-      n.State = DeviceNodeQueryRemoved;
-    }
-    for (const n of subtree) {
-      if (n.State === DeviceNodeRemoved || n.State === DeviceNodeDeleted) continue;
-      for (let c = n.Child; c !== null; c = c.Sibling) c.Present = false;
-      yield* this.sendRemove(n);
-      if (notified.includes(n)) yield* this.notifyTarget(n, GUID_TARGET_DEVICE_REMOVE_COMPLETE);
-    }
-    if (eject) yield* this.call(node.PhysicalDeviceObject, IRP_MN_EJECT);
-    return STATUS_SUCCESS;
-  }
-
-  /**
-   * The target-device callbacks registered on files open on `node`, in order, each run to its end
-   * here (the PnP manager waits for them); for a query-remove, the first failure is a veto.
-   */
-  private *notifyTarget(node: DEVICE_NODE, event: string): KWAIT_GENERATOR<NTSTATUS> {
-    const all = this.interfaces.targetListeners;
-    if (all.length === 0) return STATUS_SUCCESS;
-    for (const e of all.filter((x) => x.node === node)) {
-      if (!e.active) continue;
-      const n: TARGET_DEVICE_REMOVAL_NOTIFICATION = { Version: 1, Size: 0, Event: event, FileObject: e.fileObject! };
-      const st = yield* callRoutine(e.driver, `target-device notification of ${e.driver.DriverName}`, () => e.callback(n, e.context));
-      if (event === GUID_TARGET_DEVICE_QUERY_REMOVE && !NT_SUCCESS(st)) return st;
-    }
-    return STATUS_SUCCESS;
-  }
-
-  /** QUERY_DEVICE_RELATIONS of `type`: the enumerated devices it names go into `out` (references dropped). */
-  private *relations(node: DEVICE_NODE, type: number, out: DEVICE_NODE[]): KWAIT_GENERATOR<void> {
-    if (node.State !== DeviceNodeStarted) return;
-    const st = yield* this.call(node.PhysicalDeviceObject, IRP_MN_QUERY_DEVICE_RELATIONS, type);
-    const r = this.info;
-    if (!NT_SUCCESS(st) || r === 0) return;
-    const count = ReadDeviceRelationsCount(r);
-    for (let i = 0; i < count; i++) {
-      const d = ReadDeviceRelationsObject(r, i);
-      if (d === null) continue;
-      if (d.DeviceNode !== null && d.DeviceNode !== node && !out.includes(d.DeviceNode)) out.push(d.DeviceNode);
-      ObDereferenceObject(d);
-    }
-    ExFreePool(r);
   }
 
   private *queryState(node: DEVICE_NODE): KWAIT_GENERATOR<void> {
@@ -709,10 +527,10 @@ export class PnpManager {
       for (let c = node.Child; c !== null; ) {
         const next = c.Sibling;
         c.Present = false;
-        yield* this.removeMissing(c);
+        yield* PipRemoveMissing(this, c);
         c = next;
       }
-      yield* this.surpriseRemove(node);
+      yield* PipSurpriseRemove(this, node);
     } else if ((flags & PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED) !== 0) {
       yield* this.rebalance(node);
     }
@@ -737,12 +555,14 @@ export class PnpManager {
   }
 
   /** What the manager did, for the test log and the machine's trace ("pnp" events). */
-  private note(InstancePath: string, what: string): void {
+  /** @internal */
+  note(InstancePath: string, what: string): void {
     this.log?.push({ InstancePath, what });
     this.machine.trace?.event("pnp", null, InstancePath === "" ? what : `${what} ${InstancePath}`);
   }
 
-  private setProblem(node: DEVICE_NODE, problem: number, status: NTSTATUS): void {
+  /** @internal */
+  setProblem(node: DEVICE_NODE, problem: number, status: NTSTATUS): void {
     node.Problem = problem;
     node.ProblemStatus = status;
     if (this.log !== null || this.machine.trace !== null) this.note(node.InstancePath, `problem ${problem}`);
@@ -764,7 +584,7 @@ function PipCallCompletion(DeviceObject: DEVICE_OBJECT | null, Irp: IRP, Context
 }
 
 /** Call a driver routine that may wait (AddDevice, DriverEntry) as the PnP thread, with the driver as the one running. */
-function* callRoutine<T>(driver: DRIVER_OBJECT, name: string, routine: () => T | KWAIT_GENERATOR<T>): KWAIT_GENERATOR<T> {
+export function* callRoutine<T>(driver: DRIVER_OBJECT, name: string, routine: () => T | KWAIT_GENERATOR<T>): KWAIT_GENERATOR<T> {
   const m = cur;
   const cpu = m.cpu;
   const prev = cpu.driver;
@@ -787,7 +607,7 @@ function* callRoutine<T>(driver: DRIVER_OBJECT, name: string, routine: () => T |
 }
 
 /** Is any device of the stack above `pdo` still open? */
-function stackOpen(pdo: DEVICE_OBJECT): boolean {
+export function stackOpen(pdo: DEVICE_OBJECT): boolean {
   for (let d: DEVICE_OBJECT | null = pdo; d !== null; d = d.AttachedDevice) if (d.openCount > 0) return true;
   return false;
 }
