@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  boot, MemoryTraceSink, PNP_DEVICE_DONT_DISPLAY_IN_UI, PNP_DEVICE_FAILED, CM_PROB_FAILED_POST_START, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
+  boot, MemoryTraceSink, KTIMER, KDPC, KeInitializeTimer, KeInitializeDpc, KeSetTimerEx, KeCancelTimer, PNP_DEVICE_DONT_DISPLAY_IN_UI, PNP_DEVICE_FAILED, CM_PROB_FAILED_POST_START, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
   type Machine, type DEVICE_OBJECT,
 } from "../src/index.js";
 import { GUID_DEVCLASS_TOASTER, layerDriver, testBus, TOASTER_COMPATIBLE, TOASTER_HWID, type TestBus } from "./pnp-drivers.js";
@@ -383,5 +383,28 @@ describe("PnP: device state after start", () => {
     const n2 = m.pnp.node(`${TOASTER_HWID}\\02`)!;
     expect(n2.Problem).toBe(CM_PROB_FAILED_POST_START);
     expect(n2.State).toBe(DeviceNodeRemoved);
+  });
+});
+
+describe("PnP: host calls on a busy machine", () => {
+  it("installDriverPackage, createRootDevice and removeDevice return once the change is made, even with a periodic timer running", () => {
+    const m = boot();
+    let ticks = 0;
+    const timer = new KTIMER();
+    const dpc = new KDPC();
+    m.runInKernel(() => {
+      KeInitializeTimer(timer);
+      KeInitializeDpc(dpc, () => void ticks++, null);
+      KeSetTimerEx(timer, -10_000, 1, dpc);
+    });
+    const log: string[] = [];
+    m.installDriverPackage({ service: "dev", hardwareIds: [{ id: "root\\dev" }], class: "System", framework: "WDM", DriverEntry: layerDriver("dev", log) });
+    const a = m.pnp.createRootDevice({ hardwareIds: ["root\\dev"], class: "System" });
+    expect(m.pnp.node(a)!.State).toBe(DeviceNodeStarted);
+    expect(m.pnp.removeDevice(a)).toBe(STATUS_SUCCESS);
+    expect(m.pnp.node(a)!.State).toBe(DeviceNodeRemoved);
+    m.runFor(5);
+    expect(ticks).toBeGreaterThan(0);
+    m.runInKernel(() => KeCancelTimer(timer));
   });
 });

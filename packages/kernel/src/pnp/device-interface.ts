@@ -80,6 +80,8 @@ export class DeviceInterfaces {
   private readonly listeners: PNP_NOTIFICATION_ENTRY[] = [];
   /** EventCategoryTargetDeviceChange registrations. */
   readonly targetListeners: PNP_NOTIFICATION_ENTRY[] = [];
+  /** Notification callbacks started and not yet returned. */
+  pending = 0;
   /** Every arrival and removal, in order (hosts read and clear it). */
   readonly events: DeviceInterfaceEvent[] = [];
   constructor(readonly pnp: PnpManager) {}
@@ -169,7 +171,8 @@ export class DeviceInterfaces {
       const r = e.callback(n, e.context);
       if (isRoutineGenerator(r)) yield* r as KWAIT_GENERATOR<NTSTATUS>;
     })();
-    startSystemThread("PnP notification", e.driver, body);
+    this.pending++;
+    startSystemThread("PnP notification", e.driver, body, () => void this.pending--);
   }
 }
 

@@ -109,7 +109,7 @@ export class PnpManager {
     this.machine.runInKernel(() => {
       for (const n of this.allNodes()) if (n.Problem === CM_PROB_FAILED_INSTALL && n.Present) this.queueAction(ActionEnumerate, n, null);
     });
-    this.machine.run();
+    this.settle();
   }
 
   /** A class filter for every device of the class (Control\Class\{guid}\UpperFilters / LowerFilters). */
@@ -129,7 +129,7 @@ export class PnpManager {
       this.requestEnumeration(this.root);
       return p;
     });
-    this.machine.run();
+    this.settle();
     return path;
   }
 
@@ -139,7 +139,7 @@ export class PnpManager {
     if (node === null || node.Parent !== this.root) return false;
     this.rootEnumerator.uninstall(node.PhysicalDeviceObject);
     this.machine.runInKernel(() => this.requestEnumeration(this.root));
-    this.machine.run();
+    this.settle();
     return true;
   }
 
@@ -151,6 +151,16 @@ export class PnpManager {
   /** Rebalance one device: QUERY_STOP, STOP, new resources, START (or CANCEL_STOP if a driver refuses). */
   rebalanceDevice(instancePath: string): NTSTATUS {
     return this.hostAction(ActionRebalance, instancePath);
+  }
+
+  /**
+   * Run the machine until the PnP manager has done everything queued and its notification
+   * callbacks have returned: a host call behaves like `devcon`, which returns when the change
+   * is made, even on a machine with periodic timers that never becomes idle.
+   */
+  private settle(): void {
+    const m = this.machine;
+    m.runInKernel(() => m.scheduler.runUntil(() => !this.workerRunning && this.interfaces.pending === 0, "the PnP manager to finish its device actions"));
   }
 
   /** The device node of an instance path (case-insensitive), or null. */
@@ -179,7 +189,7 @@ export class PnpManager {
       KeInitializeEvent(done, NotificationEvent, false);
       return this.queueAction(kind, node, done);
     });
-    this.machine.run();
+    this.settle();
     return action.status;
   }
 
