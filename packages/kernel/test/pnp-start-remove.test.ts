@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  boot, MemoryTraceSink, KTIMER, KDPC, KeInitializeTimer, KeInitializeDpc, KeSetTimerEx, KeCancelTimer, PNP_DEVICE_DONT_DISPLAY_IN_UI, PNP_DEVICE_FAILED, CM_PROB_FAILED_POST_START, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
+  boot, MemoryTraceSink, PNP_DETECTED_FATAL_ERROR, KTIMER, KDPC, KeInitializeTimer, KeInitializeDpc, KeSetTimerEx, KeCancelTimer, PNP_DEVICE_DONT_DISPLAY_IN_UI, PNP_DEVICE_FAILED, CM_PROB_FAILED_POST_START, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
   type Machine, type DEVICE_OBJECT,
 } from "../src/index.js";
 import { GUID_DEVCLASS_TOASTER, layerDriver, testBus, TOASTER_COMPATIBLE, TOASTER_HWID, type TestBus } from "./pnp-drivers.js";
+import { expectBugCheck } from "./helpers.js";
 
 const BUS_HWID = "root\\testbus";
 
@@ -406,5 +407,19 @@ describe("PnP: host calls on a busy machine", () => {
     m.runFor(5);
     expect(ticks).toBeGreaterThan(0);
     m.runInKernel(() => KeCancelTimer(timer));
+  });
+});
+
+describe("PnP: bus driver bugs", () => {
+  it("a bus reporting two children with the same device and instance IDs is bug check 0xCA (PNP_DETECTED_FATAL_ERROR, 1)", () => {
+    const { m, bus } = busMachine();
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    const data = expectBugCheck(m, PNP_DETECTED_FATAL_ERROR, () => {
+      bus.plug(m, 1, [TOASTER_HWID]);
+      m.run();
+    });
+    expect(data.BugCheckParameter1).toBe(1);
+    expect(data.BugCheckParameter3).toBe(bus.children[0]!.pdo!.address);
   });
 });

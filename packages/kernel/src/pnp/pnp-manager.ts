@@ -11,6 +11,8 @@ import {
   type KWAIT_GENERATOR,
 } from "../ke/dispatcher.js";
 import { KiRunRoutine } from "../ke/routine.js";
+import { KeBugCheckEx } from "../ke/bugcheck.js";
+import { PNP_DETECTED_FATAL_ERROR } from "../ke/bugcheck-codes.js";
 import { ExFreePool } from "../mm/access.js";
 import {
   NT_SUCCESS, STATUS_INSUFFICIENT_RESOURCES, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_PENDING, STATUS_SUCCESS,
@@ -78,6 +80,8 @@ export class PnpManager {
   rootDriver!: DRIVER_OBJECT;
   root!: DEVICE_NODE;
   private rootEnumerator!: RootEnumerator;
+  /** Device nodes by instance path (upper case). */
+  readonly byPath = new Map<string, DEVICE_NODE>();
   private readonly queue: PnpAction[] = [];
   private workerRunning = false;
   /** Device nodes alive (not deleted), the root included. */
@@ -96,6 +100,7 @@ export class PnpManager {
     this.rootEnumerator = new RootEnumerator(this);
     this.root = this.rootEnumerator.root;
     this.rootDriver = this.rootEnumerator.driver;
+    this.byPath.set(this.root.InstancePath.toUpperCase(), this.root);
     this.nodeCount = 1;
   }
 
@@ -165,9 +170,7 @@ export class PnpManager {
 
   /** The device node of an instance path (case-insensitive), or null. */
   node(instancePath: string): DEVICE_NODE | null {
-    const want = instancePath.toUpperCase();
-    for (const n of this.allNodes()) if (n.InstancePath.toUpperCase() === want) return n;
-    return null;
+    return this.byPath.get(instancePath.toUpperCase()) ?? null;
   }
 
   /** Every device node, the root first, parents before children. */
@@ -413,6 +416,14 @@ export class PnpManager {
       node.CompatibleIds = (yield* this.queryId(pdo, BusQueryCompatibleIDs)) ?? [];
       node.InstanceId = (yield* this.queryId(pdo, BusQueryInstanceID))?.[0] ?? "";
       node.InstancePath = `${node.DeviceId}\\${node.InstanceId}`;
+      const key = node.InstancePath.toUpperCase();
+      const twin = this.byPath.get(key);
+      if (twin !== undefined && twin.Parent === node.Parent) {
+        // One bus reporting two children with the same device and instance IDs is a bus driver bug.
+        KeBugCheckEx(PNP_DETECTED_FATAL_ERROR, 0x1, pdo.address, twin.PhysicalDeviceObject.address, 0,
+          `${pdo.DriverObject.DriverName} reported two PDOs with the same device ID and instance ID (${node.InstancePath}).`, pdo.DriverObject);
+      }
+      if (twin === undefined) this.byPath.set(key, node);
       const caps = new DEVICE_CAPABILITIES();
       yield* this.call(pdo, IRP_MN_QUERY_CAPABILITIES, caps);
       node.Capabilities = caps;

@@ -94,6 +94,7 @@ export function PipDeleteNode(pnp: PnpManager, node: DEVICE_NODE): void {
   node.Sibling = null;
   node.State = DeviceNodeDeleted;
   pnp.nodeCount--;
+  if (pnp.byPath.get(node.InstancePath.toUpperCase()) === node) pnp.byPath.delete(node.InstancePath.toUpperCase());
   const pdo = node.PhysicalDeviceObject;
   pnp.interfaces.forget(pdo);
   pdo.DeviceNode = null;
