@@ -202,7 +202,7 @@ export * from "./pnp/pnp-ddi.js";
 export {
   IoRegisterDeviceInterface, IoSetDeviceInterfaceState, IoGetDeviceInterfaces, IoRegisterPlugPlayNotification,
   IoUnregisterPlugPlayNotificationEx, IoUnregisterPlugPlayNotification, PNP_NOTIFICATION_ENTRY,
-  DEVICE_INTERFACE_INCLUDE_NONACTIVE, type DEVICE_INTERFACE_CHANGE_NOTIFICATION, type DRIVER_NOTIFICATION_CALLBACK_ROUTINE,
+  DEVICE_INTERFACE_INCLUDE_NONACTIVE, type DEVICE_INTERFACE_CHANGE_NOTIFICATION, type TARGET_DEVICE_REMOVAL_NOTIFICATION, type DRIVER_NOTIFICATION_CALLBACK_ROUTINE,
   type DeviceInterfaceEvent,
 } from "./pnp/device-interface.js";
 export * from "./pnp/device-node.js";

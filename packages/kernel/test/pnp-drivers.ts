@@ -258,6 +258,8 @@ export interface LayerOptions {
   resources?: unknown[];
   /** Devices to report in RemovalRelations. */
   removalRelations?: () => DEVICE_OBJECT[];
+  /** PNP_DEVICE_STATE bits to add when asked (IRP_MN_QUERY_PNP_DEVICE_STATE). */
+  pnpState?: () => number;
 }
 
 class LayerExt {
@@ -362,6 +364,12 @@ export function layerDriver(name: string, log: string[], o: LayerOptions = {}): 
       }
       case IRP_MN_CANCEL_REMOVE_DEVICE:
         Irp.IoStatus.Status = STATUS_SUCCESS;
+        break;
+      case IRP_MN_QUERY_PNP_DEVICE_STATE:
+        if (o.pnpState) {
+          Irp.IoStatus.Information |= o.pnpState();
+          Irp.IoStatus.Status = STATUS_SUCCESS;
+        }
         break;
       case IRP_MN_QUERY_DEVICE_RELATIONS: {
         const list = sl.Parameters.QueryDeviceRelations.Type === RemovalRelations ? o.removalRelations?.() ?? [] : [];

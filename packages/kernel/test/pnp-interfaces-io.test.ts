@@ -14,7 +14,10 @@ import {
   type CM_RESOURCE_LIST, type DEVICE_INTERFACE_CHANGE_NOTIFICATION, type Machine, type PNP_NOTIFICATION_ENTRY,
   IRP_MJ_PNP, IoGetCurrentIrpStackLocation, IRP_MN_QUERY_PNP_DEVICE_STATE, IoSkipCurrentIrpStackLocation,
   type DRIVER_OBJECT, IoAllocateIrp, IoGetNextIrpStackLocation, IoSetNextIrpStackLocation, IoCopyCurrentIrpStackLocationToNext, IoFreeIrp,
-  IRP_MN_QUERY_INTERFACE, DeviceUsageTypePaging, DevicePropertyBusTypeGuid, DevicePropertyDeviceDescription, ReadGuid, IoBuildResourceRequirementsList, ReadResourceRequirementsList, IoBuildCmResourceList, ReadCmResourceList, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IoCallDriver,
+  IRP_MN_QUERY_INTERFACE, DeviceUsageTypePaging, DevicePropertyBusTypeGuid, DevicePropertyDeviceDescription, ReadGuid, IoBuildResourceRequirementsList, ReadResourceRequirementsList, IoBuildCmResourceList, ReadCmResourceList,
+  EventCategoryTargetDeviceChange, GUID_TARGET_DEVICE_QUERY_REMOVE, GUID_TARGET_DEVICE_REMOVE_COMPLETE, GUID_TARGET_DEVICE_REMOVE_CANCELLED,
+  PNP_VetoOutstandingOpen, IoGetDeviceObjectPointer, ObDereferenceObject, FILE_READ_DATA, type FILE_OBJECT, type DEVICE_OBJECT,
+  type TARGET_DEVICE_REMOVAL_NOTIFICATION, type KWAIT_GENERATOR, type NTSTATUS, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IoCallDriver,
 } from "../src/index.js";
 import { client, expectBugCheck, open, userAlloc } from "./helpers.js";
 import { GUID_DEVCLASS_TOASTER, GUID_DEVINTERFACE_TOASTER, layerDriver, testBus, TOASTER_HWID } from "./pnp-drivers.js";
@@ -181,7 +184,7 @@ describe("PnP: resources", () => {
     const a = m.pnp.createRootDevice({ hardwareIds: ["root\\dev"], class: "System", requirements: ports(0x300, 0x31f) });
     log.length = 0;
     expect(m.pnp.rebalanceDevice(a)).toBe(STATUS_SUCCESS);
-    expect(log).toEqual(["dev QUERY_STOP_DEVICE", "dev STOP_DEVICE", "dev QUERY_RESOURCE_REQUIREMENTS", "dev START_DEVICE", "dev START_DEVICE done", "dev QUERY_DEVICE_RELATIONS(BusRelations)"]);
+    expect(log).toEqual(["dev QUERY_STOP_DEVICE", "dev STOP_DEVICE", "dev QUERY_RESOURCE_REQUIREMENTS", "dev START_DEVICE", "dev START_DEVICE done", "dev QUERY_PNP_DEVICE_STATE", "dev QUERY_DEVICE_RELATIONS(BusRelations)"]);
     expect(m.pnp.node(a)!.State).toBe(DeviceNodeStarted);
     expect(m.pnp.arbiter.count).toBe(2);
   });
@@ -339,5 +342,80 @@ describe("PnP: resource lists in memory", () => {
     // What is left is the root PDO's and its driver's, not the resource lists.
     expect(m.pnp.node(a)!.ResourceList).toBeNull();
     expect(poolInUse(m) - before).toBeLessThanOrEqual(0);
+  });
+});
+
+describe("PnP: target-device notifications and open handles", () => {
+  /** toastmon's shape: opens each toaster that arrives and watches it, closing its file on query-remove and removal. */
+  function loadWatcher(m: Machine, events: string[]) {
+    const files = new Map<string, FILE_OBJECT>();
+    const onTarget = (n: TARGET_DEVICE_REMOVAL_NOTIFICATION, link: string): NTSTATUS => {
+      const what = n.Event === GUID_TARGET_DEVICE_QUERY_REMOVE ? "query-remove" : n.Event === GUID_TARGET_DEVICE_REMOVE_COMPLETE ? "remove-complete" : n.Event === GUID_TARGET_DEVICE_REMOVE_CANCELLED ? "remove-cancelled" : "?";
+      events.push(`${what} ${link.slice(-6)}`);
+      const fo = files.get(link);
+      if (fo && n.Event !== GUID_TARGET_DEVICE_REMOVE_CANCELLED) {
+        files.delete(link);
+        ObDereferenceObject(fo);
+      }
+      return STATUS_SUCCESS;
+    };
+    m.loadDriver("watcher", (DriverObject: DRIVER_OBJECT) =>
+      IoRegisterPlugPlayNotification(EventCategoryDeviceInterfaceChange, 0, GUID_DEVINTERFACE_TOASTER, DriverObject,
+        function* (n: DEVICE_INTERFACE_CHANGE_NOTIFICATION): KWAIT_GENERATOR<NTSTATUS> {
+          if (n.Event !== GUID_DEVICE_INTERFACE_ARRIVAL) return STATUS_SUCCESS;
+          const fo = Out<FILE_OBJECT | null>(null);
+          const dev = Out<DEVICE_OBJECT | null>(null);
+          const st = yield* IoGetDeviceObjectPointer(n.SymbolicLinkName, FILE_READ_DATA, fo, dev);
+          if (st < 0) return st;
+          files.set(n.SymbolicLinkName, fo.value!);
+          const link = n.SymbolicLinkName;
+          IoRegisterPlugPlayNotification(EventCategoryTargetDeviceChange, 0, fo.value!, DriverObject, (t: TARGET_DEVICE_REMOVAL_NOTIFICATION) => onTarget(t, link), null, Out(null));
+          events.push(`opened ${link.slice(-6)}`);
+          return STATUS_SUCCESS;
+        }, null, Out(null)));
+    m.run();
+    return files;
+  }
+
+  it("an orderly removal with a handle still open is vetoed (PNP_VetoOutstandingOpen) before any IRP", () => {
+    const { m, bus, log } = toasterMachine();
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    const c = client(m);
+    const h = open(m, c, LINK1, undefined, 0);
+    log.length = 0;
+    expect(m.pnp.removeDevice(`${TOASTER_HWID}\\01`)).not.toBe(STATUS_SUCCESS);
+    expect(m.pnp.lastVeto).toBe(PNP_VetoOutstandingOpen);
+    expect(log.filter((l) => !l.includes("RELATIONS"))).toEqual([]);
+    m.syscall(c.thread, () => NtClose(h.handle));
+    expect(m.pnp.removeDevice(`${TOASTER_HWID}\\01`)).toBe(STATUS_SUCCESS);
+  });
+
+  it("a kernel listener hears QUERY_REMOVE, closes its file and lets the removal go on, then hears REMOVE_COMPLETE", () => {
+    const { m, bus, log } = toasterMachine();
+    const events: string[] = [];
+    loadWatcher(m, events);
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    expect(events).toEqual([`opened ${LINK1.slice(-6)}`]);
+    log.length = 0;
+    expect(m.pnp.removeDevice(`${TOASTER_HWID}\\01`)).toBe(STATUS_SUCCESS);
+    expect(events.slice(1)).toEqual([`query-remove ${LINK1.slice(-6)}`, `remove-complete ${LINK1.slice(-6)}`]);
+    expect(log.filter((l) => l.includes("REMOVE_DEVICE"))).toEqual(["toaster QUERY_REMOVE_DEVICE", "testbus-pdo1 QUERY_REMOVE_DEVICE", "toaster REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE"]);
+  });
+
+  it("after a surprise removal a kernel listener hears REMOVE_COMPLETE, closes its file, and REMOVE_DEVICE follows", () => {
+    const { m, bus, log } = toasterMachine();
+    const events: string[] = [];
+    const files = loadWatcher(m, events);
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    log.length = 0;
+    bus.unplug(m, 1);
+    m.run();
+    expect(events.slice(1)).toEqual([`remove-complete ${LINK1.slice(-6)}`]);
+    expect(files.size).toBe(0);
+    expect(log).toEqual(["testbus QUERY_DEVICE_RELATIONS(BusRelations)", "toaster SURPRISE_REMOVAL", "testbus-pdo1 SURPRISE_REMOVAL", "toaster REMOVE_DEVICE", "testbus-pdo1 REMOVE_DEVICE"]);
+    expect(m.pnp.node(`${TOASTER_HWID}\\01`)).toBeNull();
   });
 });

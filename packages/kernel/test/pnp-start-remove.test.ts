@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  boot, MemoryTraceSink, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
+  boot, MemoryTraceSink, PNP_DETECTED_FATAL_ERROR, KTIMER, KDPC, KeInitializeTimer, KeInitializeDpc, KeSetTimerEx, KeCancelTimer, PNP_DEVICE_DONT_DISPLAY_IN_UI, PNP_DEVICE_FAILED, CM_PROB_FAILED_POST_START, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_START, DeviceNodeStarted, DeviceNodeRemoved, DeviceNodeStateName, STATUS_SUCCESS,
   type Machine, type DEVICE_OBJECT,
 } from "../src/index.js";
 import { GUID_DEVCLASS_TOASTER, layerDriver, testBus, TOASTER_COMPATIBLE, TOASTER_HWID, type TestBus } from "./pnp-drivers.js";
+import { expectBugCheck } from "./helpers.js";
 
 const BUS_HWID = "root\\testbus";
 
@@ -45,7 +46,7 @@ describe("PnP: matching, loading and starting", () => {
     expect(n).not.toBeNull();
     expect(DeviceNodeStateName(n.State)).toBe("DeviceNodeStarted");
     expect(n.Service).toBe("testbus");
-    expect(log).toEqual(["testbus AddDevice", "testbus START_DEVICE", "testbus QUERY_DEVICE_RELATIONS(BusRelations)"]);
+    expect(log).toEqual(["testbus AddDevice", "testbus START_DEVICE", "testbus QUERY_PNP_DEVICE_STATE", "testbus QUERY_DEVICE_RELATIONS(BusRelations)"]);
   });
 
   it("a new child is queried, its drivers added bottom of the stack first (lower device, lower class, function, upper device, upper class), and started bottom-up", () => {
@@ -74,7 +75,9 @@ describe("PnP: matching, loading and starting", () => {
       "classupper START_DEVICE", "upper START_DEVICE", "toaster START_DEVICE", "classlower START_DEVICE", "lower START_DEVICE",
       "testbus-pdo1 START_DEVICE",
       "lower START_DEVICE done", "classlower START_DEVICE done", "toaster START_DEVICE done", "upper START_DEVICE done", "classupper START_DEVICE done",
-      // Every started device is asked for its children; nobody above the PDO answers.
+      // Every started device is asked for its state and its children; nobody above the PDO answers.
+      "classupper QUERY_PNP_DEVICE_STATE", "upper QUERY_PNP_DEVICE_STATE", "toaster QUERY_PNP_DEVICE_STATE", "classlower QUERY_PNP_DEVICE_STATE",
+      "lower QUERY_PNP_DEVICE_STATE", "testbus-pdo1 QUERY_PNP_DEVICE_STATE",
       "classupper QUERY_DEVICE_RELATIONS(BusRelations)", "upper QUERY_DEVICE_RELATIONS(BusRelations)", "toaster QUERY_DEVICE_RELATIONS(BusRelations)",
       "classlower QUERY_DEVICE_RELATIONS(BusRelations)", "lower QUERY_DEVICE_RELATIONS(BusRelations)", "testbus-pdo1 QUERY_DEVICE_RELATIONS(BusRelations)",
     ]);
@@ -359,7 +362,64 @@ describe("PnP: tracing", () => {
       "QUERY_ID(InstanceID) \\Device\\00000001",
       "QUERY_CAPABILITIES ROOT\\SYSTEM\\0000", "QUERY_DEVICE_TEXT ROOT\\SYSTEM\\0000", "QUERY_DEVICE_TEXT ROOT\\SYSTEM\\0000",
       "QUERY_BUS_INFORMATION ROOT\\SYSTEM\\0000", "QUERY_RESOURCE_REQUIREMENTS ROOT\\SYSTEM\\0000",
-      "DriverEntry testbus", "AddDevice testbus ROOT\\SYSTEM\\0000", "START_DEVICE ROOT\\SYSTEM\\0000", "QUERY_DEVICE_RELATIONS(BusRelations) ROOT\\SYSTEM\\0000",
+      "DriverEntry testbus", "AddDevice testbus ROOT\\SYSTEM\\0000", "START_DEVICE ROOT\\SYSTEM\\0000", "QUERY_PNP_DEVICE_STATE ROOT\\SYSTEM\\0000",
+      "QUERY_DEVICE_RELATIONS(BusRelations) ROOT\\SYSTEM\\0000",
     ]);
+  });
+});
+
+describe("PnP: device state after start", () => {
+  it("QUERY_PNP_DEVICE_STATE follows START: PNP_DEVICE_DONT_DISPLAY_IN_UI is kept on the node, PNP_DEVICE_FAILED fails the device with Code 43", () => {
+    const { m, bus, log } = busMachine();
+    let state = PNP_DEVICE_DONT_DISPLAY_IN_UI;
+    m.installDriverPackage({ service: "toaster", hardwareIds: [{ id: TOASTER_HWID }], class: "Toaster", framework: "WDM", DriverEntry: layerDriver("toaster", log, { pnpState: () => state }) });
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    const n = m.pnp.node(`${TOASTER_HWID}\\01`)!;
+    expect(n.UserFlags).toBe(PNP_DEVICE_DONT_DISPLAY_IN_UI);
+    expect(n.State).toBe(DeviceNodeStarted);
+    state = PNP_DEVICE_FAILED;
+    bus.plug(m, 2, [TOASTER_HWID]);
+    m.run();
+    const n2 = m.pnp.node(`${TOASTER_HWID}\\02`)!;
+    expect(n2.Problem).toBe(CM_PROB_FAILED_POST_START);
+    expect(n2.State).toBe(DeviceNodeRemoved);
+  });
+});
+
+describe("PnP: host calls on a busy machine", () => {
+  it("installDriverPackage, createRootDevice and removeDevice return once the change is made, even with a periodic timer running", () => {
+    const m = boot();
+    let ticks = 0;
+    const timer = new KTIMER();
+    const dpc = new KDPC();
+    m.runInKernel(() => {
+      KeInitializeTimer(timer);
+      KeInitializeDpc(dpc, () => void ticks++, null);
+      KeSetTimerEx(timer, -10_000, 1, dpc);
+    });
+    const log: string[] = [];
+    m.installDriverPackage({ service: "dev", hardwareIds: [{ id: "root\\dev" }], class: "System", framework: "WDM", DriverEntry: layerDriver("dev", log) });
+    const a = m.pnp.createRootDevice({ hardwareIds: ["root\\dev"], class: "System" });
+    expect(m.pnp.node(a)!.State).toBe(DeviceNodeStarted);
+    expect(m.pnp.removeDevice(a)).toBe(STATUS_SUCCESS);
+    expect(m.pnp.node(a)!.State).toBe(DeviceNodeRemoved);
+    m.runFor(5);
+    expect(ticks).toBeGreaterThan(0);
+    m.runInKernel(() => KeCancelTimer(timer));
+  });
+});
+
+describe("PnP: bus driver bugs", () => {
+  it("a bus reporting two children with the same device and instance IDs is bug check 0xCA (PNP_DETECTED_FATAL_ERROR, 1)", () => {
+    const { m, bus } = busMachine();
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    const data = expectBugCheck(m, PNP_DETECTED_FATAL_ERROR, () => {
+      bus.plug(m, 1, [TOASTER_HWID]);
+      m.run();
+    });
+    expect(data.BugCheckParameter1).toBe(1);
+    expect(data.BugCheckParameter3).toBe(bus.children[0]!.pdo!.address);
   });
 });

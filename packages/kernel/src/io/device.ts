@@ -53,6 +53,8 @@ export class DEVICE_OBJECT {
   StartIoFlags = 0;
   StartIoCount = 0;
   StartIoKey = 0;
+  /** The device before this one in its driver's NextDevice list (ours: O(1) IoDeleteDevice). */
+  prevDevice: DEVICE_OBJECT | null = null;
   /** DEVOBJ_EXTENSION.DeviceNode: the PnP manager's node, on a PDO it has enumerated. */
   DeviceNode: DEVICE_NODE | null = null;
   /** DEVOBJ_EXTENSION.ExtensionFlags (DOE_*): set by the PnP manager on every device of a stack being removed. */
@@ -125,6 +127,7 @@ export function IoCreateDevice(
     }
   }
   dev.NextDevice = DriverObject.DeviceObject;
+  if (dev.NextDevice !== null) dev.NextDevice.prevDevice = dev;
   DriverObject.DeviceObject = dev;
   m.trace?.event("device-create", DriverObject, DeviceName ?? "(unnamed)");
   DeviceObject.value = dev;
@@ -144,16 +147,16 @@ export function IoDeleteDevice(DeviceObject: DEVICE_OBJECT): void {
   DeviceObject.deletePending = true;
   if (DeviceObject.DeviceName !== null) m.ob.namespace.remove(DeviceObject.DeviceName);
   const drv = DeviceObject.DriverObject;
-  if (drv.DeviceObject === DeviceObject) drv.DeviceObject = DeviceObject.NextDevice;
-  else {
-    for (let d = drv.DeviceObject; d !== null; d = d.NextDevice) {
-      if (d.NextDevice === DeviceObject) {
-        d.NextDevice = DeviceObject.NextDevice;
-        break;
-      }
-    }
-  }
+  // The driver's list is singly linked through NextDevice, as in Windows; the back link
+  // (ours) makes taking one out O(1), so a bus driver deleting thousands of PDOs stays linear.
+  const prev = DeviceObject.prevDevice;
+  const next = DeviceObject.NextDevice;
+  if (prev === null) {
+    if (drv.DeviceObject === DeviceObject) drv.DeviceObject = next;
+  } else prev.NextDevice = next;
+  if (next !== null) next.prevDevice = prev;
   DeviceObject.NextDevice = null;
+  DeviceObject.prevDevice = null;
   ObDereferenceObject(DeviceObject);
   m.trace?.event("device-delete", drv, DeviceObject.DeviceName ?? "(unnamed)");
 }

@@ -2,6 +2,8 @@ import { cur } from "../context.js";
 import type { Box } from "../box.js";
 import type { DEVICE_OBJECT } from "../io/device.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
+import { FILE_OBJECT } from "../io/file.js";
+import type { DEVICE_NODE } from "./device-node.js";
 import type { KWAIT_GENERATOR } from "../ke/dispatcher.js";
 import { isRoutineGenerator } from "../ke/routine.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
@@ -14,7 +16,7 @@ import {
 } from "../ntstatus.js";
 import { SymbolicLink } from "../ob/namespace.js";
 import { startSystemThread } from "../ps/system-thread.js";
-import { EventCategoryDeviceInterfaceChange, GUID_DEVICE_INTERFACE_ARRIVAL, GUID_DEVICE_INTERFACE_REMOVAL, PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES } from "./pnp-constants.js";
+import { EventCategoryTargetDeviceChange, EventCategoryDeviceInterfaceChange, GUID_DEVICE_INTERFACE_ARRIVAL, GUID_DEVICE_INTERFACE_REMOVAL, PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES } from "./pnp-constants.js";
 import { IoAllocateWideStrings } from "./wide-string.js";
 import type { PnpManager } from "./pnp-manager.js";
 
@@ -30,7 +32,7 @@ export interface DEVICE_INTERFACE_CHANGE_NOTIFICATION {
 }
 
 /** DRIVER_NOTIFICATION_CALLBACK_ROUTINE: runs at PASSIVE_LEVEL in a system worker thread; may wait. */
-export type DRIVER_NOTIFICATION_CALLBACK_ROUTINE = (NotificationStructure: DEVICE_INTERFACE_CHANGE_NOTIFICATION, Context: any) => NTSTATUS | KWAIT_GENERATOR<NTSTATUS>;
+export type DRIVER_NOTIFICATION_CALLBACK_ROUTINE = (NotificationStructure: any, Context: any) => NTSTATUS | KWAIT_GENERATOR<NTSTATUS>;
 
 /** DEVICE_INTERFACE_INCLUDE_NONACTIVE for IoGetDeviceInterfaces. */
 export const DEVICE_INTERFACE_INCLUDE_NONACTIVE = 0x1;
@@ -42,9 +44,21 @@ class DeviceInterface {
   constructor(readonly pdo: DEVICE_OBJECT, readonly guid: string, readonly name: string, readonly link: string) {}
 }
 
+/** TARGET_DEVICE_REMOVAL_NOTIFICATION: what a target-device callback receives. */
+export interface TARGET_DEVICE_REMOVAL_NOTIFICATION {
+  Version: number;
+  Size: number;
+  /** GUID_TARGET_DEVICE_QUERY_REMOVE, GUID_TARGET_DEVICE_REMOVE_CANCELLED or GUID_TARGET_DEVICE_REMOVE_COMPLETE. */
+  Event: string;
+  FileObject: FILE_OBJECT;
+}
+
 /** The notification entry IoRegisterPlugPlayNotification hands back. */
 export class PNP_NOTIFICATION_ENTRY {
   active = true;
+  /** EventCategoryTargetDeviceChange: the file object watched and the device node it is open on. */
+  fileObject: FILE_OBJECT | null = null;
+  node: DEVICE_NODE | null = null;
   constructor(
     readonly guid: string,
     readonly driver: DRIVER_OBJECT,
@@ -64,6 +78,10 @@ export interface DeviceInterfaceEvent {
 export class DeviceInterfaces {
   private readonly byName = new Map<string, DeviceInterface>();
   private readonly listeners: PNP_NOTIFICATION_ENTRY[] = [];
+  /** EventCategoryTargetDeviceChange registrations. */
+  readonly targetListeners: PNP_NOTIFICATION_ENTRY[] = [];
+  /** Notification callbacks started and not yet returned. */
+  pending = 0;
   /** Every arrival and removal, in order (hosts read and clear it). */
   readonly events: DeviceInterfaceEvent[] = [];
   constructor(readonly pnp: PnpManager) {}
@@ -114,7 +132,9 @@ export class DeviceInterfaces {
 
   /** A deleted device's interfaces go (Windows keeps them in the registry, inactive; TODO(registry)). */
   forget(pdo: DEVICE_OBJECT): void {
-    for (const [k, i] of this.byName) if (i.pdo === pdo) this.byName.delete(k);
+    const names = pdo.DeviceNode?.Interfaces;
+    if (!names) return;
+    for (const n of names) this.byName.delete(n.toUpperCase());
   }
 
   list(guid: string, pdo: DEVICE_OBJECT | null, includeNonActive: boolean): string[] {
@@ -130,9 +150,10 @@ export class DeviceInterfaces {
   }
 
   removeListener(e: PNP_NOTIFICATION_ENTRY): boolean {
-    const k = this.listeners.indexOf(e);
+    const list = e.fileObject !== null ? this.targetListeners : this.listeners;
+    const k = list.indexOf(e);
     if (k < 0) return false;
-    this.listeners.splice(k, 1);
+    list.splice(k, 1);
     e.active = false;
     return true;
   }
@@ -150,7 +171,8 @@ export class DeviceInterfaces {
       const r = e.callback(n, e.context);
       if (isRoutineGenerator(r)) yield* r as KWAIT_GENERATOR<NTSTATUS>;
     })();
-    startSystemThread("PnP notification", e.driver, body);
+    this.pending++;
+    startSystemThread("PnP notification", e.driver, body, () => void this.pending--);
   }
 }
 
@@ -208,7 +230,7 @@ export function IoGetDeviceInterfaces(InterfaceClassGuid: string, PhysicalDevice
 export function IoRegisterPlugPlayNotification(
   EventCategory: number,
   EventCategoryFlags: number,
-  EventCategoryData: string,
+  EventCategoryData: string | FILE_OBJECT,
   DriverObject: DRIVER_OBJECT,
   CallbackRoutine: DRIVER_NOTIFICATION_CALLBACK_ROUTINE,
   Context: any,
@@ -217,7 +239,22 @@ export function IoRegisterPlugPlayNotification(
   const m = cur;
   if (m.checked && m.cpu.Irql !== PASSIVE_LEVEL) VfIrqlTooHigh("IoRegisterPlugPlayNotification", PASSIVE_LEVEL);
   NotificationEntry.value = null;
-  if (EventCategory !== EventCategoryDeviceInterfaceChange || typeof EventCategoryData !== "string" || typeof CallbackRoutine !== "function") return STATUS_INVALID_PARAMETER;
+  if (typeof CallbackRoutine !== "function") return STATUS_INVALID_PARAMETER;
+  if (EventCategory === EventCategoryTargetDeviceChange) {
+    // EventCategoryData is a file object open on the device; the callbacks come synchronously from the PnP manager.
+    const fo = EventCategoryData as unknown as FILE_OBJECT;
+    if (!(fo instanceof FILE_OBJECT)) return STATUS_INVALID_PARAMETER;
+    let pdo = fo.DeviceObject;
+    while (pdo.AttachedTo !== null) pdo = pdo.AttachedTo;
+    if (pdo.DeviceNode === null) return STATUS_INVALID_PARAMETER;
+    const e = new PNP_NOTIFICATION_ENTRY("", DriverObject, CallbackRoutine, Context);
+    e.fileObject = fo;
+    e.node = pdo.DeviceNode;
+    m.pnp.interfaces.targetListeners.push(e);
+    NotificationEntry.value = e;
+    return STATUS_SUCCESS;
+  }
+  if (EventCategory !== EventCategoryDeviceInterfaceChange || typeof EventCategoryData !== "string") return STATUS_INVALID_PARAMETER;
   const e = new PNP_NOTIFICATION_ENTRY(EventCategoryData.toLowerCase(), DriverObject, CallbackRoutine, Context);
   m.pnp.interfaces.addListener(e, (EventCategoryFlags & PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES) !== 0);
   NotificationEntry.value = e;

@@ -153,3 +153,22 @@ export const PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES = 0x00000001
 /** wdmguid.h: the events of a device-interface change notification. */
 export const GUID_DEVICE_INTERFACE_ARRIVAL = "{CB3A4004-46F0-11D0-B08F-00609713053F}";
 export const GUID_DEVICE_INTERFACE_REMOVAL = "{CB3A4005-46F0-11D0-B08F-00609713053F}";
+/** wdmguid.h: the events of a target-device notification (EventCategoryTargetDeviceChange). */
+export const GUID_TARGET_DEVICE_QUERY_REMOVE = "{CB3A4006-46F0-11D0-B08F-00609713053F}";
+export const GUID_TARGET_DEVICE_REMOVE_CANCELLED = "{CB3A4007-46F0-11D0-B08F-00609713053F}";
+export const GUID_TARGET_DEVICE_REMOVE_COMPLETE = "{CB3A4008-46F0-11D0-B08F-00609713053F}";
+/** PNP_VETO_TYPE: why an orderly removal was refused. */
+export const PNP_VetoTypeUnknown = 0;
+export const PNP_VetoLegacyDevice = 1;
+export const PNP_VetoPendingClose = 2;
+export const PNP_VetoWindowsApp = 3;
+export const PNP_VetoWindowsService = 4;
+export const PNP_VetoOutstandingOpen = 5;
+export const PNP_VetoDevice = 6;
+export const PNP_VetoDriver = 7;
+export const PNP_VetoIllegalDeviceRequest = 8;
+export const PNP_VetoInsufficientPower = 9;
+export const PNP_VetoNonDisableable = 10;
+export const PNP_VetoLegacyDriver = 11;
+export const PNP_VetoInsufficientRights = 12;
+export type PNP_VETO_TYPE = number;
