@@ -1,4 +1,5 @@
 import { cur, isInsideMachine } from "../context.js";
+import { PopRegisterDeviceStack, PopUnregisterDeviceStack } from "../po/system-power.js";
 import { injectable } from "../inversify.js";
 import type { Machine } from "../machine.js";
 import { IoCallDriver } from "../io/complete.js";
@@ -532,6 +533,8 @@ export class PnpManager {
       return;
     }
     node.State = DeviceNodeStarted;
+    // The power manager sends a started stack its system power IRPs, children before their parent.
+    PopRegisterDeviceStack(pdo, node.Parent !== null ? node.Parent.PhysicalDeviceObject : null);
     // A started device is asked for its PnP state, then for its children.
     yield* this.queryState(node);
     if (node.State === DeviceNodeStarted) yield* this.enumerate(node);
@@ -568,6 +571,7 @@ export class PnpManager {
     node.State = DeviceNodeQueryStopped;
     yield* this.call(pdo, IRP_MN_STOP_DEVICE);
     node.State = DeviceNodeStopped;
+    PopUnregisterDeviceStack(pdo);
     this.releaseResources(node);
     // The requirements may have changed (PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED): ask again.
     yield* this.queryRequirements(node);

@@ -1,4 +1,5 @@
 import { DOE_DELETE_PENDING, DOE_REMOVE_PENDING, DOE_REMOVE_PROCESSED } from "../io/constants.js";
+import { PopUnregisterDeviceStack } from "../po/system-power.js";
 import type { DEVICE_OBJECT } from "../io/device.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
 import { Executive, KernelMode, KeWaitForSingleObject, type KWAIT_GENERATOR } from "../ke/dispatcher.js";
@@ -47,6 +48,7 @@ export function* PipSurpriseRemove(pnp: PnpManager, node: DEVICE_NODE): KWAIT_GE
   // New opens fail from now on; the handles already open still reach the drivers.
   for (let d: DEVICE_OBJECT | null = pdo; d !== null; d = d.AttachedDevice) d.ExtensionFlags |= DOE_REMOVE_PENDING;
   pnp.interfaces.disableAll(pdo);
+  PopUnregisterDeviceStack(pdo);
   yield* pnp.call(pdo, IRP_MN_SURPRISE_REMOVAL);
   // Kernel listeners learn it is gone, so they close their handles (before the state says closes are awaited).
   yield* PipNotifyTarget(pnp, node, GUID_TARGET_DEVICE_REMOVE_COMPLETE);
@@ -65,6 +67,7 @@ export function* PipSendRemove(pnp: PnpManager, node: DEVICE_NODE, keepProblem =
   pnp.interfaces.disableAll(pdo);
   const drivers: DRIVER_OBJECT[] = [];
   for (let d: DEVICE_OBJECT | null = pdo.AttachedDevice; d !== null; d = d.AttachedDevice) if (!drivers.includes(d.DriverObject)) drivers.push(d.DriverObject);
+  PopUnregisterDeviceStack(pdo);
   yield* pnp.call(pdo, IRP_MN_REMOVE_DEVICE);
   pnp.releaseResources(node);
   // A PnP driver whose last device went is unloaded, if it can be (it has a DriverUnload).

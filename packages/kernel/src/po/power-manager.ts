@@ -23,6 +23,8 @@ export interface PopDeviceStack {
   readonly pdo: DEVICE_OBJECT;
   /** The parent device's PDO, if known: children sleep before and wake after their parents. */
   readonly parent: DEVICE_OBJECT | null;
+  /** Registration order: among stacks with no known relation, the latest sleeps first. */
+  readonly seq: number;
 }
 
 /** A power IRP the watchdog watches, from when it is sent until it completes. */
@@ -76,7 +78,9 @@ export class PowerManager {
   systemState: SYSTEM_POWER_STATE = PowerSystemWorking;
   /** A transition is under way (sleep or wake). */
   transitioning = false;
-  readonly stacks: PopDeviceStack[] = [];
+  /** The registered stacks by PDO: O(1) to add and remove, as the PnP manager does per device. */
+  readonly stacks = new Map<DEVICE_OBJECT, PopDeviceStack>();
+  private stackSeq = 0;
   readonly watched = new Set<PopWatchedIrp>();
   /** Devices registered for idle detection, and the poll that watches them (idle.ts). */
   readonly idle = new PopIdlePoll();
@@ -93,13 +97,12 @@ export class PowerManager {
    * it directly until PnP enumerates devices). `parent` is the parent device node's PDO.
    */
   registerDeviceStack(pdo: DEVICE_OBJECT, parent: DEVICE_OBJECT | null = null): void {
-    if (this.stacks.some((s) => s.pdo === pdo)) return;
-    this.stacks.push({ pdo, parent });
+    if (this.stacks.has(pdo)) return;
+    this.stacks.set(pdo, { pdo, parent, seq: this.stackSeq++ });
   }
 
   unregisterDeviceStack(pdo: DEVICE_OBJECT): void {
-    const i = this.stacks.findIndex((s) => s.pdo === pdo);
-    if (i >= 0) this.stacks.splice(i, 1);
+    this.stacks.delete(pdo);
   }
 
   /**
@@ -108,13 +111,19 @@ export class PowerManager {
    * parent before its children). Waking goes in the reverse order.
    */
   sleepOrder(): DEVICE_OBJECT[] {
+    const depths = new Map<DEVICE_OBJECT, number>();
     const depth = (s: PopDeviceStack): number => {
-      let d = 0;
-      for (let p = s.parent; p !== null && d < this.stacks.length; d++) p = this.stacks.find((x) => x.pdo === p)?.parent ?? null;
+      const known = depths.get(s.pdo);
+      if (known !== undefined) return known;
+      const parent = s.parent !== null ? this.stacks.get(s.parent) : undefined;
+      // A registered parent one level up (a cycle cannot form: a PDO's parent is started first).
+      depths.set(s.pdo, 0);
+      const d = parent === undefined ? 0 : depth(parent) + 1;
+      depths.set(s.pdo, d);
       return d;
     };
-    const order = this.stacks.map((s, i) => ({ pdo: s.pdo, depth: depth(s), i }));
-    order.sort((a, b) => b.depth - a.depth || b.i - a.i);
+    const order = [...this.stacks.values()].map((s) => ({ pdo: s.pdo, depth: depth(s), seq: s.seq }));
+    order.sort((a, b) => b.depth - a.depth || b.seq - a.seq);
     return order.map((o) => o.pdo);
   }
 
