@@ -7,3 +7,4 @@ export { ToasterDriverEntry, TOASTER_FDO_DATA, type ToasterDriverOptions } from 
 export { FilterDriverEntry, FILTER_DEVICE_EXTENSION } from "./filter.js";
 export { installToaster, type InstallToasterOptions, type InstalledToaster } from "./install.js";
 export { enumMain, toastMain, GetInterfaceList, type ProgramResult } from "./clients.js";
+export { ToastMonDriverEntry, TOASTMON_DEVICE_EXTENSION, READ_BUF_SIZE, WRITE_BUF_SIZE } from "./toastmon.js";

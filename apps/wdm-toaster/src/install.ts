@@ -10,8 +10,9 @@ import { FilterDriverEntry } from "./filter.js";
 import { ToasterLog } from "./log.js";
 import {
   BUS_HARDWARE_ID, BUSENUM_COMPATIBLE_ID, BUSENUM_ROOT_HWID, BUSENUM_SERVICE, CLSLOWER_SERVICE, CLSUPPER_SERVICE, DEVLOWER_SERVICE, DEVUPPER_SERVICE,
-  GUID_DEVCLASS_TOASTER, TOASTER_SERVICE,
+  GUID_DEVCLASS_TOASTER, TOASTER_SERVICE, TOASTMON_ROOT_HWID, TOASTMON_SERVICE,
 } from "./public.js";
+import { ToastMonDriverEntry } from "./toastmon.js";
 import { ToasterDriverEntry, type ToasterDriverOptions } from "./toaster.js";
 
 export interface InstallToasterOptions {
@@ -19,6 +20,8 @@ export interface InstallToasterOptions {
   readonly filters?: boolean;
   /** Record what every driver sees (default true). */
   readonly log?: boolean;
+  /** Install toastmon.sys on a root-enumerated device `root\toastmon` (default false). */
+  readonly monitor?: boolean;
   /** toaster.sys's options. */
   readonly toaster?: ToasterDriverOptions;
 }
@@ -51,6 +54,10 @@ export function installToaster(machine: Machine, options: InstallToasterOptions 
     DriverEntry: ToasterDriverEntry(log, options.toaster ?? {}),
   });
   const busInstance = machine.pnp.createRootDevice({ hardwareIds: [BUSENUM_ROOT_HWID], class: "System" });
+  if (options.monitor) {
+    machine.installDriverPackage({ service: TOASTMON_SERVICE, hardwareIds: [{ id: TOASTMON_ROOT_HWID }], class: "System", framework: "WDM", DriverEntry: ToastMonDriverEntry(log) });
+    machine.pnp.createRootDevice({ hardwareIds: [TOASTMON_ROOT_HWID], class: "System" });
+  }
   machine.run();
   return { log, busInstance };
 }

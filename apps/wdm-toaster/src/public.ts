@@ -35,3 +35,5 @@ export const DEVLOWER_SERVICE = "devlower";
 export const CLSUPPER_SERVICE = "clsupper";
 export const CLSLOWER_SERVICE = "clslower";
 export const TOASTMON_SERVICE = "toastmon";
+/** toastmon.inf: a root-enumerated device. */
+export const TOASTMON_ROOT_HWID = "root\\toastmon";

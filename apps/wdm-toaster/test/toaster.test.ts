@@ -11,7 +11,7 @@ import {
 } from "@wdfjs/win32";
 import {
   BUS_HARDWARE_ID, BUSENUM_COMPATIBLE_ID, enumMain, GetInterfaceList, GUID_DEVINTERFACE_BUSENUM_TOASTER, GUID_DEVINTERFACE_TOASTER, installToaster,
-  toastMain, type InstallToasterOptions,
+  toastMain, ToastMonDriverEntry, type InstallToasterOptions,
 } from "../src/index.js";
 
 const TOASTER = (serial: number): string => `${BUS_HARDWARE_ID}\\${String(serial).padStart(2, "0")}`;
@@ -265,5 +265,42 @@ describe("wdm-toaster: surprise removal with I/O in flight", () => {
       return { out, log: log.lines.slice() };
     };
     expect(scenario(seed, "random")).toEqual(scenario(1, "off"));
+  });
+});
+
+describe("wdm-toaster: toastmon.sys", () => {
+  it("learns of each toaster through interface notifications, opens it, writes 120 bytes and reads 0; hears its removal", () => {
+    const { m, run, log } = setUp({ monitor: true });
+    const pool = poolInUse(m);
+    run("-p", "1");
+    run("-p", "2");
+    const link = (s: number) => `\\??\\${TOASTER(s).replace(/\\/g, "#")}#${GUID_DEVINTERFACE_TOASTER.toLowerCase()}`;
+    expect(seenBy(log.lines, "toastmon")).toEqual([
+      "AddDevice",
+      `arrival ${link(1)}`, "write 0x0 120", "read 0x0 0",
+      `arrival ${link(2)}`, "write 0x0 120", "read 0x0 0",
+    ]);
+    expect(log.lines).toContain("toaster WRITE 120");
+    expect(log.lines).toContain("toaster READ 100");
+    log.clear();
+    run("-u", "0");
+    expect(seenBy(log.lines, "toastmon").sort()).toEqual([`removal ${link(1)}`, `removal ${link(2)}`]);
+    // Its opens were closed: the toasters went at once, and what it allocated is back.
+    expect(m.pnp.allNodes()).toHaveLength(3);
+    expect(poolInUse(m)).toBe(pool);
+  });
+
+  it("registered after the toasters arrived, it still hears of them (existing interfaces included)", () => {
+    const m = boot({ seed: 5 });
+    const t = installToaster(m);
+    const app = Win32Process.create(m, "enum.exe");
+    enumMain(app, ["-p", "3"]);
+    m.run();
+    const log = t.log;
+    log.clear();
+    m.installDriverPackage({ service: "toastmon", hardwareIds: [{ id: "root\\toastmon" }], class: "System", framework: "WDM", DriverEntry: ToastMonDriverEntry(log) });
+    m.pnp.createRootDevice({ hardwareIds: ["root\\toastmon"], class: "System" });
+    m.run();
+    expect(seenBy(log.lines, "toastmon")).toEqual(["AddDevice", `arrival \\??\\${TOASTER(3).replace(/\\/g, "#")}#${GUID_DEVINTERFACE_TOASTER.toLowerCase()}`, "write 0x0 120", "read 0x0 0"]);
   });
 });
