@@ -1,10 +1,11 @@
 /**
  * enum.exe and toast.exe, written against @wdfjs/win32 as the C programs are against
- * kernel32. Each returns its exit code and what it printed.
+ * kernel32, cfgmgr32 and setupapi. Each returns its exit code and what it printed.
  */
-import { ExFreePool, IoGetDeviceInterfaces, NT_SUCCESS, Out, ReadMultiSz } from "@wdfjs/kernel";
+import { Out } from "@wdfjs/kernel";
 import {
-  FILE_SHARE_READ, FILE_SHARE_WRITE, GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, OPEN_EXISTING, PAGE_READWRITE,
+  CM_GET_DEVICE_INTERFACE_LIST_PRESENT, CR_SUCCESS, DIGCF_DEVICEINTERFACE, DIGCF_PRESENT, SP_DEVICE_INTERFACE_DATA, SP_DEVICE_INTERFACE_DATA_SIZE,
+  SP_DEVICE_INTERFACE_DETAIL_DATA_DEVICE_PATH, SP_DEVICE_INTERFACE_DETAIL_DATA_SIZE, FILE_SHARE_READ, FILE_SHARE_WRITE, GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, OPEN_EXISTING, PAGE_READWRITE,
   type Win32Thread,
 } from "@wdfjs/win32";
 import {
@@ -19,18 +20,42 @@ export interface ProgramResult {
 }
 
 /**
- * The enabled interfaces of a class, as Win32 paths (`\\?\...`). What
- * CM_Get_Device_Interface_List answers; until cfgmgr32 is in @wdfjs/win32 the list comes
- * from the kernel's IoGetDeviceInterfaces, asked on the host's behalf.
+ * enum.c's way to the bus: CM_Get_Device_Interface_List_Size, then
+ * CM_Get_Device_Interface_List into the program's memory (a MULTI_SZ of `\\?\` paths).
  */
 export function GetInterfaceList(app: Win32Thread, guid: string): string[] {
-  return app.machine.runInKernel(() => {
-    const list = Out(0);
-    if (!NT_SUCCESS(IoGetDeviceInterfaces(guid, null, 0, list))) return [];
-    const names = ReadMultiSz(list.value);
-    ExFreePool(list.value);
-    return names.map((n) => (n.startsWith("\\??\\") ? `\\\\?\\${n.slice(4)}` : n));
-  });
+  const len = Out(0);
+  if (app.CM_Get_Device_Interface_List_Size(len, guid, null, CM_GET_DEVICE_INTERFACE_LIST_PRESENT) !== CR_SUCCESS) return [];
+  const buffer = app.VirtualAlloc(0, 2 * len.value, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+  const cr = app.CM_Get_Device_Interface_List(guid, null, buffer, len.value, CM_GET_DEVICE_INTERFACE_LIST_PRESENT);
+  const list = cr === CR_SUCCESS ? app.ReadMultiSz(buffer) : [];
+  app.VirtualFree(buffer, 0, MEM_RELEASE);
+  return list;
+}
+
+/**
+ * toast.c's way to the toasters: SetupDiGetClassDevs(DIGCF_PRESENT | DIGCF_DEVICEINTERFACE),
+ * SetupDiEnumDeviceInterfaces one by one, and the two-call SetupDiGetDeviceInterfaceDetail.
+ */
+export function GetDevicePaths(app: Win32Thread, guid: string): string[] {
+  const out: string[] = [];
+  const hardwareDeviceInfo = app.SetupDiGetClassDevs(guid, null, null, DIGCF_PRESENT | DIGCF_DEVICEINTERFACE);
+  if (hardwareDeviceInfo === INVALID_HANDLE_VALUE) return out;
+  const deviceInterfaceData = new SP_DEVICE_INTERFACE_DATA();
+  deviceInterfaceData.cbSize = SP_DEVICE_INTERFACE_DATA_SIZE;
+  for (let i = 0; app.SetupDiEnumDeviceInterfaces(hardwareDeviceInfo, null, guid, i, deviceInterfaceData); i++) {
+    const requiredLength = Out(0);
+    // The first call asks how big the detail is.
+    app.SetupDiGetDeviceInterfaceDetail(hardwareDeviceInfo, deviceInterfaceData, null, 0, requiredLength, null);
+    const detail = app.VirtualAlloc(0, requiredLength.value, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    app.WriteMemory(detail, [SP_DEVICE_INTERFACE_DETAIL_DATA_SIZE, 0, 0, 0]);
+    if (app.SetupDiGetDeviceInterfaceDetail(hardwareDeviceInfo, deviceInterfaceData, detail, requiredLength.value, null, null)) {
+      out.push(app.ReadWideString(detail + SP_DEVICE_INTERFACE_DETAIL_DATA_DEVICE_PATH));
+    }
+    app.VirtualFree(detail, 0, MEM_RELEASE);
+  }
+  app.SetupDiDestroyDeviceInfoList(hardwareDeviceInfo);
+  return out;
 }
 
 function ulongBytes(v: number): number[] {
@@ -105,7 +130,7 @@ function OpenBusInterface(app: Win32Thread, file: number, opt: string, serial: n
 /** toast.exe: lists the toasters, opens the last one, (`-h` hides it,) and reads `reads` times. */
 export function toastMain(app: Win32Thread, argv: readonly string[] = [], reads = 1): ProgramResult {
   const output: string[] = [];
-  const interfaces = GetInterfaceList(app, GUID_DEVINTERFACE_TOASTER);
+  const interfaces = GetDevicePaths(app, GUID_DEVINTERFACE_TOASTER);
   if (interfaces.length === 0) {
     output.push("No toasters found.");
     return { exitCode: 1, output };

@@ -6,5 +6,5 @@ export { BusEnumDriverEntry } from "./busenum.js";
 export { ToasterDriverEntry, TOASTER_FDO_DATA, type ToasterDriverOptions } from "./toaster.js";
 export { FilterDriverEntry, FILTER_DEVICE_EXTENSION } from "./filter.js";
 export { installToaster, type InstallToasterOptions, type InstalledToaster } from "./install.js";
-export { enumMain, toastMain, GetInterfaceList, type ProgramResult } from "./clients.js";
+export { enumMain, toastMain, GetInterfaceList, GetDevicePaths, type ProgramResult } from "./clients.js";
 export { ToastMonDriverEntry, TOASTMON_DEVICE_EXTENSION, READ_BUF_SIZE, WRITE_BUF_SIZE } from "./toastmon.js";
