@@ -8,3 +8,4 @@ export { FilterDriverEntry, FILTER_DEVICE_EXTENSION } from "./filter.js";
 export { installToaster, type InstallToasterOptions, type InstalledToaster } from "./install.js";
 export { enumMain, toastMain, GetInterfaceList, GetDevicePaths, type ProgramResult } from "./clients.js";
 export { ToastMonDriverEntry, TOASTMON_DEVICE_EXTENSION, READ_BUF_SIZE, WRITE_BUF_SIZE } from "./toastmon.js";
+export { watchToasters, type ToasterWatch } from "./notify.js";

@@ -11,7 +11,7 @@ import {
 } from "@wdfjs/win32";
 import {
   BUS_HARDWARE_ID, BUSENUM_COMPATIBLE_ID, enumMain, GetInterfaceList, GUID_DEVINTERFACE_BUSENUM_TOASTER, GUID_DEVINTERFACE_TOASTER, installToaster,
-  toastMain, ToastMonDriverEntry, type InstallToasterOptions,
+  GetDevicePaths, toastMain, ToastMonDriverEntry, watchToasters, type InstallToasterOptions,
 } from "../src/index.js";
 
 const TOASTER = (serial: number): string => `${BUS_HARDWARE_ID}\\${String(serial).padStart(2, "0")}`;
@@ -302,5 +302,34 @@ describe("wdm-toaster: toastmon.sys", () => {
     m.pnp.createRootDevice({ hardwareIds: ["root\\toastmon"], class: "System" });
     m.run();
     expect(seenBy(log.lines, "toastmon")).toEqual(["AddDevice", `arrival \\??\\${TOASTER(3).replace(/\\/g, "#")}#${GUID_DEVINTERFACE_TOASTER.toLowerCase()}`, "write 0x0 120", "read 0x0 0"]);
+  });
+});
+
+describe("wdm-toaster: a Win32 listener (CM_Register_Notification)", () => {
+  it.each([1, 8])("hears each toaster arrive, opens and reads it on its own thread, hears it go; nothing after unregistering (seed %i, preemption)", (seed) => {
+    const { m, run } = setUp({ seed, preemption: "random" });
+    const monitor = Win32Process.create(m, "notify.exe");
+    const handles = monitor.process.handles.count;
+    const watch = watchToasters(monitor)!;
+    run("-p", "1");
+    run("-p", "2");
+    run("-u", "1");
+    monitor.Sleep(10);
+    const path = (s: number) => `\\\\?\\${TOASTER(s).replace(/\\/g, "#")}#${GUID_DEVINTERFACE_TOASTER.toLowerCase()}`;
+    expect(watch.seen).toEqual([`arrival ${path(1)} read 0`, `arrival ${path(2)} read 0`, `removal ${path(1)}`]);
+    expect(watch.stop()).toBe(true);
+    run("-u", "0");
+    monitor.Sleep(10);
+    expect(watch.seen).toHaveLength(3);
+    expect(monitor.process.handles.count).toBe(handles);
+    expect(GetDevicePaths(monitor, GUID_DEVINTERFACE_TOASTER)).toEqual([]);
+  });
+
+  it("toast.exe's SetupDi walk and enum.exe's CM list agree", () => {
+    const { run, app } = setUp();
+    run("-p", "1");
+    run("-p", "2");
+    expect(GetDevicePaths(app, GUID_DEVINTERFACE_TOASTER).sort()).toEqual(GetInterfaceList(app, GUID_DEVINTERFACE_TOASTER).sort());
+    expect(GetDevicePaths(app, GUID_DEVINTERFACE_TOASTER)).toHaveLength(2);
   });
 });
