@@ -14,7 +14,7 @@ import {
   IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_PNP_DEVICE_STATE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_STOP_DEVICE,
   IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, KeInitializeEvent, KernelMode, KEVENT, KeSetEvent,
   KeWaitForSingleObject, NotificationEvent, NT_SUCCESS, Out, PNP_DEVICE_DONT_DISPLAY_IN_UI, PoCallDriver, POOL_TAG, PoStartNextPowerIrp,
-  STATUS_DELETE_PENDING, STATUS_INVALID_DEVICE_REQUEST, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NO_SUCH_DEVICE, STATUS_PENDING, STATUS_SUCCESS,
+  STATUS_DELETE_PENDING, STATUS_INVALID_DEVICE_REQUEST, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NO_SUCH_DEVICE, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL,
   type DEVICE_OBJECT, type DRIVER_INITIALIZE, type DRIVER_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { ToasterLog } from "./log.js";
@@ -30,6 +30,10 @@ const TOASTER_POOL_TAG = POOL_TAG("saoT");
 export interface ToasterDriverOptions {
   /** Keep reads pending until the device stops or goes (a toaster that never toasts). */
   readonly holdReads?: boolean;
+  /** Refuse QUERY_REMOVE_DEVICE (a driver that cannot let go: the removal is vetoed). */
+  readonly refuseQueryRemove?: boolean;
+  /** Fail START_DEVICE after the lower drivers started (hardware that does not answer). */
+  readonly failStart?: boolean;
 }
 
 export class TOASTER_FDO_DATA {
@@ -135,6 +139,7 @@ function* ToasterDispatchPnp(DeviceObject: DEVICE_OBJECT, Irp: IRP): KWAIT_GENER
     case IRP_MN_START_DEVICE:
       // The bus driver and the lower filters start first.
       status = yield* ToasterSendIrpSynchronously(fdoData.NextLowerDriver!, Irp);
+      if (NT_SUCCESS(status) && fdoData.Options.failStart) status = STATUS_UNSUCCESSFUL;
       if (NT_SUCCESS(status)) {
         SET_NEW_PNP_STATE(fdoData, Started);
         status = IoSetDeviceInterfaceState(fdoData.InterfaceName, true);
@@ -170,6 +175,12 @@ function* ToasterDispatchPnp(DeviceObject: DEVICE_OBJECT, Irp: IRP): KWAIT_GENER
       break;
 
     case IRP_MN_QUERY_REMOVE_DEVICE:
+      if (fdoData.Options.refuseQueryRemove) {
+        // The veto: the IRP goes no further down.
+        complete(Irp, STATUS_UNSUCCESSFUL);
+        IoReleaseRemoveLock(fdoData.RemoveLock, Irp);
+        return STATUS_UNSUCCESSFUL;
+      }
       SET_NEW_PNP_STATE(fdoData, RemovePending);
       Irp.IoStatus.Status = STATUS_SUCCESS;
       break;

@@ -4,7 +4,7 @@
  * and reads. The log shows what each driver of the stack saw.
  */
 import { describe, expect, it } from "vitest";
-import { boot, DeviceNodeRemoved, DeviceNodeStarted, PNP_DEVICE_DONT_DISPLAY_IN_UI, type Machine } from "@wdfjs/kernel";
+import { boot, CM_PROB_FAILED_START, DeviceNodeRemoved, DeviceNodeStarted, PNP_DEVICE_DONT_DISPLAY_IN_UI, type Machine } from "@wdfjs/kernel";
 import {
   ERROR_INVALID_PARAMETER, ERROR_IO_PENDING, ERROR_NO_SUCH_DEVICE, FILE_FLAG_OVERLAPPED, GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE, MEM_COMMIT,
   MEM_RESERVE, OPEN_EXISTING, OVERLAPPED, PAGE_READWRITE, Win32Process, type Win32Thread,
@@ -265,6 +265,54 @@ describe("wdm-toaster: surprise removal with I/O in flight", () => {
       return { out, log: log.lines.slice() };
     };
     expect(scenario(seed, "random")).toEqual(scenario(1, "off"));
+  });
+});
+
+describe("wdm-toaster: vetoes and failures", () => {
+  it("a toaster.sys that refuses QUERY_REMOVE keeps the device on eject: CANCEL_REMOVE goes down, the device stays started", () => {
+    const { m, log, run, app } = setUp({ toaster: { refuseQueryRemove: true } });
+    run("-p", "1");
+    log.clear();
+    // The bus asked for the eject: enum.exe succeeds; the PnP manager's removal is vetoed.
+    expect(run("-e", "1").exitCode).toBe(0);
+    const seen = (d: string) => seenBy(log.lines, d).filter((l) => !l.startsWith("QUERY_DEVICE_RELATIONS"));
+    expect(seen("clsupper")).toEqual(["QUERY_REMOVE_DEVICE", "CANCEL_REMOVE_DEVICE"]);
+    expect(seen("devupper")).toEqual(["QUERY_REMOVE_DEVICE", "CANCEL_REMOVE_DEVICE"]);
+    expect(seen("toaster")).toEqual(["QUERY_REMOVE_DEVICE", "CANCEL_REMOVE_DEVICE"]);
+    // Below the veto nobody saw the query, but all get the cancel.
+    expect(seen("devlower")).toEqual(["CANCEL_REMOVE_DEVICE"]);
+    expect(seen("busenum-pdo01")).toEqual(["CANCEL_REMOVE_DEVICE"]);
+    expect(m.pnp.node(TOASTER(1))!.State).toBe(DeviceNodeStarted);
+    expect(toastMain(app).output.at(-1)).toBe("Read Successful (0 bytes)");
+  });
+
+  it("a toaster.sys whose START fails leaves the device with CM_PROB_FAILED_START (10), its stack removed and no interface", () => {
+    const { m, log, run, app } = setUp({ toaster: { failStart: true } });
+    log.clear();
+    expect(run("-p", "1").exitCode).toBe(0);
+    const n = m.pnp.node(TOASTER(1))!;
+    expect(n.Problem).toBe(CM_PROB_FAILED_START);
+    expect(seenBy(log.lines, "toaster")).toEqual(["DriverEntry", "AddDevice", "START_DEVICE", "START_DEVICE done", "REMOVE_DEVICE"]);
+    expect(GetInterfaceList(app, GUID_DEVINTERFACE_TOASTER)).toEqual([]);
+    // The toaster is still plugged in: the bus keeps its PDO, and unplugging it deletes it.
+    expect(run("-u", "1").exitCode).toBe(0);
+    expect(m.pnp.node(TOASTER(1))).toBeNull();
+  });
+});
+
+describe.each(["checked", "free"] as const)("wdm-toaster (%s flavor)", (flavor) => {
+  it("plug two, toast, eject one, unplug all: the same client output", () => {
+    const m = boot({ flavor, seed: 2 });
+    installToaster(m);
+    const app = Win32Process.create(m, "enum.exe");
+    const out = (argv: string[]) => {
+      const r = enumMain(app, argv).output.at(-1);
+      m.run();
+      return r;
+    };
+    expect([out(["-p", "1"]), out(["-p", "2"]), toastMain(app).output.at(-1), out(["-e", "1"]), out(["-u", "0"])]).toEqual(["Success!!!", "Success!!!", "Read Successful (0 bytes)", "Success!!!", "Success!!!"]);
+    expect(m.pnp.allNodes()).toHaveLength(2);
+    expect(m.stopped).toBe(false);
   });
 });
 
