@@ -10,7 +10,8 @@ import {
   MEM_RESERVE, OPEN_EXISTING, OVERLAPPED, PAGE_READWRITE, Win32Process, type Win32Thread,
 } from "@wdfjs/win32";
 import {
-  BUS_HARDWARE_ID, BUSENUM_COMPATIBLE_ID, enumMain, GetInterfaceList, GUID_DEVINTERFACE_BUSENUM_TOASTER, GUID_DEVINTERFACE_TOASTER, installToaster,
+  BUS_HARDWARE_ID, BUSENUM_COMPATIBLE_ID, enumMain, IOCTL_BUSENUM_EJECT_HARDWARE, IOCTL_BUSENUM_PLUGIN_HARDWARE, IOCTL_BUSENUM_UNPLUG_HARDWARE,
+  IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE, GetInterfaceList, GUID_DEVINTERFACE_BUSENUM_TOASTER, GUID_DEVINTERFACE_TOASTER, installToaster,
   GetDevicePaths, toastMain, ToastMonDriverEntry, watchToasters, type InstallToasterOptions,
 } from "../src/index.js";
 
@@ -142,6 +143,45 @@ describe("wdm-toaster: enum.exe and the bus", () => {
     expect(enumMain(app, ["-p", "4"]).exitCode).toBe(0);
     app.CloseHandle(h1);
     app.CloseHandle(h2);
+  });
+
+  it("a rebalance of the bus: QUERY_STOP, STOP (after its I/O count drains to 1), START; the bus still plugs in toasters", () => {
+    const { m, log, run, busInstance } = setUp();
+    run("-p", "1");
+    log.clear();
+    m.pnp.rebalanceDevice(busInstance);
+    m.run();
+    expect(log.lines).toEqual(["busenum QUERY_STOP_DEVICE", "busenum STOP_DEVICE", "busenum QUERY_RESOURCE_REQUIREMENTS", "busenum START_DEVICE", "busenum QUERY_DEVICE_RELATIONS(BusRelations)"]);
+    expect(run("-p", "2").output.at(-1)).toBe("Success!!!");
+    expect(m.pnp.node(TOASTER(2))!.State).toBe(DeviceNodeStarted);
+    expect(m.pnp.node(TOASTER(1))!.State).toBe(DeviceNodeStarted);
+  });
+
+  it("the bus validates the IOCTLs as the sample does: Size field, lengths, the double NUL; an unknown code is ERROR_INVALID_PARAMETER", () => {
+    const { m, app } = setUp();
+    const h = app.CreateFile(GetInterfaceList(app, GUID_DEVINTERFACE_BUSENUM_TOASTER)[0]!, GENERIC_READ, 0, null, OPEN_EXISTING, 0, 0);
+    const buf = app.VirtualAlloc(0, 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    const u32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+    const wide = (t: string) => [...t].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >>> 8]);
+    const call = (code: number, bytes: number[], outLength = bytes.length) => {
+      app.WriteMemory(buf, bytes);
+      const ok = app.DeviceIoControl(h, code, buf, bytes.length, outLength ? buf : 0, outLength, { value: 0 }, null);
+      return ok ? 0 : app.GetLastError();
+    };
+    const plug = (size: number, ids: string) => [...u32(size), ...u32(5), ...wide(ids)];
+    expect(call(IOCTL_BUSENUM_PLUGIN_HARDWARE, plug(12, `${BUS_HARDWARE_ID}\0\0`))).toBe(ERROR_INVALID_PARAMETER);
+    expect(call(IOCTL_BUSENUM_PLUGIN_HARDWARE, plug(8, `${BUS_HARDWARE_ID}\0`))).toBe(ERROR_INVALID_PARAMETER);
+    expect(call(IOCTL_BUSENUM_PLUGIN_HARDWARE, plug(8, `${BUS_HARDWARE_ID}\0\0`), 0)).toBe(ERROR_INVALID_PARAMETER);
+    expect(call(IOCTL_BUSENUM_PLUGIN_HARDWARE, plug(8, "\0"))).toBe(ERROR_INVALID_PARAMETER);
+    expect(call(IOCTL_BUSENUM_UNPLUG_HARDWARE, [...u32(8), ...u32(0)], 0)).toBe(ERROR_INVALID_PARAMETER);
+    expect(call(IOCTL_BUSENUM_EJECT_HARDWARE, [...u32(12), ...u32(0), ...u32(0), ...u32(0)], 0)).toBe(ERROR_INVALID_PARAMETER);
+    expect(call(IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE, [], 0)).toBe(ERROR_INVALID_PARAMETER);
+    m.run();
+    expect(m.pnp.allNodes()).toHaveLength(2);
+    expect(call(IOCTL_BUSENUM_PLUGIN_HARDWARE, plug(8, `${BUS_HARDWARE_ID}\0\0`))).toBe(0);
+    m.run();
+    expect(m.pnp.node(TOASTER(5))!.State).toBe(DeviceNodeStarted);
+    app.CloseHandle(h);
   });
 
   it("enum with no arguments or -p 0 prints the usage", () => {
