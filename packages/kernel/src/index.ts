@@ -206,6 +206,10 @@ export {
   type DeviceInterfaceEvent,
 } from "./pnp/device-interface.js";
 export * from "./pnp/device-node.js";
+export {
+  NtPlugPlayControl, PlugPlayControlGetInterfaceDeviceList, PlugPlayControlRegisterNotification, PLUGPLAY_CONTROL_INTERFACE_DEVICE_LIST_DATA,
+  PLUGPLAY_CONTROL_NOTIFICATION_DATA, type PLUGPLAY_EVENT, type PPLUGPLAY_NOTIFICATION_ROUTINE,
+} from "./pnp/plug-play-control.js";
 export type { DriverPackage, DriverPackageId, ClassFilter, FilterService, DriverStore, DriverMatch } from "./pnp/driver-store.js";
 export { PnpManager, type RootDeviceDescription, type PnpLogEntry } from "./pnp/pnp-manager.js";
 export { pnpModule, PnpManagerToken } from "./pnp/pnp-module.js";

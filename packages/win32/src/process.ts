@@ -19,6 +19,14 @@ import {
 } from "./errors.js";
 import { OVERLAPPED } from "./overlapped.js";
 import {
+  CM_Get_Device_Interface_List, CM_Get_Device_Interface_List_Size, CM_Register_Notification, CM_Unregister_Notification, type CM_NOTIFY_FILTER,
+  type CONFIGRET, type HCMNOTIFICATION, type PCM_NOTIFY_CALLBACK,
+} from "./cfgmgr32.js";
+import {
+  SetupDiDestroyDeviceInfoList, SetupDiEnumDeviceInterfaces, SetupDiGetClassDevs, SetupDiGetDeviceInterfaceDetail, type HDEVINFO,
+  type SP_DEVICE_INTERFACE_DATA, type SP_DEVINFO_DATA,
+} from "./setupapi.js";
+import {
   RegCloseKey, RegCreateKeyEx, RegDeleteKey, RegDeleteValue, RegEnumKeyEx, RegEnumValue, RegOpenKeyEx, RegQueryValueEx, RegSetValueEx, type HKEY, type LSTATUS,
 } from "./registry.js";
 
@@ -189,6 +197,43 @@ export class Win32ThreadBase {
 
   RegDeleteValue(hKey: HKEY, lpValueName: string | null): LSTATUS {
     return RegDeleteValue(this, hKey, lpValueName);
+  }
+
+  // ---- device interfaces (setupapi, cfgmgr32; none of these waits) ----
+
+  SetupDiGetClassDevs(ClassGuid: string | null, Enumerator: string | null, hwndParent: number | null, Flags: DWORD): HDEVINFO {
+    return SetupDiGetClassDevs(this, ClassGuid, Enumerator, hwndParent, Flags);
+  }
+
+  SetupDiEnumDeviceInterfaces(DeviceInfoSet: HDEVINFO, DeviceInfoData: SP_DEVINFO_DATA | null, InterfaceClassGuid: string, MemberIndex: DWORD, DeviceInterfaceData: SP_DEVICE_INTERFACE_DATA): BOOL {
+    return SetupDiEnumDeviceInterfaces(this, DeviceInfoSet, DeviceInfoData, InterfaceClassGuid, MemberIndex, DeviceInterfaceData);
+  }
+
+  SetupDiGetDeviceInterfaceDetail(
+    DeviceInfoSet: HDEVINFO, DeviceInterfaceData: SP_DEVICE_INTERFACE_DATA, DeviceInterfaceDetailData: number | null, DeviceInterfaceDetailDataSize: DWORD,
+    RequiredSize: Box<DWORD> | null, DeviceInfoData: SP_DEVINFO_DATA | null,
+  ): BOOL {
+    return SetupDiGetDeviceInterfaceDetail(this, DeviceInfoSet, DeviceInterfaceData, DeviceInterfaceDetailData, DeviceInterfaceDetailDataSize, RequiredSize, DeviceInfoData);
+  }
+
+  SetupDiDestroyDeviceInfoList(DeviceInfoSet: HDEVINFO): BOOL {
+    return SetupDiDestroyDeviceInfoList(this, DeviceInfoSet);
+  }
+
+  CM_Get_Device_Interface_List_Size(pulLen: Box<number> | null, InterfaceClassGuid: string | null, pDeviceID: string | null, ulFlags: number): CONFIGRET {
+    return CM_Get_Device_Interface_List_Size(this, pulLen, InterfaceClassGuid, pDeviceID, ulFlags);
+  }
+
+  CM_Get_Device_Interface_List(InterfaceClassGuid: string | null, pDeviceID: string | null, Buffer: number, BufferLen: number, ulFlags: number): CONFIGRET {
+    return CM_Get_Device_Interface_List(this, InterfaceClassGuid, pDeviceID, Buffer, BufferLen, ulFlags);
+  }
+
+  CM_Register_Notification(pFilter: CM_NOTIFY_FILTER | null, pContext: any, pCallback: PCM_NOTIFY_CALLBACK | null, pNotifyContext: Box<HCMNOTIFICATION> | null): CONFIGRET {
+    return CM_Register_Notification(this, pFilter, pContext, pCallback, pNotifyContext);
+  }
+
+  CM_Unregister_Notification(NotifyContext: HCMNOTIFICATION): CONFIGRET {
+    return CM_Unregister_Notification(this, NotifyContext);
   }
 
   // ---- files ----
@@ -604,6 +649,36 @@ export class Win32ThreadBase {
     return out;
   }
 
+  /**
+   * The program reading a NUL-terminated UTF-16 string of its own memory (at most cchMax
+   * characters): a DevicePath, a name of a CM_Get_Device_Interface_List list. Ours, like ReadMemory.
+   */
+  ReadWideString(lpAddress: number, cchMax = 32767): string {
+    let s = "";
+    for (let at = lpAddress; s.length < cchMax; at += 2) {
+      const b = this.ReadMemory(at, 2);
+      if (b.length !== 2) break;
+      const ch = b[0]! | (b[1]! << 8);
+      if (ch === 0) break;
+      s += String.fromCharCode(ch);
+    }
+    return s;
+  }
+
+  /** The program reading a MULTI_SZ of its own memory (cchMax WCHARs at most): its strings. Ours. */
+  ReadMultiSz(lpAddress: number, cchMax = 65536): string[] {
+    const out: string[] = [];
+    let at = lpAddress;
+    const end = lpAddress + 2 * cchMax;
+    while (at < end) {
+      const s = this.ReadWideString(at, (end - at) >> 1);
+      if (s === "") break;
+      out.push(s);
+      at += 2 * (s.length + 1);
+    }
+    return out;
+  }
+
   private touch(address: number, length: number, fn: () => void): BOOL {
     return this.machine.enter(this.thread, () => {
       try {
@@ -931,7 +1006,7 @@ export type LPOVERLAPPED_COMPLETION_ROUTINE = (dwErrorCode: DWORD, dwNumberOfByt
  * on it). An exception the routine does not catch ends the process, as an unhandled
  * exception does in Windows (exit code 0xE06D7363, a C++-style exception); the machine goes on.
  */
-function* win32ThreadMain(m: Machine, start: LPTHREAD_START_ROUTINE, arg: any): Generator<KWAIT_BLOCK, number, NTSTATUS> {
+export function* win32ThreadMain(m: Machine, start: LPTHREAD_START_ROUTINE, arg: any): Generator<KWAIT_BLOCK, number, NTSTATUS> {
   const kthread = m.cpu.thread!;
   const t = new Win32ThreadContext(m, kthread);
   try {

@@ -84,6 +84,8 @@ export class DeviceInterfaces {
   pending = 0;
   /** Every arrival and removal, in order (hosts read and clear it). */
   readonly events: DeviceInterfaceEvent[] = [];
+  /** User-mode listeners (NtPlugPlayControl's registrations): told of each change as it happens, in the kernel. */
+  readonly watchers: ((e: DeviceInterfaceEvent) => void)[] = [];
   constructor(readonly pnp: PnpManager) {}
 
   register(pdo: DEVICE_OBJECT, guid: string, ref: string | null): string {
@@ -159,7 +161,9 @@ export class DeviceInterfaces {
   }
 
   private notify(event: string, guid: string, name: string): void {
-    this.events.push({ Event: event, InterfaceClassGuid: guid, SymbolicLinkName: name });
+    const ev: DeviceInterfaceEvent = { Event: event, InterfaceClassGuid: guid, SymbolicLinkName: name };
+    this.events.push(ev);
+    for (const w of this.watchers) w(ev);
     for (const e of this.listeners) if (e.guid === guid) this.deliver(e, event, guid, name);
   }
 
