@@ -214,7 +214,7 @@ export function SetupDiGetDeviceInterfaceDetail(
     DeviceInfoData.ClassGuid = "";
   }
   const needed = SP_DEVICE_INTERFACE_DETAIL_DATA_DEVICE_PATH + 2 * (f.path.length + 1);
-  if (RequiredSize) RequiredSize.value = needed;
+  if (typeof RequiredSize === "object" && RequiredSize !== null) RequiredSize.value = needed;
   if (buffer === 0 || size < needed) return fail(c, ERROR_INSUFFICIENT_BUFFER);
   const b = new Uint8Array(2 * (f.path.length + 1));
   for (let i = 0; i < f.path.length; i++) {
