@@ -73,9 +73,8 @@ class DeviceInfoSet {
   readonly devices: string[] = [];
 }
 
-/** The device information sets of each process. */
-const sets = new WeakMap<EPROCESS, Map<number, DeviceInfoSet>>();
-let nextSet = 0x10000;
+/** The device information sets of each process, and the last HDEVINFO value it was given. */
+const sets = new WeakMap<EPROCESS, Map<number, DeviceInfoSet> & { last?: number }>();
 
 /** The thread a setupapi call runs as. */
 export interface SetupApiCaller extends CfgMgrCaller {
@@ -146,7 +145,8 @@ export function SetupDiGetClassDevs(c: SetupApiCaller, ClassGuid: string | null,
   }
   let table = sets.get(c.thread.process);
   if (table === undefined) sets.set(c.thread.process, (table = new Map()));
-  const h = (nextSet += 8);
+  // Like the heap address Windows gives: the program's own, never a kernel handle it has.
+  const h = (table.last = (table.last ?? 0x10000) + 8);
   table.set(h, set);
   c.SetLastError(ERROR_SUCCESS);
   return h;
