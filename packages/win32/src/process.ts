@@ -655,7 +655,12 @@ export class Win32ThreadBase {
    */
   ReadWideString(lpAddress: number, cchMax = 32767): string {
     let s = "";
-    for (let at = lpAddress; s.length < cchMax; at += 2) {
+    if (!isNumber(lpAddress)) {
+      this.lastError = ERROR_NOACCESS;
+      return s;
+    }
+    const max = isNumber(cchMax) && cchMax > 0 ? cchMax : 0;
+    for (let at = lpAddress; s.length < max; at += 2) {
       const b = this.ReadMemory(at, 2);
       if (b.length !== 2) break;
       const ch = b[0]! | (b[1]! << 8);
@@ -668,8 +673,12 @@ export class Win32ThreadBase {
   /** The program reading a MULTI_SZ of its own memory (cchMax WCHARs at most): its strings. Ours. */
   ReadMultiSz(lpAddress: number, cchMax = 65536): string[] {
     const out: string[] = [];
+    if (!isNumber(lpAddress)) {
+      this.lastError = ERROR_NOACCESS;
+      return out;
+    }
     let at = lpAddress;
-    const end = lpAddress + 2 * cchMax;
+    const end = lpAddress + 2 * (isNumber(cchMax) && cchMax > 0 ? cchMax : 0);
     while (at < end) {
       const s = this.ReadWideString(at, (end - at) >> 1);
       if (s === "") break;

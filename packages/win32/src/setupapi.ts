@@ -73,9 +73,8 @@ class DeviceInfoSet {
   readonly devices: string[] = [];
 }
 
-/** The device information sets of each process. */
-const sets = new WeakMap<EPROCESS, Map<number, DeviceInfoSet>>();
-let nextSet = 0x10000;
+/** The device information sets of each process, and the last HDEVINFO value it was given. */
+const sets = new WeakMap<EPROCESS, Map<number, DeviceInfoSet> & { last?: number }>();
 
 /** The thread a setupapi call runs as. */
 export interface SetupApiCaller extends CfgMgrCaller {
@@ -146,7 +145,8 @@ export function SetupDiGetClassDevs(c: SetupApiCaller, ClassGuid: string | null,
   }
   let table = sets.get(c.thread.process);
   if (table === undefined) sets.set(c.thread.process, (table = new Map()));
-  const h = (nextSet += 8);
+  // Like the heap address Windows gives: the program's own, never a kernel handle it has.
+  const h = (table.last = (table.last ?? 0x10000) + 8);
   table.set(h, set);
   c.SetLastError(ERROR_SUCCESS);
   return h;
@@ -214,7 +214,7 @@ export function SetupDiGetDeviceInterfaceDetail(
     DeviceInfoData.ClassGuid = "";
   }
   const needed = SP_DEVICE_INTERFACE_DETAIL_DATA_DEVICE_PATH + 2 * (f.path.length + 1);
-  if (RequiredSize) RequiredSize.value = needed;
+  if (typeof RequiredSize === "object" && RequiredSize !== null) RequiredSize.value = needed;
   if (buffer === 0 || size < needed) return fail(c, ERROR_INSUFFICIENT_BUFFER);
   const b = new Uint8Array(2 * (f.path.length + 1));
   for (let i = 0; i < f.path.length; i++) {

@@ -122,6 +122,31 @@ describe("cfgmgr32: CM_Register_Notification", () => {
     app.CM_Unregister_Notification(h2.value);
   });
 
+  it("a thread made with CreateThread registers, waits for an arrival, and unregisters", () => {
+    const { m, add } = sampleMachine();
+    const app = Win32Process.create(m, "monitor.exe");
+    const hArrived = app.CreateEvent(null, true, false, null);
+    const seen: string[] = [];
+    function* Monitor(_p: unknown, t: Win32ThreadContext) {
+      const h = Out(0);
+      const cr = t.CM_Register_Notification(interfaceFilter(), hArrived, (_h, ev, _a, data, _s, cb) => {
+        seen.push(data.u.DeviceInterface.SymbolicLink);
+        cb.SetEvent(ev);
+        return 0;
+      }, h);
+      if (cr !== CR_SUCCESS) return cr;
+      yield* t.WaitForSingleObject(hArrived, 0xffffffff);
+      return t.CM_Unregister_Notification(h.value);
+    }
+    const hThread = app.CreateThread(null, 0, Monitor, null, 0, null);
+    app.Sleep(1); // the monitor registers and waits
+    const a = add();
+    expect(app.WaitForSingleObject(hThread, 1000)).toBe(0);
+    const code = Out(0);
+    app.GetExitCodeThread(hThread, code);
+    expect([code.value, seen]).toEqual([CR_SUCCESS, [samplePath(a)]]);
+  });
+
   it("a bad filter is refused", () => {
     const { m } = sampleMachine();
     const app = Win32Process.create(m, "monitor.exe");

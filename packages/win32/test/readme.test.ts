@@ -47,4 +47,9 @@ describe("README examples run as written", () => {
   it("packages/win32/README.md: a reader thread blocked in ReadFile, woken by another handle's WriteFile", async () => {
     expect(await run(join(here, "../README.md"), "win32-threads", 1)).toEqual(["reader got: hello", "reader exit code 0"]);
   });
+
+  it("packages/win32/README.md: SetupDi, CM_Get_Device_Interface_List and CM_Register_Notification", async () => {
+    const path = "\\\\?\\ROOT#SAMPLE#0000#{5f6e1b2a-7c3d-4e8f-9a0b-1c2d3e4f5a6b}";
+    expect(await run(join(here, "../README.md"), "win32-interfaces", 2)).toEqual([`arrival ${path}`, `${path} opens: true`, "1", `removal ${path}`]);
+  });
 });

@@ -132,3 +132,49 @@ describe("setupapi: device interface enumeration", () => {
     expect(devicePaths(app, app.SetupDiGetClassDevs(GUID_DEVINTERFACE_SAMPLE, null, null, flags))).toEqual([samplePath(b)]);
   });
 });
+
+describe("nothing a client passes to setupapi or cfgmgr32 throws", () => {
+  it("garbage arguments give errors and leave the machine running", async () => {
+    const { SeededRandom } = await import("@wdfjs/kernel/internal");
+    const { CM_NOTIFY_FILTER, CM_NOTIFY_FILTER_SIZE } = await import("../src/index.js");
+    const { m, add } = sampleMachine();
+    add();
+    const app = Win32Process.create(m, "fuzz.exe");
+    const good = app.alloc(4096);
+    const set = app.SetupDiGetClassDevs(GUID_DEVINTERFACE_SAMPLE, null, null, DIGCF_PRESENT | DIGCF_DEVICEINTERFACE);
+    const data = new SP_DEVICE_INTERFACE_DATA();
+    data.cbSize = SP_DEVICE_INTERFACE_DATA_SIZE;
+    const filter = new CM_NOTIFY_FILTER();
+    filter.cbSize = CM_NOTIFY_FILTER_SIZE;
+    const WEIRD: unknown[] = [
+      0, -1, 1, 4, 8, 0x7fffffff, 0xffffffff, 2 ** 47, 2 ** 53, 1.5, Number.NaN, "x", "", null, undefined, {}, [], true, Symbol("s"), 10n,
+      "ROOT", "ROOT\\SAMPLE\\0000", GUID_DEVINTERFACE_SAMPLE, 0x12,
+    ];
+    const rnd = new SeededRandom(7);
+    const pick = (): any => {
+      const r = rnd.below(10);
+      if (r < 2) return good;
+      if (r < 3) return set;
+      if (r < 4) return GUID_DEVINTERFACE_SAMPLE;
+      if (r < 5) return rnd.below(2) ? data : filter;
+      return WEIRD[rnd.below(WEIRD.length)];
+    };
+    const calls: ((t: Win32Process) => unknown)[] = [
+      (t) => t.SetupDiGetClassDevs(pick(), pick(), pick(), pick()),
+      (t) => t.SetupDiEnumDeviceInterfaces(pick(), pick(), pick(), pick(), pick()),
+      (t) => t.SetupDiGetDeviceInterfaceDetail(pick(), pick(), pick(), pick(), rnd.below(2) ? Out(0) : pick(), pick()),
+      (t) => t.SetupDiDestroyDeviceInfoList(pick() === set ? 1 : pick()),
+      (t) => t.CM_Get_Device_Interface_List_Size(rnd.below(2) ? Out(0) : pick(), pick(), pick(), pick()),
+      (t) => t.CM_Get_Device_Interface_List(pick(), pick(), pick(), pick(), pick()),
+      (t) => {
+        const h = Out(0);
+        if (t.CM_Register_Notification(pick(), pick(), rnd.below(2) ? () => 0 : pick(), rnd.below(2) ? h : pick()) === 0) t.CM_Unregister_Notification(h.value);
+      },
+      (t) => t.CM_Unregister_Notification(pick()),
+      (t) => t.ReadWideString(pick(), pick()),
+      (t) => t.ReadMultiSz(pick(), pick()),
+    ];
+    for (let i = 0; i < 5000; i++) calls[rnd.below(calls.length)]!(app);
+    expect(m.stopped).toBe(false);
+  });
+});
