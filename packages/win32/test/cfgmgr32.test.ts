@@ -116,6 +116,8 @@ describe("cfgmgr32: CM_Register_Notification", () => {
     expect(app.CM_Register_Notification(f, null, (_h, _c, _a, e) => void all.push(e.u.DeviceInterface.SymbolicLink), h1)).toBe(CR_SUCCESS);
     expect(app.CM_Register_Notification(interfaceFilter("{00000000-0000-0000-0000-000000000001}"), null, (_h, _c, _a, e) => void other.push(e.u.DeviceInterface.SymbolicLink), h2)).toBe(CR_SUCCESS);
     const a = add();
+    // The callbacks run on the process's notification thread once the machine runs on.
+    m.run();
     expect(all).toEqual([samplePath(a)]);
     expect(other).toEqual([]);
     app.CM_Unregister_Notification(h1.value);

@@ -69,7 +69,9 @@ class PlugPlayNotification {
   ObHeader: OBJECT_HEADER | null = new OBJECT_HEADER("PlugPlayNotification", (o: PlugPlayNotification) => o.close());
   active = true;
   delivering = false;
-  readonly queue: PLUGPLAY_EVENT[] = [];
+  /** Events not yet delivered: queue[head..] (a head index, not shift(): the queue may grow). */
+  queue: PLUGPLAY_EVENT[] = [];
+  head = 0;
   constructor(
     readonly interfaces: DeviceInterfaces,
     readonly process: EPROCESS,
@@ -95,8 +97,14 @@ class PlugPlayNotification {
 
   private *deliver(): Generator<KWAIT_BLOCK, void, NTSTATUS> {
     try {
-      while (this.active && !this.process.terminated && this.queue.length > 0) {
-        const r = this.routine(this.queue.shift()!);
+      while (this.active && !this.process.terminated && this.head < this.queue.length) {
+        const ev = this.queue[this.head]!;
+        this.queue[this.head++] = undefined!;
+        if (this.head === this.queue.length) {
+          this.queue = [];
+          this.head = 0;
+        }
+        const r = this.routine(ev);
         if (isRoutineGenerator(r)) yield* r as Generator<KWAIT_BLOCK, unknown, NTSTATUS>;
       }
     } finally {
@@ -106,7 +114,8 @@ class PlugPlayNotification {
 
   close(): void {
     this.active = false;
-    this.queue.length = 0;
+    this.queue = [];
+    this.head = 0;
     const w = this.interfaces.watchers;
     const k = w.indexOf(this.watch);
     if (k >= 0) w.splice(k, 1);
