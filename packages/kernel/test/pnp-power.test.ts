@@ -43,3 +43,19 @@ describe("PnP and power", () => {
     expect(m.po.sleepOrder()).toEqual([busPdo]);
   });
 });
+
+describe("PnP: removing a bus", () => {
+  it("takes its removed children's device nodes out of the tree with it", () => {
+    const { m, bus } = rig();
+    bus.plug(m, 1, [TOASTER_HWID]);
+    bus.plug(m, 2, [TOASTER_HWID]);
+    m.run();
+    const before = m.pnp.allNodes().length;
+    expect(before).toBe(4); // the root, the bus and two toasters
+    expect(m.pnp.removeDevice("ROOT\\SYSTEM\\0000")).toBe(0);
+    m.run();
+    const left = m.pnp.allNodes().map((n) => n.InstancePath);
+    expect(left.some((p) => p.includes("MsToaster") || p.startsWith("{"))).toBe(false);
+    expect(m.po.sleepOrder()).toEqual([]);
+  });
+});

@@ -77,6 +77,13 @@ export function* PipSendRemove(pnp: PnpManager, node: DEVICE_NODE, keepProblem =
     const done = pnp.machine.IopCompleteUnload(drv);
     if (done !== null) yield* KeWaitForSingleObject(done, Executive, KernelMode, false, null);
   }
+  // The children went first (each is removed before its parent); with the parent's REMOVE
+  // its bus driver deleted their PDOs too, so their device nodes leave the tree with it.
+  for (let c = node.Child; c !== null; ) {
+    const next = c.Sibling;
+    if (c.State === DeviceNodeRemoved) PipDeleteSubtree(pnp, c);
+    c = next;
+  }
   if (!node.Present) {
     PipDeleteNode(pnp, node);
     return;
@@ -85,6 +92,15 @@ export function* PipSendRemove(pnp: PnpManager, node: DEVICE_NODE, keepProblem =
   pdo.ExtensionFlags &= ~(DOE_DELETE_PENDING | DOE_REMOVE_PENDING);
   pdo.ExtensionFlags |= DOE_REMOVE_PROCESSED;
   node.State = DeviceNodeRemoved;
+}
+
+function PipDeleteSubtree(pnp: PnpManager, node: DEVICE_NODE): void {
+  for (let c = node.Child; c !== null; ) {
+    const next = c.Sibling;
+    PipDeleteSubtree(pnp, c);
+    c = next;
+  }
+  PipDeleteNode(pnp, node);
 }
 
 export function PipDeleteNode(pnp: PnpManager, node: DEVICE_NODE): void {
