@@ -62,7 +62,11 @@ export class ResourceArbiter {
 
   /** Give back everything assigned to `node` (on IRP_MN_REMOVE_DEVICE, or before a rebalance). */
   release(node: DEVICE_NODE): void {
-    for (let i = this.assigned.length - 1; i >= 0; i--) if (this.assigned[i]!.Owner === node) this.assigned.splice(i, 1);
+    // One compacting pass (no splice per range).
+    const a = this.assigned;
+    let w = 0;
+    for (let i = 0; i < a.length; i++) if (a[i]!.Owner !== node) a[w++] = a[i]!;
+    a.length = w;
   }
 
   /** How many ranges are assigned now (for tests: nothing leaks on removal). */

@@ -83,7 +83,9 @@ export class PnpManager {
   private rootEnumerator!: RootEnumerator;
   /** Device nodes by instance path (upper case). */
   readonly byPath = new Map<string, DEVICE_NODE>();
-  private readonly queue: PnpAction[] = [];
+  /** Queued device actions: queue[queueHead..] (a head index, not shift(): 10,000 plug-ins queue 10,000). */
+  private queue: PnpAction[] = [];
+  private queueHead = 0;
   private workerRunning = false;
   /** Device nodes alive (not deleted), the root included. */
   nodeCount = 0;
@@ -212,7 +214,7 @@ export class PnpManager {
 
   /** Queued enumerations of one device merge, as Windows merges them: one QUERY_DEVICE_RELATIONS sees every change. */
   requestEnumeration(node: DEVICE_NODE): void {
-    for (let i = 0; i < this.queue.length; i++) {
+    for (let i = this.queueHead; i < this.queue.length; i++) {
       const a = this.queue[i]!;
       if (a.kind === ActionEnumerate && a.node === node) return;
     }
@@ -238,8 +240,13 @@ export class PnpManager {
   }
 
   private *worker(): KWAIT_GENERATOR<void> {
-    while (this.queue.length > 0) {
-      const a = this.queue.shift()!;
+    while (this.queueHead < this.queue.length) {
+      const a = this.queue[this.queueHead]!;
+      this.queue[this.queueHead++] = undefined!;
+      if (this.queueHead === this.queue.length) {
+        this.queue = [];
+        this.queueHead = 0;
+      }
       const n = a.node;
       let status: NTSTATUS = STATUS_SUCCESS;
       if (n.State !== DeviceNodeDeleted) {
