@@ -7,7 +7,7 @@
  */
 import {
   DEVICE_CAPABILITIES, DevicePowerState, IRP_MN_QUERY_CAPABILITIES, PoSetPowerState, POWER_STATE, PowerDeviceD0, PowerDeviceUnspecified, PowerSystemWorking,
-  type DEVICE_POWER_STATE, type SYSTEM_POWER_STATE,
+  type DEVICE_POWER_STATE, type SYSTEM_POWER_STATE, IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, STATUS_INSUFFICIENT_RESOURCES, STATUS_NOT_SUPPORTED,
   DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_POWER_PAGABLE, Executive, FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN, IO_NO_INCREMENT, IO_REMOVE_LOCK,
   IoAcquireRemoveLock, IoAttachDeviceToDeviceStack, IoCallDriver, IoCompleteRequest, IoCopyCurrentIrpStackLocationToNext, IoCreateDevice, IoDeleteDevice,
   IoDetachDevice, IoGetCurrentIrpStackLocation, IoInitializeRemoveLock, IoInvalidateDeviceState, IoMarkIrpPending, IoRegisterDeviceInterface,
@@ -127,6 +127,41 @@ function* ToasterSendIrpSynchronously(DeviceObject: DEVICE_OBJECT, Irp: IRP): KW
   return status;
 }
 
+/** Keep the bus's S-to-D mapping and wake capabilities: power.c maps system IRPs with it. */
+function ToasterSaveCapabilities(fdoData: TOASTER_FDO_DATA, caps: DEVICE_CAPABILITIES): void {
+  for (let i = 0; i < caps.DeviceState.length; i++) fdoData.DeviceCaps.DeviceState[i] = caps.DeviceState[i]!;
+  fdoData.DeviceCaps.DeviceWake = caps.DeviceWake;
+  fdoData.DeviceCaps.SystemWake = caps.SystemWake;
+}
+
+/**
+ * ToasterGetDeviceCapabilities: ask the stack below for the device's capabilities with an
+ * IRP_MN_QUERY_CAPABILITIES of the driver's own (Version 1, Size, Address and UINumber
+ * unknown, status STATUS_NOT_SUPPORTED, as the rules for a PnP IRP a driver builds say) and
+ * wait for it. Windows' PnP manager also queries the started stack, which reaches the
+ * QUERY_CAPABILITIES case of ToasterDispatchPnp; ours asks only the PDO before the stack
+ * is built, so the driver asks at START.
+ */
+function* ToasterGetDeviceCapabilities(fdoData: TOASTER_FDO_DATA): KWAIT_GENERATOR<NTSTATUS> {
+  const irp = IoAllocateIrp(fdoData.NextLowerDriver!.StackSize, false);
+  if (irp === null) return STATUS_INSUFFICIENT_RESOURCES;
+  const caps = new DEVICE_CAPABILITIES();
+  const event = new KEVENT();
+  KeInitializeEvent(event, NotificationEvent, false);
+  irp.IoStatus.Status = STATUS_NOT_SUPPORTED;
+  const sl = IoGetNextIrpStackLocation(irp);
+  sl.MajorFunction = IRP_MJ_PNP;
+  sl.MinorFunction = IRP_MN_QUERY_CAPABILITIES;
+  sl.Parameters.DeviceCapabilities.Capabilities = caps;
+  IoSetCompletionRoutine(irp, ToasterDispatchPnpComplete, event, true, true, true);
+  let status = IoCallDriver(fdoData.NextLowerDriver!, irp);
+  if (status === STATUS_PENDING) yield* KeWaitForSingleObject(event, Executive, KernelMode, false, null);
+  status = irp.IoStatus.Status;
+  IoFreeIrp(irp);
+  if (NT_SUCCESS(status)) ToasterSaveCapabilities(fdoData, caps);
+  return status;
+}
+
 /** Run the requests held while the device was not started or not in D0 (ToasterProcessQueuedRequests). */
 export function ToasterProcessQueuedRequests(fdoData: TOASTER_FDO_DATA): void {
   for (const irp of fdoData.NewRequestsQueue.splice(0)) {
@@ -156,6 +191,7 @@ function* ToasterDispatchPnp(DeviceObject: DEVICE_OBJECT, Irp: IRP): KWAIT_GENER
       // The bus driver and the lower filters start first.
       status = yield* ToasterSendIrpSynchronously(fdoData.NextLowerDriver!, Irp);
       if (NT_SUCCESS(status) && fdoData.Options.failStart) status = STATUS_UNSUCCESSFUL;
+      if (NT_SUCCESS(status)) yield* ToasterGetDeviceCapabilities(fdoData);
       if (NT_SUCCESS(status)) {
         // A started device is in D0.
         fdoData.DevicePowerState = PowerDeviceD0;
@@ -242,12 +278,7 @@ function* ToasterDispatchPnp(DeviceObject: DEVICE_OBJECT, Irp: IRP): KWAIT_GENER
     case IRP_MN_QUERY_CAPABILITIES: {
       // The bus fills the capabilities in; keep its S-to-D mapping for power.c.
       status = yield* ToasterSendIrpSynchronously(fdoData.NextLowerDriver!, Irp);
-      if (NT_SUCCESS(status)) {
-        const caps = stack.Parameters.DeviceCapabilities.Capabilities;
-        for (let i = 0; i < caps.DeviceState.length; i++) fdoData.DeviceCaps.DeviceState[i] = caps.DeviceState[i]!;
-        fdoData.DeviceCaps.DeviceWake = caps.DeviceWake;
-        fdoData.DeviceCaps.SystemWake = caps.SystemWake;
-      }
+      if (NT_SUCCESS(status)) ToasterSaveCapabilities(fdoData, stack.Parameters.DeviceCapabilities.Capabilities);
       complete(Irp, status, Irp.IoStatus.Information);
       IoReleaseRemoveLock(fdoData.RemoveLock, Irp);
       return status;
