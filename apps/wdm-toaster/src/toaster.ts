@@ -7,7 +7,7 @@
  */
 import {
   DEVICE_CAPABILITIES, DevicePowerState, IRP_MN_QUERY_CAPABILITIES, PoSetPowerState, POWER_STATE, PowerDeviceD0, PowerDeviceUnspecified, PowerSystemWorking,
-  type DEVICE_POWER_STATE, type SYSTEM_POWER_STATE, IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, STATUS_INSUFFICIENT_RESOURCES, STATUS_NOT_SUPPORTED,
+  type DEVICE_POWER_STATE, type SYSTEM_POWER_STATE,
   DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_POWER_PAGABLE, Executive, FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN, IO_NO_INCREMENT, IO_REMOVE_LOCK,
   IoAcquireRemoveLock, IoAttachDeviceToDeviceStack, IoCallDriver, IoCompleteRequest, IoCopyCurrentIrpStackLocationToNext, IoCreateDevice, IoDeleteDevice,
   IoDetachDevice, IoGetCurrentIrpStackLocation, IoInitializeRemoveLock, IoInvalidateDeviceState, IoMarkIrpPending, IoRegisterDeviceInterface,
@@ -20,7 +20,7 @@ import {
   type DEVICE_OBJECT, type DRIVER_INITIALIZE, type DRIVER_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { ToasterLog } from "./log.js";
-import { ToasterDefaultPowerHandler, ToasterDispatchPowerStarted } from "./toaster-power.js";
+import { ToasterDefaultPowerHandler, ToasterDispatchPowerStarted, ToasterGetDeviceCapabilities, ToasterSaveCapabilities } from "./toaster-power.js";
 import {
   Deleted, NotStarted, PnPMinorName, PowerMinorName, RemovePending, RESTORE_PREVIOUS_PNP_STATE, SET_NEW_PNP_STATE, Started, StopPending, Stopped, SurpriseRemovePending,
   type DEVICE_PNP_STATE,
@@ -106,7 +106,7 @@ function ToasterAddDevice(DriverObject: DRIVER_OBJECT, PhysicalDeviceObject: DEV
   return STATUS_SUCCESS;
 }
 
-function ToasterDispatchPnpComplete(DeviceObject: DEVICE_OBJECT | null, Irp: IRP, Context: any): NTSTATUS {
+export function ToasterDispatchPnpComplete(DeviceObject: DEVICE_OBJECT | null, Irp: IRP, Context: any): NTSTATUS {
   void DeviceObject;
   if (Irp.PendingReturned) KeSetEvent(Context as KEVENT, IO_NO_INCREMENT, false);
   // The dispatch routine owns the IRP again and will complete it.
@@ -124,41 +124,6 @@ function* ToasterSendIrpSynchronously(DeviceObject: DEVICE_OBJECT, Irp: IRP): KW
     yield* KeWaitForSingleObject(event, Executive, KernelMode, false, null);
     status = Irp.IoStatus.Status;
   }
-  return status;
-}
-
-/** Keep the bus's S-to-D mapping and wake capabilities: power.c maps system IRPs with it. */
-function ToasterSaveCapabilities(fdoData: TOASTER_FDO_DATA, caps: DEVICE_CAPABILITIES): void {
-  for (let i = 0; i < caps.DeviceState.length; i++) fdoData.DeviceCaps.DeviceState[i] = caps.DeviceState[i]!;
-  fdoData.DeviceCaps.DeviceWake = caps.DeviceWake;
-  fdoData.DeviceCaps.SystemWake = caps.SystemWake;
-}
-
-/**
- * ToasterGetDeviceCapabilities: ask the stack below for the device's capabilities with an
- * IRP_MN_QUERY_CAPABILITIES of the driver's own (Version 1, Size, Address and UINumber
- * unknown, status STATUS_NOT_SUPPORTED, as the rules for a PnP IRP a driver builds say) and
- * wait for it. Windows' PnP manager also queries the started stack, which reaches the
- * QUERY_CAPABILITIES case of ToasterDispatchPnp; ours asks only the PDO before the stack
- * is built, so the driver asks at START.
- */
-function* ToasterGetDeviceCapabilities(fdoData: TOASTER_FDO_DATA): KWAIT_GENERATOR<NTSTATUS> {
-  const irp = IoAllocateIrp(fdoData.NextLowerDriver!.StackSize, false);
-  if (irp === null) return STATUS_INSUFFICIENT_RESOURCES;
-  const caps = new DEVICE_CAPABILITIES();
-  const event = new KEVENT();
-  KeInitializeEvent(event, NotificationEvent, false);
-  irp.IoStatus.Status = STATUS_NOT_SUPPORTED;
-  const sl = IoGetNextIrpStackLocation(irp);
-  sl.MajorFunction = IRP_MJ_PNP;
-  sl.MinorFunction = IRP_MN_QUERY_CAPABILITIES;
-  sl.Parameters.DeviceCapabilities.Capabilities = caps;
-  IoSetCompletionRoutine(irp, ToasterDispatchPnpComplete, event, true, true, true);
-  let status = IoCallDriver(fdoData.NextLowerDriver!, irp);
-  if (status === STATUS_PENDING) yield* KeWaitForSingleObject(event, Executive, KernelMode, false, null);
-  status = irp.IoStatus.Status;
-  IoFreeIrp(irp);
-  if (NT_SUCCESS(status)) ToasterSaveCapabilities(fdoData, caps);
   return status;
 }
 
