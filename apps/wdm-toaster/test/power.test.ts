@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  boot, PowerDeviceD0, PowerDeviceD3, PowerSystemSleeping3, PowerSystemWorking, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, type DEVICE_OBJECT, type Machine,
+  boot, IRP_MN_WAIT_WAKE, NtStatusName, PoRequestPowerIrp, POWER_STATE, STATUS_NOT_SUPPORTED, PowerDeviceD0, PowerDeviceD3, PowerSystemSleeping3, PowerSystemWorking, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, type DEVICE_OBJECT, type Machine,
 } from "@wdfjs/kernel";
 import { ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, FILE_FLAG_OVERLAPPED, GENERIC_READ, MEM_COMMIT, MEM_RESERVE, OPEN_EXISTING, OVERLAPPED, PAGE_READWRITE, Win32Process } from "@wdfjs/win32";
 import { BUS_HARDWARE_ID, enumMain, GetInterfaceList, GUID_DEVINTERFACE_TOASTER, installToaster, type ToasterDriverOptions } from "../src/index.js";
@@ -152,5 +152,17 @@ describe("wdm-toaster: sleep and wake", () => {
     // Nothing was left half asleep: the toasters still unplug.
     const app = Win32Process.create(m, "enum.exe");
     expect(enumMain(app, ["-u", "0"]).exitCode).toBe(0);
+  });
+
+  it("a WAIT_WAKE for a toaster goes down the stack and the PDO refuses it with STATUS_NOT_SUPPORTED (the bus cannot wake)", () => {
+    const { m, log } = setUp();
+    const calls: string[] = [];
+    m.runInKernel(() =>
+      PoRequestPowerIrp(devices(m, 1).pdo, IRP_MN_WAIT_WAKE, new POWER_STATE(PowerSystemSleeping3), (_d, _mn, _s, _c, io) => calls.push(NtStatusName(io.Status)), null, null),
+    );
+    m.run();
+    expect(calls).toEqual([NtStatusName(STATUS_NOT_SUPPORTED)]);
+    expect(log.lines).toEqual(down(1, "WAIT_WAKE S3"));
+    expect(m.signalWake(devices(m, 1).pdo)).toBe(false);
   });
 });
