@@ -3,7 +3,10 @@
  * for a plugged-in toaster, and the outstanding-I/O count (Bus_IncIoCount /
  * Bus_DecIoCount) that the FDO's STOP and REMOVE wait on.
  */
-import { FAST_MUTEX, KEVENT, KeClearEvent, KeSetEvent, IO_NO_INCREMENT, type DEVICE_OBJECT } from "@wdfjs/kernel";
+import {
+  FAST_MUTEX, KEVENT, KeClearEvent, KeSetEvent, IO_NO_INCREMENT, PowerDeviceD0, PowerSystemWorking, type DEVICE_OBJECT, type DEVICE_POWER_STATE,
+  type SYSTEM_POWER_STATE,
+} from "@wdfjs/kernel";
 import type { ToasterLog } from "./log.js";
 import { NotStarted, type DEVICE_PNP_STATE } from "./pnp-state.js";
 
@@ -11,6 +14,9 @@ export class COMMON_DEVICE_DATA {
   DevicePnPState: DEVICE_PNP_STATE = NotStarted;
   PreviousPnPState: DEVICE_PNP_STATE = NotStarted;
   Self: DEVICE_OBJECT | null = null;
+  /** The power states the driver last set (power.c keeps them for its traces). */
+  SystemPowerState: SYSTEM_POWER_STATE = PowerSystemWorking;
+  DevicePowerState: DEVICE_POWER_STATE = PowerDeviceD0;
   constructor(
     readonly IsFDO: boolean,
     readonly Log: ToasterLog,

@@ -1,17 +1,18 @@
 /**
- * busenum.sys, busenum.c and power.c: DriverEntry, the dispatch routines, and the bus
+ * busenum.sys, busenum.c: DriverEntry, the dispatch routines, and the bus
  * IOCTLs enum.exe sends to plug in, unplug and eject toasters.
  */
 import {
   ExAcquireFastMutex, ExReleaseFastMutex, IO_NO_INCREMENT, IoCallDriver, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoInvalidateDeviceRelations,
   IoRequestDeviceEject, IoSkipCurrentIrpStackLocation, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL, IRP_MJ_PNP, IRP_MJ_POWER,
-  IRP_MJ_SYSTEM_CONTROL, IRP_MN_QUERY_POWER, IRP_MN_SET_POWER, IRP_MN_WAIT_WAKE, PoCallDriver, PoStartNextPowerIrp, ReadUlong, ReadUshort,
-  STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_NO_SUCH_DEVICE, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, BusRelations,
+  IRP_MJ_SYSTEM_CONTROL, ReadUlong, ReadUshort,
+  STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_NO_SUCH_DEVICE, STATUS_SUCCESS, BusRelations,
   type DEVICE_OBJECT, type DRIVER_INITIALIZE, type DRIVER_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { Bus_DecIoCount, Bus_IncIoCount, type COMMON_DEVICE_DATA, type FDO_DEVICE_DATA, type PDO_DEVICE_DATA } from "./bus-data.js";
 import { Bus_CreatePdo, Bus_PDO_PnP } from "./bus-pdo.js";
 import { Bus_AddDevice, Bus_FDO_PnP } from "./bus-pnp.js";
+import { Bus_Power } from "./bus-power.js";
 import type { ToasterLog } from "./log.js";
 import { Deleted, SurpriseRemovePending } from "./pnp-state.js";
 import {
@@ -171,39 +172,6 @@ function* Bus_EjectDevice(SerialNo: number, FdoData: FDO_DEVICE_DATA): KWAIT_GEN
   }
   ExReleaseFastMutex(FdoData.Mutex);
   return found ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
-}
-
-/** power.c, Bus_Power: the FDO passes power IRPs down; a PDO answers them. */
-function Bus_Power(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
-  const commonData = DeviceObject.DeviceExtension as COMMON_DEVICE_DATA;
-  if (commonData.DevicePnPState === Deleted) {
-    PoStartNextPowerIrp(Irp);
-    return complete(Irp, STATUS_NO_SUCH_DEVICE);
-  }
-  if (commonData.IsFDO) {
-    const fdoData = commonData as FDO_DEVICE_DATA;
-    Bus_IncIoCount(fdoData);
-    PoStartNextPowerIrp(Irp);
-    IoSkipCurrentIrpStackLocation(Irp);
-    const status = PoCallDriver(fdoData.NextLowerDriver!, Irp);
-    Bus_DecIoCount(fdoData);
-    return status;
-  }
-  let status = Irp.IoStatus.Status;
-  switch (IoGetCurrentIrpStackLocation(Irp).MinorFunction) {
-    case IRP_MN_SET_POWER:
-    case IRP_MN_QUERY_POWER:
-      status = STATUS_SUCCESS;
-      break;
-    case IRP_MN_WAIT_WAKE:
-      // The toaster cannot wake the system.
-      status = STATUS_NOT_SUPPORTED;
-      break;
-    default:
-      break;
-  }
-  PoStartNextPowerIrp(Irp);
-  return complete(Irp, status);
 }
 
 /** WMI is not supported: the FDO passes it down, a PDO completes it untouched. */

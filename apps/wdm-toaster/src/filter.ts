@@ -14,7 +14,7 @@ import {
   type DEVICE_OBJECT, type DRIVER_INITIALIZE, type DRIVER_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { ToasterLog } from "./log.js";
-import { Deleted, NotStarted, PnPMinorName, SET_NEW_PNP_STATE, Started, type DEVICE_PNP_STATE } from "./pnp-state.js";
+import { Deleted, NotStarted, PnPMinorName, PowerMinorName, SET_NEW_PNP_STATE, Started, type DEVICE_PNP_STATE } from "./pnp-state.js";
 
 const FILTER_POOL_TAG = POOL_TAG("liFT");
 
@@ -133,7 +133,7 @@ function* FilterDispatchPnp(DeviceObject: DEVICE_OBJECT, Irp: IRP): KWAIT_GENERA
 
 function FilterDispatchPower(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   const ext = DeviceObject.DeviceExtension as FILTER_DEVICE_EXTENSION;
-  ext.Log.add(`${ext.Name} POWER 0x${IoGetCurrentIrpStackLocation(Irp).MinorFunction.toString(16)}`);
+  ext.Log.add(`${ext.Name} ${PowerMinorName(Irp)}`);
   PoStartNextPowerIrp(Irp);
   const status = IoAcquireRemoveLock(ext.RemoveLock, Irp);
   if (!NT_SUCCESS(status)) return complete(Irp, status);

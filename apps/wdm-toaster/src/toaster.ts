@@ -1,11 +1,13 @@
 /**
  * toaster.sys: the function driver for a toaster on the bus (the WDK's WDM
- * func/featured without WMI and wake). A remove lock guards every request; the device
+ * func/featured without WMI and wake; its power policy is in toaster-power.ts). A remove lock guards every request; the device
  * interface GUID_DEVINTERFACE_TOASTER is enabled when the device starts and disabled
  * when it stops or goes; requests that arrive while the device is stopping or stopped
  * wait in a queue and run when it starts again; removal fails them.
  */
 import {
+  DEVICE_CAPABILITIES, DevicePowerState, IRP_MN_QUERY_CAPABILITIES, PoSetPowerState, POWER_STATE, PowerDeviceD0, PowerDeviceUnspecified, PowerSystemWorking,
+  type DEVICE_POWER_STATE, type SYSTEM_POWER_STATE,
   DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_POWER_PAGABLE, Executive, FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN, IO_NO_INCREMENT, IO_REMOVE_LOCK,
   IoAcquireRemoveLock, IoAttachDeviceToDeviceStack, IoCallDriver, IoCompleteRequest, IoCopyCurrentIrpStackLocationToNext, IoCreateDevice, IoDeleteDevice,
   IoDetachDevice, IoGetCurrentIrpStackLocation, IoInitializeRemoveLock, IoInvalidateDeviceState, IoMarkIrpPending, IoRegisterDeviceInterface,
@@ -18,8 +20,9 @@ import {
   type DEVICE_OBJECT, type DRIVER_INITIALIZE, type DRIVER_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { ToasterLog } from "./log.js";
+import { ToasterDefaultPowerHandler, ToasterDispatchPowerStarted, ToasterGetDeviceCapabilities, ToasterSaveCapabilities } from "./toaster-power.js";
 import {
-  Deleted, NotStarted, PnPMinorName, RemovePending, RESTORE_PREVIOUS_PNP_STATE, SET_NEW_PNP_STATE, Started, StopPending, Stopped, SurpriseRemovePending,
+  Deleted, NotStarted, PnPMinorName, PowerMinorName, RemovePending, RESTORE_PREVIOUS_PNP_STATE, SET_NEW_PNP_STATE, Started, StopPending, Stopped, SurpriseRemovePending,
   type DEVICE_PNP_STATE,
 } from "./pnp-state.js";
 import { GUID_DEVINTERFACE_TOASTER, IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE } from "./public.js";
@@ -34,7 +37,13 @@ export interface ToasterDriverOptions {
   readonly refuseQueryRemove?: boolean;
   /** Fail START_DEVICE after the lower drivers started (hardware that does not answer). */
   readonly failStart?: boolean;
+  /** Refuse a system IRP_MN_QUERY_POWER with this status (a toaster that cannot sleep now). */
+  readonly failQueryPower?: NTSTATUS;
 }
+
+/** QueueState: whether new requests run, or wait in NewRequestsQueue (not started, or not in D0). */
+export const AllowRequests = 0;
+export const HoldRequests = 1;
 
 export class TOASTER_FDO_DATA {
   Self: DEVICE_OBJECT | null = null;
@@ -49,6 +58,13 @@ export class TOASTER_FDO_DATA {
   /** Reads held by `holdReads`. */
   readonly HeldReads: IRP[] = [];
   DontDisplayInUI = false;
+  QueueState = AllowRequests;
+  /** What QUERY_CAPABILITIES reported: the S-to-D mapping power.c uses. */
+  readonly DeviceCaps = new DEVICE_CAPABILITIES();
+  SystemPowerState: SYSTEM_POWER_STATE = PowerSystemWorking;
+  DevicePowerState: DEVICE_POWER_STATE = PowerDeviceUnspecified;
+  /** The system power IRP whose device IRP is outstanding (power IRPs of a device come one at a time). */
+  PendingSIrp: IRP | null = null;
   constructor(
     readonly Log: ToasterLog,
     readonly Options: ToasterDriverOptions,
@@ -90,7 +106,7 @@ function ToasterAddDevice(DriverObject: DRIVER_OBJECT, PhysicalDeviceObject: DEV
   return STATUS_SUCCESS;
 }
 
-function ToasterDispatchPnpComplete(DeviceObject: DEVICE_OBJECT | null, Irp: IRP, Context: any): NTSTATUS {
+export function ToasterDispatchPnpComplete(DeviceObject: DEVICE_OBJECT | null, Irp: IRP, Context: any): NTSTATUS {
   void DeviceObject;
   if (Irp.PendingReturned) KeSetEvent(Context as KEVENT, IO_NO_INCREMENT, false);
   // The dispatch routine owns the IRP again and will complete it.
@@ -111,8 +127,8 @@ function* ToasterSendIrpSynchronously(DeviceObject: DEVICE_OBJECT, Irp: IRP): KW
   return status;
 }
 
-/** Run the requests held while the device was not started (ToasterProcessQueuedRequests). */
-function ToasterProcessQueuedRequests(fdoData: TOASTER_FDO_DATA): void {
+/** Run the requests held while the device was not started or not in D0 (ToasterProcessQueuedRequests). */
+export function ToasterProcessQueuedRequests(fdoData: TOASTER_FDO_DATA): void {
   for (const irp of fdoData.NewRequestsQueue.splice(0)) {
     const major = IoGetCurrentIrpStackLocation(irp).MajorFunction;
     ToasterDispatchIo(fdoData, irp, major);
@@ -140,7 +156,11 @@ function* ToasterDispatchPnp(DeviceObject: DEVICE_OBJECT, Irp: IRP): KWAIT_GENER
       // The bus driver and the lower filters start first.
       status = yield* ToasterSendIrpSynchronously(fdoData.NextLowerDriver!, Irp);
       if (NT_SUCCESS(status) && fdoData.Options.failStart) status = STATUS_UNSUCCESSFUL;
+      if (NT_SUCCESS(status)) yield* ToasterGetDeviceCapabilities(fdoData);
       if (NT_SUCCESS(status)) {
+        // A started device is in D0.
+        fdoData.DevicePowerState = PowerDeviceD0;
+        PoSetPowerState(DeviceObject, DevicePowerState, new POWER_STATE(PowerDeviceD0));
         SET_NEW_PNP_STATE(fdoData, Started);
         status = IoSetDeviceInterfaceState(fdoData.InterfaceName, true);
         ToasterProcessQueuedRequests(fdoData);
@@ -220,6 +240,15 @@ function* ToasterDispatchPnp(DeviceObject: DEVICE_OBJECT, Irp: IRP): KWAIT_GENER
       return status;
     }
 
+    case IRP_MN_QUERY_CAPABILITIES: {
+      // The bus fills the capabilities in; keep its S-to-D mapping for power.c.
+      status = yield* ToasterSendIrpSynchronously(fdoData.NextLowerDriver!, Irp);
+      if (NT_SUCCESS(status)) ToasterSaveCapabilities(fdoData, stack.Parameters.DeviceCapabilities.Capabilities);
+      complete(Irp, status, Irp.IoStatus.Information);
+      IoReleaseRemoveLock(fdoData.RemoveLock, Irp);
+      return status;
+    }
+
     case IRP_MN_QUERY_PNP_DEVICE_STATE:
       // IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE asked to be hidden from Device Manager.
       if (fdoData.DontDisplayInUI) {
@@ -277,8 +306,9 @@ function ToasterDispatchIO(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   const fdoData = DeviceObject.DeviceExtension as TOASTER_FDO_DATA;
   const major = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
   const state = fdoData.DevicePnPState;
-  if (state === Started || state === RemovePending) return ToasterDispatchIo(fdoData, Irp, major);
-  if (state === StopPending || state === Stopped || state === NotStarted) {
+  if ((state === Started || state === RemovePending) && fdoData.QueueState === AllowRequests) return ToasterDispatchIo(fdoData, Irp, major);
+  // Not started, or powered down (HoldRequests): the request waits for START or D0.
+  if (state === Started || state === RemovePending || state === StopPending || state === Stopped || state === NotStarted) {
     const status = IoAcquireRemoveLock(fdoData.RemoveLock, Irp);
     if (!NT_SUCCESS(status)) return complete(Irp, status);
     IoMarkIrpPending(Irp);
@@ -305,18 +335,23 @@ function ToasterCreateClose(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   return complete(Irp, STATUS_SUCCESS);
 }
 
+/** ToasterDispatchPower: power.c's policy (toaster-power.ts) for a started device; anything else passes down. */
 function ToasterDispatchPower(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   const fdoData = DeviceObject.DeviceExtension as TOASTER_FDO_DATA;
+  fdoData.Log.add(`toaster ${PowerMinorName(Irp)}`);
+  // A removed device takes no power IRPs.
+  if (fdoData.DevicePnPState === Deleted) {
+    PoStartNextPowerIrp(Irp);
+    return complete(Irp, STATUS_NO_SUCH_DEVICE);
+  }
   const status = IoAcquireRemoveLock(fdoData.RemoveLock, Irp);
   if (!NT_SUCCESS(status)) {
     PoStartNextPowerIrp(Irp);
     return complete(Irp, status);
   }
-  PoStartNextPowerIrp(Irp);
-  IoSkipCurrentIrpStackLocation(Irp);
-  const st = PoCallDriver(fdoData.NextLowerDriver!, Irp);
-  IoReleaseRemoveLock(fdoData.RemoveLock, Irp);
-  return st;
+  // Not started: the device has no power state to manage yet.
+  if (fdoData.DevicePnPState === NotStarted) return ToasterDefaultPowerHandler(fdoData, Irp);
+  return ToasterDispatchPowerStarted(fdoData, Irp);
 }
 
 function ToasterSystemControl(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
