@@ -208,7 +208,8 @@ export {
 export * from "./pnp/device-node.js";
 export { IoOpenDeviceRegistryKey, IoOpenDeviceInterfaceRegistryKey, PLUGPLAY_REGKEY_DEVICE, PLUGPLAY_REGKEY_DRIVER, PLUGPLAY_REGKEY_CURRENT_HWPROFILE } from "./io/device-registry-key.js";
 export {
-  REGSTR_PATH_SERVICES, REGSTR_PATH_ENUM, REGSTR_PATH_CLASS, REGSTR_PATH_DEVICE_CLASSES, SERVICE_KERNEL_DRIVER, SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL,
+  REGSTR_PATH_SERVICES, REGSTR_PATH_ENUM, REGSTR_PATH_CLASS, REGSTR_PATH_DEVICE_CLASSES, REGSTR_PATH_HWPROFILE_CURRENT, SERVICE_KERNEL_DRIVER, SERVICE_DEMAND_START,
+  SERVICE_ERROR_NORMAL, CONFIGFLAG_REINSTALL, CONFIGFLAG_FAILEDINSTALL,
 } from "./pnp/registry-keys.js";
 export type { DriverPackage, DriverPackageId, ClassFilter, FilterService, DriverStore, DriverMatch } from "./pnp/driver-store.js";
 export { PnpManager, type RootDeviceDescription, type PnpLogEntry } from "./pnp/pnp-manager.js";
