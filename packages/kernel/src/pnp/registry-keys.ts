@@ -1,6 +1,6 @@
 import type { ConfigurationManager } from "../cm/configuration-manager.js";
 import { REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ, REG_SZ } from "../cm/constants.js";
-import type { CmKeyNode } from "../cm/key.js";
+import type { CmKeyNode, CmValue } from "../cm/key.js";
 import { decodeRegistryData, encodeRegistryData, type RegistryData } from "../cm/value-data.js";
 
 /*
@@ -47,38 +47,89 @@ export function PiClassGuidOf(className: string, classGuid: string | undefined):
 }
 
 /**
- * Identical value data is shared between keys (ten thousand toasters have one Service, one
- * ClassGUID, one HardwareID list): the registry never changes a value's bytes in place, it
- * replaces them, so sharing is invisible to drivers and hosts.
+ * Identical values are shared between keys (ten thousand toasters have one Service value,
+ * one ClassGUID, one HardwareID list): the registry replaces a value, never changes its bytes
+ * in place, so sharing is invisible to drivers and hosts, and a device's keys stay small.
  */
-const shared = new Map<string, Uint8Array>();
+const shared = new Map<string, CmValue>();
+/** Value names upper-cased once (the registry's map keys). */
+const upperNames = new Map<string, string>();
 
-function set(reg: ConfigurationManager, k: CmKeyNode, name: string, type: number, data: RegistryData, share = true): void {
-  const key = !share ? null : typeof data === "string" || typeof data === "number" ? `${type}:${data}` : Array.isArray(data) ? `${type}:${data.join("\0")}` : null;
-  let bytes = key === null ? undefined : shared.get(key);
-  if (bytes === undefined) {
-    const b = encodeRegistryData(type, data);
-    if (typeof b === "string") throw new Error(`wdfjs: registry value ${name}: ${b}`);
-    bytes = b;
-    if (key !== null && shared.size < 4096) shared.set(key, bytes);
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+function slabCopy(b: Uint8Array): Uint8Array {
+  if (b.length > 256) return b;
+  if (slabUsed + b.length > slab.length) {
+    slab = new Uint8Array(16384);
+    slabUsed = 0;
   }
-  reg.setNodeValue(k, name, type, bytes);
+  const view = slab.subarray(slabUsed, slabUsed + b.length);
+  view.set(b);
+  slabUsed += (b.length + 7) & ~7;
+  return view;
 }
 
-function get(k: CmKeyNode | undefined, name: string): RegistryData | null {
-  const v = k?.values.get(name.toUpperCase());
-  return v === undefined ? null : decodeRegistryData(v.type, v.data);
+function set(reg: ConfigurationManager, k: CmKeyNode, name: string, type: number, data: RegistryData, share = true): void {
+  let upper = upperNames.get(name);
+  if (upper === undefined) upperNames.set(name, (upper = name.toUpperCase()));
+  const key = !share ? null : typeof data === "string" || typeof data === "number" ? `${upper}:${type}:${data}` : Array.isArray(data) ? `${upper}:${type}:${data.join("\0")}` : null;
+  const old = k.values.get(upper);
+  let v = key === null ? undefined : shared.get(key);
+  // A value keeps the case of the name it was first written with.
+  if (v === undefined || (old !== undefined && old.name !== v.name)) {
+    const encoded = encodeRegistryData(type, data);
+    if (typeof encoded === "string") throw new Error(`wdfjs: registry value ${name}: ${encoded}`);
+    // A value of one device (its Driver, its description) is a view of a shared slab: no buffer object each.
+    const bytes = key === null ? slabCopy(encoded) : encoded;
+    v = { name: old?.name ?? name, type, data: bytes };
+    if (key !== null && old === undefined && shared.size < 4096) shared.set(key, v);
+  }
+  reg.setNodeValueObject(k, upper, v);
+}
+
+/** UTF-16LE decoded into one flat string (a device node keeps it: no chain of one-character concatenations). */
+function utf16le(b: Uint8Array): string {
+  const codes: number[] = [];
+  for (let i = 0; i + 1 < b.length; i += 2) codes.push(b[i]! | (b[i + 1]! << 8));
+  return String.fromCharCode(...codes);
+}
+
+function raw(k: CmKeyNode | undefined, name: string): CmValue | undefined {
+  return k?.values.get(upperNames.get(name) ?? name.toUpperCase());
 }
 
 function str(k: CmKeyNode | undefined, name: string): string | null {
-  const d = get(k, name);
-  return typeof d === "string" ? d : null;
+  const v = raw(k, name);
+  if (v === undefined || (v.type !== REG_SZ && v.type !== REG_EXPAND_SZ)) return null;
+  const s = utf16le(v.data);
+  const nul = s.indexOf("\0");
+  return nul < 0 ? s : s.slice(0, nul);
 }
 
 function multi(k: CmKeyNode | undefined, name: string): string[] {
-  const d = get(k, name);
-  return Array.isArray(d) ? [...d] : typeof d === "string" && d !== "" ? [d] : [];
+  const v = raw(k, name);
+  if (v === undefined) return [];
+  if (v.type !== REG_MULTI_SZ) {
+    const d = decodeRegistryData(v.type, v.data);
+    return typeof d === "string" && d !== "" ? [d] : [];
+  }
+  const out: string[] = [];
+  for (const s of utf16le(v.data).split("\0")) {
+    if (s === "") break;
+    out.push(s);
+  }
+  return out;
 }
+
+/** One string object for each service, class name and class GUID the device nodes hold. */
+const interned = new Map<string, string>();
+function intern(s: string): string {
+  const known = interned.get(s);
+  if (known !== undefined) return known;
+  if (interned.size < 4096) interned.set(s, s);
+  return s;
+}
+
 
 /** What an INF's AddService directive writes: `Services\<service>`. */
 export function PiWriteServiceKey(reg: ConfigurationManager, service: string, displayName?: string, group?: string): void {
@@ -127,7 +178,7 @@ export function PiReadDeviceDriver(reg: ConfigurationManager, instancePath: stri
   const Service = str(k, "Service");
   if (Service === null || Service === "") return null;
   return {
-    Service, ClassGUID: str(k, "ClassGUID") ?? "", Class: str(k, "Class") ?? "", Driver: str(k, "Driver") ?? "",
+    Service: intern(Service), ClassGUID: intern(str(k, "ClassGUID") ?? ""), Class: intern(str(k, "Class") ?? ""), Driver: str(k, "Driver") ?? "",
     UpperFilters: multi(k, "UpperFilters"), LowerFilters: multi(k, "LowerFilters"),
   };
 }
