@@ -8,7 +8,7 @@ import {
   boot, DevicePropertyDriverKeyName, ExAllocatePool2, ExFreePool, IoGetDeviceProperty, IoOpenDeviceRegistryKey, IoOpenDeviceInterfaceRegistryKey,
   IoGetCurrentIrpStackLocation, IRP_MJ_PNP, IRP_MN_START_DEVICE, KEY_ALL_ACCESS, KEY_READ, KeyValuePartialInformation, Out, PLUGPLAY_REGKEY_DEVICE,
   PLUGPLAY_REGKEY_DRIVER, PNP_DETECTED_FATAL_ERROR, POOL_FLAG_PAGED, POOL_TAG, ReadUlong, ReadWideString, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ,
-  REG_SZ, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, ZwClose, ZwQueryValueKey, ZwSetValueKey, DeviceNodeStarted,
+  REG_SZ, DRIVER_VERIFIER_DETECTED_VIOLATION, VF_RULE_IRQL_ZW_PASSIVE, DISPATCH_LEVEL, KeRaiseIrql, KeLowerIrql, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, ZwClose, ZwQueryValueKey, ZwSetValueKey, DeviceNodeStarted,
   type DRIVER_OBJECT, type Machine, type NTSTATUS,
 } from "../src/index.js";
 import { GUID_DEVCLASS_TOASTER, GUID_DEVINTERFACE_TOASTER, layerDriver, testBus, TOASTER_COMPATIBLE, TOASTER_HWID, type TestBus } from "./pnp-drivers.js";
@@ -242,5 +242,23 @@ describe("PnP and the registry: IoOpenDeviceRegistryKey and DriverKeyName", () =
     const data = expectBugCheck(m, PNP_DETECTED_FATAL_ERROR, () => m.runInKernel(() => IoOpenDeviceRegistryKey(bus.fdo!, PLUGPLAY_REGKEY_DEVICE, KEY_READ, Out(0))));
     expect(data.BugCheckParameter1).toBe(2);
     expect(data.BugCheckParameter2).toBe(bus.fdo!.address);
+  });
+
+  it("IoOpenDeviceRegistryKey is PASSIVE_LEVEL only: the checked flavor bug-checks 0xC4 with rule IrqlZwPassive", () => {
+    const { m, bus, log } = busMachine(boot({ seed: 1, flavor: "checked" }));
+    installToaster(m, log);
+    bus.plug(m, 1, [TOASTER_HWID]);
+    m.run();
+    const pdo = bus.children[0]!.pdo!;
+    const data = expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, () =>
+      m.runInKernel(() => {
+        const old = Out(0);
+        KeRaiseIrql(DISPATCH_LEVEL, old);
+        IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ, Out(0));
+        KeLowerIrql(old.value);
+      }),
+    );
+    expect([data.BugCheckParameter1, data.BugCheckParameter2]).toEqual([VF_RULE_IRQL_ZW_PASSIVE, DISPATCH_LEVEL]);
+    expect(data.explanation).toMatch(/IoOpenDeviceRegistryKey/);
   });
 });
