@@ -9,7 +9,7 @@ import {
   IoGetCurrentIrpStackLocation, IRP_MJ_PNP, IRP_MN_START_DEVICE, KEY_ALL_ACCESS, KEY_READ, KeyValuePartialInformation, Out, PLUGPLAY_REGKEY_DEVICE,
   PLUGPLAY_REGKEY_DRIVER, PNP_DETECTED_FATAL_ERROR, POOL_FLAG_PAGED, POOL_TAG, ReadUlong, ReadWideString, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ,
   REG_SZ, DRIVER_VERIFIER_DETECTED_VIOLATION, VF_RULE_IRQL_ZW_PASSIVE, DISPATCH_LEVEL, KeRaiseIrql, KeLowerIrql, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, ZwClose, ZwQueryValueKey, ZwSetValueKey, DeviceNodeStarted,
-  type DRIVER_OBJECT, type Machine, type NTSTATUS,
+  MachineUsageError, type DRIVER_OBJECT, type Machine, type NTSTATUS,
 } from "../src/index.js";
 import { GUID_DEVCLASS_TOASTER, GUID_DEVINTERFACE_TOASTER, layerDriver, testBus, TOASTER_COMPATIBLE, TOASTER_HWID, type TestBus } from "./pnp-drivers.js";
 import { expectBugCheck } from "./helpers.js";
@@ -165,6 +165,7 @@ describe("PnP and the registry: the stack comes from the registry", () => {
     const b2 = busMachine(m2);
     const d = toasterDrivers(log2);
     for (const s of ["toaster", "upper", "lower", "classupper", "classlower"] as const) m2.pnp.registerDriverModule(s, d[s]);
+    expect(() => m2.pnp.registerDriverModule("bad\\name", d.toaster)).toThrow(MachineUsageError);
     b2.bus.plug(m2, 1, [TOASTER_HWID]);
     m2.run();
     expect(added(log2)).toEqual(["lower AddDevice", "classlower AddDevice", "toaster AddDevice", "upper AddDevice", "classupper AddDevice"]);

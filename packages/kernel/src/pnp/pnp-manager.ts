@@ -11,6 +11,7 @@ import {
   type KWAIT_GENERATOR,
 } from "../ke/dispatcher.js";
 import { KiRunRoutine } from "../ke/routine.js";
+import { MachineUsageError } from "../ke/scheduler.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { PNP_DETECTED_FATAL_ERROR } from "../ke/bugcheck-codes.js";
 import { ExFreePool } from "../mm/access.js";
@@ -140,7 +141,7 @@ export class PnpManager {
   registerDriverModule(service: string, DriverEntry: DRIVER_INITIALIZE | DriverModule): void {
     const fn = typeof DriverEntry === "function" ? DriverEntry : (DriverEntry as DriverModule | undefined)?.DriverEntry;
     if (typeof service !== "string" || !/^[^\\/]+$/.test(service) || typeof fn !== "function") {
-      throw new Error("wdfjs: registerDriverModule(service, DriverEntry): a service name (no backslashes) and its DriverEntry (or a module exporting one).");
+      throw new MachineUsageError("wdfjs: machine.pnp.registerDriverModule(service, DriverEntry): pass a service name (no backslashes) and its DriverEntry (or a module that exports one).");
     }
     this.store.registerModule(service, DriverEntry);
   }
