@@ -210,6 +210,11 @@ export {
   NtPlugPlayControl, PlugPlayControlGetInterfaceDeviceList, PlugPlayControlRegisterNotification, PLUGPLAY_CONTROL_INTERFACE_DEVICE_LIST_DATA,
   PLUGPLAY_CONTROL_NOTIFICATION_DATA, type PLUGPLAY_EVENT, type PPLUGPLAY_NOTIFICATION_ROUTINE,
 } from "./pnp/plug-play-control.js";
+export { IoOpenDeviceRegistryKey, IoOpenDeviceInterfaceRegistryKey, PLUGPLAY_REGKEY_DEVICE, PLUGPLAY_REGKEY_DRIVER, PLUGPLAY_REGKEY_CURRENT_HWPROFILE } from "./io/device-registry-key.js";
+export {
+  REGSTR_PATH_SERVICES, REGSTR_PATH_ENUM, REGSTR_PATH_CLASS, REGSTR_PATH_DEVICE_CLASSES, REGSTR_PATH_HWPROFILE_CURRENT, SERVICE_KERNEL_DRIVER, SERVICE_DEMAND_START,
+  SERVICE_ERROR_NORMAL, CONFIGFLAG_REINSTALL, CONFIGFLAG_FAILEDINSTALL,
+} from "./pnp/registry-keys.js";
 export type { DriverPackage, DriverPackageId, ClassFilter, FilterService, DriverStore, DriverMatch } from "./pnp/driver-store.js";
 export { PnpManager, type RootDeviceDescription, type PnpLogEntry } from "./pnp/pnp-manager.js";
 export { pnpModule, PnpManagerToken } from "./pnp/pnp-module.js";

@@ -52,7 +52,7 @@ export { encodeRegistryData, decodeRegistryData } from "./cm/value-data.js";
 export {
   CmCreateKeyPath, CmDeleteKeyTree, CmEnumerateSubkeys, CmKeyExists, CmOpenKeyPath, CmQueryValue, CmQueryValueData, CmSetValue,
 } from "./cm/cm-api.js";
-export { MemoryDriverStore } from "./pnp/driver-store.js";
+export { MemoryDriverStore, RegistryDriverStore } from "./pnp/driver-store.js";
 export { ResourceArbiter } from "./pnp/arbiter.js";
 export { DeviceInterfaces } from "./pnp/device-interface.js";
 export { PnpParameterViews } from "./pnp/irp-parameters.js";

@@ -1,7 +1,7 @@
 import type { Clock } from "../ke/clock.js";
 import { MachineUsageError } from "../ke/scheduler.js";
 import { REG_DWORD, REG_DWORD_BIG_ENDIAN, REG_EXPAND_SZ, REG_LINK, REG_MULTI_SZ, REG_QWORD, REG_SZ } from "./constants.js";
-import { CmKeyNode } from "./key.js";
+import { CmKeyNode, type CmValue } from "./key.js";
 import { bytesEqual, decodeRegistryData, encodeRegistryData, fromHex, toHex, typeName, type RegistryData } from "./value-data.js";
 
 /**
@@ -110,12 +110,14 @@ export class ConfigurationManager {
   setNodeValue(k: CmKeyNode, name: string, type: number, data: Uint8Array): void {
     const upper = name.toUpperCase();
     const v = k.values.get(upper);
-    if (v !== undefined) {
-      v.type = type;
-      v.data = data;
-    } else {
-      k.setValue(upper, { name, type, data });
-    }
+    // A value is replaced, never changed in place (it keeps its name and its place in the order),
+    // so a CmValue may be shared by many keys (the PnP manager's device keys share theirs).
+    this.setNodeValueObject(k, upper, v === undefined ? { name, type, data } : { name: v.name, type, data });
+  }
+
+  /** Sets a value object (its bytes never change once set); `upper` is its name upper-cased. */
+  setNodeValueObject(k: CmKeyNode, upper: string, v: CmValue): void {
+    k.setValue(upper, v);
     k.lastWriteTime = this.now();
   }
 

@@ -1,10 +1,10 @@
 import { OBJECT_HEADER } from "../ob/object.js";
 
-/** A value of a key: its name as written, its type and its data as laid out in memory. */
+/** A value of a key: its name as written, its type and its data as laid out in memory (replaced, never changed in place). */
 export interface CmValue {
   readonly name: string;
-  type: number;
-  data: Uint8Array;
+  readonly type: number;
+  readonly data: Uint8Array;
 }
 
 // Never written: a key's first subkey or value replaces them with its own map.

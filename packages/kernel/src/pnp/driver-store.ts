@@ -1,10 +1,18 @@
+import type { ConfigurationManager } from "../cm/configuration-manager.js";
 import type { DRIVER_INITIALIZE, DriverModule } from "../io/driver.js";
+import { PiAddClassFilter, PiClassFilters, PiWriteClassKey, PiWriteServiceKey } from "./registry-keys.js";
 
 /*
  * Driver packages: our INF. A package names a service, the hardware and compatible IDs it
  * matches (with the INF's rank), its setup class and filters, and the module to load.
- * Installing it records it in the machine's driver store; device and class filters then
- * come from there as Windows reads them from the Enum and Class keys.
+ * Installing it writes the registry as an INF does (Services\<service>, Control\Class\{guid}
+ * and its class filters) and keeps the package for matching, as Windows keeps INFs in its
+ * driver store; a device's keys are written when it gets its driver, and its stack is then
+ * built from the registry (registry-keys.ts).
+ *
+ * What the registry cannot hold is code: a service's ImagePath names a .sys file, and here
+ * the DriverEntry to run is kept in memory by service name (the store's module table), filled
+ * by installing a package, a filter or a class filter, or by `machine.pnp.registerDriverModule`.
  */
 
 export interface DriverPackageId {
@@ -24,6 +32,13 @@ export interface DriverPackage {
   /** Device-level filters (the device's UpperFilters/LowerFilters values): service names of other packages or filter entries. */
   upperFilters?: string[];
   lowerFilters?: string[];
+  /** The device description (the software key's DriverDesc; the device's own text if absent). */
+  description?: string;
+  /** The INF's Provider (the software key's ProviderName). */
+  provider?: string;
+  /** Services\<service> DisplayName and Group (optional, as in an AddService section). */
+  displayName?: string;
+  group?: string;
   /** Framework: WDM for now (KMDF and UMDF in later issues). */
   framework: "WDM";
   DriverEntry: DRIVER_INITIALIZE | DriverModule;
@@ -50,16 +65,20 @@ export interface DriverMatch {
 }
 
 /**
- * Where installed packages and class filters live. In memory for now; the registry
- * subsystem will back it (Services\<service>, Control\Class\{guid}\UpperFilters...).
+ * Where installed packages live (for matching) and the machine's registry they write:
+ * Services\<service>, Control\Class\{guid} with UpperFilters/LowerFilters; and the code of
+ * each service by name, which the registry cannot hold.
  */
 export interface DriverStore {
   addPackage(pkg: DriverPackage): void;
   addClassFilter(classGuid: string, filter: ClassFilter): void;
   addFilterService(filter: FilterService): void;
+  /** Only the code of a service (its keys come from a saved registry or are written by hand). */
+  registerModule(service: string, DriverEntry: DRIVER_INITIALIZE | DriverModule): void;
   /** The best package for a device's hardware and compatible IDs, or null. */
   match(hardwareIds: readonly string[], compatibleIds: readonly string[]): DriverMatch | null;
-  classFilters(classGuid: string, upper: boolean): readonly ClassFilter[];
+  /** A class's UpperFilters or LowerFilters, read from Control\Class\{guid}. */
+  classFilters(classGuid: string, upper: boolean): readonly string[];
   /** The DriverEntry of a service (a package's, a filter service's or a class filter's). */
   serviceEntry(service: string): DRIVER_INITIALIZE | DriverModule | null;
   packages(): readonly DriverPackage[];
@@ -84,15 +103,16 @@ function rankOf(deviceIds: readonly string[], base: number, pkgIds: readonly Dri
   return best;
 }
 
-/** The in-memory store (TODO(registry): write Services\<service>, Control\Class\{guid} and the Enum keys on install). */
-export class MemoryDriverStore implements DriverStore {
+/** The driver store of one machine: packages and modules in memory, everything else in its registry. */
+export class RegistryDriverStore implements DriverStore {
   private readonly pkgs: DriverPackage[] = [];
-  private readonly filters = new Map<string, ClassFilter[]>();
   private readonly services = new Map<string, DRIVER_INITIALIZE | DriverModule>();
 
+  constructor(private readonly registry: ConfigurationManager) {}
+
   addPackage(pkg: DriverPackage): void {
-    // TODO(registry): HKLM\SYSTEM\CurrentControlSet\Services\<service> (ImagePath, Type, Start),
-    // and the class key Control\Class\{classGuid} (Class = pkg.class).
+    PiWriteServiceKey(this.registry, pkg.service, pkg.displayName, pkg.group);
+    if (pkg.classGuid !== undefined) PiWriteClassKey(this.registry, pkg.classGuid, pkg.class);
     const i = this.pkgs.findIndex((p) => p.service.toUpperCase() === pkg.service.toUpperCase());
     if (i >= 0) this.pkgs[i] = pkg;
     else this.pkgs.push(pkg);
@@ -100,16 +120,18 @@ export class MemoryDriverStore implements DriverStore {
   }
 
   addClassFilter(classGuid: string, filter: ClassFilter): void {
-    // TODO(registry): Control\Class\{classGuid}\UpperFilters / LowerFilters (REG_MULTI_SZ).
-    const key = classGuid.toUpperCase();
-    const list = this.filters.get(key) ?? [];
-    list.push(filter);
-    this.filters.set(key, list);
+    PiWriteServiceKey(this.registry, filter.service);
+    PiAddClassFilter(this.registry, classGuid, filter.service, filter.upper);
     this.services.set(filter.service.toUpperCase(), filter.DriverEntry);
   }
 
   addFilterService(filter: FilterService): void {
+    PiWriteServiceKey(this.registry, filter.service);
     this.services.set(filter.service.toUpperCase(), filter.DriverEntry);
+  }
+
+  registerModule(service: string, DriverEntry: DRIVER_INITIALIZE | DriverModule): void {
+    this.services.set(service.toUpperCase(), DriverEntry);
   }
 
   match(hardwareIds: readonly string[], compatibleIds: readonly string[]): DriverMatch | null {
@@ -130,8 +152,8 @@ export class MemoryDriverStore implements DriverStore {
     return best;
   }
 
-  classFilters(classGuid: string, upper: boolean): readonly ClassFilter[] {
-    return (this.filters.get(classGuid.toUpperCase()) ?? []).filter((f) => f.upper === upper);
+  classFilters(classGuid: string, upper: boolean): readonly string[] {
+    return PiClassFilters(this.registry, classGuid, upper);
   }
 
   serviceEntry(service: string): DRIVER_INITIALIZE | DriverModule | null {
@@ -142,3 +164,6 @@ export class MemoryDriverStore implements DriverStore {
     return this.pkgs;
   }
 }
+
+/** The former name (the store was in memory before the registry backed it). */
+export { RegistryDriverStore as MemoryDriverStore };

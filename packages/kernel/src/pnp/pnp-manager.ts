@@ -12,6 +12,7 @@ import {
   type KWAIT_GENERATOR,
 } from "../ke/dispatcher.js";
 import { KiRunRoutine } from "../ke/routine.js";
+import { MachineUsageError } from "../ke/scheduler.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { PNP_DETECTED_FATAL_ERROR } from "../ke/bugcheck-codes.js";
 import { ExFreePool } from "../mm/access.js";
@@ -28,7 +29,8 @@ import {
   DEVICE_NODE, DeviceNodeDeletePendingCloses, DeviceNodeDeleted, DeviceNodeDriversAdded, DeviceNodeInitialized, DeviceNodeQueryStopped,
   DeviceNodeResourcesAssigned, DeviceNodeStarted, DeviceNodeStartPending, DeviceNodeStopped,
 } from "./device-node.js";
-import { MemoryDriverStore, type ClassFilter, type DriverPackage, type DriverStore, type FilterService } from "./driver-store.js";
+import { RegistryDriverStore, type ClassFilter, type DriverPackage, type DriverStore, type FilterService } from "./driver-store.js";
+import { PiClassGuidOf, PiInstallDevice, PiReadDeviceDriver } from "./registry-keys.js";
 import { DeviceInterfaces } from "./device-interface.js";
 import {
   BusQueryCompatibleIDs, BusQueryDeviceID, BusQueryHardwareIDs, BusQueryInstanceID, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD,
@@ -74,7 +76,10 @@ export interface PnpLogEntry {
  */
 @injectable()
 export class PnpManager {
-  store: DriverStore = new MemoryDriverStore();
+  /** Packages, modules, and the machine's registry they write (made in initialize). */
+  store!: DriverStore;
+  /** The next software key number to try, by class GUID (upper case): Control\Class\{guid}\NNNN. */
+  private readonly softwareKeyHint = new Map<string, number>();
   readonly arbiter = new ResourceArbiter();
   readonly interfaces = new DeviceInterfaces(this);
   machine!: Machine;
@@ -95,6 +100,7 @@ export class PnpManager {
   /** Made on first use (Machine.pnp): the root driver and the root device node. */
   initialize(machine: Machine): void {
     this.machine = machine;
+    this.store = new RegistryDriverStore(machine.registry);
     if (isInsideMachine()) this.createRoot();
     else machine.runInKernel(() => this.createRoot());
   }
@@ -128,6 +134,19 @@ export class PnpManager {
   /** A filter service that device packages name in upperFilters/lowerFilters. */
   installFilterService(filter: FilterService): void {
     this.store.addFilterService(filter);
+  }
+
+  /**
+   * The code of a service whose keys are already in the registry (a machine booted with
+   * `boot({ registry: saved })`): a registry names a service's image but cannot hold its
+   * DriverEntry, so a host hands it over by service name. Writes nothing to the registry.
+   */
+  registerDriverModule(service: string, DriverEntry: DRIVER_INITIALIZE | DriverModule): void {
+    const fn = typeof DriverEntry === "function" ? DriverEntry : (DriverEntry as DriverModule | undefined)?.DriverEntry;
+    if (typeof service !== "string" || !/^[^\\/]+$/.test(service) || typeof fn !== "function") {
+      throw new MachineUsageError("wdfjs: machine.pnp.registerDriverModule(service, DriverEntry): pass a service name (no backslashes) and its DriverEntry (or a module that exports one).");
+    }
+    this.store.registerModule(service, DriverEntry);
   }
 
   /** Create a root-enumerated device (`devcon install`): returns its instance path, ROOT\<CLASS>\0000. */
@@ -448,27 +467,42 @@ export class PnpManager {
       yield* this.queryRequirements(node);
       node.State = DeviceNodeInitialized;
     }
+    const reg = this.machine.registry;
     const match = this.store.match(node.HardwareIds, node.CompatibleIds);
-    if (match === null) {
+    let installed = PiReadDeviceDriver(reg, node.InstancePath);
+    if (match !== null && (installed === null || installed.Service.toUpperCase() !== match.pkg.service.toUpperCase())) {
+      // A new device, or a better package than the one it has: install it (SetupDiInstallDevice writes its keys).
+      const pkg = match.pkg;
+      PiInstallDevice(reg, {
+        instancePath: node.InstancePath, hardwareIds: node.HardwareIds, compatibleIds: node.CompatibleIds, deviceDesc: node.DeviceDescription,
+        locationInformation: node.LocationInformation, service: pkg.service, className: pkg.class, classGuid: PiClassGuidOf(pkg.class, pkg.classGuid),
+        upperFilters: pkg.upperFilters, lowerFilters: pkg.lowerFilters, matchingDeviceId: matchingId(node, pkg),
+        driverDesc: pkg.description ?? (node.DeviceDescription || pkg.service), providerName: pkg.provider ?? "",
+      }, this.softwareKeyHint);
+      installed = PiReadDeviceDriver(reg, node.InstancePath);
+    }
+    // A device installed before (its Enum key names a service) keeps its driver even with no package here.
+    if (installed === null) {
       this.setProblem(node, CM_PROB_FAILED_INSTALL, 0);
       return;
     }
-    const pkg = match.pkg;
     node.Problem = 0;
-    node.Package = pkg;
-    node.Service = pkg.service;
-    node.ClassName = pkg.class;
-    node.ClassGuid = pkg.classGuid ?? "";
-    node.DriverKeyName = `${(pkg.classGuid ?? "{00000000-0000-0000-0000-000000000000}").toUpperCase()}\\${String(this.nodeCount).padStart(4, "0")}`;
-    // TODO(registry): write Enum\<InstancePath> (HardwareID, CompatibleIDs, Service, ClassGUID, Driver, UpperFilters/LowerFilters)
-    // and read the filters back from it and from Control\Class\{guid}, as Windows does.
+    node.Package = match !== null && match.pkg.service.toUpperCase() === installed.Service.toUpperCase() ? match.pkg : null;
+    node.Service = installed.Service;
+    node.ClassName = installed.Class;
+    node.ClassGuid = installed.ClassGUID;
+    node.DriverKeyName = installed.Driver;
+    // The stack comes from the registry, as IopAddDevice and PiAttachFilters build it: lower device
+    // filters, lower class filters, the service, upper device filters, upper class filters.
+    // The registry holds service names; the code of each is the store's, by name.
     const order: { service: string; entry: DRIVER_INITIALIZE | DriverModule | null }[] = [];
     const svc = (s: string) => order.push({ service: s, entry: this.store.serviceEntry(s) });
-    for (const s of pkg.lowerFilters ?? []) svc(s);
-    for (const f of pkg.classGuid ? this.store.classFilters(pkg.classGuid, false) : []) order.push({ service: f.service, entry: f.DriverEntry });
-    order.push({ service: pkg.service, entry: pkg.DriverEntry });
-    for (const s of pkg.upperFilters ?? []) svc(s);
-    for (const f of pkg.classGuid ? this.store.classFilters(pkg.classGuid, true) : []) order.push({ service: f.service, entry: f.DriverEntry });
+    const guid = installed.ClassGUID;
+    for (const s of installed.LowerFilters) svc(s);
+    if (guid !== "") for (const s of this.store.classFilters(guid, false)) svc(s);
+    svc(installed.Service);
+    for (const s of installed.UpperFilters) svc(s);
+    if (guid !== "") for (const s of this.store.classFilters(guid, true)) svc(s);
     for (const o of order) {
       const drv = yield* this.loadService(o.service, o.entry);
       if (typeof drv === "number") {
@@ -654,6 +688,13 @@ function minorName(minor: number, a1: any): string {
   if (minor === IRP_MN_QUERY_ID) return `${n}(${["DeviceID", "HardwareIDs", "CompatibleIDs", "InstanceID"][a1 as number] ?? a1})`;
   if (minor === IRP_MN_QUERY_DEVICE_RELATIONS) return `${n}(${["BusRelations", "EjectionRelations", "PowerRelations", "RemovalRelations", "TargetDeviceRelation"][a1 as number] ?? a1})`;
   return n;
+}
+
+/** The device ID the package matched (the software key's MatchingDeviceId): the device's first ID the INF lists. */
+function matchingId(node: DEVICE_NODE, pkg: DriverPackage): string {
+  const ids = [...(pkg.hardwareIds ?? []), ...(pkg.compatibleIds ?? [])].map((p) => p.id.toUpperCase());
+  for (const id of [...node.HardwareIds, ...node.CompatibleIds]) if (ids.includes(id.toUpperCase())) return id;
+  return node.HardwareIds[0] ?? "";
 }
 
 function checkPackage(pkg: DriverPackage): void {
