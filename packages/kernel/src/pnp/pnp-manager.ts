@@ -547,7 +547,12 @@ export class PnpManager {
   }
 
   /** Assign resources and send START_DEVICE (bottom-up: each driver forwards it and finishes after the ones below). */
-  private *start(node: DEVICE_NODE): KWAIT_GENERATOR<void> {
+  /**
+   * START_DEVICE with the assigned resources. Only a first start is followed by
+   * QUERY_PNP_DEVICE_STATE: "This IRP is not sent on a start after a stop for resource
+   * rebalancing" (IRP_MN_QUERY_PNP_DEVICE_STATE, When Sent).
+   */
+  private *start(node: DEVICE_NODE, firstStart = true): KWAIT_GENERATOR<void> {
     const pdo = node.PhysicalDeviceObject;
     let raw = 0;
     let translated = 0;
@@ -576,8 +581,8 @@ export class PnpManager {
     node.State = DeviceNodeStarted;
     // The power manager sends a started stack its system power IRPs, children before their parent.
     PopRegisterDeviceStack(pdo, node.Parent !== null ? node.Parent.PhysicalDeviceObject : null);
-    // A started device is asked for its PnP state, then for its children.
-    yield* this.queryState(node);
+    // A started device is asked for its PnP state (on its first start), then for its children.
+    if (firstStart) yield* this.queryState(node);
     if (node.State === DeviceNodeStarted) yield* this.enumerate(node);
   }
 
@@ -616,7 +621,7 @@ export class PnpManager {
     this.releaseResources(node);
     // The requirements may have changed (PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED): ask again.
     yield* this.queryRequirements(node);
-    yield* this.start(node);
+    yield* this.start(node, false);
     return node.State === DeviceNodeStarted ? STATUS_SUCCESS : 0xc0000001 | 0;
   }
 
