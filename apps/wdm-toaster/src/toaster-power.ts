@@ -3,55 +3,26 @@
  * driver is its device's power policy owner. A system QUERY_POWER or SET_POWER goes down
  * first; on its way back up the driver asks, with PoRequestPowerIrp, for the device IRP
  * of the same minor function and the device state DEVICE_CAPABILITIES.DeviceState maps
- * the system state to (saved at QUERY_CAPABILITIES), and completes the system IRP from
+ * the system state to (saved when the PnP manager queries the started stack's
+ * capabilities), and completes the system IRP from
  * that request's callback. A device IRP that lowers the power holds new requests in the
  * queue and records the state before passing it down; one that raises it to D0 goes down
  * first, and on its way up records D0 and runs the held requests.
  */
 import {
-  DEVICE_CAPABILITIES, Executive, IoAllocateIrp, IoCallDriver, IoFreeIrp, IoGetNextIrpStackLocation, IRP_MJ_PNP, IRP_MN_QUERY_CAPABILITIES, KeInitializeEvent,
-  KernelMode, KEVENT, KeWaitForSingleObject, NotificationEvent, STATUS_INSUFFICIENT_RESOURCES, STATUS_NOT_SUPPORTED, type KWAIT_GENERATOR,
-  DevicePowerState, IO_NO_INCREMENT, IoCompleteRequest, IoCopyCurrentIrpStackLocationToNext, IoGetCurrentIrpStackLocation, IoMarkIrpPending,
+  DEVICE_CAPABILITIES, DevicePowerState, IO_NO_INCREMENT, IoCompleteRequest, IoCopyCurrentIrpStackLocationToNext, IoGetCurrentIrpStackLocation, IoMarkIrpPending,
   IoReleaseRemoveLock, IoSetCompletionRoutine, IoSkipCurrentIrpStackLocation, IRP_MN_QUERY_POWER, IRP_MN_SET_POWER, NT_SUCCESS, PoCallDriver,
   PoRequestPowerIrp, PoSetPowerState, PoStartNextPowerIrp, POWER_STATE, PowerDeviceD0, PowerDeviceD3, PowerDeviceUnspecified, PowerSystemWorking,
   STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS, SystemPowerState, type DEVICE_OBJECT, type DEVICE_POWER_STATE, type IO_STATUS_BLOCK,
   type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
-import { AllowRequests, HoldRequests, ToasterDispatchPnpComplete, ToasterProcessQueuedRequests, type TOASTER_FDO_DATA } from "./toaster.js";
+import { AllowRequests, HoldRequests, ToasterProcessQueuedRequests, type TOASTER_FDO_DATA } from "./toaster.js";
 
 /** Keep the bus's S-to-D mapping and wake capabilities: power.c maps system IRPs with it. */
 export function ToasterSaveCapabilities(fdoData: TOASTER_FDO_DATA, caps: DEVICE_CAPABILITIES): void {
   for (let i = 0; i < caps.DeviceState.length; i++) fdoData.DeviceCaps.DeviceState[i] = caps.DeviceState[i]!;
   fdoData.DeviceCaps.DeviceWake = caps.DeviceWake;
   fdoData.DeviceCaps.SystemWake = caps.SystemWake;
-}
-
-/**
- * ToasterGetDeviceCapabilities: ask the stack below for the device's capabilities with an
- * IRP_MN_QUERY_CAPABILITIES of the driver's own (Version 1, Size, Address and UINumber
- * unknown, status STATUS_NOT_SUPPORTED, as the rules for a PnP IRP a driver builds say) and
- * wait for it. Windows' PnP manager also queries the started stack, which reaches the
- * QUERY_CAPABILITIES case of ToasterDispatchPnp; ours asks only the PDO before the stack
- * is built, so the driver asks at START.
- */
-export function* ToasterGetDeviceCapabilities(fdoData: TOASTER_FDO_DATA): KWAIT_GENERATOR<NTSTATUS> {
-  const irp = IoAllocateIrp(fdoData.NextLowerDriver!.StackSize, false);
-  if (irp === null) return STATUS_INSUFFICIENT_RESOURCES;
-  const caps = new DEVICE_CAPABILITIES();
-  const event = new KEVENT();
-  KeInitializeEvent(event, NotificationEvent, false);
-  irp.IoStatus.Status = STATUS_NOT_SUPPORTED;
-  const sl = IoGetNextIrpStackLocation(irp);
-  sl.MajorFunction = IRP_MJ_PNP;
-  sl.MinorFunction = IRP_MN_QUERY_CAPABILITIES;
-  sl.Parameters.DeviceCapabilities.Capabilities = caps;
-  IoSetCompletionRoutine(irp, ToasterDispatchPnpComplete, event, true, true, true);
-  let status = IoCallDriver(fdoData.NextLowerDriver!, irp);
-  if (status === STATUS_PENDING) yield* KeWaitForSingleObject(event, Executive, KernelMode, false, null);
-  status = irp.IoStatus.Status;
-  IoFreeIrp(irp);
-  if (NT_SUCCESS(status)) ToasterSaveCapabilities(fdoData, caps);
-  return status;
 }
 
 /** ToasterDispatchPower, after the remove lock is taken and the device is known started. */

@@ -20,7 +20,7 @@ import {
   type DEVICE_OBJECT, type DRIVER_INITIALIZE, type DRIVER_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { ToasterLog } from "./log.js";
-import { ToasterDefaultPowerHandler, ToasterDispatchPowerStarted, ToasterGetDeviceCapabilities, ToasterSaveCapabilities } from "./toaster-power.js";
+import { ToasterDefaultPowerHandler, ToasterDispatchPowerStarted, ToasterSaveCapabilities } from "./toaster-power.js";
 import {
   Deleted, NotStarted, PnPMinorName, PowerMinorName, RemovePending, RESTORE_PREVIOUS_PNP_STATE, SET_NEW_PNP_STATE, Started, StopPending, Stopped, SurpriseRemovePending,
   type DEVICE_PNP_STATE,
@@ -156,7 +156,6 @@ function* ToasterDispatchPnp(DeviceObject: DEVICE_OBJECT, Irp: IRP): KWAIT_GENER
       // The bus driver and the lower filters start first.
       status = yield* ToasterSendIrpSynchronously(fdoData.NextLowerDriver!, Irp);
       if (NT_SUCCESS(status) && fdoData.Options.failStart) status = STATUS_UNSUCCESSFUL;
-      if (NT_SUCCESS(status)) yield* ToasterGetDeviceCapabilities(fdoData);
       if (NT_SUCCESS(status)) {
         // A started device is in D0.
         fdoData.DevicePowerState = PowerDeviceD0;

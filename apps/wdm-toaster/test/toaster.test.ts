@@ -48,7 +48,7 @@ describe("wdm-toaster: enum.exe and the bus", () => {
     const { m, log, busInstance, app } = setUp();
     expect(busInstance).toBe("ROOT\\SYSTEM\\0000");
     expect(m.pnp.node(busInstance)!.State).toBe(DeviceNodeStarted);
-    expect(log.lines).toEqual(["busenum DriverEntry", "busenum AddDevice", "busenum START_DEVICE", "busenum QUERY_PNP_DEVICE_STATE", "busenum QUERY_DEVICE_RELATIONS(BusRelations)"]);
+    expect(log.lines).toEqual(["busenum DriverEntry", "busenum AddDevice", "busenum START_DEVICE", "busenum QUERY_CAPABILITIES", "busenum QUERY_PNP_DEVICE_STATE", "busenum QUERY_DEVICE_RELATIONS(BusRelations)"]);
     expect(GetInterfaceList(app, GUID_DEVINTERFACE_BUSENUM_TOASTER)).toEqual([`\\\\?\\ROOT#SYSTEM#0000#${GUID_DEVINTERFACE_BUSENUM_TOASTER.toLowerCase()}`]);
   });
 

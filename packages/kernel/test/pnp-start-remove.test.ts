@@ -46,7 +46,7 @@ describe("PnP: matching, loading and starting", () => {
     expect(n).not.toBeNull();
     expect(DeviceNodeStateName(n.State)).toBe("DeviceNodeStarted");
     expect(n.Service).toBe("testbus");
-    expect(log).toEqual(["testbus AddDevice", "testbus START_DEVICE", "testbus QUERY_PNP_DEVICE_STATE", "testbus QUERY_DEVICE_RELATIONS(BusRelations)"]);
+    expect(log).toEqual(["testbus AddDevice", "testbus START_DEVICE", "testbus QUERY_CAPABILITIES", "testbus QUERY_PNP_DEVICE_STATE", "testbus QUERY_DEVICE_RELATIONS(BusRelations)"]);
   });
 
   it("a new child is queried, its drivers added bottom of the stack first (lower device, lower class, function, upper device, upper class), and started bottom-up", () => {
@@ -75,7 +75,10 @@ describe("PnP: matching, loading and starting", () => {
       "classupper START_DEVICE", "upper START_DEVICE", "toaster START_DEVICE", "classlower START_DEVICE", "lower START_DEVICE",
       "testbus-pdo1 START_DEVICE",
       "lower START_DEVICE done", "classlower START_DEVICE done", "toaster START_DEVICE done", "upper START_DEVICE done", "classupper START_DEVICE done",
-      // Every started device is asked for its state and its children; nobody above the PDO answers.
+      // Once started, the whole stack is asked for its capabilities (top first), then for its
+      // state and its children; nobody above the PDO answers the state.
+      "classupper QUERY_CAPABILITIES", "upper QUERY_CAPABILITIES", "toaster QUERY_CAPABILITIES", "classlower QUERY_CAPABILITIES",
+      "lower QUERY_CAPABILITIES", "testbus-pdo1 QUERY_CAPABILITIES",
       "classupper QUERY_PNP_DEVICE_STATE", "upper QUERY_PNP_DEVICE_STATE", "toaster QUERY_PNP_DEVICE_STATE", "classlower QUERY_PNP_DEVICE_STATE",
       "lower QUERY_PNP_DEVICE_STATE", "testbus-pdo1 QUERY_PNP_DEVICE_STATE",
       "classupper QUERY_DEVICE_RELATIONS(BusRelations)", "upper QUERY_DEVICE_RELATIONS(BusRelations)", "toaster QUERY_DEVICE_RELATIONS(BusRelations)",
@@ -362,7 +365,8 @@ describe("PnP: tracing", () => {
       "QUERY_ID(InstanceID) \\Device\\00000001",
       "QUERY_CAPABILITIES ROOT\\SYSTEM\\0000", "QUERY_DEVICE_TEXT ROOT\\SYSTEM\\0000", "QUERY_DEVICE_TEXT ROOT\\SYSTEM\\0000",
       "QUERY_BUS_INFORMATION ROOT\\SYSTEM\\0000", "QUERY_RESOURCE_REQUIREMENTS ROOT\\SYSTEM\\0000",
-      "DriverEntry testbus", "AddDevice testbus ROOT\\SYSTEM\\0000", "START_DEVICE ROOT\\SYSTEM\\0000", "QUERY_PNP_DEVICE_STATE ROOT\\SYSTEM\\0000",
+      "DriverEntry testbus", "AddDevice testbus ROOT\\SYSTEM\\0000", "START_DEVICE ROOT\\SYSTEM\\0000", "QUERY_CAPABILITIES ROOT\\SYSTEM\\0000",
+      "QUERY_PNP_DEVICE_STATE ROOT\\SYSTEM\\0000",
       "QUERY_DEVICE_RELATIONS(BusRelations) ROOT\\SYSTEM\\0000",
     ]);
   });

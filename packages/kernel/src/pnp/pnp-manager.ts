@@ -581,8 +581,15 @@ export class PnpManager {
     node.State = DeviceNodeStarted;
     // The power manager sends a started stack its system power IRPs, children before their parent.
     PopRegisterDeviceStack(pdo, node.Parent !== null ? node.Parent.PhysicalDeviceObject : null);
-    // A started device is asked for its PnP state (on its first start), then for its children.
-    if (firstStart) yield* this.queryState(node);
+    if (firstStart) {
+      // "The PnP manager sends this IRP again after all the drivers for a device have started
+      // the device" (IRP_MN_QUERY_CAPABILITIES, When Sent): now the whole stack answers, top first.
+      const caps = new DEVICE_CAPABILITIES();
+      const cs = yield* this.call(pdo, IRP_MN_QUERY_CAPABILITIES, caps);
+      if (NT_SUCCESS(cs)) node.Capabilities = caps;
+      // Then for its PnP state (on its first start only).
+      yield* this.queryState(node);
+    }
     if (node.State === DeviceNodeStarted) yield* this.enumerate(node);
   }
 
