@@ -3,16 +3,15 @@ import type { Box } from "../box.js";
 import { DISPATCH_LEVEL } from "../ke/irql.js";
 import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
 import { IoCallDriver } from "../io/complete.js";
-import { IRP_MJ_POWER } from "../io/constants.js";
-import { IoGetAttachedDeviceReference, type DEVICE_OBJECT } from "../io/device.js";
+import type { DEVICE_OBJECT } from "../io/device.js";
 import type { DRIVER_OBJECT } from "../io/driver.js";
-import { IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IoSetCompletionRoutine, type IRP } from "../io/irp.js";
+import { IoFreeIrp, IoGetNextIrpStackLocation, IoSetCompletionRoutine, type IRP } from "../io/irp.js";
 import { ObDereferenceObject } from "../ob/object.js";
 import {
-  STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_PARAMETER_2, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_PENDING, type NTSTATUS,
+  STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_PARAMETER_2, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, type NTSTATUS,
 } from "../ntstatus.js";
 import { PopPhysicalDeviceObject, PopUnwatchIrp, PopWatchIrp, type PopWatchedIrp } from "./power-manager.js";
-import { PopSendPowerIrp } from "./send.js";
+import { PopAllocatePowerIrp, PopSendPowerIrp } from "./send.js";
 import { PopIdleDevicePoweredUp } from "./idle.js";
 import {
   DevicePowerState, DevicePowerStateNames, SystemPowerStateNames, IRP_MN_QUERY_POWER, IRP_MN_SET_POWER, IRP_MN_WAIT_WAKE, POWER_STATE, PowerActionNone, PowerDeviceD0,
@@ -88,17 +87,10 @@ export function PoRequestPowerIrp(
   if (m.checked && m.cpu.Irql > DISPATCH_LEVEL) VfIrqlTooHigh("PoRequestPowerIrp", DISPATCH_LEVEL);
   if (Irp !== null) Irp.value = null;
   if (MinorFunction !== IRP_MN_SET_POWER && MinorFunction !== IRP_MN_QUERY_POWER && MinorFunction !== IRP_MN_WAIT_WAKE) return STATUS_INVALID_PARAMETER_2;
-  const top = IoGetAttachedDeviceReference(DeviceObject);
-  const irp = IoAllocateIrp(top.StackSize, false);
-  if (irp === null) {
-    ObDereferenceObject(top);
-    return STATUS_INSUFFICIENT_RESOURCES;
-  }
-  // A power IRP starts as STATUS_NOT_SUPPORTED: a driver that does not handle it passes it on untouched.
-  irp.IoStatus.Status = STATUS_NOT_SUPPORTED;
+  const a = PopAllocatePowerIrp(DeviceObject, MinorFunction);
+  if (a === null) return STATUS_INSUFFICIENT_RESOURCES;
+  const { top, irp } = a;
   const sl = IoGetNextIrpStackLocation(irp);
-  sl.MajorFunction = IRP_MJ_POWER;
-  sl.MinorFunction = MinorFunction;
   if (MinorFunction === IRP_MN_WAIT_WAKE) sl.Parameters.WaitWake.PowerState = PowerState.SystemState;
   else {
     const p = sl.Parameters.Power;

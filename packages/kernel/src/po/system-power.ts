@@ -1,9 +1,9 @@
 import { cur } from "../context.js";
+import { PopAllocatePowerIrp } from "./send.js";
 import { IoCallDriver, IoCompleteRequest } from "../io/complete.js";
 import { IoSetCancelRoutine } from "../io/cancel.js";
-import { IoGetAttachedDeviceReference, type DEVICE_OBJECT } from "../io/device.js";
-import { IRP_MJ_POWER } from "../io/constants.js";
-import { IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IoSetCompletionRoutine, type IRP } from "../io/irp.js";
+import type { DEVICE_OBJECT } from "../io/device.js";
+import { IoFreeIrp, IoGetNextIrpStackLocation, IoSetCompletionRoutine, type IRP } from "../io/irp.js";
 import { Executive, KEVENT, KeInitializeEvent, KernelMode, KeSetEvent, KeWaitForSingleObject, NotificationEvent, type KWAIT_GENERATOR } from "../ke/dispatcher.js";
 import { IO_NO_INCREMENT } from "../ke/dispatcher.js";
 import { MachineUsageError } from "../ke/scheduler.js";
@@ -11,7 +11,7 @@ import type { Machine } from "../machine.js";
 import { describeValue } from "../machine-options.js";
 import { ObDereferenceObject } from "../ob/object.js";
 import {
-  NT_SUCCESS, STATUS_INSUFFICIENT_RESOURCES, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, type NTSTATUS,
+  NT_SUCCESS, STATUS_INSUFFICIENT_RESOURCES, STATUS_MORE_PROCESSING_REQUIRED, STATUS_SUCCESS, type NTSTATUS,
 } from "../ntstatus.js";
 import { PopPhysicalDeviceObject, PopUnwatchIrp, PopWatchIrp, type PopWatchedIrp } from "./power-manager.js";
 import {
@@ -43,16 +43,10 @@ function PopSystemIrpCompletion(_DeviceObject: DEVICE_OBJECT | null, _Irp: IRP, 
 
 /** Send one system power IRP to the top of `pdo`'s stack and wait until it completes; its final status. */
 function* PopSendSystemIrp(pdo: DEVICE_OBJECT, MinorFunction: number, State: SYSTEM_POWER_STATE, Action: POWER_ACTION): KWAIT_GENERATOR<NTSTATUS> {
-  const top = IoGetAttachedDeviceReference(pdo);
-  const irp = IoAllocateIrp(top.StackSize, false);
-  if (irp === null) {
-    ObDereferenceObject(top);
-    return STATUS_INSUFFICIENT_RESOURCES;
-  }
-  irp.IoStatus.Status = STATUS_NOT_SUPPORTED;
+  const a = PopAllocatePowerIrp(pdo, MinorFunction);
+  if (a === null) return STATUS_INSUFFICIENT_RESOURCES;
+  const { top, irp } = a;
   const sl = IoGetNextIrpStackLocation(irp);
-  sl.MajorFunction = IRP_MJ_POWER;
-  sl.MinorFunction = MinorFunction;
   const p = sl.Parameters.Power;
   p.SystemContext = 0;
   p.Type = SystemPowerState;
