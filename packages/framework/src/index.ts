@@ -1,0 +1,13 @@
+/**
+ * @wdfjs/framework: the Windows Driver Frameworks core shared by KMDF and UMDF (WDF's
+ * `src/framework/shared/`): framework objects behind opaque handles, their attributes, typed
+ * context spaces, parents, reference counts and deletion, and the WDF_VIOLATION checks.
+ * Nothing here is specific to one style; `@wdfjs/kmdf` and `@wdfjs/umdf` build on it.
+ */
+export * from "./wdfstatus.js";
+export * from "./verifier.js";
+export * from "./object/types.js";
+export * from "./object/context.js";
+export * from "./object/attributes.js";
+export * from "./object/fx-object.js";
+export * from "./object/object-api.js";
