@@ -7,7 +7,10 @@
 export * from "./wdfstatus.js";
 export * from "./verifier.js";
 export * from "./object/types.js";
-export * from "./object/context.js";
+export {
+  WDF_DECLARE_CONTEXT_TYPE, WDF_DECLARE_CONTEXT_TYPE_WITH_NAME, WDF_GET_CONTEXT_TYPE_INFO, WDF_OBJECT_CONTEXT_TYPE_INFO_SIZE,
+  type PCWDF_OBJECT_CONTEXT_TYPE_INFO, type WDF_CONTEXT_TYPE, type WDF_OBJECT_CONTEXT_TYPE_INFO,
+} from "./object/context.js";
 export * from "./object/attributes.js";
 export * from "./object/fx-object.js";
 export * from "./object/object-api.js";
