@@ -267,6 +267,23 @@ describe("parents, references and deletion", () => {
   });
 });
 
+describe("the last reference of an object that was never deleted", () => {
+  it("a parentless object released by its creator is cleaned up and destroyed", () => {
+    const m = boot();
+    const log: string[] = [];
+    m.runInKernel(() => {
+      const h = create((a) => {
+        a.EvtCleanupCallback = () => log.push("cleanup");
+        a.EvtDestroyCallback = () => log.push("destroy");
+      });
+      WdfObjectDereference(h);
+      expect(FxObjectTableOf().count).toBe(0);
+    });
+    expect(log).toEqual(["cleanup", "destroy"]);
+    expect(m.bugCheckData).toBeNull();
+  });
+});
+
 describe("invalid handles", () => {
   function deleted(m: Machine): WDFOBJECT {
     return m.runInKernel(() => {
@@ -308,6 +325,9 @@ describe("invalid handles", () => {
       const data = expectBugCheck(m, WDF_VIOLATION, () => m.runInKernel(() => WdfObjectDelete(0x1234)));
       expect([data.BugCheckParameter1, data.BugCheckParameter2, data.BugCheckParameter3]).toEqual([WDF_INVALID_HANDLE, 0x1234, FX_TYPE_OBJECT]);
     }
+    const forgedParent = boot();
+    const parentData = expectBugCheck(forgedParent, WDF_VIOLATION, () => forgedParent.runInKernel(() => create((a) => (a.ParentObject = 0x4321))));
+    expect([parentData.BugCheckParameter1, parentData.BugCheckParameter2]).toEqual([WDF_INVALID_HANDLE, 0x4321]);
     const m = boot();
     const h = m.runInKernel(() => create());
     // A DDI that needs a WDFDEVICE, given a generic object.
