@@ -1,0 +1,16 @@
+/**
+ * @wdfjs/framework: the Windows Driver Frameworks core shared by KMDF and UMDF (WDF's
+ * `src/framework/shared/`): framework objects behind opaque handles, their attributes, typed
+ * context spaces, parents, reference counts and deletion, and the WDF_VIOLATION checks.
+ * Nothing here is specific to one style; `@wdfjs/kmdf` and `@wdfjs/umdf` build on it.
+ */
+export * from "./wdfstatus.js";
+export * from "./verifier.js";
+export * from "./object/types.js";
+export {
+  WDF_DECLARE_CONTEXT_TYPE, WDF_DECLARE_CONTEXT_TYPE_WITH_NAME, WDF_GET_CONTEXT_TYPE_INFO, WDF_OBJECT_CONTEXT_TYPE_INFO_SIZE,
+  type PCWDF_OBJECT_CONTEXT_TYPE_INFO, type WDF_CONTEXT_TYPE, type WDF_OBJECT_CONTEXT_TYPE_INFO,
+} from "./object/context.js";
+export * from "./object/attributes.js";
+export * from "./object/fx-object.js";
+export * from "./object/object-api.js";

@@ -1,0 +1,33 @@
+import type { NTSTATUS } from "@wdfjs/kernel";
+
+/*
+ * The framework's own NTSTATUS values (wdfstatus.h), and the one NT informational status the
+ * object DDIs return that the kernel does not use itself.
+ */
+const s = (v: number): NTSTATUS => v | 0;
+
+/** `WdfObjectAllocateContext`: the object already has a context of this type (informational, so NT_SUCCESS). */
+export const STATUS_OBJECT_NAME_EXISTS = s(0x40000000);
+
+export const STATUS_WDF_QUEUED = s(0x40200000);
+export const STATUS_WDF_POSTED = s(0x40200002);
+export const STATUS_WDF_NO_PACKAGE = s(0xc0200200);
+export const STATUS_WDF_INTERNAL_ERROR = s(0xc0200201);
+export const STATUS_WDF_PAUSED = s(0xc0200203);
+export const STATUS_WDF_BUSY = s(0xc0200204);
+export const STATUS_WDF_IO_TIMEOUT_NOT_SENT = s(0xc0200205);
+export const STATUS_WDF_DEVICE_REMOVED_NOT_SENT = s(0xc0200206);
+export const STATUS_WDF_REQUEST_ALREADY_PENDING = s(0xc0200207);
+export const STATUS_WDF_REQUEST_INVALID_STATE = s(0xc0200208);
+export const STATUS_WDF_OBJECT_ATTRIBUTES_INVALID = s(0xc0200209);
+export const STATUS_WDF_TOO_FRAGMENTED = s(0xc020020a);
+export const STATUS_WDF_NO_CALLBACK = s(0xc020020b);
+export const STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL = s(0xc020020c);
+export const STATUS_WDF_PARENT_ALREADY_ASSIGNED = s(0xc020020d);
+export const STATUS_WDF_PARENT_IS_SELF = s(0xc020020e);
+export const STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED = s(0xc020020f);
+export const STATUS_WDF_SYNCHRONIZATION_SCOPE_INVALID = s(0xc0200210);
+export const STATUS_WDF_EXECUTION_LEVEL_INVALID = s(0xc0200211);
+export const STATUS_WDF_PARENT_NOT_SPECIFIED = s(0xc0200212);
+export const STATUS_WDF_TOO_MANY_TRANSFERS = s(0xc0200213);
+export const STATUS_WDF_NOT_ENOUGH_MAP_REGISTERS = s(0xc0200214);
