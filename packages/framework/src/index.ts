@@ -14,3 +14,6 @@ export {
 export * from "./object/attributes.js";
 export * from "./object/fx-object.js";
 export * from "./object/object-api.js";
+export * from "./driver/fx-driver.js";
+export * from "./device/fx-device-init.js";
+export * from "./device/fx-device.js";

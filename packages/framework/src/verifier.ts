@@ -1,4 +1,4 @@
-import { KeBugCheckEx, WDF_VIOLATION } from "@wdfjs/kernel";
+import { currentMachine, IrqlName, KeBugCheckEx, KeGetCurrentIrql, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, WDF_VIOLATION, type KIRQL, type NTSTATUS } from "@wdfjs/kernel";
 
 /** `WDF_BUGCHECK_CODES` (wdfbugcodes.h): parameter 1 of a WDF_VIOLATION (0x10D) bug check. */
 export const WDF_POWER_ROUTINE_TIMED_OUT = 0x1;
@@ -24,4 +24,19 @@ export const WDF_API_UNAVAILABLE = 0x10;
  */
 export function FxVerifierBugCheck(Code: number, Parameter2: number, Parameter3: number, detail: string): never {
   return KeBugCheckEx(WDF_VIOLATION, Code, Parameter2, Parameter3, 0, detail);
+}
+
+/**
+ * `FxVerifierCheckIrqlLevel`: with the KMDF verifier on (the checked flavor), a DDI called above
+ * the highest IRQL its header allows is traced, breaks into an attached debugger (recorded in the
+ * machine's trace) and fails with STATUS_INVALID_DEVICE_REQUEST; it is not a bug check
+ * (fxverifier.h). The free flavor does not check.
+ */
+export function FxVerifierCheckIrqlLevel(Routine: string, Irql: KIRQL): NTSTATUS {
+  const machine = currentMachine();
+  if (!machine.checked) return STATUS_SUCCESS;
+  const current = KeGetCurrentIrql();
+  if (current <= Irql) return STATUS_SUCCESS;
+  machine.trace?.event("wdf.wrong-irql", null, `${Routine} called at ${IrqlName(current)}; it is callable at or below ${IrqlName(Irql)} (STATUS_INVALID_DEVICE_REQUEST, FxVerifierDbgBreakPoint)`);
+  return STATUS_INVALID_DEVICE_REQUEST;
 }

@@ -9,6 +9,9 @@ const s = (v: number): NTSTATUS => v | 0;
 /** `WdfObjectAllocateContext`: the object already has a context of this type (informational, so NT_SUCCESS). */
 export const STATUS_OBJECT_NAME_EXISTS = s(0x40000000);
 
+/** `WdfDriverCreate` called a second time for one driver (fxdriverapi.cpp). */
+export const STATUS_DRIVER_INTERNAL_ERROR = s(0xc0000183);
+
 export const STATUS_WDF_QUEUED = s(0x40200000);
 export const STATUS_WDF_POSTED = s(0x40200002);
 export const STATUS_WDF_NO_PACKAGE = s(0xc0200200);

@@ -33,6 +33,12 @@ export class FxObjectTable {
   private readonly freed = new Map<number, FxObject>();
   readonly contexts = new WeakMap<object, FxObject>();
   private next = HANDLE_BASE;
+  /**
+   * The driver whose code is running (in C, the `FxDriverGlobals` its DDI calls pass): the
+   * default parent of the objects it creates without one. Set by the style's driver creation and
+   * by the framework around each call into a driver.
+   */
+  driver: FxObject | null = null;
   constructor(readonly machine: Machine) {}
 
   insert(object: FxObject): number {
@@ -148,8 +154,12 @@ export class FxObject {
       if (child.state === FxObjectStateCreated) child.dispose();
     }
     for (const c of this.contexts) c.EvtCleanupCallback?.(this.handle);
+    this.disposeResources();
     this.state = FxObjectStateDisposed;
   }
+
+  /** `Dispose`: what a derived object gives back when it is deleted, after its cleanup callbacks. */
+  protected disposeResources(): void {}
 
   /** `DeletedAndDisposedWorkerLocked`: delete the children (`DestroyChildren`), release the creation reference. */
   private deletedAndDisposed(): void {

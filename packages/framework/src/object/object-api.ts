@@ -8,9 +8,11 @@ import { FX_TYPE_OBJECT, type WDFOBJECT } from "./types.js";
 /**
  * `FxObject::_ObjectQuery`-free part of creation shared by every creating DDI: the attributes'
  * first context, callbacks, levels and parent. Returns a status; on failure the object is deleted.
- * `DefaultParent` is the style's default (the driver, once WDFDRIVER exists); none here.
+ * `DefaultParent` is the object's default parent: by default the executing driver (the table's
+ * `driver`), as the summary of framework objects gives for WDFOBJECT, WDFMEMORY, WDFSTRING, ...;
+ * null for an object with none (the driver itself).
  */
-export function FxObjectCommit(object: FxObject, Attributes: PWDF_OBJECT_ATTRIBUTES, DefaultParent: FxObject | null = null): NTSTATUS {
+export function FxObjectCommit(object: FxObject, Attributes: PWDF_OBJECT_ATTRIBUTES, DefaultParent: FxObject | null = object.table.driver): NTSTATUS {
   let parent = DefaultParent;
   if (Attributes !== null) {
     object.executionLevel = Attributes.ExecutionLevel;

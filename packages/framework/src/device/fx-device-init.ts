@@ -1,0 +1,39 @@
+import { FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN } from "@wdfjs/kernel";
+import type { FxDriver } from "../driver/fx-driver.js";
+
+/** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
+export const WdfDeviceIoUndefined = 0;
+export const WdfDeviceIoNeither = 1;
+export const WdfDeviceIoBuffered = 2;
+export const WdfDeviceIoDirect = 3;
+export const WdfDeviceIoBufferedOrDirect = 4;
+export type WDF_DEVICE_IO_TYPE = 0 | 1 | 2 | 3 | 4;
+
+/** `FxDeviceInitType` (fxdeviceinit.hpp). */
+export const FxDeviceInitTypeFdo = 0;
+export const FxDeviceInitTypePdo = 1;
+export const FxDeviceInitTypeControlDevice = 2;
+export type FxDeviceInitType = 0 | 1 | 2;
+
+/**
+ * `WDFDEVICE_INIT`: what a driver says about a device before it is created, with the defaults of
+ * its constructor (fxdeviceinit.cpp): buffered I/O, FILE_DEVICE_UNKNOWN, FILE_DEVICE_SECURE_OPEN,
+ * not exclusive, unnamed. Consumed by the device creation that succeeds, or freed by the driver.
+ */
+export class FxDeviceInit {
+  ReadWriteIoType: WDF_DEVICE_IO_TYPE = WdfDeviceIoBuffered;
+  DeviceType = FILE_DEVICE_UNKNOWN;
+  Characteristics = FILE_DEVICE_SECURE_OPEN;
+  DeviceName: string | null = null;
+  Exclusive = false;
+  /** The control device's security descriptor, kept as given (the emulated I/O manager does no access checks). */
+  Sddl: string | null = null;
+  /** Set when a device was created from it or it was freed: it may not be used again. */
+  consumed = false;
+
+  constructor(readonly Driver: FxDriver, readonly InitType: FxDeviceInitType) {}
+
+  get IsControlDeviceInit(): boolean {
+    return this.InitType === FxDeviceInitTypeControlDevice;
+  }
+}

@@ -1,0 +1,98 @@
+import {
+  IoCompleteRequest, IO_NO_INCREMENT, IRP_MJ_MAXIMUM_FUNCTION, STATUS_INVALID_DEVICE_REQUEST,
+  type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type NTSTATUS,
+} from "@wdfjs/kernel";
+import { FxObject, FxObjectTableOf } from "../object/fx-object.js";
+import { FX_TYPE_DRIVER, WdfExecutionLevelDispatch, WdfSynchronizationScopeNone } from "../object/types.js";
+import type { FxDevice } from "../device/fx-device.js";
+
+// The WDF driver of each kernel driver object (in C, the FxDriverGlobals found from the
+// DRIVER_OBJECT's extension). Keyed by the driver object itself, so machines stay independent.
+const drivers = new WeakMap<DRIVER_OBJECT, FxDriver>();
+
+/**
+ * `FxDriver`: the framework's side of one loaded driver. It has no parent and the driver cannot
+ * delete it (NoDeleteDDI); it is deleted, with every object parented to it, when the kernel
+ * unloads the driver, after the style's unload callback. Unless the style asks not to, it owns the
+ * DRIVER_OBJECT's dispatch table: every IRP_MJ_* goes to the framework, which routes it to the
+ * FxDevice of the target device object (fxdriver.cpp `Initialize`, `Dispatch`).
+ */
+export class FxDriver extends FxObject {
+  /** Called from the kernel's DriverUnload before the framework deletes the driver (`EvtDriverUnload`). */
+  unloadCallback: ((driver: FxDriver) => void) | null = null;
+
+  constructor(readonly DriverObject: DRIVER_OBJECT, readonly RegistryPath: string) {
+    super(FX_TYPE_DRIVER);
+    this.noDeleteDDI = true;
+    // fxdriver.cpp: a KMDF driver's callbacks may run at DISPATCH_LEVEL, with no serialization.
+    this.executionLevel = WdfExecutionLevelDispatch;
+    this.synchronizationScope = WdfSynchronizationScopeNone;
+  }
+
+  /** The FxDriver of a kernel driver object, if WdfDriverCreate made one. */
+  static fromDriverObject(DriverObject: DRIVER_OBJECT): FxDriver | undefined {
+    return drivers.get(DriverObject);
+  }
+
+  /**
+   * Binds the driver to its DRIVER_OBJECT and makes it the executing driver. `unloadable`: the
+   * framework's DriverUnload is installed (fxdriver.cpp: always for a PnP driver, for a non-PnP
+   * one only if it has an unload callback; without one the kernel cannot unload it).
+   */
+  register(installDispatch: boolean, unloadable: boolean): void {
+    drivers.set(this.DriverObject, this);
+    this.table.driver = this;
+    const d = this.DriverObject;
+    if (installDispatch) {
+      for (let mj = 0; mj <= IRP_MJ_MAXIMUM_FUNCTION; mj++) d.MajorFunction[mj] = FxDriverDispatch;
+    }
+    d.DriverUnload = unloadable ? FxDriverUnload : null;
+  }
+
+  protected override disposeResources(): void {
+    drivers.delete(this.DriverObject);
+    if (this.table.driver === this) this.table.driver = null;
+  }
+}
+
+/**
+ * The dispatch routine the framework puts in every MajorFunction slot (`FxDevice::Dispatch`):
+ * the device object's extension is its FxDevice, which handles the IRP with the driver's globals
+ * current. A device object that is not the framework's (none today) fails the IRP as the I/O
+ * manager's default routine would.
+ */
+export function FxDriverDispatch(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
+  const device = DeviceObject.DeviceExtension as FxDevice | null;
+  if (device === null || typeof device !== "object" || !("dispatch" in device)) {
+    Irp.IoStatus.Status = STATUS_INVALID_DEVICE_REQUEST;
+    Irp.IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return STATUS_INVALID_DEVICE_REQUEST;
+  }
+  const table = device.table;
+  const previous = table.driver;
+  table.driver = device.driver;
+  try {
+    return device.dispatch(Irp);
+  } finally {
+    table.driver = previous;
+  }
+}
+
+/**
+ * The DriverUnload the framework installs (`FxDriver::Unload`): the style's unload callback,
+ * then the driver object is deleted with everything parented to it (its control devices first).
+ */
+export function FxDriverUnload(DriverObject: DRIVER_OBJECT): void {
+  const driver = FxDriver.fromDriverObject(DriverObject);
+  if (driver === undefined) return;
+  const table = FxObjectTableOf();
+  const previous = table.driver;
+  table.driver = driver;
+  try {
+    driver.unloadCallback?.(driver);
+    driver.deleteObject();
+  } finally {
+    table.driver = previous === driver ? null : previous;
+  }
+}

@@ -1,0 +1,63 @@
+import { NT_SUCCESS, DISPATCH_LEVEL, PASSIVE_LEVEL, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
+import {
+  FxDevice, FxObjectCommit, FxObjectHandleGetPtr, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FX_TYPE_DEVICE,
+  FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED,
+  type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
+} from "@wdfjs/framework";
+import { FxDeviceInitOf, type PWDFDEVICE_INIT } from "./device-init.js";
+
+export type WDFDEVICE = WDFHANDLE<"WDFDEVICE">;
+
+/**
+ * `WdfDeviceCreate`: a device from its init, which the call consumes on success (`*DeviceInit`
+ * becomes NULL). The device's parent is its driver (not to be overridden: a parent in the
+ * attributes is STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED). Only control devices so far: an FDO,
+ * filter or PDO init returns STATUS_NOT_IMPLEMENTED until the PnP package exists.
+ */
+export function WdfDeviceCreate(DeviceInit: Box<PWDFDEVICE_INIT>, DeviceAttributes: PWDF_OBJECT_ATTRIBUTES, Device: Box<WDFDEVICE | null>): NTSTATUS {
+  const init = FxDeviceInitOf(DeviceInit.value);
+  let status = FxVerifierCheckIrqlLevel("WdfDeviceCreate", PASSIVE_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  Device.value = null;
+  if (init.consumed) return STATUS_INVALID_PARAMETER;
+  if (!init.IsControlDeviceInit) return STATUS_NOT_IMPLEMENTED;
+  status = FxValidateObjectAttributes(DeviceAttributes, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED | FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED | FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED);
+  if (!NT_SUCCESS(status)) return status;
+  const device = new FxDevice(init.Driver, init);
+  status = FxObjectCommit(device, DeviceAttributes, init.Driver);
+  if (NT_SUCCESS(status)) status = device.createDevice();
+  if (!NT_SUCCESS(status)) {
+    // FxObject::DeleteFromFailedCreate: the driver never had the device; its callbacks do not run.
+    device.contexts.length = 0;
+    device.deleteObject();
+    return status;
+  }
+  init.consumed = true;
+  DeviceInit.value = null;
+  Device.value = device.handle as WDFDEVICE;
+  return STATUS_SUCCESS;
+}
+
+/** `WdfDeviceCreateSymbolicLink`: a link to the device's name, removed when the device is deleted. */
+export function WdfDeviceCreateSymbolicLink(Device: WDFDEVICE, SymbolicLinkName: string): NTSTATUS {
+  const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
+  const status = FxVerifierCheckIrqlLevel("WdfDeviceCreateSymbolicLink", PASSIVE_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  if (typeof SymbolicLinkName !== "string" || SymbolicLinkName.length === 0) return STATUS_INVALID_PARAMETER;
+  if (device.DeviceName === null) return STATUS_INVALID_DEVICE_REQUEST;
+  return device.createSymbolicLink(SymbolicLinkName);
+}
+
+/** `WdfControlFinishInitializing`: clears DO_DEVICE_INITIALIZING; until then the device cannot be opened. */
+export function WdfControlFinishInitializing(Device: WDFDEVICE): void {
+  const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfControlFinishInitializing", DISPATCH_LEVEL))) return;
+  device.finishInitializing();
+}
+
+/** `WdfDeviceWdmGetDeviceObject`: the device's WDM device object. */
+export function WdfDeviceWdmGetDeviceObject(Device: WDFDEVICE): DEVICE_OBJECT | null {
+  const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceWdmGetDeviceObject", DISPATCH_LEVEL))) return null;
+  return device.DeviceObject;
+}

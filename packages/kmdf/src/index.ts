@@ -1,0 +1,20 @@
+/**
+ * @wdfjs/kmdf: the KMDF face of wdfjs (WDF's `src/framework/kmdf/`): the WDFDRIVER, WDFDEVICE_INIT
+ * and WDFDEVICE functions with the KMDF 1.33 names, over the shared core of `@wdfjs/framework`.
+ * The object functions, attributes and context declarations are the framework's, re-exported so a
+ * driver imports one package.
+ */
+export * from "./driver.js";
+export * from "./device-init.js";
+export * from "./device.js";
+export {
+  WDF_DECLARE_CONTEXT_TYPE, WDF_DECLARE_CONTEXT_TYPE_WITH_NAME, WDF_GET_CONTEXT_TYPE_INFO, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_ATTRIBUTES_INIT,
+  WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE, WDF_OBJECT_ATTRIBUTES_SET_CONTEXT_TYPE, WdfObjectAllocateContext, WdfObjectContextGetObject,
+  WdfObjectCreate, WdfObjectDelete, WdfObjectDereference, WdfObjectDereferenceActual, WdfObjectDereferenceWithTag, WdfObjectGetTypedContextWorker,
+  WdfObjectReference, WdfObjectReferenceActual, WdfObjectReferenceWithTag, WdfDeviceIoUndefined, WdfDeviceIoNeither, WdfDeviceIoBuffered,
+  WdfDeviceIoDirect, WdfDeviceIoBufferedOrDirect, WdfExecutionLevelInvalid, WdfExecutionLevelInheritFromParent, WdfExecutionLevelPassive,
+  WdfExecutionLevelDispatch, WdfSynchronizationScopeInvalid, WdfSynchronizationScopeInheritFromParent, WdfSynchronizationScopeDevice,
+  WdfSynchronizationScopeQueue, WdfSynchronizationScopeNone,
+  type PWDF_OBJECT_ATTRIBUTES, type WDF_DEVICE_IO_TYPE, type WDFOBJECT, type WDF_CONTEXT_TYPE, type EVT_WDF_OBJECT_CONTEXT_CLEANUP,
+  type EVT_WDF_OBJECT_CONTEXT_DESTROY, type PFN_WDF_OBJECT_CONTEXT_CLEANUP, type PFN_WDF_OBJECT_CONTEXT_DESTROY,
+} from "@wdfjs/framework";
