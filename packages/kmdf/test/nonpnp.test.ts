@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   boot, CTL_CODE, DISPATCH_LEVEL, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, KeLowerIrql, KeRaiseIrql, METHOD_BUFFERED, MemoryTraceSink, Out,
   DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_EXCLUSIVE, NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST,
-  STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS,
+  STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_COLLISION, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { ERROR_ACCESS_DENIED, ERROR_FILE_NOT_FOUND, ERROR_INVALID_FUNCTION, GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
-import { STATUS_DRIVER_INTERNAL_ERROR } from "@wdfjs/framework";
+import { STATUS_DRIVER_INTERNAL_ERROR, STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED } from "@wdfjs/framework";
 import {
   WDF_DECLARE_CONTEXT_TYPE_WITH_NAME, WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_ATTRIBUTES_INIT,
   WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE, WdfControlDeviceInitAllocate, WdfControlFinishInitializing, WdfDeviceCreate, WdfDeviceCreateSymbolicLink,
@@ -224,6 +224,30 @@ describe("WdfDriverCreate refusals", () => {
       return STATUS_SUCCESS;
     });
     expect(statuses).toEqual([STATUS_INVALID_PARAMETER, 0xc0000004 | 0, STATUS_SUCCESS, STATUS_DRIVER_INTERNAL_ERROR]);
+  });
+});
+
+describe("WdfDeviceCreate refusals", () => {
+  it("a name already taken fails the create without the driver's callbacks and leaves the init to free; a parent is not allowed", () => {
+    const machine = boot({ seed: 8 });
+    const log = load(machine);
+    machine.runInKernel(() => {
+      const init = Out<PWDFDEVICE_INIT>(WdfControlDeviceInitAllocate(log.driver!, "D:P"));
+      expect(WdfDeviceInitAssignName(init.value, "\\Device\\NONPNP")).toBe(STATUS_SUCCESS);
+      const attributes = new WDF_OBJECT_ATTRIBUTES();
+      WDF_OBJECT_ATTRIBUTES_INIT(attributes);
+      attributes.EvtCleanupCallback = () => log.events.push("failed device cleanup");
+      attributes.ParentObject = log.device;
+      const device = Out<WDFDEVICE | null>(null);
+      expect(WdfDeviceCreate(init, attributes, device)).toBe(STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED);
+      attributes.ParentObject = null;
+      expect(WdfDeviceCreate(init, attributes, device)).toBe(STATUS_OBJECT_NAME_COLLISION);
+      expect(device.value).toBeNull();
+      expect(init.value).not.toBeNull();
+      WdfDeviceInitFree(init.value);
+    });
+    machine.unloadDriver("nonpnp");
+    expect(log.events).toEqual(["unload true", "object cleanup", "device cleanup", "driver cleanup"]);
   });
 });
 
