@@ -97,7 +97,11 @@ export class FxObject {
   readonly handle: WDFOBJECT;
   readonly table: FxObjectTable;
   parent: FxObject | null = null;
-  readonly children: FxObject[] = [];
+  /** Children in creation order: a list through the objects (O(1) to add and to unlink). */
+  firstChild: FxObject | null = null;
+  lastChild: FxObject | null = null;
+  prevSibling: FxObject | null = null;
+  nextSibling: FxObject | null = null;
   refCount = 1;
   state: FxObjectState = FxObjectStateCreated;
   readonly contexts: FxContextHeader[] = [];
@@ -117,7 +121,10 @@ export class FxObject {
   /** `AssignParentObject`: the child references its parent until it is destroyed. */
   assignParent(parent: FxObject): void {
     this.parent = parent;
-    parent.children.push(this);
+    this.prevSibling = parent.lastChild;
+    if (parent.lastChild !== null) parent.lastChild.nextSibling = this;
+    else parent.firstChild = this;
+    parent.lastChild = this;
     parent.refCount++;
   }
 
@@ -150,7 +157,7 @@ export class FxObject {
   /** Children first (depth first, creation order), then this object's cleanup callbacks. */
   private dispose(): void {
     this.state = FxObjectStateDisposingDisposeChildren;
-    for (const child of this.children) {
+    for (let child = this.firstChild; child !== null; child = child.nextSibling) {
       if (child.state === FxObjectStateCreated) child.dispose();
     }
     for (const c of this.contexts) c.EvtCleanupCallback?.(this.handle);
@@ -164,8 +171,11 @@ export class FxObject {
   /** `DeletedAndDisposedWorkerLocked`: delete the children (`DestroyChildren`), release the creation reference. */
   private deletedAndDisposed(): void {
     this.state = FxObjectStateDeletedAndDisposed;
-    for (const child of [...this.children]) {
+    for (let child = this.firstChild; child !== null; ) {
+      // The child may unlink itself (destroyed): take its sibling first.
+      const next = child.nextSibling;
       if (child.state === FxObjectStateDisposed) child.deletedAndDisposed();
+      child = next;
     }
     this.release();
   }
@@ -180,7 +190,7 @@ export class FxObject {
     if (this.state === FxObjectStateCreated) {
       // fxobject.cpp ~L124: an object that reaches 0 without WdfObjectDelete while it still has a
       // parent or children "was freed using WdfObjectDereference(), not WdfObjectDelete()".
-      if (this.parent !== null || this.children.length > 0) {
+      if (this.parent !== null || this.firstChild !== null) {
         FxVerifierBugCheck(WDF_OBJECT_ERROR, this.handle, this.handle, "An object was freed with WdfObjectDereference, not WdfObjectDelete.");
       }
       this.dispose();
@@ -195,7 +205,11 @@ export class FxObject {
     this.table.remove(this);
     const parent = this.parent;
     if (parent !== null) {
-      parent.children.splice(parent.children.indexOf(this), 1);
+      if (this.prevSibling !== null) this.prevSibling.nextSibling = this.nextSibling;
+      else parent.firstChild = this.nextSibling;
+      if (this.nextSibling !== null) this.nextSibling.prevSibling = this.prevSibling;
+      else parent.lastChild = this.prevSibling;
+      this.prevSibling = this.nextSibling = null;
       parent.release();
     }
   }
