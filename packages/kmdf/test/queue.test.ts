@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   boot, BugCheck, CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, MemoryTraceSink, NT_SUCCESS, Out, ReadBytes, STATUS_INVALID_DEVICE_REQUEST,
-  STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, WDF_VIOLATION, WriteBytes, type BugCheckData,
+  STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, WDF_VIOLATION, WriteBytes, type BugCheckData,
   type DRIVER_OBJECT, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -17,7 +17,7 @@ import {
   WdfDeviceInitAssignName, WdfDeviceInitSetExclusive, WdfDeviceInitSetIoType, WdfDeviceIoBuffered, WdfDriverCreate, WdfDriverInitNonPnpDriver,
   WdfIoQueueCreate, WdfIoQueueDispatchParallel, WdfIoQueueDispatchSequential, WdfIoQueueGetDevice, WdfRequestComplete,
   WdfRequestCompleteWithInformation, WdfRequestGetInformation, WdfRequestGetIoQueue, WdfRequestGetParameters, WdfRequestGetStatus,
-  WdfRequestRetrieveInputBuffer, WdfRequestRetrieveOutputBuffer, WdfRequestSetInformation, WdfRequestTypeDeviceControl,
+  WdfRequestRetrieveInputBuffer, WdfRequestRetrieveOutputBuffer, WdfRequestSetInformation, WdfRequestTypeDeviceControl, WdfRequestTypeWrite,
   type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER, type WDFQUEUE, type WDFREQUEST, type WDF_IO_QUEUE_DISPATCH_TYPE,
 } from "../src/index.js";
 
@@ -317,5 +317,78 @@ describe("WdfIoQueueCreate refusals", () => {
       expect(WdfIoQueueCreate(q.device!, config, null, queue)).toBe(STATUS_SUCCESS);
       expect(WdfIoQueueGetDevice(queue.value!)).toBe(q.device);
     });
+  });
+});
+
+describe("queues built in DriverEntry", () => {
+  /** A non-PnP driver whose control device \Device\Q gets the queue `setup` makes before WdfControlFinishInitializing. */
+  function loadWith(setup: (device: WDFDEVICE) => void): Machine {
+    const machine = boot({ seed: 12 });
+    expect(machine.loadDriver("q", (DriverObject, RegistryPath) => {
+      const config = new WDF_DRIVER_CONFIG();
+      WDF_DRIVER_CONFIG_INIT(config, null);
+      config.DriverInitFlags = WdfDriverInitNonPnpDriver;
+      const driver = Out<WDFDRIVER | null>(null);
+      WdfDriverCreate(DriverObject, RegistryPath, null, config, driver);
+      const init = Out<PWDFDEVICE_INIT>(WdfControlDeviceInitAllocate(driver.value!, "D:P"));
+      WdfDeviceInitAssignName(init.value, "\\Device\\Q");
+      const device = Out<WDFDEVICE | null>(null);
+      expect(WdfDeviceCreate(init, null, device)).toBe(STATUS_SUCCESS);
+      setup(device.value!);
+      WdfDeviceCreateSymbolicLink(device.value!, "\\DosDevices\\Q");
+      WdfControlFinishInitializing(device.value!);
+      return STATUS_SUCCESS;
+    })).toBe(STATUS_SUCCESS);
+    return machine;
+  }
+
+  it("a second default queue is STATUS_UNSUCCESSFUL; EvtIoDefault takes what has no callback of its own", () => {
+    const seen: string[] = [];
+    const machine = loadWith((device) => {
+      const config = new WDF_IO_QUEUE_CONFIG();
+      WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(config, WdfIoQueueDispatchParallel);
+      config.EvtIoDefault = (_Queue: WDFQUEUE, Request: WDFREQUEST) => {
+        const params = new WDF_REQUEST_PARAMETERS();
+        WDF_REQUEST_PARAMETERS_INIT(params);
+        WdfRequestGetParameters(Request, params);
+        seen.push(`default ${params.Type} ${params.Parameters.Write.Length}`);
+        WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS, params.Parameters.Write.Length);
+      };
+      expect(WdfIoQueueCreate(device, config, null, null)).toBe(STATUS_SUCCESS);
+      expect(WdfIoQueueCreate(device, config, null, null)).toBe(STATUS_UNSUCCESSFUL);
+    });
+    const app = Win32Process.create(machine, "app.exe");
+    const h = app.CreateFile("\\\\.\\Q", GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING, 0, 0);
+    const n = Out(0);
+    expect(app.WriteFile(h, app.alloc(9), 9, n, null)).toBe(true);
+    expect(n.value).toBe(9);
+    // Zero-length: completed by the framework even on the way to EvtIoDefault.
+    expect(app.WriteFile(h, app.alloc(1), 0, n, null)).toBe(true);
+    expect(seen).toEqual([`default ${WdfRequestTypeWrite} 9`]);
+  });
+
+  it("a parallel queue with NumberOfPresentedRequests 2 holds the third request; AllowZeroLengthRequests presents a zero-length read", () => {
+    const held: WDFREQUEST[] = [];
+    const lengths: number[] = [];
+    const machine = loadWith((device) => {
+      const config = new WDF_IO_QUEUE_CONFIG();
+      WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(config, WdfIoQueueDispatchParallel);
+      config.Settings.Parallel.NumberOfPresentedRequests = 2;
+      config.AllowZeroLengthRequests = true;
+      config.EvtIoRead = (_Queue: WDFQUEUE, Request: WDFREQUEST, Length: number) => {
+        lengths.push(Length);
+        held.push(Request);
+      };
+      expect(WdfIoQueueCreate(device, config, null, null)).toBe(STATUS_SUCCESS);
+    });
+    const app = Win32Process.create(machine, "app.exe");
+    const h = app.CreateFile("\\\\.\\Q", GENERIC_READ, 0, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, 0);
+    const buf = app.alloc(8);
+    for (const length of [0, 4, 8]) expect(app.ReadFile(h, buf, length, null, new OVERLAPPED())).toBe(false);
+    expect(lengths).toEqual([0, 4]);
+    machine.runInKernel(() => WdfRequestComplete(held[0]!, STATUS_SUCCESS));
+    expect(lengths).toEqual([0, 4, 8]);
+    machine.runInKernel(() => held.slice(1).forEach((r) => WdfRequestComplete(r, STATUS_SUCCESS)));
+    expect(machine.bugCheckData).toBeNull();
   });
 });

@@ -24,7 +24,6 @@ export class FxPkgIo {
     queue.queueRequest(request);
     if (request.completed) return request.status;
     // Windows: a dispatch routine that returns STATUS_PENDING must have marked the IRP pending.
-    request.pended = true;
     IoMarkIrpPending(Irp);
     return STATUS_PENDING;
   }

@@ -1,6 +1,6 @@
 import {
   currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL,
-  IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
+  IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_NEITHER, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_SUCCESS, type Box, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -67,11 +67,9 @@ export class FxRequest extends FxObject {
   readonly MajorFunction: number;
   readonly Type: WDF_REQUEST_TYPE;
   queue: FxIoQueue | null = null;
-  /** The status of the request once completed (`WdfRequestGetStatus`); STATUS_PENDING-like 0 until then. */
+  /** The status the request was completed with (the IRP is gone by then). */
   status: NTSTATUS = STATUS_SUCCESS;
   completed = false;
-  /** Set by the package when the dispatch routine returned STATUS_PENDING for the IRP. */
-  pended = false;
   /** `next` link for the queue's O(1) FIFO. */
   next: FxRequest | null = null;
 
@@ -122,7 +120,6 @@ export class FxRequest extends FxObject {
     if (Length !== null) Length.value = 0;
     const irp = this.Irp!;
     const stack = IoGetCurrentIrpStackLocation(irp);
-    const device = stack.DeviceObject;
     let address = 0;
     let length = 0;
     if (this.Type === WdfRequestTypeRead || this.Type === WdfRequestTypeWrite) {
@@ -132,17 +129,16 @@ export class FxRequest extends FxObject {
       if (irp.MdlAddress !== null) address = MmGetSystemAddressForMdlSafe(irp.MdlAddress, 0);
       else if (irp.AssociatedIrp.SystemBuffer !== 0) address = irp.AssociatedIrp.SystemBuffer;
       else return STATUS_INVALID_DEVICE_REQUEST; // neither I/O
-      void device;
     } else if (this.Type === WdfRequestTypeDeviceControl || this.Type === WdfRequestTypeDeviceControlInternal) {
       const d = stack.Parameters.DeviceIoControl;
       const method = METHOD_FROM_CTL_CODE(d.IoControlCode);
       if (method === METHOD_NEITHER) return STATUS_INVALID_DEVICE_REQUEST;
       length = output ? d.OutputBufferLength : d.InputBufferLength;
       if (length === 0) return STATUS_BUFFER_TOO_SMALL;
-      // METHOD_BUFFERED: one system buffer for both; the direct methods' output is the MDL.
+      // METHOD_BUFFERED: one system buffer for both; the output of METHOD_IN_DIRECT and
+      // METHOD_OUT_DIRECT is the MDL the I/O manager built.
       if (!output || method === METHOD_BUFFERED) address = irp.AssociatedIrp.SystemBuffer;
       else if (irp.MdlAddress !== null) address = MmGetSystemAddressForMdlSafe(irp.MdlAddress, 0);
-      void METHOD_IN_DIRECT;
       if (address === 0) return STATUS_INVALID_DEVICE_REQUEST;
     } else {
       return STATUS_INVALID_DEVICE_REQUEST;
