@@ -47,7 +47,8 @@ export function WdfIoQueueCreate(Device: WDFDEVICE, Config: PWDF_IO_QUEUE_CONFIG
 }
 
 /** `WdfIoQueueGetDevice`: the device the queue belongs to. */
-export function WdfIoQueueGetDevice(Queue: WDFQUEUE): WDFDEVICE {
+export function WdfIoQueueGetDevice(Queue: WDFQUEUE): WDFDEVICE | null {
   const queue = FxObjectHandleGetPtr(Queue, FX_TYPE_QUEUE) as FxIoQueue;
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoQueueGetDevice", DISPATCH_LEVEL))) return null;
   return queue.device.handle as WDFDEVICE;
 }

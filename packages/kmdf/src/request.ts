@@ -44,12 +44,16 @@ export function WdfRequestSetInformation(Request: WDFREQUEST, Information: numbe
 
 /** `WdfRequestGetInformation`. */
 export function WdfRequestGetInformation(Request: WDFREQUEST): number {
-  return RequestOf(Request).information;
+  const request = RequestOf(Request);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetInformation", DISPATCH_LEVEL))) return 0;
+  return request.information;
 }
 
 /** `WdfRequestGetStatus`: for a request the driver owns, the IRP's current status. */
 export function WdfRequestGetStatus(Request: WDFREQUEST): NTSTATUS {
   const request = RequestOf(Request);
+  const status = FxVerifierCheckIrqlLevel("WdfRequestGetStatus", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
   return request.Irp !== null ? request.Irp.IoStatus.Status : request.status;
 }
 
@@ -85,5 +89,6 @@ export function WdfRequestRetrieveOutputBuffer(Request: WDFREQUEST, MinimumRequi
 /** `WdfRequestGetIoQueue`: the queue that presented the request. */
 export function WdfRequestGetIoQueue(Request: WDFREQUEST): WDFQUEUE | null {
   const queue = RequestOf(Request).queue;
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetIoQueue", DISPATCH_LEVEL))) return null;
   return queue === null ? null : (queue.handle as WDFQUEUE);
 }
