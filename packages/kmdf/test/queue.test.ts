@@ -5,7 +5,7 @@ import {
   type DRIVER_OBJECT, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
-  ERROR_INVALID_FUNCTION, ERROR_INVALID_PARAMETER, ERROR_IO_PENDING, FILE_FLAG_OVERLAPPED, GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING, OVERLAPPED,
+  ERROR_INVALID_FUNCTION, ERROR_INVALID_PARAMETER, ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, ERROR_OPERATION_ABORTED, FILE_FLAG_OVERLAPPED, GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING, OVERLAPPED,
   Win32Process, type HANDLE,
 } from "@wdfjs/win32";
 import {
@@ -15,7 +15,7 @@ import {
   WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_CONFIG_INIT, WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE, WDF_REQUEST_PARAMETERS,
   WDF_REQUEST_PARAMETERS_INIT, WdfControlDeviceInitAllocate, WdfControlFinishInitializing, WdfDeviceCreate, WdfDeviceCreateSymbolicLink,
   WdfDeviceInitAssignName, WdfDeviceInitSetExclusive, WdfDeviceInitSetIoType, WdfDeviceIoBuffered, WdfDriverCreate, WdfDriverInitNonPnpDriver,
-  WdfIoQueueCreate, WdfIoQueueDispatchParallel, WdfIoQueueDispatchSequential, WdfIoQueueGetDevice, WdfRequestComplete,
+  WdfIoQueueCreate, WdfIoQueueDispatchParallel, WdfIoQueueDispatchSequential, WdfIoQueueGetDevice, WdfObjectDelete, WdfRequestComplete,
   WdfRequestCompleteWithInformation, WdfRequestGetInformation, WdfRequestGetIoQueue, WdfRequestGetParameters, WdfRequestGetStatus,
   WdfRequestRetrieveInputBuffer, WdfRequestRetrieveOutputBuffer, WdfRequestSetInformation, WdfRequestTypeDeviceControl, WdfRequestTypeWrite,
   type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER, type WDFQUEUE, type WDFREQUEST, type WDF_IO_QUEUE_DISPATCH_TYPE,
@@ -234,6 +234,28 @@ describe("dispatch types and the request's lifetime", () => {
     expect(n.value).toBe(5);
     expect(app.GetOverlappedResult(h, ovs[1]!, n, true)).toBe(false);
     expect(app.GetLastError()).toBe(ERROR_INVALID_PARAMETER);
+  });
+
+  it("deleting the device cancels what waits in its queue; the presented request is still the driver's to complete", () => {
+    const { machine, q } = load(WdfIoQueueDispatchSequential);
+    const app = Win32Process.create(machine, "nonpnpapp.exe");
+    const h = open(app, FILE_FLAG_OVERLAPPED);
+    const out = app.alloc(16);
+    const ovs = [new OVERLAPPED(), new OVERLAPPED()];
+    for (const ov of ovs) expect(app.DeviceIoControl(h, IOCTL_HOLD, out, 16, out, 16, null, ov)).toBe(false);
+    machine.runInKernel(() => WdfObjectDelete(q.device!));
+    machine.run();
+    const n = Out(0);
+    expect(app.GetOverlappedResult(h, ovs[1]!, n, false)).toBe(false);
+    expect(app.GetLastError()).toBe(ERROR_OPERATION_ABORTED);
+    expect(app.GetOverlappedResult(h, ovs[0]!, n, false)).toBe(false);
+    expect(app.GetLastError()).toBe(ERROR_IO_INCOMPLETE);
+    machine.runInKernel(() => WdfRequestCompleteWithInformation(q.held[0]!, STATUS_SUCCESS, 3));
+    machine.run();
+    expect(app.GetOverlappedResult(h, ovs[0]!, n, true)).toBe(true);
+    expect(n.value).toBe(3);
+    expect(q.seen).toEqual(["hold 0"]);
+    expect(machine.bugCheckData).toBeNull();
   });
 
   it("a parallel queue presents both at once", () => {
