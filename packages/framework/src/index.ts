@@ -17,3 +17,7 @@ export * from "./object/object-api.js";
 export * from "./driver/fx-driver.js";
 export * from "./device/fx-device-init.js";
 export * from "./device/fx-device.js";
+export * from "./io/queue-config.js";
+export * from "./io/fx-request.js";
+export * from "./io/fx-io-queue.js";
+export * from "./io/fx-pkg-io.js";

@@ -7,13 +7,14 @@ import {
 import { FxObject, FxObjectStateCreated } from "../object/fx-object.js";
 import { FX_TYPE_DEVICE } from "../object/types.js";
 import type { FxDriver } from "../driver/fx-driver.js";
+import { FxPkgIo } from "../io/fx-pkg-io.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
 /**
  * `FxDevice`: a framework device and its WDM device object, whose extension points back to it
  * (FxWdmDeviceExtension). Today a control device only: created from a control-device init,
  * opened and closed by the framework (no file-object callbacks yet), every other request failed
- * with STATUS_INVALID_DEVICE_REQUEST until queues exist. A control device, unlike a PnP one, is
+ * by the I/O package (its default queue, or STATUS_INVALID_DEVICE_REQUEST without one). A control device, unlike a PnP one, is
  * deleted by the driver (WdfObjectDelete) or with its driver at unload; either way its symbolic
  * link and device object go (fxdevicekm.cpp, `ControlDeviceDelete`).
  */
@@ -23,6 +24,10 @@ export class FxDevice extends FxObject {
   readonly ReadWriteIoType: WDF_DEVICE_IO_TYPE;
   readonly DeviceName: string | null;
   SymbolicLinkName: string | null = null;
+  /** The I/O package: the default queue and the requests of every IRP other packages do not take. */
+  readonly pkgIo = new FxPkgIo();
+  /** `WdfControlFinishInitializing` was called: too late for a default queue. */
+  controlInitFinished = false;
   /** `FxPkgGeneral::m_OpenHandleCount`, without the source's bias of one for control devices. */
   openHandleCount = 0;
 
@@ -61,12 +66,13 @@ export class FxDevice extends FxObject {
 
   /** `WdfControlFinishInitializing`: the device may now be opened. */
   finishInitializing(): void {
+    this.controlInitFinished = true;
     if (this.DeviceObject !== null) this.DeviceObject.Flags &= ~DO_DEVICE_INITIALIZING;
   }
 
   /**
    * The framework's handling of an IRP for this device (`FxPkgGeneral` for create, cleanup and
-   * close; the I/O package, which has no queues yet, for the rest).
+   * close; the I/O package for the rest).
    */
   dispatch(Irp: IRP): NTSTATUS {
     const major = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
@@ -88,8 +94,7 @@ export class FxDevice extends FxObject {
       // A control device is not in a PnP stack; such an IRP keeps the status it was sent with.
       status = Irp.IoStatus.Status;
     } else {
-      // No queue can take the request yet: the I/O package fails it.
-      status = STATUS_INVALID_DEVICE_REQUEST;
+      return this.pkgIo.dispatch(Irp);
     }
     Irp.IoStatus.Status = status;
     Irp.IoStatus.Information = 0;

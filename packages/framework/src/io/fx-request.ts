@@ -1,0 +1,197 @@
+import {
+  currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL,
+  IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_NEITHER, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
+  STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
+  STATUS_SUCCESS, type Box, type IRP, type NTSTATUS,
+} from "@wdfjs/kernel";
+import { FxObject } from "../object/fx-object.js";
+import { FX_TYPE_REQUEST } from "../object/types.js";
+import { FxVerifierBugCheck, WDF_REQUEST_FATAL_ERROR } from "../verifier.js";
+import {
+  STATUS_WDF_BUSY, STATUS_WDF_INTERNAL_ERROR, STATUS_WDF_NOT_ENOUGH_MAP_REGISTERS, STATUS_WDF_PAUSED, STATUS_WDF_TOO_FRAGMENTED,
+  STATUS_WDF_TOO_MANY_TRANSFERS,
+} from "../wdfstatus.js";
+import {
+  WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeOther, WdfRequestTypeRead, WdfRequestTypeWrite,
+  type WDF_REQUEST_TYPE,
+} from "./queue-config.js";
+import type { FxIoQueue } from "./fx-io-queue.js";
+
+/** `WDF_REQUEST_FATAL_ERROR_CODES` (wdfbugcodes.h): parameter 2 of WDF_VIOLATION 0x6. */
+export const WDF_REQUEST_FATAL_ERROR_NO_MORE_STACK_LOCATIONS = 0x1;
+export const WDF_REQUEST_FATAL_ERROR_NULL_IRP = 0x2;
+export const WDF_REQUEST_FATAL_ERROR_REQUEST_ALREADY_SENT = 0x3;
+export const WDF_REQUEST_FATAL_ERROR_INFORMATION_LENGTH_MISMATCH = 0x4;
+export const WDF_REQUEST_FATAL_ERROR_REQUEST_NOT_IN_QUEUE = 0x5;
+
+/** `WDF_REQUEST_PARAMETERS` (wdfrequest.h). `Read`, `Write` and `DeviceIoControl` are separate views here. */
+export class WDF_REQUEST_PARAMETERS {
+  Size = 0;
+  MinorFunction = 0;
+  Type: WDF_REQUEST_TYPE = 0;
+  readonly Parameters = {
+    Read: { Length: 0, Key: 0, DeviceOffset: 0 },
+    Write: { Length: 0, Key: 0, DeviceOffset: 0 },
+    DeviceIoControl: { OutputBufferLength: 0, InputBufferLength: 0, IoControlCode: 0, Type3InputBuffer: 0 },
+  };
+}
+export type PWDF_REQUEST_PARAMETERS = WDF_REQUEST_PARAMETERS;
+export const WDF_REQUEST_PARAMETERS_SIZE = 0x38;
+
+/** `WDF_REQUEST_PARAMETERS_INIT`. */
+export function WDF_REQUEST_PARAMETERS_INIT(Parameters: WDF_REQUEST_PARAMETERS): void {
+  Parameters.Size = WDF_REQUEST_PARAMETERS_SIZE;
+  Parameters.MinorFunction = 0;
+  Parameters.Type = 0;
+}
+
+/** The WDF_REQUEST_TYPE of an IRP major function that the I/O package presents. */
+export function FxRequestTypeOf(MajorFunction: number): WDF_REQUEST_TYPE {
+  switch (MajorFunction) {
+    case IRP_MJ_READ: return WdfRequestTypeRead;
+    case IRP_MJ_WRITE: return WdfRequestTypeWrite;
+    case IRP_MJ_DEVICE_CONTROL: return WdfRequestTypeDeviceControl;
+    case IRP_MJ_INTERNAL_DEVICE_CONTROL: return WdfRequestTypeDeviceControlInternal;
+    default: return WdfRequestTypeOther;
+  }
+}
+
+/**
+ * `FxRequest`: a WDFREQUEST around an IRP the I/O package received (fxrequest.cpp). It lives
+ * from presentation (or queuing) until completion; completing it completes the IRP and deletes
+ * the object, so its handle is stale afterwards (the checked flavor's handle tracking catches a
+ * later use, such as a second WdfRequestComplete, as WDF_INVALID_HANDLE).
+ */
+export class FxRequest extends FxObject {
+  Irp: IRP | null;
+  readonly MajorFunction: number;
+  readonly Type: WDF_REQUEST_TYPE;
+  queue: FxIoQueue | null = null;
+  /** The status the request was completed with (the IRP is gone by then). */
+  status: NTSTATUS = STATUS_SUCCESS;
+  completed = false;
+  /** `next` link for the queue's O(1) FIFO. */
+  next: FxRequest | null = null;
+
+  constructor(Irp: IRP) {
+    super(FX_TYPE_REQUEST);
+    this.Irp = Irp;
+    this.MajorFunction = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
+    this.Type = FxRequestTypeOf(this.MajorFunction);
+    Irp.IoStatus.Information = 0;
+  }
+
+  get information(): number {
+    return this.Irp === null ? 0 : this.Irp.IoStatus.Information;
+  }
+
+  set information(Information: number) {
+    if (this.Irp !== null) this.Irp.IoStatus.Information = Information;
+  }
+
+  getParameters(Parameters: WDF_REQUEST_PARAMETERS): void {
+    const stack = IoGetCurrentIrpStackLocation(this.Irp!);
+    Parameters.MinorFunction = stack.MinorFunction;
+    Parameters.Type = this.Type;
+    const p = Parameters.Parameters;
+    if (this.Type === WdfRequestTypeRead || this.Type === WdfRequestTypeWrite) {
+      const rw = this.Type === WdfRequestTypeRead ? p.Read : p.Write;
+      rw.Length = stack.Parameters.Read.Length;
+      rw.Key = stack.Parameters.Read.Key;
+      rw.DeviceOffset = stack.Parameters.Read.ByteOffset;
+    } else if (this.Type === WdfRequestTypeDeviceControl || this.Type === WdfRequestTypeDeviceControlInternal) {
+      const d = stack.Parameters.DeviceIoControl;
+      p.DeviceIoControl.OutputBufferLength = d.OutputBufferLength;
+      p.DeviceIoControl.InputBufferLength = d.InputBufferLength;
+      p.DeviceIoControl.IoControlCode = d.IoControlCode;
+      p.DeviceIoControl.Type3InputBuffer = d.Type3InputBuffer;
+    }
+  }
+
+  /**
+   * `FxRequest::GetMemoryObject` / `WdfRequestRetrieveInput/OutputBuffer` (fxrequestapi.cpp):
+   * the buffer of the request's I/O method. An input buffer of a read or an output buffer of a
+   * write is STATUS_INVALID_DEVICE_REQUEST; so is METHOD_NEITHER (from any mode here: it needs
+   * EvtIoInCallerContext, which does not exist yet). A zero-length buffer, or one shorter than
+   * the minimum, is STATUS_BUFFER_TOO_SMALL.
+   */
+  retrieveBuffer(output: boolean, MinimumRequiredLength: number, Buffer: Box<number>, Length: Box<number> | null): NTSTATUS {
+    Buffer.value = 0;
+    if (Length !== null) Length.value = 0;
+    const irp = this.Irp!;
+    const stack = IoGetCurrentIrpStackLocation(irp);
+    let address = 0;
+    let length = 0;
+    if (this.Type === WdfRequestTypeRead || this.Type === WdfRequestTypeWrite) {
+      if (output !== (this.Type === WdfRequestTypeRead)) return STATUS_INVALID_DEVICE_REQUEST;
+      length = stack.Parameters.Read.Length;
+      if (length === 0) return STATUS_BUFFER_TOO_SMALL;
+      if (irp.MdlAddress !== null) address = MmGetSystemAddressForMdlSafe(irp.MdlAddress, 0);
+      else if (irp.AssociatedIrp.SystemBuffer !== 0) address = irp.AssociatedIrp.SystemBuffer;
+      else return STATUS_INVALID_DEVICE_REQUEST; // neither I/O
+    } else if (this.Type === WdfRequestTypeDeviceControl || this.Type === WdfRequestTypeDeviceControlInternal) {
+      const d = stack.Parameters.DeviceIoControl;
+      const method = METHOD_FROM_CTL_CODE(d.IoControlCode);
+      if (method === METHOD_NEITHER) return STATUS_INVALID_DEVICE_REQUEST;
+      length = output ? d.OutputBufferLength : d.InputBufferLength;
+      if (length === 0) return STATUS_BUFFER_TOO_SMALL;
+      // METHOD_BUFFERED: one system buffer for both; the output of METHOD_IN_DIRECT and
+      // METHOD_OUT_DIRECT is the MDL the I/O manager built.
+      if (!output || method === METHOD_BUFFERED) address = irp.AssociatedIrp.SystemBuffer;
+      else if (irp.MdlAddress !== null) address = MmGetSystemAddressForMdlSafe(irp.MdlAddress, 0);
+      if (address === 0) return STATUS_INVALID_DEVICE_REQUEST;
+    } else {
+      return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    if (length < MinimumRequiredLength) return STATUS_BUFFER_TOO_SMALL;
+    Buffer.value = address;
+    if (Length !== null) Length.value = length;
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * `FxRequest::CompleteInternal`: framework-private statuses are mapped to NT ones; the checked
+   * flavor verifies Information against the buffer (`VerifyCompleteInternal`); the IRP is
+   * completed, the queue told, and the request deleted.
+   */
+  complete(Status: NTSTATUS): void {
+    const irp = this.Irp!;
+    Status = FxRequestMapStatus(Status);
+    if (NT_SUCCESS(Status) && currentMachine().checked) this.verifyInformation(irp);
+    this.status = Status;
+    this.completed = true;
+    this.Irp = null;
+    irp.IoStatus.Status = Status;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+    const queue = this.queue;
+    this.deleteObject();
+    queue?.requestCompleted(this);
+  }
+
+  private verifyInformation(irp: IRP): void {
+    const stack = IoGetCurrentIrpStackLocation(irp);
+    let length = -1;
+    if (this.Type === WdfRequestTypeRead || this.Type === WdfRequestTypeWrite) length = stack.Parameters.Read.Length;
+    else if (this.Type === WdfRequestTypeDeviceControl && irp.RequestorMode !== 0 && stack.Parameters.DeviceIoControl.OutputBufferLength > 0) {
+      length = stack.Parameters.DeviceIoControl.OutputBufferLength;
+    }
+    if (length >= 0 && irp.IoStatus.Information > length) {
+      FxVerifierBugCheck(WDF_REQUEST_FATAL_ERROR, WDF_REQUEST_FATAL_ERROR_INFORMATION_LENGTH_MISMATCH, this.handle,
+        `A request was completed with Information ${irp.IoStatus.Information} larger than its buffer (${length}).`);
+    }
+  }
+}
+
+/** fxrequest.cpp: a WDF status must not reach the I/O manager. */
+export function FxRequestMapStatus(Status: NTSTATUS): NTSTATUS {
+  if ((Status & 0x0fff0000) !== 0x00200000) return Status;
+  switch (Status) {
+    case STATUS_WDF_PAUSED:
+    case STATUS_WDF_BUSY: return STATUS_DEVICE_BUSY;
+    case STATUS_WDF_INTERNAL_ERROR: return STATUS_INTERNAL_ERROR;
+    case STATUS_WDF_TOO_FRAGMENTED:
+    case STATUS_WDF_TOO_MANY_TRANSFERS: return STATUS_INVALID_DEVICE_REQUEST;
+    case STATUS_WDF_NOT_ENOUGH_MAP_REGISTERS: return STATUS_INSUFFICIENT_RESOURCES;
+    default: return NT_SUCCESS(Status) ? Status : STATUS_INVALID_DEVICE_REQUEST;
+  }
+}

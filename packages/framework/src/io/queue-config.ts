@@ -1,0 +1,63 @@
+/** `WDF_IO_QUEUE_DISPATCH_TYPE` (wdfio.h). */
+export const WdfIoQueueDispatchInvalid = 0;
+export const WdfIoQueueDispatchSequential = 1;
+export const WdfIoQueueDispatchParallel = 2;
+export const WdfIoQueueDispatchManual = 3;
+export const WdfIoQueueDispatchMax = 4;
+export type WDF_IO_QUEUE_DISPATCH_TYPE = number;
+
+/** `WDF_TRI_STATE` (wdftypes.h). */
+export const WdfFalse = 0;
+export const WdfTrue = 1;
+export const WdfUseDefault = 2;
+export type WDF_TRI_STATE = number;
+
+/** `WDF_REQUEST_TYPE` (wdfrequest.h): the values the I/O package uses. */
+export const WdfRequestTypeCreate = 0x0;
+export const WdfRequestTypeRead = 0x3;
+export const WdfRequestTypeWrite = 0x4;
+export const WdfRequestTypeDeviceControl = 0xe;
+export const WdfRequestTypeDeviceControlInternal = 0xf;
+export const WdfRequestTypeOther = 0x1c;
+export type WDF_REQUEST_TYPE = number;
+
+// The callbacks take handles; the core passes the framework objects' handles as numbers.
+export type EVT_WDF_IO_QUEUE_IO_DEFAULT = (Queue: any, Request: any) => void;
+export type EVT_WDF_IO_QUEUE_IO_READ = (Queue: any, Request: any, Length: number) => void;
+export type EVT_WDF_IO_QUEUE_IO_WRITE = (Queue: any, Request: any, Length: number) => void;
+export type EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL = (Queue: any, Request: any, OutputBufferLength: number, InputBufferLength: number, IoControlCode: number) => void;
+export type EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL = EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL;
+
+/** `WDF_IO_QUEUE_CONFIG` (wdfio.h), shared by KMDF and UMDF 2. */
+export class WDF_IO_QUEUE_CONFIG {
+  Size = 0;
+  DispatchType: WDF_IO_QUEUE_DISPATCH_TYPE = WdfIoQueueDispatchInvalid;
+  PowerManaged: WDF_TRI_STATE = WdfUseDefault;
+  AllowZeroLengthRequests = false;
+  DefaultQueue = false;
+  EvtIoDefault: EVT_WDF_IO_QUEUE_IO_DEFAULT | null = null;
+  EvtIoRead: EVT_WDF_IO_QUEUE_IO_READ | null = null;
+  EvtIoWrite: EVT_WDF_IO_QUEUE_IO_WRITE | null = null;
+  EvtIoDeviceControl: EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL | null = null;
+  EvtIoInternalDeviceControl: EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL | null = null;
+  readonly Settings = { Parallel: { NumberOfPresentedRequests: 0 } };
+}
+export type PWDF_IO_QUEUE_CONFIG = WDF_IO_QUEUE_CONFIG;
+
+/** The structure's size in the 1.33 headers (x64), which the DDI checks as WDF does. */
+export const WDF_IO_QUEUE_CONFIG_SIZE = 0x50;
+
+/** `WDF_IO_QUEUE_CONFIG_INIT`: a non-default queue; a parallel one presents any number of requests (ULONG -1). */
+export function WDF_IO_QUEUE_CONFIG_INIT(Config: WDF_IO_QUEUE_CONFIG, DispatchType: WDF_IO_QUEUE_DISPATCH_TYPE): void {
+  Object.assign(Config, new WDF_IO_QUEUE_CONFIG());
+  Config.Settings.Parallel.NumberOfPresentedRequests = DispatchType === WdfIoQueueDispatchParallel ? 0xffffffff : 0;
+  Config.Size = WDF_IO_QUEUE_CONFIG_SIZE;
+  Config.PowerManaged = WdfUseDefault;
+  Config.DispatchType = DispatchType;
+}
+
+/** `WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE`: as WDF_IO_QUEUE_CONFIG_INIT, and the device's default queue. */
+export function WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(Config: WDF_IO_QUEUE_CONFIG, DispatchType: WDF_IO_QUEUE_DISPATCH_TYPE): void {
+  WDF_IO_QUEUE_CONFIG_INIT(Config, DispatchType);
+  Config.DefaultQueue = true;
+}

@@ -1,0 +1,94 @@
+import { DISPATCH_LEVEL, STATUS_INVALID_DEVICE_REQUEST, NT_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
+import { FxObjectHandleGetPtr, FxVerifierCheckIrqlLevel, FX_TYPE_REQUEST, type FxRequest, type WDF_REQUEST_PARAMETERS, type WDFHANDLE } from "@wdfjs/framework";
+import type { WDFQUEUE } from "./queue.js";
+
+export type WDFREQUEST = WDFHANDLE<"WDFREQUEST">;
+
+function RequestOf(Request: WDFREQUEST): FxRequest {
+  return FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
+}
+
+/**
+ * A request already completed, reached through a stale handle in the free flavor (the checked
+ * flavor stops at the handle): `VerifyCompleteInternal` traces it and nothing happens.
+ */
+function AlreadyCompleted(request: FxRequest, Routine: string): boolean {
+  if (!request.completed) return false;
+  request.table.machine.trace?.event("wdf.request-completed", null, `${Routine}(0x${request.handle.toString(16)}): the request was already completed`);
+  return true;
+}
+
+/** `WdfRequestComplete`: completes the IRP with the status and the Information set so far; the handle is then stale. */
+export function WdfRequestComplete(Request: WDFREQUEST, Status: NTSTATUS): void {
+  const request = RequestOf(Request);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestComplete", DISPATCH_LEVEL))) return;
+  if (AlreadyCompleted(request, "WdfRequestComplete")) return;
+  request.complete(Status);
+}
+
+/** `WdfRequestCompleteWithInformation`: sets Information, then completes. */
+export function WdfRequestCompleteWithInformation(Request: WDFREQUEST, Status: NTSTATUS, Information: number): void {
+  const request = RequestOf(Request);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestCompleteWithInformation", DISPATCH_LEVEL))) return;
+  if (AlreadyCompleted(request, "WdfRequestCompleteWithInformation")) return;
+  request.information = Information;
+  request.complete(Status);
+}
+
+/** `WdfRequestSetInformation`: IoStatus.Information of the IRP (bytes transferred). */
+export function WdfRequestSetInformation(Request: WDFREQUEST, Information: number): void {
+  const request = RequestOf(Request);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestSetInformation", DISPATCH_LEVEL))) return;
+  request.information = Information;
+}
+
+/** `WdfRequestGetInformation`. */
+export function WdfRequestGetInformation(Request: WDFREQUEST): number {
+  const request = RequestOf(Request);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetInformation", DISPATCH_LEVEL))) return 0;
+  return request.information;
+}
+
+/** `WdfRequestGetStatus`: for a request the driver owns, the IRP's current status. */
+export function WdfRequestGetStatus(Request: WDFREQUEST): NTSTATUS {
+  const request = RequestOf(Request);
+  const status = FxVerifierCheckIrqlLevel("WdfRequestGetStatus", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  return request.Irp !== null ? request.Irp.IoStatus.Status : request.status;
+}
+
+/** `WdfRequestGetParameters`: the request's type and its read, write or device-control parameters. */
+export function WdfRequestGetParameters(Request: WDFREQUEST, Parameters: WDF_REQUEST_PARAMETERS): void {
+  const request = RequestOf(Request);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetParameters", DISPATCH_LEVEL))) return;
+  request.getParameters(Parameters);
+}
+
+/**
+ * `WdfRequestRetrieveInputBuffer`: the input buffer's system address and length. A read has none
+ * (STATUS_INVALID_DEVICE_REQUEST); a zero-length or too short one is STATUS_BUFFER_TOO_SMALL.
+ * METHOD_BUFFERED: the same buffer as the output.
+ */
+export function WdfRequestRetrieveInputBuffer(Request: WDFREQUEST, MinimumRequiredLength: number, Buffer: Box<number>, Length: Box<number> | null): NTSTATUS {
+  const request = RequestOf(Request);
+  const status = FxVerifierCheckIrqlLevel("WdfRequestRetrieveInputBuffer", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  if (request.Irp === null) return STATUS_INVALID_DEVICE_REQUEST;
+  return request.retrieveBuffer(false, MinimumRequiredLength, Buffer, Length);
+}
+
+/** `WdfRequestRetrieveOutputBuffer`: as the input buffer; a write has none. */
+export function WdfRequestRetrieveOutputBuffer(Request: WDFREQUEST, MinimumRequiredSize: number, Buffer: Box<number>, Length: Box<number> | null): NTSTATUS {
+  const request = RequestOf(Request);
+  const status = FxVerifierCheckIrqlLevel("WdfRequestRetrieveOutputBuffer", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  if (request.Irp === null) return STATUS_INVALID_DEVICE_REQUEST;
+  return request.retrieveBuffer(true, MinimumRequiredSize, Buffer, Length);
+}
+
+/** `WdfRequestGetIoQueue`: the queue that presented the request. */
+export function WdfRequestGetIoQueue(Request: WDFREQUEST): WDFQUEUE | null {
+  const queue = RequestOf(Request).queue;
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetIoQueue", DISPATCH_LEVEL))) return null;
+  return queue === null ? null : (queue.handle as WDFQUEUE);
+}
