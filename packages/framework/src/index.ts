@@ -17,6 +17,7 @@ export * from "./object/object-api.js";
 export * from "./driver/fx-driver.js";
 export * from "./device/fx-device-init.js";
 export * from "./device/fx-device.js";
+export * from "./device/fx-pkg-fdo.js";
 export * from "./io/queue-config.js";
 export * from "./io/fx-request.js";
 export * from "./io/fx-io-queue.js";

@@ -11,8 +11,10 @@ export type WDFDEVICE = WDFHANDLE<"WDFDEVICE">;
 /**
  * `WdfDeviceCreate`: a device from its init, which the call consumes on success (`*DeviceInit`
  * becomes NULL). The device's parent is its driver (not to be overridden: a parent in the
- * attributes is STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED). Only control devices so far: an FDO,
- * filter or PDO init returns STATUS_NOT_IMPLEMENTED until the PnP package exists.
+ * attributes is STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED). A control device, or a function or
+ * filter device from EvtDriverDeviceAdd's init (created and attached over the PDO; the framework's
+ * AddDevice clears DO_DEVICE_INITIALIZING when the callback returns success). A PDO init returns
+ * STATUS_NOT_IMPLEMENTED until the PDO package exists.
  */
 export function WdfDeviceCreate(DeviceInit: Box<PWDFDEVICE_INIT>, DeviceAttributes: PWDF_OBJECT_ATTRIBUTES, Device: Box<WDFDEVICE | null>): NTSTATUS {
   const init = FxDeviceInitOf(DeviceInit.value);
@@ -20,7 +22,8 @@ export function WdfDeviceCreate(DeviceInit: Box<PWDFDEVICE_INIT>, DeviceAttribut
   if (!NT_SUCCESS(status)) return status;
   Device.value = null;
   if (init.consumed) return STATUS_INVALID_PARAMETER;
-  if (!init.IsControlDeviceInit) return STATUS_NOT_IMPLEMENTED;
+  // No PDO package yet (bus drivers' WdfPdoInitAllocate).
+  if (!init.IsControlDeviceInit && !init.IsFdoInit) return STATUS_NOT_IMPLEMENTED;
   status = FxValidateObjectAttributes(DeviceAttributes, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED | FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED | FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED);
   if (!NT_SUCCESS(status)) return status;
   const device = new FxDevice(init.Driver, init);
@@ -33,6 +36,7 @@ export function WdfDeviceCreate(DeviceInit: Box<PWDFDEVICE_INIT>, DeviceAttribut
     return status;
   }
   init.consumed = true;
+  init.createdDevice = device;
   DeviceInit.value = null;
   Device.value = device.handle as WDFDEVICE;
   return STATUS_SUCCESS;

@@ -4,7 +4,7 @@ import {
   FX_TYPE_DRIVER, FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED,
   STATUS_DRIVER_INTERNAL_ERROR, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
 } from "@wdfjs/framework";
-import type { PWDFDEVICE_INIT } from "./device-init.js";
+import type { PWDFDEVICE_INIT, WDFDEVICE_INIT } from "./device-init.js";
 
 export type WDFDRIVER = WDFHANDLE<"WDFDRIVER">;
 
@@ -76,7 +76,9 @@ export function WdfDriverCreate(
   if (DriverAttributes === null || DriverAttributes.SynchronizationScope === WdfSynchronizationScopeInheritFromParent) driver.synchronizationScope = levels.synchronizationScope;
   const unload = DriverConfig.EvtDriverUnload;
   if (unload !== null) driver.unloadCallback = (d) => unload(d.handle as WDFDRIVER);
-  driver.register(override, !nonPnp || unload !== null);
+  const add = DriverConfig.EvtDriverDeviceAdd;
+  if (add !== null) driver.deviceAddCallback = (d, init) => add(d.handle as WDFDRIVER, init as unknown as WDFDEVICE_INIT);
+  driver.register(override, !nonPnp || unload !== null, override && !nonPnp);
   if (Driver !== null) Driver.value = driver.handle as WDFDRIVER;
   return STATUS_SUCCESS;
 }

@@ -7,6 +7,7 @@
 export * from "./driver.js";
 export * from "./device-init.js";
 export * from "./device.js";
+export * from "./pnp-power.js";
 export * from "./queue.js";
 export * from "./request.js";
 export {
@@ -16,7 +17,12 @@ export {
   WdfObjectReference, WdfObjectReferenceActual, WdfObjectReferenceWithTag, WdfDeviceIoUndefined, WdfDeviceIoNeither, WdfDeviceIoBuffered,
   WdfDeviceIoDirect, WdfDeviceIoBufferedOrDirect, WdfExecutionLevelInvalid, WdfExecutionLevelInheritFromParent, WdfExecutionLevelPassive,
   WdfExecutionLevelDispatch, WdfSynchronizationScopeInvalid, WdfSynchronizationScopeInheritFromParent, WdfSynchronizationScopeDevice,
-  WdfSynchronizationScopeQueue, WdfSynchronizationScopeNone,
+  WdfSynchronizationScopeQueue, WdfSynchronizationScopeNone, WdfDevStatePnpInvalid, WdfDevStatePnpObjectCreated, WdfDevStatePnpInit,
+  WdfDevStatePnpInitStarting, WdfDevStatePnpHardwareAvailable, WdfDevStatePnpEnableInterfaces, WdfDevStatePnpQueryRemovePending,
+  WdfDevStatePnpQueryStopPending, WdfDevStatePnpRemoved, WdfDevStatePnpRemovingDisableInterfaces, WdfDevStatePnpStarted,
+  WdfDevStatePnpStartedRemoving, WdfDevStatePnpSurpriseRemoveIoStarted, WdfDevStatePnpFailed, WdfDevStatePnpFdoRemoved, WdfDevStatePnpFinal,
+  WdfPowerDeviceInvalid, WdfPowerDeviceD0, WdfPowerDeviceD1, WdfPowerDeviceD2, WdfPowerDeviceD3, WdfPowerDeviceD3Final,
+  WdfPowerDevicePrepareForHibernation, type WDF_DEVICE_PNP_STATE, type WDF_POWER_DEVICE_STATE,
   type PWDF_OBJECT_ATTRIBUTES, type WDF_DEVICE_IO_TYPE, type WDFOBJECT, type WDF_CONTEXT_TYPE, type EVT_WDF_OBJECT_CONTEXT_CLEANUP,
   type EVT_WDF_OBJECT_CONTEXT_DESTROY, type PFN_WDF_OBJECT_CONTEXT_CLEANUP, type PFN_WDF_OBJECT_CONTEXT_DESTROY,
 } from "@wdfjs/framework";

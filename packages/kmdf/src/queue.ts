@@ -1,7 +1,7 @@
 import { DISPATCH_LEVEL, NT_SUCCESS, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, type Box, type NTSTATUS } from "@wdfjs/kernel";
 import {
   FxDevice, FxIoQueue, FxObjectCommit, FxObjectHandleGetPtr, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FX_TYPE_DEVICE, FX_TYPE_QUEUE,
-  FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED, WDF_IO_QUEUE_CONFIG_SIZE,
+  FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED, WDF_IO_QUEUE_CONFIG_SIZE, WdfDevStatePnpInit,
   type PWDF_IO_QUEUE_CONFIG, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
 } from "@wdfjs/framework";
 import type { WDFDEVICE } from "./device.js";
@@ -29,7 +29,8 @@ export function WdfIoQueueCreate(Device: WDFDEVICE, Config: PWDF_IO_QUEUE_CONFIG
   if (Config.Size !== WDF_IO_QUEUE_CONFIG_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
   if (!Config.DefaultQueue && Queue === null) return STATUS_INVALID_PARAMETER_4;
   if (Config.DefaultQueue) {
-    if (device.controlInitFinished) return STATUS_INVALID_DEVICE_STATE;
+    // Before the PnP device starts (WdfDevStatePnpInit), or before WdfControlFinishInitializing.
+    if (device.controlInitFinished || (device.pnp !== null && device.pnp.state !== WdfDevStatePnpInit)) return STATUS_INVALID_DEVICE_STATE;
     if (device.pkgIo.defaultQueue !== null) return STATUS_UNSUCCESSFUL;
   }
   status = FxIoQueue.validateConfig(Config);

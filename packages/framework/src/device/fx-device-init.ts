@@ -1,5 +1,7 @@
-import { FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN } from "@wdfjs/kernel";
+import { FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN, type DEVICE_OBJECT } from "@wdfjs/kernel";
 import type { FxDriver } from "../driver/fx-driver.js";
+import type { FxPnpPowerCallbacks } from "./fx-pkg-fdo.js";
+import type { FxDevice } from "./fx-device.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -28,6 +30,14 @@ export class FxDeviceInit {
   Exclusive = false;
   /** The control device's security descriptor, kept as given (the emulated I/O manager does no access checks). */
   Sddl: string | null = null;
+  /** The PDO an FDO init was made for in AddDevice (`WdfFdoInitWdmGetPhysicalDevice`). */
+  PhysicalDevice: DEVICE_OBJECT | null = null;
+  /** `WdfFdoInitSetFilter`: IRPs the device has no queue for go down the stack untouched. */
+  Filter = false;
+  /** `WdfDeviceInitSetPnpPowerEventCallbacks`, in framework terms. */
+  PnpPowerCallbacks: FxPnpPowerCallbacks = {};
+  /** The device WdfDeviceCreate made from this init, for AddDevice to finish. */
+  createdDevice: FxDevice | null = null;
   /** Set when a device was created from it or it was freed: it may not be used again. */
   consumed = false;
 
@@ -35,5 +45,9 @@ export class FxDeviceInit {
 
   get IsControlDeviceInit(): boolean {
     return this.InitType === FxDeviceInitTypeControlDevice;
+  }
+
+  get IsFdoInit(): boolean {
+    return this.InitType === FxDeviceInitTypeFdo;
   }
 }

@@ -1,6 +1,7 @@
 import {
-  DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_DIRECT_IO, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoDeleteDevice,
-  IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_PNP,
+  DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_DIRECT_IO, DO_POWER_PAGABLE, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoDeleteDevice,
+  IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT, IoAttachDeviceToDeviceStack, IoCallDriver, IoDetachDevice, IoRegisterDeviceInterface,
+  IoSetDeviceInterfaceState, IoSkipCurrentIrpStackLocation, PoCallDriver, PoStartNextPowerIrp, STATUS_NO_SUCH_DEVICE, type KWAIT_GENERATOR, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_PNP,
   IRP_MJ_POWER, NT_SUCCESS, Out, STATUS_ACCESS_DENIED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS,
   type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -8,11 +9,14 @@ import { FxObject, FxObjectStateCreated } from "../object/fx-object.js";
 import { FX_TYPE_DEVICE } from "../object/types.js";
 import type { FxDriver } from "../driver/fx-driver.js";
 import { FxPkgIo } from "../io/fx-pkg-io.js";
+import { FxPkgFdo } from "./fx-pkg-fdo.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
 /**
  * `FxDevice`: a framework device and its WDM device object, whose extension points back to it
- * (FxWdmDeviceExtension). Today a control device only: created from a control-device init,
+ * (FxWdmDeviceExtension). A function or filter device (an FDO init from AddDevice) is attached
+ * over its PDO and has a PnP package (`FxPkgFdo`); the PnP manager deletes it at REMOVE_DEVICE.
+ * A control device is created from a control-device init,
  * opened and closed by the framework (no file-object callbacks yet), every other request failed
  * by the I/O package (its default queue, or STATUS_INVALID_DEVICE_REQUEST without one). A control device, unlike a PnP one, is
  * deleted by the driver (WdfObjectDelete) or with its driver at unload; either way its symbolic
@@ -28,6 +32,14 @@ export class FxDevice extends FxObject {
   readonly pkgIo = new FxPkgIo();
   /** `WdfControlFinishInitializing` was called: too late for a default queue. */
   controlInitFinished = false;
+  /** The PnP package of a function or filter device; null for a control device. */
+  readonly pnp: FxPkgFdo | null;
+  /** The PDO and the device this one is attached to (`m_PhysicalDevice`, `m_AttachedDevice`). */
+  readonly PhysicalDevice: DEVICE_OBJECT | null;
+  AttachedDevice: DEVICE_OBJECT | null = null;
+  readonly Filter: boolean;
+  /** Device interfaces registered on the PDO (`m_DeviceInterfaceHead`): their symbolic link names. */
+  readonly interfaces: string[] = [];
   /** `FxPkgGeneral::m_OpenHandleCount`, without the source's bias of one for control devices. */
   openHandleCount = 0;
 
@@ -36,6 +48,23 @@ export class FxDevice extends FxObject {
     this.Exclusive = Init.Exclusive;
     this.ReadWriteIoType = Init.ReadWriteIoType;
     this.DeviceName = Init.DeviceName;
+    this.PhysicalDevice = Init.PhysicalDevice;
+    this.Filter = Init.Filter;
+    this.pnp = Init.IsFdoInit ? new FxPkgFdo(this, Init.PnpPowerCallbacks) : null;
+    // A PnP device goes away with its stack at REMOVE_DEVICE, never by WdfObjectDelete.
+    if (this.pnp !== null) this.noDeleteDDI = true;
+  }
+
+  /** Runs a driver callback with this device's driver as the executing one (its driver globals). */
+  callDriver<T>(fn: () => T): T {
+    const table = this.table;
+    const previous = table.driver;
+    table.driver = this.driver;
+    try {
+      return fn();
+    } finally {
+      table.driver = previous;
+    }
   }
 
   /**
@@ -53,7 +82,54 @@ export class FxDevice extends FxObject {
     if (this.ReadWriteIoType === WdfDeviceIoBuffered) d.Flags |= DO_BUFFERED_IO;
     else if (this.ReadWriteIoType === WdfDeviceIoDirect) d.Flags |= DO_DIRECT_IO;
     this.DeviceObject = d;
+    if (this.PhysicalDevice !== null) {
+      // fxdevicekm.cpp `FdoInitialize`... `AttachDevice`: on top of the PDO's stack as it is now.
+      const attached = IoAttachDeviceToDeviceStack(d, this.PhysicalDevice);
+      if (attached === null) return STATUS_NO_SUCH_DEVICE;
+      this.AttachedDevice = attached;
+      d.Flags |= attached.Flags & DO_POWER_PAGABLE;
+    }
     return STATUS_SUCCESS;
+  }
+
+  /**
+   * `FxDevice::CreateDeviceInterface`: registered on the PDO now; enabled when the device starts
+   * (the PnP machine's EnableInterfaces state), or at once if it already has.
+   */
+  createDeviceInterface(InterfaceClassGuid: string, ReferenceString: string | null): NTSTATUS {
+    if (this.PhysicalDevice === null) return STATUS_INVALID_DEVICE_REQUEST;
+    const link = Out("");
+    let status = IoRegisterDeviceInterface(this.PhysicalDevice, InterfaceClassGuid, ReferenceString, link);
+    if (!NT_SUCCESS(status)) return status;
+    if (!this.interfaces.includes(link.value)) this.interfaces.push(link.value);
+    if (this.pnp?.started === true) status = IoSetDeviceInterfaceState(link.value, true);
+    return status;
+  }
+
+  /** Enables or disables every device interface (at start, and at removal). */
+  setInterfacesState(Enable: boolean): void {
+    for (const link of this.interfaces) IoSetDeviceInterfaceState(link, Enable);
+  }
+
+  /** REMOVE_DEVICE: the framework deletes the device, its children first, then the device object. */
+  deleteFromRemove(): void {
+    this.noDeleteDDI = false;
+    this.deleteObject();
+  }
+
+  /** EvtDriverDeviceAdd failed after creating the device: detached and deleted, as WDF does. */
+  deleteFromFailedAdd(): void {
+    if (this.AttachedDevice !== null) {
+      IoDetachDevice(this.AttachedDevice);
+      this.AttachedDevice = null;
+    }
+    this.deleteFromRemove();
+  }
+
+  /** A filter's IRP that it has no use for, sent down untouched. */
+  passDown(Irp: IRP): NTSTATUS {
+    IoSkipCurrentIrpStackLocation(Irp);
+    return IoCallDriver(this.AttachedDevice!, Irp);
   }
 
   /** `FxDevice::CreateSymbolicLink`: one link per device, to its name (an unnamed device has none to link). */
@@ -74,9 +150,23 @@ export class FxDevice extends FxObject {
    * The framework's handling of an IRP for this device (`FxPkgGeneral` for create, cleanup and
    * close; the I/O package for the rest).
    */
-  dispatch(Irp: IRP): NTSTATUS {
+  dispatch(Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
     const major = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
     let status: NTSTATUS;
+    const pnp = this.pnp;
+    if (pnp !== null && this.AttachedDevice !== null) {
+      if (major === IRP_MJ_PNP) return pnp.dispatch(Irp);
+      if (major === IRP_MJ_POWER) {
+        // Simplified: no power state machine yet; power IRPs go down as a WDM filter sends them.
+        PoStartNextPowerIrp(Irp);
+        IoSkipCurrentIrpStackLocation(Irp);
+        return PoCallDriver(this.AttachedDevice, Irp);
+      }
+      // fxpkggeneral.cpp / fxpkgio.cpp: a filter forwards what it has no callback or queue for.
+      if (this.Filter && (major === IRP_MJ_CREATE || major === IRP_MJ_CLEANUP || major === IRP_MJ_CLOSE || this.pkgIo.defaultQueue === null)) {
+        return this.passDown(Irp);
+      }
+    }
     if (major === IRP_MJ_CREATE) {
       // fxpkggeneral.cpp OnCreate: an exclusive device allows one open handle.
       if (this.Exclusive && this.openHandleCount > 0) status = STATUS_ACCESS_DENIED;
@@ -103,6 +193,7 @@ export class FxDevice extends FxObject {
   }
 
   protected override disposeResources(): void {
+    this.interfaces.length = 0;
     if (this.SymbolicLinkName !== null) {
       IoDeleteSymbolicLink(this.SymbolicLinkName);
       this.SymbolicLinkName = null;

@@ -1,10 +1,11 @@
 import {
-  IoCompleteRequest, IO_NO_INCREMENT, IRP_MJ_MAXIMUM_FUNCTION, STATUS_INVALID_DEVICE_REQUEST,
-  type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type NTSTATUS,
+  DO_DEVICE_INITIALIZING, IoCompleteRequest, IO_NO_INCREMENT, IRP_MJ_MAXIMUM_FUNCTION, NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST,
+  type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject, FxObjectTableOf } from "../object/fx-object.js";
 import { FX_TYPE_DRIVER, WdfExecutionLevelDispatch, WdfSynchronizationScopeNone } from "../object/types.js";
 import type { FxDevice } from "../device/fx-device.js";
+import { FxDeviceInit, FxDeviceInitTypeFdo } from "../device/fx-device-init.js";
 
 // The WDF driver of each kernel driver object (in C, the FxDriverGlobals found from the
 // DRIVER_OBJECT's extension). Keyed by the driver object itself, so machines stay independent.
@@ -20,6 +21,8 @@ const drivers = new WeakMap<DRIVER_OBJECT, FxDriver>();
 export class FxDriver extends FxObject {
   /** Called from the kernel's DriverUnload before the framework deletes the driver (`EvtDriverUnload`). */
   unloadCallback: ((driver: FxDriver) => void) | null = null;
+  /** `EvtDriverDeviceAdd`, in framework terms: the style passes the init to the driver as its WDFDEVICE_INIT. */
+  deviceAddCallback: ((driver: FxDriver, init: FxDeviceInit) => NTSTATUS) | null = null;
 
   constructor(readonly DriverObject: DRIVER_OBJECT, readonly RegistryPath: string) {
     super(FX_TYPE_DRIVER);
@@ -39,7 +42,7 @@ export class FxDriver extends FxObject {
    * framework's DriverUnload is installed (fxdriver.cpp: always for a PnP driver, for a non-PnP
    * one only if it has an unload callback; without one the kernel cannot unload it).
    */
-  register(installDispatch: boolean, unloadable: boolean): void {
+  register(installDispatch: boolean, unloadable: boolean, pnp = false): void {
     drivers.set(this.DriverObject, this);
     this.table.driver = this;
     const d = this.DriverObject;
@@ -47,6 +50,8 @@ export class FxDriver extends FxObject {
       for (let mj = 0; mj <= IRP_MJ_MAXIMUM_FUNCTION; mj++) d.MajorFunction[mj] = FxDriverDispatch;
     }
     d.DriverUnload = unloadable ? FxDriverUnload : null;
+    // fxdriver.cpp Initialize: a PnP driver gets the framework's AddDevice.
+    if (pnp) d.DriverExtension.AddDevice = FxDriverAddDevice;
   }
 
   protected override disposeResources(): void {
@@ -61,7 +66,7 @@ export class FxDriver extends FxObject {
  * current. A device object that is not the framework's (none today) fails the IRP as the I/O
  * manager's default routine would.
  */
-export function FxDriverDispatch(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
+export function FxDriverDispatch(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
   const device = DeviceObject.DeviceExtension as FxDevice | null;
   if (device === null || typeof device !== "object" || !("dispatch" in device)) {
     Irp.IoStatus.Status = STATUS_INVALID_DEVICE_REQUEST;
@@ -74,6 +79,33 @@ export function FxDriverDispatch(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATU
   table.driver = device.driver;
   try {
     return device.dispatch(Irp);
+  } finally {
+    table.driver = previous;
+  }
+}
+
+/**
+ * The AddDevice the framework installs (`FxDriver::AddDevice`): an FDO init for the PDO, given to
+ * EvtDriverDeviceAdd; if the callback created the device and succeeded, the device may be opened
+ * (DO_DEVICE_INITIALIZING cleared). A failing callback's device is deleted (it never joined a stack
+ * the PnP manager will remove).
+ */
+export function FxDriverAddDevice(DriverObject: DRIVER_OBJECT, PhysicalDeviceObject: DEVICE_OBJECT): NTSTATUS {
+  const driver = FxDriver.fromDriverObject(DriverObject);
+  if (driver === undefined || driver.deviceAddCallback === null) return STATUS_INVALID_DEVICE_REQUEST;
+  const init = new FxDeviceInit(driver, FxDeviceInitTypeFdo);
+  init.PhysicalDevice = PhysicalDeviceObject;
+  const table = driver.table;
+  const previous = table.driver;
+  table.driver = driver;
+  try {
+    const status = driver.deviceAddCallback(driver, init);
+    const device = init.createdDevice;
+    if (device !== null) {
+      if (NT_SUCCESS(status)) device.DeviceObject!.Flags &= ~DO_DEVICE_INITIALIZING;
+      else device.deleteFromFailedAdd();
+    }
+    return status;
   } finally {
     table.driver = previous;
   }
