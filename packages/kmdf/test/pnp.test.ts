@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, CTL_CODE, MemoryTraceSink, ExFreePool, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, IoGetDeviceInterfaces, METHOD_BUFFERED, NT_SUCCESS, Out, ReadMultiSz,
-  STATUS_SUCCESS, WriteBytes, type DEVICE_OBJECT, type DRIVER_OBJECT, type Machine, type NTSTATUS,
+  boot, CTL_CODE, MemoryTraceSink, DO_BUFFERED_IO, DO_DIRECT_IO, ExFreePool, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, IoGetDeviceInterfaces, METHOD_BUFFERED, NT_SUCCESS, Out, ReadMultiSz,
+  STATUS_INSUFFICIENT_RESOURCES, STATUS_SUCCESS, WriteBytes, type DEVICE_OBJECT, type DRIVER_OBJECT, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObjectHandleGetPtr, FX_TYPE_DEVICE, type FxDevice } from "@wdfjs/framework";
 import { GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
@@ -29,6 +29,7 @@ interface Log {
   pdo: DEVICE_OBJECT | null;
   device: WDFDEVICE | null;
   init: PWDFDEVICE_INIT;
+  failPrepare?: NTSTATUS;
 }
 
 function kmdfFunctionDriver(log: Log, name = "kpnp", filter = false) {
@@ -50,7 +51,7 @@ function kmdfFunctionDriver(log: Log, name = "kpnp", filter = false) {
     const pnp = new WDF_PNPPOWER_EVENT_CALLBACKS();
     WDF_PNPPOWER_EVENT_CALLBACKS_INIT(pnp);
     const ev = (what: string) => log.events.push(`${name} ${what}`);
-    pnp.EvtDevicePrepareHardware = (d) => (ev(`PrepareHardware ${d === log.device}`), STATUS_SUCCESS);
+    pnp.EvtDevicePrepareHardware = (d) => (ev(`PrepareHardware ${d === log.device}`), log.failPrepare ?? STATUS_SUCCESS);
     pnp.EvtDeviceD0Entry = (_d, prev) => (ev(`D0Entry ${prev === WdfPowerDeviceD3Final ? "D3Final" : prev}`), STATUS_SUCCESS);
     pnp.EvtDeviceSelfManagedIoInit = () => (ev("SelfManagedIoInit"), STATUS_SUCCESS);
     pnp.EvtDeviceD0Exit = (_d, target) => (ev(`D0Exit ${target === WdfPowerDeviceD3Final ? "D3Final" : target}`), STATUS_SUCCESS);
@@ -194,6 +195,18 @@ describe("KMDF PnP: a function driver over a root-enumerated PDO", () => {
   });
 });
 
+describe("KMDF PnP: a start that fails", () => {
+  it("EvtDevicePrepareHardware failing fails START_DEVICE: no D0Entry, no interface; the PnP manager removes the device and its cleanup runs", () => {
+    const m = boot();
+    const log = newLog();
+    log.failPrepare = STATUS_INSUFFICIENT_RESOURCES;
+    const path = install(m, log);
+    expect(log.events).toEqual(["kpnp EvtDriverDeviceAdd", "kpnp PrepareHardware true", "kpnp device cleanup"]);
+    expect(m.pnp.node(path)!.Problem).not.toBe(0);
+    expect(interfaces(m)).toEqual([]);
+  });
+});
+
 describe("KMDF PnP: a filter", () => {
   it("a KMDF upper filter made with WdfFdoInitSetFilter is added above the function device and passes create, read, IOCTL and close down to the function driver's queue", () => {
     const m = boot();
@@ -202,7 +215,11 @@ describe("KMDF PnP: a filter", () => {
     install(m, log, filterLog);
     expect(log.events.slice(0, 1)).toEqual(["kpnp EvtDriverDeviceAdd"]);
     expect(filterLog.events).toEqual(["kfilter EvtDriverDeviceAdd", "kfilter PrepareHardware true", "kfilter D0Entry D3Final", "kfilter SelfManagedIoInit"]);
-    m.runInKernel(() => expect(WdfDeviceWdmGetAttachedDevice(filterLog.device!)).toBe(WdfDeviceWdmGetDeviceObject(log.device!)));
+    m.runInKernel(() => {
+      const below = WdfDeviceWdmGetDeviceObject(log.device!)!;
+      expect(WdfDeviceWdmGetAttachedDevice(filterLog.device!)).toBe(below);
+      expect(WdfDeviceWdmGetDeviceObject(filterLog.device!)!.Flags & (DO_BUFFERED_IO | DO_DIRECT_IO)).toBe(below.Flags & (DO_BUFFERED_IO | DO_DIRECT_IO));
+    });
     expect(readAndIoctl(m, interfaces(m)[0]!)).toEqual(["kpnp read", "kpnp hello"]);
   });
 });

@@ -88,6 +88,9 @@ export class FxDevice extends FxObject {
       if (attached === null) return STATUS_NO_SUCH_DEVICE;
       this.AttachedDevice = attached;
       d.Flags |= attached.Flags & DO_POWER_PAGABLE;
+      // fxdevice.cpp `SetFilterIoType`: a filter takes the I/O type of the device below it, so the
+      // IRPs it passes down carry the buffers that device expects.
+      if (this.Filter) d.Flags = (d.Flags & ~(DO_BUFFERED_IO | DO_DIRECT_IO)) | (attached.Flags & (DO_BUFFERED_IO | DO_DIRECT_IO));
     }
     return STATUS_SUCCESS;
   }
