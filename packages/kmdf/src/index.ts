@@ -20,7 +20,7 @@ export {
   WdfSynchronizationScopeQueue, WdfSynchronizationScopeNone, WdfDevStatePnpInvalid, WdfDevStatePnpObjectCreated, WdfDevStatePnpInit,
   WdfDevStatePnpInitStarting, WdfDevStatePnpHardwareAvailable, WdfDevStatePnpEnableInterfaces, WdfDevStatePnpQueryRemovePending,
   WdfDevStatePnpQueryStopPending, WdfDevStatePnpRemoved, WdfDevStatePnpRemovingDisableInterfaces, WdfDevStatePnpStarted,
-  WdfDevStatePnpStartedRemoving, WdfDevStatePnpSurpriseRemoveIoStarted, WdfDevStatePnpFailed, WdfDevStatePnpFdoRemoved, WdfDevStatePnpFinal,
+  WdfDevStatePnpStartedRemoving, WdfDevStatePnpSurpriseRemoveIoStarted, WdfDevStatePnpFailed, WdfDevStatePnpFailedIoStarting, WdfDevStatePnpFailedOwnHardware, WdfDevStatePnpFdoRemoved, WdfDevStatePnpFinal,
   WdfPowerDeviceInvalid, WdfPowerDeviceD0, WdfPowerDeviceD1, WdfPowerDeviceD2, WdfPowerDeviceD3, WdfPowerDeviceD3Final,
   WdfPowerDevicePrepareForHibernation, type WDF_DEVICE_PNP_STATE, type WDF_POWER_DEVICE_STATE,
   type PWDF_OBJECT_ATTRIBUTES, type WDF_DEVICE_IO_TYPE, type WDFOBJECT, type WDF_CONTEXT_TYPE, type EVT_WDF_OBJECT_CONTEXT_CLEANUP,

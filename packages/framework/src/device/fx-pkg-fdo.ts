@@ -20,6 +20,8 @@ export const WdfDevStatePnpRemovingDisableInterfaces = 0x117;
 export const WdfDevStatePnpStarted = 0x119;
 export const WdfDevStatePnpStartedRemoving = 0x11c;
 export const WdfDevStatePnpSurpriseRemoveIoStarted = 0x127;
+export const WdfDevStatePnpFailedIoStarting = 0x129;
+export const WdfDevStatePnpFailedOwnHardware = 0x12a;
 export const WdfDevStatePnpFailed = 0x12b;
 export const WdfDevStatePnpFdoRemoved = 0x124;
 export const WdfDevStatePnpFinal = 0x135;
@@ -59,8 +61,8 @@ export const FxPnpHistorySize = 8;
  * power-policy machines. The current `WDF_DEVICE_PNP_STATE` and a ring of the last transitions
  * are kept with the state machine's names; the callbacks run in the reference's order
  * (§1.6): start = PrepareHardware, D0Entry(D3Final), SelfManagedIoInit, interfaces enabled;
- * removal = D0Exit(D3Final), interfaces disabled, ReleaseHardware, SelfManagedIoFlush,
- * SelfManagedIoCleanup; surprise removal = EvtDeviceSurpriseRemoval first, then the same.
+ * removal = D0Exit(D3Final), ReleaseHardware, interfaces disabled, SelfManagedIoFlush, and at
+ * REMOVE_DEVICE SelfManagedIoCleanup; surprise removal = EvtDeviceSurpriseRemoval first, then the same.
  */
 export class FxPkgFdo {
   state: WDF_DEVICE_PNP_STATE = WdfDevStatePnpInit;
@@ -105,8 +107,7 @@ export class FxPkgFdo {
       case IRP_MN_SURPRISE_REMOVAL:
         this.setState(WdfDevStatePnpSurpriseRemoveIoStarted);
         this.device.callDriver(() => this.callbacks.surpriseRemoval?.(this.device));
-        this.tearDown();
-        this.setState(WdfDevStatePnpFailed);
+        this.tearDown(false);
         return this.passDown(Irp, STATUS_SUCCESS);
       case IRP_MN_REMOVE_DEVICE:
         return this.remove(Irp);
@@ -153,8 +154,7 @@ export class FxPkgFdo {
     if (!NT_SUCCESS(status)) {
       // Simplified: WDF's failure states (FailedIoStarting, FailedOwnHardware...) become one
       // teardown; the PnP manager then sends REMOVE_DEVICE.
-      this.tearDown();
-      this.setState(WdfDevStatePnpFailed);
+      this.tearDown(false);
       return this.complete(Irp, status);
     }
     this.started = true;
@@ -164,32 +164,45 @@ export class FxPkgFdo {
     return this.complete(Irp, STATUS_SUCCESS);
   }
 
-  /** The removal callbacks in the reference's order, each only if its start-side partner ran. */
-  private tearDown(): void {
+  /**
+   * Leaves D0 and gives the hardware back, in the order of WDF's remove states: the power-policy stop
+   * (EvtDeviceD0Exit), then `PnpEventRemovingDisableInterfaces` / `FailedOwnHardware`
+   * (EvtDeviceReleaseHardware), then `PnpCleanupForRemove`: interfaces disabled, then
+   * EvtDeviceSelfManagedIoFlush ("surprise remove path releases hardware first then disables the
+   * interfaces, so do the same in the graceful remove path", pnpstatemachine.cpp). Each callback
+   * runs only if its start-side partner did.
+   */
+  private tearDown(graceful: boolean): void {
     const cb = this.callbacks;
     const d = this.device;
+    if (!graceful) this.setState(WdfDevStatePnpFailedIoStarting);
     if (this.inD0) {
       this.inD0 = false;
       d.callDriver(() => cb.d0Exit?.(d, WdfPowerDeviceD3Final));
     }
-    if (this.started) this.setState(WdfDevStatePnpRemovingDisableInterfaces);
-    d.setInterfacesState(false);
+    this.setState(graceful ? WdfDevStatePnpRemovingDisableInterfaces : WdfDevStatePnpFailedOwnHardware);
     this.started = false;
     if (this.hardwarePrepared) {
       this.hardwarePrepared = false;
       d.callDriver(() => cb.releaseHardware?.(d, this.resourcesTranslated));
     }
-    if (this.selfManagedIoInitialized) {
-      this.selfManagedIoInitialized = false;
-      d.callDriver(() => cb.selfManagedIoFlush?.(d));
-      d.callDriver(() => cb.selfManagedIoCleanup?.(d));
-    }
+    d.setInterfacesState(false);
+    if (this.selfManagedIoInitialized) d.callDriver(() => cb.selfManagedIoFlush?.(d));
+    if (!graceful) this.setState(WdfDevStatePnpFailed);
   }
 
   private remove(Irp: IRP): NTSTATUS {
-    if (this.state !== WdfDevStatePnpFailed) this.setState(WdfDevStatePnpStartedRemoving);
-    this.tearDown();
+    if (this.state !== WdfDevStatePnpFailed) {
+      this.setState(WdfDevStatePnpStartedRemoving);
+      this.tearDown(true);
+    }
+    // pnpstatemachine.cpp PnpEventRemoved: self-managed I/O is cleaned up once, at removal.
     this.setState(WdfDevStatePnpRemoved);
+    if (this.selfManagedIoInitialized) {
+      this.selfManagedIoInitialized = false;
+      const d = this.device;
+      d.callDriver(() => this.callbacks.selfManagedIoCleanup?.(d));
+    }
     const lower = this.device.AttachedDevice!;
     const status = this.passDown(Irp, STATUS_SUCCESS);
     // Windows: detach, then delete (the WDFDEVICE with its children and cleanup callbacks).
