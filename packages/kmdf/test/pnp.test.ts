@@ -171,6 +171,21 @@ describe("KMDF PnP: a function driver over a root-enumerated PDO", () => {
     ]);
   });
 
+  it("surprise-removed with a handle open: the teardown runs at once, SelfManagedIoCleanup and the WDFDEVICE's deletion wait for the last close", () => {
+    const m = boot();
+    const log = newLog();
+    const path = install(m, log);
+    const app = Win32Process.create(m, "kpnpapp.exe");
+    const h = app.CreateFile(win32Path(interfaces(m)[0]!), GENERIC_READ, 0, null, OPEN_EXISTING, 0, 0);
+    log.events.length = 0;
+    expect(m.pnp.deleteRootDevice(path)).toBe(true);
+    expect(log.events).toEqual(["kpnp SurpriseRemoval", "kpnp D0Exit D3Final", "kpnp ReleaseHardware", "kpnp SelfManagedIoFlush"]);
+    expect(interfaces(m)).toEqual([]);
+    expect(app.CloseHandle(h)).toBe(true);
+    m.run();
+    expect(log.events.slice(4)).toEqual(["kpnp SelfManagedIoCleanup", "kpnp device cleanup"]);
+  });
+
   it("the PnP state goes Init → … → Started → … → Final, traced on each transition; WdfObjectDelete on a PnP device is refused", () => {
     const trace = new MemoryTraceSink();
     const m = boot({ trace });
