@@ -1,5 +1,5 @@
 import { DISPATCH_LEVEL, STATUS_INVALID_DEVICE_REQUEST, NT_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
-import { FxObjectHandleGetPtr, FxVerifierCheckIrqlLevel, FX_TYPE_REQUEST, type FxRequest, type WDF_REQUEST_PARAMETERS, type WDFHANDLE } from "@wdfjs/framework";
+import { FxObjectHandleGetPtr, FxVerifierCheckIrqlLevel, FX_TYPE_QUEUE, FX_TYPE_REQUEST, type FxIoQueue, type FxRequest, type WDF_REQUEST_PARAMETERS, type WDFHANDLE } from "@wdfjs/framework";
 import type { WDFQUEUE } from "./queue.js";
 
 export type WDFREQUEST = WDFHANDLE<"WDFREQUEST">;
@@ -91,4 +91,22 @@ export function WdfRequestGetIoQueue(Request: WDFREQUEST): WDFQUEUE | null {
   const queue = RequestOf(Request).queue;
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetIoQueue", DISPATCH_LEVEL))) return null;
   return queue === null ? null : (queue.handle as WDFQUEUE);
+}
+
+/**
+ * `WdfRequestForwardToIoQueue` (fxrequestapi.cpp, `VerifyForwardRequest`): a request the driver
+ * owns moves to another queue of the same device, which presents it (or, manual, keeps it for
+ * WdfIoQueueRetrieveNextRequest). A request the driver does not own (still waiting in a queue),
+ * the same queue or another device's queue → STATUS_INVALID_DEVICE_REQUEST (`VerifyForwardRequest`,
+ * fxioqueue.cpp); a queue that does not accept → STATUS_INVALID_DEVICE_STATE. On any failure the
+ * driver still owns the request.
+ */
+export function WdfRequestForwardToIoQueue(Request: WDFREQUEST, DestinationQueue: WDFQUEUE): NTSTATUS {
+  const request = RequestOf(Request);
+  const destination = FxObjectHandleGetPtr(DestinationQueue, FX_TYPE_QUEUE) as FxIoQueue;
+  const status = FxVerifierCheckIrqlLevel("WdfRequestForwardToIoQueue", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  const source = request.queue;
+  if (source === null || !request.driverOwned || source === destination || source.device !== destination.device) return STATUS_INVALID_DEVICE_REQUEST;
+  return destination.forwardRequest(request);
 }

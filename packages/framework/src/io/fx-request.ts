@@ -70,6 +70,8 @@ export class FxRequest extends FxObject {
   /** The status the request was completed with (the IRP is gone by then). */
   status: NTSTATUS = STATUS_SUCCESS;
   completed = false;
+  /** Presented to (or retrieved by) the driver, not waiting in a queue's FIFO. */
+  driverOwned = false;
   /** `next` link for the queue's O(1) FIFO. */
   next: FxRequest | null = null;
 

@@ -6,6 +6,17 @@ export const WdfIoQueueDispatchManual = 3;
 export const WdfIoQueueDispatchMax = 4;
 export type WDF_IO_QUEUE_DISPATCH_TYPE = number;
 
+/** `WDF_IO_QUEUE_STATE` (wdfio.h): bits WdfIoQueueGetState returns. */
+export const WdfIoQueueAcceptRequests = 0x01;
+export const WdfIoQueueDispatchRequests = 0x02;
+export const WdfIoQueueNoRequests = 0x04;
+export const WdfIoQueueDriverNoRequests = 0x08;
+export const WdfIoQueuePnpHeld = 0x10;
+export type WDF_IO_QUEUE_STATE = number;
+
+/** `EVT_WDF_IO_QUEUE_STATE`: StopComplete, PurgeComplete, DrainComplete. */
+export type EVT_WDF_IO_QUEUE_STATE = (Queue: any, Context: unknown) => void;
+
 /** `WDF_TRI_STATE` (wdftypes.h). */
 export const WdfFalse = 0;
 export const WdfTrue = 1;
