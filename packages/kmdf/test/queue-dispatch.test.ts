@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   boot, CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, NT_SUCCESS, Out, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE,
-  STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS,
+  STATUS_CANCELLED, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
   ERROR_BAD_COMMAND, ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, ERROR_OPERATION_ABORTED, FILE_FLAG_OVERLAPPED, GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING,
@@ -37,6 +37,7 @@ interface Driver {
   held: WDFREQUEST[];
   seen: string[];
   configure: NTSTATUS[];
+  canceled: number;
 }
 
 function makeDriver(d: Driver) {
@@ -97,6 +98,11 @@ function makeDriver(d: Driver) {
     d.readQueue = queue.value;
     const manualConfig = new WDF_IO_QUEUE_CONFIG();
     WDF_IO_QUEUE_CONFIG_INIT(manualConfig, WdfIoQueueDispatchManual);
+    // A parked request the client cancels is presented here, for the driver to complete.
+    manualConfig.EvtIoCanceledOnQueue = (_Queue: WDFQUEUE, Request: WDFREQUEST) => {
+      d.canceled++;
+      WdfRequestComplete(Request, STATUS_CANCELLED);
+    };
     status = WdfIoQueueCreate(device.value!, manualConfig, null, queue);
     if (!NT_SUCCESS(status)) return status;
     d.manualQueue = queue.value;
@@ -115,9 +121,9 @@ function makeDriver(d: Driver) {
   };
 }
 
-function load(): { machine: Machine; d: Driver; app: Win32Process; h: HANDLE } {
-  const machine = boot({ seed: 5, flavor: "checked" });
-  const d: Driver = { device: null, defaultQueue: null, readQueue: null, manualQueue: null, reads: [], held: [], seen: [], configure: [] };
+function load(seed = 5, preemption: "off" | "random" = "off"): { machine: Machine; d: Driver; app: Win32Process; h: HANDLE } {
+  const machine = boot({ seed, flavor: "checked", preemption });
+  const d: Driver = { device: null, defaultQueue: null, readQueue: null, manualQueue: null, reads: [], held: [], seen: [], configure: [], canceled: 0 };
   expect(machine.loadDriver("qdispatch", makeDriver(d))).toBe(STATUS_SUCCESS);
   const app = Win32Process.create(machine, "qdispatch.exe");
   const h = app.CreateFile("\\\\.\\QDISPATCH", GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, 0);
@@ -299,5 +305,44 @@ describe("WdfIoQueueStop, Start, Purge and Drain, as the client sees them", () =
     expect(drained).toEqual(["drained"]);
     machine.run();
     expect([result(app, h, r1), result(app, h, r2)]).toEqual([0, 0]);
+  });
+});
+
+describe("cancellation of a waiting request", () => {
+  for (const seed of [1, 2, 3, 4]) {
+    it(`CancelIoEx on a waiting read: ERROR_OPERATION_ABORTED, the read the driver owns is untouched (seed ${seed}, random preemption)`, () => {
+      const { machine, d, app, h } = load(seed, "random");
+      const r1 = pendingRead(app, h, 1);
+      const r2 = pendingRead(app, h, 2);
+      expect(app.CancelIoEx(h, r2)).toBe(true);
+      machine.run();
+      expect(result(app, h, r2)).toBe(`error ${ERROR_OPERATION_ABORTED}`);
+      expect(result(app, h, r1)).toBe(`error ${ERROR_IO_INCOMPLETE}`);
+      const queued = Out(0);
+      machine.runInKernel(() => {
+        expect(WdfIoQueueGetState(d.readQueue!, queued, null) & WdfIoQueueNoRequests).toBe(WdfIoQueueNoRequests);
+        WdfRequestCompleteWithInformation(d.reads[0]!, STATUS_SUCCESS, 1);
+      });
+      machine.run();
+      expect(result(app, h, r1)).toBe(1);
+      // The cancelled read was never presented.
+      expect(d.seen).toEqual(["read 1"]);
+      expect(machine.bugCheckData).toBeNull();
+    });
+  }
+
+  it("CancelIoEx on a parked IOCTL: EvtIoCanceledOnQueue gets it and completes it; the other stays parked", () => {
+    const { machine, d, app, h } = load();
+    const parked = [pendingIoctl(app, h, IOCTL_PARK), pendingIoctl(app, h, IOCTL_PARK)];
+    expect(app.CancelIoEx(h, parked[0]!)).toBe(true);
+    machine.run();
+    expect(d.canceled).toBe(1);
+    expect(result(app, h, parked[0]!)).toBe(`error ${ERROR_OPERATION_ABORTED}`);
+    const buf = app.alloc(8);
+    expect(app.DeviceIoControl(h, IOCTL_UNPARK, buf, 8, buf, 8, null, new OVERLAPPED())).toBe(true);
+    expect(d.seen.at(-1)).toBe("unpark 1 empty");
+    machine.run();
+    expect(result(app, h, parked[1]!)).toBe(1);
+    expect(machine.bugCheckData).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import {
-  IoGetCurrentIrpStackLocation, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST,
-  STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, type NTSTATUS,
+  IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST,
+  STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_QUEUE } from "../object/types.js";
@@ -10,7 +10,7 @@ import type { FxRequest } from "./fx-request.js";
 import {
   WdfIoQueueAcceptRequests, WdfIoQueueDispatchManual, WdfIoQueueDispatchParallel, WdfIoQueueDispatchRequests, WdfIoQueueDispatchSequential,
   WdfIoQueueDriverNoRequests, WdfIoQueueNoRequests, WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeRead,
-  WdfRequestTypeWrite, type EVT_WDF_IO_QUEUE_IO_DEFAULT, type EVT_WDF_IO_QUEUE_STATE, type WDF_IO_QUEUE_STATE, type WDF_REQUEST_TYPE,
+  WdfRequestTypeWrite, type EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE, type EVT_WDF_IO_QUEUE_IO_DEFAULT, type EVT_WDF_IO_QUEUE_STATE, type WDF_IO_QUEUE_STATE, type WDF_REQUEST_TYPE,
   type EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL, type EVT_WDF_IO_QUEUE_IO_READ, type EVT_WDF_IO_QUEUE_IO_WRITE, type WDF_IO_QUEUE_CONFIG,
   type WDF_IO_QUEUE_DISPATCH_TYPE,
 } from "./queue-config.js";
@@ -33,6 +33,7 @@ export class FxIoQueue extends FxObject {
   private readonly IoWrite: EVT_WDF_IO_QUEUE_IO_WRITE | null;
   private readonly IoDeviceControl: EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL | null;
   private readonly IoInternalDeviceControl: EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL | null;
+  private readonly IoCanceledOnQueue: EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE | null;
   /** Requests presented to the driver and not yet completed (`m_DriverIoCount`). */
   driverIoCount = 0;
   /** Requests waiting (`m_Queue`). */
@@ -58,6 +59,7 @@ export class FxIoQueue extends FxObject {
     this.IoWrite = Config.EvtIoWrite;
     this.IoDeviceControl = Config.EvtIoDeviceControl;
     this.IoInternalDeviceControl = Config.EvtIoInternalDeviceControl;
+    this.IoCanceledOnQueue = Config.EvtIoCanceledOnQueue;
   }
 
   /** `FxIoQueue::Initialize`'s checks of the configuration (fxioqueue.cpp). */
@@ -81,15 +83,61 @@ export class FxIoQueue extends FxObject {
   }
 
   private cancelWaiting(): void {
-    while (this.head !== null) {
-      const request = this.head;
-      this.head = request.next;
-      request.next = null;
-      this.queuedCount--;
+    let request: FxRequest | null;
+    while ((request = this.dequeue()) !== null) {
       request.queue = null;
       request.complete(STATUS_CANCELLED);
     }
-    this.tail = null;
+  }
+
+  /**
+   * The oldest waiting request whose cancel routine this queue took back. One whose routine the
+   * I/O manager already took (IoCancelIrp) is unlinked and left to FxIoQueueCancelRoutine: of
+   * the two, whoever wins the IoSetCancelRoutine exchange owns the request (the CSQ rule).
+   */
+  private dequeue(): FxRequest | null {
+    for (;;) {
+      const request = this.head;
+      if (request === null) return null;
+      this.unlink(request, null);
+      const irp = request.Irp!;
+      if (IoSetCancelRoutine(irp, null) !== null) {
+        irp.Tail.Overlay.DriverContext[3] = null;
+        return request;
+      }
+    }
+  }
+
+  /** Unlinks the request that follows `prev` (null: the head). */
+  private unlink(request: FxRequest, prev: FxRequest | null): void {
+    if (prev === null) this.head = request.next;
+    else prev.next = request.next;
+    if (this.tail === request) this.tail = prev;
+    request.next = null;
+    request.onList = false;
+    this.queuedCount--;
+  }
+
+  /**
+   * The I/O manager cancelled a waiting request: it leaves the queue and, with
+   * EvtIoCanceledOnQueue, is the driver's to complete; without, the framework completes it with
+   * STATUS_CANCELLED (`FxIoQueue::_IrpCancelForQueue`).
+   */
+  cancelQueuedRequest(request: FxRequest): void {
+    if (request.onList) {
+      let prev: FxRequest | null = null;
+      for (let r = this.head; r !== null && r !== request; r = r.next) prev = r;
+      this.unlink(request, prev);
+    }
+    if (this.IoCanceledOnQueue !== null) {
+      this.driverIoCount++;
+      request.driverOwned = true;
+      this.IoCanceledOnQueue(this.handle, request.handle);
+    } else {
+      request.queue = null;
+      request.complete(STATUS_CANCELLED);
+      this.checkIdle();
+    }
   }
 
   /** `FxIoQueue::IsIoEventHandlerRegistered`: can the queue present this type (a manual queue presents none, so any)? */
@@ -162,12 +210,8 @@ export class FxIoQueue extends FxObject {
   retrieveNextRequest(): FxRequest | NTSTATUS {
     if (this.DispatchType !== WdfIoQueueDispatchManual && this.DispatchType !== WdfIoQueueDispatchSequential) return STATUS_INVALID_DEVICE_STATE;
     if ((this.queueState & WdfIoQueueDispatchRequests) === 0) return STATUS_WDF_PAUSED;
-    const request = this.head;
+    const request = this.dequeue();
     if (request === null) return STATUS_NO_MORE_ENTRIES;
-    this.head = request.next;
-    if (this.head === null) this.tail = null;
-    request.next = null;
-    this.queuedCount--;
     this.driverIoCount++;
     request.driverOwned = true;
     this.checkIdle();
@@ -205,10 +249,19 @@ export class FxIoQueue extends FxObject {
   private enqueue(request: FxRequest): void {
     request.queue = this;
     request.next = null;
+    request.onList = true;
     if (this.tail === null) this.head = request;
     else this.tail.next = request;
     this.tail = request;
     this.queuedCount++;
+    const irp = request.Irp!;
+    irp.Tail.Overlay.DriverContext[3] = request;
+    IoSetCancelRoutine(irp, FxIoQueueCancelRoutine);
+    // Windows: a cancel that came before the routine was set finds none; the queue must look.
+    if (irp.Cancel && IoSetCancelRoutine(irp, null) !== null) {
+      irp.Tail.Overlay.DriverContext[3] = null;
+      this.cancelQueuedRequest(request);
+    }
     this.dispatchEvents();
   }
 
@@ -226,11 +279,8 @@ export class FxIoQueue extends FxObject {
     this.dispatching++;
     try {
       while (this.head !== null && this.driverIoCount < this.MaxParallelQueuePresentedRequests) {
-        const request = this.head;
-        this.head = request.next;
-        if (this.head === null) this.tail = null;
-        request.next = null;
-        this.queuedCount--;
+        const request = this.dequeue();
+        if (request === null) break;
         this.driverIoCount++;
         request.driverOwned = true;
         this.dispatchRequestToDriver(request);
@@ -273,4 +323,12 @@ export class FxIoQueue extends FxObject {
       request.complete(STATUS_INVALID_DEVICE_REQUEST);
     }
   }
+}
+
+/** The cancel routine of a waiting request's IRP; the request is in DriverContext[3]. */
+function FxIoQueueCancelRoutine(_DeviceObject: DEVICE_OBJECT, Irp: IRP): void {
+  IoReleaseCancelSpinLock(Irp.CancelIrql);
+  const request = Irp.Tail.Overlay.DriverContext[3] as FxRequest;
+  Irp.Tail.Overlay.DriverContext[3] = null;
+  request.queue!.cancelQueuedRequest(request);
 }

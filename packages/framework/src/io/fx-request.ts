@@ -72,6 +72,8 @@ export class FxRequest extends FxObject {
   completed = false;
   /** Presented to (or retrieved by) the driver, not waiting in a queue's FIFO. */
   driverOwned = false;
+  /** Linked in a queue's FIFO. */
+  onList = false;
   /** `next` link for the queue's O(1) FIFO. */
   next: FxRequest | null = null;
 

@@ -38,6 +38,7 @@ export type EVT_WDF_IO_QUEUE_IO_READ = (Queue: any, Request: any, Length: number
 export type EVT_WDF_IO_QUEUE_IO_WRITE = (Queue: any, Request: any, Length: number) => void;
 export type EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL = (Queue: any, Request: any, OutputBufferLength: number, InputBufferLength: number, IoControlCode: number) => void;
 export type EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL = EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL;
+export type EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE = (Queue: any, Request: any) => void;
 
 /** `WDF_IO_QUEUE_CONFIG` (wdfio.h), shared by KMDF and UMDF 2. */
 export class WDF_IO_QUEUE_CONFIG {
@@ -51,6 +52,7 @@ export class WDF_IO_QUEUE_CONFIG {
   EvtIoWrite: EVT_WDF_IO_QUEUE_IO_WRITE | null = null;
   EvtIoDeviceControl: EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL | null = null;
   EvtIoInternalDeviceControl: EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL | null = null;
+  EvtIoCanceledOnQueue: EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE | null = null;
   readonly Settings = { Parallel: { NumberOfPresentedRequests: 0 } };
 }
 export type PWDF_IO_QUEUE_CONFIG = WDF_IO_QUEUE_CONFIG;
