@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, NT_SUCCESS, Out, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE,
+  boot, BugCheck, CTL_CODE, DRIVER_VERIFIER_IOMANAGER_VIOLATION, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, NT_SUCCESS, Out, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE,
   STATUS_CANCELLED, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -14,7 +14,8 @@ import {
   WdfDeviceInitAssignName, WdfDeviceInitSetIoType, WdfDeviceIoBuffered, WdfDriverCreate, WdfDriverInitNonPnpDriver, WdfIoQueueAcceptRequests,
   WdfIoQueueCreate, WdfIoQueueDispatchManual, WdfIoQueueDispatchParallel, WdfIoQueueDispatchRequests, WdfIoQueueDispatchSequential, WdfIoQueueDrain,
   WdfIoQueueDriverNoRequests, WdfIoQueueGetState, WdfIoQueueNoRequests, WdfIoQueuePurge, WdfIoQueueRetrieveNextRequest, WdfIoQueueStart,
-  WdfIoQueueStop, WdfRequestComplete, WdfRequestCompleteWithInformation, WdfRequestForwardToIoQueue, WdfRequestTypeCreate, WdfRequestTypeDeviceControl,
+  WdfIoQueueStop, WdfRequestComplete, WdfRequestCompleteWithInformation, WdfRequestForwardToIoQueue, WdfRequestIsCanceled, WdfRequestMarkCancelable, WdfRequestMarkCancelableEx, WdfRequestTypeCreate,
+  WdfRequestUnmarkCancelable, WdfRequestTypeDeviceControl,
   WdfRequestTypeOther, WdfRequestTypeRead, WdfRequestTypeWrite, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER, type WDFQUEUE, type WDFREQUEST,
 } from "../src/index.js";
 
@@ -27,6 +28,8 @@ import {
 const IOCTL_PARK = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x990, METHOD_BUFFERED, FILE_ANY_ACCESS);
 const IOCTL_UNPARK = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x991, METHOD_BUFFERED, FILE_ANY_ACCESS);
 const IOCTL_HOLD = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x992, METHOD_BUFFERED, FILE_ANY_ACCESS);
+/** Held, marked cancelable; the cancel callback completes it unless `deferCancel`. */
+const IOCTL_CANCELABLE = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x993, METHOD_BUFFERED, FILE_ANY_ACCESS);
 
 interface Driver {
   device: WDFDEVICE | null;
@@ -38,6 +41,8 @@ interface Driver {
   seen: string[];
   configure: NTSTATUS[];
   canceled: number;
+  cancels: string[];
+  deferCancel: boolean;
 }
 
 function makeDriver(d: Driver) {
@@ -55,6 +60,12 @@ function makeDriver(d: Driver) {
       }
       d.seen.push(`unpark ${n} ${status === STATUS_NO_MORE_ENTRIES ? "empty" : status}`);
       WdfRequestComplete(Request, STATUS_SUCCESS);
+    } else if (IoControlCode === IOCTL_CANCELABLE) {
+      d.held.push(Request);
+      WdfRequestMarkCancelable(Request, (Canceled: WDFREQUEST) => {
+        d.cancels.push(`EvtRequestCancel ${WdfRequestIsCanceled(Canceled)}`);
+        if (!d.deferCancel) WdfRequestComplete(Canceled, STATUS_CANCELLED);
+      });
     } else if (IoControlCode === IOCTL_HOLD) {
       d.seen.push("hold");
       d.held.push(Request);
@@ -123,7 +134,7 @@ function makeDriver(d: Driver) {
 
 function load(seed = 5, preemption: "off" | "random" = "off"): { machine: Machine; d: Driver; app: Win32Process; h: HANDLE } {
   const machine = boot({ seed, flavor: "checked", preemption });
-  const d: Driver = { device: null, defaultQueue: null, readQueue: null, manualQueue: null, reads: [], held: [], seen: [], configure: [], canceled: 0 };
+  const d: Driver = { device: null, defaultQueue: null, readQueue: null, manualQueue: null, reads: [], held: [], seen: [], configure: [], canceled: 0, cancels: [], deferCancel: false };
   expect(machine.loadDriver("qdispatch", makeDriver(d))).toBe(STATUS_SUCCESS);
   const app = Win32Process.create(machine, "qdispatch.exe");
   const h = app.CreateFile("\\\\.\\QDISPATCH", GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, 0);
@@ -344,5 +355,70 @@ describe("cancellation of a waiting request", () => {
     machine.run();
     expect(result(app, h, parked[1]!)).toBe(1);
     expect(machine.bugCheckData).toBeNull();
+  });
+});
+
+describe("WdfRequestMarkCancelable, UnmarkCancelable and IsCanceled", () => {
+  for (const seed of [1, 2, 3]) {
+    it(`CancelIoEx on a cancelable request runs EvtRequestCancel, which completes it (seed ${seed}, random preemption)`, () => {
+      const { machine, d, app, h } = load(seed, "random");
+      const ov = pendingIoctl(app, h, IOCTL_CANCELABLE);
+      machine.runInKernel(() => expect(WdfRequestIsCanceled(d.held[0]!)).toBe(false));
+      expect(app.CancelIoEx(h, ov)).toBe(true);
+      machine.run();
+      expect(d.cancels).toEqual(["EvtRequestCancel true"]);
+      expect(result(app, h, ov)).toBe(`error ${ERROR_OPERATION_ABORTED}`);
+      expect(machine.bugCheckData).toBeNull();
+    });
+  }
+
+  it("UnmarkCancelable after the cancel is STATUS_CANCELLED: the cancel callback, not the driver, completes it", () => {
+    const { machine, d, app, h } = load();
+    d.deferCancel = true;
+    const ov = pendingIoctl(app, h, IOCTL_CANCELABLE);
+    expect(app.CancelIoEx(h, ov)).toBe(true);
+    machine.runInKernel(() => {
+      expect(WdfRequestUnmarkCancelable(d.held[0]!)).toBe(STATUS_CANCELLED);
+      WdfRequestComplete(d.held[0]!, STATUS_CANCELLED);
+    });
+    machine.run();
+    expect(result(app, h, ov)).toBe(`error ${ERROR_OPERATION_ABORTED}`);
+    expect(machine.bugCheckData).toBeNull();
+  });
+
+  it("UnmarkCancelable before any cancel succeeds and the driver completes normally; marking twice is refused (checked)", () => {
+    const { machine, d, app, h } = load();
+    const ov = pendingIoctl(app, h, IOCTL_CANCELABLE);
+    machine.runInKernel(() => {
+      expect(WdfRequestMarkCancelableEx(d.held[0]!, () => {})).toBe(STATUS_INVALID_DEVICE_REQUEST);
+      expect(WdfRequestUnmarkCancelable(d.held[0]!)).toBe(STATUS_SUCCESS);
+      expect(WdfRequestUnmarkCancelable(d.held[0]!)).toBe(STATUS_INVALID_DEVICE_REQUEST);
+      WdfRequestCompleteWithInformation(d.held[0]!, STATUS_SUCCESS, 2);
+    });
+    machine.run();
+    expect(result(app, h, ov)).toBe(2);
+    expect(d.cancels).toEqual([]);
+  });
+
+  it("MarkCancelableEx on a request already cancelled is STATUS_CANCELLED; the driver completes it", () => {
+    const { machine, d, app, h } = load();
+    const ov = pendingIoctl(app, h, IOCTL_HOLD);
+    expect(app.CancelIoEx(h, ov)).toBe(true);
+    machine.runInKernel(() => {
+      expect(WdfRequestIsCanceled(d.held[0]!)).toBe(true);
+      expect(WdfRequestMarkCancelableEx(d.held[0]!, () => d.cancels.push("never"))).toBe(STATUS_CANCELLED);
+      WdfRequestComplete(d.held[0]!, STATUS_CANCELLED);
+    });
+    machine.run();
+    expect(result(app, h, ov)).toBe(`error ${ERROR_OPERATION_ABORTED}`);
+    expect(d.cancels).toEqual([]);
+  });
+
+  it("completing a request still marked cancelable: the IRP reaches IoCompleteRequest with its cancel routine set (checked: 0xC9/0x7)", () => {
+    const { machine, d, app, h } = load();
+    pendingIoctl(app, h, IOCTL_CANCELABLE);
+    expect(() => machine.runInKernel(() => WdfRequestComplete(d.held[0]!, STATUS_SUCCESS))).toThrow(BugCheck);
+    expect(machine.bugCheckData?.BugCheckCode).toBe(DRIVER_VERIFIER_IOMANAGER_VIOLATION);
+    expect(machine.bugCheckData?.BugCheckParameter1).toBe(0x7);
   });
 });
