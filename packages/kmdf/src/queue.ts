@@ -1,5 +1,6 @@
 import {
-  DISPATCH_LEVEL, NT_SUCCESS, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER,
+  DISPATCH_LEVEL, Executive, KeInitializeEvent, KernelMode, KeSetEvent, KeWaitForSingleObject, KEVENT, NotificationEvent, NT_SUCCESS, PASSIVE_LEVEL,
+  type KWAIT_GENERATOR, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER,
   STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, type Box, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -142,4 +143,33 @@ export function WdfIoQueueRetrieveNextRequest(Queue: WDFQUEUE, OutRequest: Box<W
   if (typeof result === "number") return result;
   OutRequest.value = result.handle as WDFREQUEST;
   return STATUS_SUCCESS;
+}
+
+function FxIoQueueSetEvent(_Queue: WDFQUEUE, Context: unknown): void {
+  KeSetEvent(Context as KEVENT, 0, false);
+}
+
+/** The `...Synchronously` forms: PASSIVE_LEVEL; the caller waits (`yield*`) until the queue's callback would run. */
+function* WaitForQueue(Routine: string, Queue: WDFQUEUE, start: (queue: FxIoQueue, event: KEVENT) => void): KWAIT_GENERATOR<void> {
+  const queue = QueueOf(Queue);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel(Routine, PASSIVE_LEVEL))) return;
+  const event = new KEVENT();
+  KeInitializeEvent(event, NotificationEvent, false);
+  start(queue, event);
+  yield* KeWaitForSingleObject(event, Executive, KernelMode, false, null);
+}
+
+/** `WdfIoQueueStopSynchronously`: WdfIoQueueStop, then waits until the driver owns no request of the queue. */
+export function WdfIoQueueStopSynchronously(Queue: WDFQUEUE): KWAIT_GENERATOR<void> {
+  return WaitForQueue("WdfIoQueueStopSynchronously", Queue, (queue, event) => queue.stop(FxIoQueueSetEvent, event));
+}
+
+/** `WdfIoQueuePurgeSynchronously`: WdfIoQueuePurge, then waits until the driver owns no request of the queue. */
+export function WdfIoQueuePurgeSynchronously(Queue: WDFQUEUE): KWAIT_GENERATOR<void> {
+  return WaitForQueue("WdfIoQueuePurgeSynchronously", Queue, (queue, event) => queue.purge(FxIoQueueSetEvent, event));
+}
+
+/** `WdfIoQueueDrainSynchronously`: WdfIoQueueDrain, then waits until no request is left. */
+export function WdfIoQueueDrainSynchronously(Queue: WDFQUEUE): KWAIT_GENERATOR<void> {
+  return WaitForQueue("WdfIoQueueDrainSynchronously", Queue, (queue, event) => queue.drain(FxIoQueueSetEvent, event));
 }

@@ -96,7 +96,8 @@ export function WdfRequestGetIoQueue(Request: WDFREQUEST): WDFQUEUE | null {
 /**
  * `WdfRequestForwardToIoQueue` (fxrequestapi.cpp, `VerifyForwardRequest`): a request the driver
  * owns moves to another queue of the same device, which presents it (or, manual, keeps it for
- * WdfIoQueueRetrieveNextRequest). A request the driver does not own (still waiting in a queue),
+ * WdfIoQueueRetrieveNextRequest). A request the driver does not own (still waiting in a queue)
+ * or has marked cancelable,
  * the same queue or another device's queue → STATUS_INVALID_DEVICE_REQUEST (`VerifyForwardRequest`,
  * fxioqueue.cpp); a queue that does not accept → STATUS_INVALID_DEVICE_STATE. On any failure the
  * driver still owns the request.
@@ -107,7 +108,9 @@ export function WdfRequestForwardToIoQueue(Request: WDFREQUEST, DestinationQueue
   const status = FxVerifierCheckIrqlLevel("WdfRequestForwardToIoQueue", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
   const source = request.queue;
-  if (source === null || !request.driverOwned || source === destination || source.device !== destination.device) return STATUS_INVALID_DEVICE_REQUEST;
+  if (source === null || !request.driverOwned || request.cancelRoutine !== null || source === destination || source.device !== destination.device) {
+    return STATUS_INVALID_DEVICE_REQUEST;
+  }
   return destination.forwardRequest(request);
 }
 

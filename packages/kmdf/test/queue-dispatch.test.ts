@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, BugCheck, CTL_CODE, DRIVER_VERIFIER_IOMANAGER_VIOLATION, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, NT_SUCCESS, Out, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE,
+  boot, BugCheck, CTL_CODE, PsCreateSystemThread, DRIVER_VERIFIER_IOMANAGER_VIOLATION, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, NT_SUCCESS, Out, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE,
   STATUS_CANCELLED, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -13,7 +13,7 @@ import {
   WdfControlDeviceInitAllocate, WdfControlFinishInitializing, WdfDeviceConfigureRequestDispatching, WdfDeviceCreate, WdfDeviceCreateSymbolicLink,
   WdfDeviceInitAssignName, WdfDeviceInitSetIoType, WdfDeviceIoBuffered, WdfDriverCreate, WdfDriverInitNonPnpDriver, WdfIoQueueAcceptRequests,
   WdfIoQueueCreate, WdfIoQueueDispatchManual, WdfIoQueueDispatchParallel, WdfIoQueueDispatchRequests, WdfIoQueueDispatchSequential, WdfIoQueueDrain,
-  WdfIoQueueDriverNoRequests, WdfIoQueueGetState, WdfIoQueueNoRequests, WdfIoQueuePurge, WdfIoQueueRetrieveNextRequest, WdfIoQueueStart,
+  WdfIoQueueDriverNoRequests, WdfIoQueueGetState, WdfIoQueueNoRequests, WdfIoQueuePurge, WdfIoQueuePurgeSynchronously, WdfIoQueueRetrieveNextRequest, WdfIoQueueStart,
   WdfIoQueueStop, WdfRequestComplete, WdfRequestCompleteWithInformation, WdfRequestForwardToIoQueue, WdfRequestIsCanceled, WdfRequestMarkCancelable, WdfRequestMarkCancelableEx, WdfRequestTypeCreate,
   WdfRequestUnmarkCancelable, WdfRequestTypeDeviceControl,
   WdfRequestTypeOther, WdfRequestTypeRead, WdfRequestTypeWrite, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER, type WDFQUEUE, type WDFREQUEST,
@@ -391,6 +391,8 @@ describe("WdfRequestMarkCancelable, UnmarkCancelable and IsCanceled", () => {
     const ov = pendingIoctl(app, h, IOCTL_CANCELABLE);
     machine.runInKernel(() => {
       expect(WdfRequestMarkCancelableEx(d.held[0]!, () => {})).toBe(STATUS_INVALID_DEVICE_REQUEST);
+      // A cancelable request cannot be forwarded.
+      expect(WdfRequestForwardToIoQueue(d.held[0]!, d.manualQueue!)).toBe(STATUS_INVALID_DEVICE_REQUEST);
       expect(WdfRequestUnmarkCancelable(d.held[0]!)).toBe(STATUS_SUCCESS);
       expect(WdfRequestUnmarkCancelable(d.held[0]!)).toBe(STATUS_INVALID_DEVICE_REQUEST);
       WdfRequestCompleteWithInformation(d.held[0]!, STATUS_SUCCESS, 2);
@@ -420,5 +422,28 @@ describe("WdfRequestMarkCancelable, UnmarkCancelable and IsCanceled", () => {
     expect(() => machine.runInKernel(() => WdfRequestComplete(d.held[0]!, STATUS_SUCCESS))).toThrow(BugCheck);
     expect(machine.bugCheckData?.BugCheckCode).toBe(DRIVER_VERIFIER_IOMANAGER_VIOLATION);
     expect(machine.bugCheckData?.BugCheckParameter1).toBe(0x7);
+  });
+});
+
+describe("WdfIoQueuePurgeSynchronously", () => {
+  it("a PASSIVE_LEVEL thread waits until the driver completes the read it owns; the waiting read is cancelled", () => {
+    const { machine, d, app, h } = load();
+    const r1 = pendingRead(app, h, 1);
+    const r2 = pendingRead(app, h, 2);
+    const log: string[] = [];
+    machine.runInKernel(() => {
+      PsCreateSystemThread(Out(0), 0, null, null, null, function* () {
+        log.push("purging");
+        yield* WdfIoQueuePurgeSynchronously(d.readQueue!);
+        log.push("purged");
+      }, null);
+    });
+    machine.run();
+    expect(log).toEqual(["purging"]);
+    expect(result(app, h, r2)).toBe(`error ${ERROR_OPERATION_ABORTED}`);
+    machine.runInKernel(() => WdfRequestCompleteWithInformation(d.reads[0]!, STATUS_SUCCESS, 1));
+    machine.run();
+    expect(log).toEqual(["purging", "purged"]);
+    expect(result(app, h, r1)).toBe(1);
   });
 });
