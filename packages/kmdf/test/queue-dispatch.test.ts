@@ -426,6 +426,21 @@ describe("WdfRequestMarkCancelable, UnmarkCancelable and IsCanceled", () => {
 });
 
 describe("WdfIoQueuePurgeSynchronously", () => {
+  it("a purge cancels the requests the driver marked cancelable: EvtRequestCancel completes them", () => {
+    const { machine, d, app, h } = load();
+    const cancelable = pendingIoctl(app, h, IOCTL_CANCELABLE);
+    const held = pendingIoctl(app, h, IOCTL_HOLD);
+    const purged: string[] = [];
+    machine.runInKernel(() => WdfIoQueuePurge(d.defaultQueue!, () => purged.push("purged"), null));
+    expect(d.cancels).toEqual(["EvtRequestCancel true"]);
+    expect(purged).toEqual([]);
+    machine.runInKernel(() => WdfRequestComplete(d.held[1]!, STATUS_SUCCESS));
+    expect(purged).toEqual(["purged"]);
+    machine.run();
+    expect([result(app, h, cancelable), result(app, h, held)]).toEqual([`error ${ERROR_OPERATION_ABORTED}`, 0]);
+    expect(machine.bugCheckData).toBeNull();
+  });
+
   it("a PASSIVE_LEVEL thread waits until the driver completes the read it owns; the waiting read is cancelled", () => {
     const { machine, d, app, h } = load();
     const r1 = pendingRead(app, h, 1);

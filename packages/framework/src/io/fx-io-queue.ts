@@ -6,7 +6,7 @@ import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_QUEUE } from "../object/types.js";
 import { STATUS_WDF_NO_CALLBACK, STATUS_WDF_PAUSED } from "../wdfstatus.js";
 import type { FxDevice } from "../device/fx-device.js";
-import type { FxRequest } from "./fx-request.js";
+import { FxRequestCancelForDriver, type FxRequest } from "./fx-request.js";
 import {
   WdfIoQueueAcceptRequests, WdfIoQueueDispatchManual, WdfIoQueueDispatchParallel, WdfIoQueueDispatchRequests, WdfIoQueueDispatchSequential,
   WdfIoQueueDriverNoRequests, WdfIoQueueNoRequests, WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeRead,
@@ -36,6 +36,8 @@ export class FxIoQueue extends FxObject {
   private readonly IoCanceledOnQueue: EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE | null;
   /** Requests presented to the driver and not yet completed (`m_DriverIoCount`). */
   driverIoCount = 0;
+  /** Presented requests the driver marked cancelable (`m_DriverCancelable`); a purge cancels them. */
+  readonly driverCancelable = new Set<FxRequest>();
   /** Requests waiting (`m_Queue`). */
   queuedCount = 0;
   private head: FxRequest | null = null;
@@ -174,11 +176,18 @@ export class FxIoQueue extends FxObject {
 
   /**
    * `FxIoQueue::QueuePurge`: the queue stops accepting; waiting requests are completed with
-   * STATUS_CANCELLED; PurgeComplete runs once the driver owns none.
+   * STATUS_CANCELLED; the driver's cancelable requests get their EvtRequestCancel; PurgeComplete
+   * runs once the driver owns none.
    */
   purge(PurgeComplete: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown): void {
     this.queueState &= ~WdfIoQueueAcceptRequests;
     this.cancelWaiting();
+    for (const request of [...this.driverCancelable]) {
+      // The I/O manager may be cancelling it too: whoever takes the cancel routine owns it.
+      if (IoSetCancelRoutine(request.Irp!, null) === null) continue;
+      request.Irp!.Tail.Overlay.DriverContext[3] = null;
+      FxRequestCancelForDriver(request);
+    }
     this.setIdleCallback(PurgeComplete, Context, true);
   }
 

@@ -180,6 +180,7 @@ export class FxRequest extends FxObject {
     irp.IoStatus.Status = Status;
     IoCompleteRequest(irp, IO_NO_INCREMENT);
     const queue = this.queue;
+    queue?.driverCancelable.delete(this);
     this.deleteObject();
     queue?.requestCompleted(this);
   }
@@ -221,10 +222,12 @@ export function FxRequestMapStatus(Status: NTSTATUS): NTSTATUS {
 export function FxRequestMarkCancelable(request: FxRequest, EvtRequestCancel: EVT_WDF_REQUEST_CANCEL, FailIfIrpIsCancelled: boolean): NTSTATUS {
   const irp = request.Irp!;
   request.cancelRoutine = EvtRequestCancel;
+  request.queue?.driverCancelable.add(request);
   irp.Tail.Overlay.DriverContext[3] = request;
   IoSetCancelRoutine(irp, FxRequestCancelRoutine);
   if (irp.Cancel && IoSetCancelRoutine(irp, null) !== null) {
     irp.Tail.Overlay.DriverContext[3] = null;
+    request.queue?.driverCancelable.delete(request);
     if (FailIfIrpIsCancelled) {
       request.cancelRoutine = null;
       return STATUS_CANCELLED;
@@ -244,6 +247,7 @@ export function FxRequestUnmarkCancelable(request: FxRequest): NTSTATUS {
   const irp = request.Irp!;
   if (IoSetCancelRoutine(irp, null) === null) return STATUS_CANCELLED;
   irp.Tail.Overlay.DriverContext[3] = null;
+  request.queue?.driverCancelable.delete(request);
   request.cancelRoutine = null;
   return STATUS_SUCCESS;
 }
@@ -252,6 +256,12 @@ function FxRequestCancelRoutine(_DeviceObject: DEVICE_OBJECT, Irp: IRP): void {
   IoReleaseCancelSpinLock(Irp.CancelIrql);
   const request = Irp.Tail.Overlay.DriverContext[3] as FxRequest;
   Irp.Tail.Overlay.DriverContext[3] = null;
+  FxRequestCancelForDriver(request);
+}
+
+/** `FxIoQueue::CancelForDriver`: the request is cancelled; its EvtRequestCancel completes it. */
+export function FxRequestCancelForDriver(request: FxRequest): void {
+  request.queue?.driverCancelable.delete(request);
   request.canceled = true;
   request.cancelRoutine!(request.handle);
 }
