@@ -33,5 +33,6 @@ export {
   WdfRequestTypeDeviceControlInternal, WdfRequestTypeOther,
   type PWDF_IO_QUEUE_CONFIG, type WDF_IO_QUEUE_DISPATCH_TYPE, type WDF_TRI_STATE, type PWDF_REQUEST_PARAMETERS, type WDF_REQUEST_TYPE,
   type EVT_WDF_IO_QUEUE_IO_DEFAULT, type EVT_WDF_IO_QUEUE_IO_READ, type EVT_WDF_IO_QUEUE_IO_WRITE, type EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL,
-  type EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL,
+  type EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL, WdfIoQueueAcceptRequests, WdfIoQueueDispatchRequests, WdfIoQueueNoRequests,
+  WdfIoQueueDriverNoRequests, WdfIoQueuePnpHeld, type WDF_IO_QUEUE_STATE, type EVT_WDF_IO_QUEUE_STATE, type EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE, type EVT_WDF_REQUEST_CANCEL,
 } from "@wdfjs/framework";

@@ -1,5 +1,5 @@
-import { DISPATCH_LEVEL, STATUS_INVALID_DEVICE_REQUEST, NT_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
-import { FxObjectHandleGetPtr, FxVerifierCheckIrqlLevel, FX_TYPE_REQUEST, type FxRequest, type WDF_REQUEST_PARAMETERS, type WDFHANDLE } from "@wdfjs/framework";
+import { currentMachine, DISPATCH_LEVEL, STATUS_INVALID_DEVICE_REQUEST, NT_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
+import { FxObjectHandleGetPtr, FxRequestMarkCancelable, FxRequestUnmarkCancelable, type EVT_WDF_REQUEST_CANCEL, FxVerifierCheckIrqlLevel, FX_TYPE_QUEUE, FX_TYPE_REQUEST, type FxIoQueue, type FxRequest, type WDF_REQUEST_PARAMETERS, type WDFHANDLE } from "@wdfjs/framework";
 import type { WDFQUEUE } from "./queue.js";
 
 export type WDFREQUEST = WDFHANDLE<"WDFREQUEST">;
@@ -91,4 +91,73 @@ export function WdfRequestGetIoQueue(Request: WDFREQUEST): WDFQUEUE | null {
   const queue = RequestOf(Request).queue;
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetIoQueue", DISPATCH_LEVEL))) return null;
   return queue === null ? null : (queue.handle as WDFQUEUE);
+}
+
+/**
+ * `WdfRequestForwardToIoQueue` (fxrequestapi.cpp, `VerifyForwardRequest`): a request the driver
+ * owns moves to another queue of the same device, which presents it (or, manual, keeps it for
+ * WdfIoQueueRetrieveNextRequest). A request the driver does not own (still waiting in a queue)
+ * or has marked cancelable,
+ * the same queue or another device's queue → STATUS_INVALID_DEVICE_REQUEST (`VerifyForwardRequest`,
+ * fxioqueue.cpp); a queue that does not accept → STATUS_INVALID_DEVICE_STATE. On any failure the
+ * driver still owns the request.
+ */
+export function WdfRequestForwardToIoQueue(Request: WDFREQUEST, DestinationQueue: WDFQUEUE): NTSTATUS {
+  const request = RequestOf(Request);
+  const destination = FxObjectHandleGetPtr(DestinationQueue, FX_TYPE_QUEUE) as FxIoQueue;
+  const status = FxVerifierCheckIrqlLevel("WdfRequestForwardToIoQueue", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  const source = request.queue;
+  if (source === null || !request.driverOwned || request.cancelRoutine !== null || source === destination || source.device !== destination.device) {
+    return STATUS_INVALID_DEVICE_REQUEST;
+  }
+  return destination.forwardRequest(request);
+}
+
+/**
+ * `VerifyRequestCancelable` (checked flavor): the driver must own the request, and mark it only
+ * when it is not cancelable, unmark it only when it is; else STATUS_INVALID_DEVICE_REQUEST.
+ */
+function VerifyRequestCancelable(request: FxRequest, Cancelable: boolean): NTSTATUS {
+  if (!currentMachine().checked) return 0;
+  if (!request.driverOwned || (request.cancelRoutine !== null) === Cancelable) return STATUS_INVALID_DEVICE_REQUEST;
+  return 0;
+}
+
+/** `WdfRequestMarkCancelable`: EvtRequestCancel runs if the I/O manager cancels the request (at once if it already has). */
+export function WdfRequestMarkCancelable(Request: WDFREQUEST, EvtRequestCancel: EVT_WDF_REQUEST_CANCEL): void {
+  const request = RequestOf(Request);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestMarkCancelable", DISPATCH_LEVEL))) return;
+  if (!NT_SUCCESS(VerifyRequestCancelable(request, true))) return;
+  FxRequestMarkCancelable(request, EvtRequestCancel, false);
+}
+
+/** `WdfRequestMarkCancelableEx`: as WdfRequestMarkCancelable, but an already cancelled request is STATUS_CANCELLED (the driver completes it). */
+export function WdfRequestMarkCancelableEx(Request: WDFREQUEST, EvtRequestCancel: EVT_WDF_REQUEST_CANCEL): NTSTATUS {
+  const request = RequestOf(Request);
+  let status = FxVerifierCheckIrqlLevel("WdfRequestMarkCancelableEx", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  status = VerifyRequestCancelable(request, true);
+  if (!NT_SUCCESS(status)) return status;
+  return FxRequestMarkCancelable(request, EvtRequestCancel, true);
+}
+
+/**
+ * `WdfRequestUnmarkCancelable`: STATUS_CANCELLED when the cancel callback has run or is about
+ * to: the driver must then not complete the request (the callback does).
+ */
+export function WdfRequestUnmarkCancelable(Request: WDFREQUEST): NTSTATUS {
+  const request = RequestOf(Request);
+  let status = FxVerifierCheckIrqlLevel("WdfRequestUnmarkCancelable", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  status = VerifyRequestCancelable(request, false);
+  if (!NT_SUCCESS(status)) return status;
+  return FxRequestUnmarkCancelable(request);
+}
+
+/** `WdfRequestIsCanceled`: the I/O manager has cancelled the request's IRP. */
+export function WdfRequestIsCanceled(Request: WDFREQUEST): boolean {
+  const request = RequestOf(Request);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestIsCanceled", DISPATCH_LEVEL))) return false;
+  return request.canceled || (request.Irp !== null && request.Irp.Cancel);
 }

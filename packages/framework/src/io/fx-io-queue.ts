@@ -1,14 +1,16 @@
 import {
-  IoGetCurrentIrpStackLocation, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST,
-  STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type NTSTATUS,
+  IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST,
+  STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_QUEUE } from "../object/types.js";
-import { STATUS_WDF_NO_CALLBACK } from "../wdfstatus.js";
+import { STATUS_WDF_NO_CALLBACK, STATUS_WDF_PAUSED } from "../wdfstatus.js";
 import type { FxDevice } from "../device/fx-device.js";
-import type { FxRequest } from "./fx-request.js";
+import { FxRequestCancelForDriver, type FxRequest } from "./fx-request.js";
 import {
-  WdfIoQueueDispatchManual, WdfIoQueueDispatchParallel, WdfIoQueueDispatchSequential, type EVT_WDF_IO_QUEUE_IO_DEFAULT,
+  WdfIoQueueAcceptRequests, WdfIoQueueDispatchManual, WdfIoQueueDispatchParallel, WdfIoQueueDispatchRequests, WdfIoQueueDispatchSequential,
+  WdfIoQueueDriverNoRequests, WdfIoQueueNoRequests, WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeRead,
+  WdfRequestTypeWrite, type EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE, type EVT_WDF_IO_QUEUE_IO_DEFAULT, type EVT_WDF_IO_QUEUE_STATE, type WDF_IO_QUEUE_STATE, type WDF_REQUEST_TYPE,
   type EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL, type EVT_WDF_IO_QUEUE_IO_READ, type EVT_WDF_IO_QUEUE_IO_WRITE, type WDF_IO_QUEUE_CONFIG,
   type WDF_IO_QUEUE_DISPATCH_TYPE,
 } from "./queue-config.js";
@@ -17,8 +19,10 @@ import {
  * `FxIoQueue` (fxioqueue.cpp): a device's queue of requests. Requests wait in a FIFO (linked
  * through the requests, O(1) both ends) until the dispatch type lets the driver have one:
  * sequential one at a time, parallel up to NumberOfPresentedRequests, manual never (the driver
- * retrieves them; not yet). A completion lets the next one go. Not power-managed: only control
- * devices have queues so far, and their queues never are.
+ * retrieves them with WdfIoQueueRetrieveNextRequest). A completion lets the next one go. The
+ * state bits (`m_QueueState`) are WDF's: a queue that does not accept requests fails new ones
+ * with STATUS_INVALID_DEVICE_STATE; one that does not dispatch keeps them. Not power-managed:
+ * only control devices have queues so far, and their queues never are.
  */
 export class FxIoQueue extends FxObject {
   readonly DispatchType: WDF_IO_QUEUE_DISPATCH_TYPE;
@@ -29,12 +33,21 @@ export class FxIoQueue extends FxObject {
   private readonly IoWrite: EVT_WDF_IO_QUEUE_IO_WRITE | null;
   private readonly IoDeviceControl: EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL | null;
   private readonly IoInternalDeviceControl: EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL | null;
+  private readonly IoCanceledOnQueue: EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE | null;
   /** Requests presented to the driver and not yet completed (`m_DriverIoCount`). */
   driverIoCount = 0;
+  /** Presented requests the driver marked cancelable (`m_DriverCancelable`); a purge cancels them. */
+  readonly driverCancelable = new Set<FxRequest>();
   /** Requests waiting (`m_Queue`). */
   queuedCount = 0;
   private head: FxRequest | null = null;
   private tail: FxRequest | null = null;
+  /** `m_QueueState`: WdfIoQueueAcceptRequests | WdfIoQueueDispatchRequests once created. */
+  private queueState = WdfIoQueueAcceptRequests | WdfIoQueueDispatchRequests;
+  /** The pending StopComplete/PurgeComplete/DrainComplete callback, run once the driver owns no request (and, for purge and drain, none waits). */
+  private idleCallback: EVT_WDF_IO_QUEUE_STATE | null = null;
+  private idleContext: unknown = null;
+  private idleNeedsEmpty = false;
   /** Nonzero while the dispatch loop runs, so a completion inside a callback does not recurse into it. */
   private dispatching = 0;
 
@@ -48,6 +61,7 @@ export class FxIoQueue extends FxObject {
     this.IoWrite = Config.EvtIoWrite;
     this.IoDeviceControl = Config.EvtIoDeviceControl;
     this.IoInternalDeviceControl = Config.EvtIoInternalDeviceControl;
+    this.IoCanceledOnQueue = Config.EvtIoCanceledOnQueue;
   }
 
   /** `FxIoQueue::Initialize`'s checks of the configuration (fxioqueue.cpp). */
@@ -67,25 +81,196 @@ export class FxIoQueue extends FxObject {
    */
   protected override disposeResources(): void {
     if (this.device.pkgIo.defaultQueue === this) this.device.pkgIo.defaultQueue = null;
-    while (this.head !== null) {
-      const request = this.head;
-      this.head = request.next;
-      request.next = null;
-      this.queuedCount--;
+    this.cancelWaiting();
+  }
+
+  private cancelWaiting(): void {
+    let request: FxRequest | null;
+    while ((request = this.dequeue()) !== null) {
       request.queue = null;
       request.complete(STATUS_CANCELLED);
     }
-    this.tail = null;
   }
 
-  /** `FxIoQueue::QueueRequest`: the request joins the FIFO; the queue presents what it may. */
+  /**
+   * The oldest waiting request whose cancel routine this queue took back. One whose routine the
+   * I/O manager already took (IoCancelIrp) is unlinked and left to FxIoQueueCancelRoutine: of
+   * the two, whoever wins the IoSetCancelRoutine exchange owns the request (the CSQ rule).
+   */
+  private dequeue(): FxRequest | null {
+    for (;;) {
+      const request = this.head;
+      if (request === null) return null;
+      this.unlink(request, null);
+      const irp = request.Irp!;
+      if (IoSetCancelRoutine(irp, null) !== null) {
+        irp.Tail.Overlay.DriverContext[3] = null;
+        return request;
+      }
+    }
+  }
+
+  /** Unlinks the request that follows `prev` (null: the head). */
+  private unlink(request: FxRequest, prev: FxRequest | null): void {
+    if (prev === null) this.head = request.next;
+    else prev.next = request.next;
+    if (this.tail === request) this.tail = prev;
+    request.next = null;
+    request.onList = false;
+    this.queuedCount--;
+  }
+
+  /**
+   * The I/O manager cancelled a waiting request: it leaves the queue and, with
+   * EvtIoCanceledOnQueue, is the driver's to complete; without, the framework completes it with
+   * STATUS_CANCELLED (`FxIoQueue::_IrpCancelForQueue`).
+   */
+  cancelQueuedRequest(request: FxRequest): void {
+    if (request.onList) {
+      let prev: FxRequest | null = null;
+      for (let r = this.head; r !== null && r !== request; r = r.next) prev = r;
+      this.unlink(request, prev);
+    }
+    if (this.IoCanceledOnQueue !== null) {
+      this.driverIoCount++;
+      request.driverOwned = true;
+      this.IoCanceledOnQueue(this.handle, request.handle);
+    } else {
+      request.queue = null;
+      request.complete(STATUS_CANCELLED);
+      this.checkIdle();
+    }
+  }
+
+  /** `FxIoQueue::IsIoEventHandlerRegistered`: can the queue present this type (a manual queue presents none, so any)? */
+  isIoEventHandlerRegistered(RequestType: WDF_REQUEST_TYPE): boolean {
+    if (this.DispatchType === WdfIoQueueDispatchManual || this.IoDefault !== null) return true;
+    switch (RequestType) {
+      case WdfRequestTypeRead: return this.IoRead !== null;
+      case WdfRequestTypeWrite: return this.IoWrite !== null;
+      case WdfRequestTypeDeviceControl: return this.IoDeviceControl !== null;
+      case WdfRequestTypeDeviceControlInternal: return this.IoInternalDeviceControl !== null;
+      default: return false;
+    }
+  }
+
+  /** `FxIoQueue::GetState`: the state bits, with the no-requests bits computed. */
+  getState(): WDF_IO_QUEUE_STATE {
+    let state = this.queueState;
+    if (this.queuedCount === 0) state |= WdfIoQueueNoRequests;
+    if (this.driverIoCount === 0) state |= WdfIoQueueDriverNoRequests;
+    return state;
+  }
+
+  /** `FxIoQueue::QueueStart`: accept and dispatch again; waiting requests are presented. */
+  start(): void {
+    this.queueState = WdfIoQueueAcceptRequests | WdfIoQueueDispatchRequests;
+    this.dispatchEvents();
+  }
+
+  /** `FxIoQueue::QueueIdle` (WdfIoQueueStop): requests keep arriving and wait; none is presented. StopComplete runs once the driver owns none. */
+  stop(StopComplete: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown): void {
+    this.queueState = (this.queueState | WdfIoQueueAcceptRequests) & ~WdfIoQueueDispatchRequests;
+    this.setIdleCallback(StopComplete, Context, false);
+  }
+
+  /**
+   * `FxIoQueue::QueuePurge`: the queue stops accepting; waiting requests are completed with
+   * STATUS_CANCELLED; the driver's cancelable requests get their EvtRequestCancel; PurgeComplete
+   * runs once the driver owns none.
+   */
+  purge(PurgeComplete: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown): void {
+    this.queueState &= ~WdfIoQueueAcceptRequests;
+    this.cancelWaiting();
+    for (const request of [...this.driverCancelable]) {
+      // The I/O manager may be cancelling it too: whoever takes the cancel routine owns it.
+      if (IoSetCancelRoutine(request.Irp!, null) === null) continue;
+      request.Irp!.Tail.Overlay.DriverContext[3] = null;
+      FxRequestCancelForDriver(request);
+    }
+    this.setIdleCallback(PurgeComplete, Context, true);
+  }
+
+  /** `FxIoQueue::QueueDrain`: the queue stops accepting; waiting requests are still presented. DrainComplete runs when none is left. */
+  drain(DrainComplete: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown): void {
+    this.queueState &= ~WdfIoQueueAcceptRequests;
+    this.setIdleCallback(DrainComplete, Context, true);
+  }
+
+  private setIdleCallback(Callback: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown, needsEmpty: boolean): void {
+    this.idleCallback = Callback;
+    this.idleContext = Context;
+    this.idleNeedsEmpty = needsEmpty;
+    this.checkIdle();
+  }
+
+  private checkIdle(): void {
+    const callback = this.idleCallback;
+    if (callback === null || this.driverIoCount !== 0 || (this.idleNeedsEmpty && this.head !== null)) return;
+    this.idleCallback = null;
+    callback(this.handle, this.idleContext);
+  }
+
+  /**
+   * `FxIoQueue::GetRequest` (WdfIoQueueRetrieveNextRequest, fxioqueue.cpp ~L1026): manual and
+   * sequential queues only (STATUS_INVALID_DEVICE_STATE); a stopped queue is STATUS_WDF_PAUSED;
+   * an empty one STATUS_NO_MORE_ENTRIES. The driver owns the request it gets.
+   */
+  retrieveNextRequest(): FxRequest | NTSTATUS {
+    if (this.DispatchType !== WdfIoQueueDispatchManual && this.DispatchType !== WdfIoQueueDispatchSequential) return STATUS_INVALID_DEVICE_STATE;
+    if ((this.queueState & WdfIoQueueDispatchRequests) === 0) return STATUS_WDF_PAUSED;
+    const request = this.dequeue();
+    if (request === null) return STATUS_NO_MORE_ENTRIES;
+    this.driverIoCount++;
+    request.driverOwned = true;
+    this.checkIdle();
+    return request;
+  }
+
+  /**
+   * `FxIoQueue::QueueRequestFromForward` (WdfRequestForwardToIoQueue): a driver-owned request
+   * moves to this queue. A queue that does not accept refuses it (STATUS_INVALID_DEVICE_STATE)
+   * and the driver keeps it.
+   */
+  forwardRequest(request: FxRequest): NTSTATUS {
+    if ((this.queueState & WdfIoQueueAcceptRequests) === 0) return STATUS_INVALID_DEVICE_STATE;
+    const source = request.queue!;
+    request.driverOwned = false;
+    source.driverIoCount--;
+    this.enqueue(request);
+    source.checkIdle();
+    source.dispatchEvents();
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * `FxIoQueue::QueueRequest`: the request joins the FIFO and the queue presents what it may; a
+   * queue that does not accept requests completes it with STATUS_INVALID_DEVICE_STATE.
+   */
   queueRequest(request: FxRequest): void {
+    if ((this.queueState & WdfIoQueueAcceptRequests) === 0) {
+      request.complete(STATUS_INVALID_DEVICE_STATE);
+      return;
+    }
+    this.enqueue(request);
+  }
+
+  private enqueue(request: FxRequest): void {
     request.queue = this;
     request.next = null;
+    request.onList = true;
     if (this.tail === null) this.head = request;
     else this.tail.next = request;
     this.tail = request;
     this.queuedCount++;
+    const irp = request.Irp!;
+    irp.Tail.Overlay.DriverContext[3] = request;
+    IoSetCancelRoutine(irp, FxIoQueueCancelRoutine);
+    // Windows: a cancel that came before the routine was set finds none; the queue must look.
+    if (irp.Cancel && IoSetCancelRoutine(irp, null) !== null) {
+      irp.Tail.Overlay.DriverContext[3] = null;
+      this.cancelQueuedRequest(request);
+    }
     this.dispatchEvents();
   }
 
@@ -94,20 +279,19 @@ export class FxIoQueue extends FxObject {
     void request;
     this.driverIoCount--;
     this.dispatchEvents();
+    this.checkIdle();
   }
 
   /** `FxIoQueue::DispatchEvents`: present requests while the dispatch type allows (fxioqueue.cpp ~L3040). */
   private dispatchEvents(): void {
-    if (this.dispatching > 0 || this.DispatchType === WdfIoQueueDispatchManual) return;
+    if (this.dispatching > 0 || this.DispatchType === WdfIoQueueDispatchManual || (this.queueState & WdfIoQueueDispatchRequests) === 0) return;
     this.dispatching++;
     try {
       while (this.head !== null && this.driverIoCount < this.MaxParallelQueuePresentedRequests) {
-        const request = this.head;
-        this.head = request.next;
-        if (this.head === null) this.tail = null;
-        request.next = null;
-        this.queuedCount--;
+        const request = this.dequeue();
+        if (request === null) break;
         this.driverIoCount++;
+        request.driverOwned = true;
         this.dispatchRequestToDriver(request);
       }
     } finally {
@@ -148,4 +332,12 @@ export class FxIoQueue extends FxObject {
       request.complete(STATUS_INVALID_DEVICE_REQUEST);
     }
   }
+}
+
+/** The cancel routine of a waiting request's IRP; the request is in DriverContext[3]. */
+function FxIoQueueCancelRoutine(_DeviceObject: DEVICE_OBJECT, Irp: IRP): void {
+  IoReleaseCancelSpinLock(Irp.CancelIrql);
+  const request = Irp.Tail.Overlay.DriverContext[3] as FxRequest;
+  Irp.Tail.Overlay.DriverContext[3] = null;
+  request.queue!.cancelQueuedRequest(request);
 }

@@ -1,8 +1,8 @@
 import {
-  currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL,
+  currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, STATUS_CANCELLED, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL,
   IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_NEITHER, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
-  STATUS_SUCCESS, type Box, type IRP, type NTSTATUS,
+  STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_REQUEST } from "../object/types.js";
@@ -16,6 +16,8 @@ import {
   type WDF_REQUEST_TYPE,
 } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
+
+export type EVT_WDF_REQUEST_CANCEL = (Request: any) => void;
 
 /** `WDF_REQUEST_FATAL_ERROR_CODES` (wdfbugcodes.h): parameter 2 of WDF_VIOLATION 0x6. */
 export const WDF_REQUEST_FATAL_ERROR_NO_MORE_STACK_LOCATIONS = 0x1;
@@ -70,6 +72,14 @@ export class FxRequest extends FxObject {
   /** The status the request was completed with (the IRP is gone by then). */
   status: NTSTATUS = STATUS_SUCCESS;
   completed = false;
+  /** Presented to (or retrieved by) the driver, not waiting in a queue's FIFO. */
+  driverOwned = false;
+  /** `m_CancelRoutine`: the driver's EvtRequestCancel while it has the request marked cancelable. */
+  cancelRoutine: EVT_WDF_REQUEST_CANCEL | null = null;
+  /** `m_Canceled`: the I/O manager cancelled the request while the driver had it marked cancelable. */
+  canceled = false;
+  /** Linked in a queue's FIFO. */
+  onList = false;
   /** `next` link for the queue's O(1) FIFO. */
   next: FxRequest | null = null;
 
@@ -156,6 +166,12 @@ export class FxRequest extends FxObject {
    */
   complete(Status: NTSTATUS): void {
     const irp = this.Irp!;
+    if (this.cancelRoutine !== null && !this.canceled) {
+      // fxrequest.cpp traces and breaks; the IRP then reaches IoCompleteRequest with its cancel
+      // routine still set, which the I/O verifier stops.
+      this.table.machine.trace?.event("wdf.request-cancelable-completed", null,
+        `Completing cancelable WDFREQUEST 0x${this.handle.toString(16)}: call WdfRequestUnmarkCancelable before WdfRequestComplete`);
+    }
     Status = FxRequestMapStatus(Status);
     if (NT_SUCCESS(Status) && currentMachine().checked) this.verifyInformation(irp);
     this.status = Status;
@@ -164,6 +180,7 @@ export class FxRequest extends FxObject {
     irp.IoStatus.Status = Status;
     IoCompleteRequest(irp, IO_NO_INCREMENT);
     const queue = this.queue;
+    queue?.driverCancelable.delete(this);
     this.deleteObject();
     queue?.requestCompleted(this);
   }
@@ -194,4 +211,57 @@ export function FxRequestMapStatus(Status: NTSTATUS): NTSTATUS {
     case STATUS_WDF_NOT_ENOUGH_MAP_REGISTERS: return STATUS_INSUFFICIENT_RESOURCES;
     default: return NT_SUCCESS(Status) ? Status : STATUS_INVALID_DEVICE_REQUEST;
   }
+}
+
+/**
+ * `FxIoQueue::RequestCancelable` (fxioqueue.cpp): the driver-owned request's IRP gets a cancel
+ * routine that calls EvtRequestCancel. An IRP already cancelled: with FailIfIrpIsCancelled
+ * (WdfRequestMarkCancelableEx) STATUS_CANCELLED and the driver completes it; without, the cancel
+ * callback runs at once.
+ */
+export function FxRequestMarkCancelable(request: FxRequest, EvtRequestCancel: EVT_WDF_REQUEST_CANCEL, FailIfIrpIsCancelled: boolean): NTSTATUS {
+  const irp = request.Irp!;
+  request.cancelRoutine = EvtRequestCancel;
+  request.queue?.driverCancelable.add(request);
+  irp.Tail.Overlay.DriverContext[3] = request;
+  IoSetCancelRoutine(irp, FxRequestCancelRoutine);
+  if (irp.Cancel && IoSetCancelRoutine(irp, null) !== null) {
+    irp.Tail.Overlay.DriverContext[3] = null;
+    request.queue?.driverCancelable.delete(request);
+    if (FailIfIrpIsCancelled) {
+      request.cancelRoutine = null;
+      return STATUS_CANCELLED;
+    }
+    request.canceled = true;
+    EvtRequestCancel(request.handle);
+  }
+  return STATUS_SUCCESS;
+}
+
+/**
+ * `WdfRequestUnmarkCancelable`: the driver takes the cancel routine back; if the I/O manager
+ * already took it, the cancel callback has run or will run and owns the completion:
+ * STATUS_CANCELLED.
+ */
+export function FxRequestUnmarkCancelable(request: FxRequest): NTSTATUS {
+  const irp = request.Irp!;
+  if (IoSetCancelRoutine(irp, null) === null) return STATUS_CANCELLED;
+  irp.Tail.Overlay.DriverContext[3] = null;
+  request.queue?.driverCancelable.delete(request);
+  request.cancelRoutine = null;
+  return STATUS_SUCCESS;
+}
+
+function FxRequestCancelRoutine(_DeviceObject: DEVICE_OBJECT, Irp: IRP): void {
+  IoReleaseCancelSpinLock(Irp.CancelIrql);
+  const request = Irp.Tail.Overlay.DriverContext[3] as FxRequest;
+  Irp.Tail.Overlay.DriverContext[3] = null;
+  FxRequestCancelForDriver(request);
+}
+
+/** `FxIoQueue::CancelForDriver`: the request is cancelled; its EvtRequestCancel completes it. */
+export function FxRequestCancelForDriver(request: FxRequest): void {
+  request.queue?.driverCancelable.delete(request);
+  request.canceled = true;
+  request.cancelRoutine!(request.handle);
 }

@@ -6,6 +6,17 @@ export const WdfIoQueueDispatchManual = 3;
 export const WdfIoQueueDispatchMax = 4;
 export type WDF_IO_QUEUE_DISPATCH_TYPE = number;
 
+/** `WDF_IO_QUEUE_STATE` (wdfio.h): bits WdfIoQueueGetState returns. */
+export const WdfIoQueueAcceptRequests = 0x01;
+export const WdfIoQueueDispatchRequests = 0x02;
+export const WdfIoQueueNoRequests = 0x04;
+export const WdfIoQueueDriverNoRequests = 0x08;
+export const WdfIoQueuePnpHeld = 0x10;
+export type WDF_IO_QUEUE_STATE = number;
+
+/** `EVT_WDF_IO_QUEUE_STATE`: StopComplete, PurgeComplete, DrainComplete. */
+export type EVT_WDF_IO_QUEUE_STATE = (Queue: any, Context: unknown) => void;
+
 /** `WDF_TRI_STATE` (wdftypes.h). */
 export const WdfFalse = 0;
 export const WdfTrue = 1;
@@ -27,6 +38,7 @@ export type EVT_WDF_IO_QUEUE_IO_READ = (Queue: any, Request: any, Length: number
 export type EVT_WDF_IO_QUEUE_IO_WRITE = (Queue: any, Request: any, Length: number) => void;
 export type EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL = (Queue: any, Request: any, OutputBufferLength: number, InputBufferLength: number, IoControlCode: number) => void;
 export type EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL = EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL;
+export type EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE = (Queue: any, Request: any) => void;
 
 /** `WDF_IO_QUEUE_CONFIG` (wdfio.h), shared by KMDF and UMDF 2. */
 export class WDF_IO_QUEUE_CONFIG {
@@ -40,6 +52,7 @@ export class WDF_IO_QUEUE_CONFIG {
   EvtIoWrite: EVT_WDF_IO_QUEUE_IO_WRITE | null = null;
   EvtIoDeviceControl: EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL | null = null;
   EvtIoInternalDeviceControl: EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL | null = null;
+  EvtIoCanceledOnQueue: EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE | null = null;
   readonly Settings = { Parallel: { NumberOfPresentedRequests: 0 } };
 }
 export type PWDF_IO_QUEUE_CONFIG = WDF_IO_QUEUE_CONFIG;
