@@ -84,6 +84,7 @@ export class FxPkgFdo {
     const from = this.state;
     this.state = to;
     this.history.push(to);
+    // Bounded at FxPnpHistorySize entries: dropping the oldest costs a fixed 8-element move.
     if (this.history.length > FxPnpHistorySize) this.history.shift();
     this.onTransition?.(from, to);
     this.device.table.machine.trace?.event("wdf.pnp-state", null, `WDFDEVICE 0x${this.device.handle.toString(16)}: 0x${from.toString(16)} -> 0x${to.toString(16)}`);
