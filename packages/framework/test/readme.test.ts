@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { runReadmeExample } from "../../../vitest.readme.js";
 
 /*
  * The README example is a program: the test takes its ```ts block, points the framework import
@@ -14,18 +15,7 @@ afterAll(() => rmSync(generated, { recursive: true, force: true }));
 
 describe("README example runs as written", () => {
   it("packages/framework/README.md: a context, a child, a reference, deletion", async () => {
-    const text = readFileSync(join(here, "../README.md"), "utf8");
-    const code = /```ts\n([\s\S]*?)```/.exec(text)![1]!.replaceAll('from "@wdfjs/framework"', `from ${JSON.stringify(join(here, "../src/index.ts"))}`);
-    mkdirSync(generated, { recursive: true });
-    const file = join(generated, "framework.ts");
-    writeFileSync(file, code);
-    const lines: string[] = [];
-    const spy = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(" ")));
-    try {
-      await import(file);
-    } finally {
-      spy.mockRestore();
-    }
+    const lines = await runReadmeExample(join(here, "../README.md"), { "@wdfjs/framework": join(here, "../src/index.ts") }, generated, "framework");
     expect(lines).toEqual(["count 1", "cleanup child", "cleanup parent", "destroy child", "destroy parent"]);
   });
 });

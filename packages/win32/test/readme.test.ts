@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { runReadmeExample } from "../../../vitest.readme.js";
 
 /*
  * The README examples are programs: each test takes a ```ts block of a README (the first unless told),
@@ -10,27 +11,9 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 const here = dirname(fileURLToPath(import.meta.url));
 const generated = join(here, ".generated");
 
-function exampleOf(readme: string, index: number): string {
-  const text = readFileSync(readme, "utf8");
-  const m = [...text.matchAll(/```ts\n([\s\S]*?)```/g)][index];
-  if (!m) throw new Error(`no ts example ${index + 1} in ${readme}`);
-  // "@wdfjs/kernel" resolves as for any user (the built package, one instance shared with
-  // the win32 sources); "@wdfjs/win32" is this package's sources.
-  return m[1]!.replaceAll('from "@wdfjs/win32"', `from ${JSON.stringify(join(here, "../src/index.ts"))}`);
-}
-
-async function run(readme: string, name: string, index = 0): Promise<string[]> {
-  mkdirSync(generated, { recursive: true });
-  const file = join(generated, `${name}.ts`);
-  writeFileSync(file, exampleOf(readme, index));
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(" ")));
-  try {
-    await import(file);
-  } finally {
-    spy.mockRestore();
-  }
-  return lines;
+/** This package's README examples, run against its sources. */
+function run(readme: string, name: string, index = 0): Promise<string[]> {
+  return runReadmeExample(readme, { "@wdfjs/win32": join(here, "../src/index.ts") }, generated, name, index);
 }
 
 afterAll(() => rmSync(generated, { recursive: true, force: true }));
