@@ -22,3 +22,4 @@ export * from "./io/queue-config.js";
 export * from "./io/fx-request.js";
 export * from "./io/fx-io-queue.js";
 export * from "./io/fx-pkg-io.js";
+export * from "./support/fx-memory.js";

@@ -9,7 +9,7 @@ describe("the public index", () => {
   const names = Object.keys(framework);
 
   it("exports WDF names and the Fx core only", () => {
-    expect(names.filter((n) => !/^(Wdf[A-Z]\w*|WDF_\w+|STATUS_\w+|FX_\w+|Fx[A-Z]\w*)$/.test(n))).toEqual([]);
+    expect(names.filter((n) => !/^(Wdf[A-Z]\w*|WDF_\w+|STATUS_\w+|FX_\w+|IFX_\w+|IFx[A-Z]\w*|WDFMEMORY_\w+|Fx[A-Z]\w*)$/.test(n))).toEqual([]);
   });
 
   it("has no KMDF- or UMDF-only names", () => {

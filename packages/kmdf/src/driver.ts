@@ -69,6 +69,8 @@ export function WdfDriverCreate(
   if (!NT_SUCCESS(status)) return status;
 
   const driver = new FxDriver(DriverObject, RegistryPath);
+  // fxdriverapi.cpp: a pool tag other than 0 and 'Ddk ' becomes the driver's tag.
+  if (DriverConfig.DriverPoolTag !== 0 && DriverConfig.DriverPoolTag !== 0x206b6444) driver.Tag = DriverConfig.DriverPoolTag >>> 0;
   const levels = { executionLevel: driver.executionLevel, synchronizationScope: driver.synchronizationScope };
   FxObjectCommit(driver, DriverAttributes, null);
   // Inherit means the driver defaults (dispatch level, no serialization).

@@ -1,6 +1,7 @@
-import { currentMachine, DISPATCH_LEVEL, STATUS_INVALID_DEVICE_REQUEST, NT_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
-import { FxObjectHandleGetPtr, FxRequestMarkCancelable, FxRequestUnmarkCancelable, type EVT_WDF_REQUEST_CANCEL, FxVerifierCheckIrqlLevel, FX_TYPE_QUEUE, FX_TYPE_REQUEST, type FxIoQueue, type FxRequest, type WDF_REQUEST_PARAMETERS, type WDFHANDLE } from "@wdfjs/framework";
+import { currentMachine, DISPATCH_LEVEL, STATUS_INVALID_DEVICE_REQUEST, NT_SUCCESS, Out, type Box, type NTSTATUS } from "@wdfjs/kernel";
+import { FxObjectHandleGetPtr, FxRequestMarkCancelable, FxRequestUnmarkCancelable, type EVT_WDF_REQUEST_CANCEL, FxVerifierCheckIrqlLevel, FX_TYPE_QUEUE, FX_TYPE_REQUEST, type FxIoQueue, type FxRequest, type FxRequestMemory, type WDF_REQUEST_PARAMETERS, type WDFHANDLE } from "@wdfjs/framework";
 import type { WDFQUEUE } from "./queue.js";
+import type { WDFMEMORY } from "./memory.js";
 
 export type WDFREQUEST = WDFHANDLE<"WDFREQUEST">;
 
@@ -160,4 +161,29 @@ export function WdfRequestIsCanceled(Request: WDFREQUEST): boolean {
   const request = RequestOf(Request);
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestIsCanceled", DISPATCH_LEVEL))) return false;
   return request.canceled || (request.Irp !== null && request.Irp.Cancel);
+}
+
+/**
+ * `WdfRequestRetrieveInputMemory`: the input buffer as a WDFMEMORY (a child of the request: its
+ * handle goes stale at completion). A write's input is read-only; a read has none.
+ */
+export function WdfRequestRetrieveInputMemory(Request: WDFREQUEST, Memory: Box<WDFMEMORY | null>): NTSTATUS {
+  return RetrieveMemory(Request, false, Memory, "WdfRequestRetrieveInputMemory");
+}
+
+/** `WdfRequestRetrieveOutputMemory`: the output buffer as a WDFMEMORY; a write has none. */
+export function WdfRequestRetrieveOutputMemory(Request: WDFREQUEST, Memory: Box<WDFMEMORY | null>): NTSTATUS {
+  return RetrieveMemory(Request, true, Memory, "WdfRequestRetrieveOutputMemory");
+}
+
+function RetrieveMemory(Request: WDFREQUEST, output: boolean, Memory: Box<WDFMEMORY | null>, Routine: string): NTSTATUS {
+  const request = RequestOf(Request);
+  Memory.value = null;
+  let status = FxVerifierCheckIrqlLevel(Routine, DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  if (request.Irp === null) return STATUS_INVALID_DEVICE_REQUEST;
+  const memory = Out<FxRequestMemory | null>(null);
+  status = request.retrieveMemory(output, memory);
+  if (NT_SUCCESS(status)) Memory.value = memory.value!.handle as WDFMEMORY;
+  return status;
 }

@@ -24,6 +24,13 @@ export class FxDriver extends FxObject {
   /** `EvtDriverDeviceAdd`, in framework terms: the style passes the init to the driver as its WDFDEVICE_INIT. */
   deviceAddCallback: ((driver: FxDriver, init: FxDeviceInit) => NTSTATUS) | null = null;
 
+  /**
+   * `FxDriverGlobals->Tag`: the pool tag of the framework's allocations for this driver and of
+   * driver allocations made with tag 0 (WdfMemoryCreate); `WDF_DRIVER_CONFIG.DriverPoolTag` sets
+   * it, else 'FxDr'.
+   */
+  Tag = 0x72447846;
+
   constructor(readonly DriverObject: DRIVER_OBJECT, readonly RegistryPath: string) {
     super(FX_TYPE_DRIVER);
     this.noDeleteDDI = true;

@@ -1,6 +1,6 @@
 import {
   currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, STATUS_CANCELLED, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL,
-  IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_NEITHER, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
+  IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, Out, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -16,6 +16,7 @@ import {
   type WDF_REQUEST_TYPE,
 } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
+import { FxRequestMemory, IFxMemoryFlagReadOnly } from "../support/fx-memory.js";
 
 export type EVT_WDF_REQUEST_CANCEL = (Request: any) => void;
 
@@ -82,6 +83,9 @@ export class FxRequest extends FxObject {
   onList = false;
   /** `next` link for the queue's O(1) FIFO. */
   next: FxRequest | null = null;
+  /** The WDFMEMORY objects of the input and output buffers, made on first retrieval (`m_SystemBuffer`, `m_OutputBuffer`). */
+  private inputMemory: FxRequestMemory | null = null;
+  private outputMemory: FxRequestMemory | null = null;
 
   constructor(Irp: IRP) {
     super(FX_TYPE_REQUEST);
@@ -157,6 +161,37 @@ export class FxRequest extends FxObject {
     Buffer.value = address;
     if (Length !== null) Length.value = length;
     return STATUS_SUCCESS;
+  }
+
+  /**
+   * `FxRequest::GetMemoryObject`: the buffer as a WDFMEMORY, with the same rules as the buffer
+   * retrieval (a zero-length buffer is STATUS_BUFFER_TOO_SMALL).
+   */
+  retrieveMemory(output: boolean, Memory: Box<FxRequestMemory | null>): NTSTATUS {
+    Memory.value = null;
+    const cached = output ? this.outputMemory : this.inputMemory;
+    if (cached !== null) {
+      Memory.value = cached;
+      return STATUS_SUCCESS;
+    }
+    const buffer = Out(0);
+    const length = Out(0);
+    const status = this.retrieveBuffer(output, 0, buffer, length);
+    if (!NT_SUCCESS(status)) return status;
+    const memory = new FxRequestMemory(buffer.value, length.value, this.memoryFlags(output));
+    memory.assignParent(this);
+    if (output) this.outputMemory = memory;
+    else this.inputMemory = memory;
+    Memory.value = memory;
+    return STATUS_SUCCESS;
+  }
+
+  private memoryFlags(output: boolean): number {
+    if (this.Type === WdfRequestTypeWrite) return IFxMemoryFlagReadOnly;
+    if (this.Type === WdfRequestTypeRead) return 0;
+    const method = METHOD_FROM_CTL_CODE(IoGetCurrentIrpStackLocation(this.Irp!).Parameters.DeviceIoControl.IoControlCode);
+    if (output) return method === METHOD_IN_DIRECT ? IFxMemoryFlagReadOnly : 0;
+    return method === METHOD_IN_DIRECT || method === METHOD_OUT_DIRECT ? IFxMemoryFlagReadOnly : 0;
   }
 
   /**

@@ -118,6 +118,15 @@ export class FxObject {
     this.tags = table.machine.checked ? new Map() : null;
   }
 
+  /**
+   * `FxObject::QueryInterface` for handle types: whether the object also answers to a handle type
+   * other than its own (a preallocated or request memory is an `IFX_TYPE_MEMORY`, a remote I/O
+   * target an `FX_TYPE_IO_TARGET`).
+   */
+  isOfType(_Type: WDFTYPE): boolean {
+    return false;
+  }
+
   /** `AssignParentObject`: the child references its parent until it is destroyed. */
   assignParent(parent: FxObject): void {
     this.parent = parent;
@@ -199,8 +208,12 @@ export class FxObject {
     this.destroy();
   }
 
+  /** The object's destructor: what it holds until its last reference goes (a WDFMEMORY's pool buffer), after EvtDestroyCallback. */
+  protected destroyResources(): void {}
+
   private destroy(): void {
     for (const c of this.contexts) c.EvtDestroyCallback?.(this.handle);
+    this.destroyResources();
     this.state = FxObjectStateDestroyed;
     this.table.remove(this);
     const parent = this.parent;
@@ -231,7 +244,7 @@ export function FxObjectHandleGetPtr(Handle: WDFOBJECT | null, Type: WDFTYPE): F
     const why = h === 0 ? "A NULL handle was passed to a framework function." : "A handle that is not (or no longer) a framework object was passed to a framework function.";
     return FxVerifierBugCheck(WDF_INVALID_HANDLE, h, Type, why);
   }
-  if (Type !== FX_TYPE_OBJECT && object.type !== Type) {
+  if (Type !== FX_TYPE_OBJECT && object.type !== Type && !object.isOfType(Type)) {
     return FxVerifierBugCheck(WDF_INVALID_HANDLE, h, Type, "A framework handle of another type was passed to a framework function.");
   }
   return object;
