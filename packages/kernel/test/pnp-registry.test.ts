@@ -78,6 +78,13 @@ describe("PnP and the registry: installing a package", () => {
     expect(value(m, CLASS_TOASTER, "UpperFilters")).toEqual([REG_MULTI_SZ, ["classupper", "another"]]);
   });
 
+  it("a KMDF package also gets Parameters\\Wdf\\KmdfLibraryVersion (the INF's [*.Wdf] section); a WDM one does not", () => {
+    const { m } = busMachine();
+    m.installDriverPackage({ service: "kmdfdrv", hardwareIds: [{ id: "root\\kmdfdrv" }], class: "System", framework: "KMDF", DriverEntry: () => STATUS_SUCCESS });
+    expect(value(m, `${CCS}\\Services\\kmdfdrv\\Parameters\\Wdf`, "KmdfLibraryVersion")).toEqual([REG_SZ, "1.33"]);
+    expect(value(m, `${CCS}\\Services\\testbus\\Parameters\\Wdf`, "KmdfLibraryVersion")).toBeNull();
+  });
+
   it("a device that gets its driver gets its Enum key (IDs, Service, ClassGUID, Driver, device filters) and a software key Control\\Class\\{guid}\\NNNN", () => {
     const { m, bus, log } = busMachine();
     installToaster(m, log);

@@ -1,6 +1,6 @@
 import type { ConfigurationManager } from "../cm/configuration-manager.js";
 import type { DRIVER_INITIALIZE, DriverModule } from "../io/driver.js";
-import { PiAddClassFilter, PiClassFilters, PiWriteClassKey, PiWriteServiceKey } from "./registry-keys.js";
+import { PiAddClassFilter, PiClassFilters, PiWriteClassKey, PiWriteServiceKey, PiWriteKmdfServiceSection } from "./registry-keys.js";
 
 /*
  * Driver packages: our INF. A package names a service, the hardware and compatible IDs it
@@ -39,8 +39,11 @@ export interface DriverPackage {
   /** Services\<service> DisplayName and Group (optional, as in an AddService section). */
   displayName?: string;
   group?: string;
-  /** Framework: WDM for now (KMDF and UMDF in later issues). */
-  framework: "WDM";
+  /**
+   * The driver model: "WDM", or "KMDF" (the INF's `[*.Wdf]` section, `KmdfService` with
+   * `KmdfLibraryVersion = 1.33`: written as `Services\<service>\Parameters\Wdf\KmdfLibraryVersion`).
+   */
+  framework: "WDM" | "KMDF";
   DriverEntry: DRIVER_INITIALIZE | DriverModule;
 }
 
@@ -112,6 +115,7 @@ export class RegistryDriverStore implements DriverStore {
 
   addPackage(pkg: DriverPackage): void {
     PiWriteServiceKey(this.registry, pkg.service, pkg.displayName, pkg.group);
+    if (pkg.framework === "KMDF") PiWriteKmdfServiceSection(this.registry, pkg.service);
     if (pkg.classGuid !== undefined) PiWriteClassKey(this.registry, pkg.classGuid, pkg.class);
     const i = this.pkgs.findIndex((p) => p.service.toUpperCase() === pkg.service.toUpperCase());
     if (i >= 0) this.pkgs[i] = pkg;

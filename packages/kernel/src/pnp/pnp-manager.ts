@@ -711,9 +711,9 @@ function matchingId(node: DEVICE_NODE, pkg: DriverPackage): string {
 
 function checkPackage(pkg: DriverPackage): void {
   const entry = typeof pkg?.DriverEntry === "function" ? pkg.DriverEntry : (pkg?.DriverEntry as DriverModule | undefined)?.DriverEntry;
-  if (typeof pkg?.service !== "string" || !/^[^\\/]+$/.test(pkg.service) || !Array.isArray(pkg.hardwareIds) || typeof entry !== "function" || pkg.framework !== "WDM") {
+  if (typeof pkg?.service !== "string" || !/^[^\\/]+$/.test(pkg.service) || !Array.isArray(pkg.hardwareIds) || typeof entry !== "function" || (pkg.framework !== "WDM" && pkg.framework !== "KMDF")) {
     throw new Error(
-      "wdfjs: installDriverPackage(pkg): pkg needs a service name (no backslashes), hardwareIds [{ id, rank }], class, framework \"WDM\" and DriverEntry.",
+      "wdfjs: installDriverPackage(pkg): pkg needs a service name (no backslashes), hardwareIds [{ id, rank }], class, framework \"WDM\" or \"KMDF\" and DriverEntry.",
     );
   }
 }

@@ -142,6 +142,15 @@ export function PiWriteServiceKey(reg: ConfigurationManager, service: string, di
   if (group !== undefined) set(reg, k, "Group", REG_SZ, group);
 }
 
+/** The version of the KMDF library a KMDF package binds to (its INF's `KmdfLibraryVersion`). */
+export const KMDF_LIBRARY_VERSION = "1.33";
+
+/** An INF's `[*.Wdf]` KmdfService directive: `Services\<service>\Parameters\Wdf\KmdfLibraryVersion`. */
+export function PiWriteKmdfServiceSection(reg: ConfigurationManager, service: string): void {
+  const k = reg.createPath([...SERVICES, service, "Parameters", "Wdf"], false);
+  set(reg, k, "KmdfLibraryVersion", REG_SZ, KMDF_LIBRARY_VERSION);
+}
+
 /** An INF's [ClassInstall32] section: `Control\Class\{guid}` with its Class name. */
 export function PiWriteClassKey(reg: ConfigurationManager, classGuid: string, className: string): void {
   const k = reg.createPath([...CLASS, classGuid], false);
