@@ -36,9 +36,11 @@ export type BugControl = (Device: WDFDEVICE, Request: WDFREQUEST, OutputBufferLe
 
 /**
  * The DriverEntry every driver here has: the driver, the control device with its context, link
- * and default queue. `onControl` gets every device control but IOCTL_BUG_PING.
+ * and default queue. `onControl` gets every device control but IOCTL_BUG_PING. `Device` receives the
+ * WDFDEVICE; `DeviceInit` the variable that held the init (WdfDeviceCreate sets it to NULL).
  */
-export function BugDriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string, name: string, onControl: BugControl, Device: Box<WDFDEVICE | null> | null = null): NTSTATUS {
+export function BugDriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string, name: string, onControl: BugControl, Device: Box<WDFDEVICE | null> | null = null,
+  DeviceInit: Box<Box<PWDFDEVICE_INIT> | null> | null = null): NTSTATUS {
   const config = new WDF_DRIVER_CONFIG();
   WDF_DRIVER_CONFIG_INIT(config, null);
   config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
@@ -48,6 +50,7 @@ export function BugDriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string
   if (!NT_SUCCESS(status)) return status;
 
   const init = Out<PWDFDEVICE_INIT>(WdfControlDeviceInitAllocate(driver.value!, "D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GA;;;WD)"));
+  if (DeviceInit !== null) DeviceInit.value = init;
   status = WdfDeviceInitAssignName(init.value, `\\Device\\${name}`);
   if (!NT_SUCCESS(status)) {
     WdfDeviceInitFree(init.value);

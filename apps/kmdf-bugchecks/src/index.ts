@@ -11,6 +11,8 @@ import { WdfInfoLargeDriverEntry, WDF_INFO_LARGE_NAME } from "./drivers/informat
 import { WdfIrqlLeakDriverEntry, WDF_IRQL_LEAK_NAME } from "./drivers/irql-mismatch.js";
 import { WdfStaleDriverEntry, WDF_STALE_NAME } from "./drivers/stale-handle.js";
 import { WdfWrongIrqlDriverEntry, WDF_WRONG_IRQL_NAME } from "./drivers/wrong-irql.js";
+import { WdfPrepIrqlDriverEntry, WDF_PREPARE_IRQL_NAME } from "./drivers/prepare-hardware-irql.js";
+import { WdfInitNullDriverEntry, WDF_INIT_NULL_NAME } from "./drivers/init-after-create.js";
 
 export * from "./common.js";
 export * from "./client.js";
@@ -22,6 +24,8 @@ export * from "./drivers/dereference-delete.js";
 export * from "./drivers/stale-handle.js";
 export * from "./drivers/irql-mismatch.js";
 export * from "./drivers/wrong-irql.js";
+export * from "./drivers/prepare-hardware-irql.js";
+export * from "./drivers/init-after-create.js";
 
 export interface BrokenKmdfDriver {
   /** Service name: the device is `\Device\<name>`, the client opens `\\.\<name>`, the blamed image `<name>.sys`. */
@@ -43,5 +47,7 @@ export const brokenKmdfDrivers: readonly BrokenKmdfDriver[] = [
   { name: WDF_DEREF_NAME, DriverEntry: WdfDerefDriverEntry, BugCheckCode: 0x10d, subcode: 0x7, bug: "frees an object with WdfObjectDereference instead of WdfObjectDelete" },
   { name: WDF_STALE_NAME, DriverEntry: WdfStaleDriverEntry, BugCheckCode: 0x10d, subcode: 0x5, bug: "passes a stale (deleted) or forged handle" },
   { name: WDF_IRQL_LEAK_NAME, DriverEntry: WdfIrqlLeakDriverEntry, BugCheckCode: 0x10d, subcode: 0xe, bug: "EvtIoDeviceControl returns at DISPATCH_LEVEL" },
+  { name: WDF_PREPARE_IRQL_NAME, DriverEntry: WdfPrepIrqlDriverEntry, BugCheckCode: 0x10d, subcode: 0xe, bug: "EvtDevicePrepareHardware returns at APC_LEVEL (a PnP driver, at start)" },
+  { name: WDF_INIT_NULL_NAME, DriverEntry: WdfInitNullDriverEntry, BugCheckCode: 0x10d, subcode: 0x4, bug: "uses its PWDFDEVICE_INIT after WdfDeviceCreate consumed it (NULL)" },
   { name: WDF_WRONG_IRQL_NAME, DriverEntry: WdfWrongIrqlDriverEntry, BugCheckCode: null, subcode: null, bug: "calls a PASSIVE_LEVEL function at DISPATCH_LEVEL (traced, STATUS_INVALID_DEVICE_REQUEST)" },
 ];

@@ -7,10 +7,10 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  DISPATCH_LEVEL, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, PASSIVE_LEVEL, WDF_VIOLATION,
+  APC_LEVEL, boot, DISPATCH_LEVEL, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, PASSIVE_LEVEL, WDF_VIOLATION,
 } from "@wdfjs/kernel";
 import {
-  FX_TYPE_OBJECT, FX_TYPE_REQUEST, WDF_INVALID_HANDLE, WDF_OBJECT_ERROR, WDF_REQUEST_FATAL_ERROR, WDF_REQUEST_FATAL_ERROR_INFORMATION_LENGTH_MISMATCH,
+  FxDriver, FX_TYPE_OBJECT, FX_TYPE_REQUEST, WDF_REQUIRED_PARAMETER_IS_NULL, WDF_INVALID_HANDLE, WDF_OBJECT_ERROR, WDF_REQUEST_FATAL_ERROR, WDF_REQUEST_FATAL_ERROR_INFORMATION_LENGTH_MISMATCH,
   WDF_VERIFIER_IRQL_MISMATCH,
 } from "@wdfjs/framework";
 import { ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_FUNCTION, GENERIC_READ, INVALID_HANDLE_VALUE, OPEN_EXISTING } from "@wdfjs/win32";
@@ -18,7 +18,8 @@ import {
   IOCTL_BUG_TRIGGER, IOCTL_BUG_TRIGGER_2, WDF_CANCELABLE_NAME, WDF_DELETE_DRIVER_NAME, WDF_DEREF_NAME, WDF_DOUBLE_COMPLETE_NAME, WDF_INFO_LARGE_NAME,
   WDF_INFO_LARGE_RECORD, WDF_IRQL_LEAK_NAME, WDF_STALE_FORGED_HANDLE, WDF_STALE_NAME, WDF_WRONG_IRQL_AUX, WDF_WRONG_IRQL_NAME,
   WdfCancelableDriverEntry, WdfDeleteDriverDriverEntry, WdfDerefDriverEntry, WdfDoubleCompleteDriverEntry, WdfInfoLargeDriverEntry,
-  WdfIrqlLeakDriverEntry, WdfStaleDriverEntry, WdfWrongIrqlDriverEntry,
+  WdfIrqlLeakDriverEntry, WdfStaleDriverEntry, WdfWrongIrqlDriverEntry, WDF_INIT_NULL_NAME, WdfInitNullDriverEntry, WDF_PREPARE_IRQL_NAME,
+  WDF_PREPARE_IRQL_HARDWARE_ID, WdfPrepIrqlDriverEntry,
 } from "../src/index.js";
 import { contextOf, driverHandle, expectBugCheck, expectRefusesWork, rig, traced } from "./helpers.js";
 
@@ -204,4 +205,35 @@ describe("a PASSIVE_LEVEL function called at DISPATCH_LEVEL: wdfwrongirql.sys", 
     expect(traced(r, "wdf.wrong-irql")).toHaveLength(0);
     expect(openAux(r)).not.toBe(INVALID_HANDLE_VALUE);
   });
+});
+
+describe("a PnP callback returning at a raised IRQL: wdfprepirql.sys", () => {
+  function start(flavor: "checked" | "free") {
+    const m = boot({ flavor, seed: 7 });
+    m.installDriverPackage({ service: WDF_PREPARE_IRQL_NAME, hardwareIds: [{ id: WDF_PREPARE_IRQL_HARDWARE_ID }], class: "System", framework: "WDM", DriverEntry: WdfPrepIrqlDriverEntry });
+    return { m, start: () => m.pnp.createRootDevice({ hardwareIds: [WDF_PREPARE_IRQL_HARDWARE_ID], class: "System" }) };
+  }
+
+  it("checked: starting the device stops the machine with 0x10D/0xE, P2 PASSIVE_LEVEL, P3 APC_LEVEL", () => {
+    const { m, start: go } = start("checked");
+    const d = expectBugCheck(m, WDF_VIOLATION, go);
+    expect(d.BugCheckParameter1).toBe(WDF_VERIFIER_IRQL_MISMATCH);
+    expect(d.BugCheckParameter2).toBe(PASSIVE_LEVEL);
+    expect(d.BugCheckParameter3).toBe(APC_LEVEL);
+    expect(d.BugCheckParameter4).toBe(FxDriver.fromDriverObject(m.driver(WDF_PREPARE_IRQL_NAME)!)!.handle);
+    expect(d.explanation).toMatch(/returned at APC_LEVEL/);
+  });
+});
+
+describe("using the device init after WdfDeviceCreate: wdfinitnull.sys", () => {
+  for (const flavor of ["checked", "free"] as const) {
+    it(`${flavor}: a NULL PWDFDEVICE_INIT is 0x10D/0x4 WDF_REQUIRED_PARAMETER_IS_NULL (both flavors)`, () => {
+      const r = rig(flavor, WDF_INIT_NULL_NAME, WdfInitNullDriverEntry);
+      const d = expectBugCheck(r.m, WDF_VIOLATION, () => r.client.control(IOCTL_BUG_TRIGGER));
+      expect(d.BugCheckParameter1).toBe(WDF_REQUIRED_PARAMETER_IS_NULL);
+      expect(d.BugCheckParameter2).toBe(0);
+      expect(d.BugCheckParameter4).toBe(driverHandle(r));
+      expect(d.driver).toBe(`${WDF_INIT_NULL_NAME}.sys`);
+    });
+  }
 });
