@@ -7,7 +7,7 @@ import { WdfFunctionMaxIrql } from "./irql-table.js";
  * generated table; null where they give none. A name the headers do not have is a wdfjs bug.
  */
 export function WdfFunctionIrql(Routine: string): KIRQL | null {
-  const level = WdfFunctionMaxIrql[Routine];
+  const level = WdfFunctionMaxIrql.get(Routine);
   if (level === undefined) throw new Error(`wdfjs: ${Routine} is not a KMDF 1.33 function`);
   return level;
 }
