@@ -10,11 +10,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  boot, BugCheck, DISPATCH_LEVEL, HIGH_LEVEL, IrqlName, KEY_READ, KeLowerIrql, KeRaiseIrql, MemoryTraceSink, NonPagedPool, NT_SUCCESS, Out,
+  boot, BugCheck, CTL_CODE, DISPATCH_LEVEL, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, HIGH_LEVEL, IrqlName, KEY_READ, KeLowerIrql, KeRaiseIrql, MemoryTraceSink, NonPagedPool, NT_SUCCESS, Out,
   STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, type DRIVER_OBJECT, type KIRQL, type NTSTATUS,
 } from "@wdfjs/kernel";
-import { FxObjectTableOf } from "@wdfjs/framework";
-import { FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, FILE_ANY_ACCESS, CTL_CODE } from "@wdfjs/kernel";
+import {
+  FxDeviceInit, FxDeviceInitTypeFdo, FxDeviceInitTypePdo, FxObjectHandleGetPtr, FxObjectTableOf, FX_TYPE_DRIVER, type FxDriver,
+} from "@wdfjs/framework";
 import { GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
 import * as kmdf from "../src/index.js";
 import {
@@ -45,7 +46,7 @@ const MACROS: Readonly<Record<string, string>> = {
   WdfObjectDereferenceWithTag: "WdfObjectDereferenceActual",
 };
 
-interface Param { type: string; name: string; out: boolean }
+interface Param { type: string; name: string; out: boolean; optional: boolean }
 interface Signature { name: string; returns: string; params: Param[]; irql: KIRQL | null }
 
 const LEVELS: Record<string, KIRQL> = { PASSIVE_LEVEL: 0, APC_LEVEL: 1, DISPATCH_LEVEL: 2, HIGH_LEVEL: 15 };
@@ -61,9 +62,10 @@ function parseSignatures(): Map<string, Signature> {
     const list = signature.slice(open + 1, close).trim();
     const params = list === "" ? [] : list.split(",").map((raw): Param => {
       const out = /\/\*\s*(in)?out\??\s*\*\//.test(raw);
+      const optional = /\/\*\s*(in|out|inout)\?\s*\*\//.test(raw);
       const text = raw.replace(/\/\*.*?\*\//g, "").replace(/\b_\w+_\b|__drv_\w+/g, "").trim();
       const at = text.search(/\w+$/);
-      return { type: text.slice(0, at).trim(), name: text.slice(at), out };
+      return { type: text.slice(0, at).trim(), name: text.slice(at), out, optional };
     });
     const levels = irql.split("|").filter((s) => s in LEVELS).map((s) => LEVELS[s]!);
     map.set(name, { name, returns, params, irql: levels.length === 0 ? null : Math.max(...levels) });
@@ -155,9 +157,28 @@ function argument(p: Param, f: Fixture, init: () => PWDFDEVICE_INIT): unknown {
     if (build === undefined) throw new Unconstructible(`no builder for a ${t} argument`);
     return build(f);
   }
-  if (/^P?WDF_[A-Z0-9_]+$/.test(t) && t.startsWith("P")) return struct(t);
+  if (/^P?WDF_[A-Z0-9_]+$/.test(t) && t.startsWith("P")) {
+    try {
+      return struct(t);
+    } catch (e) {
+      // An optional structure the driver may leave out.
+      if (e instanceof Unconstructible && p.optional) return null;
+      throw e;
+    }
+  }
   if (NUMBERS.test(t)) return 0;
   throw new Unconstructible(`no builder for a ${t} argument`);
+}
+
+/**
+ * A device init of the kind the function is for: WdfFdoInit* an FDO init, WdfPdoInit* a PDO init
+ * (made as the framework's AddDevice and WdfPdoInitAllocate make them, without a PnP stack: only the
+ * IRQL check is reached), anything else a control-device init.
+ */
+function deviceInit(routine: string, Driver: WDFDRIVER): PWDFDEVICE_INIT {
+  const type = routine.startsWith("WdfFdoInit") ? FxDeviceInitTypeFdo : routine.startsWith("WdfPdoInit") ? FxDeviceInitTypePdo : null;
+  if (type === null) return WdfControlDeviceInitAllocate(Driver, "D:P(A;;GA;;;SY)");
+  return new FxDeviceInit(FxObjectHandleGetPtr(Driver, FX_TYPE_DRIVER) as FxDriver, type) as unknown as PWDFDEVICE_INIT;
 }
 
 interface Outcome { result: unknown; traced: boolean; error: string | null }
@@ -177,7 +198,7 @@ function probe(fn: (...a: unknown[]) => unknown, routine: string, sig: Signature
     const f: Fixture = { ...fixture!, request: Request };
     let args: unknown[];
     try {
-      args = sig.params.map((p) => argument(p, f, () => WdfControlDeviceInitAllocate(f.driver, "D:P(A;;GA;;;SY)")));
+      args = sig.params.map((p) => argument(p, f, () => deviceInit(routine, f.driver)));
     } catch (e) {
       outcome.error = e instanceof Unconstructible ? `cannot build arguments: ${e.message}` : `building arguments threw: ${String(e)}`;
       WdfRequestComplete(Request, STATUS_SUCCESS);
