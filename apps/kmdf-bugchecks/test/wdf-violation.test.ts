@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  APC_LEVEL, boot, DISPATCH_LEVEL, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, PASSIVE_LEVEL, WDF_VIOLATION,
+  APC_LEVEL, boot, DISPATCH_LEVEL, DRIVER_VERIFIER_DETECTED_VIOLATION, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_COMPLETE_WITH_CANCEL_ROUTINE, IRQL_GT_ZERO_AT_SYSTEM_SERVICE, PASSIVE_LEVEL, WDF_VIOLATION,
 } from "@wdfjs/kernel";
 import {
   FxDriver, FX_TYPE_OBJECT, FX_TYPE_REQUEST, WDF_REQUIRED_PARAMETER_IS_NULL, WDF_INVALID_HANDLE, WDF_OBJECT_ERROR, WDF_REQUEST_FATAL_ERROR, WDF_REQUEST_FATAL_ERROR_INFORMATION_LENGTH_MISMATCH,
@@ -222,6 +222,13 @@ describe("a PnP callback returning at a raised IRQL: wdfprepirql.sys", () => {
     expect(d.BugCheckParameter3).toBe(APC_LEVEL);
     expect(d.BugCheckParameter4).toBe(FxDriver.fromDriverObject(m.driver(WDF_PREPARE_IRQL_NAME)!)!.handle);
     expect(d.explanation).toMatch(/returned at APC_LEVEL/);
+  });
+
+  it("free: the framework does not look; the PnP worker thread ends at APC_LEVEL and the kernel stops there (0xC4)", () => {
+    const { m, start: go } = start("free");
+    const d = expectBugCheck(m, DRIVER_VERIFIER_DETECTED_VIOLATION, go);
+    expect(d.BugCheckParameter1).not.toBe(WDF_VERIFIER_IRQL_MISMATCH);
+    expect(d.explanation).toMatch(/ended at APC_LEVEL/);
   });
 });
 
