@@ -31,8 +31,9 @@ const k = kmdf as unknown as Record<string, unknown>;
 const IOCTL_PROBE = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x900, METHOD_BUFFERED, FILE_ANY_ACCESS);
 
 /**
- * Exported functions the test cannot call yet, each with the reason. A function leaves this list
- * as soon as the test can build its arguments (the test below fails while an entry is stale).
+ * Exported functions the test cannot call yet, each with the reason (a handle type with no builder
+ * below yet). Remove an entry once its arguments can be built; an entry naming a function that is
+ * not exported fails the test.
  */
 const NOT_YET_CONSTRUCTIBLE: ReadonlyMap<string, string> = new Map([
   // (none today: every exported function's parameter types have a builder below)
