@@ -1,4 +1,5 @@
 import { currentMachine, IrqlName, KeBugCheckEx, KeGetCurrentIrql, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, WDF_VIOLATION, type KIRQL, type NTSTATUS } from "@wdfjs/kernel";
+import { FxObjectTableOf } from "./object/fx-object.js";
 
 /** `WDF_BUGCHECK_CODES` (wdfbugcodes.h): parameter 1 of a WDF_VIOLATION (0x10D) bug check. */
 export const WDF_POWER_ROUTINE_TIMED_OUT = 0x1;
@@ -19,11 +20,34 @@ export const WDF_VERIFIER_CRITICAL_REGION_MISMATCH = 0xf;
 export const WDF_API_UNAVAILABLE = 0x10;
 
 /**
- * `FxVerifierBugCheck`: `KeBugCheckEx(WDF_VIOLATION, subcode, P2, P3, FxDriverGlobals)`.
- * There are no driver globals yet (they come with WDFDRIVER), so parameter 4 is 0.
+ * `FxVerifierBugCheck` (fxverifierbugcheck.cpp): `KeBugCheckEx(WDF_VIOLATION, subcode, P2, P3,
+ * FxDriverGlobals)`. The driver globals of the running driver are its WDFDRIVER here (the
+ * framework's identity for a loaded driver); 0 when no KMDF driver is running.
  */
 export function FxVerifierBugCheck(Code: number, Parameter2: number, Parameter3: number, detail: string): never {
-  return KeBugCheckEx(WDF_VIOLATION, Code, Parameter2, Parameter3, 0, detail);
+  const driver = FxObjectTableOf().driver;
+  return KeBugCheckEx(WDF_VIOLATION, Code, Parameter2, Parameter3, driver === null ? 0 : driver.handle, detail);
+}
+
+/**
+ * `VerifyIrqlEntry` (vfprivkm.hpp): the IRQL a driver's event callback is called at, taken just
+ * before the framework calls it. Pair with `FxVerifierCallbackIrqlExit` after the call returns.
+ */
+export function FxVerifierCallbackIrqlEntry(): KIRQL {
+  return KeGetCurrentIrql();
+}
+
+/**
+ * `VerifyIrqlExit` (vfprivkm.hpp): an event callback must return at the IRQL it was called at;
+ * one that returns at another (a spin lock left held, a KeRaiseIrql without KeLowerIrql) is, in
+ * the checked flavor, WDF_VIOLATION with WDF_VERIFIER_IRQL_MISMATCH (0xE): P2 the IRQL at entry,
+ * P3 the IRQL at return. One comparison when the levels agree, so it stays on every dispatch.
+ */
+export function FxVerifierCallbackIrqlExit(EntryIrql: KIRQL, Callback: string): void {
+  const current = KeGetCurrentIrql();
+  if (current === EntryIrql || !currentMachine().checked) return;
+  FxVerifierBugCheck(WDF_VERIFIER_IRQL_MISMATCH, EntryIrql, current,
+    `The driver's ${Callback} was called at ${IrqlName(EntryIrql)} and returned at ${IrqlName(current)}.`);
 }
 
 /**

@@ -74,6 +74,8 @@ export function WdfMemoryAssignBuffer(Memory: WDFMEMORY, Buffer: number, BufferS
 /** `WdfMemoryGetBuffer`: the buffer's address, and its size. */
 export function WdfMemoryGetBuffer(Memory: WDFMEMORY, BufferSize: Box<number> | null): number {
   const memory = MemoryOf(Memory);
+  // The checked flavor traces a call above DISPATCH_LEVEL; the buffer is still returned.
+  FxVerifierCheckIrqlLevel("WdfMemoryGetBuffer", DISPATCH_LEVEL);
   if (BufferSize !== null) BufferSize.value = memory.BufferSize;
   return memory.Buffer;
 }

@@ -7,6 +7,7 @@ import {
 } from "@wdfjs/kernel";
 import { FxObject, FxObjectStateCreated } from "../object/fx-object.js";
 import { FX_TYPE_DEVICE } from "../object/types.js";
+import { FxVerifierCallbackIrqlEntry, FxVerifierCallbackIrqlExit } from "../verifier.js";
 import type { FxDriver } from "../driver/fx-driver.js";
 import { FxPkgIo } from "../io/fx-pkg-io.js";
 import { FxPkgFdo } from "./fx-pkg-fdo.js";
@@ -61,7 +62,10 @@ export class FxDevice extends FxObject {
     const previous = table.driver;
     table.driver = this.driver;
     try {
-      return fn();
+      const irql = FxVerifierCallbackIrqlEntry();
+      const result = fn();
+      FxVerifierCallbackIrqlExit(irql, "PnP/power event callback");
+      return result;
     } finally {
       table.driver = previous;
     }

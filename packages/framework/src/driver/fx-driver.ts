@@ -6,6 +6,7 @@ import { FxObject, FxObjectTableOf } from "../object/fx-object.js";
 import { FX_TYPE_DRIVER, WdfExecutionLevelDispatch, WdfSynchronizationScopeNone } from "../object/types.js";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxDeviceInit, FxDeviceInitTypeFdo } from "../device/fx-device-init.js";
+import { FxVerifierCallbackIrqlEntry, FxVerifierCallbackIrqlExit } from "../verifier.js";
 
 // The WDF driver of each kernel driver object (in C, the FxDriverGlobals found from the
 // DRIVER_OBJECT's extension). Keyed by the driver object itself, so machines stay independent.
@@ -106,7 +107,9 @@ export function FxDriverAddDevice(DriverObject: DRIVER_OBJECT, PhysicalDeviceObj
   const previous = table.driver;
   table.driver = driver;
   try {
+    const irql = FxVerifierCallbackIrqlEntry();
     const status = driver.deviceAddCallback(driver, init);
+    FxVerifierCallbackIrqlExit(irql, "EvtDriverDeviceAdd");
     const device = init.createdDevice;
     if (device !== null) {
       if (NT_SUCCESS(status)) device.DeviceObject!.Flags &= ~DO_DEVICE_INITIALIZING;
@@ -129,7 +132,9 @@ export function FxDriverUnload(DriverObject: DRIVER_OBJECT): void {
   const previous = table.driver;
   table.driver = driver;
   try {
+    const irql = FxVerifierCallbackIrqlEntry();
     driver.unloadCallback?.(driver);
+    FxVerifierCallbackIrqlExit(irql, "EvtDriverUnload");
     driver.deleteObject();
   } finally {
     table.driver = previous === driver ? null : previous;

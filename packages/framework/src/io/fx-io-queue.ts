@@ -5,6 +5,7 @@ import {
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_QUEUE } from "../object/types.js";
 import { STATUS_WDF_NO_CALLBACK, STATUS_WDF_PAUSED } from "../wdfstatus.js";
+import { FxVerifierCallbackIrqlEntry, FxVerifierCallbackIrqlExit } from "../verifier.js";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxRequestCancelForDriver, type FxRequest } from "./fx-request.js";
 import {
@@ -292,7 +293,9 @@ export class FxIoQueue extends FxObject {
         if (request === null) break;
         this.driverIoCount++;
         request.driverOwned = true;
+        const irql = FxVerifierCallbackIrqlEntry();
         this.dispatchRequestToDriver(request);
+        FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");
       }
     } finally {
       this.dispatching--;

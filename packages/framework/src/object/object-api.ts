@@ -1,4 +1,5 @@
-import { NT_SUCCESS, STATUS_DELETE_PENDING, STATUS_INFO_LENGTH_MISMATCH, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
+import { DISPATCH_LEVEL, NT_SUCCESS, STATUS_DELETE_PENDING, STATUS_INFO_LENGTH_MISMATCH, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
+import { FxVerifierCheckIrqlLevel } from "../verifier.js";
 import { STATUS_OBJECT_NAME_EXISTS, STATUS_WDF_OBJECT_ATTRIBUTES_INVALID } from "../wdfstatus.js";
 import { FxValidateObjectAttributes, FxValidateObjectAttributesForContext, WDF_OBJECT_ATTRIBUTES_SIZE, type PWDF_OBJECT_ATTRIBUTES, type WDF_OBJECT_ATTRIBUTES } from "./attributes.js";
 import { setTypedContextWorker, type WDF_OBJECT_CONTEXT_TYPE_INFO } from "./context.js";
@@ -36,7 +37,9 @@ export function FxObjectCommit(object: FxObject, Attributes: PWDF_OBJECT_ATTRIBU
 /** `WdfObjectCreate`: a generic object, parented as the attributes say. */
 export function WdfObjectCreate(Attributes: PWDF_OBJECT_ATTRIBUTES, Object: Box<WDFOBJECT | null>): NTSTATUS {
   Object.value = null;
-  const status = FxValidateObjectAttributes(Attributes);
+  let status = FxVerifierCheckIrqlLevel("WdfObjectCreate", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  status = FxValidateObjectAttributes(Attributes);
   if (!NT_SUCCESS(status)) return status;
   const object = new FxObject(FX_TYPE_OBJECT);
   const committed = FxObjectCommit(object, Attributes);
@@ -57,6 +60,7 @@ export function WdfObjectCreate(Attributes: PWDF_OBJECT_ATTRIBUTES, Object: Box<
  */
 export function WdfObjectDelete(Object: WDFOBJECT): void {
   const object = FxObjectHandleGetPtr(Object, FX_TYPE_OBJECT);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfObjectDelete", DISPATCH_LEVEL))) return;
   if (object.noDeleteDDI) {
     object.table.machine.trace?.event("wdf.delete-refused", null, `WdfObjectDelete(0x${Object.toString(16)}): the object does not allow WdfObjectDelete (STATUS_CANNOT_DELETE)`);
     return;
@@ -66,7 +70,9 @@ export function WdfObjectDelete(Object: WDFOBJECT): void {
 
 /** `WdfObjectReference` / `WdfObjectReferenceWithTag` / `WdfObjectReferenceActual`. */
 export function WdfObjectReferenceActual(Handle: WDFOBJECT, Tag: unknown = null, _Line = 0, _File: string | null = null): void {
-  FxObjectHandleGetPtr(Handle, FX_TYPE_OBJECT).reference(Tag);
+  const object = FxObjectHandleGetPtr(Handle, FX_TYPE_OBJECT);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfObjectReferenceActual", DISPATCH_LEVEL))) return;
+  object.reference(Tag);
 }
 export function WdfObjectReferenceWithTag(Handle: WDFOBJECT, Tag: unknown): void {
   WdfObjectReferenceActual(Handle, Tag);
@@ -77,7 +83,9 @@ export function WdfObjectReference(Handle: WDFOBJECT): void {
 
 /** `WdfObjectDereference` / `...WithTag` / `...Actual`: releases a reference the driver took; never a way to delete. */
 export function WdfObjectDereferenceActual(Handle: WDFOBJECT, Tag: unknown = null, _Line = 0, _File: string | null = null): void {
-  FxObjectHandleGetPtr(Handle, FX_TYPE_OBJECT).dereference(Tag);
+  const object = FxObjectHandleGetPtr(Handle, FX_TYPE_OBJECT);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfObjectDereferenceActual", DISPATCH_LEVEL))) return;
+  object.dereference(Tag);
 }
 export function WdfObjectDereferenceWithTag(Handle: WDFOBJECT, Tag: unknown): void {
   WdfObjectDereferenceActual(Handle, Tag);
@@ -105,8 +113,10 @@ setTypedContextWorker(WdfObjectGetTypedContextWorker);
 export function WdfObjectAllocateContext(Handle: WDFOBJECT, ContextAttributes: WDF_OBJECT_ATTRIBUTES, Context: Box<object | null> | null): NTSTATUS {
   const object = FxObjectHandleGetPtr(Handle, FX_TYPE_OBJECT);
   if (Context !== null) Context.value = null;
+  let status = FxVerifierCheckIrqlLevel("WdfObjectAllocateContext", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
   if (ContextAttributes.Size !== WDF_OBJECT_ATTRIBUTES_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
-  let status = FxValidateObjectAttributesForContext(ContextAttributes);
+  status = FxValidateObjectAttributesForContext(ContextAttributes);
   if (!NT_SUCCESS(status)) return status;
   const info = ContextAttributes.ContextTypeInfo;
   if (info === null || ContextAttributes.ParentObject !== null) return STATUS_WDF_OBJECT_ATTRIBUTES_INVALID;

@@ -143,12 +143,12 @@ export function PiWriteServiceKey(reg: ConfigurationManager, service: string, di
 }
 
 /** The version of the KMDF library a KMDF package binds to (its INF's `KmdfLibraryVersion`). */
-export const KMDF_LIBRARY_VERSION = "1.33";
+const kmdfLibraryVersion = "1.33";
 
 /** An INF's `[*.Wdf]` KmdfService directive: `Services\<service>\Parameters\Wdf\KmdfLibraryVersion`. */
 export function PiWriteKmdfServiceSection(reg: ConfigurationManager, service: string): void {
   const k = reg.createPath([...SERVICES, service, "Parameters", "Wdf"], false);
-  set(reg, k, "KmdfLibraryVersion", REG_SZ, KMDF_LIBRARY_VERSION);
+  set(reg, k, "KmdfLibraryVersion", REG_SZ, kmdfLibraryVersion);
 }
 
 /** An INF's [ClassInstall32] section: `Control\Class\{guid}` with its Class name. */
