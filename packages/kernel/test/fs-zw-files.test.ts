@@ -232,7 +232,7 @@ describe("kernel-mode file I/O on the boot volume (Zw*)", () => {
         KeLowerIrql(old.value);
       }),
     );
-    expect(d.parameters[0]).toBe(VF_RULE_IRQL_ZW_PASSIVE);
-    expect(d.parameters[1]).toBe(DISPATCH_LEVEL);
+    expect(d.BugCheckParameter1).toBe(VF_RULE_IRQL_ZW_PASSIVE);
+    expect(d.BugCheckParameter2).toBe(DISPATCH_LEVEL);
   });
 });
