@@ -2,14 +2,14 @@ import { cur } from "../context.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, VF_RULE_IRQL_ZW_PASSIVE } from "../ke/bugcheck-codes.js";
-import { Executive, KeSetEvent, KernelMode, KeWaitForSingleObject, KiCheckWait, type KWAIT, type KWAIT_BLOCK } from "../ke/dispatcher.js";
+import { Executive, KEVENT, KeResetEvent, KeSetEvent, KernelMode, KeWaitForSingleObject, KiCheckWait, type KWAIT, type KWAIT_BLOCK } from "../ke/dispatcher.js";
 import { PASSIVE_LEVEL } from "../ke/irql.js";
 import { KWAIT_CALL } from "../ke/wait-call.js";
 import { SehException } from "../ke/exception.js";
 import { IoAllocateMdl, MmProbeAndLockPages } from "../mm/mdl.js";
 import { POOL_FLAG_NON_PAGED, POOL_TAG } from "../mm/pool.js";
 import {
-  NT_SUCCESS, NtStatusName, STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_INVALID,
+  NT_SUCCESS, NtStatusName, STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NOT_SUPPORTED, STATUS_OBJECT_NAME_INVALID,
   STATUS_OBJECT_TYPE_MISMATCH, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS,
 } from "../ntstatus.js";
 import { ObIsKernelHandle, type HandleTable } from "../ob/handle-table.js";
@@ -27,7 +27,7 @@ import { IoGetAttachedDevice, IoGetRelatedDeviceObject, type DEVICE_OBJECT } fro
 import { FILE_OBJECT } from "./file.js";
 import { FILE_DELETE_ON_CLOSE, FILE_OPEN_REPARSE_POINT, FILE_USE_FILE_POINTER_POSITION, FilePositionInformation } from "./file-information.js";
 import { IopCompleteRequest } from "./io-completion.js";
-import { IoGetNextIrpStackLocation, IO_STATUS_BLOCK, type IRP } from "./irp.js";
+import { IoGetNextIrpStackLocation, IO_STATUS_BLOCK, type IRP, type PIO_APC_ROUTINE } from "./irp.js";
 import { IopBuildInformationIrp, IopCheckInformationClass, IopFilePosition } from "./nt-file-information.js";
 import { IopCheckCreateParameters, IopCloseHandle, IopParseDevice, abandon, badLength, newUserIrp } from "./nt-file.js";
 
@@ -176,19 +176,35 @@ export function ZwOpenFile(FileHandle: Box<number>, DesiredAccess: number, Objec
   return new KWAIT_CALL("ZwOpenFile", IopCreateFileKernel(FileHandle, DesiredAccess, ObjectAttributes, IoStatusBlock, 0, ShareAccess, FILE_OPEN, OpenOptions));
 }
 
+/** The event a kernel caller names by handle (null for none), reset as the I/O manager resets it. */
+function IopKernelEvent(Event: number | null): KEVENT | null | NTSTATUS {
+  if (Event === null || Event === undefined || Event === 0) return null;
+  const e = IopKernelHandleTable(Event).lookup(Event);
+  if (e === undefined) return STATUS_INVALID_HANDLE;
+  const o = e.object as unknown;
+  if (!(o instanceof KEVENT)) return STATUS_OBJECT_TYPE_MISMATCH;
+  KeResetEvent(o);
+  return o;
+}
+
 function* IopReadWriteKernel(
-  major: number, FileHandle: number, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number, ByteOffset: number | null, Key: number,
+  major: number, FileHandle: number, Event: number | null, ApcRoutine: unknown, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number,
+  ByteOffset: number | null, Key: number,
 ): Generator<KWAIT_BLOCK, NTSTATUS, NTSTATUS> {
   const m = cur;
   const fo = IopKernelFileHandle(FileHandle);
   if (typeof fo === "number") return fo;
   if (badLength(Length)) return STATUS_INVALID_PARAMETER;
+  // Kernel-mode completion APCs (PIO_APC_ROUTINE from a driver) are not emulated.
+  if (ApcRoutine !== null && ApcRoutine !== undefined) return STATUS_NOT_SUPPORTED;
+  const ev = IopKernelEvent(Event);
+  if (typeof ev === "number") return ev;
   const synchronous = (fo.Flags & FO_SYNCHRONOUS_IO) !== 0;
   // An asynchronous file object has no position: the caller must say where.
   if (!synchronous && (ByteOffset === null || ByteOffset === undefined || ByteOffset === FILE_USE_FILE_POINTER_POSITION)) return STATUS_INVALID_PARAMETER;
   if (synchronous) yield* IopAcquireFileLock(fo);
   const dev = IoGetRelatedDeviceObject(fo);
-  const irp = newUserIrp(dev, fo, IoStatusBlock, null, null);
+  const irp = newUserIrp(dev, fo, IoStatusBlock, ev, null);
   irp.RequestorMode = KernelMode;
   irp.Flags |= major === IRP_MJ_READ ? IRP_READ_OPERATION : IRP_WRITE_OPERATION;
   if (synchronous) irp.Flags |= IRP_SYNCHRONOUS_API;
@@ -232,19 +248,18 @@ function* IopReadWriteKernel(
  * `ZwReadFile`: reads Length bytes into Buffer (a kernel address) from ByteOffset, or, on
  * a synchronous file object, from its current position when ByteOffset is null, which
  * then moves past what was read. IoStatusBlock.Information is the bytes read; reading at
- * or past the end of a file is STATUS_END_OF_FILE. Event, ApcRoutine and ApcContext must
- * be null here (a kernel caller waits through a synchronous file object).
+ * or past the end of a file is STATUS_END_OF_FILE. On an asynchronous file object a
+ * request the driver pends returns STATUS_PENDING and Event (a handle, or null) is set when
+ * it completes; a kernel-mode ApcRoutine is STATUS_NOT_SUPPORTED here.
  * PASSIVE_LEVEL; `status = yield* ZwReadFile(...)`.
  */
 export function ZwReadFile(
-  FileHandle: number, Event: number | null, ApcRoutine: null, ApcContext: null, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number,
+  FileHandle: number, Event: number | null, ApcRoutine: PIO_APC_ROUTINE | null, ApcContext: unknown, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number,
   ByteOffset: number | null, Key: number | null,
 ): KWAIT<NTSTATUS> {
   IopCheckZw("ZwReadFile");
-  void Event;
-  void ApcRoutine;
   void ApcContext;
-  return new KWAIT_CALL("ZwReadFile", IopReadWriteKernel(IRP_MJ_READ, FileHandle, IoStatusBlock, Buffer, Length, ByteOffset, Key ?? 0));
+  return new KWAIT_CALL("ZwReadFile", IopReadWriteKernel(IRP_MJ_READ, FileHandle, Event, ApcRoutine, IoStatusBlock, Buffer, Length, ByteOffset, Key ?? 0));
 }
 
 /**
@@ -253,14 +268,12 @@ export function ZwReadFile(
  * PASSIVE_LEVEL; `status = yield* ZwWriteFile(...)`.
  */
 export function ZwWriteFile(
-  FileHandle: number, Event: number | null, ApcRoutine: null, ApcContext: null, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number,
+  FileHandle: number, Event: number | null, ApcRoutine: PIO_APC_ROUTINE | null, ApcContext: unknown, IoStatusBlock: IO_STATUS_BLOCK, Buffer: number, Length: number,
   ByteOffset: number | null, Key: number | null,
 ): KWAIT<NTSTATUS> {
   IopCheckZw("ZwWriteFile");
-  void Event;
-  void ApcRoutine;
   void ApcContext;
-  return new KWAIT_CALL("ZwWriteFile", IopReadWriteKernel(IRP_MJ_WRITE, FileHandle, IoStatusBlock, Buffer, Length, ByteOffset, Key ?? 0));
+  return new KWAIT_CALL("ZwWriteFile", IopReadWriteKernel(IRP_MJ_WRITE, FileHandle, Event, ApcRoutine, IoStatusBlock, Buffer, Length, ByteOffset, Key ?? 0));
 }
 
 function* IopInformationKernel(set: boolean, FileHandle: number, IoStatusBlock: IO_STATUS_BLOCK, FileInformation: number, Length: number, FileInformationClass: number): Generator<KWAIT_BLOCK, NTSTATUS, NTSTATUS> {
