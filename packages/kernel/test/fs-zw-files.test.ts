@@ -145,16 +145,18 @@ describe("kernel-mode file I/O on the boot volume (Zw*)", () => {
       const [throughFile] = yield* create("\\??\\C:\\logs\\one.log\\x", FILE_OPEN_IF);
       const [both] = yield* create("\\??\\C:\\logs", FILE_OPEN, FILE_DIRECTORY_FILE | FILE_NON_DIRECTORY_FILE);
       const [overwriteDir] = yield* create("\\??\\C:\\logs2", FILE_OVERWRITE_IF, FILE_DIRECTORY_FILE);
+      const [overwriteExistingDir] = yield* create("\\??\\C:\\logs", FILE_OVERWRITE_IF, FILE_SYNCHRONOUS_IO_NONALERT);
       const buf = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, TAG);
       const iosb = new IO_STATUS_BLOCK();
       const [, dh2] = yield* create("\\??\\C:\\logs", FILE_OPEN, FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT, 7, SYNCHRONIZE | GENERIC_READ);
       yield* ZwQueryInformationFile(dh2, iosb, buf, FILE_STANDARD_INFORMATION_SIZE, FileStandardInformation);
       ZwClose(dh2);
-      return { mk, info, inside, fileAsDir, dirAsFile, throughFile, both, overwriteDir, directoryFlag: ReadBytes(buf + 21, 1)[0] };
+      return { mk, info, inside, fileAsDir, dirAsFile, throughFile, both, overwriteDir, overwriteExistingDir, directoryFlag: ReadBytes(buf + 21, 1)[0] };
     });
     expect(r).toEqual({
       mk: STATUS_SUCCESS, info: FILE_CREATED, inside: STATUS_SUCCESS, fileAsDir: STATUS_NOT_A_DIRECTORY, dirAsFile: STATUS_FILE_IS_A_DIRECTORY,
-      throughFile: STATUS_OBJECT_PATH_NOT_FOUND, both: STATUS_INVALID_PARAMETER, overwriteDir: STATUS_INVALID_PARAMETER, directoryFlag: 1,
+      throughFile: STATUS_OBJECT_PATH_NOT_FOUND, both: STATUS_INVALID_PARAMETER, overwriteDir: STATUS_INVALID_PARAMETER,
+      overwriteExistingDir: STATUS_OBJECT_NAME_COLLISION, directoryFlag: 1,
     });
   });
 

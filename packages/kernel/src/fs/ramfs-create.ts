@@ -3,7 +3,7 @@ import { IoCompleteRequest } from "../io/complete.js";
 import { FILE_CREATE, FILE_NON_DIRECTORY_FILE, FILE_OPEN, FILE_OPENED, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_SUPERSEDE } from "../io/constants.js";
 import type { DEVICE_OBJECT } from "../io/device.js";
 import {
-  FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_VALID_FLAGS, FILE_CREATED, FILE_DELETE_ON_CLOSE, FILE_DIRECTORY_FILE, FILE_OVERWRITTEN, FILE_SUPERSEDED,
+  FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_READONLY, FILE_ATTRIBUTE_VALID_FLAGS, FILE_CREATED, FILE_DELETE_ON_CLOSE, FILE_DIRECTORY_FILE, FILE_OVERWRITTEN, FILE_SUPERSEDED,
 } from "../io/file-information.js";
 import { IoGetCurrentIrpStackLocation, type IRP } from "../io/irp.js";
 import { IoCheckShareAccess, IoRemoveShareAccess, IoSetShareAccess } from "../io/share-access.js";
@@ -36,7 +36,9 @@ const INVALID_NAME = /[\x00-\x1f<>:"|?*/]/;
  * way is STATUS_OBJECT_PATH_NOT_FOUND, a missing last name STATUS_OBJECT_NAME_NOT_FOUND
  * for FILE_OPEN/FILE_OVERWRITE, an existing one STATUS_OBJECT_NAME_COLLISION for
  * FILE_CREATE; FILE_DIRECTORY_FILE on a file is STATUS_NOT_A_DIRECTORY and
- * FILE_NON_DIRECTORY_FILE on a directory STATUS_FILE_IS_A_DIRECTORY. Information is
+ * FILE_NON_DIRECTORY_FILE on a directory STATUS_FILE_IS_A_DIRECTORY, an overwrite of a
+ * directory STATUS_OBJECT_NAME_COLLISION (the orders and statuses of the WDK's fastfat
+ * sample, filesys/fastfat/create.c). Information is
  * FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN or FILE_SUPERSEDED; share modes are checked
  * with IoCheckShareAccess.
  */
@@ -78,9 +80,10 @@ export function RamFsCreate(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
     if (wantsDirectory && !node.isDirectory) return RamFsComplete(Irp, STATUS_NOT_A_DIRECTORY, 0);
     if ((options & FILE_NON_DIRECTORY_FILE) !== 0 && node.isDirectory) return RamFsComplete(Irp, STATUS_FILE_IS_A_DIRECTORY, 0);
     const overwrite = disposition === FILE_OVERWRITE || disposition === FILE_OVERWRITE_IF || disposition === FILE_SUPERSEDE;
-    // A directory cannot be overwritten.
-    if (overwrite && node.isDirectory) return RamFsComplete(Irp, STATUS_FILE_IS_A_DIRECTORY, 0);
-    if ((options & FILE_DELETE_ON_CLOSE) !== 0 && node === volume.root) return RamFsComplete(Irp, STATUS_CANNOT_DELETE, 0);
+    // A directory is only opened: any other disposition collides with it (fastfat's FatOpenExistingDcb).
+    if (overwrite && node.isDirectory) return RamFsComplete(Irp, STATUS_OBJECT_NAME_COLLISION, 0);
+    // The root and a read-only file cannot be deleted, so they cannot be opened to be (fastfat).
+    if ((options & FILE_DELETE_ON_CLOSE) !== 0 && (node === volume.root || (node.Attributes & FILE_ATTRIBUTE_READONLY) !== 0)) return RamFsComplete(Irp, STATUS_CANNOT_DELETE, 0);
     // The first open sets the share access; later ones are checked against it.
     if (node.openCount === 0) {
       IoSetShareAccess(access, p.ShareAccess, fo, node.ShareAccess);
