@@ -5,7 +5,7 @@ import {
   GENERIC_READ, InitializeObjectAttributes, IO_STATUS_BLOCK, IoCompleteRequest, IoMarkIrpPending, IRP_MJ_READ, KDPC,
   KeInitializeDpc, KeInitializeTimer, KeSetTimer, KTIMER, NtClose, NtCreateFile, NtDeleteFile, NtOpenFile, NtQueryInformationFile, NtReadFile,
   NtSetInformationFile, OBJ_CASE_INSENSITIVE, OBJ_KERNEL_HANDLE, OBJECT_ATTRIBUTES, Out, POOL_FLAG_NON_PAGED, POOL_TAG, ReadBytes, ReadUlong64,
-  STATUS_ACCESS_DENIED, STATUS_END_OF_FILE, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_INFO_CLASS, STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_NOT_FOUND,
+  KERNEL_BASE, STATUS_ACCESS_DENIED, STATUS_ACCESS_VIOLATION, STATUS_END_OF_FILE, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_INFO_CLASS, STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_NOT_FOUND,
   STATUS_DELETE_PENDING, STATUS_PENDING, STATUS_SUCCESS, SYNCHRONIZE, WriteBytes, WriteUchar, WriteUlong64, ZwClose, ZwCreateFile, ZwReadFile, ZwWriteFile, FILE_OVERWRITE_IF, FILE_ATTRIBUTE_ARCHIVE, type IRP, type KWAIT_GENERATOR, type Machine, type NTSTATUS,
 } from "../src/index.js";
 import { client, startThread, tinyDriver, userAlloc, type Client } from "./helpers.js";
@@ -77,6 +77,8 @@ describe("the file information services from a client (Nt*)", () => {
     expect(m.syscall(c.thread, () => NtSetInformationFile(f.handle, iosb, info, 8, FileEndOfFileInformation))).toBe(STATUS_ACCESS_DENIED);
     expect(m.syscall(c.thread, () => NtSetInformationFile(f.handle, iosb, info, 1, FileDispositionInformation))).toBe(STATUS_ACCESS_DENIED);
     expect(m.syscall(c.thread, () => NtQueryInformationFile(f.handle, iosb, info, 40, FileBasicInformation))).toBe(STATUS_ACCESS_DENIED);
+    // The caller's buffer must be its own: a kernel address is refused by the probe.
+    expect(m.syscall(c.thread, () => NtQueryInformationFile(f.handle, iosb, KERNEL_BASE, 24, FileStandardInformation))).toBe(STATUS_ACCESS_VIOLATION);
     // A negative position.
     m.syscall(c.thread, () => (WriteUlong64(info, -1), STATUS_SUCCESS));
     expect(m.syscall(c.thread, () => NtSetInformationFile(f.handle, iosb, info, 8, FilePositionInformation))).toBe(STATUS_INVALID_PARAMETER);

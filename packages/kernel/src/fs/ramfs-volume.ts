@@ -99,4 +99,5 @@ export function IopMountBootVolume(): void {
   } finally {
     m.cpu.driver = savedDriver;
   }
+  m.trace?.event("driver-load", drv, `boot volume ${RAMFS_VOLUME_NAME} mounted`);
 }

@@ -3,7 +3,7 @@ import type { Box } from "../box.js";
 import { SehException } from "../ke/exception.js";
 import { POOL_FLAG_NON_PAGED, POOL_TAG } from "../mm/pool.js";
 import {
-  STATUS_ACCESS_DENIED, STATUS_INFO_LENGTH_MISMATCH, STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_INFO_CLASS, STATUS_INVALID_PARAMETER, STATUS_PENDING,
+  STATUS_ACCESS_DENIED, STATUS_ACCESS_VIOLATION, STATUS_INFO_LENGTH_MISMATCH, STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_INFO_CLASS, STATUS_INVALID_PARAMETER, STATUS_PENDING,
   STATUS_SUCCESS, type NTSTATUS,
 } from "../ntstatus.js";
 import type { OBJECT_ATTRIBUTES } from "../ob/object-attributes.js";
@@ -123,7 +123,8 @@ function IopInformationFile(set: boolean, FileHandle: number, IoStatusBlock: IO_
   if (st !== STATUS_SUCCESS) return st;
   const access = IopInformationAccess(FileInformationClass, set);
   if ((r.access & access) !== access) return STATUS_ACCESS_DENIED;
-  if (!userRangeOk(FileInformation, Length)) return STATUS_INVALID_PARAMETER;
+  // The probe of the caller's buffer.
+  if (!userRangeOk(FileInformation, Length)) return STATUS_ACCESS_VIOLATION;
   const synchronous = (fo.Flags & FO_SYNCHRONOUS_IO) !== 0;
   if (synchronous && FileInformationClass === FilePositionInformation) return IopFilePosition(fo, set, FileInformation, IoStatusBlock);
   if (synchronous) {

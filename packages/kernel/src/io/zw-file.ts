@@ -108,7 +108,7 @@ function* IopKernelServiceTail(dev: DEVICE_OBJECT, irp: IRP, fo: FILE_OBJECT, io
 
 function* IopCreateFileKernel(
   FileHandle: Box<number>, DesiredAccess: number, ObjectAttributes: OBJECT_ATTRIBUTES | null, IoStatusBlock: IO_STATUS_BLOCK,
-  FileAttributes: number, ShareAccess: number, CreateDisposition: number, CreateOptions: number,
+  FileAttributes: number, ShareAccess: number, CreateDisposition: number, CreateOptions: number, kernelHandle = false,
 ): Generator<KWAIT_BLOCK, NTSTATUS, NTSTATUS> {
   const m = cur;
   FileHandle.value = 0;
@@ -145,7 +145,7 @@ function* IopCreateFileKernel(
   }
   fo.ObHeader!.HandleCount = 1;
   ObReferenceObject(dev);
-  const table = (ObjectAttributes.Attributes & OBJ_KERNEL_HANDLE) !== 0 ? m.systemProcess.handles : m.cpu.process.handles;
+  const table = kernelHandle || (ObjectAttributes.Attributes & OBJ_KERNEL_HANDLE) !== 0 ? m.systemProcess.handles : m.cpu.process.handles;
   FileHandle.value = table.insert(fo, access);
   return status;
 }
@@ -313,9 +313,8 @@ export function ZwSetInformationFile(FileHandle: number, IoStatusBlock: IO_STATU
 
 function* IopDeleteFileKernel(ObjectAttributes: OBJECT_ATTRIBUTES | null): Generator<KWAIT_BLOCK, NTSTATUS, NTSTATUS> {
   const h = { value: 0 };
-  const oa = ObjectAttributes === null || ObjectAttributes === undefined ? null : ObjectAttributes;
-  const kernel = oa === null ? null : Object.assign(Object.create(Object.getPrototypeOf(oa)) as OBJECT_ATTRIBUTES, oa, { Attributes: oa.Attributes | OBJ_KERNEL_HANDLE });
-  const st = yield* IopCreateFileKernel(h, DELETE, kernel, new IO_STATUS_BLOCK(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, FILE_OPEN, FILE_DELETE_ON_CLOSE | FILE_OPEN_REPARSE_POINT);
+  // The open's handle is the kernel's own, whatever the caller's attributes say: nobody else sees it.
+  const st = yield* IopCreateFileKernel(h, DELETE, ObjectAttributes, new IO_STATUS_BLOCK(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, FILE_OPEN, FILE_DELETE_ON_CLOSE | FILE_OPEN_REPARSE_POINT, true);
   if (!NT_SUCCESS(st)) return st;
   IopCloseHandle(cur.systemProcess.handles, h.value, false);
   return STATUS_SUCCESS;
