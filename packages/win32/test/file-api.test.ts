@@ -7,8 +7,8 @@ import {
 import {
   CREATE_ALWAYS, CREATE_NEW, ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_DIR_NOT_EMPTY, ERROR_FILE_EXISTS, ERROR_FILE_NOT_FOUND, ERROR_HANDLE_EOF,
   ERROR_INVALID_FUNCTION, ERROR_NEGATIVE_SEEK, ERROR_PATH_NOT_FOUND, ERROR_SHARING_VIOLATION, ERROR_SUCCESS, FILE_BEGIN, FILE_CURRENT, FILE_END,
-  FILE_FLAG_OVERLAPPED, FILE_SHARE_READ, GENERIC_READ, GENERIC_WRITE, INVALID_FILE_SIZE, INVALID_HANDLE_VALUE, INVALID_SET_FILE_POINTER, OPEN_ALWAYS,
-  OPEN_EXISTING, OVERLAPPED, TRUNCATE_EXISTING, Win32Process,
+  FILE_FLAG_DELETE_ON_CLOSE, FILE_FLAG_OVERLAPPED, FILE_SHARE_READ, GENERIC_READ, GENERIC_WRITE, INVALID_FILE_SIZE, INVALID_HANDLE_VALUE, INVALID_SET_FILE_POINTER, OPEN_ALWAYS,
+  OPEN_EXISTING, OVERLAPPED, TRUNCATE_EXISTING, Win32Process, type Win32ThreadContext,
 } from "../src/index.js";
 
 const RW = GENERIC_READ | GENERIC_WRITE;
@@ -194,5 +194,39 @@ describe("Win32 files on C: (the boot volume)", () => {
     const stranger = program(other);
     expect(stranger.CreateFile("C:\\Windows\\Temp\\driver.log", GENERIC_READ, 0, null, OPEN_EXISTING, 0, 0)).toBe(INVALID_HANDLE_VALUE);
     expect(stranger.GetLastError()).toBe(ERROR_FILE_NOT_FOUND);
+  });
+
+  it("FILE_FLAG_DELETE_ON_CLOSE: the file goes with its last handle", () => {
+    const app = program();
+    const h = app.CreateFile("C:\\tmp.dat", RW, FILE_SHARE_READ, null, CREATE_NEW, FILE_FLAG_DELETE_ON_CLOSE, 0);
+    expect(h).not.toBe(INVALID_HANDLE_VALUE);
+    write(app, h, "scratch");
+    const r = app.CreateFile("C:\\tmp.dat", GENERIC_READ, FILE_SHARE_READ | 2 | 4, null, OPEN_EXISTING, 0, 0);
+    expect(r).not.toBe(INVALID_HANDLE_VALUE);
+    app.CloseHandle(h);
+    expect(read(app, r, 16)).toBe("scratch");
+    app.CloseHandle(r);
+    expect(app.CreateFile("C:\\tmp.dat", GENERIC_READ, 0, null, OPEN_EXISTING, 0, 0)).toBe(INVALID_HANDLE_VALUE);
+    expect(app.GetLastError()).toBe(ERROR_FILE_NOT_FOUND);
+  });
+
+  it("a CreateThread thread uses the same file functions as generators", () => {
+    const app = program();
+    const h = app.CreateFile("C:\\t.txt", RW, 0, null, CREATE_NEW, 0, 0);
+    write(app, h, "0123456789");
+    const seen: number[] = [];
+    const thread = app.CreateThread(null, 0, function* (_p: unknown, t: Win32ThreadContext) {
+      seen.push(yield* t.GetFileSize(h, null));
+      seen.push(yield* t.SetFilePointer(h, -3, null, FILE_END));
+      const size = Out(0);
+      if (yield* t.GetFileSizeEx(h, size)) seen.push(size.value);
+      if (yield* t.CreateDirectory("C:\\fromthread", null)) seen.push(1);
+      if (yield* t.DeleteFile("C:\\nothing")) seen.push(-1);
+      seen.push(t.GetLastError());
+      return 0;
+    }, null, 0, null);
+    app.WaitForSingleObject(thread, 0xffffffff);
+    expect(seen).toEqual([10, 7, 10, 1, ERROR_FILE_NOT_FOUND]);
+    app.CloseHandle(h);
   });
 });
