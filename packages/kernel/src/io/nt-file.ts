@@ -241,7 +241,7 @@ export function NtCreateFile(
   EaBuffer: number | null,
   EaLength: number,
 ): NTSTATUS {
-  // Devices are opened, not files created: no allocation size, attributes or EAs apply.
+  // No allocation size or extended attributes are emulated; the attributes go to the driver (a file system's new file gets them).
   void AllocationSize;
   void EaBuffer;
   void EaLength;
