@@ -222,3 +222,19 @@ export type {
   StartDeviceParameters, QueryDeviceRelationsParameters, QueryIdParameters, DeviceCapabilitiesParameters, QueryInterfaceParameters,
   UsageNotificationParameters, QueryDeviceTextParameters,
 } from "./pnp/irp-parameters.js";
+// Fs: file I/O for drivers and clients, and the in-memory boot volume (C:, \SystemRoot)
+export {
+  FILE_DIRECTORY_FILE, FILE_WRITE_THROUGH, FILE_SEQUENTIAL_ONLY, FILE_NO_INTERMEDIATE_BUFFERING, FILE_CREATE_TREE_CONNECTION, FILE_COMPLETE_IF_OPLOCKED,
+  FILE_NO_EA_KNOWLEDGE, FILE_RANDOM_ACCESS, FILE_DELETE_ON_CLOSE, FILE_OPEN_BY_FILE_ID, FILE_OPEN_FOR_BACKUP_INTENT, FILE_NO_COMPRESSION,
+  FILE_OPEN_REPARSE_POINT, FILE_VALID_OPTION_FLAGS, FILE_MAXIMUM_DISPOSITION, FILE_SUPERSEDED, FILE_CREATED, FILE_OVERWRITTEN, FILE_EXISTS,
+  FILE_DOES_NOT_EXIST, FILE_LIST_DIRECTORY, FILE_ADD_FILE, FILE_ADD_SUBDIRECTORY, FILE_TRAVERSE, FILE_DELETE_CHILD, FILE_ATTRIBUTE_READONLY,
+  FILE_ATTRIBUTE_HIDDEN, FILE_ATTRIBUTE_SYSTEM, FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_NORMAL, FILE_ATTRIBUTE_TEMPORARY,
+  FILE_ATTRIBUTE_VALID_FLAGS, FILE_WRITE_TO_END_OF_FILE, FILE_USE_FILE_POINTER_POSITION, FILE_DEVICE_DISK_FILE_SYSTEM, FileDirectoryInformation,
+  FileBasicInformation, FileStandardInformation, FileInternalInformation, FileNameInformation, FileRenameInformation, FileDispositionInformation,
+  FilePositionInformation, FileAllocationInformation, FileEndOfFileInformation, FileMaximumInformation, FILE_BASIC_INFORMATION_SIZE,
+  FILE_STANDARD_INFORMATION_SIZE, FILE_POSITION_INFORMATION_SIZE, FILE_END_OF_FILE_INFORMATION_SIZE, FILE_DISPOSITION_INFORMATION_SIZE,
+  QueryFileParameters, SetFileParameters,
+} from "./io/file-information.js";
+export { NtQueryInformationFile, NtSetInformationFile, NtOpenFile, NtDeleteFile } from "./io/nt-file-information.js";
+export { ZwCreateFile, ZwOpenFile, ZwReadFile, ZwWriteFile, ZwQueryInformationFile, ZwSetInformationFile, ZwDeleteFile } from "./io/zw-file.js";
+export { RAMFS_VOLUME_NAME, RAMFS_SYSTEM_DIRECTORY, RAMFS_DEFAULT_CAPACITY } from "./fs/ramfs-volume.js";

@@ -117,3 +117,10 @@ export const STATUS_CANNOT_DELETE = s(0xc0000121);
 export const STATUS_KEY_DELETED = s(0xc000017c);
 export const STATUS_CHILD_MUST_BE_VOLATILE = s(0xc0000181);
 for (const [k, v] of Object.entries({ STATUS_NO_MORE_ENTRIES, STATUS_CANNOT_DELETE, STATUS_KEY_DELETED, STATUS_CHILD_MUST_BE_VOLATILE })) names.set(v, k);
+
+// The file system's statuses.
+export const STATUS_DIRECTORY_NOT_EMPTY = s(0xc0000101);
+export const STATUS_NOT_A_DIRECTORY = s(0xc0000103);
+export const STATUS_FILE_IS_A_DIRECTORY = s(0xc00000ba);
+export const STATUS_DISK_FULL = s(0xc000007f);
+for (const [k, v] of Object.entries({ STATUS_DIRECTORY_NOT_EMPTY, STATUS_NOT_A_DIRECTORY, STATUS_FILE_IS_A_DIRECTORY, STATUS_DISK_FULL })) names.set(v, k);

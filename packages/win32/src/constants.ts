@@ -19,10 +19,23 @@ export const OPEN_EXISTING = 3;
 export const OPEN_ALWAYS = 4;
 export const TRUNCATE_EXISTING = 5;
 
+export const FILE_ATTRIBUTE_READONLY = 0x1;
+export const FILE_ATTRIBUTE_DIRECTORY = 0x10;
 export const FILE_ATTRIBUTE_NORMAL = 0x80;
 export const FILE_FLAG_OVERLAPPED = 0x40000000;
 export const FILE_FLAG_NO_BUFFERING = 0x20000000;
 export const FILE_FLAG_WRITE_THROUGH = 0x80000000;
+export const FILE_FLAG_RANDOM_ACCESS = 0x10000000;
+export const FILE_FLAG_SEQUENTIAL_SCAN = 0x08000000;
+export const FILE_FLAG_DELETE_ON_CLOSE = 0x04000000;
+export const FILE_FLAG_BACKUP_SEMANTICS = 0x02000000;
+
+// SetFilePointer(Ex)'s move methods and the failure values of SetFilePointer and GetFileSize.
+export const FILE_BEGIN = 0;
+export const FILE_CURRENT = 1;
+export const FILE_END = 2;
+export const INVALID_SET_FILE_POINTER = 0xffffffff;
+export const INVALID_FILE_SIZE = 0xffffffff;
 
 export const MEM_COMMIT = 0x1000;
 export const MEM_RESERVE = 0x2000;

@@ -10,11 +10,15 @@ import {
 // The system call loop needs the kernel's service-wait machinery (not public API).
 import { isRoutineGenerator, KiAbandonServiceWaits, KiNextServiceWait } from "@wdfjs/kernel/internal";
 import {
-  CREATE_ALWAYS, CREATE_NEW, FILE_FLAG_OVERLAPPED, INVALID_HANDLE_VALUE, OPEN_ALWAYS, OPEN_EXISTING, TRUNCATE_EXISTING,
-  MEM_RELEASE, type BOOL, type HANDLE,
+  CREATE_ALWAYS, CREATE_NEW, FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_DELETE_ON_CLOSE, FILE_FLAG_NO_BUFFERING, FILE_FLAG_OVERLAPPED, FILE_FLAG_RANDOM_ACCESS,
+  FILE_FLAG_SEQUENTIAL_SCAN, FILE_FLAG_WRITE_THROUGH, INVALID_HANDLE_VALUE, OPEN_ALWAYS, OPEN_EXISTING, TRUNCATE_EXISTING, MEM_RELEASE, type BOOL,
+  type HANDLE,
 } from "./constants.js";
 import {
-  ERROR_INVALID_PARAMETER, ERROR_NOACCESS, ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, ERROR_NOT_ENOUGH_MEMORY, ERROR_SUCCESS,
+  CreateDirectory, DeleteFile, GetFileSize, GetFileSizeEx, RemoveDirectory, RtlDosPathNameToNtPathName, SetFilePointer, SetFilePointerEx, type FileApiCaller,
+} from "./fileapi.js";
+import {
+  ERROR_ALREADY_EXISTS, ERROR_FILE_EXISTS, ERROR_PATH_NOT_FOUND, ERROR_INVALID_PARAMETER, ERROR_NOACCESS, ERROR_IO_INCOMPLETE, ERROR_IO_PENDING, ERROR_NOT_ENOUGH_MEMORY, ERROR_SUCCESS,
   INFINITE, RtlNtStatusToDosError, WAIT_FAILED, WAIT_IO_COMPLETION, WAIT_TIMEOUT, type DWORD,
 } from "./errors.js";
 import { OVERLAPPED } from "./overlapped.js";
@@ -37,8 +41,18 @@ const FILE_CREATE = 2;
 const FILE_OPEN_IF = 3;
 const FILE_OVERWRITE = 4;
 const FILE_OVERWRITE_IF = 5;
+const FILE_WRITE_THROUGH = 0x2;
+const FILE_SEQUENTIAL_ONLY = 0x4;
+const FILE_NO_INTERMEDIATE_BUFFERING = 0x8;
 const FILE_SYNCHRONOUS_IO_NONALERT = 0x20;
 const FILE_NON_DIRECTORY_FILE = 0x40;
+const FILE_RANDOM_ACCESS = 0x800;
+const FILE_DELETE_ON_CLOSE = 0x1000;
+const FILE_OPEN_FOR_BACKUP_INTENT = 0x4000;
+const DELETE = 0x00010000;
+const FILE_OPENED = 1;
+const FILE_OVERWRITTEN = 3;
+const STATUS_OBJECT_NAME_COLLISION = 0xc0000035 | 0;
 const SYNCHRONIZE = 0x00100000;
 const FILE_READ_ATTRIBUTES = 0x80;
 // FILE_ATTRIBUTE_VALID_FLAGS without FILE_ATTRIBUTE_DIRECTORY: what CreateFile passes on.
@@ -238,6 +252,24 @@ export class Win32ThreadBase {
 
   // ---- files ----
 
+  private fileCaller: FileApiCaller | null = null;
+  /** What fileapi.ts's functions need of this thread (made once). */
+  protected get files(): FileApiCaller {
+    if (this.fileCaller === null) {
+      const self = this;
+      this.fileCaller = {
+        machine: this.machine,
+        thread: this.thread,
+        call: (fn) => self.call(fn),
+        fail: (status) => self.fail(status),
+        setError: (error) => {
+          self.lastError = error;
+        },
+      };
+    }
+    return this.fileCaller;
+  }
+
   protected *gCreateFile(
     lpFileName: string,
     dwDesiredAccess: DWORD,
@@ -264,23 +296,39 @@ export class Win32ThreadBase {
       this.lastError = ERROR_INVALID_PARAMETER;
       return INVALID_HANDLE_VALUE;
     }
-    // `\\.\Name` is the Win32 device namespace: `\??\Name` to the object manager.
-    const ntName = lpFileName.startsWith("\\\\.\\") || lpFileName.startsWith("\\\\?\\") ? "\\??\\" + lpFileName.slice(4) : lpFileName;
+    // `\\.\Name` is the Win32 device namespace (`\??\Name`); `C:\dir\file` is `\??\C:\dir\file`.
+    const ntName = RtlDosPathNameToNtPathName(lpFileName);
+    if (ntName === null) {
+      this.lastError = ERROR_PATH_NOT_FOUND;
+      return INVALID_HANDLE_VALUE;
+    }
     const flags = isNumber(dwFlagsAndAttributes) ? dwFlagsAndAttributes : 0;
-    const options = FILE_NON_DIRECTORY_FILE | ((flags & FILE_FLAG_OVERLAPPED) !== 0 ? 0 : FILE_SYNCHRONOUS_IO_NONALERT);
+    // kernelbase's flag mapping: backup semantics may open a directory, the rest are options.
+    let options = ((flags & FILE_FLAG_BACKUP_SEMANTICS) !== 0 ? FILE_OPEN_FOR_BACKUP_INTENT : FILE_NON_DIRECTORY_FILE) | ((flags & FILE_FLAG_OVERLAPPED) !== 0 ? 0 : FILE_SYNCHRONOUS_IO_NONALERT);
+    if ((flags & FILE_FLAG_WRITE_THROUGH) !== 0) options |= FILE_WRITE_THROUGH;
+    if ((flags & FILE_FLAG_NO_BUFFERING) !== 0) options |= FILE_NO_INTERMEDIATE_BUFFERING;
+    if ((flags & FILE_FLAG_SEQUENTIAL_SCAN) !== 0) options |= FILE_SEQUENTIAL_ONLY;
+    if ((flags & FILE_FLAG_RANDOM_ACCESS) !== 0) options |= FILE_RANDOM_ACCESS;
+    let access = (dwDesiredAccess >>> 0) | SYNCHRONIZE | FILE_READ_ATTRIBUTES;
+    if ((flags & FILE_FLAG_DELETE_ON_CLOSE) !== 0) {
+      options |= FILE_DELETE_ON_CLOSE;
+      access |= DELETE;
+    }
     const h = Out(0);
     const iosb = new IO_STATUS_BLOCK();
     // Win32 names are case-insensitive.
     const oa = new OBJECT_ATTRIBUTES();
     InitializeObjectAttributes(oa, ntName, OBJ_CASE_INSENSITIVE, null, null);
-    const status = yield* this.call(() =>
-      NtCreateFile(h, (dwDesiredAccess >>> 0) | SYNCHRONIZE | FILE_READ_ATTRIBUTES, oa, iosb, null, flags & CREATE_FILE_ATTRIBUTES, dwShareMode, disposition, options, null, 0),
-    );
+    const status = yield* this.call(() => NtCreateFile(h, access, oa, iosb, null, flags & CREATE_FILE_ATTRIBUTES, dwShareMode, disposition, options, null, 0));
     if (!NT_SUCCESS(status)) {
-      this.fail(status);
+      // CREATE_NEW on an existing name is ERROR_FILE_EXISTS, not the ERROR_ALREADY_EXISTS the status maps to.
+      if (status === STATUS_OBJECT_NAME_COLLISION && disposition === FILE_CREATE) this.lastError = ERROR_FILE_EXISTS;
+      else this.fail(status);
       return INVALID_HANDLE_VALUE;
     }
-    this.lastError = ERROR_SUCCESS;
+    // Success that found the file there already: CREATE_ALWAYS and OPEN_ALWAYS say so.
+    const existed = (dwCreationDisposition === CREATE_ALWAYS && iosb.Information === FILE_OVERWRITTEN) || (dwCreationDisposition === OPEN_ALWAYS && iosb.Information === FILE_OPENED);
+    this.lastError = existed ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS;
     return h.value;
   }
 
@@ -833,6 +881,41 @@ export class Win32Thread extends Win32ThreadBase {
     return this.host(this.gReadWrite(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped));
   }
 
+  /** `SetFilePointer` (fileapi.ts): the new position's low DWORD, or INVALID_SET_FILE_POINTER. */
+  SetFilePointer(hFile: HANDLE, lDistanceToMove: number, lpDistanceToMoveHigh: Box<number> | null, dwMoveMethod: DWORD): DWORD {
+    return this.host(SetFilePointer(this.files, hFile, lDistanceToMove, lpDistanceToMoveHigh, dwMoveMethod));
+  }
+
+  /** `SetFilePointerEx` (fileapi.ts). */
+  SetFilePointerEx(hFile: HANDLE, liDistanceToMove: number, lpNewFilePointer: Box<number> | null, dwMoveMethod: DWORD): BOOL {
+    return this.host(SetFilePointerEx(this.files, hFile, liDistanceToMove, lpNewFilePointer, dwMoveMethod));
+  }
+
+  /** `GetFileSize` (fileapi.ts): the low DWORD, or INVALID_FILE_SIZE. */
+  GetFileSize(hFile: HANDLE, lpFileSizeHigh: Box<number> | null): DWORD {
+    return this.host(GetFileSize(this.files, hFile, lpFileSizeHigh));
+  }
+
+  /** `GetFileSizeEx` (fileapi.ts). */
+  GetFileSizeEx(hFile: HANDLE, lpFileSize: Box<number>): BOOL {
+    return this.host(GetFileSizeEx(this.files, hFile, lpFileSize));
+  }
+
+  /** `DeleteFile` (fileapi.ts). */
+  DeleteFile(lpFileName: string): BOOL {
+    return this.host(DeleteFile(this.files, lpFileName));
+  }
+
+  /** `CreateDirectory` (fileapi.ts). */
+  CreateDirectory(lpPathName: string, lpSecurityAttributes: null): BOOL {
+    return this.host(CreateDirectory(this.files, lpPathName, lpSecurityAttributes));
+  }
+
+  /** `RemoveDirectory` (fileapi.ts). */
+  RemoveDirectory(lpPathName: string): BOOL {
+    return this.host(RemoveDirectory(this.files, lpPathName));
+  }
+
   /**
    * `ReadFileEx` / `WriteFileEx`: overlapped I/O whose completion routine runs as a user APC
    * in this thread's next alertable wait (SleepEx, WaitForSingleObjectEx with bAlertable).
@@ -957,6 +1040,34 @@ export class Win32ThreadContext extends Win32ThreadBase {
 
   WriteFile(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToWrite: DWORD, lpNumberOfBytesWritten: Box<number> | null, lpOverlapped: OVERLAPPED | null): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
     return this.gReadWrite(false, hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped);
+  }
+
+  SetFilePointer(hFile: HANDLE, lDistanceToMove: number, lpDistanceToMoveHigh: Box<number> | null, dwMoveMethod: DWORD): Generator<KWAIT_BLOCK, DWORD, NTSTATUS> {
+    return SetFilePointer(this.files, hFile, lDistanceToMove, lpDistanceToMoveHigh, dwMoveMethod);
+  }
+
+  SetFilePointerEx(hFile: HANDLE, liDistanceToMove: number, lpNewFilePointer: Box<number> | null, dwMoveMethod: DWORD): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return SetFilePointerEx(this.files, hFile, liDistanceToMove, lpNewFilePointer, dwMoveMethod);
+  }
+
+  GetFileSize(hFile: HANDLE, lpFileSizeHigh: Box<number> | null): Generator<KWAIT_BLOCK, DWORD, NTSTATUS> {
+    return GetFileSize(this.files, hFile, lpFileSizeHigh);
+  }
+
+  GetFileSizeEx(hFile: HANDLE, lpFileSize: Box<number>): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return GetFileSizeEx(this.files, hFile, lpFileSize);
+  }
+
+  DeleteFile(lpFileName: string): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return DeleteFile(this.files, lpFileName);
+  }
+
+  CreateDirectory(lpPathName: string, lpSecurityAttributes: null): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return CreateDirectory(this.files, lpPathName, lpSecurityAttributes);
+  }
+
+  RemoveDirectory(lpPathName: string): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {
+    return RemoveDirectory(this.files, lpPathName);
   }
 
   ReadFileEx(hFile: HANDLE, lpBuffer: number, nNumberOfBytesToRead: DWORD, lpOverlapped: OVERLAPPED, lpCompletionRoutine: LPOVERLAPPED_COMPLETION_ROUTINE): Generator<KWAIT_BLOCK, BOOL, NTSTATUS> {

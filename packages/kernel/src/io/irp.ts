@@ -1,3 +1,4 @@
+import { QueryFileParameters, SetFileParameters } from "./file-information.js";
 import { cur } from "../context.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOMGR_FREE_IRP_IN_USE, NO_MORE_IRP_STACK_LOCATIONS } from "../ke/bugcheck-codes.js";
@@ -50,6 +51,17 @@ export class IoParameters {
   /** IRP_MN_WAIT_WAKE: Parameters.WaitWake. */
   get WaitWake(): WaitWakeParameters {
     return (this.waitWake ??= new WaitWakeParameters(this));
+  }
+  // The file information views, made on first use like the power ones.
+  private queryFile: QueryFileParameters | null = null;
+  private setFile: SetFileParameters | null = null;
+  /** IRP_MJ_QUERY_INFORMATION: Parameters.QueryFile. */
+  get QueryFile(): QueryFileParameters {
+    return (this.queryFile ??= new QueryFileParameters(this));
+  }
+  /** IRP_MJ_SET_INFORMATION: Parameters.SetFile. */
+  get SetFile(): SetFileParameters {
+    return (this.setFile ??= new SetFileParameters(this));
   }
   constructor() {
     this.Read = new ReadWriteParameters(this);

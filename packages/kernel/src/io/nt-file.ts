@@ -34,6 +34,9 @@ import { FILE_OBJECT, IopDereferenceFileObject, IopReferenceFileObject } from ".
 import { IopCompleteRequest, IopFileIrpTail } from "./io-completion.js";
 import { IO_STATUS_BLOCK, IoAllocateIrp, IoFreeIrp, IoGetNextIrpStackLocation, IRP_KIND_USER, type IRP, type PIO_APC_ROUTINE } from "./irp.js";
 import { IoCompletionObject } from "./completion-port.js";
+import { IopMountBootVolume, IopNamesBootVolume } from "../fs/ramfs-volume.js";
+import { FILE_DIRECTORY_FILE, FILE_MAXIMUM_DISPOSITION, FILE_VALID_OPTION_FLAGS } from "./file-information.js";
+import { FILE_CREATE, FILE_NON_DIRECTORY_FILE, FILE_OPEN, FILE_OPEN_IF } from "./constants.js";
 
 /*
  * The I/O system services a client reaches through the Win32 layer. They run in the
@@ -48,9 +51,8 @@ function currentThread(): KTHREAD {
   return cur.cpu.thread!;
 }
 
-/** Looks up a handle of the calling process; a status if it is not a handle of that type. */
 /** The file object behind a handle of the calling process (the I/O services' monomorphic lookup). */
-function IopReferenceFileHandle(Handle: number): { readonly object: FILE_OBJECT; readonly access: number } | NTSTATUS {
+export function IopReferenceFileHandle(Handle: number): { readonly object: FILE_OBJECT; readonly access: number } | NTSTATUS {
   const e = cur.cpu.process.handles.lookup(Handle);
   if (e === undefined) return STATUS_INVALID_HANDLE;
   const o = e.object;
@@ -75,7 +77,7 @@ export function IopReferenceHandle<T>(Handle: number, type: abstract new (...a: 
  * way a synchronous caller waits for the file object's event only when the driver
  * returned STATUS_PENDING, and gets the final status the completion recorded.
  */
-function IopSynchronousServiceTail(dev: DEVICE_OBJECT, irp: IRP, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, synchronous: boolean): NTSTATUS {
+export function IopSynchronousServiceTail(dev: DEVICE_OBJECT, irp: IRP, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, synchronous: boolean): NTSTATUS {
   const m = cur;
   currentThread().IrpList.add(irp);
   iosb.Status = STATUS_PENDING;
@@ -131,7 +133,7 @@ function IopDeviceIoControlWhenUnlocked(
  * A synchronous file object's lock is held by another request: the caller waits for it
  * and `retry` (the service again) runs once it is released.
  */
-function IopWaitForFileLock(fo: FILE_OBJECT, retry: () => NTSTATUS): NTSTATUS {
+export function IopWaitForFileLock(fo: FILE_OBJECT, retry: () => NTSTATUS): NTSTATUS {
   fo.Waiters++;
   return KiDeferServiceWait({ objects: [fo.Lock], waitAll: false, deadline: -1, alertable: false, userMode: false }, "the file object lock (another thread's synchronous I/O on the handle)", () => {
     fo.Waiters--;
@@ -139,7 +141,7 @@ function IopWaitForFileLock(fo: FILE_OBJECT, retry: () => NTSTATUS): NTSTATUS {
   });
 }
 
-function IopReleaseFileLock(fo: FILE_OBJECT): void {
+export function IopReleaseFileLock(fo: FILE_OBJECT): void {
   fo.Busy = false;
   if (fo.Waiters > 0) KeSetEvent(fo.Lock, 0, false);
 }
@@ -163,7 +165,7 @@ function IopWaitForSynchronousIo(fo: FILE_OBJECT, address: number): NTSTATUS {
   }, () => IopReleaseFileLock(fo));
 }
 
-function newUserIrp(dev: DEVICE_OBJECT, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, event: KEVENT | null, overlapped: any): IRP {
+export function newUserIrp(dev: DEVICE_OBJECT, fo: FILE_OBJECT, iosb: IO_STATUS_BLOCK, event: KEVENT | null, overlapped: any): IRP {
   const irp = IoAllocateIrp(dev.StackSize, false)!;
   irp.kind = IRP_KIND_USER;
   irp.RequestorMode = UserMode;
@@ -188,7 +190,7 @@ function IopCheckApcRoutine(fo: FILE_OBJECT, ApcRoutine: PIO_APC_ROUTINE | null)
 }
 
 /** Undo a request that failed before it reached a driver. */
-function abandon(irp: IRP, fo: FILE_OBJECT, status: NTSTATUS): NTSTATUS {
+export function abandon(irp: IRP, fo: FILE_OBJECT, status: NTSTATUS): NTSTATUS {
   const m = cur;
   if (irp.AssociatedIrp.SystemBuffer !== 0 && (irp.Flags & IRP_DEALLOCATE_BUFFER) !== 0) m.mm.pool.free_(irp.AssociatedIrp.SystemBuffer, null);
   irp.AssociatedIrp.SystemBuffer = 0;
@@ -200,17 +202,17 @@ function abandon(irp: IRP, fo: FILE_OBJECT, status: NTSTATUS): NTSTATUS {
 }
 
 /** A ULONG length: an integer in [0, 2^32). (`n >>> 0 === n` holds for nothing else, strings included.) */
-function badLength(n: number): boolean {
+export function badLength(n: number): boolean {
   return typeof n !== "number" || n >>> 0 !== n;
 }
 
 /** A user range the caller says it owns must lie in user space (the probe every service does). */
-function userRangeOk(address: number, length: number): boolean {
+export function userRangeOk(address: number, length: number): boolean {
   if (length === 0) return true;
   return typeof address === "number" && address >= 0 && address + length <= MM_USER_PROBE_ADDRESS;
 }
 
-function resolveEvent(Event: number): KEVENT | null | NTSTATUS {
+export function resolveEvent(Event: number): KEVENT | null | NTSTATUS {
   if (!Event) return null;
   const r = IopReferenceHandle(Event, KEVENT);
   if (typeof r === "number") return r;
@@ -239,9 +241,8 @@ export function NtCreateFile(
   EaBuffer: number | null,
   EaLength: number,
 ): NTSTATUS {
-  // Devices are opened, not files created: no allocation size, attributes or EAs apply.
+  // No allocation size or extended attributes are emulated; the attributes go to the driver (a file system's new file gets them).
   void AllocationSize;
-  void FileAttributes;
   void EaBuffer;
   void EaLength;
   const m = cur;
@@ -249,6 +250,8 @@ export function NtCreateFile(
   if (ObjectAttributes === null || ObjectAttributes === undefined) return STATUS_OBJECT_NAME_INVALID;
   const oa = ObpCheckObjectAttributes(ObjectAttributes);
   if (oa !== STATUS_SUCCESS) return oa;
+  const bad = IopCheckCreateParameters(CreateDisposition, CreateOptions);
+  if (bad !== STATUS_SUCCESS) return bad;
   const fo = IopParseDevice(ObjectAttributes.ObjectName, DesiredAccess);
   if (typeof fo === "number") return fo;
   const dev = fo.DeviceObject;
@@ -266,6 +269,7 @@ export function NtCreateFile(
   sl.Parameters.Create.SecurityContext = { DesiredAccess: access };
   sl.Parameters.Create.Options = ((CreateDisposition & 0xff) << 24) | (CreateOptions & 0xffffff);
   sl.Parameters.Create.ShareAccess = ShareAccess;
+  sl.Parameters.Create.FileAttributes = typeof FileAttributes === "number" ? FileAttributes : 0;
   dev.openCount++;
   const status = IopSynchronousServiceTail(top, irp, fo, IoStatusBlock, true);
   if (!NT_SUCCESS(status)) {
@@ -283,12 +287,30 @@ export function NtCreateFile(
 }
 
 /**
+ * IoCreateFile's checks of what it is asked to do, before any name is looked up: a known
+ * disposition, only valid option bits, not both FILE_DIRECTORY_FILE and
+ * FILE_NON_DIRECTORY_FILE, and a directory only opened or created (FILE_CREATE, FILE_OPEN,
+ * FILE_OPEN_IF). Anything else is STATUS_INVALID_PARAMETER.
+ */
+export function IopCheckCreateParameters(CreateDisposition: number, CreateOptions: number): NTSTATUS {
+  if (typeof CreateDisposition !== "number" || !(CreateDisposition >= 0 && CreateDisposition <= FILE_MAXIMUM_DISPOSITION) || (CreateDisposition | 0) !== CreateDisposition) return STATUS_INVALID_PARAMETER;
+  if (typeof CreateOptions !== "number" || (CreateOptions & ~FILE_VALID_OPTION_FLAGS) !== 0) return STATUS_INVALID_PARAMETER;
+  if ((CreateOptions & FILE_DIRECTORY_FILE) !== 0) {
+    if ((CreateOptions & FILE_NON_DIRECTORY_FILE) !== 0) return STATUS_INVALID_PARAMETER;
+    if (CreateDisposition !== FILE_CREATE && CreateDisposition !== FILE_OPEN && CreateDisposition !== FILE_OPEN_IF) return STATUS_INVALID_PARAMETER;
+  }
+  return STATUS_SUCCESS;
+}
+
+/**
  * The open's first half (IopParseDevice): resolve the name through the namespace and its
  * links to a device that can be opened now, and make the file object for it with the
  * access asked for (one reference, the creator's). A status if it cannot be opened.
  */
 export function IopParseDevice(ObjectName: unknown, DesiredAccess: number): FILE_OBJECT | NTSTATUS {
   if (typeof ObjectName !== "string" || ObjectName.length === 0) return STATUS_OBJECT_NAME_INVALID;
+  // The boot volume is mounted the first time a name on it is opened (a machine that never opens a file pays nothing).
+  if (!cur.io.bootVolumeMounted && IopNamesBootVolume(ObjectName)) IopMountBootVolume();
   const r = cur.ob.namespace.resolve(ObjectName);
   if (typeof r === "number") return r;
   const dev = r.object;
