@@ -23,3 +23,6 @@ export * from "./io/fx-request.js";
 export * from "./io/fx-io-queue.js";
 export * from "./io/fx-pkg-io.js";
 export * from "./support/fx-memory.js";
+export * from "./io/power-actions.js";
+export * from "./io/power-idle-hook.js";
+export * from "./io/fx-io-queue-power.js";

@@ -9,6 +9,7 @@ import { FxObject, FxObjectStateCreated } from "../object/fx-object.js";
 import { FX_TYPE_DEVICE } from "../object/types.js";
 import type { FxDriver } from "../driver/fx-driver.js";
 import { FxPkgIo } from "../io/fx-pkg-io.js";
+import type { FxPowerIdleHook } from "../io/power-idle-hook.js";
 import { FxPkgFdo } from "./fx-pkg-fdo.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
@@ -42,6 +43,8 @@ export class FxDevice extends FxObject {
   readonly interfaces: string[] = [];
   /** `FxPkgGeneral::m_OpenHandleCount`, without the source's bias of one for control devices. */
   openHandleCount = 0;
+  /** The device's idle machine, told by power-managed queues of each request they hold (set by the PnP/power package). */
+  powerIdleHook: FxPowerIdleHook | null = null;
 
   constructor(readonly driver: FxDriver, readonly Init: FxDeviceInit) {
     super(FX_TYPE_DEVICE);

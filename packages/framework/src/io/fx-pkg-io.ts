@@ -6,6 +6,11 @@ import { STATUS_WDF_BUSY } from "../wdfstatus.js";
 import type { WDF_REQUEST_TYPE } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
 import { FxRequest } from "./fx-request.js";
+import { Executive, KeWaitForSingleObject, KernelMode, type KWAIT_GENERATOR } from "@wdfjs/kernel";
+import { FxIoStopProcessingForPowerHold, type FxIoStopProcessingForPowerAction } from "./power-actions.js";
+import {
+  FxIoQueueResumeProcessingForPower, FxIoQueueStartPowerTransitionOff, FxIoQueueStartPowerTransitionOn, FxIoQueueStopProcessingForPower,
+} from "./fx-io-queue-power.js";
 
 /**
  * `FxPkgIo` (fxpkgio.cpp): a device's I/O package. Every IRP that no other package claims
@@ -19,6 +24,12 @@ export class FxPkgIo {
   defaultQueue: FxIoQueue | null = null;
   /** `m_DispatchTable`: by IRP major function, the queue WdfDeviceConfigureRequestDispatching chose; else the default queue. */
   readonly dispatchTable: (FxIoQueue | null)[] = new Array<FxIoQueue | null>(IRP_MJ_MAXIMUM_FUNCTION + 1).fill(null);
+  /** `m_IoQueueListHead`: every queue of the device, in creation order. */
+  readonly queues = new Set<FxIoQueue>();
+  /** `m_PowerStateOn`: the device is in D0 (or was never stopped), so new power-managed queues start on. */
+  powerStateOn = true;
+  /** `m_QueuesAreShuttingDown`: after a purge for removal, new queues accept nothing. */
+  queuesAreShuttingDown = false;
 
   /**
    * `FxPkgIo::ConfigureForwarding` (fxpkgio.cpp): the queue must be able to present the type (a
@@ -47,5 +58,35 @@ export class FxPkgIo {
     // Windows: a dispatch routine that returns STATUS_PENDING must have marked the IRP pending.
     IoMarkIrpPending(Irp);
     return STATUS_PENDING;
+  }
+
+  /**
+   * `FxPkgIo::StopProcessingForPower` (fxpkgio.cpp ~L1150), on the PnP/power thread at
+   * PASSIVE_LEVEL. Hold (leaving D0): every power-managed queue first stops presenting, then each
+   * tells the driver of its in-flight requests (EvtIoStop) and the thread waits until each is
+   * completed or acknowledged. PurgeManaged / PurgeNonManaged (removal): the power-managed, or the
+   * other, queues are shut down and purged, and the thread waits likewise.
+   */
+  *stopProcessingForPower(Action: FxIoStopProcessingForPowerAction): KWAIT_GENERATOR<void> {
+    this.powerStateOn = false;
+    if (Action !== FxIoStopProcessingForPowerHold) this.queuesAreShuttingDown = true;
+    const queues = [...this.queues];
+    if (Action === FxIoStopProcessingForPowerHold) for (const queue of queues) FxIoQueueStartPowerTransitionOff(queue);
+    for (const queue of queues) {
+      if (FxIoQueueStopProcessingForPower(queue, Action)) yield* KeWaitForSingleObject(queue.powerIdle, Executive, KernelMode, false, null);
+    }
+  }
+
+  /**
+   * `FxPkgIo::ResumeProcessingForPower` (back in D0): each power-managed queue tells the driver of
+   * the requests it kept (EvtIoResume); only when all are on does any present again, so a queue
+   * never forwards to one still off.
+   */
+  resumeProcessingForPower(): void {
+    this.powerStateOn = true;
+    this.queuesAreShuttingDown = false;
+    const queues = [...this.queues];
+    for (const queue of queues) FxIoQueueResumeProcessingForPower(queue);
+    for (const queue of queues) FxIoQueueStartPowerTransitionOn(queue);
   }
 }

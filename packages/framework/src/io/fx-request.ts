@@ -17,6 +17,7 @@ import {
 } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
 import { FxRequestMemory, IFxMemoryFlagReadOnly } from "../support/fx-memory.js";
+import type { FxPowerIdleHook } from "./power-idle-hook.js";
 
 export type EVT_WDF_REQUEST_CANCEL = (Request: any) => void;
 
@@ -79,10 +80,18 @@ export class FxRequest extends FxObject {
   cancelRoutine: EVT_WDF_REQUEST_CANCEL | null = null;
   /** `m_Canceled`: the I/O manager cancelled the request while the driver had it marked cancelable. */
   canceled = false;
+  /** The priority boost WdfRequestCompleteWithPriorityBoost gives IoCompleteRequest. */
+  priorityBoost = IO_NO_INCREMENT;
   /** Linked in a queue's FIFO. */
   onList = false;
   /** `next` link for the queue's O(1) FIFO. */
   next: FxRequest | null = null;
+  /** The idle machine a power-managed queue took a power reference on for this request (released at completion). */
+  powerIdleHook: FxPowerIdleHook | null = null;
+  /** `FXREQUEST_FLAG_DRIVER_IN_EVTIOSTOP_CONTEXT`: told of a power stop and not yet acknowledged. */
+  inEvtIoStopContext = false;
+  /** `m_PowerStopState`: how WdfRequestStopAcknowledge answered. */
+  powerStopState = 0;
   /** The WDFMEMORY objects of the input and output buffers, made on first retrieval (`m_SystemBuffer`, `m_OutputBuffer`). */
   private inputMemory: FxRequestMemory | null = null;
   private outputMemory: FxRequestMemory | null = null;
@@ -213,7 +222,11 @@ export class FxRequest extends FxObject {
     this.completed = true;
     this.Irp = null;
     irp.IoStatus.Status = Status;
-    IoCompleteRequest(irp, IO_NO_INCREMENT);
+    IoCompleteRequest(irp, this.priorityBoost);
+    if (this.powerIdleHook !== null) {
+      this.powerIdleHook.ioDecrement();
+      this.powerIdleHook = null;
+    }
     const queue = this.queue;
     queue?.driverCancelable.delete(this);
     this.deleteObject();
