@@ -37,3 +37,7 @@ export {
   type EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL, WdfIoQueueAcceptRequests, WdfIoQueueDispatchRequests, WdfIoQueueNoRequests,
   WdfIoQueueDriverNoRequests, WdfIoQueuePnpHeld, type WDF_IO_QUEUE_STATE, type EVT_WDF_IO_QUEUE_STATE, type EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE, type EVT_WDF_REQUEST_CANCEL,
 } from "@wdfjs/framework";
+export {
+  WdfRequestStopActionInvalid, WdfRequestStopActionSuspend, WdfRequestStopActionPurge, WdfRequestStopRequestCancelable,
+  type WDF_REQUEST_STOP_ACTION_FLAGS, type EVT_WDF_IO_QUEUE_IO_STOP, type EVT_WDF_IO_QUEUE_IO_RESUME,
+} from "@wdfjs/framework";
