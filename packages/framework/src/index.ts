@@ -26,3 +26,4 @@ export * from "./support/fx-memory.js";
 export * from "./io/power-actions.js";
 export * from "./io/power-idle-hook.js";
 export * from "./io/fx-io-queue-power.js";
+export * from "./io/fx-request-buffers.js";

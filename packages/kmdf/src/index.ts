@@ -11,6 +11,7 @@ export * from "./pnp-power.js";
 export * from "./queue.js";
 export * from "./request.js";
 export * from "./memory.js";
+export * from "./request-wdm.js";
 export {
   WDF_DECLARE_CONTEXT_TYPE, WDF_DECLARE_CONTEXT_TYPE_WITH_NAME, WDF_GET_CONTEXT_TYPE_INFO, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_ATTRIBUTES_INIT,
   WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE, WDF_OBJECT_ATTRIBUTES_SET_CONTEXT_TYPE, WdfObjectAllocateContext, WdfObjectContextGetObject,
@@ -41,3 +42,4 @@ export {
   WdfRequestStopActionInvalid, WdfRequestStopActionSuspend, WdfRequestStopActionPurge, WdfRequestStopRequestCancelable,
   type WDF_REQUEST_STOP_ACTION_FLAGS, type EVT_WDF_IO_QUEUE_IO_STOP, type EVT_WDF_IO_QUEUE_IO_RESUME,
 } from "@wdfjs/framework";
+export type { EVT_WDF_IO_IN_CALLER_CONTEXT } from "@wdfjs/framework";

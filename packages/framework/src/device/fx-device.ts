@@ -54,6 +54,8 @@ export class FxDevice extends FxObject {
     this.PhysicalDevice = Init.PhysicalDevice;
     this.Filter = Init.Filter;
     this.pnp = Init.IsFdoInit ? new FxPkgFdo(this, Init.PnpPowerCallbacks) : null;
+    this.pkgIo.device = this;
+    this.pkgIo.inCallerContextCallback = Init.IoInCallerContextCallback;
     // A PnP device goes away with its stack at REMOVE_DEVICE, never by WdfObjectDelete.
     if (this.pnp !== null) this.noDeleteDDI = true;
   }

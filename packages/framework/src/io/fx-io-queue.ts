@@ -4,7 +4,7 @@ import {
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_QUEUE } from "../object/types.js";
-import { STATUS_WDF_NO_CALLBACK, STATUS_WDF_PAUSED } from "../wdfstatus.js";
+import { STATUS_WDF_BUSY, STATUS_WDF_NO_CALLBACK, STATUS_WDF_PAUSED } from "../wdfstatus.js";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxRequestCancelForDriver, type FxRequest } from "./fx-request.js";
 import { KEVENT, KeInitializeEvent, NotificationEvent } from "@wdfjs/kernel";
@@ -290,6 +290,18 @@ export class FxIoQueue extends FxObject {
       return;
     }
     this.enqueue(request);
+  }
+
+  /**
+   * `FxIoQueue::QueueRequestFromForward` for WdfDeviceEnqueueRequest: a request the driver had in
+   * EvtIoInCallerContext joins the queue as if it had just arrived. A queue that does not accept
+   * returns STATUS_WDF_BUSY and the driver keeps the request.
+   */
+  queueRequestFromEnqueue(request: FxRequest): NTSTATUS {
+    if ((this.queueState & WdfIoQueueAcceptRequests) === 0) return STATUS_WDF_BUSY;
+    request.driverOwned = false;
+    this.enqueue(request);
+    return STATUS_SUCCESS;
   }
 
   private enqueue(request: FxRequest): void {

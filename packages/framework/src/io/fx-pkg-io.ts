@@ -5,6 +5,11 @@ import {
 import { STATUS_WDF_BUSY } from "../wdfstatus.js";
 import type { WDF_REQUEST_TYPE } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
+import type { FxDevice } from "../device/fx-device.js";
+import { currentMachine } from "@wdfjs/kernel";
+
+/** `EVT_WDF_IO_IN_CALLER_CONTEXT` (wdfdevice.h): a request in the requesting thread's context, before any queue. */
+export type EVT_WDF_IO_IN_CALLER_CONTEXT = (Device: any, Request: any) => void;
 import { FxRequest } from "./fx-request.js";
 import { Executive, KeWaitForSingleObject, KernelMode, type KWAIT_GENERATOR } from "@wdfjs/kernel";
 import { FxIoStopProcessingForPowerHold, type FxIoStopProcessingForPowerAction } from "./power-actions.js";
@@ -24,6 +29,10 @@ export class FxPkgIo {
   defaultQueue: FxIoQueue | null = null;
   /** `m_DispatchTable`: by IRP major function, the queue WdfDeviceConfigureRequestDispatching chose; else the default queue. */
   readonly dispatchTable: (FxIoQueue | null)[] = new Array<FxIoQueue | null>(IRP_MJ_MAXIMUM_FUNCTION + 1).fill(null);
+  /** The device the package belongs to (set by FxDevice's constructor). */
+  device: FxDevice | null = null;
+  /** `m_InCallerContextCallback`: WdfDeviceInitSetIoInCallerContextCallback's EvtIoInCallerContext. */
+  inCallerContextCallback: EVT_WDF_IO_IN_CALLER_CONTEXT | null = null;
   /** `m_IoQueueListHead`: every queue of the device, in creation order. */
   readonly queues = new Set<FxIoQueue>();
   /** `m_PowerStateOn`: the device is in D0 (or was never stopped), so new power-managed queues start on. */
@@ -46,6 +55,8 @@ export class FxPkgIo {
 
   dispatch(Irp: IRP): NTSTATUS {
     const queue = this.dispatchTable[IoGetCurrentIrpStackLocation(Irp).MajorFunction] ?? this.defaultQueue;
+    const inCallerContext = this.inCallerContextCallback;
+    if (inCallerContext !== null) return this.dispatchToInCallerContextCallback(inCallerContext, new FxRequest(Irp), queue);
     if (queue === null) {
       Irp.IoStatus.Status = STATUS_INVALID_DEVICE_REQUEST;
       Irp.IoStatus.Information = 0;
@@ -88,5 +99,45 @@ export class FxPkgIo {
     const queues = [...this.queues];
     for (const queue of queues) FxIoQueueResumeProcessingForPower(queue);
     for (const queue of queues) FxIoQueueStartPowerTransitionOn(queue);
+  }
+
+  /**
+   * `FxPkgIo::DispatchToInCallerContextCallback`: the IRP is marked pending and STATUS_PENDING
+   * returned whatever the driver does; EvtIoInCallerContext runs in the requesting thread, at the
+   * IRQL of the dispatch (PASSIVE_LEVEL for a user's request), with the request the driver's. It
+   * completes it or hands it back with WdfDeviceEnqueueRequest, to the queue chosen here.
+   */
+  private dispatchToInCallerContextCallback(callback: EVT_WDF_IO_IN_CALLER_CONTEXT, request: FxRequest, queue: FxIoQueue | null): NTSTATUS {
+    IoMarkIrpPending(request.Irp!);
+    request.inCallerContext = true;
+    request.driverOwned = true;
+    request.callerContextQueue = queue;
+    const device = this.device!;
+    device.callDriver(() => callback(device.handle, request.handle));
+    return STATUS_PENDING;
+  }
+
+  /**
+   * `FxPkgIo::EnqueueRequest` (WdfDeviceEnqueueRequest): the request goes to the queue its type
+   * is dispatched to, as if it had just arrived. With the verifier on, only a request in
+   * EvtIoInCallerContext (else STATUS_INVALID_DEVICE_REQUEST). No queue for the type:
+   * STATUS_INVALID_DEVICE_REQUEST, and the driver keeps the request; a queue that does not accept:
+   * STATUS_WDF_BUSY, likewise.
+   */
+  enqueueRequest(request: FxRequest): NTSTATUS {
+    const machine = currentMachine();
+    if (machine.checked && !request.inCallerContext) {
+      machine.trace?.event("wdf.not-in-caller-context", null,
+        `WdfDeviceEnqueueRequest(0x${request.handle.toString(16)}): the request is not in EvtIoInCallerContext (STATUS_INVALID_DEVICE_REQUEST)`);
+      return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    const queue = request.callerContextQueue ?? this.dispatchTable[request.MajorFunction] ?? this.defaultQueue;
+    if (queue === null) return STATUS_INVALID_DEVICE_REQUEST;
+    // Out of the caller's context before the queue may present it (`VerifyEnqueueRequestUpdateFlags`); back if refused.
+    request.inCallerContext = false;
+    const status = queue.queueRequestFromEnqueue(request);
+    if (status === STATUS_SUCCESS) request.callerContextQueue = null;
+    else request.inCallerContext = true;
+    return status;
   }
 }

@@ -2,7 +2,7 @@ import {
   currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, STATUS_CANCELLED, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL,
   IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, Out, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
-  STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type NTSTATUS,
+  STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type MDL, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_REQUEST } from "../object/types.js";
@@ -18,6 +18,7 @@ import {
 import type { FxIoQueue } from "./fx-io-queue.js";
 import { FxRequestMemory, IFxMemoryFlagReadOnly } from "../support/fx-memory.js";
 import type { FxPowerIdleHook } from "./power-idle-hook.js";
+import { FxRequestReleaseMdls } from "./fx-request-buffers.js";
 
 export type EVT_WDF_REQUEST_CANCEL = (Request: any) => void;
 
@@ -80,6 +81,14 @@ export class FxRequest extends FxObject {
   cancelRoutine: EVT_WDF_REQUEST_CANCEL | null = null;
   /** `m_Canceled`: the I/O manager cancelled the request while the driver had it marked cancelable. */
   canceled = false;
+  /** `m_AllocatedMdl`: the MDL the framework built over a system buffer (WdfRequestRetrieve*WdmMdl). */
+  allocatedMdl: MDL | null = null;
+  /** MDLs of user buffers WdfRequestProbeAndLockUserBuffer* locked; unlocked at completion. */
+  lockedMdls: MDL[] | null = null;
+  /** `FXREQUEST_FLAG_DRIVER_INPROCESS_CONTEXT`: inside EvtIoInCallerContext. */
+  inCallerContext = false;
+  /** `SetInternalContext(Queue)`: the queue the I/O package chose before EvtIoInCallerContext, for WdfDeviceEnqueueRequest. */
+  callerContextQueue: FxIoQueue | null = null;
   /** The priority boost WdfRequestCompleteWithPriorityBoost gives IoCompleteRequest. */
   priorityBoost = IO_NO_INCREMENT;
   /** Linked in a queue's FIFO. */
@@ -222,6 +231,7 @@ export class FxRequest extends FxObject {
     this.completed = true;
     this.Irp = null;
     irp.IoStatus.Status = Status;
+    if (this.allocatedMdl !== null || this.lockedMdls !== null) FxRequestReleaseMdls(this);
     IoCompleteRequest(irp, this.priorityBoost);
     if (this.powerIdleHook !== null) {
       this.powerIdleHook.ioDecrement();
