@@ -27,3 +27,5 @@ export * from "./io/power-actions.js";
 export * from "./io/power-idle-hook.js";
 export * from "./io/fx-io-queue-power.js";
 export * from "./io/fx-request-buffers.js";
+export * from "./io/fx-file-object.js";
+export * from "./device/fx-pkg-general.js";

@@ -12,6 +12,7 @@ export * from "./queue.js";
 export * from "./request.js";
 export * from "./memory.js";
 export * from "./request-wdm.js";
+export * from "./file-object.js";
 export {
   WDF_DECLARE_CONTEXT_TYPE, WDF_DECLARE_CONTEXT_TYPE_WITH_NAME, WDF_GET_CONTEXT_TYPE_INFO, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_ATTRIBUTES_INIT,
   WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE, WDF_OBJECT_ATTRIBUTES_SET_CONTEXT_TYPE, WdfObjectAllocateContext, WdfObjectContextGetObject,
@@ -43,3 +44,8 @@ export {
   type WDF_REQUEST_STOP_ACTION_FLAGS, type EVT_WDF_IO_QUEUE_IO_STOP, type EVT_WDF_IO_QUEUE_IO_RESUME,
 } from "@wdfjs/framework";
 export type { EVT_WDF_IO_IN_CALLER_CONTEXT } from "@wdfjs/framework";
+export {
+  WDF_FILEOBJECT_CONFIG, WDF_FILEOBJECT_CONFIG_INIT, WdfFileObjectInvalid, WdfFileObjectNotRequired, WdfFileObjectWdfCanUseFsContext,
+  WdfFileObjectWdfCanUseFsContext2, WdfFileObjectWdfCannotUseFsContexts, WdfFileObjectCanBeOptional, type WDF_FILEOBJECT_CLASS,
+  type PWDF_FILEOBJECT_CONFIG, type EVT_WDF_DEVICE_FILE_CREATE, type EVT_WDF_FILE_CLOSE, type EVT_WDF_FILE_CLEANUP,
+} from "@wdfjs/framework";

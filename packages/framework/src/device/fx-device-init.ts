@@ -3,6 +3,7 @@ import type { FxDriver } from "../driver/fx-driver.js";
 import type { FxPnpPowerCallbacks } from "./fx-pkg-fdo.js";
 import type { FxDevice } from "./fx-device.js";
 import type { EVT_WDF_IO_IN_CALLER_CONTEXT } from "../io/fx-pkg-io.js";
+import type { FxFileObjectInfo } from "../io/fx-file-object.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -37,6 +38,8 @@ export class FxDeviceInit {
   Filter = false;
   /** `WdfDeviceInitSetPnpPowerEventCallbacks`, in framework terms. */
   PnpPowerCallbacks: FxPnpPowerCallbacks = {};
+  /** `WdfDeviceInitSetFileObjectConfig`: the file object config and attributes (`DeviceInit->FileObject`). */
+  FileObject: FxFileObjectInfo | null = null;
   /** `WdfDeviceInitSetIoInCallerContextCallback`. */
   IoInCallerContextCallback: EVT_WDF_IO_IN_CALLER_CONTEXT | null = null;
   /** The device WdfDeviceCreate made from this init, for AddDevice to finish. */

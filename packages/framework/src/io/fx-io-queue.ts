@@ -350,6 +350,34 @@ export class FxIoQueue extends FxObject {
     this.armCancel(request);
   }
 
+  /**
+   * `FxIoQueue::FlushByFileObject` (at IRP_MJ_CLEANUP): the waiting requests of that file object
+   * are cancelled as the I/O manager would cancel them (EvtIoCanceledOnQueue, else
+   * STATUS_CANCELLED); those presented to the driver stay the driver's.
+   */
+  flushByFileObject(FileObject: unknown): void {
+    const matches: FxRequest[] = [];
+    let prev: FxRequest | null = null;
+    for (let r = this.head; r !== null;) {
+      const next: FxRequest | null = r.next;
+      if (IoGetCurrentIrpStackLocation(r.Irp!).FileObject === FileObject) {
+        this.unlink(r, prev);
+        matches.push(r);
+      } else {
+        prev = r;
+      }
+      r = next;
+    }
+    for (const request of matches) {
+      const irp = request.Irp!;
+      // Whoever takes the cancel routine owns the request: if the I/O manager did, its routine completes it.
+      if (IoSetCancelRoutine(irp, null) === null) continue;
+      irp.Tail.Overlay.DriverContext[3] = null;
+      this.cancelQueuedRequest(request);
+    }
+    this.checkIdle();
+  }
+
   /** `FxIoQueue::SetStateForShutdown`: a power purge; the queue accepts nothing until the device restarts. */
   setStateForShutdown(): void {
     this.shutdown = true;

@@ -1,6 +1,6 @@
 import {
   currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, STATUS_CANCELLED, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL,
-  IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, Out, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
+  IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, Out, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type MDL, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -12,7 +12,7 @@ import {
   STATUS_WDF_TOO_MANY_TRANSFERS,
 } from "../wdfstatus.js";
 import {
-  WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeOther, WdfRequestTypeRead, WdfRequestTypeWrite,
+  WdfRequestTypeCreate, WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeOther, WdfRequestTypeRead, WdfRequestTypeWrite,
   type WDF_REQUEST_TYPE,
 } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
@@ -53,6 +53,7 @@ export function WDF_REQUEST_PARAMETERS_INIT(Parameters: WDF_REQUEST_PARAMETERS):
 /** The WDF_REQUEST_TYPE of an IRP major function that the I/O package presents. */
 export function FxRequestTypeOf(MajorFunction: number): WDF_REQUEST_TYPE {
   switch (MajorFunction) {
+    case IRP_MJ_CREATE: return WdfRequestTypeCreate;
     case IRP_MJ_READ: return WdfRequestTypeRead;
     case IRP_MJ_WRITE: return WdfRequestTypeWrite;
     case IRP_MJ_DEVICE_CONTROL: return WdfRequestTypeDeviceControl;
@@ -89,6 +90,9 @@ export class FxRequest extends FxObject {
   inCallerContext = false;
   /** `SetInternalContext(Queue)`: the queue the I/O package chose before EvtIoInCallerContext, for WdfDeviceEnqueueRequest. */
   callerContextQueue: FxIoQueue | null = null;
+  /** `m_CompletionState`'s package callback: run at completion, before the IRP is completed (a create's CreateCompleted). */
+  completionCallback: ((request: FxRequest, Irp: IRP, Status: NTSTATUS) => void) | null = null;
+  completionContext: unknown = null;
   /** The priority boost WdfRequestCompleteWithPriorityBoost gives IoCompleteRequest. */
   priorityBoost = IO_NO_INCREMENT;
   /** Linked in a queue's FIFO. */
@@ -232,6 +236,7 @@ export class FxRequest extends FxObject {
     this.Irp = null;
     irp.IoStatus.Status = Status;
     if (this.allocatedMdl !== null || this.lockedMdls !== null) FxRequestReleaseMdls(this);
+    if (this.completionCallback !== null) this.completionCallback(this, irp, Status);
     IoCompleteRequest(irp, this.priorityBoost);
     if (this.powerIdleHook !== null) {
       this.powerIdleHook.ioDecrement();
