@@ -29,3 +29,4 @@ export * from "./io/fx-io-queue-power.js";
 export * from "./io/fx-request-buffers.js";
 export * from "./io/fx-file-object.js";
 export * from "./device/fx-pkg-general.js";
+export * from "./support/fx-lookaside-list.js";

@@ -13,6 +13,7 @@ export * from "./request.js";
 export * from "./memory.js";
 export * from "./request-wdm.js";
 export * from "./file-object.js";
+export * from "./lookaside.js";
 export {
   WDF_DECLARE_CONTEXT_TYPE, WDF_DECLARE_CONTEXT_TYPE_WITH_NAME, WDF_GET_CONTEXT_TYPE_INFO, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_ATTRIBUTES_INIT,
   WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE, WDF_OBJECT_ATTRIBUTES_SET_CONTEXT_TYPE, WdfObjectAllocateContext, WdfObjectContextGetObject,
