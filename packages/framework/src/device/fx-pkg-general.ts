@@ -43,7 +43,6 @@ export class FxPkgGeneral {
     const auto = info === null ? WdfUseDefault : info.Config.AutoForwardCleanupClose;
     const legacy = device.Init.IsControlDeviceInit;
     this.autoForwardCleanupClose = !legacy && (auto === WdfTrue || (auto === WdfUseDefault && device.Init.IsFdoInit && device.Init.Filter));
-    void WdfFalse;
   }
 
   /**
