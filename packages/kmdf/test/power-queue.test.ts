@@ -12,7 +12,8 @@ import {
   WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_CONFIG_INIT, WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE, WdfDeviceConfigureRequestDispatching,
   WdfDeviceCreate, WdfDeviceCreateDeviceInterface, WdfDriverCreate, WdfFalse, WdfIoQueueCreate, WdfIoQueueDispatchParallel, WdfIoQueueGetState, WdfIoQueuePnpHeld,
   WdfRequestCompleteWithInformation, WdfRequestMarkCancelable, WdfRequestStopAcknowledge, WdfRequestStopActionPurge, WdfRequestStopActionSuspend,
-  WdfRequestStopRequestCancelable, WdfRequestTypeWrite, WdfRequestUnmarkCancelable, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER, type WDFQUEUE,
+  WdfRequestStopRequestCancelable, WdfRequestTypeWrite, WdfRequestUnmarkCancelable, WdfFdoInitSetFilter, WdfTrue, WdfUseDefault, WdfDriverInitNonPnpDriver,
+  WdfControlDeviceInitAllocate, WdfDeviceInitAssignName, WdfDeviceCreateSymbolicLink, WdfControlFinishInitializing, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER, type WDFQUEUE,
   type WDFREQUEST,
 } from "../src/index.js";
 
@@ -271,5 +272,96 @@ describe("power-managed queues: stop and resume for power", () => {
     complete(machine, d.held[0]!, 1);
     expect(result(app, h, r)).toBe(1);
     expect(machine.bugCheckData).toBeNull();
+  });
+});
+
+describe("which queues are power-managed (FxIoQueue::Initialize)", () => {
+  /** A filter over the power test's device, its default queue (PowerManaged as given) keeping reads. */
+  function loadWithFilter(PowerManaged: number) {
+    const held: WDFREQUEST[] = [];
+    let filterDevice: WDFDEVICE | null = null;
+    let filterQueue: WDFQUEUE | null = null;
+    const machine = boot({ seed: 5 });
+    const d: Driver = { device: null, readQueue: null, writeQueue: null, held: [], log: [], onStop: "ack", cancelable: false, noEvtIoStop: false };
+    machine.pnp.installFilterService({
+      service: "kfilt",
+      DriverEntry: (DriverObject: DRIVER_OBJECT, RegistryPath: string) => {
+        const config = new WDF_DRIVER_CONFIG();
+        WDF_DRIVER_CONFIG_INIT(config, (_Driver, DeviceInit) => {
+          WdfFdoInitSetFilter(DeviceInit);
+          const device = Out<WDFDEVICE | null>(null);
+          let status = WdfDeviceCreate(Out(DeviceInit), null, device);
+          if (status !== STATUS_SUCCESS) return status;
+          filterDevice = device.value;
+          const q = new WDF_IO_QUEUE_CONFIG();
+          WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(q, WdfIoQueueDispatchParallel);
+          q.PowerManaged = PowerManaged;
+          q.EvtIoRead = (_queue, Request) => held.push(Request);
+          const queue = Out<WDFQUEUE | null>(null);
+          status = WdfIoQueueCreate(device.value!, q, null, queue);
+          filterQueue = queue.value;
+          return status;
+        });
+        return WdfDriverCreate(DriverObject, RegistryPath, null, config, null);
+      },
+    });
+    machine.installDriverPackage({
+      service: "kpower", hardwareIds: [{ id: "root\\kpower" }], class: "System", framework: "WDM", DriverEntry: makeDriver(d), upperFilters: ["kfilt"],
+    });
+    machine.pnp.createRootDevice({ hardwareIds: ["root\\kpower"], class: "System" });
+    machine.run();
+    const power: string[] = [];
+    stopForPower(machine, { ...d, device: filterDevice }, FxIoStopProcessingForPowerHold, power);
+    expect(power).toEqual(["stopping", "stopped"]);
+    return machine.runInKernel(() => WdfIoQueueGetState(filterQueue!, null, null)) & WdfIoQueuePnpHeld;
+  }
+
+  it("a filter's queues are not power-managed by default; WdfTrue makes one so", () => {
+    expect(loadWithFilter(WdfUseDefault)).toBe(0);
+    expect(loadWithFilter(WdfTrue)).toBe(WdfIoQueuePnpHeld);
+  });
+
+  it("a control device's queue is never power-managed, even with WdfTrue: a hold leaves it presenting", () => {
+    const machine = boot({ seed: 6 });
+    let device: WDFDEVICE | null = null;
+    let queue: WDFQUEUE | null = null;
+    const reads: string[] = [];
+    expect(machine.loadDriver("ctl", (DriverObject: DRIVER_OBJECT, RegistryPath: string) => {
+      const config = new WDF_DRIVER_CONFIG();
+      WDF_DRIVER_CONFIG_INIT(config, null);
+      config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
+      const driver = Out<WDFDRIVER | null>(null);
+      let status = WdfDriverCreate(DriverObject, RegistryPath, null, config, driver);
+      if (status !== STATUS_SUCCESS) return status;
+      const init = Out<PWDFDEVICE_INIT>(WdfControlDeviceInitAllocate(driver.value!, "D:P(A;;GA;;;SY)"));
+      WdfDeviceInitAssignName(init.value, "\\Device\\CTLPOWER");
+      const dev = Out<WDFDEVICE | null>(null);
+      status = WdfDeviceCreate(init, null, dev);
+      if (status !== STATUS_SUCCESS) return status;
+      device = dev.value;
+      const q = new WDF_IO_QUEUE_CONFIG();
+      WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(q, WdfIoQueueDispatchParallel);
+      q.PowerManaged = WdfTrue;
+      q.EvtIoRead = (_queue, Request, Length) => {
+        reads.push(`read ${Length}`);
+        WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS, Length);
+      };
+      const qh = Out<WDFQUEUE | null>(null);
+      status = WdfIoQueueCreate(dev.value!, q, null, qh);
+      queue = qh.value;
+      if (status !== STATUS_SUCCESS) return status;
+      status = WdfDeviceCreateSymbolicLink(dev.value!, "\\DosDevices\\CTLPOWER");
+      WdfControlFinishInitializing(dev.value!);
+      return status;
+    })).toBe(STATUS_SUCCESS);
+    const power: string[] = [];
+    const d: Driver = { device, readQueue: queue, writeQueue: null, held: [], log: [], onStop: "ack", cancelable: false, noEvtIoStop: false };
+    stopForPower(machine, d, FxIoStopProcessingForPowerHold, power);
+    expect(state(machine, queue!) & WdfIoQueuePnpHeld).toBe(0);
+    const app = Win32Process.create(machine, "ctl.exe");
+    const h = app.CreateFile("\\\\.\\CTLPOWER", GENERIC_READ, 0, null, OPEN_EXISTING, 0, 0);
+    const n = Out(0);
+    expect(app.ReadFile(h, app.alloc(3), 3, n, null)).toBe(true);
+    expect(reads).toEqual(["read 3"]);
   });
 });
