@@ -1,19 +1,20 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, ExFreePool, IoGetDeviceInterfaces, MemoryTraceSink, Out, PsCreateSystemThread, ReadMultiSz, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine,
+  boot, WDF_VIOLATION, ExFreePool, IoGetDeviceInterfaces, MemoryTraceSink, Out, PsCreateSystemThread, ReadMultiSz, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine,
   type NTSTATUS,
 } from "@wdfjs/kernel";
 import { ERROR_IO_PENDING, ERROR_OPERATION_ABORTED, FILE_FLAG_OVERLAPPED, GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING, OVERLAPPED, Win32Process, type HANDLE } from "@wdfjs/win32";
 import {
   FxIoStopProcessingForPowerHold, FxIoStopProcessingForPowerPurgeManaged, FxIoStopProcessingForPowerPurgeNonManaged, FxObjectHandleGetPtr, FX_TYPE_DEVICE,
-  type FxDevice, type FxIoStopProcessingForPowerAction,
+  type FxDevice, type FxIoStopProcessingForPowerAction, WDF_QUEUE_FATAL_ERROR,
 } from "@wdfjs/framework";
+import { expectBugCheck } from "../../framework/test/helpers.js";
 import {
   WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_CONFIG_INIT, WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE, WdfDeviceConfigureRequestDispatching,
   WdfDeviceCreate, WdfDeviceCreateDeviceInterface, WdfDriverCreate, WdfFalse, WdfIoQueueCreate, WdfIoQueueDispatchParallel, WdfIoQueueGetState, WdfIoQueuePnpHeld,
   WdfRequestCompleteWithInformation, WdfRequestMarkCancelable, WdfRequestStopAcknowledge, WdfRequestStopActionPurge, WdfRequestStopActionSuspend,
   WdfRequestStopRequestCancelable, WdfRequestTypeWrite, WdfRequestUnmarkCancelable, WdfFdoInitSetFilter, WdfTrue, WdfUseDefault, WdfDriverInitNonPnpDriver,
-  WdfControlDeviceInitAllocate, WdfDeviceInitAssignName, WdfDeviceCreateSymbolicLink, WdfControlFinishInitializing, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER, type WDFQUEUE,
+  WdfControlDeviceInitAllocate, WdfIoQueueStop, WdfDeviceInitAssignName, WdfDeviceCreateSymbolicLink, WdfControlFinishInitializing, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER, type WDFQUEUE,
   type WDFREQUEST,
 } from "../src/index.js";
 
@@ -363,5 +364,15 @@ describe("which queues are power-managed (FxIoQueue::Initialize)", () => {
     const n = Out(0);
     expect(app.ReadFile(h, app.alloc(3), 3, n, null)).toBe(true);
     expect(reads).toEqual(["read 3"]);
+  });
+});
+
+describe("queue verifier", () => {
+  it("WdfIoQueueStop with a StopComplete while another is pending is WDF_QUEUE_FATAL_ERROR (WDF_VIOLATION 0xA)", () => {
+    const { machine, d, app, h } = load();
+    pendingRead(app, h, 1);
+    machine.runInKernel(() => WdfIoQueueStop(d.readQueue!, () => {}, null));
+    const data = expectBugCheck(machine, WDF_VIOLATION, () => machine.runInKernel(() => WdfIoQueueStop(d.readQueue!, () => {}, null)));
+    expect(data.BugCheckParameter1).toBe(WDF_QUEUE_FATAL_ERROR);
   });
 });

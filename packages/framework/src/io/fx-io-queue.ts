@@ -5,6 +5,7 @@ import {
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_QUEUE } from "../object/types.js";
 import { STATUS_WDF_BUSY, STATUS_WDF_NO_CALLBACK, STATUS_WDF_PAUSED } from "../wdfstatus.js";
+import { FxVerifierBugCheck, WDF_QUEUE_FATAL_ERROR } from "../verifier.js";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxRequestCancelForDriver, type FxRequest } from "./fx-request.js";
 import { KEVENT, KeInitializeEvent, NotificationEvent } from "@wdfjs/kernel";
@@ -205,6 +206,12 @@ export class FxIoQueue extends FxObject {
 
   /** `FxIoQueue::QueueIdle` (WdfIoQueueStop): requests keep arriving and wait; none is presented. StopComplete runs once the driver owns none. */
   stop(StopComplete: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown): void {
+    // fxioqueueapi.cpp: QueueIdle refuses a second pending Stop/Purge/Drain-complete callback
+    // (STATUS_INVALID_DEVICE_REQUEST), and WdfIoQueueStop turns that into FxIoQueue::FatalError.
+    if (StopComplete !== null && this.idleCallback !== null) {
+      FxVerifierBugCheck(WDF_QUEUE_FATAL_ERROR, this.handle, STATUS_INVALID_DEVICE_REQUEST,
+        `WdfIoQueueStop(0x${this.handle.toString(16)}): a StopComplete/PurgeComplete/DrainComplete callback is already pending (WDF_QUEUE_FATAL_ERROR_DATA.Status STATUS_INVALID_DEVICE_REQUEST)`);
+    }
     this.queueState = (this.queueState | WdfIoQueueAcceptRequests) & ~WdfIoQueueDispatchRequests;
     this.setIdleCallback(StopComplete, Context, false);
   }
