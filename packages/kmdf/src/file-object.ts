@@ -1,9 +1,6 @@
 import { DISPATCH_LEVEL, IoGetCurrentIrpStackLocation, NT_SUCCESS, PASSIVE_LEVEL, type FILE_OBJECT } from "@wdfjs/kernel";
 import {
-  FxFileObjectClassNormalize, FxObjectHandleGetPtr, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FX_TYPE_FILEOBJECT, FX_TYPE_REQUEST,
-  FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED, WdfFalse, WdfFileObjectCanBeOptional,
-  WdfFileObjectInvalid, WdfFileObjectNotRequired, WdfFileObjectWdfCannotUseFsContexts, WDF_FILEOBJECT_CONFIG_SIZE, WdfTrue, WdfUseDefault,
-  type FxDevice, type FxFileObject, type FxRequest, type PWDF_FILEOBJECT_CONFIG, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
+  FxDeviceInitSetFileObjectConfig, FxObjectHandleGetPtr, FxVerifierCheckIrqlLevel, FX_TYPE_FILEOBJECT, FX_TYPE_REQUEST, type FxDevice, type FxFileObject, type FxRequest, type PWDF_FILEOBJECT_CONFIG, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
 } from "@wdfjs/framework";
 import { FxDeviceInitOf, type PWDFDEVICE_INIT } from "./device-init.js";
 import type { WDFDEVICE } from "./device.js";
@@ -20,19 +17,7 @@ export type WDFFILEOBJECT = WDFHANDLE<"WDFFILEOBJECT">;
 export function WdfDeviceInitSetFileObjectConfig(DeviceInit: PWDFDEVICE_INIT, FileObjectConfig: PWDF_FILEOBJECT_CONFIG, FileObjectAttributes: PWDF_OBJECT_ATTRIBUTES): void {
   const init = FxDeviceInitOf(DeviceInit);
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceInitSetFileObjectConfig", DISPATCH_LEVEL))) return;
-  const trace = init.Driver.table.machine.trace;
-  const refuse = (why: string) => trace?.event("wdf.file-object-config", null, `WdfDeviceInitSetFileObjectConfig: ${why}; ignored`);
-  if (FileObjectConfig.Size !== WDF_FILEOBJECT_CONFIG_SIZE) return void refuse(`Size ${FileObjectConfig.Size}`);
-  const status = FxValidateObjectAttributes(FileObjectAttributes,
-    FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED | FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED | FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED);
-  if (!NT_SUCCESS(status)) return void refuse("invalid attributes");
-  const auto = FileObjectConfig.AutoForwardCleanupClose;
-  if (auto !== WdfTrue && auto !== WdfFalse && auto !== WdfUseDefault) return void refuse(`AutoForwardCleanupClose ${auto}`);
-  const fileClass = FileObjectConfig.FileObjectClass;
-  const normalized = FxFileObjectClassNormalize(fileClass);
-  if (normalized === WdfFileObjectInvalid || normalized > WdfFileObjectWdfCannotUseFsContexts) return void refuse(`FileObjectClass ${fileClass}`);
-  if ((fileClass & WdfFileObjectCanBeOptional) !== 0 && normalized === WdfFileObjectNotRequired) return void refuse(`FileObjectClass ${fileClass}`);
-  init.FileObject = { Config: { ...FileObjectConfig }, Attributes: FileObjectAttributes };
+  FxDeviceInitSetFileObjectConfig(init, FileObjectConfig, FileObjectAttributes);
 }
 
 function FileObjectOf(FileObject: WDFFILEOBJECT): FxFileObject {

@@ -1,9 +1,13 @@
-import type { FILE_OBJECT } from "@wdfjs/kernel";
+import { NT_SUCCESS, type FILE_OBJECT } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_FILEOBJECT } from "../object/types.js";
-import type { PWDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
-import { WdfUseDefault, type WDF_TRI_STATE } from "./queue-config.js";
+import {
+  FxValidateObjectAttributes, FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED,
+  type PWDF_OBJECT_ATTRIBUTES,
+} from "../object/attributes.js";
+import { WdfFalse, WdfTrue, WdfUseDefault, type WDF_TRI_STATE } from "./queue-config.js";
 import type { FxDevice } from "../device/fx-device.js";
+import type { FxDeviceInit } from "../device/fx-device-init.js";
 
 /** `WDF_FILEOBJECT_CLASS` (wdfdevice.h): where the framework keeps a WDFFILEOBJECT, or none. */
 export const WdfFileObjectInvalid = 0;
@@ -63,4 +67,26 @@ export class FxFileObject extends FxObject {
   constructor(readonly device: FxDevice, readonly FileObject: FILE_OBJECT | null) {
     super(FX_TYPE_FILEOBJECT);
   }
+}
+
+/**
+ * `WdfDeviceInitSetFileObjectConfig`'s checks (fxdeviceinitapi.cpp): Size, the attributes (no
+ * parent), the tri-state and the class (WdfFileObjectCanBeOptional only with a class that keeps a
+ * file object). A refused config is traced and ignored (FxVerifierDbgBreakPoint in WDF).
+ */
+export function FxDeviceInitSetFileObjectConfig(init: FxDeviceInit, Config: WDF_FILEOBJECT_CONFIG, Attributes: PWDF_OBJECT_ATTRIBUTES): void {
+  let problem: string | null = null;
+  const auto = Config.AutoForwardCleanupClose;
+  const normalized = FxFileObjectClassNormalize(Config.FileObjectClass);
+  if (Config.Size !== WDF_FILEOBJECT_CONFIG_SIZE) problem = `Size ${Config.Size}`;
+  else if (!NT_SUCCESS(FxValidateObjectAttributes(Attributes, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED | FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED |
+    FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED))) problem = "invalid attributes";
+  else if (auto !== WdfTrue && auto !== WdfFalse && auto !== WdfUseDefault) problem = `AutoForwardCleanupClose ${auto}`;
+  else if (normalized === WdfFileObjectInvalid || normalized > WdfFileObjectWdfCannotUseFsContexts ||
+    ((Config.FileObjectClass & WdfFileObjectCanBeOptional) !== 0 && normalized === WdfFileObjectNotRequired)) problem = `FileObjectClass ${Config.FileObjectClass}`;
+  if (problem !== null) {
+    init.Driver.table.machine.trace?.event("wdf.file-object-config", null, `WdfDeviceInitSetFileObjectConfig: ${problem}; ignored`);
+    return;
+  }
+  init.FileObject = { Config: { ...Config }, Attributes };
 }

@@ -1,10 +1,12 @@
 import {
   ExAllocateFromNPagedLookasideList, ExAllocateFromPagedLookasideList, ExDeleteNPagedLookasideList, ExDeletePagedLookasideList, ExFreeToNPagedLookasideList,
   ExFreeToPagedLookasideList, ExInitializeNPagedLookasideList, ExInitializePagedLookasideList, NPAGED_LOOKASIDE_LIST, PAGED_LOOKASIDE_LIST, PagedPool,
-  STATUS_INSUFFICIENT_RESOURCES, STATUS_SUCCESS, type Box, type NTSTATUS, type POOL_TYPE,
+  NT_SUCCESS, STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type NTSTATUS, type POOL_TYPE,
 } from "@wdfjs/kernel";
-import { FxObject } from "../object/fx-object.js";
-import { FX_TYPE_LOOKASIDE, IFX_TYPE_MEMORY } from "../object/types.js";
+import { FxObject, FxObjectHandleGetPtr, FxObjectTableOf } from "../object/fx-object.js";
+import { FX_TYPE_DEVICE, FX_TYPE_LOOKASIDE, FX_TYPE_OBJECT, IFX_TYPE_MEMORY } from "../object/types.js";
+import { FxValidateObjectAttributes } from "../object/attributes.js";
+import type { FxDriver } from "../driver/fx-driver.js";
 import { FxObjectCommit } from "../object/object-api.js";
 import type { PWDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 import { FxMemoryObject } from "./fx-memory.js";
@@ -17,6 +19,15 @@ import { FxMemoryObject } from "./fx-memory.js";
  * object keeps the list alive: deleting the WDFLOOKASIDE first only makes its handle stale; the
  * executive list is deleted when the last buffer is back.
  */
+/** `FxDeviceBase::_SearchForDevice`: the device the attributes' parent belongs to, if any. */
+function DeviceAncestor(Attributes: PWDF_OBJECT_ATTRIBUTES): FxObject | null {
+  if (Attributes === null || Attributes.ParentObject === null) return null;
+  for (let o: FxObject | null = FxObjectHandleGetPtr(Attributes.ParentObject, FX_TYPE_OBJECT); o !== null; o = o.parent) {
+    if (o.type === FX_TYPE_DEVICE) return o;
+  }
+  return null;
+}
+
 export class FxLookasideList extends FxObject {
   private readonly npaged: NPAGED_LOOKASIDE_LIST | null;
   private readonly paged: PAGED_LOOKASIDE_LIST | null;
@@ -32,6 +43,36 @@ export class FxLookasideList extends FxObject {
       this.paged = null;
       ExInitializeNPagedLookasideList(this.npaged, null, null, 0, BufferSize, PoolTag, 0);
     }
+  }
+
+  /**
+   * `WdfLookasideListCreate`'s core (fxlookasidelistapi.cpp): a zero size is
+   * STATUS_INVALID_PARAMETER; tag 0 is the driver's; a paged list's two sets of attributes may not
+   * name parents under different devices (STATUS_INVALID_PARAMETER). Parented to the driver unless
+   * the lookaside attributes say otherwise.
+   */
+  static create(LookasideAttributes: PWDF_OBJECT_ATTRIBUTES, BufferSize: number, PoolType: POOL_TYPE, MemoryAttributes: PWDF_OBJECT_ATTRIBUTES, PoolTag: number,
+    Lookaside: Box<FxLookasideList | null>): NTSTATUS {
+    Lookaside.value = null;
+    if (!Number.isInteger(BufferSize) || BufferSize <= 0) return STATUS_INVALID_PARAMETER;
+    let status = FxValidateObjectAttributes(LookasideAttributes);
+    if (NT_SUCCESS(status)) status = FxValidateObjectAttributes(MemoryAttributes);
+    if (!NT_SUCCESS(status)) return status;
+    if ((PoolType & 1) === PagedPool) {
+      const a = DeviceAncestor(LookasideAttributes);
+      const b = DeviceAncestor(MemoryAttributes);
+      if (a !== null && b !== null && a !== b) return STATUS_INVALID_PARAMETER;
+    }
+    const driver = FxObjectTableOf().driver as FxDriver | null;
+    const lookaside = new FxLookasideList(BufferSize, PoolType, PoolTag !== 0 ? PoolTag : (driver?.Tag ?? 0), MemoryAttributes);
+    status = FxObjectCommit(lookaside, LookasideAttributes);
+    if (!NT_SUCCESS(status)) {
+      lookaside.contexts.length = 0;
+      lookaside.deleteObject();
+      return status;
+    }
+    Lookaside.value = lookaside;
+    return STATUS_SUCCESS;
   }
 
   /**
