@@ -208,9 +208,10 @@ export class FxIoQueue extends FxObject {
   stop(StopComplete: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown): void {
     // fxioqueueapi.cpp: QueueIdle refuses a second pending Stop/Purge/Drain-complete callback
     // (STATUS_INVALID_DEVICE_REQUEST), and WdfIoQueueStop turns that into FxIoQueue::FatalError.
-    if (StopComplete !== null && this.idleCallback !== null) {
+    // (WDF keeps StopComplete in m_IdleComplete, apart from Purge/DrainComplete: only a pending StopComplete counts.)
+    if (StopComplete !== null && this.idleCallback !== null && !this.idleNeedsEmpty) {
       FxVerifierBugCheck(WDF_QUEUE_FATAL_ERROR, this.handle, STATUS_INVALID_DEVICE_REQUEST,
-        `WdfIoQueueStop(0x${this.handle.toString(16)}): a StopComplete/PurgeComplete/DrainComplete callback is already pending (WDF_QUEUE_FATAL_ERROR_DATA.Status STATUS_INVALID_DEVICE_REQUEST)`);
+        `WdfIoQueueStop(0x${this.handle.toString(16)}): a StopComplete callback is already pending (WDF_QUEUE_FATAL_ERROR_DATA.Status STATUS_INVALID_DEVICE_REQUEST)`);
     }
     this.queueState = (this.queueState | WdfIoQueueAcceptRequests) & ~WdfIoQueueDispatchRequests;
     this.setIdleCallback(StopComplete, Context, false);
@@ -240,9 +241,12 @@ export class FxIoQueue extends FxObject {
   }
 
   private setIdleCallback(Callback: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown, needsEmpty: boolean): void {
-    this.idleCallback = Callback;
-    this.idleContext = Context;
-    this.idleNeedsEmpty = needsEmpty;
+    // fxioqueue.cpp QueueIdle/QueuePurge: only a supplied callback is registered; NULL leaves a pending one.
+    if (Callback !== null) {
+      this.idleCallback = Callback;
+      this.idleContext = Context;
+      this.idleNeedsEmpty = needsEmpty;
+    }
     this.checkIdle();
   }
 
