@@ -4,7 +4,9 @@ import {
   FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED,
   type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
 } from "@wdfjs/framework";
+import { FX_TYPE_REQUEST, type FxRequest } from "@wdfjs/framework";
 import { FxDeviceInitOf, type PWDFDEVICE_INIT } from "./device-init.js";
+import type { WDFREQUEST } from "./request.js";
 
 export type WDFDEVICE = WDFHANDLE<"WDFDEVICE">;
 
@@ -64,4 +66,19 @@ export function WdfDeviceWdmGetDeviceObject(Device: WDFDEVICE): DEVICE_OBJECT | 
   const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceWdmGetDeviceObject", DISPATCH_LEVEL))) return null;
   return device.DeviceObject;
+}
+
+/**
+ * `WdfDeviceEnqueueRequest`: from EvtIoInCallerContext, the request goes to the queue its type is
+ * dispatched to, as if it had just arrived. Refusals leave the request the driver's:
+ * STATUS_INVALID_DEVICE_REQUEST (no queue for it; verifier on: not in EvtIoInCallerContext),
+ * STATUS_WDF_BUSY (the queue does not accept).
+ */
+export function WdfDeviceEnqueueRequest(Device: WDFDEVICE, Request: WDFREQUEST): NTSTATUS {
+  const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
+  const request = FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
+  const status = FxVerifierCheckIrqlLevel("WdfDeviceEnqueueRequest", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  if (request.Irp === null) return STATUS_INVALID_DEVICE_REQUEST;
+  return device.pkgIo.enqueueRequest(request);
 }

@@ -11,6 +11,9 @@ export * from "./pnp-power.js";
 export * from "./queue.js";
 export * from "./request.js";
 export * from "./memory.js";
+export * from "./request-wdm.js";
+export * from "./file-object.js";
+export * from "./lookaside.js";
 export {
   WDF_DECLARE_CONTEXT_TYPE, WDF_DECLARE_CONTEXT_TYPE_WITH_NAME, WDF_GET_CONTEXT_TYPE_INFO, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_ATTRIBUTES_INIT,
   WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE, WDF_OBJECT_ATTRIBUTES_SET_CONTEXT_TYPE, WdfObjectAllocateContext, WdfObjectContextGetObject,
@@ -39,3 +42,13 @@ export {
 } from "@wdfjs/framework";
 export { WdfFunctionMaxIrql } from "./irql-table.js";
 export { WdfCheckIrql, WdfFunctionIrql } from "./irql.js";
+export {
+  WdfRequestStopActionInvalid, WdfRequestStopActionSuspend, WdfRequestStopActionPurge, WdfRequestStopRequestCancelable,
+  type WDF_REQUEST_STOP_ACTION_FLAGS, type EVT_WDF_IO_QUEUE_IO_STOP, type EVT_WDF_IO_QUEUE_IO_RESUME,
+} from "@wdfjs/framework";
+export type { EVT_WDF_IO_IN_CALLER_CONTEXT } from "@wdfjs/framework";
+export {
+  WDF_FILEOBJECT_CONFIG, WDF_FILEOBJECT_CONFIG_INIT, WdfFileObjectInvalid, WdfFileObjectNotRequired, WdfFileObjectWdfCanUseFsContext,
+  WdfFileObjectWdfCanUseFsContext2, WdfFileObjectWdfCannotUseFsContexts, WdfFileObjectCanBeOptional, type WDF_FILEOBJECT_CLASS,
+  type PWDF_FILEOBJECT_CONFIG, type EVT_WDF_DEVICE_FILE_CREATE, type EVT_WDF_FILE_CLOSE, type EVT_WDF_FILE_CLEANUP,
+} from "@wdfjs/framework";

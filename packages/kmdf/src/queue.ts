@@ -1,7 +1,7 @@
 import {
   DISPATCH_LEVEL, Executive, KeInitializeEvent, KernelMode, KeSetEvent, KeWaitForSingleObject, KEVENT, NotificationEvent, NT_SUCCESS, PASSIVE_LEVEL,
   type KWAIT_GENERATOR, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER,
-  STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, type Box, type NTSTATUS,
+  STATUS_SUCCESS, STATUS_UNSUCCESSFUL, type Box, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
   FxDevice, FxIoQueue, WdfRequestTypeCreate, WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeRead, WdfRequestTypeWrite,
@@ -71,8 +71,8 @@ function QueueOf(Queue: WDFQUEUE): FxIoQueue {
  * STATUS_INVALID_PARAMETER; a queue of another device → STATUS_INVALID_DEVICE_REQUEST; a control
  * device already finished initializing → STATUS_INVALID_DEVICE_STATE; a queue without the
  * callback for the type, or the default queue → STATUS_INVALID_DEVICE_REQUEST; a type already
- * configured → STATUS_WDF_BUSY. Create requests (FxPkgGeneral) cannot be routed to a queue yet:
- * STATUS_NOT_IMPLEMENTED.
+ * configured → STATUS_WDF_BUSY. Create requests go to FxPkgGeneral: the queue needs EvtIoDefault
+ * (STATUS_INVALID_DEVICE_REQUEST), and a second create queue is STATUS_INVALID_PARAMETER.
  */
 export function WdfDeviceConfigureRequestDispatching(Device: WDFDEVICE, Queue: WDFQUEUE, RequestType: WDF_REQUEST_TYPE): NTSTATUS {
   const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
@@ -84,7 +84,8 @@ export function WdfDeviceConfigureRequestDispatching(Device: WDFDEVICE, Queue: W
   if (queue.device !== device) return STATUS_INVALID_DEVICE_REQUEST;
   // A control device: only while DO_DEVICE_INITIALIZING is still set.
   if (device.controlInitFinished) return STATUS_INVALID_DEVICE_STATE;
-  if (RequestType === WdfRequestTypeCreate) return STATUS_NOT_IMPLEMENTED;
+  // Creates belong to FxPkgGeneral (EvtIoDefault required; one queue).
+  if (RequestType === WdfRequestTypeCreate) return device.pkgGeneral.configureForwarding(queue);
   status = device.pkgIo.configureForwarding(queue, RequestType);
   return status;
 }

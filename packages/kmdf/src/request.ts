@@ -1,5 +1,5 @@
 import { currentMachine, DISPATCH_LEVEL, STATUS_INVALID_DEVICE_REQUEST, NT_SUCCESS, Out, type Box, type NTSTATUS } from "@wdfjs/kernel";
-import { FxObjectHandleGetPtr, FxRequestMarkCancelable, FxRequestUnmarkCancelable, type EVT_WDF_REQUEST_CANCEL, FxVerifierCheckIrqlLevel, FX_TYPE_QUEUE, FX_TYPE_REQUEST, type FxIoQueue, type FxRequest, type FxRequestMemory, type WDF_REQUEST_PARAMETERS, type WDFHANDLE } from "@wdfjs/framework";
+import { FxObjectHandleGetPtr, FxRequestStopAcknowledge, FxRequestMarkCancelable, FxRequestUnmarkCancelable, type EVT_WDF_REQUEST_CANCEL, FxVerifierCheckIrqlLevel, FX_TYPE_QUEUE, FX_TYPE_REQUEST, type FxIoQueue, type FxRequest, type FxRequestMemory, type WDF_REQUEST_PARAMETERS, type WDFHANDLE } from "@wdfjs/framework";
 import type { WDFQUEUE } from "./queue.js";
 import type { WDFMEMORY } from "./memory.js";
 
@@ -186,4 +186,16 @@ function RetrieveMemory(Request: WDFREQUEST, output: boolean, Memory: Box<WDFMEM
   status = request.retrieveMemory(output, memory);
   if (NT_SUCCESS(status)) Memory.value = memory.value!.handle as WDFMEMORY;
   return status;
+}
+
+/**
+ * `WdfRequestStopAcknowledge`: from EvtIoStop (or later, for a request it was told of), the
+ * driver no longer touches the hardware for the request. Requeue TRUE puts it back at the head of
+ * its queue, to be presented again after the power-up; FALSE keeps it the driver's, with
+ * EvtIoResume on power-up. The checked flavor traces and ignores a call outside that context.
+ */
+export function WdfRequestStopAcknowledge(Request: WDFREQUEST, Requeue: boolean): void {
+  const request = RequestOf(Request);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestStopAcknowledge", DISPATCH_LEVEL))) return;
+  FxRequestStopAcknowledge(request, Requeue);
 }

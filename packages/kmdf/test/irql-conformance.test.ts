@@ -123,6 +123,7 @@ function WdfMemoryGetBufferOf(memory: unknown): number {
 const handles: Record<string, (f: Fixture) => unknown> = {
   WDFDRIVER: (f) => f.driver,
   WDFDEVICE: (f) => f.device,
+  WDFFILEOBJECT: (f) => (k.WdfRequestGetFileObject as (r: unknown) => unknown)(f.request),
   WDFQUEUE: (f) => f.queue,
   WDFREQUEST: (f) => f.request,
   WDFOBJECT: (f) => f.object,
@@ -241,6 +242,10 @@ function probe(fn: (...a: unknown[]) => unknown, routine: string, sig: Signature
     if (!NT_SUCCESS(status)) return status;
     const init = Out<PWDFDEVICE_INIT>(WdfControlDeviceInitAllocate(driver.value!, "D:P(A;;GA;;;SY)"));
     WdfDeviceInitAssignName(init.value, "\\Device\\IrqlProbe");
+    // Opens get a WDFFILEOBJECT (a driver without the config may get none).
+    const fileConfig = new kmdf.WDF_FILEOBJECT_CONFIG();
+    kmdf.WDF_FILEOBJECT_CONFIG_INIT(fileConfig, null, null, null);
+    kmdf.WdfDeviceInitSetFileObjectConfig(init.value, fileConfig, null);
     const device = Out<WDFDEVICE | null>(null);
     status = WdfDeviceCreate(init, null, device);
     if (!NT_SUCCESS(status)) return status;

@@ -172,7 +172,7 @@ describe("WdfDeviceConfigureRequestDispatching", () => {
       STATUS_INVALID_PARAMETER, // not a type a queue can take
       STATUS_INVALID_DEVICE_REQUEST, // the read queue has no EvtIoWrite
       STATUS_INVALID_DEVICE_REQUEST, // the default queue
-      0xc0000002 | 0, // STATUS_NOT_IMPLEMENTED: create requests are not routed to queues yet
+      STATUS_INVALID_DEVICE_REQUEST, // creates need a queue with EvtIoDefault (FxPkgGeneral::ConfigureForwarding)
       STATUS_SUCCESS,
       STATUS_WDF_BUSY, // reads already go to the read queue
       STATUS_INVALID_DEVICE_STATE, // after WdfControlFinishInitializing

@@ -2,6 +2,8 @@ import { FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN, type DEVICE_OBJECT } from
 import type { FxDriver } from "../driver/fx-driver.js";
 import type { FxPnpPowerCallbacks } from "./fx-pkg-fdo.js";
 import type { FxDevice } from "./fx-device.js";
+import type { EVT_WDF_IO_IN_CALLER_CONTEXT } from "../io/fx-pkg-io.js";
+import type { FxFileObjectInfo } from "../io/fx-file-object.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -36,6 +38,10 @@ export class FxDeviceInit {
   Filter = false;
   /** `WdfDeviceInitSetPnpPowerEventCallbacks`, in framework terms. */
   PnpPowerCallbacks: FxPnpPowerCallbacks = {};
+  /** `WdfDeviceInitSetFileObjectConfig`: the file object config and attributes (`DeviceInit->FileObject`). */
+  FileObject: FxFileObjectInfo | null = null;
+  /** `WdfDeviceInitSetIoInCallerContextCallback`. */
+  IoInCallerContextCallback: EVT_WDF_IO_IN_CALLER_CONTEXT | null = null;
   /** The device WdfDeviceCreate made from this init, for AddDevice to finish. */
   createdDevice: FxDevice | null = null;
   /** Set when a device was created from it or it was freed: it may not be used again. */

@@ -2,14 +2,16 @@ import {
   DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_DIRECT_IO, DO_POWER_PAGABLE, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoDeleteDevice,
   IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT, IoAttachDeviceToDeviceStack, IoCallDriver, IoDetachDevice, IoRegisterDeviceInterface,
   IoSetDeviceInterfaceState, IoSkipCurrentIrpStackLocation, PoCallDriver, PoStartNextPowerIrp, STATUS_NO_SUCH_DEVICE, type KWAIT_GENERATOR, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_PNP,
-  IRP_MJ_POWER, NT_SUCCESS, Out, STATUS_ACCESS_DENIED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS,
+  IRP_MJ_POWER, NT_SUCCESS, Out, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS,
   type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
-import { FxObject, FxObjectStateCreated } from "../object/fx-object.js";
+import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_DEVICE } from "../object/types.js";
 import { FxVerifierCallbackIrqlEntry, FxVerifierCallbackIrqlExit } from "../verifier.js";
 import type { FxDriver } from "../driver/fx-driver.js";
 import { FxPkgIo } from "../io/fx-pkg-io.js";
+import type { FxPowerIdleHook } from "../io/power-idle-hook.js";
+import { FxPkgGeneral } from "./fx-pkg-general.js";
 import { FxPkgFdo } from "./fx-pkg-fdo.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
@@ -43,6 +45,10 @@ export class FxDevice extends FxObject {
   readonly interfaces: string[] = [];
   /** `FxPkgGeneral::m_OpenHandleCount`, without the source's bias of one for control devices. */
   openHandleCount = 0;
+  /** Create, cleanup and close: file objects and their callbacks. */
+  readonly pkgGeneral: FxPkgGeneral;
+  /** The device's idle machine, told by power-managed queues of each request they hold (set by the PnP/power package). */
+  powerIdleHook: FxPowerIdleHook | null = null;
 
   constructor(readonly driver: FxDriver, readonly Init: FxDeviceInit) {
     super(FX_TYPE_DEVICE);
@@ -52,6 +58,9 @@ export class FxDevice extends FxObject {
     this.PhysicalDevice = Init.PhysicalDevice;
     this.Filter = Init.Filter;
     this.pnp = Init.IsFdoInit ? new FxPkgFdo(this, Init.PnpPowerCallbacks) : null;
+    this.pkgGeneral = new FxPkgGeneral(this, Init.FileObject);
+    this.pkgIo.device = this;
+    this.pkgIo.inCallerContextCallback = Init.IoInCallerContextCallback;
     // A PnP device goes away with its stack at REMOVE_DEVICE, never by WdfObjectDelete.
     if (this.pnp !== null) this.noDeleteDDI = true;
   }
@@ -170,24 +179,16 @@ export class FxDevice extends FxObject {
         return PoCallDriver(this.AttachedDevice, Irp);
       }
       // fxpkggeneral.cpp / fxpkgio.cpp: a filter forwards what it has no callback or queue for.
-      if (this.Filter && (major === IRP_MJ_CREATE || major === IRP_MJ_CLEANUP || major === IRP_MJ_CLOSE || this.pkgIo.defaultQueue === null)) {
+      if (this.Filter && major !== IRP_MJ_CREATE && major !== IRP_MJ_CLEANUP && major !== IRP_MJ_CLOSE && this.pkgIo.defaultQueue === null &&
+        this.pkgIo.inCallerContextCallback === null) {
         return this.passDown(Irp);
       }
     }
-    if (major === IRP_MJ_CREATE) {
-      // fxpkggeneral.cpp OnCreate: an exclusive device allows one open handle.
-      if (this.Exclusive && this.openHandleCount > 0) status = STATUS_ACCESS_DENIED;
-      else if (this.state !== FxObjectStateCreated) status = STATUS_INVALID_DEVICE_STATE;
-      else {
-        this.openHandleCount++;
-        status = STATUS_SUCCESS;
-      }
-    } else if (major === IRP_MJ_CLOSE) {
-      this.openHandleCount--;
-      status = STATUS_SUCCESS;
-    } else if (major === IRP_MJ_CLEANUP) {
-      status = STATUS_SUCCESS;
-    } else if (major === IRP_MJ_PNP || major === IRP_MJ_POWER) {
+    // FxPkgGeneral: create, cleanup and close (forwarded down by a filter's AutoForwardCleanupClose).
+    if (major === IRP_MJ_CREATE) return this.pkgGeneral.onCreate(Irp);
+    if (major === IRP_MJ_CLEANUP) return this.pkgGeneral.onCleanup(Irp);
+    if (major === IRP_MJ_CLOSE) return this.pkgGeneral.onClose(Irp);
+    if (major === IRP_MJ_PNP || major === IRP_MJ_POWER) {
       // A control device is not in a PnP stack; such an IRP keeps the status it was sent with.
       status = Irp.IoStatus.Status;
     } else {

@@ -4,10 +4,13 @@ import {
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_QUEUE } from "../object/types.js";
-import { STATUS_WDF_NO_CALLBACK, STATUS_WDF_PAUSED } from "../wdfstatus.js";
-import { FxVerifierCallbackIrqlEntry, FxVerifierCallbackIrqlExit } from "../verifier.js";
+import { STATUS_WDF_BUSY, STATUS_WDF_NO_CALLBACK, STATUS_WDF_PAUSED } from "../wdfstatus.js";
+import { FxVerifierBugCheck, FxVerifierCallbackIrqlEntry, FxVerifierCallbackIrqlExit, WDF_QUEUE_FATAL_ERROR } from "../verifier.js";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxRequestCancelForDriver, type FxRequest } from "./fx-request.js";
+import { KEVENT, KeInitializeEvent, NotificationEvent } from "@wdfjs/kernel";
+import { FxIoQueuePowerOn, FxIoQueuePowerOff, FxIoQueueCheckPowerIdle, type FxIoQueuePowerState } from "./fx-io-queue-power.js";
+import { WdfTrue, WdfUseDefault, WdfIoQueuePnpHeld, type EVT_WDF_IO_QUEUE_IO_RESUME, type EVT_WDF_IO_QUEUE_IO_STOP } from "./queue-config.js";
 import {
   WdfIoQueueAcceptRequests, WdfIoQueueDispatchManual, WdfIoQueueDispatchParallel, WdfIoQueueDispatchRequests, WdfIoQueueDispatchSequential,
   WdfIoQueueDriverNoRequests, WdfIoQueueNoRequests, WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeRead,
@@ -51,6 +54,20 @@ export class FxIoQueue extends FxObject {
   private idleNeedsEmpty = false;
   /** Nonzero while the dispatch loop runs, so a completion inside a callback does not recurse into it. */
   private dispatching = 0;
+  /** `m_PowerManaged`: presents requests only while the device is in D0 (resolved as `FxIoQueue::Initialize` does). */
+  readonly PowerManaged: boolean;
+  readonly IoStop: EVT_WDF_IO_QUEUE_IO_STOP | null;
+  readonly IoResume: EVT_WDF_IO_QUEUE_IO_RESUME | null;
+  /** `m_PowerState`: only FxIoQueuePowerOn presents. */
+  powerState: FxIoQueuePowerState;
+  /** `m_DriverOwned`: the requests the driver has from this queue, told of power stops and resumes. */
+  readonly driverOwnedRequests = new Set<FxRequest>();
+  /** `m_PowerDriverNotified`: requests told EvtIoStop (or waited for) and not yet acknowledged or completed. */
+  readonly powerNotified = new Set<FxRequest>();
+  /** `m_PowerIdle`: set when a power stop has nothing left to wait for. */
+  readonly powerIdle = new KEVENT();
+  /** `FxIoQueueSetShutdown`: a power purge; WdfIoQueueStart no longer makes the queue accept. */
+  shutdown = false;
 
   constructor(readonly device: FxDevice, Config: WDF_IO_QUEUE_CONFIG) {
     super(FX_TYPE_QUEUE);
@@ -63,6 +80,20 @@ export class FxIoQueue extends FxObject {
     this.IoDeviceControl = Config.EvtIoDeviceControl;
     this.IoInternalDeviceControl = Config.EvtIoInternalDeviceControl;
     this.IoCanceledOnQueue = Config.EvtIoCanceledOnQueue;
+    this.IoStop = Config.EvtIoStop ?? null;
+    this.IoResume = Config.EvtIoResume ?? null;
+    // fxioqueue.cpp L397-425: the default is power-managed except on a filter; a control
+    // (legacy) device's queues never are, whatever the driver asked.
+    const managed = Config.PowerManaged === WdfTrue || (Config.PowerManaged === WdfUseDefault && !device.Filter);
+    this.PowerManaged = managed && !device.Init.IsControlDeviceInit;
+    // A queue created while the device is out of D0 starts powered off (`m_PowerStateOn`).
+    this.powerState = this.PowerManaged && !device.pkgIo.powerStateOn ? FxIoQueuePowerOff : FxIoQueuePowerOn;
+    if (device.pkgIo.queuesAreShuttingDown) {
+      this.shutdown = true;
+      this.queueState &= ~WdfIoQueueAcceptRequests;
+    }
+    KeInitializeEvent(this.powerIdle, NotificationEvent, true);
+    device.pkgIo.queues.add(this);
   }
 
   /** `FxIoQueue::Initialize`'s checks of the configuration (fxioqueue.cpp). */
@@ -82,6 +113,7 @@ export class FxIoQueue extends FxObject {
    */
   protected override disposeResources(): void {
     if (this.device.pkgIo.defaultQueue === this) this.device.pkgIo.defaultQueue = null;
+    this.device.pkgIo.queues.delete(this);
     this.cancelWaiting();
   }
 
@@ -135,6 +167,7 @@ export class FxIoQueue extends FxObject {
     if (this.IoCanceledOnQueue !== null) {
       this.driverIoCount++;
       request.driverOwned = true;
+      this.driverOwnedRequests.add(request);
       this.IoCanceledOnQueue(this.handle, request.handle);
     } else {
       request.queue = null;
@@ -160,17 +193,26 @@ export class FxIoQueue extends FxObject {
     let state = this.queueState;
     if (this.queuedCount === 0) state |= WdfIoQueueNoRequests;
     if (this.driverIoCount === 0) state |= WdfIoQueueDriverNoRequests;
+    if (this.powerState !== FxIoQueuePowerOn) state |= WdfIoQueuePnpHeld;
     return state;
   }
 
   /** `FxIoQueue::QueueStart`: accept and dispatch again; waiting requests are presented. */
   start(): void {
-    this.queueState = WdfIoQueueAcceptRequests | WdfIoQueueDispatchRequests;
+    // A queue shut down by a power purge (device removal) dispatches again but accepts nothing new.
+    this.queueState = (this.shutdown ? 0 : WdfIoQueueAcceptRequests) | WdfIoQueueDispatchRequests;
     this.dispatchEvents();
   }
 
   /** `FxIoQueue::QueueIdle` (WdfIoQueueStop): requests keep arriving and wait; none is presented. StopComplete runs once the driver owns none. */
   stop(StopComplete: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown): void {
+    // fxioqueueapi.cpp: QueueIdle refuses a second pending Stop/Purge/Drain-complete callback
+    // (STATUS_INVALID_DEVICE_REQUEST), and WdfIoQueueStop turns that into FxIoQueue::FatalError.
+    // (WDF keeps StopComplete in m_IdleComplete, apart from Purge/DrainComplete: only a pending StopComplete counts.)
+    if (StopComplete !== null && this.idleCallback !== null && !this.idleNeedsEmpty) {
+      FxVerifierBugCheck(WDF_QUEUE_FATAL_ERROR, this.handle, STATUS_INVALID_DEVICE_REQUEST,
+        `WdfIoQueueStop(0x${this.handle.toString(16)}): a StopComplete callback is already pending (WDF_QUEUE_FATAL_ERROR_DATA.Status STATUS_INVALID_DEVICE_REQUEST)`);
+    }
     this.queueState = (this.queueState | WdfIoQueueAcceptRequests) & ~WdfIoQueueDispatchRequests;
     this.setIdleCallback(StopComplete, Context, false);
   }
@@ -199,9 +241,12 @@ export class FxIoQueue extends FxObject {
   }
 
   private setIdleCallback(Callback: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown, needsEmpty: boolean): void {
-    this.idleCallback = Callback;
-    this.idleContext = Context;
-    this.idleNeedsEmpty = needsEmpty;
+    // fxioqueue.cpp QueueIdle/QueuePurge: only a supplied callback is registered; NULL leaves a pending one.
+    if (Callback !== null) {
+      this.idleCallback = Callback;
+      this.idleContext = Context;
+      this.idleNeedsEmpty = needsEmpty;
+    }
     this.checkIdle();
   }
 
@@ -219,11 +264,12 @@ export class FxIoQueue extends FxObject {
    */
   retrieveNextRequest(): FxRequest | NTSTATUS {
     if (this.DispatchType !== WdfIoQueueDispatchManual && this.DispatchType !== WdfIoQueueDispatchSequential) return STATUS_INVALID_DEVICE_STATE;
-    if ((this.queueState & WdfIoQueueDispatchRequests) === 0) return STATUS_WDF_PAUSED;
+    if ((this.queueState & WdfIoQueueDispatchRequests) === 0 || this.powerState !== FxIoQueuePowerOn) return STATUS_WDF_PAUSED;
     const request = this.dequeue();
     if (request === null) return STATUS_NO_MORE_ENTRIES;
     this.driverIoCount++;
     request.driverOwned = true;
+    this.driverOwnedRequests.add(request);
     this.checkIdle();
     return request;
   }
@@ -238,6 +284,7 @@ export class FxIoQueue extends FxObject {
     const source = request.queue!;
     request.driverOwned = false;
     source.driverIoCount--;
+    source.driverOwnedRequests.delete(request);
     this.enqueue(request);
     source.checkIdle();
     source.dispatchEvents();
@@ -256,6 +303,18 @@ export class FxIoQueue extends FxObject {
     this.enqueue(request);
   }
 
+  /**
+   * `FxIoQueue::QueueRequestFromForward` for WdfDeviceEnqueueRequest: a request the driver had in
+   * EvtIoInCallerContext joins the queue as if it had just arrived. A queue that does not accept
+   * returns STATUS_WDF_BUSY and the driver keeps the request.
+   */
+  queueRequestFromEnqueue(request: FxRequest): NTSTATUS {
+    if ((this.queueState & WdfIoQueueAcceptRequests) === 0) return STATUS_WDF_BUSY;
+    request.driverOwned = false;
+    this.enqueue(request);
+    return STATUS_SUCCESS;
+  }
+
   private enqueue(request: FxRequest): void {
     request.queue = this;
     request.next = null;
@@ -264,6 +323,79 @@ export class FxIoQueue extends FxObject {
     else this.tail.next = request;
     this.tail = request;
     this.queuedCount++;
+    this.powerReference(request);
+    this.armCancel(request);
+  }
+
+  /**
+   * A power-managed queue holds a power reference on the device's idle machine for each request
+   * it accepted, until the request completes or moves to a queue that is not power-managed.
+   */
+  private powerReference(request: FxRequest): void {
+    if (this.PowerManaged) {
+      const hook = this.device.powerIdleHook;
+      if (request.powerIdleHook === null && hook !== null) {
+        request.powerIdleHook = hook;
+        hook.ioIncrement();
+      }
+    } else if (request.powerIdleHook !== null) {
+      request.powerIdleHook.ioDecrement();
+      request.powerIdleHook = null;
+    }
+  }
+
+  /**
+   * A driver-owned request goes back to the head of the queue (WdfRequestStopAcknowledge with
+   * Requeue, `InsertHeadIrpQueue`), so the order of requests is kept; it is presented again when
+   * the queue may dispatch.
+   */
+  requeueAtHead(request: FxRequest): void {
+    request.driverOwned = false;
+    this.driverIoCount--;
+    this.driverOwnedRequests.delete(request);
+    request.next = this.head;
+    request.onList = true;
+    this.head = request;
+    if (this.tail === null) this.tail = request;
+    this.queuedCount++;
+    this.armCancel(request);
+  }
+
+  /**
+   * `FxIoQueue::FlushByFileObject` (at IRP_MJ_CLEANUP): the waiting requests of that file object
+   * are cancelled as the I/O manager would cancel them (EvtIoCanceledOnQueue, else
+   * STATUS_CANCELLED); those presented to the driver stay the driver's.
+   */
+  flushByFileObject(FileObject: unknown): void {
+    const matches: FxRequest[] = [];
+    let prev: FxRequest | null = null;
+    for (let r = this.head; r !== null;) {
+      const next: FxRequest | null = r.next;
+      if (IoGetCurrentIrpStackLocation(r.Irp!).FileObject === FileObject) {
+        this.unlink(r, prev);
+        matches.push(r);
+      } else {
+        prev = r;
+      }
+      r = next;
+    }
+    for (const request of matches) {
+      const irp = request.Irp!;
+      // Whoever takes the cancel routine owns the request: if the I/O manager did, its routine completes it.
+      if (IoSetCancelRoutine(irp, null) === null) continue;
+      irp.Tail.Overlay.DriverContext[3] = null;
+      this.cancelQueuedRequest(request);
+    }
+    this.checkIdle();
+  }
+
+  /** `FxIoQueue::SetStateForShutdown`: a power purge; the queue accepts nothing until the device restarts. */
+  setStateForShutdown(): void {
+    this.shutdown = true;
+    this.queueState &= ~WdfIoQueueAcceptRequests;
+  }
+
+  private armCancel(request: FxRequest): void {
     const irp = request.Irp!;
     irp.Tail.Overlay.DriverContext[3] = request;
     IoSetCancelRoutine(irp, FxIoQueueCancelRoutine);
@@ -277,15 +409,18 @@ export class FxIoQueue extends FxObject {
 
   /** The driver (or the framework) completed a presented request: the queue may present another. */
   requestCompleted(request: FxRequest): void {
-    void request;
     this.driverIoCount--;
+    this.driverOwnedRequests.delete(request);
+    if (this.powerNotified.delete(request)) FxIoQueueCheckPowerIdle(this);
     this.dispatchEvents();
     this.checkIdle();
   }
 
   /** `FxIoQueue::DispatchEvents`: present requests while the dispatch type allows (fxioqueue.cpp ~L3040). */
-  private dispatchEvents(): void {
+  dispatchEvents(): void {
     if (this.dispatching > 0 || this.DispatchType === WdfIoQueueDispatchManual || (this.queueState & WdfIoQueueDispatchRequests) === 0) return;
+    // A power-managed queue presents only while the device is in D0.
+    if (this.powerState !== FxIoQueuePowerOn) return;
     this.dispatching++;
     try {
       while (this.head !== null && this.driverIoCount < this.MaxParallelQueuePresentedRequests) {
@@ -293,6 +428,7 @@ export class FxIoQueue extends FxObject {
         if (request === null) break;
         this.driverIoCount++;
         request.driverOwned = true;
+        this.driverOwnedRequests.add(request);
         const irql = FxVerifierCallbackIrqlEntry();
         this.dispatchRequestToDriver(request);
         FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");

@@ -5,7 +5,17 @@ import {
 import { STATUS_WDF_BUSY } from "../wdfstatus.js";
 import type { WDF_REQUEST_TYPE } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
+import type { FxDevice } from "../device/fx-device.js";
+import { currentMachine } from "@wdfjs/kernel";
+
+/** `EVT_WDF_IO_IN_CALLER_CONTEXT` (wdfdevice.h): a request in the requesting thread's context, before any queue. */
+export type EVT_WDF_IO_IN_CALLER_CONTEXT = (Device: any, Request: any) => void;
 import { FxRequest } from "./fx-request.js";
+import { Executive, KeWaitForSingleObject, KernelMode, type KWAIT_GENERATOR } from "@wdfjs/kernel";
+import { FxIoStopProcessingForPowerHold, type FxIoStopProcessingForPowerAction } from "./power-actions.js";
+import {
+  FxIoQueueResumeProcessingForPower, FxIoQueueStartPowerTransitionOff, FxIoQueueStartPowerTransitionOn, FxIoQueueStopProcessingForPower,
+} from "./fx-io-queue-power.js";
 
 /**
  * `FxPkgIo` (fxpkgio.cpp): a device's I/O package. Every IRP that no other package claims
@@ -19,6 +29,16 @@ export class FxPkgIo {
   defaultQueue: FxIoQueue | null = null;
   /** `m_DispatchTable`: by IRP major function, the queue WdfDeviceConfigureRequestDispatching chose; else the default queue. */
   readonly dispatchTable: (FxIoQueue | null)[] = new Array<FxIoQueue | null>(IRP_MJ_MAXIMUM_FUNCTION + 1).fill(null);
+  /** The device the package belongs to (set by FxDevice's constructor). */
+  device: FxDevice | null = null;
+  /** `m_InCallerContextCallback`: WdfDeviceInitSetIoInCallerContextCallback's EvtIoInCallerContext. */
+  inCallerContextCallback: EVT_WDF_IO_IN_CALLER_CONTEXT | null = null;
+  /** `m_IoQueueListHead`: every queue of the device, in creation order. */
+  readonly queues = new Set<FxIoQueue>();
+  /** `m_PowerStateOn`: the device is in D0 (or was never stopped), so new power-managed queues start on. */
+  powerStateOn = true;
+  /** `m_QueuesAreShuttingDown`: after a purge for removal, new queues accept nothing. */
+  queuesAreShuttingDown = false;
 
   /**
    * `FxPkgIo::ConfigureForwarding` (fxpkgio.cpp): the queue must be able to present the type (a
@@ -35,6 +55,8 @@ export class FxPkgIo {
 
   dispatch(Irp: IRP): NTSTATUS {
     const queue = this.dispatchTable[IoGetCurrentIrpStackLocation(Irp).MajorFunction] ?? this.defaultQueue;
+    const inCallerContext = this.inCallerContextCallback;
+    if (inCallerContext !== null) return this.dispatchToInCallerContextCallback(inCallerContext, new FxRequest(Irp), queue);
     if (queue === null) {
       Irp.IoStatus.Status = STATUS_INVALID_DEVICE_REQUEST;
       Irp.IoStatus.Information = 0;
@@ -47,5 +69,75 @@ export class FxPkgIo {
     // Windows: a dispatch routine that returns STATUS_PENDING must have marked the IRP pending.
     IoMarkIrpPending(Irp);
     return STATUS_PENDING;
+  }
+
+  /**
+   * `FxPkgIo::StopProcessingForPower` (fxpkgio.cpp ~L1150), on the PnP/power thread at
+   * PASSIVE_LEVEL. Hold (leaving D0): every power-managed queue first stops presenting, then each
+   * tells the driver of its in-flight requests (EvtIoStop) and the thread waits until each is
+   * completed or acknowledged. PurgeManaged / PurgeNonManaged (removal): the power-managed, or the
+   * other, queues are shut down and purged, and the thread waits likewise.
+   */
+  *stopProcessingForPower(Action: FxIoStopProcessingForPowerAction): KWAIT_GENERATOR<void> {
+    this.powerStateOn = false;
+    if (Action !== FxIoStopProcessingForPowerHold) this.queuesAreShuttingDown = true;
+    const queues = [...this.queues];
+    if (Action === FxIoStopProcessingForPowerHold) for (const queue of queues) FxIoQueueStartPowerTransitionOff(queue);
+    for (const queue of queues) {
+      if (FxIoQueueStopProcessingForPower(queue, Action)) yield* KeWaitForSingleObject(queue.powerIdle, Executive, KernelMode, false, null);
+    }
+  }
+
+  /**
+   * `FxPkgIo::ResumeProcessingForPower` (back in D0): each power-managed queue tells the driver of
+   * the requests it kept (EvtIoResume); only when all are on does any present again, so a queue
+   * never forwards to one still off.
+   */
+  resumeProcessingForPower(): void {
+    this.powerStateOn = true;
+    this.queuesAreShuttingDown = false;
+    const queues = [...this.queues];
+    for (const queue of queues) FxIoQueueResumeProcessingForPower(queue);
+    for (const queue of queues) FxIoQueueStartPowerTransitionOn(queue);
+  }
+
+  /**
+   * `FxPkgIo::DispatchToInCallerContextCallback`: the IRP is marked pending and STATUS_PENDING
+   * returned whatever the driver does; EvtIoInCallerContext runs in the requesting thread, at the
+   * IRQL of the dispatch (PASSIVE_LEVEL for a user's request), with the request the driver's. It
+   * completes it or hands it back with WdfDeviceEnqueueRequest, to the queue chosen here.
+   */
+  private dispatchToInCallerContextCallback(callback: EVT_WDF_IO_IN_CALLER_CONTEXT, request: FxRequest, queue: FxIoQueue | null): NTSTATUS {
+    IoMarkIrpPending(request.Irp!);
+    request.inCallerContext = true;
+    request.driverOwned = true;
+    request.callerContextQueue = queue;
+    const device = this.device!;
+    device.callDriver(() => callback(device.handle, request.handle));
+    return STATUS_PENDING;
+  }
+
+  /**
+   * `FxPkgIo::EnqueueRequest` (WdfDeviceEnqueueRequest): the request goes to the queue its type
+   * is dispatched to, as if it had just arrived. With the verifier on, only a request in
+   * EvtIoInCallerContext (else STATUS_INVALID_DEVICE_REQUEST). No queue for the type:
+   * STATUS_INVALID_DEVICE_REQUEST, and the driver keeps the request; a queue that does not accept:
+   * STATUS_WDF_BUSY, likewise.
+   */
+  enqueueRequest(request: FxRequest): NTSTATUS {
+    const machine = currentMachine();
+    if (machine.checked && !request.inCallerContext) {
+      machine.trace?.event("wdf.not-in-caller-context", null,
+        `WdfDeviceEnqueueRequest(0x${request.handle.toString(16)}): the request is not in EvtIoInCallerContext (STATUS_INVALID_DEVICE_REQUEST)`);
+      return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    const queue = request.callerContextQueue ?? this.dispatchTable[request.MajorFunction] ?? this.defaultQueue;
+    if (queue === null) return STATUS_INVALID_DEVICE_REQUEST;
+    // Out of the caller's context before the queue may present it (`VerifyEnqueueRequestUpdateFlags`); back if refused.
+    request.inCallerContext = false;
+    const status = queue.queueRequestFromEnqueue(request);
+    if (status === STATUS_SUCCESS) request.callerContextQueue = null;
+    else request.inCallerContext = true;
+    return status;
   }
 }

@@ -1,8 +1,8 @@
 import {
   currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, STATUS_CANCELLED, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL,
-  IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, Out, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
+  IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, Out, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
-  STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type NTSTATUS,
+  STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type MDL, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_REQUEST } from "../object/types.js";
@@ -12,11 +12,13 @@ import {
   STATUS_WDF_TOO_MANY_TRANSFERS,
 } from "../wdfstatus.js";
 import {
-  WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeOther, WdfRequestTypeRead, WdfRequestTypeWrite,
+  WdfRequestTypeCreate, WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeOther, WdfRequestTypeRead, WdfRequestTypeWrite,
   type WDF_REQUEST_TYPE,
 } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
 import { FxRequestMemory, IFxMemoryFlagReadOnly } from "../support/fx-memory.js";
+import type { FxPowerIdleHook } from "./power-idle-hook.js";
+import { FxRequestReleaseMdls } from "./fx-request-buffers.js";
 
 export type EVT_WDF_REQUEST_CANCEL = (Request: any) => void;
 
@@ -51,6 +53,7 @@ export function WDF_REQUEST_PARAMETERS_INIT(Parameters: WDF_REQUEST_PARAMETERS):
 /** The WDF_REQUEST_TYPE of an IRP major function that the I/O package presents. */
 export function FxRequestTypeOf(MajorFunction: number): WDF_REQUEST_TYPE {
   switch (MajorFunction) {
+    case IRP_MJ_CREATE: return WdfRequestTypeCreate;
     case IRP_MJ_READ: return WdfRequestTypeRead;
     case IRP_MJ_WRITE: return WdfRequestTypeWrite;
     case IRP_MJ_DEVICE_CONTROL: return WdfRequestTypeDeviceControl;
@@ -79,10 +82,29 @@ export class FxRequest extends FxObject {
   cancelRoutine: EVT_WDF_REQUEST_CANCEL | null = null;
   /** `m_Canceled`: the I/O manager cancelled the request while the driver had it marked cancelable. */
   canceled = false;
+  /** `m_AllocatedMdl`: the MDL the framework built over a system buffer (WdfRequestRetrieve*WdmMdl). */
+  allocatedMdl: MDL | null = null;
+  /** MDLs of user buffers WdfRequestProbeAndLockUserBuffer* locked; unlocked at completion. */
+  lockedMdls: MDL[] | null = null;
+  /** `FXREQUEST_FLAG_DRIVER_INPROCESS_CONTEXT`: inside EvtIoInCallerContext. */
+  inCallerContext = false;
+  /** `SetInternalContext(Queue)`: the queue the I/O package chose before EvtIoInCallerContext, for WdfDeviceEnqueueRequest. */
+  callerContextQueue: FxIoQueue | null = null;
+  /** `m_CompletionState`'s package callback: run at completion, before the IRP is completed (a create's CreateCompleted). */
+  completionCallback: ((request: FxRequest, Irp: IRP, Status: NTSTATUS) => void) | null = null;
+  completionContext: unknown = null;
+  /** The priority boost WdfRequestCompleteWithPriorityBoost gives IoCompleteRequest. */
+  priorityBoost = IO_NO_INCREMENT;
   /** Linked in a queue's FIFO. */
   onList = false;
   /** `next` link for the queue's O(1) FIFO. */
   next: FxRequest | null = null;
+  /** The idle machine a power-managed queue took a power reference on for this request (released at completion). */
+  powerIdleHook: FxPowerIdleHook | null = null;
+  /** `FXREQUEST_FLAG_DRIVER_IN_EVTIOSTOP_CONTEXT`: told of a power stop and not yet acknowledged. */
+  inEvtIoStopContext = false;
+  /** `m_PowerStopState`: how WdfRequestStopAcknowledge answered. */
+  powerStopState = 0;
   /** The WDFMEMORY objects of the input and output buffers, made on first retrieval (`m_SystemBuffer`, `m_OutputBuffer`). */
   private inputMemory: FxRequestMemory | null = null;
   private outputMemory: FxRequestMemory | null = null;
@@ -213,7 +235,13 @@ export class FxRequest extends FxObject {
     this.completed = true;
     this.Irp = null;
     irp.IoStatus.Status = Status;
-    IoCompleteRequest(irp, IO_NO_INCREMENT);
+    if (this.allocatedMdl !== null || this.lockedMdls !== null) FxRequestReleaseMdls(this);
+    if (this.completionCallback !== null) this.completionCallback(this, irp, Status);
+    IoCompleteRequest(irp, this.priorityBoost);
+    if (this.powerIdleHook !== null) {
+      this.powerIdleHook.ioDecrement();
+      this.powerIdleHook = null;
+    }
     const queue = this.queue;
     queue?.driverCancelable.delete(this);
     this.deleteObject();

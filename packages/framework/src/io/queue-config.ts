@@ -39,6 +39,15 @@ export type EVT_WDF_IO_QUEUE_IO_WRITE = (Queue: any, Request: any, Length: numbe
 export type EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL = (Queue: any, Request: any, OutputBufferLength: number, InputBufferLength: number, IoControlCode: number) => void;
 export type EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL = EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL;
 export type EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE = (Queue: any, Request: any) => void;
+export type EVT_WDF_IO_QUEUE_IO_STOP = (Queue: any, Request: any, ActionFlags: number) => void;
+export type EVT_WDF_IO_QUEUE_IO_RESUME = (Queue: any, Request: any) => void;
+
+/** `WDF_REQUEST_STOP_ACTION_FLAGS` (wdfrequest.h): what EvtIoStop is told. */
+export const WdfRequestStopActionInvalid = 0;
+export const WdfRequestStopActionSuspend = 0x1;
+export const WdfRequestStopActionPurge = 0x2;
+export const WdfRequestStopRequestCancelable = 0x10000000;
+export type WDF_REQUEST_STOP_ACTION_FLAGS = number;
 
 /** `WDF_IO_QUEUE_CONFIG` (wdfio.h), shared by KMDF and UMDF 2. */
 export class WDF_IO_QUEUE_CONFIG {
@@ -52,6 +61,8 @@ export class WDF_IO_QUEUE_CONFIG {
   EvtIoWrite: EVT_WDF_IO_QUEUE_IO_WRITE | null = null;
   EvtIoDeviceControl: EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL | null = null;
   EvtIoInternalDeviceControl: EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL | null = null;
+  EvtIoStop: EVT_WDF_IO_QUEUE_IO_STOP | null = null;
+  EvtIoResume: EVT_WDF_IO_QUEUE_IO_RESUME | null = null;
   EvtIoCanceledOnQueue: EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE | null = null;
   readonly Settings = { Parallel: { NumberOfPresentedRequests: 0 } };
 }
