@@ -10,6 +10,7 @@ import { FX_TYPE_DEVICE } from "../object/types.js";
 import type { FxDriver } from "../driver/fx-driver.js";
 import { FxPkgIo } from "../io/fx-pkg-io.js";
 import { FxPkgFdo } from "./fx-pkg-fdo.js";
+import { FxIoTarget } from "../targets/fx-io-target.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
 /**
@@ -42,6 +43,8 @@ export class FxDevice extends FxObject {
   readonly interfaces: string[] = [];
   /** `FxPkgGeneral::m_OpenHandleCount`, without the source's bias of one for control devices. */
   openHandleCount = 0;
+  /** `m_DefaultTarget`: a function or filter device's I/O target for the device below it (WdfDeviceGetIoTarget). */
+  defaultTarget: FxIoTarget | null = null;
 
   constructor(readonly driver: FxDriver, readonly Init: FxDeviceInit) {
     super(FX_TYPE_DEVICE);
@@ -91,6 +94,12 @@ export class FxDevice extends FxObject {
       // fxdevice.cpp `SetFilterIoType`: a filter takes the I/O type of the device below it, so the
       // IRPs it passes down carry the buffers that device expects.
       if (this.Filter) d.Flags = (d.Flags & ~(DO_BUFFERED_IO | DO_DIRECT_IO)) | (attached.Flags & (DO_BUFFERED_IO | DO_DIRECT_IO));
+      // fxdevice.cpp `FdoInitialize`: the default target, a child of the device the framework deletes with it.
+      const target = new FxIoTarget(this);
+      target.initDefault(attached, this.PhysicalDevice);
+      target.assignParent(this);
+      target.noDeleteDDI = true;
+      this.defaultTarget = target;
     }
     return STATUS_SUCCESS;
   }

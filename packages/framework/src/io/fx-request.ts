@@ -1,5 +1,5 @@
 import {
-  currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, STATUS_CANCELLED, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL,
+  currentMachine, IoCompleteRequest, IRP_MJ_CREATE, IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, STATUS_CANCELLED, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL,
   IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, Out, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type NTSTATUS,
@@ -16,6 +16,7 @@ import {
   type WDF_REQUEST_TYPE,
 } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
+import type { FxRequestSendState } from "../targets/fx-request-send.js";
 import { FxRequestMemory, IFxMemoryFlagReadOnly } from "../support/fx-memory.js";
 
 export type EVT_WDF_REQUEST_CANCEL = (Request: any) => void;
@@ -67,8 +68,9 @@ export function FxRequestTypeOf(MajorFunction: number): WDF_REQUEST_TYPE {
  */
 export class FxRequest extends FxObject {
   Irp: IRP | null;
-  readonly MajorFunction: number;
-  readonly Type: WDF_REQUEST_TYPE;
+  /** For a driver-created request, what it was last formatted as (`setSendType`). */
+  MajorFunction: number;
+  Type: WDF_REQUEST_TYPE;
   queue: FxIoQueue | null = null;
   /** The status the request was completed with (the IRP is gone by then). */
   status: NTSTATUS = STATUS_SUCCESS;
@@ -87,12 +89,23 @@ export class FxRequest extends FxObject {
   private inputMemory: FxRequestMemory | null = null;
   private outputMemory: FxRequestMemory | null = null;
 
-  constructor(Irp: IRP) {
+  /** `IsAllocatedFromIo`: presented by a queue around a received IRP; false for WdfRequestCreate's (deleted, never completed). */
+  allocatedFromIo = true;
+  /** The sending half (target, completion routine, timer), made on the first format or send. */
+  send: FxRequestSendState | null = null;
+
+  /** A driver-created request has no IRP until it is formatted for a target, or an IRP with no current location. */
+  constructor(Irp: IRP | null) {
     super(FX_TYPE_REQUEST);
     this.Irp = Irp;
-    this.MajorFunction = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
-    this.Type = FxRequestTypeOf(this.MajorFunction);
-    Irp.IoStatus.Information = 0;
+    this.MajorFunction = Irp !== null && Irp.CurrentLocation <= Irp.StackCount ? IoGetCurrentIrpStackLocation(Irp).MajorFunction : IRP_MJ_CREATE;
+    this.Type = Irp !== null && Irp.CurrentLocation <= Irp.StackCount ? FxRequestTypeOf(this.MajorFunction) : WdfRequestTypeOther;
+    if (Irp !== null) Irp.IoStatus.Information = 0;
+  }
+
+  /** A driver-created request takes the type of its last format. */
+  setSendType(Type: WDF_REQUEST_TYPE): void {
+    this.Type = Type;
   }
 
   get information(): number {
