@@ -2,7 +2,7 @@ import { IoAllocateIrp, IoFreeIrp, IoReuseIrp, STATUS_INSUFFICIENT_RESOURCES, ST
 import { STATUS_REQUEST_NOT_ACCEPTED } from "../wdfstatus.js";
 import { FxRequest } from "../io/fx-request.js";
 import { FxRequestReleaseFormat } from "./fx-request-send.js";
-import type { FxIoTarget } from "./fx-io-target.js";
+import { FxVerifyRequestNotSent, type FxIoTarget } from "./fx-io-target.js";
 import { WDF_REQUEST_REUSE_SET_NEW_IRP, type WDF_REQUEST_REUSE_PARAMS } from "./io-target-types.js";
 
 /**
@@ -84,8 +84,11 @@ export class FxDriverRequest extends FxRequest {
   }
 }
 
-/** `ValidateTarget` for any request: a queue-presented IRP cannot be replaced, so it must already have the locations. */
+/** `ValidateTarget` for any request (the formats and synchronous sends call it first): a queue-presented IRP cannot be replaced, so it must already have the locations. */
 export function FxRequestValidateTarget(request: FxRequest, Target: FxIoTarget): NTSTATUS {
+  // Formatting an IRP a lower driver still holds would rewrite it under that driver.
+  FxVerifyRequestNotSent(request);
+  if (request.send?.outstanding === true) return STATUS_INVALID_DEVICE_STATE;
   if (request instanceof FxDriverRequest) return request.validateTarget(Target);
   FxRequestReleaseFormat(request);
   if (Target.TargetDevice === null) return STATUS_INVALID_DEVICE_STATE;

@@ -78,9 +78,7 @@ export class FxIoTarget extends FxObject {
    */
   submit(request: FxRequest, Options: PWDF_REQUEST_SEND_OPTIONS): number {
     const s = FxRequestSendStateOf(request);
-    if (s.outstanding && this.table.machine.checked) {
-      FxVerifierBugCheck(WDF_REQUEST_FATAL_ERROR, WDF_REQUEST_FATAL_ERROR_REQUEST_ALREADY_SENT, request.handle, "A request that is still pending on an I/O target was sent again.");
-    }
+    FxVerifyRequestNotSent(request);
     const irp = request.Irp;
     if (irp === null) return SubmitFailed;
     const flags = Options?.Flags ?? 0;
@@ -276,6 +274,16 @@ export class FxIoTarget extends FxObject {
   /** A deleted target (with its device) takes no more requests; what it still holds is cancelled. */
   protected override disposeResources(): void {
     this.beginClose(WdfIoTargetDeleted);
+  }
+}
+
+/**
+ * `SubmitLocked`'s first check: a request still pending on a target (its IRP in a lower driver's
+ * hands) sent, or formatted to be sent, again is WDF_VIOLATION 0x6/0x3 in the checked flavor.
+ */
+export function FxVerifyRequestNotSent(request: FxRequest): void {
+  if (request.send?.outstanding === true && request.table.machine.checked) {
+    FxVerifierBugCheck(WDF_REQUEST_FATAL_ERROR, WDF_REQUEST_FATAL_ERROR_REQUEST_ALREADY_SENT, request.handle, "A request that is still pending on an I/O target was sent again.");
   }
 }
 
