@@ -4,10 +4,9 @@ import {
 } from "@wdfjs/kernel";
 import { KWAIT_CALL } from "@wdfjs/kernel/internal";
 import {
-  FxFormatIoctl, FxFormatReadWrite, FxIoTargetRemote, FxIoTargetSendSync, FxObjectCommit, FxObjectHandleGetPtr, FxRequestBufferFromDescriptor, FxRequestBufferFromMemory,
-  FxRequestValidateTarget, FxValidateObjectAttributes, FxValidateRequestOptions, FxVerifierCheckIrqlLevel, FxWaitDone, FX_TYPE_DEVICE, FX_TYPE_IO_TARGET,
-  FX_TYPE_IO_TARGET_REMOTE, FX_TYPE_REQUEST, IFX_TYPE_MEMORY, WdfIoTargetLeaveSentIoPending, WdfIoTargetOpenByName, WdfIoTargetOpenReopen,
-  WdfIoTargetOpenUseExistingDevice, WdfIoTargetPurgeIoAndWait, WdfIoTargetStateUndefined, WDF_IO_TARGET_OPEN_PARAMS_SIZE, type FxDevice, type FxIoTarget, type FxMemoryObject,
+  FxFormatIoctl, FxFormatReadWrite, FxIoTargetFormatIoctl, FxIoTargetFormatReadWrite, FxIoTargetRemote, FxIoTargetSendSynchronously, FxObjectCommit, FxObjectHandleGetPtr,
+  FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FxWaitDone, FX_TYPE_DEVICE, FX_TYPE_IO_TARGET, FX_TYPE_IO_TARGET_REMOTE, FX_TYPE_REQUEST, WdfIoTargetLeaveSentIoPending, WdfIoTargetOpenByName, WdfIoTargetOpenReopen,
+  WdfIoTargetOpenUseExistingDevice, WdfIoTargetPurgeIoAndWait, WdfIoTargetStateUndefined, WDF_IO_TARGET_OPEN_PARAMS_SIZE, type FxDevice, type FxIoTarget,
   type FxRequest, type FxRequestBuffer, type PWDF_IO_TARGET_OPEN_PARAMS, type PWDF_MEMORY_DESCRIPTOR, type PWDF_OBJECT_ATTRIBUTES, type PWDF_REQUEST_SEND_OPTIONS,
   type PWDFMEMORY_OFFSET, type WDF_IO_TARGET_PURGE_IO_ACTION, type WDF_IO_TARGET_SENT_IO_ACTION, type WDF_IO_TARGET_STATE, type WDFHANDLE,
 } from "@wdfjs/framework";
@@ -144,101 +143,67 @@ function RequestOf(Request: WDFREQUEST): FxRequest {
   return FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
 }
 
-function BufferOf(Memory: WDFMEMORY | null, Offset: PWDFMEMORY_OFFSET): FxRequestBuffer | NTSTATUS {
-  const memory = Memory === null || Memory === 0 ? null : (FxObjectHandleGetPtr(Memory, IFX_TYPE_MEMORY) as FxMemoryObject);
-  return FxRequestBufferFromMemory(memory, Offset?.BufferOffset ?? 0, Offset?.BufferLength ?? 0);
-}
-
-function FormatReadWrite(Routine: string, Major: number, IoTarget: WDFIOTARGET, Request: WDFREQUEST, Memory: WDFMEMORY | null, Offset: PWDFMEMORY_OFFSET, DeviceOffset: number | null): NTSTATUS {
-  const target = TargetOf(IoTarget);
-  const request = RequestOf(Request);
-  let status = FxVerifierCheckIrqlLevel(Routine, DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  const buffer = BufferOf(Memory, Offset);
-  if (typeof buffer === "number") return buffer;
-  status = FxRequestValidateTarget(request, target);
-  if (!NT_SUCCESS(status)) return status;
-  return FxFormatReadWrite(target, request, Major, buffer, DeviceOffset);
-}
-
 /** `WdfIoTargetFormatRequestForRead`: the request becomes a read of the target into the memory (its offset window), at DeviceOffset. */
 export function WdfIoTargetFormatRequestForRead(IoTarget: WDFIOTARGET, Request: WDFREQUEST, OutputBuffer: WDFMEMORY | null, OutputBufferOffset: PWDFMEMORY_OFFSET, DeviceOffset: number | null): NTSTATUS {
-  return FormatReadWrite("WdfIoTargetFormatRequestForRead", IRP_MJ_READ, IoTarget, Request, OutputBuffer, OutputBufferOffset, DeviceOffset);
+  const target = TargetOf(IoTarget);
+  const request = RequestOf(Request);
+  const status = FxVerifierCheckIrqlLevel("WdfIoTargetFormatRequestForRead", DISPATCH_LEVEL);
+  return NT_SUCCESS(status) ? FxIoTargetFormatReadWrite(target, request, IRP_MJ_READ, OutputBuffer, OutputBufferOffset, DeviceOffset) : status;
 }
 
 /** `WdfIoTargetFormatRequestForWrite`: the request becomes a write of the memory to the target. */
 export function WdfIoTargetFormatRequestForWrite(IoTarget: WDFIOTARGET, Request: WDFREQUEST, InputBuffer: WDFMEMORY | null, InputBufferOffset: PWDFMEMORY_OFFSET, DeviceOffset: number | null): NTSTATUS {
-  return FormatReadWrite("WdfIoTargetFormatRequestForWrite", IRP_MJ_WRITE, IoTarget, Request, InputBuffer, InputBufferOffset, DeviceOffset);
-}
-
-function FormatIoctl(
-  Routine: string, Internal: boolean, IoTarget: WDFIOTARGET, Request: WDFREQUEST, IoctlCode: number,
-  InputBuffer: WDFMEMORY | null, InputBufferOffset: PWDFMEMORY_OFFSET, OutputBuffer: WDFMEMORY | null, OutputBufferOffset: PWDFMEMORY_OFFSET,
-): NTSTATUS {
   const target = TargetOf(IoTarget);
   const request = RequestOf(Request);
-  let status = FxVerifierCheckIrqlLevel(Routine, DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  const input = BufferOf(InputBuffer, InputBufferOffset);
-  if (typeof input === "number") return input;
-  const output = BufferOf(OutputBuffer, OutputBufferOffset);
-  if (typeof output === "number") return output;
-  status = FxRequestValidateTarget(request, target);
-  if (!NT_SUCCESS(status)) return status;
-  return FxFormatIoctl(target, request, Internal, IoctlCode, input, output);
+  const status = FxVerifierCheckIrqlLevel("WdfIoTargetFormatRequestForWrite", DISPATCH_LEVEL);
+  return NT_SUCCESS(status) ? FxIoTargetFormatReadWrite(target, request, IRP_MJ_WRITE, InputBuffer, InputBufferOffset, DeviceOffset) : status;
 }
 
 /** `WdfIoTargetFormatRequestForIoctl`: the request becomes an IRP_MJ_DEVICE_CONTROL with the buffers its method needs. */
 export function WdfIoTargetFormatRequestForIoctl(
   IoTarget: WDFIOTARGET, Request: WDFREQUEST, IoctlCode: number, InputBuffer: WDFMEMORY | null, InputBufferOffset: PWDFMEMORY_OFFSET, OutputBuffer: WDFMEMORY | null, OutputBufferOffset: PWDFMEMORY_OFFSET,
 ): NTSTATUS {
-  return FormatIoctl("WdfIoTargetFormatRequestForIoctl", false, IoTarget, Request, IoctlCode, InputBuffer, InputBufferOffset, OutputBuffer, OutputBufferOffset);
+  const target = TargetOf(IoTarget);
+  const request = RequestOf(Request);
+  const status = FxVerifierCheckIrqlLevel("WdfIoTargetFormatRequestForIoctl", DISPATCH_LEVEL);
+  return NT_SUCCESS(status) ? FxIoTargetFormatIoctl(target, request, false, IoctlCode, InputBuffer, InputBufferOffset, OutputBuffer, OutputBufferOffset) : status;
 }
 
 /** `WdfIoTargetFormatRequestForInternalIoctl`: as for an IOCTL, as IRP_MJ_INTERNAL_DEVICE_CONTROL. */
 export function WdfIoTargetFormatRequestForInternalIoctl(
   IoTarget: WDFIOTARGET, Request: WDFREQUEST, IoctlCode: number, InputBuffer: WDFMEMORY | null, InputBufferOffset: PWDFMEMORY_OFFSET, OutputBuffer: WDFMEMORY | null, OutputBufferOffset: PWDFMEMORY_OFFSET,
 ): NTSTATUS {
-  return FormatIoctl("WdfIoTargetFormatRequestForInternalIoctl", true, IoTarget, Request, IoctlCode, InputBuffer, InputBufferOffset, OutputBuffer, OutputBufferOffset);
+  const target = TargetOf(IoTarget);
+  const request = RequestOf(Request);
+  const status = FxVerifierCheckIrqlLevel("WdfIoTargetFormatRequestForInternalIoctl", DISPATCH_LEVEL);
+  return NT_SUCCESS(status) ? FxIoTargetFormatIoctl(target, request, true, IoctlCode, InputBuffer, InputBufferOffset, OutputBuffer, OutputBufferOffset) : status;
 }
 
 /* ---- synchronous sends (PASSIVE_LEVEL; `yield*` them) ---- */
 
 function SendSync(
   Routine: string, IoTarget: WDFIOTARGET, Request: WDFREQUEST | null, Options: PWDF_REQUEST_SEND_OPTIONS, Information: Box<number> | null,
-  format: (target: FxIoTarget, request: FxRequest) => NTSTATUS, buffers: PWDF_MEMORY_DESCRIPTOR[],
+  Descriptors: PWDF_MEMORY_DESCRIPTOR[], format: (target: FxIoTarget, request: FxRequest, b: FxRequestBuffer[]) => NTSTATUS,
 ): KWAIT<NTSTATUS> {
   const target = TargetOf(IoTarget);
   const request = Request === null ? null : RequestOf(Request);
-  if (Information !== null) Information.value = 0;
   const status = FxVerifierCheckIrqlLevel(Routine, PASSIVE_LEVEL);
   if (!NT_SUCCESS(status)) return FxWaitDone(status);
-  if (!FxValidateRequestOptions(Options)) return FxWaitDone(STATUS_INVALID_PARAMETER);
-  for (const d of buffers) {
-    const b = FxRequestBufferFromDescriptor(d);
-    if (typeof b === "number") return FxWaitDone(b);
-  }
-  return new KWAIT_CALL(Routine, FxIoTargetSendSync(target, request, (r) => format(target, r), Options, Information));
-}
-
-function Descriptor(d: PWDF_MEMORY_DESCRIPTOR): FxRequestBuffer {
-  return FxRequestBufferFromDescriptor(d) as FxRequestBuffer;
+  return FxIoTargetSendSynchronously(Routine, target, request, Options, Information, Descriptors, format);
 }
 
 /** `WdfIoTargetSendReadSynchronously`: a read into the descriptor's buffer, waited for; BytesRead = Information. */
 export function WdfIoTargetSendReadSynchronously(
   IoTarget: WDFIOTARGET, Request: WDFREQUEST | null, OutputBuffer: PWDF_MEMORY_DESCRIPTOR, DeviceOffset: number | null, RequestOptions: PWDF_REQUEST_SEND_OPTIONS, BytesRead: Box<number> | null,
 ): KWAIT<NTSTATUS> {
-  return SendSync("WdfIoTargetSendReadSynchronously", IoTarget, Request, RequestOptions, BytesRead,
-    (t, r) => FxFormatReadWrite(t, r, IRP_MJ_READ, Descriptor(OutputBuffer), DeviceOffset), [OutputBuffer]);
+  return SendSync("WdfIoTargetSendReadSynchronously", IoTarget, Request, RequestOptions, BytesRead, [OutputBuffer], (t, r, b) => FxFormatReadWrite(t, r, IRP_MJ_READ, b[0]!, DeviceOffset));
 }
 
 /** `WdfIoTargetSendWriteSynchronously`: a write of the descriptor's buffer, waited for; BytesWritten = Information. */
 export function WdfIoTargetSendWriteSynchronously(
   IoTarget: WDFIOTARGET, Request: WDFREQUEST | null, InputBuffer: PWDF_MEMORY_DESCRIPTOR, DeviceOffset: number | null, RequestOptions: PWDF_REQUEST_SEND_OPTIONS, BytesWritten: Box<number> | null,
 ): KWAIT<NTSTATUS> {
-  return SendSync("WdfIoTargetSendWriteSynchronously", IoTarget, Request, RequestOptions, BytesWritten,
-    (t, r) => FxFormatReadWrite(t, r, IRP_MJ_WRITE, Descriptor(InputBuffer), DeviceOffset), [InputBuffer]);
+  return SendSync("WdfIoTargetSendWriteSynchronously", IoTarget, Request, RequestOptions, BytesWritten, [InputBuffer], (t, r, b) => FxFormatReadWrite(t, r, IRP_MJ_WRITE, b[0]!, DeviceOffset));
 }
 
 /** `WdfIoTargetSendIoctlSynchronously`: an IOCTL with the descriptors' buffers, waited for; BytesReturned = Information. */
@@ -246,8 +211,8 @@ export function WdfIoTargetSendIoctlSynchronously(
   IoTarget: WDFIOTARGET, Request: WDFREQUEST | null, IoctlCode: number, InputBuffer: PWDF_MEMORY_DESCRIPTOR, OutputBuffer: PWDF_MEMORY_DESCRIPTOR,
   RequestOptions: PWDF_REQUEST_SEND_OPTIONS, BytesReturned: Box<number> | null,
 ): KWAIT<NTSTATUS> {
-  return SendSync("WdfIoTargetSendIoctlSynchronously", IoTarget, Request, RequestOptions, BytesReturned,
-    (t, r) => FxFormatIoctl(t, r, false, IoctlCode, Descriptor(InputBuffer), Descriptor(OutputBuffer)), [InputBuffer, OutputBuffer]);
+  return SendSync("WdfIoTargetSendIoctlSynchronously", IoTarget, Request, RequestOptions, BytesReturned, [InputBuffer, OutputBuffer],
+    (t, r, b) => FxFormatIoctl(t, r, false, IoctlCode, b[0]!, b[1]!));
 }
 
 /** `WdfIoTargetSendInternalIoctlSynchronously`: as WdfIoTargetSendIoctlSynchronously, as IRP_MJ_INTERNAL_DEVICE_CONTROL. */
@@ -255,6 +220,6 @@ export function WdfIoTargetSendInternalIoctlSynchronously(
   IoTarget: WDFIOTARGET, Request: WDFREQUEST | null, IoctlCode: number, InputBuffer: PWDF_MEMORY_DESCRIPTOR, OutputBuffer: PWDF_MEMORY_DESCRIPTOR,
   RequestOptions: PWDF_REQUEST_SEND_OPTIONS, BytesReturned: Box<number> | null,
 ): KWAIT<NTSTATUS> {
-  return SendSync("WdfIoTargetSendInternalIoctlSynchronously", IoTarget, Request, RequestOptions, BytesReturned,
-    (t, r) => FxFormatIoctl(t, r, true, IoctlCode, Descriptor(InputBuffer), Descriptor(OutputBuffer)), [InputBuffer, OutputBuffer]);
+  return SendSync("WdfIoTargetSendInternalIoctlSynchronously", IoTarget, Request, RequestOptions, BytesReturned, [InputBuffer, OutputBuffer],
+    (t, r, b) => FxFormatIoctl(t, r, true, IoctlCode, b[0]!, b[1]!));
 }

@@ -1,8 +1,7 @@
 import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type IO_STACK_LOCATION, type IRP, type KWAIT, type NTSTATUS } from "@wdfjs/kernel";
-import { KWAIT_CALL } from "@wdfjs/kernel/internal";
 import {
-  FxDriverRequest, FxFormatUsingCurrentType, FxFormatUsingStackLocation, FxIoTargetSubmitSync, FxObjectCommit, FxObjectHandleGetPtr, FxObjectTableOf, FxRequestSendAsync,
-  FxRequestSendStateOf, FxRequestSetStatus, FxValidateObjectAttributes, FxValidateRequestOptions, FxVerifierCheckIrqlLevel, FxWaitDone, FX_TYPE_IO_TARGET, FX_TYPE_REQUEST,
+  FxDriverRequest, FxFormatUsingCurrentType, FxFormatUsingStackLocation, FxObjectCommit, FxObjectHandleGetPtr, FxObjectTableOf, FxRequestCopyCompletionParams,
+  FxRequestSendAsync, FxRequestSendStateOf, FxRequestSendSync, FxRequestSetStatus, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FxWaitDone, FX_TYPE_IO_TARGET, FX_TYPE_REQUEST,
   WDF_REQUEST_REUSE_PARAMS_SIZE, WDF_REQUEST_SEND_OPTION_SYNCHRONOUS, type FxIoTarget, type FxObject, type FxRequest, type PFN_WDF_REQUEST_COMPLETION_ROUTINE,
   type PWDF_OBJECT_ATTRIBUTES, type PWDF_REQUEST_REUSE_PARAMS, type PWDF_REQUEST_SEND_OPTIONS, type WDF_REQUEST_COMPLETION_PARAMS,
 } from "@wdfjs/framework";
@@ -92,17 +91,7 @@ export function WdfRequestSetCompletionRoutine(Request: WDFREQUEST, CompletionRo
 /** `WdfRequestGetCompletionParams`: what the last send came back with (status, information, the formatted buffers). */
 export function WdfRequestGetCompletionParams(Request: WDFREQUEST, Params: WDF_REQUEST_COMPLETION_PARAMS): void {
   const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetCompletionParams", DISPATCH_LEVEL))) return;
-  const from = FxRequestSendStateOf(request).completionParams;
-  Params.Type = from.Type;
-  Object.assign(Params.IoStatus, from.IoStatus);
-  const p = Params.Parameters;
-  const q = from.Parameters;
-  Object.assign(p.Read, q.Read);
-  Object.assign(p.Write, q.Write);
-  p.Ioctl.IoControlCode = q.Ioctl.IoControlCode;
-  Object.assign(p.Ioctl.Input, q.Ioctl.Input);
-  Object.assign(p.Ioctl.Output, q.Ioctl.Output);
+  if (NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetCompletionParams", DISPATCH_LEVEL))) FxRequestCopyCompletionParams(request, Params);
 }
 
 /**
@@ -121,19 +110,7 @@ export function WdfRequestSend(Request: WDFREQUEST, Target: WDFIOTARGET, Options
     FxRequestSetStatus(request, status);
     return synchronous ? FxWaitDone(false) : false;
   }
-  if (!synchronous) return FxRequestSendAsync(request, target, Options);
-  if (!FxValidateRequestOptions(Options)) {
-    FxRequestSetStatus(request, STATUS_INVALID_PARAMETER);
-    return FxWaitDone(false);
-  }
-  return new KWAIT_CALL("WdfRequestSend", SendSynchronously(request, target, Options));
-}
-
-function* SendSynchronously(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS) {
-  // The target records itself on the request only when it takes the request.
-  FxRequestSendStateOf(request).target = null;
-  yield* FxIoTargetSubmitSync(target, request, Options);
-  return request.send!.target === target;
+  return synchronous ? FxRequestSendSync(request, target, Options) : FxRequestSendAsync(request, target, Options);
 }
 
 /** `WdfRequestCancelSentRequest`: cancels a request the driver sent (TRUE if the IRP had a cancel routine to call, or it still waited in the target). */

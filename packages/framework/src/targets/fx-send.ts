@@ -1,8 +1,19 @@
-import { IoCallDriver, IoSkipCurrentIrpStackLocation, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, type KWAIT, type KWAIT_BLOCK, type NTSTATUS } from "@wdfjs/kernel";
+import {
+  IoCallDriver, IoSkipCurrentIrpStackLocation, NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, type Box, type KWAIT,
+  type KWAIT_BLOCK, type KWAIT_GENERATOR, type NTSTATUS,
+} from "@wdfjs/kernel";
+import { KWAIT_CALL } from "@wdfjs/kernel/internal";
 import type { FxRequest } from "../io/fx-request.js";
-import { FxRequestSendStateOf } from "./fx-request-send.js";
+import { FxObjectHandleGetPtr } from "../object/fx-object.js";
+import { IFX_TYPE_MEMORY } from "../object/types.js";
+import type { FxMemoryObject, PWDF_MEMORY_DESCRIPTOR, PWDFMEMORY_OFFSET } from "../support/fx-memory.js";
+import { FxFormatIoctl, FxFormatReadWrite, FxRequestBufferFromMemory, FxRequestSendStateOf, type FxRequestBuffer } from "./fx-request-send.js";
 import { SubmitFailed, SubmitSend, type FxIoTarget } from "./fx-io-target.js";
-import { WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET, WDF_REQUEST_SEND_OPTIONS_SIZE, type PWDF_REQUEST_SEND_OPTIONS } from "./io-target-types.js";
+import { FxRequestValidateTarget } from "./fx-driver-request.js";
+import { FxIoTargetSendSync, FxIoTargetSubmitSync, FxRequestBufferFromDescriptor } from "./fx-sync-send.js";
+import {
+  WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET, WDF_REQUEST_SEND_OPTIONS_SIZE, type PWDF_REQUEST_SEND_OPTIONS, type WDF_REQUEST_COMPLETION_PARAMS,
+} from "./io-target-types.js";
 
 /** A wait that is already over: what a waiting DDI returns when it fails before it would wait. */
 export function FxWaitDone<T>(value: T): KWAIT<T> {
@@ -83,4 +94,85 @@ export function FxRequestSendAndForget(request: FxRequest, target: FxIoTarget): 
   queue?.driverCancelable.delete(request);
   request.deleteObject();
   queue?.requestCompleted(request);
+}
+
+/** `WdfRequestGetCompletionParams`: a copy of what the request's last send came back with. */
+export function FxRequestCopyCompletionParams(request: FxRequest, Params: WDF_REQUEST_COMPLETION_PARAMS): void {
+  const from = FxRequestSendStateOf(request).completionParams;
+  Params.Type = from.Type;
+  Object.assign(Params.IoStatus, from.IoStatus);
+  const p = Params.Parameters;
+  const q = from.Parameters;
+  Object.assign(p.Read, q.Read);
+  Object.assign(p.Write, q.Write);
+  p.Ioctl.IoControlCode = q.Ioctl.IoControlCode;
+  Object.assign(p.Ioctl.Input, q.Ioctl.Input);
+  Object.assign(p.Ioctl.Output, q.Ioctl.Output);
+}
+
+/**
+ * `WdfRequestSend` with WDF_REQUEST_SEND_OPTION_SYNCHRONOUS: a wait to `yield*` whose value is
+ * TRUE if the target took the request; its status is then the request's.
+ */
+export function FxRequestSendSync(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): KWAIT<boolean> {
+  if (!FxValidateRequestOptions(Options)) {
+    FxRequestSetStatus(request, STATUS_INVALID_PARAMETER);
+    return FxWaitDone(false);
+  }
+  return new KWAIT_CALL("WdfRequestSend", sendSync(request, target, Options));
+}
+
+function* sendSync(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): KWAIT_GENERATOR<boolean> {
+  // The target records itself on the request only when it takes the request.
+  FxRequestSendStateOf(request).target = null;
+  yield* FxIoTargetSubmitSync(target, request, Options);
+  return request.send!.target === target;
+}
+
+/** The WDFMEMORY (or none) and WDFMEMORY_OFFSET of a format DDI as the buffer to format with. */
+export function FxRequestBufferFromHandle(Memory: number | null, Offsets: PWDFMEMORY_OFFSET): FxRequestBuffer | NTSTATUS {
+  const memory = Memory === null || Memory === 0 ? null : (FxObjectHandleGetPtr(Memory, IFX_TYPE_MEMORY) as FxMemoryObject);
+  return FxRequestBufferFromMemory(memory, Offsets?.BufferOffset ?? 0, Offsets?.BufferLength ?? 0);
+}
+
+/** `FxIoTarget::FormatIoRequest` behind WdfIoTargetFormatRequestForRead/Write: the memory window checked, the request validated for the target, then formatted. */
+export function FxIoTargetFormatReadWrite(target: FxIoTarget, request: FxRequest, MajorFunction: number, Memory: number | null, Offsets: PWDFMEMORY_OFFSET, DeviceOffset: number | null): NTSTATUS {
+  const buffer = FxRequestBufferFromHandle(Memory, Offsets);
+  if (typeof buffer === "number") return buffer;
+  const status = FxRequestValidateTarget(request, target);
+  if (!NT_SUCCESS(status)) return status;
+  return FxFormatReadWrite(target, request, MajorFunction, buffer, DeviceOffset);
+}
+
+/** `FxIoTarget::FormatIoctlRequest` behind WdfIoTargetFormatRequestForIoctl/InternalIoctl. */
+export function FxIoTargetFormatIoctl(
+  target: FxIoTarget, request: FxRequest, Internal: boolean, IoctlCode: number, Input: number | null, InputOffsets: PWDFMEMORY_OFFSET, Output: number | null, OutputOffsets: PWDFMEMORY_OFFSET,
+): NTSTATUS {
+  const input = FxRequestBufferFromHandle(Input, InputOffsets);
+  if (typeof input === "number") return input;
+  const output = FxRequestBufferFromHandle(Output, OutputOffsets);
+  if (typeof output === "number") return output;
+  const status = FxRequestValidateTarget(request, target);
+  if (!NT_SUCCESS(status)) return status;
+  return FxFormatIoctl(target, request, Internal, IoctlCode, input, output);
+}
+
+/**
+ * The synchronous sends behind the WdfIoTargetSend*Synchronously DDIs, after their IRQL check:
+ * the options and descriptors are validated now (a bad one fails without waiting), the send is
+ * a wait to `yield*`. `format` formats the request with the descriptors' buffers.
+ */
+export function FxIoTargetSendSynchronously(
+  Routine: string, target: FxIoTarget, request: FxRequest | null, Options: PWDF_REQUEST_SEND_OPTIONS, Information: Box<number> | null,
+  Descriptors: PWDF_MEMORY_DESCRIPTOR[], format: (target: FxIoTarget, request: FxRequest, buffers: FxRequestBuffer[]) => NTSTATUS,
+): KWAIT<NTSTATUS> {
+  if (Information !== null) Information.value = 0;
+  if (!FxValidateRequestOptions(Options)) return FxWaitDone(STATUS_INVALID_PARAMETER);
+  const buffers: FxRequestBuffer[] = [];
+  for (const d of Descriptors) {
+    const b = FxRequestBufferFromDescriptor(d);
+    if (typeof b === "number") return FxWaitDone(b);
+    buffers.push(b);
+  }
+  return new KWAIT_CALL(Routine, FxIoTargetSendSync(target, request, (r) => format(target, r, buffers), Options, Information));
 }
