@@ -19,9 +19,9 @@ import {
 import { WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal } from "../io/queue-config.js";
 
 /** `SubmitActionFlags` (fxiotarget.hpp): what `submit` decided. */
-export const SubmitFailed = 0;
-export const SubmitSend = 0x1;
-export const SubmitQueued = 0x2;
+export const FxSubmitFailed = 0;
+export const FxSubmitSend = 0x1;
+export const FxSubmitQueued = 0x2;
 
 /**
  * `FxIoTarget` (fxiotarget.cpp): where a driver sends requests. The device's default target is
@@ -80,15 +80,15 @@ export class FxIoTarget extends FxObject {
     const s = FxRequestSendStateOf(request);
     FxVerifyRequestNotSent(request);
     const irp = request.Irp;
-    if (irp === null) return SubmitFailed;
+    if (irp === null) return FxSubmitFailed;
     const flags = Options?.Flags ?? 0;
-    let action = SubmitFailed;
+    let action = FxSubmitFailed;
     const st = this.targetState;
     if ((flags & WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE) !== 0) {
-      if (st !== WdfIoTargetDeleted && st !== WdfIoTargetClosed && st !== WdfIoTargetClosedForQueryRemove) action = SubmitSend;
-    } else if (st === WdfIoTargetStarted) action = SubmitSend;
-    else if (st === WdfIoTargetStopped) action = SubmitQueued;
-    if (action === SubmitFailed) {
+      if (st !== WdfIoTargetDeleted && st !== WdfIoTargetClosed && st !== WdfIoTargetClosedForQueryRemove) action = FxSubmitSend;
+    } else if (st === WdfIoTargetStarted) action = FxSubmitSend;
+    else if (st === WdfIoTargetStopped) action = FxSubmitQueued;
+    if (action === FxSubmitFailed) {
       irp.IoStatus.Status = STATUS_INVALID_DEVICE_STATE;
       irp.IoStatus.Information = 0;
       this.table.machine.trace?.event("wdf.iotarget-refused", null, `WDFIOTARGET 0x${this.handle.toString(16)} in state ${st} failed WDFREQUEST 0x${request.handle.toString(16)} (STATUS_INVALID_DEVICE_STATE)`);
@@ -101,7 +101,7 @@ export class FxIoTarget extends FxObject {
     irp.IoStatus.Status = STATUS_SUCCESS;
     irp.IoStatus.Information = 0;
     if ((flags & WDF_REQUEST_SEND_OPTION_TIMEOUT) !== 0 && (flags & WDF_REQUEST_SEND_OPTION_SYNCHRONOUS) === 0 && Options!.Timeout !== 0) startTimer(request, s, Options!.Timeout);
-    if (action === SubmitQueued) this.enqueue(request, s);
+    if (action === FxSubmitQueued) this.enqueue(request, s);
     return action;
   }
 

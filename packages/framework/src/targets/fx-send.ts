@@ -8,7 +8,7 @@ import { FxObjectHandleGetPtr } from "../object/fx-object.js";
 import { IFX_TYPE_MEMORY } from "../object/types.js";
 import type { FxMemoryObject, PWDF_MEMORY_DESCRIPTOR, PWDFMEMORY_OFFSET } from "../support/fx-memory.js";
 import { FxFormatIoctl, FxFormatReadWrite, FxRequestBufferFromMemory, FxRequestSendStateOf, type FxRequestBuffer } from "./fx-request-send.js";
-import { SubmitFailed, SubmitSend, type FxIoTarget } from "./fx-io-target.js";
+import { FxSubmitFailed, FxSubmitSend, type FxIoTarget } from "./fx-io-target.js";
 import { FxRequestValidateTarget } from "./fx-driver-request.js";
 import { FxIoTargetSendSync, FxIoTargetSubmitSync, FxRequestBufferFromDescriptor } from "./fx-sync-send.js";
 import {
@@ -73,8 +73,8 @@ export function FxRequestSendAsync(request: FxRequest, target: FxIoTarget, Optio
     return false;
   }
   const action = target.submit(request, Options);
-  if (action === SubmitFailed) return false;
-  if (action === SubmitSend) target.send(request);
+  if (action === FxSubmitFailed) return false;
+  if (action === FxSubmitSend) target.send(request);
   return true;
 }
 

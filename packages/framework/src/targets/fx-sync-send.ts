@@ -10,7 +10,7 @@ import {
 } from "../support/fx-memory.js";
 import { STATUS_IO_TIMEOUT } from "../wdfstatus.js";
 import { FxRequestBuffer, FxRequestBufferFromMemory, FxRequestBufferNone, FxRequestSendStateOf } from "./fx-request-send.js";
-import { SubmitFailed, type FxIoTarget } from "./fx-io-target.js";
+import { FxSubmitFailed, type FxIoTarget } from "./fx-io-target.js";
 import { FxDriverRequest, FxRequestValidateTarget } from "./fx-driver-request.js";
 import { WDF_REQUEST_SEND_OPTION_TIMEOUT, type PWDF_REQUEST_SEND_OPTIONS } from "./io-target-types.js";
 
@@ -56,7 +56,7 @@ export function* FxIoTargetSubmitSync(target: FxIoTarget, request: FxRequest, Op
   s.syncEvent = event;
   s.completionRoutine = null;
   const action = target.submit(request, Options);
-  if (action === SubmitFailed) {
+  if (action === FxSubmitFailed) {
     s.syncEvent = null;
     return request.Irp !== null ? request.Irp.IoStatus.Status : STATUS_INVALID_PARAMETER;
   }
