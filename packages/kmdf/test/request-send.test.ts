@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, BugCheck, NonPagedPoolNx, Out, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS, WDF_REL_TIMEOUT_IN_MS, WDF_VIOLATION,
+  boot, BugCheck, MemoryTraceSink, NonPagedPoolNx, Out, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS, WDF_REL_TIMEOUT_IN_MS, WDF_VIOLATION,
 } from "@wdfjs/kernel";
 import { ERROR_INVALID_FUNCTION } from "@wdfjs/win32";
 import {
@@ -178,5 +178,19 @@ describe("WdfRequestSend: requests the driver created", () => {
     const target = m.runInKernel(() => WdfRequestGetIoTarget(request!)!);
     expect(() => m.runInKernel(() => WdfRequestSend(request!, target, null))).toThrow(BugCheck);
     expect(m.bugCheckData).toMatchObject({ BugCheckCode: WDF_VIOLATION, BugCheckParameter1: 0x6, BugCheckParameter2: 0x3, BugCheckParameter3: request! });
+  });
+
+  it("completing a driver-created request is refused with a trace (WDF breaks); the request is deleted instead", () => {
+    const trace = new MemoryTraceSink();
+    const m = boot({ trace });
+    m.runInKernel(() => {
+      const request = Out<WDFREQUEST | null>(null);
+      expect(WdfRequestCreate(null, null, request)).toBe(STATUS_SUCCESS);
+      WdfRequestComplete(request.value!, STATUS_SUCCESS);
+      expect(WdfRequestGetIoTarget(request.value!)).toBe(null);
+      WdfObjectDelete(request.value!);
+    });
+    expect(trace.events.filter((e) => e.kind === "wdf.request-complete-driver-created")).toHaveLength(1);
+    expect(m.bugCheckData).toBeNull();
   });
 });

@@ -74,6 +74,16 @@ export class FxDriverRequest extends FxRequest {
     return STATUS_SUCCESS;
   }
 
+  /**
+   * `CompleteInternal` on a request that is not the I/O package's: WDF breaks into the debugger
+   * (`IsAllocatedFromIo() == FALSE`), which the trace records; the request stays the driver's to
+   * reuse or delete, its IRP untouched (a driver's IRP has no caller above it to complete to).
+   */
+  override complete(_Status: NTSTATUS): void {
+    this.table.machine.trace?.event("wdf.request-complete-driver-created", null,
+      `WDFREQUEST 0x${this.handle.toString(16)} was created by the driver: delete or reuse it, do not complete it`);
+  }
+
   /** Deleted: its format's buffers are given back and the framework's IRP freed. */
   protected override disposeResources(): void {
     const s = this.send;
