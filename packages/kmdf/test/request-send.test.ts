@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   boot, BugCheck, MemoryTraceSink, NonPagedPoolNx, Out, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS, WDF_REL_TIMEOUT_IN_MS, WDF_VIOLATION,
 } from "@wdfjs/kernel";
-import { ERROR_INVALID_FUNCTION } from "@wdfjs/win32";
+import { ERROR_INVALID_FUNCTION, ERROR_IO_PENDING, ERROR_OPERATION_ABORTED, FILE_FLAG_OVERLAPPED, OVERLAPPED } from "@wdfjs/win32";
 import {
   STATUS_IO_TIMEOUT, WDF_REQUEST_COMPLETION_PARAMS, WDF_REQUEST_REUSE_NO_FLAGS, WDF_REQUEST_REUSE_PARAMS, WDF_REQUEST_REUSE_PARAMS_INIT, WDF_REQUEST_SEND_OPTIONS,
   WDF_REQUEST_SEND_OPTIONS_INIT, WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT, WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET, WdfDeviceGetIoTarget, WdfIoTargetFormatRequestForIoctl,
@@ -98,6 +98,35 @@ describe("WdfRequestSend: a filter passing requests down to its default target",
     installLower(m, lower, upper);
     echo(m, "x");
     expect(upper.events).toEqual(["formatted false true", "created false true"]);
+  });
+
+  it("a pending pass-through is cancelled by its client: the lower driver's cancel reaches the filter's completion routine, which completes the request", () => {
+    const m = boot();
+    const lower = newLower();
+    const upper = filter((config, u) => {
+      config.EvtIoDeviceControl = (_q, Request) => {
+        WdfRequestFormatRequestUsingCurrentType(Request);
+        WdfRequestSetCompletionRoutine(Request, (r: WDFREQUEST, _t, params) => {
+          u.events.push(`back ${params.IoStatus.Status}`);
+          WdfRequestComplete(r, params.IoStatus.Status);
+        }, null);
+        if (!WdfRequestSend(Request, WdfDeviceGetIoTarget(u.device!)!, null)) WdfRequestComplete(Request, WdfRequestGetStatus(Request));
+      };
+    });
+    installLower(m, lower, upper);
+    const { app, h } = openClient(m, FILE_FLAG_OVERLAPPED);
+    const ov = new OVERLAPPED();
+    ov.hEvent = app.CreateEvent(null, true, false, null);
+    expect(app.DeviceIoControl(h, IOCTL_KLOWER_PEND, 0, 0, 0, 0, null, ov)).toBe(false);
+    expect(app.GetLastError()).toBe(ERROR_IO_PENDING);
+    expect(lower.seen).toEqual(["pend"]);
+    expect(upper.events).toEqual([]);
+    expect(app.CancelIoEx(h, ov)).toBe(true);
+    m.run();
+    expect(lower.seen).toEqual(["pend", "cancelled"]);
+    expect(upper.events).toEqual([`back ${STATUS_CANCELLED}`]);
+    expect(app.GetOverlappedResult(h, ov, Out(0), true)).toBe(false);
+    expect(app.GetLastError()).toBe(ERROR_OPERATION_ABORTED);
   });
 });
 

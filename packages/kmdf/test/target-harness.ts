@@ -164,9 +164,9 @@ export function lowerInterface(m: Machine): string {
 }
 
 /** A Win32 client with klower's interface open. */
-export function openClient(m: Machine): { app: Win32Process; h: number } {
+export function openClient(m: Machine, Flags = 0): { app: Win32Process; h: number } {
   const app = Win32Process.create(m, "client.exe");
-  const h = app.CreateFile(lowerInterface(m).replace(/^\\\?\?\\/, "\\\\?\\"), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING, 0, 0);
+  const h = app.CreateFile(lowerInterface(m).replace(/^\\\?\?\\/, "\\\\?\\"), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING, Flags, 0);
   return { app, h };
 }
 

@@ -91,6 +91,8 @@ export class FxRequest extends FxObject {
 
   /** `IsAllocatedFromIo`: presented by a queue around a received IRP; false for WdfRequestCreate's (deleted, never completed). */
   allocatedFromIo = true;
+  /** Its IRP's location was marked pending before the IRP was sent to a target (the dispatch then returns STATUS_PENDING). */
+  irpMarkedPending = false;
   /** The sending half (target, completion routine, timer), made on the first format or send. */
   send: FxRequestSendState | null = null;
 

@@ -1,5 +1,5 @@
 import {
-  Executive, IoCallDriver, IoCancelIrp, IoGetNextIrpStackLocation, IoSetCompletionRoutine, KDPC, KEVENT, KeCancelTimer, KeClearEvent, KeInitializeDpc, KeInitializeEvent,
+  Executive, IoCallDriver, IoCancelIrp, IoGetNextIrpStackLocation, IoMarkIrpPending, IoSetCompletionRoutine, KDPC, KEVENT, KeCancelTimer, KeClearEvent, KeInitializeDpc, KeInitializeEvent,
   KeInitializeTimer, KernelMode, KeSetEvent, KeSetTimer, KeWaitForSingleObject, KTIMER, NotificationEvent, STATUS_CANCELLED, STATUS_INVALID_DEVICE_STATE,
   STATUS_MORE_PROCESSING_REQUIRED, STATUS_SUCCESS, type DEVICE_OBJECT, type FILE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -132,6 +132,11 @@ export class FxIoTarget extends FxObject {
   send(request: FxRequest): NTSTATUS {
     const s = request.send!;
     const irp = request.Irp!;
+    if (request.allocatedFromIo && !request.irpMarkedPending) {
+      // Once the IRP is down, its current location is the target's: mark this device's now.
+      IoMarkIrpPending(irp);
+      request.irpMarkedPending = true;
+    }
     const next = IoGetNextIrpStackLocation(irp);
     if (this.TargetFileObject !== null) next.FileObject = this.TargetFileObject;
     IoSetCompletionRoutine(irp, FxIoTargetCompletionRoutine, request, true, true, true);
