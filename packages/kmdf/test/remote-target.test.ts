@@ -77,6 +77,16 @@ describe("remote I/O targets", () => {
     const { m, lower, mon } = setup();
     const target = openByName(m, mon);
     const file = m.runInKernel(() => WdfIoTargetWdmGetTargetFileObject(target)!);
+    // A request formatted while the target was open.
+    const early = m.runInKernel(() => {
+      const request = Out<WDFREQUEST | null>(null);
+      WdfRequestCreate(null, target, request);
+      const mem = Out<WDFMEMORY | null>(null);
+      WdfMemoryCreate(null, NonPagedPoolNx, 0, 8, mem, null);
+      expect(WdfIoTargetFormatRequestForRead(target, request.value!, mem.value!, null, null)).toBe(STATUS_SUCCESS);
+      WdfRequestSetCompletionRoutine(request.value!, () => {}, null);
+      return request.value!;
+    });
     inThread(m, function* () {
       yield* WdfIoTargetClose(target);
     });
@@ -87,6 +97,8 @@ describe("remote I/O targets", () => {
       WdfRequestCreate(null, null, request);
       // Nothing to format for: the target has no device while closed.
       expect(WdfIoTargetFormatRequestForRead(target, request.value!, null, null, null)).toBe(STATUS_INVALID_DEVICE_STATE);
+      expect(WdfRequestSend(early, target, null)).toBe(false);
+      expect(WdfRequestGetStatus(early)).toBe(STATUS_INVALID_DEVICE_STATE);
     });
     expect(file.closed).toBe(true);
     expect(lower.seen).toEqual([]);

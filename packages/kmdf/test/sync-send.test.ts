@@ -8,8 +8,10 @@ import {
   WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT, WDF_REQUEST_SEND_OPTION_SYNCHRONOUS, WDFMEMORY_OFFSET, WdfDeviceGetIoTarget, WdfIoTargetFormatRequestForIoctl,
   WdfIoTargetSendIoctlSynchronously, WdfIoTargetSendReadSynchronously, WdfIoTargetSendWriteSynchronously, WdfMemoryCreate, WdfMemoryGetBuffer,
   WdfRequestCompleteWithInformation, WdfRequestCreate, WdfRequestGetStatus, WdfRequestRetrieveInputMemory, WdfRequestRetrieveOutputMemory, WdfRequestSend,
-  WdfRequestSetCompletionRoutine, type WDFMEMORY, type WDFQUEUE, type WDFREQUEST,
+  WdfRequestSetCompletionRoutine, WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_CONFIG_INIT, WdfIoQueueCreate, WdfIoQueueDispatchParallel, WdfRequestForwardToIoQueue,
+  type WDFMEMORY, type WDFQUEUE, type WDFREQUEST,
 } from "../src/index.js";
+import { FILE_FLAG_OVERLAPPED, OVERLAPPED } from "@wdfjs/win32";
 import { IOCTL_KLOWER_ECHO, IOCTL_KLOWER_PEND, bytesOf, inThread, installLower, newLower, openClient, text, type Upper } from "./target-harness.js";
 
 function stack(configure: Upper["configure"] = (config) => { config.EvtIoDefault = () => {}; }, trace?: MemoryTraceSink) {
@@ -105,6 +107,51 @@ describe("synchronous sends from PASSIVE_LEVEL driver code", () => {
       return [sent, WdfRequestGetStatus(request.value!), text(ReadBytes(WdfMemoryGetBuffer(mem, null), 10))];
     });
     expect(r.value).toEqual([true, STATUS_SUCCESS, "echo:again"]);
+  });
+});
+
+describe("a waiting queue callback presented at DISPATCH_LEVEL", () => {
+  it("runs in a system worker thread at PASSIVE_LEVEL: a request forwarded from DISPATCH_LEVEL to a queue whose EvtIoDeviceControl sends synchronously", () => {
+    const held: WDFREQUEST[] = [];
+    let second: WDFQUEUE | null = null;
+    const { m, upper } = stack((config, u) => {
+      config.EvtIoDeviceControl = (_q, Request) => void held.push(Request);
+      u.events.push("configured");
+    });
+    m.runInKernel(() => {
+      const config = new WDF_IO_QUEUE_CONFIG();
+      WDF_IO_QUEUE_CONFIG_INIT(config, WdfIoQueueDispatchParallel);
+      config.EvtIoDeviceControl = function* (_q: WDFQUEUE, Request: WDFREQUEST, _o: number, _i: number, code: number) {
+        upper.events.push(`presented, runs at ${KeGetCurrentIrql()}`);
+        const output = Out<WDFMEMORY | null>(null);
+        WdfRequestRetrieveOutputMemory(Request, output);
+        const outDesc = new WDF_MEMORY_DESCRIPTOR();
+        WDF_MEMORY_DESCRIPTOR_INIT_HANDLE(outDesc, output.value!, null);
+        const bytes = Out(0);
+        const status: NTSTATUS = yield* WdfIoTargetSendIoctlSynchronously(WdfDeviceGetIoTarget(upper.device!)!, null, code, null, outDesc, null, bytes);
+        WdfRequestCompleteWithInformation(Request, status, bytes.value);
+      } as never;
+      const q = Out<WDFQUEUE | null>(null);
+      expect(WdfIoQueueCreate(upper.device!, config, null, q)).toBe(STATUS_SUCCESS);
+      second = q.value;
+    });
+    const { app, h } = openClient(m, FILE_FLAG_OVERLAPPED);
+    const ov = new OVERLAPPED();
+    ov.hEvent = app.CreateEvent(null, true, false, null);
+    const out = app.alloc(32);
+    expect(app.DeviceIoControl(h, IOCTL_KLOWER_ECHO, 0, 0, out, 32, null, ov)).toBe(false);
+    expect(held).toHaveLength(1);
+    m.runInKernel(() => {
+      const old = Out(0);
+      KeRaiseIrql(DISPATCH_LEVEL, old);
+      expect(WdfRequestForwardToIoQueue(held[0]!, second!)).toBe(STATUS_SUCCESS);
+      KeLowerIrql(old.value);
+    });
+    m.run();
+    const n = Out(0);
+    expect(app.GetOverlappedResult(h, ov, n, true)).toBe(true);
+    expect(text(app.ReadMemory(out, n.value))).toBe("echo:");
+    expect(upper.events).toEqual(["configured", `presented, runs at ${PASSIVE_LEVEL}`]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { IoAllocateIrp, IoFreeIrp, IoReuseIrp, STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS, type IRP, type NTSTATUS } from "@wdfjs/kernel";
+import { IoAllocateIrp, IoFreeIrp, IoReuseIrp, KeCancelTimer, STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS, type IRP, type NTSTATUS } from "@wdfjs/kernel";
 import { STATUS_REQUEST_NOT_ACCEPTED } from "../wdfstatus.js";
 import { FxRequest } from "../io/fx-request.js";
 import { FxRequestReleaseFormat } from "./fx-request-send.js";
@@ -87,6 +87,7 @@ export class FxDriverRequest extends FxRequest {
   /** Deleted: its format's buffers are given back and the framework's IRP freed. */
   protected override disposeResources(): void {
     const s = this.send;
+    if (s !== null && s.timer !== null) KeCancelTimer(s.timer);
     if (s !== null && s.outstanding && s.target !== null) s.target.cancelSentRequest(this);
     FxRequestReleaseFormat(this);
     if (this.ownsIrp && this.Irp !== null && (s === null || !s.outstanding)) IoFreeIrp(this.Irp);
