@@ -118,23 +118,27 @@ export function WdfIoTargetGetState(IoTarget: WDFIOTARGET): WDF_IO_TARGET_STATE 
 }
 
 /** `WdfIoTargetGetDevice`: the device the target belongs to. */
-export function WdfIoTargetGetDevice(IoTarget: WDFIOTARGET): WDFDEVICE {
-  return TargetOf(IoTarget).device.handle as WDFDEVICE;
+export function WdfIoTargetGetDevice(IoTarget: WDFIOTARGET): WDFDEVICE | null {
+  const target = TargetOf(IoTarget);
+  return NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoTargetGetDevice", DISPATCH_LEVEL)) ? (target.device.handle as WDFDEVICE) : null;
 }
 
 /** `WdfIoTargetWdmGetTargetDeviceObject`: the device the target sends to (NULL while closed). */
 export function WdfIoTargetWdmGetTargetDeviceObject(IoTarget: WDFIOTARGET): DEVICE_OBJECT | null {
-  return TargetOf(IoTarget).TargetDevice;
+  const target = TargetOf(IoTarget);
+  return NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoTargetWdmGetTargetDeviceObject", DISPATCH_LEVEL)) ? target.TargetDevice : null;
 }
 
 /** `WdfIoTargetWdmGetTargetPhysicalDevice`: the PDO of the target's stack. */
 export function WdfIoTargetWdmGetTargetPhysicalDevice(IoTarget: WDFIOTARGET): DEVICE_OBJECT | null {
-  return TargetOf(IoTarget).TargetPdo;
+  const target = TargetOf(IoTarget);
+  return NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoTargetWdmGetTargetPhysicalDevice", DISPATCH_LEVEL)) ? target.TargetPdo : null;
 }
 
 /** `WdfIoTargetWdmGetTargetFileObject`: the file object a target opened by name sends with (NULL for a default target). */
 export function WdfIoTargetWdmGetTargetFileObject(IoTarget: WDFIOTARGET): FILE_OBJECT | null {
-  return TargetOf(IoTarget).TargetFileObject;
+  const target = TargetOf(IoTarget);
+  return NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoTargetWdmGetTargetFileObject", DISPATCH_LEVEL)) ? target.TargetFileObject : null;
 }
 
 /* ---- formatting ---- */

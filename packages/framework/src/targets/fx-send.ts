@@ -51,7 +51,8 @@ export function FxRequestSendAsync(request: FxRequest, target: FxIoTarget, Optio
     FxRequestSetStatus(request, STATUS_INVALID_PARAMETER);
     return false;
   }
-  const s = FxRequestSendStateOf(request);
+  // Read without making the send state: a send-and-forget needs none (the I/O hot path).
+  const s = request.send;
   const trace = request.table.machine.trace;
   if (Options !== null && (Options.Flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) !== 0) {
     if (!request.allocatedFromIo) {
@@ -59,7 +60,7 @@ export function FxRequestSendAsync(request: FxRequest, target: FxIoTarget, Optio
       FxRequestSetStatus(request, STATUS_INVALID_DEVICE_STATE);
       return false;
     }
-    if (s.hasContext) {
+    if (s !== null && s.hasContext) {
       trace?.event("wdf.send-and-forget-refused", null, `Cannot send-and-forget WDFREQUEST 0x${request.handle.toString(16)} with formatted IO context`);
       FxRequestSetStatus(request, STATUS_INVALID_DEVICE_REQUEST);
       return false;
@@ -67,7 +68,7 @@ export function FxRequestSendAsync(request: FxRequest, target: FxIoTarget, Optio
     FxRequestSendAndForget(request, target);
     return true;
   }
-  if (request.allocatedFromIo && s.completionRoutine === null) {
+  if (request.allocatedFromIo && (s === null || s.completionRoutine === null)) {
     trace?.event("wdf.send-no-completion-routine", null, `WDFREQUEST 0x${request.handle.toString(16)} is a WDFQUEUE presented request with no completion routine`);
     FxRequestSetStatus(request, STATUS_INVALID_DEVICE_REQUEST);
     return false;
