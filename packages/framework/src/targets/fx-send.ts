@@ -15,11 +15,15 @@ import {
   WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET, WDF_REQUEST_SEND_OPTIONS_SIZE, type PWDF_REQUEST_SEND_OPTIONS, type WDF_REQUEST_COMPLETION_PARAMS,
 } from "./io-target-types.js";
 
-/** A wait that is already over: what a waiting DDI returns when it fails before it would wait. */
-export function FxWaitDone<T>(value: T): KWAIT<T> {
+/**
+ * A wait that is already over: what a waiting DDI returns when it fails before it would wait. Like
+ * a kernel wait call it is its own iterator; `yield*` (or one step) gives the value.
+ */
+export function FxWaitDone<T>(value: T): KWAIT<T> & Iterator<KWAIT_BLOCK, T, NTSTATUS> {
   return {
-    [Symbol.iterator](): Iterator<KWAIT_BLOCK, T, NTSTATUS> {
-      return { next: () => ({ done: true, value }) };
+    next: (): IteratorResult<KWAIT_BLOCK, T> => ({ done: true, value }),
+    [Symbol.iterator]() {
+      return this;
     },
   };
 }
