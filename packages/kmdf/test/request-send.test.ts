@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, BugCheck, MemoryTraceSink, NonPagedPoolNx, Out, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS, WDF_REL_TIMEOUT_IN_MS, WDF_VIOLATION,
+  boot, BugCheck, IO_STACK_LOCATION, IRP_MJ_DEVICE_CONTROL, MemoryTraceSink, NonPagedPoolNx, Out, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS, WDF_REL_TIMEOUT_IN_MS, WDF_VIOLATION,
 } from "@wdfjs/kernel";
 import { ERROR_INVALID_FUNCTION, ERROR_IO_PENDING, ERROR_OPERATION_ABORTED, FILE_FLAG_OVERLAPPED, OVERLAPPED } from "@wdfjs/win32";
 import {
   STATUS_IO_TIMEOUT, WDF_REQUEST_COMPLETION_PARAMS, WDF_REQUEST_REUSE_NO_FLAGS, WDF_REQUEST_REUSE_PARAMS, WDF_REQUEST_REUSE_PARAMS_INIT, WDF_REQUEST_SEND_OPTIONS,
   WDF_REQUEST_SEND_OPTIONS_INIT, WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT, WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET, WdfDeviceGetIoTarget, WdfIoTargetFormatRequestForIoctl,
   WdfMemoryCreate, WdfObjectDelete, WdfRequestCancelSentRequest, WdfRequestComplete, WdfRequestCompleteWithInformation, WdfRequestCreate, WdfRequestFormatRequestUsingCurrentType,
-  WdfRequestGetCompletionParams, WdfRequestGetIoTarget, WdfRequestGetStatus, WdfRequestReuse, WdfRequestSend, WdfRequestSetCompletionRoutine, WdfRequestTypeDeviceControl,
+  WdfRequestGetCompletionParams, WdfRequestGetIoTarget, WdfRequestGetStatus, WdfRequestReuse, WdfRequestSend, WdfRequestSetCompletionRoutine, WdfRequestTypeDeviceControl, WdfRequestTypeNoFormat, WdfRequestWdmFormatUsingStackLocation,
   type WDFIOTARGET, type WDFMEMORY, type WDFREQUEST, type WDF_IO_QUEUE_CONFIG,
 } from "../src/index.js";
 import { IOCTL_KLOWER_ECHO, IOCTL_KLOWER_PEND, bytesOf, installLower, newLower, openClient, text, type Upper } from "./target-harness.js";
@@ -221,5 +221,21 @@ describe("WdfRequestSend: requests the driver created", () => {
     });
     expect(trace.events.filter((e) => e.kind === "wdf.request-complete-driver-created")).toHaveLength(1);
     expect(m.bugCheckData).toBeNull();
+  });
+
+  it("WdfRequestWdmFormatUsingStackLocation: the driver's stack location is what the target device gets", () => {
+    let request: WDFREQUEST | null = null;
+    const { m, lower, log } = driverRequest((target, r, _memory, log) => {
+      request = r;
+      const stack = new IO_STACK_LOCATION();
+      stack.MajorFunction = IRP_MJ_DEVICE_CONTROL;
+      stack.Parameters.DeviceIoControl.IoControlCode = IOCTL_KLOWER_PEND;
+      WdfRequestWdmFormatUsingStackLocation(r, stack);
+      WdfRequestSetCompletionRoutine(r, (_r, _t, params) => log.push(`completed ${params.IoStatus.Status} ${params.Type === WdfRequestTypeNoFormat}`), null);
+      expect(WdfRequestSend(r, target, null)).toBe(true);
+    });
+    expect(lower.seen).toEqual(["pend"]);
+    m.runInKernel(() => WdfRequestCancelSentRequest(request!));
+    expect(log).toEqual([`completed ${STATUS_CANCELLED} true`]);
   });
 });
