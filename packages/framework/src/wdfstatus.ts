@@ -34,3 +34,12 @@ export const STATUS_WDF_EXECUTION_LEVEL_INVALID = s(0xc0200211);
 export const STATUS_WDF_PARENT_NOT_SPECIFIED = s(0xc0200212);
 export const STATUS_WDF_TOO_MANY_TRANSFERS = s(0xc0200213);
 export const STATUS_WDF_NOT_ENOUGH_MAP_REGISTERS = s(0xc0200214);
+
+/** An NT status the kernel does not use itself: a sent request whose timeout passed (`WDF_REQUEST_SEND_OPTION_TIMEOUT`). */
+export const STATUS_IO_TIMEOUT = s(0xc00000b5);
+
+/** `FxRequestBase::ValidateTarget`: the driver's own IRP has too few stack locations for the target. */
+export const STATUS_REQUEST_NOT_ACCEPTED = s(0xc00000d0);
+
+/** `ValidateMemoryOffsets`: a WDFMEMORY_OFFSET window past the end of its memory. */
+export const STATUS_INTEGER_OVERFLOW = s(0xc0000095);

@@ -13,6 +13,7 @@ import { FxPkgIo } from "../io/fx-pkg-io.js";
 import type { FxPowerIdleHook } from "../io/power-idle-hook.js";
 import { FxPkgGeneral } from "./fx-pkg-general.js";
 import { FxPkgFdo } from "./fx-pkg-fdo.js";
+import { FxIoTarget } from "../targets/fx-io-target.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
 /**
@@ -49,6 +50,8 @@ export class FxDevice extends FxObject {
   readonly pkgGeneral: FxPkgGeneral;
   /** The device's idle machine, told by power-managed queues of each request they hold (set by the PnP/power package). */
   powerIdleHook: FxPowerIdleHook | null = null;
+  /** `m_DefaultTarget`: a function or filter device's I/O target for the device below it (WdfDeviceGetIoTarget). */
+  defaultTarget: FxIoTarget | null = null;
 
   constructor(readonly driver: FxDriver, readonly Init: FxDeviceInit) {
     super(FX_TYPE_DEVICE);
@@ -104,6 +107,12 @@ export class FxDevice extends FxObject {
       // fxdevice.cpp `SetFilterIoType`: a filter takes the I/O type of the device below it, so the
       // IRPs it passes down carry the buffers that device expects.
       if (this.Filter) d.Flags = (d.Flags & ~(DO_BUFFERED_IO | DO_DIRECT_IO)) | (attached.Flags & (DO_BUFFERED_IO | DO_DIRECT_IO));
+      // fxdevice.cpp `FdoInitialize`: the default target, a child of the device the framework deletes with it.
+      const target = new FxIoTarget(this);
+      target.initDefault(attached, this.PhysicalDevice);
+      target.assignParent(this);
+      target.noDeleteDDI = true;
+      this.defaultTarget = target;
     }
     return STATUS_SUCCESS;
   }

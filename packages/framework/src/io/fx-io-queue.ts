@@ -11,6 +11,7 @@ import { FxRequestCancelForDriver, type FxRequest } from "./fx-request.js";
 import { KEVENT, KeInitializeEvent, NotificationEvent } from "@wdfjs/kernel";
 import { FxIoQueuePowerOn, FxIoQueuePowerOff, FxIoQueueCheckPowerIdle, type FxIoQueuePowerState } from "./fx-io-queue-power.js";
 import { WdfTrue, WdfUseDefault, WdfIoQueuePnpHeld, type EVT_WDF_IO_QUEUE_IO_RESUME, type EVT_WDF_IO_QUEUE_IO_STOP } from "./queue-config.js";
+import { FxRunQueueCallback } from "./fx-callback-wait.js";
 import {
   WdfIoQueueAcceptRequests, WdfIoQueueDispatchManual, WdfIoQueueDispatchParallel, WdfIoQueueDispatchRequests, WdfIoQueueDispatchSequential,
   WdfIoQueueDriverNoRequests, WdfIoQueueNoRequests, WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeRead,
@@ -450,26 +451,29 @@ export class FxIoQueue extends FxObject {
     const parameters = IoGetCurrentIrpStackLocation(request.Irp!).Parameters;
     const queue = this.handle;
     const handle = request.handle;
+    let r: unknown;
     if (major === IRP_MJ_READ && this.IoRead !== null) {
       const length = parameters.Read.Length;
       if (length === 0 && !this.AllowZeroLengthRequests) request.complete(STATUS_SUCCESS);
-      else this.IoRead(queue, handle, length);
+      else r = this.IoRead(queue, handle, length);
     } else if (major === IRP_MJ_WRITE && this.IoWrite !== null) {
       const length = parameters.Write.Length;
       if (length === 0 && !this.AllowZeroLengthRequests) request.complete(STATUS_SUCCESS);
-      else this.IoWrite(queue, handle, length);
+      else r = this.IoWrite(queue, handle, length);
     } else if (major === IRP_MJ_DEVICE_CONTROL && this.IoDeviceControl !== null) {
       const d = parameters.DeviceIoControl;
-      this.IoDeviceControl(queue, handle, d.OutputBufferLength, d.InputBufferLength, d.IoControlCode);
+      r = this.IoDeviceControl(queue, handle, d.OutputBufferLength, d.InputBufferLength, d.IoControlCode);
     } else if (major === IRP_MJ_INTERNAL_DEVICE_CONTROL && this.IoInternalDeviceControl !== null) {
       const d = parameters.DeviceIoControl;
-      this.IoInternalDeviceControl(queue, handle, d.OutputBufferLength, d.InputBufferLength, d.IoControlCode);
+      r = this.IoInternalDeviceControl(queue, handle, d.OutputBufferLength, d.InputBufferLength, d.IoControlCode);
     } else if (this.IoDefault !== null) {
       if ((major === IRP_MJ_READ || major === IRP_MJ_WRITE) && parameters.Read.Length === 0 && !this.AllowZeroLengthRequests) request.complete(STATUS_SUCCESS);
-      else this.IoDefault(queue, handle);
+      else r = this.IoDefault(queue, handle);
     } else {
       request.complete(STATUS_INVALID_DEVICE_REQUEST);
     }
+    // A callback that may wait (a generator: PASSIVE_LEVEL code such as a synchronous send) runs on.
+    if (r !== undefined) FxRunQueueCallback(this.device, r, "an EvtIo callback");
   }
 }
 

@@ -65,9 +65,11 @@ export class FxPkgIo {
     }
     const request = new FxRequest(Irp);
     queue.queueRequest(request);
-    if (request.completed) return request.status;
+    // A request sent to a target had its location marked pending before the IRP went down (the
+    // IRP's current location is no longer this device's): the dispatch returns STATUS_PENDING.
+    if (request.completed && !request.irpMarkedPending) return request.status;
     // Windows: a dispatch routine that returns STATUS_PENDING must have marked the IRP pending.
-    IoMarkIrpPending(Irp);
+    if (!request.irpMarkedPending) IoMarkIrpPending(Irp);
     return STATUS_PENDING;
   }
 

@@ -16,6 +16,7 @@ import {
   type WDF_REQUEST_TYPE,
 } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
+import type { FxRequestSendState } from "../targets/fx-request-send.js";
 import { FxRequestMemory, IFxMemoryFlagReadOnly } from "../support/fx-memory.js";
 import type { FxPowerIdleHook } from "./power-idle-hook.js";
 import { FxRequestReleaseMdls } from "./fx-request-buffers.js";
@@ -70,8 +71,9 @@ export function FxRequestTypeOf(MajorFunction: number): WDF_REQUEST_TYPE {
  */
 export class FxRequest extends FxObject {
   Irp: IRP | null;
-  readonly MajorFunction: number;
-  readonly Type: WDF_REQUEST_TYPE;
+  /** For a driver-created request, what it was last formatted as (`setSendType`). */
+  MajorFunction: number;
+  Type: WDF_REQUEST_TYPE;
   queue: FxIoQueue | null = null;
   /** The status the request was completed with (the IRP is gone by then). */
   status: NTSTATUS = STATUS_SUCCESS;
@@ -109,12 +111,25 @@ export class FxRequest extends FxObject {
   private inputMemory: FxRequestMemory | null = null;
   private outputMemory: FxRequestMemory | null = null;
 
-  constructor(Irp: IRP) {
+  /** `IsAllocatedFromIo`: presented by a queue around a received IRP; false for WdfRequestCreate's (deleted, never completed). */
+  allocatedFromIo = true;
+  /** Its IRP's location was marked pending before the IRP was sent to a target (the dispatch then returns STATUS_PENDING). */
+  irpMarkedPending = false;
+  /** The sending half (target, completion routine, timer), made on the first format or send. */
+  send: FxRequestSendState | null = null;
+
+  /** A driver-created request has no IRP until it is formatted for a target, or an IRP with no current location. */
+  constructor(Irp: IRP | null) {
     super(FX_TYPE_REQUEST);
     this.Irp = Irp;
-    this.MajorFunction = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
-    this.Type = FxRequestTypeOf(this.MajorFunction);
-    Irp.IoStatus.Information = 0;
+    this.MajorFunction = Irp !== null && Irp.CurrentLocation <= Irp.StackCount ? IoGetCurrentIrpStackLocation(Irp).MajorFunction : IRP_MJ_CREATE;
+    this.Type = Irp !== null && Irp.CurrentLocation <= Irp.StackCount ? FxRequestTypeOf(this.MajorFunction) : WdfRequestTypeOther;
+    if (Irp !== null) Irp.IoStatus.Information = 0;
+  }
+
+  /** A driver-created request takes the type of its last format. */
+  setSendType(Type: WDF_REQUEST_TYPE): void {
+    this.Type = Type;
   }
 
   get information(): number {

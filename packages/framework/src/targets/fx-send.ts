@@ -1,0 +1,183 @@
+import {
+  IoCallDriver, IoSkipCurrentIrpStackLocation, NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, type Box, type KWAIT,
+  type KWAIT_BLOCK, type KWAIT_GENERATOR, type NTSTATUS,
+} from "@wdfjs/kernel";
+import { KWAIT_CALL } from "@wdfjs/kernel/internal";
+import type { FxRequest } from "../io/fx-request.js";
+import { FxObjectHandleGetPtr } from "../object/fx-object.js";
+import { IFX_TYPE_MEMORY } from "../object/types.js";
+import type { FxMemoryObject, PWDF_MEMORY_DESCRIPTOR, PWDFMEMORY_OFFSET } from "../support/fx-memory.js";
+import { FxFormatIoctl, FxFormatReadWrite, FxRequestBufferFromMemory, FxRequestSendStateOf, type FxRequestBuffer } from "./fx-request-send.js";
+import { FxSubmitFailed, FxSubmitSend, type FxIoTarget } from "./fx-io-target.js";
+import { FxRequestValidateTarget } from "./fx-driver-request.js";
+import { FxIoTargetSendSync, FxIoTargetSubmitSync, FxRequestBufferFromDescriptor } from "./fx-sync-send.js";
+import {
+  WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET, WDF_REQUEST_SEND_OPTIONS_SIZE, type PWDF_REQUEST_SEND_OPTIONS, type WDF_REQUEST_COMPLETION_PARAMS,
+} from "./io-target-types.js";
+
+/**
+ * A wait that is already over: what a waiting DDI returns when it fails before it would wait. Like
+ * a kernel wait call it is its own iterator; `yield*` (or one step) gives the value.
+ */
+export function FxWaitDone<T>(value: T): KWAIT<T> & Iterator<KWAIT_BLOCK, T, NTSTATUS> {
+  return {
+    next: (): IteratorResult<KWAIT_BLOCK, T> => ({ done: true, value }),
+    [Symbol.iterator]() {
+      return this;
+    },
+  };
+}
+
+/** Sets the status WdfRequestGetStatus reports for a send that failed before it went anywhere. */
+export function FxRequestSetStatus(request: FxRequest, Status: NTSTATUS): void {
+  if (request.Irp !== null) {
+    request.Irp.IoStatus.Status = Status;
+    request.Irp.IoStatus.Information = 0;
+  } else {
+    request.status = Status;
+  }
+}
+
+/** `FxValidateRequestOptions`: a send-options structure of another size makes the send fail with STATUS_INVALID_PARAMETER. */
+export function FxValidateRequestOptions(Options: PWDF_REQUEST_SEND_OPTIONS): boolean {
+  return Options === null || Options.Size === WDF_REQUEST_SEND_OPTIONS_SIZE;
+}
+
+/**
+ * `WdfRequestSend` without SYNCHRONOUS (fxrequestapi.cpp): SEND_AND_FORGET only for a request a
+ * queue presented (else STATUS_INVALID_DEVICE_STATE) that was not formatted by a target
+ * (STATUS_INVALID_DEVICE_REQUEST); a queue-presented request sent without a completion routine
+ * is STATUS_INVALID_DEVICE_REQUEST; otherwise the target sends or queues it. FALSE means the
+ * request did not go: its status says why (WdfRequestGetStatus) and the driver still owns it.
+ */
+export function FxRequestSendAsync(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): boolean {
+  if (!FxValidateRequestOptions(Options)) {
+    FxRequestSetStatus(request, STATUS_INVALID_PARAMETER);
+    return false;
+  }
+  // Read without making the send state: a send-and-forget needs none (the I/O hot path).
+  const s = request.send;
+  const trace = request.table.machine.trace;
+  if (Options !== null && (Options.Flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) !== 0) {
+    if (!request.allocatedFromIo) {
+      trace?.event("wdf.send-and-forget-refused", null, `WDFREQUEST 0x${request.handle.toString(16)} must be a WDFQUEUE presented request`);
+      FxRequestSetStatus(request, STATUS_INVALID_DEVICE_STATE);
+      return false;
+    }
+    if (s !== null && s.hasContext) {
+      trace?.event("wdf.send-and-forget-refused", null, `Cannot send-and-forget WDFREQUEST 0x${request.handle.toString(16)} with formatted IO context`);
+      FxRequestSetStatus(request, STATUS_INVALID_DEVICE_REQUEST);
+      return false;
+    }
+    FxRequestSendAndForget(request, target);
+    return true;
+  }
+  if (request.allocatedFromIo && (s === null || s.completionRoutine === null)) {
+    trace?.event("wdf.send-no-completion-routine", null, `WDFREQUEST 0x${request.handle.toString(16)} is a WDFQUEUE presented request with no completion routine`);
+    FxRequestSetStatus(request, STATUS_INVALID_DEVICE_REQUEST);
+    return false;
+  }
+  const action = target.submit(request, Options);
+  if (action === FxSubmitFailed) return false;
+  if (action === FxSubmitSend) target.send(request);
+  return true;
+}
+
+/**
+ * `PreProcessSendAndForget` / `PostProcessSendAndForget`: the IRP goes down with the current
+ * stack location skipped, and the framework forgets the request (its handle goes stale, its
+ * queue may present the next one). The IRP is not the framework's any more: what the target
+ * device returned is what the I/O package's dispatch returns for it.
+ */
+export function FxRequestSendAndForget(request: FxRequest, target: FxIoTarget): void {
+  const irp = request.Irp!;
+  const queue = request.queue;
+  request.Irp = null;
+  request.completed = true;
+  IoSkipCurrentIrpStackLocation(irp);
+  request.status = IoCallDriver(target.TargetDevice!, irp);
+  queue?.driverCancelable.delete(request);
+  request.deleteObject();
+  queue?.requestCompleted(request);
+}
+
+/** `WdfRequestGetCompletionParams`: a copy of what the request's last send came back with. */
+export function FxRequestCopyCompletionParams(request: FxRequest, Params: WDF_REQUEST_COMPLETION_PARAMS): void {
+  const from = FxRequestSendStateOf(request).completionParams;
+  Params.Type = from.Type;
+  Object.assign(Params.IoStatus, from.IoStatus);
+  const p = Params.Parameters;
+  const q = from.Parameters;
+  Object.assign(p.Read, q.Read);
+  Object.assign(p.Write, q.Write);
+  p.Ioctl.IoControlCode = q.Ioctl.IoControlCode;
+  Object.assign(p.Ioctl.Input, q.Ioctl.Input);
+  Object.assign(p.Ioctl.Output, q.Ioctl.Output);
+}
+
+/**
+ * `WdfRequestSend` with WDF_REQUEST_SEND_OPTION_SYNCHRONOUS: a wait to `yield*` whose value is
+ * TRUE if the target took the request; its status is then the request's.
+ */
+export function FxRequestSendSync(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): KWAIT<boolean> {
+  if (!FxValidateRequestOptions(Options)) {
+    FxRequestSetStatus(request, STATUS_INVALID_PARAMETER);
+    return FxWaitDone(false);
+  }
+  return new KWAIT_CALL("WdfRequestSend", sendSync(request, target, Options));
+}
+
+function* sendSync(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): KWAIT_GENERATOR<boolean> {
+  // The target records itself on the request only when it takes the request.
+  FxRequestSendStateOf(request).target = null;
+  yield* FxIoTargetSubmitSync(target, request, Options);
+  return request.send!.target === target;
+}
+
+/** The WDFMEMORY (or none) and WDFMEMORY_OFFSET of a format DDI as the buffer to format with. */
+export function FxRequestBufferFromHandle(Memory: number | null, Offsets: PWDFMEMORY_OFFSET): FxRequestBuffer | NTSTATUS {
+  const memory = Memory === null || Memory === 0 ? null : (FxObjectHandleGetPtr(Memory, IFX_TYPE_MEMORY) as FxMemoryObject);
+  return FxRequestBufferFromMemory(memory, Offsets?.BufferOffset ?? 0, Offsets?.BufferLength ?? 0);
+}
+
+/** `FxIoTarget::FormatIoRequest` behind WdfIoTargetFormatRequestForRead/Write: the memory window checked, the request validated for the target, then formatted. */
+export function FxIoTargetFormatReadWrite(target: FxIoTarget, request: FxRequest, MajorFunction: number, Memory: number | null, Offsets: PWDFMEMORY_OFFSET, DeviceOffset: number | null): NTSTATUS {
+  const buffer = FxRequestBufferFromHandle(Memory, Offsets);
+  if (typeof buffer === "number") return buffer;
+  const status = FxRequestValidateTarget(request, target);
+  if (!NT_SUCCESS(status)) return status;
+  return FxFormatReadWrite(target, request, MajorFunction, buffer, DeviceOffset);
+}
+
+/** `FxIoTarget::FormatIoctlRequest` behind WdfIoTargetFormatRequestForIoctl/InternalIoctl. */
+export function FxIoTargetFormatIoctl(
+  target: FxIoTarget, request: FxRequest, Internal: boolean, IoctlCode: number, Input: number | null, InputOffsets: PWDFMEMORY_OFFSET, Output: number | null, OutputOffsets: PWDFMEMORY_OFFSET,
+): NTSTATUS {
+  const input = FxRequestBufferFromHandle(Input, InputOffsets);
+  if (typeof input === "number") return input;
+  const output = FxRequestBufferFromHandle(Output, OutputOffsets);
+  if (typeof output === "number") return output;
+  const status = FxRequestValidateTarget(request, target);
+  if (!NT_SUCCESS(status)) return status;
+  return FxFormatIoctl(target, request, Internal, IoctlCode, input, output);
+}
+
+/**
+ * The synchronous sends behind the WdfIoTargetSend*Synchronously DDIs, after their IRQL check:
+ * the options and descriptors are validated now (a bad one fails without waiting), the send is
+ * a wait to `yield*`. `format` formats the request with the descriptors' buffers.
+ */
+export function FxIoTargetSendSynchronously(
+  Routine: string, target: FxIoTarget, request: FxRequest | null, Options: PWDF_REQUEST_SEND_OPTIONS, Information: Box<number> | null,
+  Descriptors: PWDF_MEMORY_DESCRIPTOR[], format: (target: FxIoTarget, request: FxRequest, buffers: FxRequestBuffer[]) => NTSTATUS,
+): KWAIT<NTSTATUS> {
+  if (Information !== null) Information.value = 0;
+  if (!FxValidateRequestOptions(Options)) return FxWaitDone(STATUS_INVALID_PARAMETER);
+  const buffers: FxRequestBuffer[] = [];
+  for (const d of Descriptors) {
+    const b = FxRequestBufferFromDescriptor(d);
+    if (typeof b === "number") return FxWaitDone(b);
+    buffers.push(b);
+  }
+  return new KWAIT_CALL(Routine, FxIoTargetSendSync(target, request, (r) => format(target, r, buffers), Options, Information));
+}
