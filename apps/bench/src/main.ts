@@ -1,4 +1,5 @@
 import { floor } from "./benches/floor.js";
+import { kmdfIoctlChecked, kmdfIoctlFree, kmdfIoctlFreeCompletion } from "./benches/kmdf-ioctl.js";
 import { wdmIoctlChecked, wdmIoctlCheckedPct, wdmIoctlCheckedRandom, wdmIoctlFree } from "./benches/wdm-ioctl.js";
 import { copy64, kernelIoctl0, kernelIoctl64, poolAllocFree } from "./benches/breakdown.js";
 import { growthBenches } from "./benches/growth.js";
@@ -12,7 +13,10 @@ import type { BenchDefinition, BenchResult } from "./harness.js";
 // (see benches/floor.ts), import it above and add it to this list.
 const benches: readonly BenchDefinition[] = [
   wdmIoctlFree,
+  kmdfIoctlFree,
+  kmdfIoctlFreeCompletion,
   wdmIoctlChecked,
+  kmdfIoctlChecked,
   wdmIoctlCheckedRandom,
   wdmIoctlCheckedPct,
   floor,

@@ -5,3 +5,4 @@
 export { KmdfToasterLog } from "./log.js";
 export { ToasterSimpleDriverEntry, FDO_DATA, ToasterFdoGetData } from "./func-simple.js";
 export { installKmdfToaster, type InstallKmdfToasterOptions, type InstalledKmdfToaster } from "./install.js";
+export { FilterDriverEntry, FILTER_EXTENSION, FilterGetData, type FilterOptions } from "./filter.js";
