@@ -7,6 +7,7 @@ import { FX_TYPE_QUEUE } from "../object/types.js";
 import { STATUS_WDF_NO_CALLBACK, STATUS_WDF_PAUSED } from "../wdfstatus.js";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxRequestCancelForDriver, type FxRequest } from "./fx-request.js";
+import { FxCallbackInvoke } from "../sync/fx-callback-lock.js";
 import {
   WdfIoQueueAcceptRequests, WdfIoQueueDispatchManual, WdfIoQueueDispatchParallel, WdfIoQueueDispatchRequests, WdfIoQueueDispatchSequential,
   WdfIoQueueDriverNoRequests, WdfIoQueueNoRequests, WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeRead,
@@ -134,12 +135,16 @@ export class FxIoQueue extends FxObject {
     if (this.IoCanceledOnQueue !== null) {
       this.driverIoCount++;
       request.driverOwned = true;
-      this.IoCanceledOnQueue(this.handle, request.handle);
+      FxCallbackInvoke(this, this.canceledOnQueue, this, request);
     } else {
       request.queue = null;
       request.complete(STATUS_CANCELLED);
       this.checkIdle();
     }
+  }
+
+  private canceledOnQueue(request: FxRequest): void {
+    this.IoCanceledOnQueue!(this.handle, request.handle);
   }
 
   /** `FxIoQueue::IsIoEventHandlerRegistered`: can the queue present this type (a manual queue presents none, so any)? */
@@ -292,7 +297,7 @@ export class FxIoQueue extends FxObject {
         if (request === null) break;
         this.driverIoCount++;
         request.driverOwned = true;
-        this.dispatchRequestToDriver(request);
+        FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
       }
     } finally {
       this.dispatching--;

@@ -17,6 +17,7 @@ import {
 } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
 import { FxRequestMemory, IFxMemoryFlagReadOnly } from "../support/fx-memory.js";
+import { FxCallbackInvoke } from "../sync/fx-callback-lock.js";
 
 export type EVT_WDF_REQUEST_CANCEL = (Request: any) => void;
 
@@ -268,7 +269,7 @@ export function FxRequestMarkCancelable(request: FxRequest, EvtRequestCancel: EV
       return STATUS_CANCELLED;
     }
     request.canceled = true;
-    EvtRequestCancel(request.handle);
+    FxRequestCallCancel(request);
   }
   return STATUS_SUCCESS;
 }
@@ -298,5 +299,15 @@ function FxRequestCancelRoutine(_DeviceObject: DEVICE_OBJECT, Irp: IRP): void {
 export function FxRequestCancelForDriver(request: FxRequest): void {
   request.queue?.driverCancelable.delete(request);
   request.canceled = true;
+  FxRequestCallCancel(request);
+}
+
+/** EvtRequestCancel runs under the callback lock of the request's queue (its synchronization scope). */
+function FxRequestCallCancel(request: FxRequest): void {
+  if (request.queue !== null) FxCallbackInvoke(request.queue, FxRequestRunCancel, null, request);
+  else FxRequestRunCancel(request);
+}
+
+function FxRequestRunCancel(request: FxRequest): void {
   request.cancelRoutine!(request.handle);
 }

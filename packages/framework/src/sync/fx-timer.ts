@@ -1,0 +1,92 @@
+import {
+  KDPC, KeCancelTimer, KeFlushQueuedDpcs, KeInitializeDpc, KeInitializeTimerEx, KeRemoveQueueDpc, KeSetTimerEx, KTIMER, NotificationTimer, type NTSTATUS,
+} from "@wdfjs/kernel";
+import { FxObject } from "../object/fx-object.js";
+import { FX_TYPE_TIMER, type WDFOBJECT } from "../object/types.js";
+import { FxCallbackDefer, FxCallbackRunLocked, FxGetEffectiveLock, type FxCallbackLock } from "./fx-callback-lock.js";
+
+/** `WDF_TIMER_CONFIG` in framework terms: the callback gets the timer object. */
+export interface FxTimerConfig {
+  readonly EvtTimerFunc: (timer: FxTimer) => void;
+  /** Milliseconds; 0 for a one-shot timer. */
+  readonly Period: number;
+  readonly AutomaticSerialization: boolean;
+  readonly TolerableDelay: number;
+}
+
+/**
+ * `FxTimer` (fxtimer.cpp): a KTIMER with its KDPC on the machine's clock. The callback runs in
+ * the DPC (DISPATCH_LEVEL), or in a work item for a timer whose attributes ask for PASSIVE_LEVEL;
+ * with AutomaticSerialization it holds the callback lock of its parent's queue or device.
+ */
+export class FxTimer extends FxObject {
+  readonly timer = new KTIMER();
+  readonly dpc = new KDPC();
+  effectiveLock: FxCallbackLock | null = null;
+  /** The object given as parent (`WdfTimerGetParentObject`). */
+  parentObject: FxObject | null = null;
+  /** Started and not stopped, or a periodic timer between ticks. */
+  started = false;
+
+  constructor(readonly config: FxTimerConfig, readonly passive: boolean) {
+    super(FX_TYPE_TIMER);
+    KeInitializeTimerEx(this.timer, NotificationTimer);
+    KeInitializeDpc(this.dpc, FxTimerDpcThunk, this);
+  }
+
+  /** `FxTimer::Initialize`'s `_GetEffectiveLock`: the parent's callback lock, or a status. */
+  resolveLock(parent: FxObject): NTSTATUS {
+    this.parentObject = parent;
+    const lock = FxGetEffectiveLock(parent, this.config.AutomaticSerialization, this.passive);
+    if (typeof lock === "number") return lock;
+    this.effectiveLock = lock;
+    return 0;
+  }
+
+  /** `FxTimer::Start`: DueTime as KeSetTimerEx takes it; TRUE if the timer was already in the timer queue. */
+  start(DueTime: number): boolean {
+    this.started = true;
+    return KeSetTimerEx(this.timer, DueTime, this.config.Period, this.dpc);
+  }
+
+  /**
+   * `FxTimer::Stop`: cancels the timer and a tick not yet run; TRUE if it was in the timer queue.
+   * With Wait, the DPCs already queued run first (KeFlushQueuedDpcs), as Windows waits for them.
+   */
+  stop(Wait: boolean): boolean {
+    this.started = false;
+    const was = KeCancelTimer(this.timer);
+    if (Wait) KeFlushQueuedDpcs();
+    else KeRemoveQueueDpc(this.dpc);
+    return was;
+  }
+
+  /** The tick: the driver's callback, under the lock, at the timer's level. */
+  fire(): void {
+    if (this.passive) FxCallbackDefer(this, this.effectiveLock, FxTimerRun, null, this);
+    else if (this.effectiveLock !== null) FxCallbackRunLocked(this.effectiveLock, FxTimerRun, null, this);
+    else FxTimerRun(this);
+  }
+
+  /** A deleted timer never fires again (`FxTimer::Dispose` stops it and flushes its DPC). */
+  protected override disposeResources(): void {
+    this.started = false;
+    KeCancelTimer(this.timer);
+    KeRemoveQueueDpc(this.dpc);
+  }
+
+  get parentHandle(): WDFOBJECT | null {
+    return this.parentObject?.handle ?? null;
+  }
+}
+
+function FxTimerDpcThunk(_Dpc: KDPC, timer: FxTimer): void {
+  if (timer.state !== 1) return;
+  if (timer.config.Period === 0) timer.started = false;
+  timer.fire();
+}
+
+function FxTimerRun(timer: FxTimer): void {
+  if (timer.state !== 1) return;
+  timer.config.EvtTimerFunc(timer);
+}
