@@ -30,3 +30,5 @@ export * from "./sync/fx-work-item.js";
 export * from "./sync/fx-spin-lock.js";
 export * from "./support/fx-collection.js";
 export * from "./support/fx-string.js";
+export * from "./sync/timeouts.js";
+export * from "./sync/fx-create.js";

@@ -37,3 +37,13 @@ export {
   type EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL, WdfIoQueueAcceptRequests, WdfIoQueueDispatchRequests, WdfIoQueueNoRequests,
   WdfIoQueueDriverNoRequests, WdfIoQueuePnpHeld, type WDF_IO_QUEUE_STATE, type EVT_WDF_IO_QUEUE_STATE, type EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE, type EVT_WDF_REQUEST_CANCEL,
 } from "@wdfjs/framework";
+export * from "./timer.js";
+export * from "./dpc.js";
+export * from "./work-item.js";
+export * from "./sync.js";
+export * from "./string.js";
+export * from "./collection.js";
+export {
+  WDF_REL_TIMEOUT_IN_MS, WDF_REL_TIMEOUT_IN_SEC, WDF_REL_TIMEOUT_IN_US, WDF_ABS_TIMEOUT_IN_MS, WDF_ABS_TIMEOUT_IN_SEC, WDF_ABS_TIMEOUT_IN_US,
+  WDF_TIMEOUT_TO_MS, WDF_TIMEOUT_TO_SEC, WDF_TIMEOUT_TO_US,
+} from "@wdfjs/framework";
