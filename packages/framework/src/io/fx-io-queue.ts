@@ -1,6 +1,6 @@
 import {
   IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST,
-  STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, type DEVICE_OBJECT, type IRP, type NTSTATUS,
+  STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, KeAcquireSpinLock, KeReleaseSpinLock, KSPIN_LOCK, Out, type KIRQL, type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_QUEUE } from "../object/types.js";
@@ -49,6 +49,9 @@ export class FxIoQueue extends FxObject {
   private idleCallback: EVT_WDF_IO_QUEUE_STATE | null = null;
   private idleContext: unknown = null;
   private idleNeedsEmpty = false;
+  /** `m_SpinLock`: guards the FIFO while a request is linked and its cancel routine set. */
+  private readonly queueLock = new KSPIN_LOCK();
+  private readonly queueLockIrql = Out<KIRQL>(0);
   /** Nonzero while the dispatch loop runs, so a completion inside a callback does not recurse into it. */
   private dispatching = 0;
 
@@ -261,6 +264,9 @@ export class FxIoQueue extends FxObject {
   }
 
   private enqueue(request: FxRequest): void {
+    // Linking and arming the cancel routine are one step under the queue's lock (FxIrpQueue
+    // inserts under it): a request seen in the list without its routine would be dropped.
+    KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
     request.queue = this;
     request.next = null;
     request.onList = true;
@@ -271,12 +277,13 @@ export class FxIoQueue extends FxObject {
     const irp = request.Irp!;
     irp.Tail.Overlay.DriverContext[3] = request;
     IoSetCancelRoutine(irp, FxIoQueueCancelRoutine);
+    KeReleaseSpinLock(this.queueLock, this.queueLockIrql.value);
     // Windows: a cancel that came before the routine was set finds none; the queue must look.
     if (irp.Cancel && IoSetCancelRoutine(irp, null) !== null) {
       irp.Tail.Overlay.DriverContext[3] = null;
       this.cancelQueuedRequest(request);
     }
-    this.dispatchEvents();
+    this.dispatchEvents(true);
   }
 
   /** The driver (or the framework) completed a presented request: the queue may present another. */
@@ -288,8 +295,10 @@ export class FxIoQueue extends FxObject {
   }
 
   /** `FxIoQueue::DispatchEvents`: present requests while the dispatch type allows (fxioqueue.cpp ~L3040). */
-  private dispatchEvents(): void {
-    if (this.dispatching > 0 || this.DispatchType === WdfIoQueueDispatchManual || (this.queueState & WdfIoQueueDispatchRequests) === 0) return;
+  private dispatchEvents(fromIo = false): void {
+    // fxioqueue.cpp: only a completion inside a callback is kept from recursing; a new request
+    // from another thread dispatches even while this queue is presenting one (a parallel queue).
+    if ((this.dispatching > 0 && !fromIo) || this.DispatchType === WdfIoQueueDispatchManual || (this.queueState & WdfIoQueueDispatchRequests) === 0) return;
     this.dispatching++;
     try {
       while (this.head !== null && this.driverIoCount < this.MaxParallelQueuePresentedRequests) {
