@@ -2,6 +2,7 @@ import { FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN, type DEVICE_OBJECT } from
 import type { FxDriver } from "../driver/fx-driver.js";
 import type { FxPnpPowerCallbacks } from "./fx-pkg-fdo.js";
 import type { FxDevice } from "./fx-device.js";
+import type { WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -36,6 +37,8 @@ export class FxDeviceInit {
   Filter = false;
   /** `WdfDeviceInitSetPnpPowerEventCallbacks`, in framework terms. */
   PnpPowerCallbacks: FxPnpPowerCallbacks = {};
+  /** `WdfDeviceInitSetRequestAttributes`: a copy of the attributes every request of the device gets. */
+  RequestAttributes: WDF_OBJECT_ATTRIBUTES | null = null;
   /** The device WdfDeviceCreate made from this init, for AddDevice to finish. */
   createdDevice: FxDevice | null = null;
   /** Set when a device was created from it or it was freed: it may not be used again. */

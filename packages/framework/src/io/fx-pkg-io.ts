@@ -6,6 +6,7 @@ import { STATUS_WDF_BUSY } from "../wdfstatus.js";
 import type { WDF_REQUEST_TYPE } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
 import { FxRequest } from "./fx-request.js";
+import type { WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 
 /**
  * `FxPkgIo` (fxpkgio.cpp): a device's I/O package. Every IRP that no other package claims
@@ -19,6 +20,8 @@ export class FxPkgIo {
   defaultQueue: FxIoQueue | null = null;
   /** `m_DispatchTable`: by IRP major function, the queue WdfDeviceConfigureRequestDispatching chose; else the default queue. */
   readonly dispatchTable: (FxIoQueue | null)[] = new Array<FxIoQueue | null>(IRP_MJ_MAXIMUM_FUNCTION + 1).fill(null);
+  /** `WdfDeviceInitSetRequestAttributes`: the context (and callbacks) every request of the device gets (`m_RequestAttributes`). */
+  requestAttributes: WDF_OBJECT_ATTRIBUTES | null = null;
 
   /**
    * `FxPkgIo::ConfigureForwarding` (fxpkgio.cpp): the queue must be able to present the type (a
@@ -42,6 +45,8 @@ export class FxPkgIo {
       return STATUS_INVALID_DEVICE_REQUEST;
     }
     const request = new FxRequest(Irp);
+    const a = this.requestAttributes;
+    if (a !== null) request.addContext({ TypeInfo: a.ContextTypeInfo, Context: a.ContextTypeInfo === null ? null : new a.ContextTypeInfo.Type(), EvtCleanupCallback: a.EvtCleanupCallback, EvtDestroyCallback: a.EvtDestroyCallback });
     queue.queueRequest(request);
     if (request.completed) return request.status;
     // Windows: a dispatch routine that returns STATUS_PENDING must have marked the IRP pending.
