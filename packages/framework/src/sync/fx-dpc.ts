@@ -1,7 +1,7 @@
-import { KDPC, KeFlushQueuedDpcs, KeInsertQueueDpc, KeInitializeDpc, KeRemoveQueueDpc, type NTSTATUS } from "@wdfjs/kernel";
+import { KDPC, KeFlushQueuedDpcs, KeInsertQueueDpc, KeInitializeDpc, KeRemoveQueueDpc, STATUS_INVALID_DEVICE_REQUEST, type NTSTATUS } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_DPC } from "../object/types.js";
-import { FxCallbackRunLocked, FxGetEffectiveLock, type FxCallbackLock } from "./fx-callback-lock.js";
+import { FxCallbackRunLocked, FxGetEffectiveLock, FxSearchForCallbacksObject, type FxCallbackLock } from "./fx-callback-lock.js";
 
 /** `WDF_DPC_CONFIG` in framework terms. */
 export interface FxDpcConfig {
@@ -26,6 +26,8 @@ export class FxDpc extends FxObject {
 
   resolveLock(parent: FxObject): NTSTATUS {
     this.parentObject = parent;
+    // `FxDeviceBase::_SearchForDevice`: the object must belong to a device.
+    if (FxSearchForCallbacksObject(parent) === null) return STATUS_INVALID_DEVICE_REQUEST;
     const lock = FxGetEffectiveLock(parent, this.config.AutomaticSerialization, false);
     if (typeof lock === "number") return lock;
     this.effectiveLock = lock;

@@ -1,9 +1,9 @@
 import {
-  KDPC, KeCancelTimer, KeFlushQueuedDpcs, KeInitializeDpc, KeInitializeTimerEx, KeRemoveQueueDpc, KeSetTimerEx, KTIMER, NotificationTimer, type NTSTATUS,
+  KDPC, KeCancelTimer, KeFlushQueuedDpcs, KeInitializeDpc, KeInitializeTimerEx, KeRemoveQueueDpc, KeSetTimerEx, KTIMER, NotificationTimer, STATUS_INVALID_DEVICE_REQUEST, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_TIMER, type WDFOBJECT } from "../object/types.js";
-import { FxCallbackDefer, FxCallbackRunLocked, FxGetEffectiveLock, type FxCallbackLock } from "./fx-callback-lock.js";
+import { FxCallbackDefer, FxCallbackRunLocked, FxGetEffectiveLock, FxSearchForCallbacksObject, type FxCallbackLock } from "./fx-callback-lock.js";
 
 /** `WDF_TIMER_CONFIG` in framework terms: the callback gets the timer object. */
 export interface FxTimerConfig {
@@ -37,6 +37,8 @@ export class FxTimer extends FxObject {
   /** `FxTimer::Initialize`'s `_GetEffectiveLock`: the parent's callback lock, or a status. */
   resolveLock(parent: FxObject): NTSTATUS {
     this.parentObject = parent;
+    // `FxDeviceBase::_SearchForDevice`: the object must belong to a device.
+    if (FxSearchForCallbacksObject(parent) === null) return STATUS_INVALID_DEVICE_REQUEST;
     const lock = FxGetEffectiveLock(parent, this.config.AutomaticSerialization, this.passive);
     if (typeof lock === "number") return lock;
     this.effectiveLock = lock;
