@@ -7,8 +7,9 @@ import { GENERIC_READ, GENERIC_WRITE, INFINITE, OPEN_EXISTING, Win32Process, typ
 import {
   WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_ATTRIBUTES_INIT, WDF_REL_TIMEOUT_IN_MS, WDF_TIMER_CONFIG,
   WDF_TIMER_CONFIG_INIT_PERIODIC, WdfExecutionLevelPassive, WdfIoQueueCreate, WdfIoQueueDispatchParallel, WdfRequestComplete, WdfSynchronizationScopeDevice,
-  WdfSynchronizationScopeNone, WdfSynchronizationScopeQueue, WdfTimerCreate, WdfTimerStart, type WDF_SYNCHRONIZATION_SCOPE, type WDFQUEUE, type WDFTIMER,
+  WdfSynchronizationScopeNone, WdfSynchronizationScopeQueue, WdfTimerCreate, WdfTimerStart, type WDFQUEUE, type WDFTIMER,
 } from "../src/index.js";
+import type { WDF_SYNCHRONIZATION_SCOPE } from "@wdfjs/framework";
 import { loadControlDriver } from "./control-driver.js";
 
 const IOCTL_WORK = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS);
