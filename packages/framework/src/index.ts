@@ -32,3 +32,4 @@ export * from "./support/fx-collection.js";
 export * from "./support/fx-string.js";
 export * from "./sync/timeouts.js";
 export * from "./sync/fx-create.js";
+export * from "./support/fx-reg-key.js";

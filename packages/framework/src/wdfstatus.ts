@@ -34,3 +34,5 @@ export const STATUS_WDF_EXECUTION_LEVEL_INVALID = s(0xc0200211);
 export const STATUS_WDF_PARENT_NOT_SPECIFIED = s(0xc0200212);
 export const STATUS_WDF_TOO_MANY_TRANSFERS = s(0xc0200213);
 export const STATUS_WDF_NOT_ENOUGH_MAP_REGISTERS = s(0xc0200214);
+/** An NT status WdfRegistryQueryMultiString/QueryMemory return for a value without data. */
+export const STATUS_RESOURCE_DATA_NOT_FOUND = s(0xc0000089);

@@ -48,3 +48,4 @@ export {
   WDF_TIMEOUT_TO_MS, WDF_TIMEOUT_TO_SEC, WDF_TIMEOUT_TO_US,
 } from "@wdfjs/framework";
 export * from "./request-attributes.js";
+export * from "./registry.js";
