@@ -1,6 +1,6 @@
 import { DISPATCH_LEVEL, NT_SUCCESS, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxCollection, FxObjectCommit, FxObjectHandleGetPtr, FxValidateObjectAttributes, FxVerifierBugCheck, FxVerifierCheckIrqlLevel, FX_TYPE_COLLECTION, FX_TYPE_OBJECT,
+  FxCollection, FxCreateObject, FxObjectHandleGetPtr, FxVerifierBugCheck, FxVerifierCheckIrqlLevel, FX_TYPE_COLLECTION, FX_TYPE_OBJECT,
   WDF_OBJECT_ERROR, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE, type WDFOBJECT,
 } from "@wdfjs/framework";
 
@@ -13,18 +13,11 @@ function CollectionOf(Collection: WDFCOLLECTION, Routine: string): FxCollection 
 
 /** `WdfCollectionCreate`: an empty collection, parented to the driver unless the attributes say otherwise. */
 export function WdfCollectionCreate(CollectionAttributes: PWDF_OBJECT_ATTRIBUTES, Collection: Box<WDFCOLLECTION | null>): NTSTATUS {
-  let status = FxVerifierCheckIrqlLevel("WdfCollectionCreate", DISPATCH_LEVEL);
+  const status = FxVerifierCheckIrqlLevel("WdfCollectionCreate", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
   Collection.value = null;
-  status = FxValidateObjectAttributes(CollectionAttributes);
-  if (!NT_SUCCESS(status)) return status;
-  const collection = new FxCollection();
-  status = FxObjectCommit(collection, CollectionAttributes);
-  if (!NT_SUCCESS(status)) {
-    collection.contexts.length = 0;
-    collection.deleteObject();
-    return status;
-  }
+  const collection = FxCreateObject(new FxCollection(), CollectionAttributes);
+  if (typeof collection === "number") return collection;
   Collection.value = collection.handle as WDFCOLLECTION;
   return STATUS_SUCCESS;
 }

@@ -1,6 +1,5 @@
 import { DISPATCH_LEVEL, HIGH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_INFO_LENGTH_MISMATCH, STATUS_SUCCESS, type Box, type KDPC, type NTSTATUS } from "@wdfjs/kernel";
-import { FxCreateParentedObject, FxDpc, FxObjectHandleGetPtr, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FX_TYPE_DPC, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE, type WDFOBJECT } from "@wdfjs/framework";
-import { FxValidateParentHandle } from "./parent-attributes.js";
+import { FxDpc, FxObjectHandleGetPtr, FxValidateObjectAttributesForParentHandle, FxVerifierCheckIrqlLevel, FX_TYPE_DPC, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE, type WDFOBJECT } from "@wdfjs/framework";
 
 export type WDFDPC = WDFHANDLE<"WDFDPC">;
 /** `EVT_WDF_DPC` (DISPATCH_LEVEL). */
@@ -34,15 +33,12 @@ export function WdfDpcCreate(Config: PWDF_DPC_CONFIG, Attributes: PWDF_OBJECT_AT
   let status = FxVerifierCheckIrqlLevel("WdfDpcCreate", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
   Dpc.value = null;
-  status = FxValidateParentHandle(Attributes);
+  status = FxValidateObjectAttributesForParentHandle(Attributes);
   if (!NT_SUCCESS(status)) return status;
   if (Config.Size !== WDF_DPC_CONFIG_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
-  status = FxValidateObjectAttributes(Attributes);
-  if (!NT_SUCCESS(status)) return status;
   const fn = Config.EvtDpcFunc;
-  const dpc = new FxDpc({ EvtDpcFunc: (d) => fn?.(d.handle as WDFDPC), AutomaticSerialization: Config.AutomaticSerialization });
-  status = FxCreateParentedObject(dpc, Attributes);
-  if (!NT_SUCCESS(status)) return status;
+  const dpc = FxDpc._create({ EvtDpcFunc: (d) => fn?.(d.handle as WDFDPC), AutomaticSerialization: Config.AutomaticSerialization }, Attributes!);
+  if (typeof dpc === "number") return dpc;
   Dpc.value = dpc.handle as WDFDPC;
   return STATUS_SUCCESS;
 }

@@ -1,11 +1,7 @@
+import { NT_SUCCESS, PASSIVE_LEVEL, ReadBytes, REG_SZ, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  NT_SUCCESS, PASSIVE_LEVEL, ReadBytes, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ, REG_SZ, STATUS_BUFFER_OVERFLOW, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER,
-  STATUS_OBJECT_TYPE_MISMATCH, STATUS_SUCCESS, WriteBytes, type Box, type NTSTATUS,
-} from "@wdfjs/kernel";
-import {
-  FxCollection, FxObjectCommit, FxObjectHandleGetPtr, FxRegKey, FxRegMultiSz, FxRegParseMultiSz, FxRegString, FxRegSz, FxString, FxValidateObjectAttributes,
-  FxVerifierCheckIrqlLevel, STATUS_RESOURCE_DATA_NOT_FOUND, FX_TYPE_COLLECTION, FX_TYPE_DEVICE, FX_TYPE_DRIVER, FX_TYPE_REG_KEY, FX_TYPE_STRING, type FxDevice, type FxDriver, type FxObject,
-  type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
+  FxObjectHandleGetPtr, FxRegKey, FxRegSz, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FX_TYPE_COLLECTION, FX_TYPE_DEVICE, FX_TYPE_DRIVER, FX_TYPE_REG_KEY,
+  type FxCollection, type FxDevice, type FxDriver, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
 } from "@wdfjs/framework";
 import type { WDFCOLLECTION } from "./collection.js";
 import type { WDFDEVICE } from "./device.js";
@@ -14,22 +10,14 @@ import type { PCUNICODE_STRING, PUNICODE_STRING } from "./string.js";
 
 export type WDFKEY = WDFHANDLE<"WDFKEY">;
 
-/** The common start of the WDFKEY functions: PASSIVE_LEVEL, valid attributes, `*Key = NULL`. */
-function Begin(Routine: string, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null> | null): NTSTATUS {
-  if (Key !== null) Key.value = null;
-  const status = FxVerifierCheckIrqlLevel(Routine, PASSIVE_LEVEL);
-  return NT_SUCCESS(status) ? FxValidateObjectAttributes(KeyAttributes) : status;
-}
-
-/** `Commit`, then the open; a failure deletes the new WDFKEY without its callbacks (`DeleteFromFailedCreate`). */
-function Finish(key: FxRegKey, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, open: (key: FxRegKey) => NTSTATUS, Key: Box<WDFKEY | null>): NTSTATUS {
-  let status = FxObjectCommit(key, KeyAttributes);
-  if (NT_SUCCESS(status)) status = open(key);
-  if (!NT_SUCCESS(status)) {
-    key.contexts.length = 0;
-    key.deleteObject();
-    return status;
-  }
+/** The creating DDIs: PASSIVE_LEVEL, valid attributes, then `FxRegKey._create` with the open. */
+function Create(Routine: string, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null>, open: (key: FxRegKey) => NTSTATUS): NTSTATUS {
+  Key.value = null;
+  let status = FxVerifierCheckIrqlLevel(Routine, PASSIVE_LEVEL);
+  if (NT_SUCCESS(status)) status = FxValidateObjectAttributes(KeyAttributes);
+  if (!NT_SUCCESS(status)) return status;
+  const key = FxRegKey._create(KeyAttributes, open);
+  if (typeof key === "number") return key;
   Key.value = key.handle as WDFKEY;
   return STATUS_SUCCESS;
 }
@@ -40,48 +28,30 @@ function KeyOf(Key: WDFKEY, Routine: string): FxRegKey | NTSTATUS {
   return NT_SUCCESS(status) ? key : status;
 }
 
-/**
- * `WdfDriverOpenParametersRegistryKey` (fxdriverapikm.cpp): the `Parameters` subkey of the driver's
- * service key, created if the access asks for more than reading.
- */
-export function WdfDriverOpenParametersRegistryKey(Driver: WDFDRIVER, DesiredAccess: number, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null>): NTSTATUS {
-  const status = Begin("WdfDriverOpenParametersRegistryKey", KeyAttributes, Key);
-  if (!NT_SUCCESS(status)) return status;
-  const driver = FxObjectHandleGetPtr(Driver, FX_TYPE_DRIVER) as FxDriver;
-  return Finish(new FxRegKey(), KeyAttributes, (key) => {
-    const service = new FxRegKey();
-    let s = service.open(null, driver.RegistryPath, DesiredAccess);
-    if (NT_SUCCESS(s)) s = (DesiredAccess & ~0x80020019) !== 0 ? key.create(service.key, "Parameters", DesiredAccess) : key.open(service.key, "Parameters", DesiredAccess);
-    service.deleteObject();
-    return s;
-  }, Key);
-}
-
-/**
- * `WdfDeviceOpenRegistryKey` (fxdevicekm.cpp `_OpenKey`): the PDO's hardware key
- * (PLUGPLAY_REGKEY_DEVICE) or software key (PLUGPLAY_REGKEY_DRIVER), with
- * PLUGPLAY_REGKEY_CURRENT_HWPROFILE as IoOpenDeviceRegistryKey takes it. A device the PnP manager
- * does not know (a control device) is STATUS_INVALID_DEVICE_STATE.
- */
-export function WdfDeviceOpenRegistryKey(Device: WDFDEVICE, DeviceInstanceKeyType: number, DesiredAccess: number, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null>): NTSTATUS {
-  const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
-  const status = Begin("WdfDeviceOpenRegistryKey", KeyAttributes, Key);
-  if (!NT_SUCCESS(status)) return status;
-  const pdo = device.PhysicalDevice;
-  if (pdo === null) return STATUS_INVALID_DEVICE_STATE;
-  return Finish(new FxRegKey(), KeyAttributes, (key) => key.openDevice(pdo, DeviceInstanceKeyType, DesiredAccess), Key);
-}
-
 function ParentHandle(ParentKey: WDFKEY | null): number | null {
   return ParentKey === null ? null : (FxObjectHandleGetPtr(ParentKey, FX_TYPE_REG_KEY) as FxRegKey).key;
+}
+
+/** `WdfDriverOpenParametersRegistryKey` (fxdriverapikm.cpp): the service key's `Parameters` subkey, created for write access. */
+export function WdfDriverOpenParametersRegistryKey(Driver: WDFDRIVER, DesiredAccess: number, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null>): NTSTATUS {
+  const driver = FxObjectHandleGetPtr(Driver, FX_TYPE_DRIVER) as FxDriver;
+  return Create("WdfDriverOpenParametersRegistryKey", KeyAttributes, Key, (key) => key.openParameters(driver.RegistryPath, DesiredAccess));
+}
+
+/**
+ * `WdfDeviceOpenRegistryKey` (fxdevicekm.cpp `_OpenKey`): the PDO's PLUGPLAY_REGKEY_DEVICE or
+ * PLUGPLAY_REGKEY_DRIVER key; a device the PnP manager does not know (a control device) →
+ * STATUS_INVALID_DEVICE_STATE.
+ */
+export function WdfDeviceOpenRegistryKey(Device: WDFDEVICE, DeviceInstanceKeyType: number, DesiredAccess: number, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null>): NTSTATUS {
+  const pdo = (FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice).PhysicalDevice;
+  return Create("WdfDeviceOpenRegistryKey", KeyAttributes, Key, (key) => (pdo === null ? STATUS_INVALID_DEVICE_STATE : key.openDevice(pdo, DeviceInstanceKeyType, DesiredAccess)));
 }
 
 /** `WdfRegistryOpenKey`: a subkey of ParentKey, or an absolute `\Registry\...` name without one. */
 export function WdfRegistryOpenKey(ParentKey: WDFKEY | null, KeyName: PCUNICODE_STRING, DesiredAccess: number, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null>): NTSTATUS {
   const parent = ParentHandle(ParentKey);
-  const status = Begin("WdfRegistryOpenKey", KeyAttributes, Key);
-  if (!NT_SUCCESS(status)) return status;
-  return Finish(new FxRegKey(), KeyAttributes, (key) => key.open(parent, KeyName.Buffer, DesiredAccess), Key);
+  return Create("WdfRegistryOpenKey", KeyAttributes, Key, (key) => key.open(parent, KeyName.Buffer, DesiredAccess));
 }
 
 /** `WdfRegistryCreateKey`: opens or creates the key; CreateDisposition (may be null) says which. */
@@ -90,9 +60,7 @@ export function WdfRegistryCreateKey(
   KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null>,
 ): NTSTATUS {
   const parent = ParentHandle(ParentKey);
-  const status = Begin("WdfRegistryCreateKey", KeyAttributes, Key);
-  if (!NT_SUCCESS(status)) return status;
-  return Finish(new FxRegKey(), KeyAttributes, (key) => key.create(parent, KeyName.Buffer, DesiredAccess, CreateOptions, CreateDisposition), Key);
+  return Create("WdfRegistryCreateKey", KeyAttributes, Key, (key) => key.create(parent, KeyName.Buffer, DesiredAccess, CreateOptions, CreateDisposition));
 }
 
 /** `WdfRegistryClose`: deletes the WDFKEY, which closes its handle. */
@@ -121,79 +89,33 @@ export function WdfRegistryRemoveValue(Key: WDFKEY, ValueName: PCUNICODE_STRING)
   return typeof key === "number" ? key : key.deleteValue(ValueName.Buffer);
 }
 
-/**
- * `WdfRegistryQueryValue`: copies the data to Value (an address) if ValueLength holds it, else
- * STATUS_BUFFER_OVERFLOW; the length and type are returned in both cases.
- */
+/** `WdfRegistryQueryValue`: the data at Value (an address) if it fits, else STATUS_BUFFER_OVERFLOW; length and type either way. */
 export function WdfRegistryQueryValue(
   Key: WDFKEY, ValueName: PCUNICODE_STRING, ValueLength: number, Value: number, ValueLengthQueried: Box<number> | null, ValueType: Box<number> | null,
 ): NTSTATUS {
   const key = KeyOf(Key, "WdfRegistryQueryValue");
-  if (typeof key === "number") return key;
-  const v = key.queryValue(ValueName.Buffer);
-  if (!NT_SUCCESS(v.status)) return v.status;
-  if (ValueLengthQueried !== null) ValueLengthQueried.value = v.Data.length;
-  if (ValueType !== null) ValueType.value = v.Type;
-  if (Value === 0 || ValueLength < v.Data.length) return STATUS_BUFFER_OVERFLOW;
-  WriteBytes(Value, v.Data);
-  return STATUS_SUCCESS;
+  return typeof key === "number" ? key : key.queryValueTo(ValueName.Buffer, ValueLength, Value, ValueLengthQueried, ValueType);
 }
 
 /** `WdfRegistryQueryULong`: a REG_DWORD, else STATUS_OBJECT_TYPE_MISMATCH. */
 export function WdfRegistryQueryULong(Key: WDFKEY, ValueName: PCUNICODE_STRING, Value: Box<number>): NTSTATUS {
   const key = KeyOf(Key, "WdfRegistryQueryULong");
-  if (typeof key === "number") return key;
-  const v = key.queryValue(ValueName.Buffer);
-  if (!NT_SUCCESS(v.status)) return v.status;
-  if (v.Type !== REG_DWORD || v.Data.length !== 4) return STATUS_OBJECT_TYPE_MISMATCH;
-  Value.value = new DataView(v.Data.buffer, v.Data.byteOffset, 4).getUint32(0, true);
-  return STATUS_SUCCESS;
+  return typeof key === "number" ? key : key.queryULong(ValueName.Buffer, Value);
 }
 
-/**
- * `WdfRegistryQueryUnicodeString`: a REG_SZ or REG_EXPAND_SZ (else STATUS_OBJECT_TYPE_MISMATCH)
- * into Value, without its NUL; a Value with MaximumLength 0 is STATUS_INVALID_PARAMETER; data
- * longer than MaximumLength is STATUS_BUFFER_OVERFLOW with the length needed.
- */
+/** `WdfRegistryQueryUnicodeString`: a REG_SZ / REG_EXPAND_SZ into Value, or its byte length with STATUS_BUFFER_OVERFLOW. */
 export function WdfRegistryQueryUnicodeString(Key: WDFKEY, ValueName: PCUNICODE_STRING, ValueByteLength: Box<number> | null, Value: PUNICODE_STRING | null): NTSTATUS {
   const key = KeyOf(Key, "WdfRegistryQueryUnicodeString");
-  if (typeof key === "number") return key;
-  if (Value !== null && Value.MaximumLength === 0) return STATUS_INVALID_PARAMETER;
-  const v = key.queryValue(ValueName.Buffer);
-  if (!NT_SUCCESS(v.status)) return v.status;
-  if (v.Type !== REG_SZ && v.Type !== REG_EXPAND_SZ) return STATUS_OBJECT_TYPE_MISMATCH;
-  if (ValueByteLength !== null) ValueByteLength.value = v.Data.length;
-  if (Value === null || v.Data.length > Value.MaximumLength) return STATUS_BUFFER_OVERFLOW;
-  const text = FxRegString(v.Data);
-  Value.Buffer = text.endsWith("\u0000") ? text.slice(0, -1) : text;
-  Value.Length = Value.Buffer.length * 2;
-  return STATUS_SUCCESS;
+  return typeof key === "number" ? key : key.queryUnicodeString(ValueName.Buffer, ValueByteLength, Value);
 }
 
-/**
- * `WdfRegistryQueryMultiString`: each string of a REG_MULTI_SZ (else STATUS_OBJECT_TYPE_MISMATCH;
- * no data: STATUS_RESOURCE_DATA_NOT_FOUND) added to the collection as a WDFSTRING, parented to the
- * collection unless the attributes name a parent.
- */
+/** `WdfRegistryQueryMultiString`: a REG_MULTI_SZ's strings added to the collection as WDFSTRINGs. */
 export function WdfRegistryQueryMultiString(Key: WDFKEY, ValueName: PCUNICODE_STRING, StringsAttributes: PWDF_OBJECT_ATTRIBUTES, Collection: WDFCOLLECTION): NTSTATUS {
   const key = KeyOf(Key, "WdfRegistryQueryMultiString");
-  if (typeof key === "number") return key;
   const collection = FxObjectHandleGetPtr(Collection, FX_TYPE_COLLECTION) as FxCollection;
-  let status = FxValidateObjectAttributes(StringsAttributes);
-  if (!NT_SUCCESS(status)) return status;
-  const v = key.queryValue(ValueName.Buffer);
-  if (!NT_SUCCESS(v.status)) return v.status;
-  if (v.Type !== REG_MULTI_SZ) return STATUS_OBJECT_TYPE_MISMATCH;
-  if (v.Data.length === 0) return STATUS_RESOURCE_DATA_NOT_FOUND;
-  const strings = FxRegParseMultiSz(v.Data);
-  if (typeof strings === "number") return strings;
-  for (const s of strings) {
-    const string = new FxString(s);
-    status = FxObjectCommit(string, StringsAttributes, collection);
-    if (!NT_SUCCESS(status)) return status;
-    collection.add(string);
-  }
-  return STATUS_SUCCESS;
+  if (typeof key === "number") return key;
+  const status = FxValidateObjectAttributes(StringsAttributes);
+  return NT_SUCCESS(status) ? key.queryMultiString(ValueName.Buffer, StringsAttributes, collection) : status;
 }
 
 /** `WdfRegistryAssignValue`: ValueLength bytes at Value (an address) as a value of ValueType. */
@@ -205,10 +127,7 @@ export function WdfRegistryAssignValue(Key: WDFKEY, ValueName: PCUNICODE_STRING,
 /** `WdfRegistryAssignULong`: a REG_DWORD. */
 export function WdfRegistryAssignULong(Key: WDFKEY, ValueName: PCUNICODE_STRING, Value: number): NTSTATUS {
   const key = KeyOf(Key, "WdfRegistryAssignULong");
-  if (typeof key === "number") return key;
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, Value >>> 0, true);
-  return key.setValue(ValueName.Buffer, REG_DWORD, b);
+  return typeof key === "number" ? key : key.assignULong(ValueName.Buffer, Value);
 }
 
 /** `WdfRegistryAssignUnicodeString`: a REG_SZ with its NUL. */
@@ -217,16 +136,9 @@ export function WdfRegistryAssignUnicodeString(Key: WDFKEY, ValueName: PCUNICODE
   return typeof key === "number" ? key : key.setValue(ValueName.Buffer, REG_SZ, FxRegSz(Value.Buffer.slice(0, Value.Length >>> 1)));
 }
 
-/** `WdfRegistryAssignMultiString`: the collection's WDFSTRINGs as a REG_MULTI_SZ; an item that is not a string is STATUS_INVALID_PARAMETER. */
+/** `WdfRegistryAssignMultiString`: the collection's WDFSTRINGs as a REG_MULTI_SZ (another item: STATUS_INVALID_PARAMETER). */
 export function WdfRegistryAssignMultiString(Key: WDFKEY, ValueName: PCUNICODE_STRING, StringsCollection: WDFCOLLECTION): NTSTATUS {
   const key = KeyOf(Key, "WdfRegistryAssignMultiString");
-  if (typeof key === "number") return key;
   const collection = FxObjectHandleGetPtr(StringsCollection, FX_TYPE_COLLECTION) as FxCollection;
-  const values: string[] = [];
-  for (let i = 0; i < collection.count; i++) {
-    const item: FxObject = collection.getItem(i)!;
-    if (item.type !== FX_TYPE_STRING) return STATUS_INVALID_PARAMETER;
-    values.push((item as FxString).Buffer);
-  }
-  return key.setValue(ValueName.Buffer, REG_MULTI_SZ, FxRegMultiSz(values));
+  return typeof key === "number" ? key : key.assignMultiString(ValueName.Buffer, collection);
 }

@@ -1,5 +1,5 @@
 import { NT_SUCCESS, PASSIVE_LEVEL, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
-import { FxObjectCommit, FxObjectHandleGetPtr, FxString, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FX_TYPE_STRING, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE } from "@wdfjs/framework";
+import { FxCreateObject, FxObjectHandleGetPtr, FxString, FxVerifierCheckIrqlLevel, FX_TYPE_STRING, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE } from "@wdfjs/framework";
 
 export type WDFSTRING = WDFHANDLE<"WDFSTRING">;
 
@@ -25,20 +25,12 @@ export function RtlInitUnicodeString(DestinationString: UNICODE_STRING, SourceSt
  * STATUS_INVALID_PARAMETER.
  */
 export function WdfStringCreate(UnicodeString: PCUNICODE_STRING | null, StringAttributes: PWDF_OBJECT_ATTRIBUTES, String: Box<WDFSTRING | null>): NTSTATUS {
-  let status = FxVerifierCheckIrqlLevel("WdfStringCreate", PASSIVE_LEVEL);
+  const status = FxVerifierCheckIrqlLevel("WdfStringCreate", PASSIVE_LEVEL);
   if (!NT_SUCCESS(status)) return status;
   String.value = null;
-  status = FxValidateObjectAttributes(StringAttributes);
-  if (!NT_SUCCESS(status)) return status;
   if (UnicodeString !== null && (UnicodeString.Length & 1) !== 0) return STATUS_INVALID_PARAMETER;
-  const text = UnicodeString === null ? "" : UnicodeString.Buffer.slice(0, UnicodeString.Length >>> 1);
-  const string = new FxString(text);
-  status = FxObjectCommit(string, StringAttributes);
-  if (!NT_SUCCESS(status)) {
-    string.contexts.length = 0;
-    string.deleteObject();
-    return status;
-  }
+  const string = FxCreateObject(new FxString(UnicodeString === null ? "" : UnicodeString.Buffer.slice(0, UnicodeString.Length >>> 1)), StringAttributes);
+  if (typeof string === "number") return string;
   String.value = string.handle as WDFSTRING;
   return STATUS_SUCCESS;
 }

@@ -1,32 +1,21 @@
-import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, type Box, type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
+import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_SUCCESS, type Box, type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxGetCallbackLock, FxObjectCommit, FxObjectHandleGetPtr, FxSpinLock, FxValidateObjectAttributes, FxVerifierBugCheck, FxVerifierCheckIrqlLevel, FxWaitLock,
-  FX_TYPE_OBJECT, FX_TYPE_SPIN_LOCK, FX_TYPE_WAIT_LOCK, WDF_INVALID_LOCK_OPERATION, type FxObject, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE, type WDFOBJECT,
+  FxCreateObject, FxGetCallbackLock, FxObjectHandleGetPtr, FxSpinLock, FxVerifierBugCheck, FxVerifierCheckIrqlLevel, FxWaitLock,
+  FX_TYPE_OBJECT, FX_TYPE_SPIN_LOCK, FX_TYPE_WAIT_LOCK, WDF_INVALID_LOCK_OPERATION, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE, type WDFOBJECT,
 } from "@wdfjs/framework";
 
 export type WDFSPINLOCK = WDFHANDLE<"WDFSPINLOCK">;
 export type WDFWAITLOCK = WDFHANDLE<"WDFWAITLOCK">;
 
-function Create<T extends FxObject>(object: T, Attributes: PWDF_OBJECT_ATTRIBUTES): NTSTATUS {
-  const status = FxObjectCommit(object, Attributes);
-  if (!NT_SUCCESS(status)) {
-    object.contexts.length = 0;
-    object.deleteObject();
-  }
-  return status;
-}
-
 /** `WdfSpinLockCreate`: a WDFSPINLOCK, parented to the driver unless the attributes say otherwise. */
 export function WdfSpinLockCreate(SpinLockAttributes: PWDF_OBJECT_ATTRIBUTES, SpinLock: Box<WDFSPINLOCK | null>): NTSTATUS {
-  let status = FxVerifierCheckIrqlLevel("WdfSpinLockCreate", DISPATCH_LEVEL);
+  const status = FxVerifierCheckIrqlLevel("WdfSpinLockCreate", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
   SpinLock.value = null;
-  status = FxValidateObjectAttributes(SpinLockAttributes);
-  if (!NT_SUCCESS(status)) return status;
-  const lock = new FxSpinLock();
-  status = Create(lock, SpinLockAttributes);
-  if (NT_SUCCESS(status)) SpinLock.value = lock.handle as WDFSPINLOCK;
-  return status;
+  const lock = FxCreateObject(new FxSpinLock(), SpinLockAttributes);
+  if (typeof lock === "number") return lock;
+  SpinLock.value = lock.handle as WDFSPINLOCK;
+  return STATUS_SUCCESS;
 }
 
 /** `WdfSpinLockAcquire`: raises to DISPATCH_LEVEL and takes the lock (the kernel's rules for a lock already held). */
@@ -45,15 +34,13 @@ export function WdfSpinLockRelease(SpinLock: WDFSPINLOCK): void {
 
 /** `WdfWaitLockCreate`: a WDFWAITLOCK, free, parented to the driver unless the attributes say otherwise. */
 export function WdfWaitLockCreate(LockAttributes: PWDF_OBJECT_ATTRIBUTES, Lock: Box<WDFWAITLOCK | null>): NTSTATUS {
-  let status = FxVerifierCheckIrqlLevel("WdfWaitLockCreate", DISPATCH_LEVEL);
+  const status = FxVerifierCheckIrqlLevel("WdfWaitLockCreate", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
   Lock.value = null;
-  status = FxValidateObjectAttributes(LockAttributes);
-  if (!NT_SUCCESS(status)) return status;
-  const lock = new FxWaitLock();
-  status = Create(lock, LockAttributes);
-  if (NT_SUCCESS(status)) Lock.value = lock.handle as WDFWAITLOCK;
-  return status;
+  const lock = FxCreateObject(new FxWaitLock(), LockAttributes);
+  if (typeof lock === "number") return lock;
+  Lock.value = lock.handle as WDFWAITLOCK;
+  return STATUS_SUCCESS;
 }
 
 /**

@@ -1,9 +1,8 @@
-import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_PARAMETER, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
+import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_INFO_LENGTH_MISMATCH, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxCreateParentedObject, FxObjectHandleGetPtr, FxTimer, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FX_TYPE_TIMER, FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED,
-  WdfExecutionLevelPassive, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE, type WDFOBJECT,
+  FxObjectHandleGetPtr, FxTimer, FxValidateObjectAttributesForParentHandle, FxVerifierCheckIrqlLevel, FX_TYPE_TIMER, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
+  type WDFOBJECT,
 } from "@wdfjs/framework";
-import { FxValidateParentHandle } from "./parent-attributes.js";
 
 export type WDFTIMER = WDFHANDLE<"WDFTIMER">;
 /** `EVT_WDF_TIMER`: DISPATCH_LEVEL unless the timer's attributes ask for PASSIVE_LEVEL. */
@@ -12,8 +11,6 @@ export type PFN_WDF_TIMER = EVT_WDF_TIMER | null;
 
 /** sizeof(WDF_TIMER_CONFIG) on x64. */
 export const WDF_TIMER_CONFIG_SIZE = 32;
-const MAXLONG = 0x7fffffff;
-// Attributes (non-null after FxValidateParentHandle) below.
 
 /** `WDF_TIMER_CONFIG`: all zeros until `WDF_TIMER_CONFIG_INIT`. */
 export class WDF_TIMER_CONFIG {
@@ -43,30 +40,22 @@ export function WDF_TIMER_CONFIG_INIT_PERIODIC(Config: WDF_TIMER_CONFIG, EvtTime
 }
 
 /**
- * `WdfTimerCreate` (fxtimerapi.cpp), checks in its order: a parent is required
- * (STATUS_WDF_PARENT_NOT_SPECIFIED) and must be under a device (STATUS_INVALID_DEVICE_REQUEST);
- * Config Size; Period > MAXLONG → STATUS_INVALID_PARAMETER; a periodic passive-level timer →
- * STATUS_NOT_SUPPORTED; AutomaticSerialization with a parent lock of the other level →
+ * `WdfTimerCreate` (fxtimerapi.cpp): a parent is required (STATUS_WDF_PARENT_NOT_SPECIFIED), under
+ * a device (STATUS_INVALID_DEVICE_REQUEST); Config Size; Period > MAXLONG → STATUS_INVALID_PARAMETER;
+ * periodic and passive → STATUS_NOT_SUPPORTED; a parent lock of the other level →
  * STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL.
  */
 export function WdfTimerCreate(Config: PWDF_TIMER_CONFIG, Attributes: PWDF_OBJECT_ATTRIBUTES, Timer: Box<WDFTIMER | null>): NTSTATUS {
   let status = FxVerifierCheckIrqlLevel("WdfTimerCreate", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
   Timer.value = null;
-  status = FxValidateParentHandle(Attributes);
+  status = FxValidateObjectAttributesForParentHandle(Attributes);
   if (!NT_SUCCESS(status)) return status;
   if (Config.Size !== WDF_TIMER_CONFIG_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
-  if (Config.Period > MAXLONG || Config.Period < 0 || Config.TolerableDelay > MAXLONG) return STATUS_INVALID_PARAMETER;
-  status = FxValidateObjectAttributes(Attributes, FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED);
-  if (!NT_SUCCESS(status)) return status;
-  const passive = Attributes!.ExecutionLevel === WdfExecutionLevelPassive;
-  if (Config.Period > 0 && passive) return STATUS_NOT_SUPPORTED;
   const fn = Config.EvtTimerFunc;
-  const timer = new FxTimer({
-    EvtTimerFunc: (t) => fn?.(t.handle as WDFTIMER), Period: Config.Period >>> 0, AutomaticSerialization: Config.AutomaticSerialization, TolerableDelay: Config.TolerableDelay,
-  }, passive);
-  status = FxCreateParentedObject(timer, Attributes);
-  if (!NT_SUCCESS(status)) return status;
+  const { Period, AutomaticSerialization, TolerableDelay } = Config;
+  const timer = FxTimer._create({ EvtTimerFunc: (t) => fn?.(t.handle as WDFTIMER), Period, AutomaticSerialization, TolerableDelay }, Attributes!);
+  if (typeof timer === "number") return timer;
   Timer.value = timer.handle as WDFTIMER;
   return STATUS_SUCCESS;
 }

@@ -1,6 +1,5 @@
 import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
-import { FxCreateParentedObject, FxObjectHandleGetPtr, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FxWorkItem, FX_TYPE_WORKITEM, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE, type WDFOBJECT } from "@wdfjs/framework";
-import { FxValidateParentHandle } from "./parent-attributes.js";
+import { FxObjectHandleGetPtr, FxValidateObjectAttributesForParentHandle, FxVerifierCheckIrqlLevel, FxWorkItem, FX_TYPE_WORKITEM, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE, type WDFOBJECT } from "@wdfjs/framework";
 
 export type WDFWORKITEM = WDFHANDLE<"WDFWORKITEM">;
 /** `EVT_WDF_WORKITEM` (PASSIVE_LEVEL): a routine that waits is a generator. */
@@ -34,16 +33,13 @@ export function WdfWorkItemCreate(Config: PWDF_WORKITEM_CONFIG, Attributes: PWDF
   let status = FxVerifierCheckIrqlLevel("WdfWorkItemCreate", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
   WorkItem.value = null;
-  status = FxValidateParentHandle(Attributes);
+  status = FxValidateObjectAttributesForParentHandle(Attributes);
   if (!NT_SUCCESS(status)) return status;
   if (Config.Size !== WDF_WORKITEM_CONFIG_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
   const fn = Config.EvtWorkItemFunc;
   if (fn === null) return STATUS_INVALID_PARAMETER;
-  status = FxValidateObjectAttributes(Attributes);
-  if (!NT_SUCCESS(status)) return status;
-  const item = new FxWorkItem({ EvtWorkItemFunc: (w) => fn(w.handle as WDFWORKITEM), AutomaticSerialization: Config.AutomaticSerialization });
-  status = FxCreateParentedObject(item, Attributes);
-  if (!NT_SUCCESS(status)) return status;
+  const item = FxWorkItem._create({ EvtWorkItemFunc: (w) => fn(w.handle as WDFWORKITEM), AutomaticSerialization: Config.AutomaticSerialization }, Attributes!);
+  if (typeof item === "number") return item;
   WorkItem.value = item.handle as WDFWORKITEM;
   return STATUS_SUCCESS;
 }

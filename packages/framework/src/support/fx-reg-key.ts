@@ -1,11 +1,24 @@
 import {
   ExAllocatePool2, ExFreePool, InitializeObjectAttributes, IoOpenDeviceRegistryKey, KeyValuePartialInformation, KEY_VALUE_PARTIAL_INFORMATION_DATA_OFFSET, NT_SUCCESS,
   OBJ_CASE_INSENSITIVE, OBJ_KERNEL_HANDLE, OBJECT_ATTRIBUTES, Out, POOL_FLAG_PAGED, ReadBytes, REG_OPTION_NON_VOLATILE, STATUS_BUFFER_OVERFLOW,
-  STATUS_BUFFER_TOO_SMALL, STATUS_INSUFFICIENT_RESOURCES, STATUS_OBJECT_TYPE_MISMATCH, STATUS_SUCCESS, ZwClose, ZwCreateKey, ZwDeleteKey, ZwDeleteValueKey,
+  STATUS_BUFFER_TOO_SMALL, STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_PARAMETER, STATUS_OBJECT_TYPE_MISMATCH, STATUS_SUCCESS, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ,
+  REG_SZ, KEY_READ, GENERIC_READ, WriteBytes, type Box, ZwClose, ZwCreateKey, ZwDeleteKey, ZwDeleteValueKey,
   ZwOpenKey, ZwQueryValueKey, ZwSetValueKey, type DEVICE_OBJECT, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
-import { FX_TYPE_REG_KEY } from "../object/types.js";
+import { FX_TYPE_REG_KEY, FX_TYPE_STRING } from "../object/types.js";
+import { FxObjectCommit } from "../object/object-api.js";
+import type { PWDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
+import { STATUS_RESOURCE_DATA_NOT_FOUND } from "../wdfstatus.js";
+import type { FxCollection } from "./fx-collection.js";
+import { FxString } from "./fx-string.js";
+
+/** A UNICODE_STRING as the styles hand it in: Length and MaximumLength in bytes. */
+export interface FxUnicodeString {
+  Buffer: string;
+  Length: number;
+  MaximumLength: number;
+}
 
 /** A value as `FxRegKey::_QueryValue` reads it: its type and its data (all of it, whatever the caller's buffer). */
 export interface FxRegValue {
@@ -99,6 +112,111 @@ export class FxRegKey extends FxObject {
   /** `FxRegKey::DeleteKey`: the key goes; its handle is useless after (the caller deletes the object). */
   deleteKey(): NTSTATUS {
     return ZwDeleteKey(this.key);
+  }
+
+  /** `FxRegKey::_QueryULong`: a REG_DWORD of 4 bytes, else STATUS_OBJECT_TYPE_MISMATCH. */
+  queryULong(ValueName: string, Value: Box<number>): NTSTATUS {
+    const v = this.queryValue(ValueName);
+    if (!NT_SUCCESS(v.status)) return v.status;
+    if (v.Type !== REG_DWORD || v.Data.length !== 4) return STATUS_OBJECT_TYPE_MISMATCH;
+    Value.value = new DataView(v.Data.buffer, v.Data.byteOffset, 4).getUint32(0, true);
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * `WdfRegistryQueryValue`: the data copied to Value (an address) if ValueLength holds it, else
+   * STATUS_BUFFER_OVERFLOW; the length and type are returned either way.
+   */
+  queryValueTo(ValueName: string, ValueLength: number, Value: number, ValueLengthQueried: Box<number> | null, ValueType: Box<number> | null): NTSTATUS {
+    const v = this.queryValue(ValueName);
+    if (!NT_SUCCESS(v.status)) return v.status;
+    if (ValueLengthQueried !== null) ValueLengthQueried.value = v.Data.length;
+    if (ValueType !== null) ValueType.value = v.Type;
+    if (Value === 0 || ValueLength < v.Data.length) return STATUS_BUFFER_OVERFLOW;
+    WriteBytes(Value, v.Data);
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * `WdfRegistryQueryUnicodeString`: a REG_SZ or REG_EXPAND_SZ (else STATUS_OBJECT_TYPE_MISMATCH),
+   * without its NUL; MaximumLength 0 → STATUS_INVALID_PARAMETER; too long → STATUS_BUFFER_OVERFLOW.
+   */
+  queryUnicodeString(ValueName: string, ValueByteLength: Box<number> | null, Value: FxUnicodeString | null): NTSTATUS {
+    if (Value !== null && Value.MaximumLength === 0) return STATUS_INVALID_PARAMETER;
+    const v = this.queryValue(ValueName);
+    if (!NT_SUCCESS(v.status)) return v.status;
+    if (v.Type !== REG_SZ && v.Type !== REG_EXPAND_SZ) return STATUS_OBJECT_TYPE_MISMATCH;
+    if (ValueByteLength !== null) ValueByteLength.value = v.Data.length;
+    if (Value === null || v.Data.length > Value.MaximumLength) return STATUS_BUFFER_OVERFLOW;
+    const text = FxRegString(v.Data);
+    Value.Buffer = text.endsWith("\u0000") ? text.slice(0, -1) : text;
+    Value.Length = Value.Buffer.length * 2;
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * `WdfRegistryQueryMultiString`: each string of a REG_MULTI_SZ (else STATUS_OBJECT_TYPE_MISMATCH;
+   * no data: STATUS_RESOURCE_DATA_NOT_FOUND) added to the collection as a string object, parented
+   * to the collection unless the attributes name a parent.
+   */
+  queryMultiString(ValueName: string, StringsAttributes: PWDF_OBJECT_ATTRIBUTES, collection: FxCollection): NTSTATUS {
+    const v = this.queryValue(ValueName);
+    if (!NT_SUCCESS(v.status)) return v.status;
+    if (v.Type !== REG_MULTI_SZ) return STATUS_OBJECT_TYPE_MISMATCH;
+    if (v.Data.length === 0) return STATUS_RESOURCE_DATA_NOT_FOUND;
+    const strings = FxRegParseMultiSz(v.Data);
+    if (typeof strings === "number") return strings;
+    for (const text of strings) {
+      const string = new FxString(text);
+      const status = FxObjectCommit(string, StringsAttributes, collection);
+      if (!NT_SUCCESS(status)) return status;
+      collection.add(string);
+    }
+    return STATUS_SUCCESS;
+  }
+
+  assignULong(ValueName: string, Value: number): NTSTATUS {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, Value >>> 0, true);
+    return this.setValue(ValueName, REG_DWORD, b);
+  }
+
+  /** `WdfRegistryAssignMultiString`: the collection's strings; an item that is not a string is STATUS_INVALID_PARAMETER. */
+  assignMultiString(ValueName: string, collection: FxCollection): NTSTATUS {
+    const values: string[] = [];
+    for (let i = 0; i < collection.count; i++) {
+      const item = collection.getItem(i)!;
+      if (item.type !== FX_TYPE_STRING) return STATUS_INVALID_PARAMETER;
+      values.push((item as FxString).Buffer);
+    }
+    return this.setValue(ValueName, REG_MULTI_SZ, FxRegMultiSz(values));
+  }
+
+  /**
+   * The end of every WDFKEY-creating DDI: `Commit`, then the open; a failure deletes the new
+   * object without its callbacks (`DeleteFromFailedCreate`). Returns the key or a status.
+   */
+  static _create(KeyAttributes: PWDF_OBJECT_ATTRIBUTES, open: (key: FxRegKey) => NTSTATUS): FxRegKey | NTSTATUS {
+    const key = new FxRegKey();
+    let status = FxObjectCommit(key, KeyAttributes);
+    if (NT_SUCCESS(status)) status = open(key);
+    if (!NT_SUCCESS(status)) {
+      key.contexts.length = 0;
+      key.deleteObject();
+      return status;
+    }
+    return key;
+  }
+
+  /** `WdfDriverOpenParametersRegistryKey`: `Parameters` under the service key, created when the access asks for more than reading. */
+  openParameters(RegistryPath: string, DesiredAccess: number): NTSTATUS {
+    const service = new FxRegKey();
+    let status = service.open(null, RegistryPath, DesiredAccess);
+    if (NT_SUCCESS(status)) {
+      status = (DesiredAccess & ~(KEY_READ | GENERIC_READ)) !== 0 ? this.create(service.key, "Parameters", DesiredAccess) : this.open(service.key, "Parameters", DesiredAccess);
+    }
+    service.deleteObject();
+    return status;
   }
 
   protected override destroyResources(): void {

@@ -1,6 +1,8 @@
-import { KDPC, KeFlushQueuedDpcs, KeInsertQueueDpc, KeInitializeDpc, KeRemoveQueueDpc, STATUS_INVALID_DEVICE_REQUEST, type NTSTATUS } from "@wdfjs/kernel";
+import { KDPC, KeFlushQueuedDpcs, KeInsertQueueDpc, KeInitializeDpc, KeRemoveQueueDpc, NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, type NTSTATUS } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_DPC } from "../object/types.js";
+import { FxValidateObjectAttributes, type WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
+import { FxCreateParentedObject } from "./fx-create.js";
 import { FxCallbackRunLocked, FxGetEffectiveLock, FxSearchForCallbacksObject, type FxCallbackLock } from "./fx-callback-lock.js";
 
 /** `WDF_DPC_CONFIG` in framework terms. */
@@ -44,6 +46,15 @@ export class FxDpc extends FxObject {
     const was = KeRemoveQueueDpc(this.dpc);
     if (Wait) KeFlushQueuedDpcs();
     return was;
+  }
+
+  /** `WdfDpcCreate` after its parent and Size checks: the attributes, then the parent's lock. */
+  static _create(Config: FxDpcConfig, Attributes: WDF_OBJECT_ATTRIBUTES): FxDpc | NTSTATUS {
+    let status = FxValidateObjectAttributes(Attributes);
+    if (!NT_SUCCESS(status)) return status;
+    const dpc = new FxDpc(Config);
+    status = FxCreateParentedObject(dpc, Attributes);
+    return NT_SUCCESS(status) ? dpc : status;
   }
 
   protected override disposeResources(): void {

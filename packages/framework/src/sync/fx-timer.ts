@@ -1,8 +1,12 @@
 import {
-  KDPC, KeCancelTimer, KeFlushQueuedDpcs, KeInitializeDpc, KeInitializeTimerEx, KeRemoveQueueDpc, KeSetTimerEx, KTIMER, NotificationTimer, STATUS_INVALID_DEVICE_REQUEST, type NTSTATUS,
+  KDPC, KeCancelTimer, KeFlushQueuedDpcs, KeInitializeDpc, KeInitializeTimerEx, KeRemoveQueueDpc, KeSetTimerEx, KTIMER, NotificationTimer, NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_NOT_SUPPORTED, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
-import { FX_TYPE_TIMER, type WDFOBJECT } from "../object/types.js";
+import { FX_TYPE_TIMER, WdfExecutionLevelPassive, type WDFOBJECT } from "../object/types.js";
+import { FxValidateObjectAttributes, FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, type WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
+import { FxCreateParentedObject } from "./fx-create.js";
+
+const MAXLONG = 0x7fffffff;
 import { FxCallbackDefer, FxCallbackRunLocked, FxGetEffectiveLock, FxSearchForCallbacksObject, type FxCallbackLock } from "./fx-callback-lock.js";
 
 /** `WDF_TIMER_CONFIG` in framework terms: the callback gets the timer object. */
@@ -75,6 +79,22 @@ export class FxTimer extends FxObject {
     this.started = false;
     KeCancelTimer(this.timer);
     KeRemoveQueueDpc(this.dpc);
+  }
+
+  /**
+   * `WdfTimerCreate`'s checks after the parent (fxtimerapi.cpp), in its order: Period or
+   * TolerableDelay above MAXLONG → STATUS_INVALID_PARAMETER; the attributes (an execution level
+   * allowed); a periodic passive-level timer → STATUS_NOT_SUPPORTED; then the lock of the parent.
+   */
+  static _create(Config: FxTimerConfig, Attributes: WDF_OBJECT_ATTRIBUTES): FxTimer | NTSTATUS {
+    if (!(Config.Period >= 0 && Config.Period <= MAXLONG) || !(Config.TolerableDelay >= 0 && Config.TolerableDelay <= MAXLONG)) return STATUS_INVALID_PARAMETER;
+    let status = FxValidateObjectAttributes(Attributes, FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED);
+    if (!NT_SUCCESS(status)) return status;
+    const passive = Attributes.ExecutionLevel === WdfExecutionLevelPassive;
+    if (Config.Period > 0 && passive) return STATUS_NOT_SUPPORTED;
+    const timer = new FxTimer(Config, passive);
+    status = FxCreateParentedObject(timer, Attributes);
+    return NT_SUCCESS(status) ? timer : status;
   }
 
   get parentHandle(): WDFOBJECT | null {

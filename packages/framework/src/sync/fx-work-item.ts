@@ -1,10 +1,12 @@
 import {
   DelayedWorkQueue, Executive, IoAllocateWorkItem, IoQueueWorkItem, KeInitializeEvent, KernelMode, KeResetEvent, KeSetEvent, KEVENT, KeWaitForSingleObject,
-  NotificationEvent, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, type DEVICE_OBJECT, type IO_WORKITEM, type KWAIT_GENERATOR, type NTSTATUS,
+  NotificationEvent, NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, type DEVICE_OBJECT, type IO_WORKITEM, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { isRoutineGenerator } from "@wdfjs/kernel/internal";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_WORKITEM } from "../object/types.js";
+import { FxValidateObjectAttributes, type WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
+import { FxCreateParentedObject } from "./fx-create.js";
 import { FxDeviceObjectOf, FxGetEffectiveLock, type FxCallbackLock } from "./fx-callback-lock.js";
 
 /** `WDF_WORKITEM_CONFIG` in framework terms: the callback may wait (a generator). */
@@ -56,6 +58,15 @@ export class FxWorkItem extends FxObject {
   *flush(): KWAIT_GENERATOR<void> {
     if (!this.pending) return;
     yield* KeWaitForSingleObject(this.idle, Executive, KernelMode, false, null);
+  }
+
+  /** `WdfWorkItemCreate` after its parent and Size checks: the attributes, then the parent's (passive) lock. */
+  static _create(Config: FxWorkItemConfig, Attributes: WDF_OBJECT_ATTRIBUTES): FxWorkItem | NTSTATUS {
+    let status = FxValidateObjectAttributes(Attributes);
+    if (!NT_SUCCESS(status)) return status;
+    const item = new FxWorkItem(Config);
+    status = FxCreateParentedObject(item, Attributes);
+    return NT_SUCCESS(status) ? item : status;
   }
 
   finished(): void {
