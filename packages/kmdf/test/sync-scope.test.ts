@@ -3,11 +3,11 @@ import {
   boot, CTL_CODE, DISPATCH_LEVEL, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, InterlockedIncrement, KeGetCurrentIrql, METHOD_BUFFERED, Out, PASSIVE_LEVEL, STATUS_SUCCESS,
   type KWAIT_BLOCK, type Machine, type NTSTATUS, type PreemptionOptions,
 } from "@wdfjs/kernel";
-import { GENERIC_READ, GENERIC_WRITE, INFINITE, OPEN_EXISTING, Win32Process, type Win32ThreadContext } from "@wdfjs/win32";
+import { FILE_FLAG_OVERLAPPED, GENERIC_READ, GENERIC_WRITE, INFINITE, OPEN_EXISTING, OVERLAPPED, Win32Process, type Win32ThreadContext } from "@wdfjs/win32";
 import {
   WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_ATTRIBUTES_INIT, WDF_REL_TIMEOUT_IN_MS, WDF_TIMER_CONFIG,
-  WDF_TIMER_CONFIG_INIT_PERIODIC, WdfExecutionLevelPassive, WdfIoQueueCreate, WdfIoQueueDispatchParallel, WdfRequestComplete, WdfSynchronizationScopeDevice,
-  WdfSynchronizationScopeNone, WdfSynchronizationScopeQueue, WdfTimerCreate, WdfTimerStart, type WDFQUEUE, type WDFTIMER,
+  WDF_TIMER_CONFIG_INIT_PERIODIC, WdfExecutionLevelPassive, WdfIoQueueCreate, WdfIoQueueDispatchParallel, WdfIoQueueDispatchSequential, WdfRequestComplete, WdfRequestCompleteWithInformation, WdfSynchronizationScopeDevice,
+  WdfSynchronizationScopeNone, WdfSynchronizationScopeQueue, WdfTimerCreate, WdfTimerStart, type WDFQUEUE, type WDFREQUEST, type WDFTIMER,
 } from "../src/index.js";
 import type { WDF_SYNCHRONIZATION_SCOPE } from "@wdfjs/framework";
 import { loadControlDriver } from "./control-driver.js";
@@ -146,5 +146,51 @@ describe("synchronization scope: the framework serializes a queue's callbacks wi
       expect(o.maxInside).toBe(1);
       expect([...o.irqls]).toEqual([PASSIVE_LEVEL]);
     }
+  });
+});
+
+describe("execution level Passive: a callback that would run at DISPATCH_LEVEL is moved to a work item", () => {
+  it("a passive-level sequential queue presents the next request at PASSIVE_LEVEL although a timer DPC completed the previous one", () => {
+    const m = boot({ seed: 1 });
+    const irqls: number[] = [];
+    let current: WDFREQUEST | null = null;
+    expect(loadControlDriver(m, "PASSIVE", (device) => {
+      const config = new WDF_IO_QUEUE_CONFIG();
+      WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(config, WdfIoQueueDispatchSequential);
+      config.EvtIoWrite = (_q, Request) => {
+        irqls.push(KeGetCurrentIrql());
+        current = Request;
+      };
+      const qa = new WDF_OBJECT_ATTRIBUTES();
+      WDF_OBJECT_ATTRIBUTES_INIT(qa);
+      qa.ExecutionLevel = WdfExecutionLevelPassive;
+      let status = WdfIoQueueCreate(device, config, qa, Out<WDFQUEUE | null>(null));
+      if (status !== STATUS_SUCCESS) return status;
+      const tc = new WDF_TIMER_CONFIG();
+      WDF_TIMER_CONFIG_INIT_PERIODIC(tc, () => {
+        if (current === null) return;
+        const r = current;
+        current = null;
+        // At DISPATCH_LEVEL: the queue's next presentation must not run here.
+        WdfRequestCompleteWithInformation(r, STATUS_SUCCESS, 1);
+      }, 5);
+      const ta = new WDF_OBJECT_ATTRIBUTES();
+      WDF_OBJECT_ATTRIBUTES_INIT(ta);
+      ta.ParentObject = device;
+      const timer = Out<WDFTIMER | null>(null);
+      status = WdfTimerCreate(tc, ta, timer);
+      if (status === STATUS_SUCCESS) WdfTimerStart(timer.value!, WDF_REL_TIMEOUT_IN_MS(5));
+      return status;
+    })).toBe(STATUS_SUCCESS);
+    const app = Win32Process.create(m, "passive.exe");
+    const h = app.CreateFile("\\\\.\\PASSIVE", GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, 0);
+    const buf = app.alloc(8);
+    const ovs = [new OVERLAPPED(), new OVERLAPPED(), new OVERLAPPED()];
+    for (const ov of ovs) {
+      ov.hEvent = app.CreateEvent(null, true, false, null);
+      expect(app.WriteFile(h, buf, 8, null, ov)).toBe(false);
+    }
+    for (const ov of ovs) expect(app.GetOverlappedResult(h, ov, Out(0), true)).toBe(true);
+    expect(irqls).toEqual([PASSIVE_LEVEL, PASSIVE_LEVEL, PASSIVE_LEVEL]);
   });
 });
