@@ -203,3 +203,37 @@ describe.each(variants)("echoapp against the KMDF echo driver (%s)", (variant) =
     for (const n of [1, 512, 4096, MAX_WRITE_LENGTH]) expect(PerformWriteReadTest(app, h, n)).toEqual({ ok: true, bytesWritten: n, bytesRead: n, error: 0 });
   });
 });
+
+describe.each(variants)("cancellation racing the timer tick (%s)", (variant) => {
+  it("a write cancelled at the very tick that completes it ends either completed or aborted, never both or neither, under preemption", () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const m = bootEcho(variant, { seed, preemption: { mode: "random", probability: 0.3 } });
+      const app = Win32Process.create(m, "racer.exe");
+      const path = GetDevicePath(app)!;
+      const outcomes: number[] = [];
+      const period = PERIOD[variant];
+      // The timer's first tick is 100 ms after the device started, then every period.
+      const firstTick = m.now + 100;
+      const racer = app.CreateThread(null, 0, function* (_p, t) {
+        const h = yield* t.CreateFile(path, GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, 0);
+        const buf = t.VirtualAlloc(0, 64, 0x3000, 0x04);
+        for (let i = 0; i < 6; i++) {
+          const ov = new OVERLAPPED();
+          ov.hEvent = t.CreateEvent(null, true, false, null);
+          yield* t.WriteFile(h, buf, 64, null, ov);
+          const next = firstTick + Math.ceil((m.now - firstTick + 1) / period) * period;
+          yield* t.Sleep(next - m.now);
+          t.CancelIoEx(h, ov);
+          const n = Out(0);
+          outcomes.push((yield* t.GetOverlappedResult(h, ov, n, true)) ? n.value : -t.GetLastError());
+        }
+        yield* t.CloseHandle(h);
+        return 0;
+      }, 0, 0, null);
+      app.WaitForSingleObject(racer, 0xffffffff);
+      expect(outcomes.length).toBe(6);
+      for (const o of outcomes) expect([64, -ERROR_OPERATION_ABORTED]).toContain(o);
+      expect(m.bugCheckData).toBeNull();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import {
-  DelayedWorkQueue, Executive, IoAllocateWorkItem, IoQueueWorkItem, KeInitializeEvent, KernelMode, KeResetEvent, KeSetEvent, KEVENT, KeWaitForSingleObject,
+  DelayedWorkQueue, Executive, IoAllocateWorkItem, IoFreeWorkItem, IoQueueWorkItem, KeInitializeEvent, KernelMode, KeResetEvent, KeSetEvent, KEVENT, KeWaitForSingleObject,
   NotificationEvent, NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, type DEVICE_OBJECT, type IO_WORKITEM, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { isRoutineGenerator } from "@wdfjs/kernel/internal";
@@ -67,6 +67,12 @@ export class FxWorkItem extends FxObject {
     const item = new FxWorkItem(Config);
     status = FxCreateParentedObject(item, Attributes);
     return NT_SUCCESS(status) ? item : status;
+  }
+
+  /** The IO_WORKITEM goes with the object (`FxSystemWorkItem` freed in the destructor). */
+  protected override destroyResources(): void {
+    if (this.item !== null) IoFreeWorkItem(this.item);
+    this.item = null;
   }
 
   finished(): void {
