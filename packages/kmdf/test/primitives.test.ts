@@ -117,6 +117,16 @@ describe("WDFTIMER", () => {
     expect(f.m.runInKernel(() => WdfTimerStop(t, false))).toBe(false);
   });
 
+  it("WdfTimerStop with Wait from the timer's own callback returns FALSE and stops nothing (it would deadlock)", () => {
+    const f = setup();
+    const results: boolean[] = [];
+    let self: WDFTIMER | null = null;
+    self = timer(f, () => results.push(WdfTimerStop(self!, true)), 0, f.device, true);
+    f.m.runInKernel(() => WdfTimerStart(self!, WDF_REL_TIMEOUT_IN_MS(1)));
+    f.m.runFor(5);
+    expect(results).toEqual([false]);
+  });
+
   it("a passive-level timer's callback runs at PASSIVE_LEVEL", () => {
     const f = setup();
     const irqls: number[] = [];

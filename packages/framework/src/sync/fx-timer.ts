@@ -31,6 +31,8 @@ export class FxTimer extends FxObject {
   parentObject: FxObject | null = null;
   /** Started and not stopped, or a periodic timer between ticks. */
   started = false;
+  /** The driver's callback is running (`m_CallbackThread`). */
+  inCallback = false;
 
   constructor(readonly config: FxTimerConfig, readonly passive: boolean) {
     super(FX_TYPE_TIMER);
@@ -60,6 +62,11 @@ export class FxTimer extends FxObject {
    * With Wait, the DPCs already queued run first (KeFlushQueuedDpcs), as Windows waits for them.
    */
   stop(Wait: boolean): boolean {
+    if (Wait && this.inCallback) {
+      // fxtimer.cpp: waiting for its own callback would deadlock; WDF traces, breaks and returns FALSE.
+      this.table.machine.trace?.event("wdf.timer-stop-in-callback", null, `WdfTimerStop(0x${this.handle.toString(16)}, TRUE) called from the timer's own callback: it would deadlock`);
+      return false;
+    }
     this.started = false;
     const was = KeCancelTimer(this.timer);
     if (Wait) KeFlushQueuedDpcs();
@@ -110,5 +117,10 @@ function FxTimerDpcThunk(_Dpc: KDPC, timer: FxTimer): void {
 
 function FxTimerRun(timer: FxTimer): void {
   if (timer.state !== 1) return;
-  timer.config.EvtTimerFunc(timer);
+  timer.inCallback = true;
+  try {
+    timer.config.EvtTimerFunc(timer);
+  } finally {
+    timer.inCallback = false;
+  }
 }
