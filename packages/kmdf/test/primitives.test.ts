@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   boot, BugCheck, DISPATCH_LEVEL, KeLowerIrql, KeRaiseIrqlToDpcLevel, KeDelayExecutionThread, KeGetCurrentIrql, KernelMode, Out, PASSIVE_LEVEL, STATUS_INVALID_DEVICE_REQUEST,
-  STATUS_INVALID_PARAMETER, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, STATUS_TIMEOUT, WDF_VIOLATION, type KWAIT_GENERATOR, type Machine,
+  SPIN_LOCK_ALREADY_OWNED, STATUS_INVALID_PARAMETER, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, STATUS_TIMEOUT, WDF_VIOLATION, type KWAIT_GENERATOR, type Machine,
 } from "@wdfjs/kernel";
 import { STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL, STATUS_WDF_PARENT_NOT_SPECIFIED, WDF_INVALID_LOCK_OPERATION } from "@wdfjs/framework";
 import {
@@ -230,6 +230,17 @@ describe("WDFSPINLOCK, WDFWAITLOCK and the object lock", () => {
     expect(f.m.bugCheckData?.BugCheckCode).toBe(WDF_VIOLATION);
     const b = f.m.bugCheckData!;
     expect([b.BugCheckParameter1, b.BugCheckParameter2, b.BugCheckParameter3]).toEqual([WDF_INVALID_LOCK_OPERATION, l.value, 1]);
+  });
+
+  it("acquiring a WDFSPINLOCK the processor already holds is the kernel's SPIN_LOCK_ALREADY_OWNED", () => {
+    const f = setup();
+    const l = Out<WDFSPINLOCK | null>(null);
+    f.m.runInKernel(() => WdfSpinLockCreate(null, l));
+    expect(() => f.m.runInKernel(() => {
+      WdfSpinLockAcquire(l.value!);
+      WdfSpinLockAcquire(l.value!);
+    })).toThrow(BugCheck);
+    expect(f.m.bugCheckData?.BugCheckCode).toBe(SPIN_LOCK_ALREADY_OWNED);
   });
 
   it("a wait lock: a held lock times out (STATUS_TIMEOUT), a released one is acquired", () => {
