@@ -43,3 +43,5 @@ export const STATUS_REQUEST_NOT_ACCEPTED = s(0xc00000d0);
 
 /** `ValidateMemoryOffsets`: a WDFMEMORY_OFFSET window past the end of its memory. */
 export const STATUS_INTEGER_OVERFLOW = s(0xc0000095);
+/** An NT status WdfRegistryQueryMultiString/QueryMemory return for a value without data. */
+export const STATUS_RESOURCE_DATA_NOT_FOUND = s(0xc0000089);

@@ -39,6 +39,7 @@ export function WdfDeviceCreate(DeviceInit: Box<PWDFDEVICE_INIT>, DeviceAttribut
   }
   init.consumed = true;
   init.createdDevice = device;
+  device.pkgIo.requestAttributes = init.RequestAttributes;
   DeviceInit.value = null;
   Device.value = device.handle as WDFDEVICE;
   return STATUS_SUCCESS;

@@ -67,3 +67,15 @@ export {
   type EVT_WDF_IO_TARGET_QUERY_REMOVE, type EVT_WDF_IO_TARGET_REMOVE_CANCELED, type EVT_WDF_IO_TARGET_REMOVE_COMPLETE, type PWDF_REQUEST_SEND_OPTIONS,
   type PWDF_REQUEST_COMPLETION_PARAMS, type EVT_WDF_REQUEST_COMPLETION_ROUTINE, type PFN_WDF_REQUEST_COMPLETION_ROUTINE, type PWDF_REQUEST_REUSE_PARAMS,
 } from "@wdfjs/framework";
+export * from "./timer.js";
+export * from "./dpc.js";
+export * from "./work-item.js";
+export * from "./sync.js";
+export * from "./string.js";
+export * from "./collection.js";
+export {
+  WDF_REL_TIMEOUT_IN_MS, WDF_REL_TIMEOUT_IN_SEC, WDF_REL_TIMEOUT_IN_US, WDF_ABS_TIMEOUT_IN_MS, WDF_ABS_TIMEOUT_IN_SEC, WDF_ABS_TIMEOUT_IN_US,
+  WDF_TIMEOUT_TO_MS, WDF_TIMEOUT_TO_SEC, WDF_TIMEOUT_TO_US,
+} from "@wdfjs/framework";
+export * from "./request-attributes.js";
+export * from "./registry.js";

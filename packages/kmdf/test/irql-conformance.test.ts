@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  boot, BugCheck, CTL_CODE, DISPATCH_LEVEL, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, HIGH_LEVEL, IrqlName, KEY_READ, KeLowerIrql, KeRaiseIrql, MemoryTraceSink, NonPagedPool, NT_SUCCESS, Out,
+  boot, BugCheck, CTL_CODE, DISPATCH_LEVEL, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, HIGH_LEVEL, IrqlName, KEY_READ, KEY_WRITE, KeLowerIrql, KeRaiseIrql, MemoryTraceSink, NonPagedPool, NT_SUCCESS, Out,
   STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, type DRIVER_OBJECT, type KIRQL, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -137,7 +137,7 @@ const handles: Record<string, (f: Fixture) => unknown> = {
   WDFCOLLECTION: () => create("WdfCollectionCreate", (h) => [attributes(), h]),
   WDFSTRING: () => create("WdfStringCreate", (h) => [null, attributes(), h]),
   WDFIOTARGET: (f) => create("WdfIoTargetCreate", (h) => [f.device, attributes(), h]),
-  WDFKEY: (f) => create("WdfDriverOpenParametersRegistryKey", (h) => [f.driver, KEY_READ, attributes(), h]),
+  WDFKEY: (f) => create("WdfDriverOpenParametersRegistryKey", (h) => [f.driver, KEY_READ | KEY_WRITE, attributes(), h]),
 };
 
 const NUMBERS = /^(CONST\s+)?(U?CHAR|CCHAR|U?SHORT|U?LONG|ULONG_PTR|LONG_PTR|U?LONGLONG|size_t|ACCESS_MASK|POOL_TYPE|DEVICE_TYPE|LCID|KAFFINITY|INTERFACE_TYPE|DEVICE_REGISTRY_PROPERTY|DEVPROPTYPE|BYTE|KPROCESSOR_MODE|SYSTEM_POWER_STATE|WDF_[A-Z0-9_]+)$/;
@@ -160,6 +160,13 @@ function argument(p: Param, f: Fixture, init: () => PWDFDEVICE_INIT, routine = "
     return Out<unknown>(/^WDF[A-Z]+\*$/.test(t) ? null : 0);
   }
   if (/^(PVOID|WDFCONTEXT|PIRP|PMDL|PINTERFACE|PIO_STACK_LOCATION|PFILE_OBJECT|POHANDLE|PURB)$/.test(t)) return null;
+  if (t === "WDFOBJECT" && (routine === "WdfObjectAcquireLock" || routine === "WdfObjectReleaseLock")) {
+    // Only an object with a callback lock can be locked: a queue with queue-level synchronization.
+    const config = struct("WDF_IO_QUEUE_CONFIG", [kmdf.WdfIoQueueDispatchManual]);
+    const a = attributes();
+    a.SynchronizationScope = kmdf.WdfSynchronizationScopeQueue;
+    return create("WdfIoQueueCreate", (h) => [f.device, config, a, h]);
+  }
   if (t === "WDFMEMORY" && routine === "WdfMemoryAssignBuffer") {
     // Only a preallocated WDFMEMORY takes a new buffer.
     return create("WdfMemoryCreatePreallocated", (h) => [attributes(), WdfMemoryGetBufferOf(handles.WDFMEMORY!(f)), 64, h]);

@@ -4,6 +4,7 @@ import type { FxPnpPowerCallbacks } from "./fx-pkg-fdo.js";
 import type { FxDevice } from "./fx-device.js";
 import type { EVT_WDF_IO_IN_CALLER_CONTEXT } from "../io/fx-pkg-io.js";
 import type { FxFileObjectInfo } from "../io/fx-file-object.js";
+import type { WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -42,6 +43,8 @@ export class FxDeviceInit {
   FileObject: FxFileObjectInfo | null = null;
   /** `WdfDeviceInitSetIoInCallerContextCallback`. */
   IoInCallerContextCallback: EVT_WDF_IO_IN_CALLER_CONTEXT | null = null;
+  /** `WdfDeviceInitSetRequestAttributes`: a copy of the attributes every request of the device gets. */
+  RequestAttributes: WDF_OBJECT_ATTRIBUTES | null = null;
   /** The device WdfDeviceCreate made from this init, for AddDevice to finish. */
   createdDevice: FxDevice | null = null;
   /** Set when a device was created from it or it was freed: it may not be used again. */

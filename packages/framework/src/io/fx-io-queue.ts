@@ -1,6 +1,6 @@
 import {
   IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST,
-  STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, type DEVICE_OBJECT, type IRP, type NTSTATUS,
+  STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, KeAcquireSpinLock, KeReleaseSpinLock, KSPIN_LOCK, Out, type KIRQL, type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_QUEUE } from "../object/types.js";
@@ -12,6 +12,7 @@ import { KEVENT, KeInitializeEvent, NotificationEvent } from "@wdfjs/kernel";
 import { FxIoQueuePowerOn, FxIoQueuePowerOff, FxIoQueueCheckPowerIdle, type FxIoQueuePowerState } from "./fx-io-queue-power.js";
 import { WdfTrue, WdfUseDefault, WdfIoQueuePnpHeld, type EVT_WDF_IO_QUEUE_IO_RESUME, type EVT_WDF_IO_QUEUE_IO_STOP } from "./queue-config.js";
 import { FxRunQueueCallback } from "./fx-callback-wait.js";
+import { FxCallbackInvoke } from "../sync/fx-callback-lock.js";
 import {
   WdfIoQueueAcceptRequests, WdfIoQueueDispatchManual, WdfIoQueueDispatchParallel, WdfIoQueueDispatchRequests, WdfIoQueueDispatchSequential,
   WdfIoQueueDriverNoRequests, WdfIoQueueNoRequests, WdfRequestTypeDeviceControl, WdfRequestTypeDeviceControlInternal, WdfRequestTypeRead,
@@ -53,6 +54,9 @@ export class FxIoQueue extends FxObject {
   private idleCallback: EVT_WDF_IO_QUEUE_STATE | null = null;
   private idleContext: unknown = null;
   private idleNeedsEmpty = false;
+  /** `m_SpinLock`: guards the FIFO while a request is linked and its cancel routine set. */
+  private readonly queueLock = new KSPIN_LOCK();
+  private readonly queueLockIrql = Out<KIRQL>(0);
   /** Nonzero while the dispatch loop runs, so a completion inside a callback does not recurse into it. */
   private dispatching = 0;
   /** `m_PowerManaged`: presents requests only while the device is in D0 (resolved as `FxIoQueue::Initialize` does). */
@@ -169,12 +173,16 @@ export class FxIoQueue extends FxObject {
       this.driverIoCount++;
       request.driverOwned = true;
       this.driverOwnedRequests.add(request);
-      this.IoCanceledOnQueue(this.handle, request.handle);
+      FxCallbackInvoke(this, this.canceledOnQueue, this, request);
     } else {
       request.queue = null;
       request.complete(STATUS_CANCELLED);
       this.checkIdle();
     }
+  }
+
+  private canceledOnQueue(request: FxRequest): void {
+    this.IoCanceledOnQueue!(this.handle, request.handle);
   }
 
   /** `FxIoQueue::IsIoEventHandlerRegistered`: can the queue present this type (a manual queue presents none, so any)? */
@@ -317,6 +325,9 @@ export class FxIoQueue extends FxObject {
   }
 
   private enqueue(request: FxRequest): void {
+    // Linking and arming the cancel routine are one step under the queue's lock (FxIrpQueue
+    // inserts under it): a request seen in the list without its routine would be dropped.
+    KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
     request.queue = this;
     request.next = null;
     request.onList = true;
@@ -354,6 +365,8 @@ export class FxIoQueue extends FxObject {
     request.driverOwned = false;
     this.driverIoCount--;
     this.driverOwnedRequests.delete(request);
+    // Linked and armed under the queue lock, as a new request is (armCancel releases it).
+    KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
     request.next = this.head;
     request.onList = true;
     this.head = request;
@@ -400,12 +413,13 @@ export class FxIoQueue extends FxObject {
     const irp = request.Irp!;
     irp.Tail.Overlay.DriverContext[3] = request;
     IoSetCancelRoutine(irp, FxIoQueueCancelRoutine);
+    KeReleaseSpinLock(this.queueLock, this.queueLockIrql.value);
     // Windows: a cancel that came before the routine was set finds none; the queue must look.
     if (irp.Cancel && IoSetCancelRoutine(irp, null) !== null) {
       irp.Tail.Overlay.DriverContext[3] = null;
       this.cancelQueuedRequest(request);
     }
-    this.dispatchEvents();
+    this.dispatchEvents(true);
   }
 
   /** The driver (or the framework) completed a presented request: the queue may present another. */
@@ -418,8 +432,10 @@ export class FxIoQueue extends FxObject {
   }
 
   /** `FxIoQueue::DispatchEvents`: present requests while the dispatch type allows (fxioqueue.cpp ~L3040). */
-  dispatchEvents(): void {
-    if (this.dispatching > 0 || this.DispatchType === WdfIoQueueDispatchManual || (this.queueState & WdfIoQueueDispatchRequests) === 0) return;
+  dispatchEvents(fromIo = false): void {
+    // fxioqueue.cpp: only a completion inside a callback is kept from recursing; a new request
+    // from another thread dispatches even while this queue is presenting one (a parallel queue).
+    if ((this.dispatching > 0 && !fromIo) || this.DispatchType === WdfIoQueueDispatchManual || (this.queueState & WdfIoQueueDispatchRequests) === 0) return;
     // A power-managed queue presents only while the device is in D0.
     if (this.powerState !== FxIoQueuePowerOn) return;
     this.dispatching++;
@@ -431,7 +447,7 @@ export class FxIoQueue extends FxObject {
         request.driverOwned = true;
         this.driverOwnedRequests.add(request);
         const irql = FxVerifierCallbackIrqlEntry();
-        this.dispatchRequestToDriver(request);
+        FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
         FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");
       }
     } finally {

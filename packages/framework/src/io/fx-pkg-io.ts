@@ -16,6 +16,7 @@ import { FxIoStopProcessingForPowerHold, type FxIoStopProcessingForPowerAction }
 import {
   FxIoQueueResumeProcessingForPower, FxIoQueueStartPowerTransitionOff, FxIoQueueStartPowerTransitionOn, FxIoQueueStopProcessingForPower,
 } from "./fx-io-queue-power.js";
+import type { WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 
 /**
  * `FxPkgIo` (fxpkgio.cpp): a device's I/O package. Every IRP that no other package claims
@@ -39,6 +40,8 @@ export class FxPkgIo {
   powerStateOn = true;
   /** `m_QueuesAreShuttingDown`: after a purge for removal, new queues accept nothing. */
   queuesAreShuttingDown = false;
+  /** `WdfDeviceInitSetRequestAttributes`: the context (and callbacks) every request of the device gets (`m_RequestAttributes`). */
+  requestAttributes: WDF_OBJECT_ATTRIBUTES | null = null;
 
   /**
    * `FxPkgIo::ConfigureForwarding` (fxpkgio.cpp): the queue must be able to present the type (a
@@ -64,6 +67,8 @@ export class FxPkgIo {
       return STATUS_INVALID_DEVICE_REQUEST;
     }
     const request = new FxRequest(Irp);
+    const a = this.requestAttributes;
+    if (a !== null) request.addContext({ TypeInfo: a.ContextTypeInfo, Context: a.ContextTypeInfo === null ? null : new a.ContextTypeInfo.Type(), EvtCleanupCallback: a.EvtCleanupCallback, EvtDestroyCallback: a.EvtDestroyCallback });
     queue.queueRequest(request);
     // A request sent to a target had its location marked pending before the IRP went down (the
     // IRP's current location is no longer this device's): the dispatch returns STATUS_PENDING.

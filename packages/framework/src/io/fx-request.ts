@@ -20,6 +20,7 @@ import type { FxRequestSendState } from "../targets/fx-request-send.js";
 import { FxRequestMemory, IFxMemoryFlagReadOnly } from "../support/fx-memory.js";
 import type { FxPowerIdleHook } from "./power-idle-hook.js";
 import { FxRequestReleaseMdls } from "./fx-request-buffers.js";
+import { FxCallbackInvoke } from "../sync/fx-callback-lock.js";
 
 export type EVT_WDF_REQUEST_CANCEL = (Request: any) => void;
 
@@ -311,7 +312,7 @@ export function FxRequestMarkCancelable(request: FxRequest, EvtRequestCancel: EV
       return STATUS_CANCELLED;
     }
     request.canceled = true;
-    EvtRequestCancel(request.handle);
+    FxRequestCallCancel(request);
   }
   return STATUS_SUCCESS;
 }
@@ -341,5 +342,15 @@ function FxRequestCancelRoutine(_DeviceObject: DEVICE_OBJECT, Irp: IRP): void {
 export function FxRequestCancelForDriver(request: FxRequest): void {
   request.queue?.driverCancelable.delete(request);
   request.canceled = true;
+  FxRequestCallCancel(request);
+}
+
+/** EvtRequestCancel runs under the callback lock of the request's queue (its synchronization scope). */
+function FxRequestCallCancel(request: FxRequest): void {
+  if (request.queue !== null) FxCallbackInvoke(request.queue, FxRequestRunCancel, null, request);
+  else FxRequestRunCancel(request);
+}
+
+function FxRequestRunCancel(request: FxRequest): void {
   request.cancelRoutine!(request.handle);
 }

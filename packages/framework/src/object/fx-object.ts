@@ -1,6 +1,7 @@
 import { currentMachine, type Machine } from "@wdfjs/kernel";
 import { FxVerifierBugCheck, WDF_INVALID_HANDLE, WDF_OBJECT_ERROR } from "../verifier.js";
 import type { WDF_OBJECT_CONTEXT_TYPE_INFO } from "./context.js";
+import type { FxCallbackLock } from "../sync/fx-callback-lock.js";
 import {
   FX_TYPE_OBJECT, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent,
   type EVT_WDF_OBJECT_CONTEXT_CLEANUP, type EVT_WDF_OBJECT_CONTEXT_DESTROY, type WDF_EXECUTION_LEVEL, type WDF_SYNCHRONIZATION_SCOPE, type WDFOBJECT, type WDFTYPE,
@@ -107,6 +108,8 @@ export class FxObject {
   readonly contexts: FxContextHeader[] = [];
   executionLevel: WDF_EXECUTION_LEVEL = WdfExecutionLevelInheritFromParent;
   synchronizationScope: WDF_SYNCHRONIZATION_SCOPE = WdfSynchronizationScopeInheritFromParent;
+  /** The callback lock of a device or queue with automatic serialization (made on first use, `m_CallbackLockPtr`). */
+  callbackLock: FxCallbackLock | null = null;
   /** `IsNoDeleteDDI`: the framework owns the object's lifetime; `WdfObjectDelete` is refused. */
   noDeleteDDI = false;
   /** References by tag (checked flavor), to name a leak's owner. */

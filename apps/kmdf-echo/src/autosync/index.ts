@@ -1,0 +1,3 @@
+export * from "./driver.js";
+export * from "./device.js";
+export * from "./queue.js";
