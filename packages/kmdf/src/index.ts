@@ -36,3 +36,4 @@ export {
   type EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL, WdfIoQueueAcceptRequests, WdfIoQueueDispatchRequests, WdfIoQueueNoRequests,
   WdfIoQueueDriverNoRequests, WdfIoQueuePnpHeld, type WDF_IO_QUEUE_STATE, type EVT_WDF_IO_QUEUE_STATE, type EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE, type EVT_WDF_REQUEST_CANCEL,
 } from "@wdfjs/framework";
+export * from "./pnp-states.js";

@@ -1,6 +1,6 @@
 import { FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN, type DEVICE_OBJECT } from "@wdfjs/kernel";
 import type { FxDriver } from "../driver/fx-driver.js";
-import type { FxPnpPowerCallbacks } from "./fx-pkg-fdo.js";
+import type { FxPnpPowerCallbacks } from "../pnp/pnp-callbacks.js";
 import type { FxDevice } from "./fx-device.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
@@ -36,6 +36,8 @@ export class FxDeviceInit {
   Filter = false;
   /** `WdfDeviceInitSetPnpPowerEventCallbacks`, in framework terms. */
   PnpPowerCallbacks: FxPnpPowerCallbacks = {};
+  /** `WdfDeviceInitSetPowerPolicyOwnership`: a WDF_TRI_STATE (WdfUseDefault: an FDO owns, a filter does not). */
+  PowerPolicyOwnership = 2;
   /** The device WdfDeviceCreate made from this init, for AddDevice to finish. */
   createdDevice: FxDevice | null = null;
   /** Set when a device was created from it or it was freed: it may not be used again. */

@@ -1,11 +1,12 @@
 import {
   IoCompleteRequest, IoGetCurrentIrpStackLocation, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_MAXIMUM_FUNCTION, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING,
-  STATUS_SUCCESS, type IRP, type NTSTATUS,
+  STATUS_SUCCESS, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { STATUS_WDF_BUSY } from "../wdfstatus.js";
 import type { WDF_REQUEST_TYPE } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
 import { FxRequest } from "./fx-request.js";
+import type { FxIoStopProcessingForPowerAction } from "./power-actions.js";
 
 /**
  * `FxPkgIo` (fxpkgio.cpp): a device's I/O package. Every IRP that no other package claims
@@ -48,4 +49,9 @@ export class FxPkgIo {
     IoMarkIrpPending(Irp);
     return STATUS_PENDING;
   }
+
+  /** FxPkgIo::StopProcessingForPower: power-managed queues stop presenting; driver-held requests get EvtIoStop; waits until acknowledged. */
+  *stopProcessingForPower(Action: FxIoStopProcessingForPowerAction): KWAIT_GENERATOR<void> { /* implemented by the queue work */ }
+  /** FxPkgIo::ResumeProcessingForPower: power-managed queues present again (EvtIoResume for acknowledged requests). */
+  resumeProcessingForPower(): void { /* implemented by the queue work */ }
 }

@@ -1,0 +1,147 @@
+import type { KWAIT_GENERATOR } from "@wdfjs/kernel";
+import type { FxStateTable, FxStateTableEntry } from "./fx-state-machine.js";
+import type { FxPkgPnp } from "./fx-pkg-pnp.js";
+import { PowerCompleteD0, PowerCompleteDx, PowerImplicitD0, PowerImplicitD3 } from "./power-state-table.js";
+import { PnpEventPwrPolRemoved, PnpEventPwrPolStarted, PnpEventPwrPolStartFailed, PnpEventPwrPolStopped } from "./pnp-state-table.js";
+import {
+  WdfDevStatePwrPolNames, WdfDevStatePwrPolNull, WdfDevStatePwrPolObjectCreated, WdfDevStatePwrPolRemoved, WdfDevStatePwrPolRestarting,
+  WdfDevStatePwrPolSleeping, WdfDevStatePwrPolSleepingNoWakeCompletePowerDown, WdfDevStatePwrPolSleepingNoWakePowerDown,
+  WdfDevStatePwrPolStartedIdleCapable, WdfDevStatePwrPolStartedIdleCapableCancelTimerForSleep, WdfDevStatePwrPolStartedIdleCapableTimerCanceledForSleep,
+  WdfDevStatePwrPolStarting, WdfDevStatePwrPolStartingDecideS0Wake, WdfDevStatePwrPolStartingFailed, WdfDevStatePwrPolStartingPoweredUp,
+  WdfDevStatePwrPolStartingSucceeded, WdfDevStatePwrPolStopped, WdfDevStatePwrPolStoppedRemoving, WdfDevStatePwrPolStopping,
+  WdfDevStatePwrPolStoppingCancelTimer, WdfDevStatePwrPolStoppingSendStatus, WdfDevStatePwrPolSystemAsleepNoWake, WdfDevStatePwrPolSystemWakeDeviceToD0,
+  WdfDevStatePwrPolSystemWakeDeviceToD0CompletePowerUp, WdfDevStatePwrPolSystemWakeDeviceWakeDisabled, WdfDevStatePwrPolSystemWakeQueryIdle,
+  WdfDevStatePwrPolSleepingNoWakeDxRequestFailed, WdfDevStatePwrPolDeviceD0PowerRequestFailed,
+} from "./power-policy-states.js";
+
+/** `FxPowerPolicyEvent` (fxpowerpolicystatemachine.hpp). */
+export const PwrPolStart = 0x00000001;
+export const PwrPolStop = 0x00000002;
+export const PwrPolSx = 0x00000004;
+export const PwrPolS0 = 0x00000008;
+export const PwrPolPowerDown = 0x00000010;
+export const PwrPolPowerUp = 0x00000020;
+export const PwrPolPowerDownIoStopped = 0x00000040;
+export const PwrPolPowerUpHwStarted = 0x00000080;
+export const PwrPolWakeArrived = 0x00000100;
+export const PwrPolWakeSuccess = 0x00000200;
+export const PwrPolWakeFailed = 0x00000400;
+export const PwrPolIoPresent = 0x00000800;
+export const PwrPolPowerTimeoutExpired = 0x00001000;
+export const PwrPolS0IdlePolicyChanged = 0x00002000;
+export const PwrPolSurpriseRemove = 0x00004000;
+export const PwrPolPowerDownFailed = 0x00020000;
+export const PwrPolPowerUpFailed = 0x00040000;
+export const PwrPolRemove = 0x01000000;
+
+const eventNames = new Map<number, string>(Object.entries({
+  PwrPolStart, PwrPolStop, PwrPolSx, PwrPolS0, PwrPolPowerDown, PwrPolPowerUp, PwrPolPowerDownIoStopped, PwrPolPowerUpHwStarted, PwrPolWakeArrived,
+  PwrPolWakeSuccess, PwrPolWakeFailed, PwrPolIoPresent, PwrPolPowerTimeoutExpired, PwrPolS0IdlePolicyChanged, PwrPolSurpriseRemove,
+  PwrPolPowerDownFailed, PwrPolPowerUpFailed, PwrPolRemove,
+}).map(([k, v]) => [v, k]));
+
+type P = FxPkgPnp;
+const wait = WdfDevStatePwrPolNull;
+const row = (entry: FxStateTableEntry<P>["entry"], ...events: [number, number][]): FxStateTableEntry<P> => ({ entry, events });
+
+// Entry functions named for WDF's (`FxPkgPnp::PowerPol...`, powerpolicystatemachine.cpp).
+
+function* PowerPolStarting(p: P): KWAIT_GENERATOR<number> {
+  yield* p.power.processEvent(PowerImplicitD0);
+  return wait;
+}
+
+function* PowerPolStartingSucceeded(p: P): KWAIT_GENERATOR<number> {
+  yield* p.pnp.processEvent(PnpEventPwrPolStarted);
+  return WdfDevStatePwrPolStartingDecideS0Wake;
+}
+
+function* PowerPolStartingFailed(p: P): KWAIT_GENERATOR<number> {
+  yield* p.pnp.processEvent(PnpEventPwrPolStartFailed);
+  return WdfDevStatePwrPolStopped;
+}
+
+function PowerPolSleepingNoWakePowerDown(p: P): number {
+  // The owner asks for the D IRP of the sleep state (PoRequestPowerIrp); the machine waits for it.
+  return p.requestDevicePower(false) ? wait : WdfDevStatePwrPolSleepingNoWakeDxRequestFailed;
+}
+
+function* PowerPolSleepingNoWakeCompletePowerDown(p: P): KWAIT_GENERATOR<number> {
+  yield* p.power.processEvent(PowerCompleteDx);
+  return wait;
+}
+
+function PowerPolSystemAsleepNoWake(p: P): number {
+  p.completeSystemPowerIrp();
+  return wait;
+}
+
+function PowerPolSleepingNoWakeDxRequestFailed(p: P): number {
+  p.completeSystemPowerIrp();
+  return WdfDevStatePwrPolDeviceD0PowerRequestFailed;
+}
+
+function PowerPolSystemWakeDeviceToD0(p: P): number {
+  return p.requestDevicePower(true) ? wait : WdfDevStatePwrPolDeviceD0PowerRequestFailed;
+}
+
+function* PowerPolSystemWakeDeviceToD0CompletePowerUp(p: P): KWAIT_GENERATOR<number> {
+  yield* p.power.processEvent(PowerCompleteD0);
+  return wait;
+}
+
+function* PowerPolStopping(p: P): KWAIT_GENERATOR<number> {
+  yield* p.power.processEvent(PowerImplicitD3);
+  return wait;
+}
+
+function* PowerPolStoppingSendStatus(p: P): KWAIT_GENERATOR<number> {
+  yield* p.pnp.processEvent(PnpEventPwrPolStopped);
+  return WdfDevStatePwrPolStopped;
+}
+
+function* PowerPolRemoved(p: P): KWAIT_GENERATOR<number> {
+  yield* p.pnp.processEvent(PnpEventPwrPolRemoved);
+  return wait;
+}
+
+/**
+ * `FxPkgPnp::m_WdfPowerPolicyStates` (powerpolicystatemachine.cpp), the rows of a power-policy
+ * owner that does not arm for wake: start (implicit D0), system sleep (the owner requests Dx,
+ * the S IRP completes when the device is in Dx), system wake (D0 requested), stop and removal.
+ */
+export const FxPowerPolicyStateTable: FxStateTable<P> = {
+  nullState: WdfDevStatePwrPolNull,
+  names: WdfDevStatePwrPolNames,
+  eventNames,
+  traceKind: "wdf.power-policy-state",
+  states: new Map<number, FxStateTableEntry<P>>([
+    [WdfDevStatePwrPolObjectCreated, row(null, [PwrPolStart, WdfDevStatePwrPolStarting], [PwrPolRemove, WdfDevStatePwrPolRemoved])],
+    [WdfDevStatePwrPolStarting, row(PowerPolStarting, [PwrPolPowerUp, WdfDevStatePwrPolStartingPoweredUp], [PwrPolPowerUpFailed, WdfDevStatePwrPolStartingFailed])],
+    [WdfDevStatePwrPolStartingPoweredUp, row(() => WdfDevStatePwrPolStartingSucceeded)],
+    [WdfDevStatePwrPolStartingSucceeded, row(PowerPolStartingSucceeded)],
+    [WdfDevStatePwrPolStartingFailed, row(PowerPolStartingFailed)],
+    [WdfDevStatePwrPolStartingDecideS0Wake, row(() => WdfDevStatePwrPolStartedIdleCapable)],
+    [WdfDevStatePwrPolStartedIdleCapable, row(() => wait, [PwrPolSx, WdfDevStatePwrPolStartedIdleCapableCancelTimerForSleep],
+      [PwrPolStop, WdfDevStatePwrPolStoppingCancelTimer], [PwrPolSurpriseRemove, WdfDevStatePwrPolStoppingCancelTimer])],
+    [WdfDevStatePwrPolStartedIdleCapableCancelTimerForSleep, row(() => WdfDevStatePwrPolStartedIdleCapableTimerCanceledForSleep)],
+    [WdfDevStatePwrPolStartedIdleCapableTimerCanceledForSleep, row(() => WdfDevStatePwrPolSleeping)],
+    [WdfDevStatePwrPolSleeping, row(() => WdfDevStatePwrPolSleepingNoWakePowerDown)],
+    [WdfDevStatePwrPolSleepingNoWakePowerDown, row(PowerPolSleepingNoWakePowerDown, [PwrPolPowerDownIoStopped, WdfDevStatePwrPolSleepingNoWakeCompletePowerDown])],
+    [WdfDevStatePwrPolSleepingNoWakeDxRequestFailed, row(PowerPolSleepingNoWakeDxRequestFailed)],
+    [WdfDevStatePwrPolSleepingNoWakeCompletePowerDown, row(PowerPolSleepingNoWakeCompletePowerDown, [PwrPolPowerDown, WdfDevStatePwrPolSystemAsleepNoWake])],
+    [WdfDevStatePwrPolSystemAsleepNoWake, row(PowerPolSystemAsleepNoWake, [PwrPolS0, WdfDevStatePwrPolSystemWakeDeviceWakeDisabled])],
+    [WdfDevStatePwrPolSystemWakeDeviceWakeDisabled, row(() => WdfDevStatePwrPolSystemWakeQueryIdle)],
+    [WdfDevStatePwrPolSystemWakeQueryIdle, row(() => WdfDevStatePwrPolSystemWakeDeviceToD0)],
+    [WdfDevStatePwrPolSystemWakeDeviceToD0, row(PowerPolSystemWakeDeviceToD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolSystemWakeDeviceToD0CompletePowerUp])],
+    [WdfDevStatePwrPolSystemWakeDeviceToD0CompletePowerUp, row(PowerPolSystemWakeDeviceToD0CompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStartingDecideS0Wake])],
+    [WdfDevStatePwrPolStoppingCancelTimer, row(() => WdfDevStatePwrPolStopping)],
+    [WdfDevStatePwrPolStopping, row(PowerPolStopping, [PwrPolPowerDown, WdfDevStatePwrPolStoppingSendStatus])],
+    [WdfDevStatePwrPolStoppingSendStatus, row(PowerPolStoppingSendStatus)],
+    [WdfDevStatePwrPolStopped, row(null, [PwrPolStart, WdfDevStatePwrPolRestarting], [PwrPolRemove, WdfDevStatePwrPolStoppedRemoving])],
+    [WdfDevStatePwrPolRestarting, row(PowerPolStarting, [PwrPolPowerUp, WdfDevStatePwrPolStartingSucceeded], [PwrPolPowerUpFailed, WdfDevStatePwrPolStartingFailed])],
+    [WdfDevStatePwrPolStoppedRemoving, row(() => WdfDevStatePwrPolRemoved)],
+    [WdfDevStatePwrPolRemoved, row(PowerPolRemoved, [PwrPolStart, WdfDevStatePwrPolStarting])],
+    [WdfDevStatePwrPolDeviceD0PowerRequestFailed, row(() => wait, [PwrPolStop, WdfDevStatePwrPolStopping], [PwrPolSurpriseRemove, WdfDevStatePwrPolStopping])],
+  ]),
+};
