@@ -6,10 +6,10 @@ import {
 import {
   WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_PNPPOWER_EVENT_CALLBACKS, WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDeviceCreate,
   WdfDeviceGetDevicePnpState, WdfDeviceGetDevicePowerPolicyState, WdfDeviceGetDevicePowerState, WdfDeviceInitSetPnpPowerEventCallbacks,
-  WdfDevStatePnpStarted, WdfDevStatePowerD0, WdfDevStatePwrPolStartedIdleCapable, WdfDriverCreate, WdfFdoInitSetFilter, WdfObjectDelete,
+  WdfDevStatePnpStarted, WdfDevStatePowerD0, WdfDevStatePwrPolStartedIdleCapable, WdfDriverCreate, WdfFdoInitSetFilter, WdfDeviceWdmGetDeviceObject,
   WdfPowerDeviceD3, WdfPowerDeviceD3Final, WdfDeviceInitSetPowerPolicyOwnership, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
-import { Out } from "@wdfjs/kernel";
+import { IoAllocateIrp, IoCallDriver, IoGetNextIrpStackLocation, IRP_MJ_PNP, IRP_MN_QUERY_STOP_DEVICE, Out } from "@wdfjs/kernel";
 
 /*
  * The PnP, power and power-policy machines seen from a KMDF driver: every callback it gets, in
@@ -25,6 +25,8 @@ interface Options {
   vetoQueryStop?: boolean;
   filter?: boolean;
   owner?: boolean;
+  /** A broken driver: from EvtDeviceD0Entry it sends its own stack a QUERY_STOP while START is pending. */
+  pnpIrpFromD0Entry?: boolean;
 }
 
 interface Rig {
@@ -47,7 +49,18 @@ function driver(tag: string, calls: string[], o: Options, out: { device: WDFDEVI
     const ev = (s: string) => calls.push(tag + s);
     cb.EvtDevicePrepareHardware = () => (ev("PrepareHardware"), o.failPrepare ?? STATUS_SUCCESS);
     cb.EvtDeviceReleaseHardware = () => (ev("ReleaseHardware"), STATUS_SUCCESS);
-    cb.EvtDeviceD0Entry = (_d, prev) => (ev(`D0Entry(${names(prev)})`), o.failD0Entry ?? STATUS_SUCCESS);
+    cb.EvtDeviceD0Entry = (d, prev) => {
+      ev(`D0Entry(${names(prev)})`);
+      if (o.pnpIrpFromD0Entry === true) {
+        const self = WdfDeviceWdmGetDeviceObject(d)!;
+        const irp = IoAllocateIrp(self.StackSize, false)!;
+        const sl = IoGetNextIrpStackLocation(irp);
+        sl.MajorFunction = IRP_MJ_PNP;
+        sl.MinorFunction = IRP_MN_QUERY_STOP_DEVICE;
+        IoCallDriver(self, irp);
+      }
+      return o.failD0Entry ?? STATUS_SUCCESS;
+    };
     cb.EvtDeviceD0EntryPostInterruptsEnabled = (_d, prev) => (ev(`D0EntryPostInterruptsEnabled(${names(prev)})`), STATUS_SUCCESS);
     cb.EvtDeviceD0ExitPreInterruptsDisabled = (_d, target) => (ev(`D0ExitPreInterruptsDisabled(${names(target)})`), STATUS_SUCCESS);
     cb.EvtDeviceD0Exit = (_d, target) => (ev(`D0Exit(${names(target)})`), STATUS_SUCCESS);
@@ -72,9 +85,12 @@ function driver(tag: string, calls: string[], o: Options, out: { device: WDFDEVI
   };
 }
 
+let lastMachine: Machine | null = null;
+
 function rig(o: Options = {}, upper?: Options): Rig {
   const trace = new MemoryTraceSink();
   const m = boot({ trace });
+  lastMachine = m;
   const calls: string[] = [];
   const out = { device: null as WDFDEVICE | null };
   const upperOut = { device: null as WDFDEVICE | null };
@@ -278,6 +294,14 @@ describe("the PnP and power bug checks", () => {
   });
 
   it("a driver that sends its own stack a state-changing PnP IRP while one is pending — WDF_PNP_FATAL_ERROR (0xC)", () => {
-    void WdfObjectDelete;
+    expect(() => rig({ pnpIrpFromD0Entry: true })).toThrow();
+    expect(lastMachine!.bugCheckData?.BugCheckCode).toBe(0x10d);
+    expect(lastMachine!.bugCheckData?.BugCheckParameter1).toBe(0xc);
+  });
+
+  it("a stack with one power policy owner sleeps without a bug check", () => {
+    const r = rig({}, { filter: true });
+    expect(r.m.sleep(PowerSystemSleeping3)).toBe(STATUS_SUCCESS);
+    expect(r.m.bugCheckData).toBeNull();
   });
 });
