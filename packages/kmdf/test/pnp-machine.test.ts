@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, MemoryTraceSink, NT_SUCCESS, PowerSystemSleeping3, STATUS_INSUFFICIENT_RESOURCES, STATUS_SUCCESS, STATUS_UNSUCCESSFUL,
+  boot, MemoryTraceSink, NT_SUCCESS, PowerSystemSleeping3, STATUS_NOT_SUPPORTED, STATUS_INSUFFICIENT_RESOURCES, STATUS_SUCCESS, STATUS_UNSUCCESSFUL,
   type DRIVER_OBJECT, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -54,6 +54,7 @@ function driver(tag: string, calls: string[], o: Options, out: { device: WDFDEVI
       if (o.pnpIrpFromD0Entry === true) {
         const self = WdfDeviceWdmGetDeviceObject(d)!;
         const irp = IoAllocateIrp(self.StackSize, false)!;
+        irp.IoStatus.Status = STATUS_NOT_SUPPORTED;
         const sl = IoGetNextIrpStackLocation(irp);
         sl.MajorFunction = IRP_MJ_PNP;
         sl.MinorFunction = IRP_MN_QUERY_STOP_DEVICE;
