@@ -33,3 +33,7 @@ export * from "./pnp/power-state-table.js";
 export * from "./pnp/power-policy-state-table.js";
 export * from "./pnp/fx-pkg-pnp.js";
 export * from "./pnp/fx-pkg-fdo.js";
+export * from "./pnp/fx-pdo-init.js";
+export * from "./pnp/fx-child-pdo-list.js";
+export * from "./pnp/fx-pkg-pdo.js";
+export * from "./pnp/fx-pnp-capabilities.js";

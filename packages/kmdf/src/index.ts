@@ -37,3 +37,5 @@ export {
   WdfIoQueueDriverNoRequests, WdfIoQueuePnpHeld, type WDF_IO_QUEUE_STATE, type EVT_WDF_IO_QUEUE_STATE, type EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE, type EVT_WDF_REQUEST_CANCEL,
 } from "@wdfjs/framework";
 export * from "./pnp-states.js";
+export * from "./pdo.js";
+export * from "./device-state.js";

@@ -2,6 +2,7 @@ import { FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN, type DEVICE_OBJECT } from
 import type { FxDriver } from "../driver/fx-driver.js";
 import type { FxPnpPowerCallbacks } from "../pnp/pnp-callbacks.js";
 import type { FxDevice } from "./fx-device.js";
+import type { FxPdoInit } from "../pnp/fx-pdo-init.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -38,6 +39,8 @@ export class FxDeviceInit {
   PnpPowerCallbacks: FxPnpPowerCallbacks = {};
   /** `WdfDeviceInitSetPowerPolicyOwnership`: a WDF_TRI_STATE (WdfUseDefault: an FDO owns, a filter does not). */
   PowerPolicyOwnership = 2;
+  /** A PDO init's identity and parent (`WdfPdoInitAllocate`); null for other inits. */
+  Pdo: FxPdoInit | null = null;
   /** The device WdfDeviceCreate made from this init, for AddDevice to finish. */
   createdDevice: FxDevice | null = null;
   /** Set when a device was created from it or it was freed: it may not be used again. */

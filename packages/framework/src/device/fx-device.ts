@@ -11,6 +11,7 @@ import { WdfTrue, WdfUseDefault } from "../io/queue-config.js";
 import type { FxDriver } from "../driver/fx-driver.js";
 import { FxPkgIo } from "../io/fx-pkg-io.js";
 import { FxPkgFdo } from "../pnp/fx-pkg-fdo.js";
+import { FxPkgPdo } from "../pnp/fx-pkg-pdo.js";
 import type { FxPkgPnp } from "../pnp/fx-pkg-pnp.js";
 import type { FxPowerIdleHook } from "../io/power-idle-hook.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
@@ -38,7 +39,7 @@ export class FxDevice extends FxObject {
   /** The PnP package of a function or filter device; null for a control device. */
   readonly pnp: FxPkgPnp | null;
   /** The PDO and the device this one is attached to (`m_PhysicalDevice`, `m_AttachedDevice`). */
-  readonly PhysicalDevice: DEVICE_OBJECT | null;
+  PhysicalDevice: DEVICE_OBJECT | null;
   AttachedDevice: DEVICE_OBJECT | null = null;
   readonly Filter: boolean;
   /** Device interfaces registered on the PDO (`m_DeviceInterfaceHead`): their symbolic link names. */
@@ -57,7 +58,7 @@ export class FxDevice extends FxObject {
     this.Filter = Init.Filter;
     // fxdevice.cpp: an FDO owns power policy unless it is a filter or the driver said otherwise.
     const owner = Init.PowerPolicyOwnership === WdfTrue || (Init.PowerPolicyOwnership === WdfUseDefault && !Init.Filter);
-    this.pnp = Init.IsFdoInit ? new FxPkgFdo(this, Init.PnpPowerCallbacks, owner) : null;
+    this.pnp = Init.IsFdoInit ? new FxPkgFdo(this, Init.PnpPowerCallbacks, owner) : Init.Pdo !== null ? new FxPkgPdo(this, Init.PnpPowerCallbacks, Init.Pdo) : null;
     // A PnP device goes away with its stack at REMOVE_DEVICE, never by WdfObjectDelete.
     if (this.pnp !== null) this.noDeleteDDI = true;
   }
@@ -89,7 +90,12 @@ export class FxDevice extends FxObject {
     if (this.ReadWriteIoType === WdfDeviceIoBuffered) d.Flags |= DO_BUFFERED_IO;
     else if (this.ReadWriteIoType === WdfDeviceIoDirect) d.Flags |= DO_DIRECT_IO;
     this.DeviceObject = d;
-    if (this.PhysicalDevice !== null) {
+    if (this.pnp !== null && this.pnp.isPdo) {
+      // fxdevicekm.cpp PdoInitialize: the device object is the stack's PDO; power IRPs come at PASSIVE_LEVEL.
+      this.PhysicalDevice = d;
+      d.Flags = (d.Flags | DO_POWER_PAGABLE) & ~DO_DEVICE_INITIALIZING;
+      this.pnp.addDevice();
+    } else if (this.PhysicalDevice !== null) {
       // fxdevicekm.cpp `FdoInitialize`... `AttachDevice`: on top of the PDO's stack as it is now.
       const attached = IoAttachDeviceToDeviceStack(d, this.PhysicalDevice);
       if (attached === null) return STATUS_NO_SUCH_DEVICE;
@@ -165,7 +171,7 @@ export class FxDevice extends FxObject {
     const major = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
     let status: NTSTATUS;
     const pnp = this.pnp;
-    if (pnp !== null && this.AttachedDevice !== null) {
+    if (pnp !== null && (this.AttachedDevice !== null || pnp.isPdo)) {
       if (major === IRP_MJ_PNP) return pnp.dispatchPnp(Irp);
       if (major === IRP_MJ_POWER) return pnp.dispatchPower(Irp);
       // fxpkggeneral.cpp / fxpkgio.cpp: a filter forwards what it has no callback or queue for.

@@ -1,11 +1,15 @@
 import {
   DevicePowerState, IoCallDriver, IoCompleteRequest, IoCopyCurrentIrpStackLocationToNext, IoDetachDevice, IoForwardIrpSynchronously,
   IoGetCurrentIrpStackLocation, IoSkipCurrentIrpStackLocation, IO_NO_INCREMENT, IRP_MN_START_DEVICE, NT_SUCCESS,
-  PoCallDriver, POWER_STATE, PoSetPowerState, PoStartNextPowerIrp, PowerDeviceD0, PowerSystemWorking, STATUS_SUCCESS,
+  PoCallDriver, POWER_STATE, PoSetPowerState, PoStartNextPowerIrp, PowerDeviceD0, PowerSystemWorking, STATUS_SUCCESS, BusRelations, DEVICE_RELATIONS_SIZE,
+  ExAllocatePool2, ExFreePool, IRP_MN_QUERY_DEVICE_RELATIONS, ObReferenceObject, POOL_FLAG_PAGED, POOL_TAG, ReadDeviceRelationsCount, ReadDeviceRelationsObject,
+  STATUS_INSUFFICIENT_RESOURCES, WriteDeviceRelationsCount, WriteDeviceRelationsObject, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_PNP_DEVICE_STATE,
   type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxPkgPnp } from "./fx-pkg-pnp.js";
+import { FxChildPdoList } from "./fx-child-pdo-list.js";
+import { FxApplyCapabilities } from "./fx-pnp-capabilities.js";
 import type { FxPnpPowerCallbacks } from "./pnp-callbacks.js";
 
 /**
@@ -17,6 +21,10 @@ import type { FxPnpPowerCallbacks } from "./pnp-callbacks.js";
  */
 export class FxPkgFdo extends FxPkgPnp {
   readonly isPdo = false;
+  /** The child PDOs reported in BusRelations (static children; a dynamic child list feeds it too). */
+  readonly children = new FxChildPdoList();
+  /** `WdfDeviceSetBusInformationForChildren`: what the children answer to IRP_MN_QUERY_BUS_INFORMATION. */
+  busInformationForChildren: { BusTypeGuid: string; LegacyBusType: number; BusNumber: number } | null = null;
 
   constructor(device: FxDevice, callbacks: FxPnpPowerCallbacks, powerPolicyOwner: boolean) {
     super(device, callbacks, powerPolicyOwner);
@@ -59,10 +67,58 @@ export class FxPkgFdo extends FxPkgPnp {
     d.deleteFromRemove();
   }
 
-  protected dispatchOtherPnp(Irp: IRP): NTSTATUS {
+  protected dispatchOtherPnp(Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
+    const sl = IoGetCurrentIrpStackLocation(Irp);
+    // Capabilities and device state: the lower drivers answer first, this device adjusts on the way up.
+    if (sl.MinorFunction === IRP_MN_QUERY_CAPABILITIES || sl.MinorFunction === IRP_MN_QUERY_PNP_DEVICE_STATE) return this.adjustOnTheWayUp(Irp);
+    if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_RELATIONS && sl.Parameters.QueryDeviceRelations.Type === BusRelations) {
+      const status = this.busRelations(Irp);
+      if (!NT_SUCCESS(status)) {
+        Irp.IoStatus.Status = status;
+        IoCompleteRequest(Irp, IO_NO_INCREMENT);
+        return status;
+      }
+    }
     // Windows: a function or filter driver passes on the PnP IRPs it does not handle, status untouched.
     IoSkipCurrentIrpStackLocation(Irp);
     return IoCallDriver(this.device.AttachedDevice!, Irp);
+  }
+
+  private *adjustOnTheWayUp(Irp: IRP): KWAIT_GENERATOR<NTSTATUS> {
+    yield* IoForwardIrpSynchronously(this.device.AttachedDevice!, Irp);
+    const sl = IoGetCurrentIrpStackLocation(Irp);
+    if (sl.MinorFunction === IRP_MN_QUERY_CAPABILITIES) {
+      if (NT_SUCCESS(Irp.IoStatus.Status)) FxApplyCapabilities(sl.Parameters.DeviceCapabilities.Capabilities, this.pnpCapabilities, this.powerCapabilities);
+    } else this.answerPnpDeviceState(Irp);
+    const status = Irp.IoStatus.Status;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return status;
+  }
+
+  /**
+   * fxpkgfdo.cpp PnpQueryDeviceRelations(BusRelations): the relations a driver above put in the
+   * IRP, plus each present child PDO (referenced), in a new list; the old one is freed.
+   */
+  private busRelations(Irp: IRP): NTSTATUS {
+    const previous = Irp.IoStatus.Information;
+    const before: DEVICE_OBJECT[] = [];
+    if (NT_SUCCESS(Irp.IoStatus.Status) && previous !== 0) {
+      const n = ReadDeviceRelationsCount(previous);
+      for (let i = 0; i < n; i++) before.push(ReadDeviceRelationsObject(previous, i)!);
+    }
+    const mine = this.children.relations();
+    const r = ExAllocatePool2(POOL_FLAG_PAGED, DEVICE_RELATIONS_SIZE(before.length + mine.length), POOL_TAG("FxBR"));
+    if (r === 0) return STATUS_INSUFFICIENT_RESOURCES;
+    WriteDeviceRelationsCount(r, before.length + mine.length);
+    for (let i = 0; i < before.length; i++) WriteDeviceRelationsObject(r, i, before[i]!);
+    for (let i = 0; i < mine.length; i++) {
+      ObReferenceObject(mine[i]!);
+      WriteDeviceRelationsObject(r, before.length + i, mine[i]!);
+    }
+    if (previous !== 0 && NT_SUCCESS(Irp.IoStatus.Status)) ExFreePool(previous);
+    Irp.IoStatus.Information = r;
+    Irp.IoStatus.Status = STATUS_SUCCESS;
+    return STATUS_SUCCESS;
   }
 
   protected dispatchOtherPower(Irp: IRP): NTSTATUS {

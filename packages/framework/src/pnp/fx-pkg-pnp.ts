@@ -9,6 +9,7 @@ import type { FxDevice } from "../device/fx-device.js";
 import { FxVerifierBugCheck, WDF_PNP_FATAL_ERROR, WDF_POWER_MULTIPLE_PPO } from "../verifier.js";
 import { FxIoStopProcessingForPowerPurgeNonManaged } from "../io/power-actions.js";
 import { FxStateMachine } from "./fx-state-machine.js";
+import { FxApplyDeviceState, type FxDeviceState, type FxPnpCapabilities, type FxPowerCapabilities } from "./fx-pnp-capabilities.js";
 import { FxPnpStateTable, PnpEventCancelRemove, PnpEventCancelStop, PnpEventQueryRemove, PnpEventQueryStop, PnpEventRemove, PnpEventStartDevice, PnpEventStop, PnpEventSurpriseRemove } from "./pnp-state-table.js";
 import { FxPowerStateTable, PowerD0, PowerDx } from "./power-state-table.js";
 import { FxPowerPolicyStateTable, PwrPolS0, PwrPolSx } from "./power-policy-state-table.js";
@@ -77,6 +78,12 @@ export abstract class FxPkgPnp {
   protected releasedStatus: NTSTATUS = STATUS_SUCCESS;
   /** The owner requested the D IRP now arriving (`m_RequestedPowerUpIrp` / `m_RequestedPowerDownIrp`). */
   protected requestedPowerIrp = false;
+  /** `WdfDeviceSetPnpCapabilities`, `WdfDeviceSetPowerCapabilities`, `WdfDeviceSetDeviceState` (null: never set). */
+  pnpCapabilities: FxPnpCapabilities | null = null;
+  powerCapabilities: FxPowerCapabilities | null = null;
+  deviceState: FxDeviceState | null = null;
+  /** The PNP_DEVICE_STATE bits last reported (`m_PnpStateAndCaps`). */
+  pnpDeviceStateBits = 0;
   private transitionHook: ((from: number, to: number, machine: string) => void) | null = null;
 
   constructor(readonly device: FxDevice, readonly callbacks: FxPnpPowerCallbacks, powerPolicyOwner: boolean) {
@@ -223,6 +230,17 @@ export abstract class FxPkgPnp {
     this.pnpIrpStatus = status;
   }
 
+  /** IRP_MN_QUERY_PNP_DEVICE_STATE on its way up: the driver's WdfDeviceSetDeviceState bits over the lower drivers'. */
+  protected answerPnpDeviceState(Irp: IRP): void {
+    const below = NT_SUCCESS(Irp.IoStatus.Status) ? Irp.IoStatus.Information : 0;
+    const bits = FxApplyDeviceState(below, this.deviceState);
+    this.pnpDeviceStateBits = bits;
+    if (this.deviceState !== null || NT_SUCCESS(Irp.IoStatus.Status)) {
+      Irp.IoStatus.Information = bits;
+      Irp.IoStatus.Status = STATUS_SUCCESS;
+    }
+  }
+
   /** The status a failed start or a failed device reports. */
   failureStatus(): NTSTATUS {
     const irp = this.pendingPnpIrp;
@@ -239,6 +257,10 @@ export abstract class FxPkgPnp {
   }
 
   abstract physicalDevice(): DEVICE_OBJECT | null;
+  /** A PDO its parent reported missing (an FDO never is). */
+  pdoReportedMissing(): boolean {
+    return false;
+  }
   /** FDO: START goes down first (bottom-up); PDO: nothing below. TRUE if the lower drivers started. */
   abstract sendStartDeviceDownTheStack(): KWAIT_GENERATOR<boolean>;
   /** FdoRemoved / PdoRemoved: the REMOVE IRP goes its way and the device is deleted. */

@@ -12,7 +12,8 @@ import {
   WdfDevStatePnpRemoved, WdfDevStatePnpRemovedChildrenRemoved, WdfDevStatePnpRemovingDisableInterfaces, WdfDevStatePnpRestarting, WdfDevStatePnpStarted,
   WdfDevStatePnpStartedCancelRemove, WdfDevStatePnpStartedCancelStop, WdfDevStatePnpStartedRemoving, WdfDevStatePnpStartedStopping,
   WdfDevStatePnpStartingFromStopped, WdfDevStatePnpStopped, WdfDevStatePnpStoppedWaitForStartCompletion, WdfDevStatePnpSurpriseRemove,
-  WdfDevStatePnpSurpriseRemoveIoStarted,
+  WdfDevStatePnpSurpriseRemoveIoStarted, WdfDevStatePnpRemovedPdoWait, WdfDevStatePnpCheckForDevicePresence, WdfDevStatePnpRemovedPdoSurpriseRemoved,
+  WdfDevStatePnpPdoRestart,
 } from "./pnp-states.js";
 
 /** `FxPnpEvent` (fxpnpstatemachine.hpp): what the PnP machine is told, by IRPs and by the other machines. */
@@ -188,7 +189,28 @@ function* PnpEventRemoved(p: P): KWAIT_GENERATOR<number> {
 }
 
 function PnpEventRemovedChildrenRemoved(p: P): number {
-  return p.isPdo ? WdfDevStatePnpPdoRemoved : WdfDevStatePnpFdoRemoved;
+  // PnpGetPostRemoveState: a PDO still present waits to be started again; one reported missing goes.
+  if (!p.isPdo) return WdfDevStatePnpFdoRemoved;
+  return p.pdoReportedMissing() ? WdfDevStatePnpPdoRemoved : WdfDevStatePnpRemovedPdoWait;
+}
+
+function PnpEventRemovedPdoWait(p: P): number {
+  p.finishPnpIrp(STATUS_SUCCESS);
+  return wait;
+}
+
+function PnpEventCheckForDevicePresence(p: P): number {
+  return p.pdoReportedMissing() ? WdfDevStatePnpPdoRemoved : WdfDevStatePnpRemovedPdoWait;
+}
+
+function* PnpEventRemovedPdoSurpriseRemoved(p: P): KWAIT_GENERATOR<number> {
+  yield* p.invoke(p.callbacks.surpriseRemoval, undefined);
+  p.finishPnpIrp(STATUS_SUCCESS);
+  return WdfDevStatePnpRemovedPdoWait;
+}
+
+function PnpEventPdoRestart(): number {
+  return WdfDevStatePnpHardwareAvailable;
 }
 
 function PnpEventDeviceRemoved(p: P): number {
@@ -271,6 +293,11 @@ export const FxPnpStateTable: FxStateTable<P> = {
     [WdfDevStatePnpRemovedChildrenRemoved, row(PnpEventRemovedChildrenRemoved)],
     [WdfDevStatePnpFdoRemoved, row(PnpEventDeviceRemoved)],
     [WdfDevStatePnpPdoRemoved, row(PnpEventDeviceRemoved)],
+    [WdfDevStatePnpRemovedPdoWait, row(PnpEventRemovedPdoWait, [PnpEventStartDevice, WdfDevStatePnpPdoRestart], [PnpEventRemove, WdfDevStatePnpCheckForDevicePresence],
+      [PnpEventParentRemoved, WdfDevStatePnpPdoRemoved], [PnpEventSurpriseRemove, WdfDevStatePnpRemovedPdoSurpriseRemoved])],
+    [WdfDevStatePnpCheckForDevicePresence, row(PnpEventCheckForDevicePresence)],
+    [WdfDevStatePnpRemovedPdoSurpriseRemoved, row(PnpEventRemovedPdoSurpriseRemoved)],
+    [WdfDevStatePnpPdoRestart, row(PnpEventPdoRestart)],
     [WdfDevStatePnpRemovingDisableInterfaces, row(PnpEventRemovingDisableInterfaces, [PnpEventPwrPolRemoved, WdfDevStatePnpRemoved])],
     [WdfDevStatePnpRestarting, row(PnpEventRestarting, [PnpEventPwrPolStarted, WdfDevStatePnpStarted], [PnpEventPwrPolStartFailed, WdfDevStatePnpHardwareAvailablePowerPolicyFailed])],
     [WdfDevStatePnpStarted, row(PnpEventStarted, [PnpEventQueryRemove, WdfDevStatePnpQueryRemoveStaticCheck], [PnpEventQueryStop, WdfDevStatePnpQueryStopStaticCheck],

@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import { boot, GUID_BUS_TYPE_INTERNAL, Out, STATUS_SUCCESS, type DEVICE_NODE, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
+import {
+  WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_ATTRIBUTES_INIT, WDF_PNPPOWER_EVENT_CALLBACKS,
+  WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDeviceCreate, WdfDeviceGetDevicePnpState, WdfDeviceInitSetPnpPowerEventCallbacks, WdfDevStatePnpStarted,
+  WdfDriverCreate, WdfFdoAddStaticChild, WdfFdoLockStaticChildListForIteration, WdfFdoRetrieveNextStaticChild, WdfFdoUnlockStaticChildListFromIteration,
+  WdfPdoInitAddCompatibleID, WdfPdoInitAddDeviceText, WdfPdoInitAddHardwareID, WdfPdoInitAllocate, WdfPdoInitAssignDeviceID, WdfPdoInitAssignInstanceID,
+  WdfPdoInitAssignRawDevice, WdfPdoInitSetDefaultLocale, WdfPdoMarkMissing, WdfRetrieveAllChildren, WdfRetrievePresentChildren,
+  WdfDeviceSetBusInformationForChildren, PNP_BUS_INFORMATION, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
+} from "../src/index.js";
+
+/*
+ * A KMDF bus driver (root-enumerated) that creates static child PDOs with WdfPdoInitAllocate and
+ * WdfFdoAddStaticChild, as the toaster static bus sample does; the PnP manager reads the children's
+ * identity from the PDOs' answers and builds their stacks, here with a KMDF function driver.
+ */
+
+interface Bus {
+  calls: string[];
+  fdo: WDFDEVICE | null;
+  children: WDFDEVICE[];
+}
+
+function pnpCallbacks(tag: string, calls: string[]): WDF_PNPPOWER_EVENT_CALLBACKS {
+  const cb = new WDF_PNPPOWER_EVENT_CALLBACKS();
+  WDF_PNPPOWER_EVENT_CALLBACKS_INIT(cb);
+  const ev = (s: string) => calls.push(`${tag} ${s}`);
+  cb.EvtDevicePrepareHardware = () => (ev("PrepareHardware"), STATUS_SUCCESS);
+  cb.EvtDeviceD0Entry = () => (ev("D0Entry"), STATUS_SUCCESS);
+  cb.EvtDeviceSelfManagedIoInit = () => (ev("SelfManagedIoInit"), STATUS_SUCCESS);
+  cb.EvtDeviceD0Exit = () => (ev("D0Exit"), STATUS_SUCCESS);
+  cb.EvtDeviceReleaseHardware = () => (ev("ReleaseHardware"), STATUS_SUCCESS);
+  cb.EvtDeviceSurpriseRemoval = () => ev("SurpriseRemoval");
+  return cb;
+}
+
+function busDriver(bus: Bus, childCount: number, raw = false) {
+  function EvtDeviceAdd(_Driver: WDFDRIVER, DeviceInit: PWDFDEVICE_INIT): NTSTATUS {
+    WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, pnpCallbacks("bus", bus.calls));
+    const fdo = Out<WDFDEVICE | null>(null);
+    let status = WdfDeviceCreate(Out(DeviceInit), null, fdo);
+    if (status !== STATUS_SUCCESS) return status;
+    bus.fdo = fdo.value;
+    const info = new PNP_BUS_INFORMATION();
+    info.BusTypeGuid = GUID_BUS_TYPE_INTERNAL;
+    info.LegacyBusType = 15;
+    info.BusNumber = 7;
+    WdfDeviceSetBusInformationForChildren(fdo.value!, info);
+    for (let i = 1; i <= childCount; i++) {
+      const init = WdfPdoInitAllocate(fdo.value!);
+      expect(WdfPdoInitAssignDeviceID(init, "KBUS\\KChild")).toBe(STATUS_SUCCESS);
+      expect(WdfPdoInitAssignInstanceID(init, `0${i}`)).toBe(STATUS_SUCCESS);
+      WdfPdoInitAddHardwareID(init, "KBUS\\KChild");
+      WdfPdoInitAddHardwareID(init, "KBUS\\Generic");
+      WdfPdoInitAddCompatibleID(init, "KBUS\\Compat");
+      WdfPdoInitAddDeviceText(init, `KMDF child ${i}`, `Slot ${i}`, 0x409);
+      WdfPdoInitSetDefaultLocale(init, 0x409);
+      if (raw) WdfPdoInitAssignRawDevice(init, "{11111111-2222-3333-4444-555555555555}");
+      WdfDeviceInitSetPnpPowerEventCallbacks(init, pnpCallbacks(`pdo${i}`, bus.calls));
+      const attributes = new WDF_OBJECT_ATTRIBUTES();
+      WDF_OBJECT_ATTRIBUTES_INIT(attributes);
+      attributes.EvtCleanupCallback = () => bus.calls.push(`pdo${i} cleanup`);
+      const child = Out<WDFDEVICE | null>(null);
+      status = WdfDeviceCreate(Out(init), attributes, child);
+      if (status !== STATUS_SUCCESS) return status;
+      bus.children.push(child.value!);
+      status = WdfFdoAddStaticChild(fdo.value!, child.value!);
+      if (status !== STATUS_SUCCESS) return status;
+    }
+    return STATUS_SUCCESS;
+  }
+  return function DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string): NTSTATUS {
+    const config = new WDF_DRIVER_CONFIG();
+    WDF_DRIVER_CONFIG_INIT(config, EvtDeviceAdd);
+    return WdfDriverCreate(DriverObject, RegistryPath, null, config, null);
+  };
+}
+
+function functionDriver(calls: string[]) {
+  function EvtDeviceAdd(_Driver: WDFDRIVER, DeviceInit: PWDFDEVICE_INIT): NTSTATUS {
+    WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, pnpCallbacks("fn", calls));
+    return WdfDeviceCreate(Out(DeviceInit), null, Out<WDFDEVICE | null>(null));
+  }
+  return function DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string): NTSTATUS {
+    const config = new WDF_DRIVER_CONFIG();
+    WDF_DRIVER_CONFIG_INIT(config, EvtDeviceAdd);
+    return WdfDriverCreate(DriverObject, RegistryPath, null, config, null);
+  };
+}
+
+function setup(childCount: number, o: { withFunctionDriver?: boolean; raw?: boolean } = {}): { m: Machine; bus: Bus; path: string } {
+  const m = boot();
+  const bus: Bus = { calls: [], fdo: null, children: [] };
+  m.installDriverPackage({ service: "kbus", hardwareIds: [{ id: "root\\kbus" }], class: "System", framework: "WDM", DriverEntry: busDriver(bus, childCount, o.raw) });
+  if (o.withFunctionDriver === true) {
+    m.installDriverPackage({ service: "kchild", hardwareIds: [{ id: "KBUS\\KChild" }], class: "System", framework: "WDM", DriverEntry: functionDriver(bus.calls) });
+  }
+  const path = m.pnp.createRootDevice({ hardwareIds: ["root\\kbus"], class: "System" });
+  return { m, bus, path };
+}
+
+function childNodes(m: Machine, path: string): DEVICE_NODE[] {
+  const out: DEVICE_NODE[] = [];
+  for (let c = m.pnp.node(path)!.Child; c !== null; c = c.Sibling) out.push(c);
+  return out;
+}
+
+describe("KMDF PDOs: static children of a KMDF bus driver", () => {
+  it("the PnP manager reads each child's IDs, device text and bus information from the KMDF PDO", () => {
+    const { m, path } = setup(2);
+    const kids = childNodes(m, path);
+    expect(kids.map((n) => n.InstancePath)).toEqual(["KBUS\\KCHILD\\01", "KBUS\\KCHILD\\02"].map((p) => expect.stringMatching(new RegExp(`^${p.replace(/\\/g, "\\\\")}$`, "i"))));
+    const n = kids[0]!;
+    expect(n.DeviceId).toBe("KBUS\\KChild");
+    expect(n.InstanceId).toBe("01");
+    expect(n.HardwareIds).toEqual(["KBUS\\KChild", "KBUS\\Generic"]);
+    expect(n.CompatibleIds).toEqual(["KBUS\\Compat"]);
+    expect(n.DeviceDescription).toBe("KMDF child 1");
+    expect(n.LocationInformation).toBe("Slot 1");
+    expect([n.BusTypeGuid.toUpperCase(), n.LegacyBusType, n.BusNumber]).toEqual([GUID_BUS_TYPE_INTERNAL.toUpperCase(), 15, 7]);
+  });
+
+  it("a KMDF function driver over a KMDF PDO: the PDO starts first (bottom-up), then the function device", () => {
+    const { m, bus, path } = setup(1, { withFunctionDriver: true });
+    expect(bus.calls).toEqual([
+      "bus PrepareHardware", "bus D0Entry", "bus SelfManagedIoInit",
+      "pdo1 PrepareHardware", "pdo1 D0Entry", "pdo1 SelfManagedIoInit",
+      "fn PrepareHardware", "fn D0Entry", "fn SelfManagedIoInit",
+    ]);
+    m.runInKernel(() => expect(WdfDeviceGetDevicePnpState(bus.children[0]!)).toBe(WdfDevStatePnpStarted));
+    expect(childNodes(m, path)[0]!.Service.toLowerCase()).toBe("kchild");
+  });
+
+  it("a raw PDO starts with no function driver", () => {
+    const { m, bus } = setup(1, { raw: true });
+    expect(bus.calls.slice(3)).toEqual(["pdo1 PrepareHardware", "pdo1 D0Entry", "pdo1 SelfManagedIoInit"]);
+    m.runInKernel(() => expect(WdfDeviceGetDevicePnpState(bus.children[0]!)).toBe(WdfDevStatePnpStarted));
+  });
+
+  it("WdfPdoMarkMissing: the child is surprise-removed, top down, and its PDO deleted; the other child stays", () => {
+    const { m, bus, path } = setup(2, { withFunctionDriver: true });
+    bus.calls.length = 0;
+    m.runInKernel(() => expect(WdfPdoMarkMissing(bus.children[0]!)).toBe(STATUS_SUCCESS));
+    m.run();
+    expect(bus.calls).toEqual([
+      "fn SurpriseRemoval", "fn D0Exit", "fn ReleaseHardware", "pdo1 SurpriseRemoval", "pdo1 D0Exit", "pdo1 ReleaseHardware", "pdo1 cleanup",
+    ]);
+    expect(childNodes(m, path).map((n) => n.InstanceId)).toEqual(["02"]);
+  });
+
+  it("static children are listed by WdfFdoRetrieveNextStaticChild between the lock and the unlock", () => {
+    const { m, bus } = setup(3);
+    m.runInKernel(() => {
+      const fdo = bus.fdo!;
+      WdfFdoLockStaticChildListForIteration(fdo);
+      const seen: (WDFDEVICE | null)[] = [];
+      for (let c = WdfFdoRetrieveNextStaticChild(fdo, null, WdfRetrieveAllChildren); c !== null; c = WdfFdoRetrieveNextStaticChild(fdo, c, WdfRetrieveAllChildren)) seen.push(c);
+      WdfFdoUnlockStaticChildListFromIteration(fdo);
+      expect(seen).toEqual(bus.children);
+      expect(WdfPdoMarkMissing(bus.children[1]!)).toBe(STATUS_SUCCESS);
+      expect(WdfFdoRetrieveNextStaticChild(fdo, bus.children[0]!, WdfRetrievePresentChildren)).toBe(bus.children[2]);
+    });
+  });
+
+  it("removing the bus removes its children first; the PDOs are deleted with their parent", () => {
+    const { m, bus, path } = setup(2, { raw: true });
+    bus.calls.length = 0;
+    expect(m.pnp.removeDevice(path)).toBe(STATUS_SUCCESS);
+    expect(bus.calls).toEqual([
+      "pdo1 D0Exit", "pdo1 ReleaseHardware", "pdo2 D0Exit", "pdo2 ReleaseHardware", "bus D0Exit", "bus ReleaseHardware", "pdo1 cleanup", "pdo2 cleanup",
+    ]);
+    expect(m.pnp.node(path)?.Child ?? null).toBe(null);
+  });
+});
