@@ -5,7 +5,7 @@ import {
   WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDeviceCreate, WdfDeviceGetDevicePnpState, WdfDeviceInitSetPnpPowerEventCallbacks, WdfDevStatePnpStarted,
   WdfDriverCreate, WdfFdoAddStaticChild, WdfFdoLockStaticChildListForIteration, WdfFdoRetrieveNextStaticChild, WdfFdoUnlockStaticChildListFromIteration,
   WdfPdoInitAddCompatibleID, WdfPdoInitAddDeviceText, WdfPdoInitAddHardwareID, WdfPdoInitAllocate, WdfPdoInitAssignDeviceID, WdfPdoInitAssignInstanceID,
-  WdfPdoInitAssignRawDevice, WdfPdoInitSetDefaultLocale, WdfPdoMarkMissing, WdfRetrieveAllChildren, WdfRetrievePresentChildren,
+  WdfPdoInitAssignRawDevice, WdfPdoInitSetDefaultLocale, WdfDeviceSetPnpCapabilities, WDF_DEVICE_PNP_CAPABILITIES, WDF_DEVICE_PNP_CAPABILITIES_INIT, WdfTrue, WDF_DEVICE_STATE, WDF_DEVICE_STATE_INIT, WdfDeviceSetDeviceState, WdfDeviceGetDeviceState, WdfPdoMarkMissing, WdfRetrieveAllChildren, WdfRetrievePresentChildren,
   WdfDeviceSetBusInformationForChildren, PNP_BUS_INFORMATION, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
 
@@ -34,7 +34,7 @@ function pnpCallbacks(tag: string, calls: string[]): WDF_PNPPOWER_EVENT_CALLBACK
   return cb;
 }
 
-function busDriver(bus: Bus, childCount: number, raw = false) {
+function busDriver(bus: Bus, childCount: number, raw = false, setCaps = false) {
   function EvtDeviceAdd(_Driver: WDFDRIVER, DeviceInit: PWDFDEVICE_INIT): NTSTATUS {
     WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, pnpCallbacks("bus", bus.calls));
     const fdo = Out<WDFDEVICE | null>(null);
@@ -64,6 +64,13 @@ function busDriver(bus: Bus, childCount: number, raw = false) {
       status = WdfDeviceCreate(Out(init), attributes, child);
       if (status !== STATUS_SUCCESS) return status;
       bus.children.push(child.value!);
+      if (setCaps) {
+        const caps = new WDF_DEVICE_PNP_CAPABILITIES();
+        WDF_DEVICE_PNP_CAPABILITIES_INIT(caps);
+        caps.Removable = WdfTrue;
+        caps.UINumber = 5;
+        WdfDeviceSetPnpCapabilities(child.value!, caps);
+      }
       status = WdfFdoAddStaticChild(fdo.value!, child.value!);
       if (status !== STATUS_SUCCESS) return status;
     }
@@ -88,10 +95,10 @@ function functionDriver(calls: string[]) {
   };
 }
 
-function setup(childCount: number, o: { withFunctionDriver?: boolean; raw?: boolean } = {}): { m: Machine; bus: Bus; path: string } {
+function setup(childCount: number, o: { withFunctionDriver?: boolean; raw?: boolean; caps?: boolean } = {}): { m: Machine; bus: Bus; path: string } {
   const m = boot();
   const bus: Bus = { calls: [], fdo: null, children: [] };
-  m.installDriverPackage({ service: "kbus", hardwareIds: [{ id: "root\\kbus" }], class: "System", framework: "WDM", DriverEntry: busDriver(bus, childCount, o.raw) });
+  m.installDriverPackage({ service: "kbus", hardwareIds: [{ id: "root\\kbus" }], class: "System", framework: "WDM", DriverEntry: busDriver(bus, childCount, o.raw, o.caps) });
   if (o.withFunctionDriver === true) {
     m.installDriverPackage({ service: "kchild", hardwareIds: [{ id: "KBUS\\KChild" }], class: "System", framework: "WDM", DriverEntry: functionDriver(bus.calls) });
   }
@@ -131,10 +138,13 @@ describe("KMDF PDOs: static children of a KMDF bus driver", () => {
     expect(childNodes(m, path)[0]!.Service.toLowerCase()).toBe("kchild");
   });
 
-  it("a raw PDO starts with no function driver", () => {
-    const { m, bus } = setup(1, { raw: true });
-    expect(bus.calls.slice(3)).toEqual(["pdo1 PrepareHardware", "pdo1 D0Entry", "pdo1 SelfManagedIoInit"]);
-    m.runInKernel(() => expect(WdfDeviceGetDevicePnpState(bus.children[0]!)).toBe(WdfDevStatePnpStarted));
+  it("a raw PDO says RawDeviceOK in its capabilities; a PDO says SurpriseRemovalOK; a PDO without a driver is not started", () => {
+    const { m, bus, path } = setup(1, { raw: true });
+    const caps = childNodes(m, path)[0]!.Capabilities!;
+    expect([caps.RawDeviceOK, caps.SurpriseRemovalOK]).toEqual([true, true]);
+    expect(bus.calls.slice(3)).toEqual([]);
+    const plain = setup(1);
+    expect(childNodes(plain.m, plain.path)[0]!.Capabilities!.RawDeviceOK).toBe(false);
   });
 
   it("WdfPdoMarkMissing: the child is surprise-removed, top down, and its PDO deleted; the other child stays", () => {
@@ -163,12 +173,39 @@ describe("KMDF PDOs: static children of a KMDF bus driver", () => {
   });
 
   it("removing the bus removes its children first; the PDOs are deleted with their parent", () => {
-    const { m, bus, path } = setup(2, { raw: true });
+    const { m, bus, path } = setup(2, { withFunctionDriver: true });
     bus.calls.length = 0;
     expect(m.pnp.removeDevice(path)).toBe(STATUS_SUCCESS);
     expect(bus.calls).toEqual([
-      "pdo1 D0Exit", "pdo1 ReleaseHardware", "pdo2 D0Exit", "pdo2 ReleaseHardware", "bus D0Exit", "bus ReleaseHardware", "pdo1 cleanup", "pdo2 cleanup",
+      "fn D0Exit", "fn ReleaseHardware", "pdo1 D0Exit", "pdo1 ReleaseHardware", "fn D0Exit", "fn ReleaseHardware", "pdo2 D0Exit", "pdo2 ReleaseHardware",
+      "bus D0Exit", "bus ReleaseHardware", "pdo1 cleanup", "pdo2 cleanup",
     ]);
     expect(m.pnp.node(path)?.Child ?? null).toBe(null);
+  });
+
+  it("WdfDeviceSetPnpCapabilities on a PDO: the PnP manager sees the driver's capabilities", () => {
+    const { m, path } = setup(1, { caps: true });
+    const caps = childNodes(m, path)[0]!.Capabilities!;
+    expect([caps.Removable, caps.UINumber, caps.Address]).toEqual([true, 5, 0xffffffff]);
+  });
+
+  it("WdfDeviceSetDeviceState(Failed): the PnP manager queries the state and removes the failed device; WdfDeviceGetDeviceState reports it", () => {
+    const { m, bus } = setup(1, { withFunctionDriver: true });
+    bus.calls.length = 0;
+    const child = bus.children[0]!;
+    m.runInKernel(() => {
+      const state = new WDF_DEVICE_STATE();
+      WDF_DEVICE_STATE_INIT(state);
+      state.Failed = WdfTrue;
+      WdfDeviceSetDeviceState(child, state);
+    });
+    m.run();
+    expect(bus.calls).toContain("pdo1 D0Exit");
+    m.runInKernel(() => {
+      const state = new WDF_DEVICE_STATE();
+      WDF_DEVICE_STATE_INIT(state);
+      WdfDeviceGetDeviceState(child, state);
+      expect(state.Failed).toBe(WdfTrue);
+    });
   });
 });
