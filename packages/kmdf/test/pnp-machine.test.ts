@@ -6,7 +6,7 @@ import {
 import {
   WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_PNPPOWER_EVENT_CALLBACKS, WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDeviceCreate,
   WdfDeviceGetDevicePnpState, WdfDeviceGetDevicePowerPolicyState, WdfDeviceGetDevicePowerState, WdfDeviceInitSetPnpPowerEventCallbacks,
-  WdfDevStatePnpStarted, WdfDevStatePowerD0, WdfDevStatePwrPolStartedIdleCapable, WdfDriverCreate, WdfFdoInitSetFilter, WdfDeviceWdmGetDeviceObject,
+  WdfDevStatePnpStarted, WdfDevStatePowerD0, WdfDevStatePwrPolStarted, WdfDriverCreate, WdfFdoInitSetFilter, WdfDeviceWdmGetDeviceObject,
   WdfPowerDeviceD3, WdfPowerDeviceD3Final, WdfDeviceInitSetPowerPolicyOwnership, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
 import { IoAllocateIrp, IoCallDriver, IoGetNextIrpStackLocation, IRP_MJ_PNP, IRP_MN_QUERY_STOP_DEVICE, Out } from "@wdfjs/kernel";
@@ -137,7 +137,8 @@ describe("the PnP machine: start", () => {
     const r = rig();
     expect(r.calls).toEqual(["PrepareHardware", "D0Entry(D3Final)", "D0EntryPostInterruptsEnabled(D3Final)", "SelfManagedIoInit"]);
     expect(r.states.pnp).toEqual(["Init", "InitStarting", "HardwareAvailable", "EnableInterfaces", "Started"]);
-    expect(r.states.policy).toEqual(["Starting", "StartingPoweredUp", "StartingSucceeded", "StartingDecideS0Wake", "StartedIdleCapable"]);
+    // Without WdfDeviceAssignS0IdleSettings the policy does not idle: StartingDecideS0Wake goes to Started.
+    expect(r.states.policy).toEqual(["Starting", "StartingPoweredUp", "StartingSucceeded", "StartingDecideS0Wake", "Started"]);
     expect(r.states.power).toEqual([
       "StartingCheckDeviceType", "D0Starting", "D0StartingConnectInterrupt", "D0StartingDmaEnable", "D0StartingPostHardwareEnabled",
       "D0StartingStartSelfManagedIo", "DecideD0State", "D0",
@@ -145,7 +146,7 @@ describe("the PnP machine: start", () => {
     r.m.runInKernel(() => {
       expect(WdfDeviceGetDevicePnpState(r.device())).toBe(WdfDevStatePnpStarted);
       expect(WdfDeviceGetDevicePowerState(r.device())).toBe(WdfDevStatePowerD0);
-      expect(WdfDeviceGetDevicePowerPolicyState(r.device())).toBe(WdfDevStatePwrPolStartedIdleCapable);
+      expect(WdfDeviceGetDevicePowerPolicyState(r.device())).toBe(WdfDevStatePwrPolStarted);
     });
   });
 
@@ -183,7 +184,7 @@ describe("the PnP machine: stop, restart, cancel", () => {
       "StoppedWaitForStartCompletion", "StartingFromStopped", "Restarting", "Started",
     ]);
     expect(r.states.policy).toEqual([
-      "StoppingCancelTimer", "Stopping", "StoppingSendStatus", "Stopped", "Restarting", "StartingSucceeded", "StartingDecideS0Wake", "StartedIdleCapable",
+      "Stopping", "StoppingSendStatus", "Stopped", "Restarting", "StartingSucceeded", "StartingDecideS0Wake", "Started",
     ]);
     expect(r.states.power).toEqual([
       "GotoD3Stopped", "Stopped", "StartingCheckDeviceType", "D0Starting", "D0StartingConnectInterrupt", "D0StartingDmaEnable",
@@ -214,7 +215,7 @@ describe("the PnP machine: removal", () => {
       "QueryRemoveStaticCheck", "QueryRemoveAskDriver", "QueryRemoveEnsureDeviceAwake", "QueryRemovePending", "QueriedRemoving",
       "RemovingDisableInterfaces", "Removed", "RemovedChildrenRemoved", "FdoRemoved", "Final",
     ]);
-    expect(r.states.policy).toEqual(["StoppingCancelTimer", "Stopping", "StoppingSendStatus", "Stopped", "StoppedRemoving", "Removed"]);
+    expect(r.states.policy).toEqual(["Stopping", "StoppingSendStatus", "Stopped", "StoppedRemoving", "Removed"]);
     expect(r.states.power).toEqual(["GotoD3Stopped", "Stopped"]);
   });
 
@@ -239,7 +240,7 @@ describe("the PnP machine: removal", () => {
       "SurpriseRemoveIoStarted", "FailedIoStarting", "FailedOwnHardware", "Failed", "FailedPowerPolicyRemoved", "FailedWaitForRemove",
       "Removed", "RemovedChildrenRemoved", "FdoRemoved", "Final",
     ]);
-    expect(r.states.policy).toEqual(["StoppingCancelTimer", "Stopping", "StoppingSendStatus", "Stopped", "StoppedRemoving", "Removed"]);
+    expect(r.states.policy).toEqual(["Stopping", "StoppingSendStatus", "Stopped", "StoppedRemoving", "Removed"]);
   });
 
   it("a surprise removal of a device whose start failed: EvtDeviceSurpriseRemoval is not called for a device that never started", () => {
@@ -255,17 +256,14 @@ describe("the power machines: system sleep and wake", () => {
     r.reset();
     expect(r.m.sleep(PowerSystemSleeping3)).toBe(STATUS_SUCCESS);
     expect(r.calls).toEqual(["SelfManagedIoSuspend", "D0ExitPreInterruptsDisabled(D3)", "D0Exit(D3)"]);
-    expect(r.states.policy).toEqual([
-      "StartedIdleCapableCancelTimerForSleep", "StartedIdleCapableTimerCanceledForSleep", "Sleeping", "SleepingNoWakePowerDown",
-      "SleepingNoWakeCompletePowerDown", "SystemAsleepNoWake",
-    ]);
+    expect(r.states.policy).toEqual(["Sleeping", "SleepingNoWakePowerDown", "SleepingNoWakeCompletePowerDown", "SystemAsleepNoWake"]);
     expect(r.states.power).toEqual(["GotoDx", "NotifyingD0ExitToWakeInterrupts", "GotoDxIoStopped", "Dx"]);
     r.reset();
     expect(r.m.wake()).toBe(STATUS_SUCCESS);
     expect(r.calls).toEqual(["D0Entry(D3)", "D0EntryPostInterruptsEnabled(D3)", "SelfManagedIoRestart"]);
     expect(r.states.policy).toEqual([
       "SystemWakeDeviceWakeDisabled", "SystemWakeQueryIdle", "SystemWakeDeviceToD0", "SystemWakeDeviceToD0CompletePowerUp", "StartingDecideS0Wake",
-      "StartedIdleCapable",
+      "Started",
     ]);
     expect(r.states.power).toEqual([
       "CheckDeviceType", "Waking", "NotifyingD0EntryToWakeInterrupts", "WakingConnectInterrupt", "WakingDmaEnable", "WakingPostHardwareEnabled",

@@ -3,12 +3,13 @@ import {
   IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_SET_POWER,
   IRP_MN_START_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, NT_SUCCESS, PoRequestPowerIrp, PowerDeviceD0, PowerDeviceD3, POWER_STATE,
   PoStartNextPowerIrp, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, SystemPowerState,
-  type DEVICE_OBJECT, type IO_STATUS_BLOCK, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
+  type DEVICE_OBJECT, type DEVICE_POWER_STATE, type IO_STATUS_BLOCK, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxVerifierBugCheck, WDF_PNP_FATAL_ERROR, WDF_POWER_MULTIPLE_PPO } from "../verifier.js";
 import { FxIoStopProcessingForPowerPurgeNonManaged } from "../io/power-actions.js";
 import { FxStateMachine } from "./fx-state-machine.js";
+import { FxPowerIdleMachine } from "./fx-power-idle-machine.js";
 import { FxApplyDeviceState, type FxDeviceState, type FxPnpCapabilities, type FxPowerCapabilities } from "./fx-pnp-capabilities.js";
 import { FxPnpStateTable, PnpEventCancelRemove, PnpEventCancelStop, PnpEventQueryRemove, PnpEventQueryStop, PnpEventRemove, PnpEventStartDevice, PnpEventStop, PnpEventSurpriseRemove } from "./pnp-state-table.js";
 import { FxPowerStateTable, PowerD0, PowerDx } from "./power-state-table.js";
@@ -84,6 +85,10 @@ export abstract class FxPkgPnp {
   deviceState: FxDeviceState | null = null;
   /** The PNP_DEVICE_STATE bits last reported (`m_PnpStateAndCaps`). */
   pnpDeviceStateBits = 0;
+  /** The idle machine; the power-managed queues count their requests through `device.powerIdleHook`. */
+  readonly idle: FxPowerIdleMachine;
+  /** `WdfDeviceAssignS0IdleSettings` as the policy uses them (`m_IdleSettings`): off until assigned. */
+  readonly idleSettings = { Enabled: false, DxState: PowerDeviceD3, WakeFromS0Capable: false, PowerUpIdleDeviceOnSystemWake: false };
   private transitionHook: ((from: number, to: number, machine: string) => void) | null = null;
 
   constructor(readonly device: FxDevice, readonly callbacks: FxPnpPowerCallbacks, powerPolicyOwner: boolean) {
@@ -92,6 +97,8 @@ export abstract class FxPkgPnp {
     this.pnp = new FxStateMachine<FxPkgPnp>(this, FxPnpStateTable, WdfDevStatePnpObjectCreated, label);
     this.power = new FxStateMachine<FxPkgPnp>(this, FxPowerStateTable, WdfDevStatePowerObjectCreated, label);
     this.pwrPol = new FxStateMachine<FxPkgPnp>(this, FxPowerPolicyStateTable, WdfDevStatePwrPolObjectCreated, label);
+    this.idle = new FxPowerIdleMachine(this);
+    device.powerIdleHook = this.idle;
   }
 
   /** The tracing hook: called on every transition of the three machines (the PnP one first among equals). */
@@ -362,12 +369,12 @@ export abstract class FxPkgPnp {
     IoCompleteRequest(irp, IO_NO_INCREMENT);
   }
 
-  /** The owner asks for a D IRP (`PowerPolicySendDevicePowerRequest`): D0, or D3 for a system sleep. */
-  requestDevicePower(toD0: boolean): boolean {
+  /** The owner asks for a D IRP (`PowerPolicySendDevicePowerRequest`): D0, D3 for a system sleep, the idle Dx state. */
+  requestDevicePower(state: DEVICE_POWER_STATE): boolean {
     const pdo = this.physicalDevice();
     if (pdo === null) return false;
     this.requestedPowerIrp = true;
-    const status = PoRequestPowerIrp(pdo, IRP_MN_SET_POWER, new POWER_STATE(toD0 ? PowerDeviceD0 : PowerDeviceD3), FxPkgPnpRequestPowerComplete, this, null);
+    const status = PoRequestPowerIrp(pdo, IRP_MN_SET_POWER, new POWER_STATE(state), FxPkgPnpRequestPowerComplete, this, null);
     if (status !== STATUS_PENDING && !NT_SUCCESS(status)) {
       this.requestedPowerIrp = false;
       return false;

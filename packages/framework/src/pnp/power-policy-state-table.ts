@@ -1,4 +1,4 @@
-import type { KWAIT_GENERATOR } from "@wdfjs/kernel";
+import { PowerDeviceD0, PowerDeviceD3, type KWAIT_GENERATOR } from "@wdfjs/kernel";
 import type { FxStateTable, FxStateTableEntry } from "./fx-state-machine.js";
 import type { FxPkgPnp } from "./fx-pkg-pnp.js";
 import { PowerCompleteD0, PowerCompleteDx, PowerImplicitD0, PowerImplicitD3 } from "./power-state-table.js";
@@ -11,7 +11,11 @@ import {
   WdfDevStatePwrPolStartingSucceeded, WdfDevStatePwrPolStopped, WdfDevStatePwrPolStoppedRemoving, WdfDevStatePwrPolStopping,
   WdfDevStatePwrPolStoppingCancelTimer, WdfDevStatePwrPolStoppingSendStatus, WdfDevStatePwrPolSystemAsleepNoWake, WdfDevStatePwrPolSystemWakeDeviceToD0,
   WdfDevStatePwrPolSystemWakeDeviceToD0CompletePowerUp, WdfDevStatePwrPolSystemWakeDeviceWakeDisabled, WdfDevStatePwrPolSystemWakeQueryIdle,
-  WdfDevStatePwrPolSleepingNoWakeDxRequestFailed, WdfDevStatePwrPolDeviceD0PowerRequestFailed,
+  WdfDevStatePwrPolSleepingNoWakeDxRequestFailed, WdfDevStatePwrPolDeviceD0PowerRequestFailed, WdfDevStatePwrPolStarted, WdfDevStatePwrPolStartedCancelTimer,
+  WdfDevStatePwrPolIdleCapableDeviceIdle, WdfDevStatePwrPolTimerExpiredNoWake, WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown,
+  WdfDevStatePwrPolWaitingUnarmedQueryIdle, WdfDevStatePwrPolWaitingUnarmed, WdfDevStatePwrPolS0NoWakePowerUp, WdfDevStatePwrPolS0NoWakeCompletePowerUp,
+  WdfDevStatePwrPolSystemSleepFromDeviceWaitingUnarmed, WdfDevStatePwrPolStoppingResetDevice, WdfDevStatePwrPolStoppingResetDeviceCompletePowerUp,
+  WdfDevStatePwrPolDevicePowerRequestFailed,
 } from "./power-policy-states.js";
 
 /** `FxPowerPolicyEvent` (fxpowerpolicystatemachine.hpp). */
@@ -63,7 +67,7 @@ function* PowerPolStartingFailed(p: P): KWAIT_GENERATOR<number> {
 
 function PowerPolSleepingNoWakePowerDown(p: P): number {
   // The owner asks for the D IRP of the sleep state (PoRequestPowerIrp); the machine waits for it.
-  return p.requestDevicePower(false) ? wait : WdfDevStatePwrPolSleepingNoWakeDxRequestFailed;
+  return p.requestDevicePower(PowerDeviceD3) ? wait : WdfDevStatePwrPolSleepingNoWakeDxRequestFailed;
 }
 
 function* PowerPolSleepingNoWakeCompletePowerDown(p: P): KWAIT_GENERATOR<number> {
@@ -82,7 +86,7 @@ function PowerPolSleepingNoWakeDxRequestFailed(p: P): number {
 }
 
 function PowerPolSystemWakeDeviceToD0(p: P): number {
-  return p.requestDevicePower(true) ? wait : WdfDevStatePwrPolDeviceD0PowerRequestFailed;
+  return p.requestDevicePower(PowerDeviceD0) ? wait : WdfDevStatePwrPolDeviceD0PowerRequestFailed;
 }
 
 function* PowerPolSystemWakeDeviceToD0CompletePowerUp(p: P): KWAIT_GENERATOR<number> {
@@ -95,7 +99,65 @@ function* PowerPolStopping(p: P): KWAIT_GENERATOR<number> {
   return wait;
 }
 
+function PowerPolStartingDecideS0Wake(p: P): number {
+  // Without idle settings (or with idling disabled) the device just stays in D0.
+  return p.idleSettings.Enabled ? WdfDevStatePwrPolStartedIdleCapable : WdfDevStatePwrPolStarted;
+}
+
+function PowerPolStarted(p: P): number {
+  p.idle.disableTimer();
+  return wait;
+}
+
+function PowerPolStartedIdleCapable(p: P): number {
+  p.idle.enableTimer();
+  return wait;
+}
+
+function PowerPolCancelTimer(next: number): (p: P) => number {
+  return (p) => {
+    p.idle.disableTimer();
+    return next;
+  };
+}
+
+function PowerPolIdleCapableDeviceIdle(p: P): number {
+  // Driver-managed idle timeout: power down at once, unless I/O arrived since the timer fired.
+  return p.idle.queryReturnToIdle() ? WdfDevStatePwrPolTimerExpiredNoWake : WdfDevStatePwrPolStartedIdleCapable;
+}
+
+function PowerPolTimerExpiredNoWake(p: P): number {
+  p.idle.poweredDownForIdle = true;
+  return p.requestDevicePower(p.idleSettings.DxState) ? wait : WdfDevStatePwrPolDevicePowerRequestFailed;
+}
+
+function PowerPolWaitingUnarmedQueryIdle(p: P): number {
+  return p.idle.queryReturnToIdle() ? WdfDevStatePwrPolWaitingUnarmed : WdfDevStatePwrPolS0NoWakePowerUp;
+}
+
+function PowerPolWaitingUnarmed(p: P): number {
+  p.idle.poweredDownForIdle = true;
+  return wait;
+}
+
+function PowerPolRequestD0(p: P): number {
+  return p.requestDevicePower(PowerDeviceD0) ? wait : WdfDevStatePwrPolDeviceD0PowerRequestFailed;
+}
+
+function* PowerPolCompletePowerUp(p: P): KWAIT_GENERATOR<number> {
+  p.idle.poweredDownForIdle = false;
+  yield* p.power.processEvent(PowerCompleteD0);
+  return wait;
+}
+
+function PowerPolSystemWakeQueryIdle(p: P): number {
+  // Back from Sx: an idle device that need not power up on system wake stays in Dx.
+  const s = p.idleSettings;
+  return s.Enabled && !s.PowerUpIdleDeviceOnSystemWake && p.idle.queryReturnToIdle() ? WdfDevStatePwrPolWaitingUnarmed : WdfDevStatePwrPolSystemWakeDeviceToD0;
+}
+
 function* PowerPolStoppingSendStatus(p: P): KWAIT_GENERATOR<number> {
+  p.idle.stop();
   yield* p.pnp.processEvent(PnpEventPwrPolStopped);
   return WdfDevStatePwrPolStopped;
 }
@@ -107,8 +169,9 @@ function* PowerPolRemoved(p: P): KWAIT_GENERATOR<number> {
 
 /**
  * `FxPkgPnp::m_WdfPowerPolicyStates` (powerpolicystatemachine.cpp), the rows of a power-policy
- * owner that does not arm for wake: start (implicit D0), system sleep (the owner requests Dx,
- * the S IRP completes when the device is in Dx), system wake (D0 requested), stop and removal.
+ * owner that does not arm for wake: start (implicit D0), idle power-down after the idle timeout
+ * and power-up when I/O arrives, system sleep (the owner requests Dx, the S IRP completes when
+ * the device is in Dx), system wake (D0 requested, or staying idle in Dx), stop and removal.
  */
 export const FxPowerPolicyStateTable: FxStateTable<P> = {
   nullState: WdfDevStatePwrPolNull,
@@ -121,10 +184,27 @@ export const FxPowerPolicyStateTable: FxStateTable<P> = {
     [WdfDevStatePwrPolStartingPoweredUp, row(() => WdfDevStatePwrPolStartingSucceeded)],
     [WdfDevStatePwrPolStartingSucceeded, row(PowerPolStartingSucceeded)],
     [WdfDevStatePwrPolStartingFailed, row(PowerPolStartingFailed)],
-    [WdfDevStatePwrPolStartingDecideS0Wake, row(() => WdfDevStatePwrPolStartedIdleCapable)],
-    [WdfDevStatePwrPolStartedIdleCapable, row(() => wait, [PwrPolSx, WdfDevStatePwrPolStartedIdleCapableCancelTimerForSleep],
-      [PwrPolStop, WdfDevStatePwrPolStoppingCancelTimer], [PwrPolSurpriseRemove, WdfDevStatePwrPolStoppingCancelTimer])],
-    [WdfDevStatePwrPolStartedIdleCapableCancelTimerForSleep, row(() => WdfDevStatePwrPolStartedIdleCapableTimerCanceledForSleep)],
+    [WdfDevStatePwrPolStartingDecideS0Wake, row(PowerPolStartingDecideS0Wake)],
+    [WdfDevStatePwrPolStarted, row(PowerPolStarted, [PwrPolSx, WdfDevStatePwrPolSleeping], [PwrPolStop, WdfDevStatePwrPolStopping],
+      [PwrPolSurpriseRemove, WdfDevStatePwrPolStopping], [PwrPolS0IdlePolicyChanged, WdfDevStatePwrPolStartingDecideS0Wake])],
+    [WdfDevStatePwrPolStartedIdleCapable, row(PowerPolStartedIdleCapable, [PwrPolPowerTimeoutExpired, WdfDevStatePwrPolIdleCapableDeviceIdle],
+      [PwrPolSx, WdfDevStatePwrPolStartedIdleCapableCancelTimerForSleep], [PwrPolStop, WdfDevStatePwrPolStoppingCancelTimer],
+      [PwrPolSurpriseRemove, WdfDevStatePwrPolStoppingCancelTimer], [PwrPolS0IdlePolicyChanged, WdfDevStatePwrPolStartedCancelTimer])],
+    [WdfDevStatePwrPolStartedCancelTimer, row(PowerPolCancelTimer(WdfDevStatePwrPolStartingDecideS0Wake))],
+    [WdfDevStatePwrPolIdleCapableDeviceIdle, row(PowerPolIdleCapableDeviceIdle)],
+    [WdfDevStatePwrPolTimerExpiredNoWake, row(PowerPolTimerExpiredNoWake, [PwrPolPowerDownIoStopped, WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown])],
+    [WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown, row(PowerPolSleepingNoWakeCompletePowerDown, [PwrPolPowerDown, WdfDevStatePwrPolWaitingUnarmedQueryIdle])],
+    [WdfDevStatePwrPolWaitingUnarmedQueryIdle, row(PowerPolWaitingUnarmedQueryIdle)],
+    [WdfDevStatePwrPolWaitingUnarmed, row(PowerPolWaitingUnarmed, [PwrPolIoPresent, WdfDevStatePwrPolWaitingUnarmedQueryIdle],
+      [PwrPolSx, WdfDevStatePwrPolSystemSleepFromDeviceWaitingUnarmed], [PwrPolStop, WdfDevStatePwrPolStoppingResetDevice],
+      [PwrPolSurpriseRemove, WdfDevStatePwrPolStoppingCancelTimer], [PwrPolS0IdlePolicyChanged, WdfDevStatePwrPolS0NoWakePowerUp])],
+    [WdfDevStatePwrPolS0NoWakePowerUp, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolS0NoWakeCompletePowerUp])],
+    [WdfDevStatePwrPolS0NoWakeCompletePowerUp, row(PowerPolCompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStartingDecideS0Wake])],
+    [WdfDevStatePwrPolSystemSleepFromDeviceWaitingUnarmed, row(() => WdfDevStatePwrPolSystemAsleepNoWake)],
+    [WdfDevStatePwrPolStoppingResetDevice, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolStoppingResetDeviceCompletePowerUp])],
+    [WdfDevStatePwrPolStoppingResetDeviceCompletePowerUp, row(PowerPolCompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStopping])],
+    [WdfDevStatePwrPolDevicePowerRequestFailed, row(() => wait, [PwrPolStop, WdfDevStatePwrPolStopping], [PwrPolSurpriseRemove, WdfDevStatePwrPolStopping])],
+    [WdfDevStatePwrPolStartedIdleCapableCancelTimerForSleep, row(PowerPolCancelTimer(WdfDevStatePwrPolStartedIdleCapableTimerCanceledForSleep))],
     [WdfDevStatePwrPolStartedIdleCapableTimerCanceledForSleep, row(() => WdfDevStatePwrPolSleeping)],
     [WdfDevStatePwrPolSleeping, row(() => WdfDevStatePwrPolSleepingNoWakePowerDown)],
     [WdfDevStatePwrPolSleepingNoWakePowerDown, row(PowerPolSleepingNoWakePowerDown, [PwrPolPowerDownIoStopped, WdfDevStatePwrPolSleepingNoWakeCompletePowerDown])],
@@ -132,10 +212,10 @@ export const FxPowerPolicyStateTable: FxStateTable<P> = {
     [WdfDevStatePwrPolSleepingNoWakeCompletePowerDown, row(PowerPolSleepingNoWakeCompletePowerDown, [PwrPolPowerDown, WdfDevStatePwrPolSystemAsleepNoWake])],
     [WdfDevStatePwrPolSystemAsleepNoWake, row(PowerPolSystemAsleepNoWake, [PwrPolS0, WdfDevStatePwrPolSystemWakeDeviceWakeDisabled])],
     [WdfDevStatePwrPolSystemWakeDeviceWakeDisabled, row(() => WdfDevStatePwrPolSystemWakeQueryIdle)],
-    [WdfDevStatePwrPolSystemWakeQueryIdle, row(() => WdfDevStatePwrPolSystemWakeDeviceToD0)],
+    [WdfDevStatePwrPolSystemWakeQueryIdle, row(PowerPolSystemWakeQueryIdle)],
     [WdfDevStatePwrPolSystemWakeDeviceToD0, row(PowerPolSystemWakeDeviceToD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolSystemWakeDeviceToD0CompletePowerUp])],
     [WdfDevStatePwrPolSystemWakeDeviceToD0CompletePowerUp, row(PowerPolSystemWakeDeviceToD0CompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStartingDecideS0Wake])],
-    [WdfDevStatePwrPolStoppingCancelTimer, row(() => WdfDevStatePwrPolStopping)],
+    [WdfDevStatePwrPolStoppingCancelTimer, row(PowerPolCancelTimer(WdfDevStatePwrPolStopping))],
     [WdfDevStatePwrPolStopping, row(PowerPolStopping, [PwrPolPowerDown, WdfDevStatePwrPolStoppingSendStatus])],
     [WdfDevStatePwrPolStoppingSendStatus, row(PowerPolStoppingSendStatus)],
     [WdfDevStatePwrPolStopped, row(null, [PwrPolStart, WdfDevStatePwrPolRestarting], [PwrPolRemove, WdfDevStatePwrPolStoppedRemoving])],
