@@ -39,3 +39,4 @@ export {
 export * from "./pnp-states.js";
 export * from "./pdo.js";
 export * from "./device-state.js";
+export * from "./power-policy.js";

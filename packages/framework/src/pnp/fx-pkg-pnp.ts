@@ -19,6 +19,8 @@ import { WdfDevStatePowerObjectCreated } from "./power-states.js";
 import { WdfDevStatePwrPolObjectCreated } from "./power-policy-states.js";
 import { WdfPowerDeviceD0, WdfPowerDeviceD3, WdfPowerDeviceD3Final, type FxMayWait, type FxPnpPowerCallbacks, type WDF_POWER_DEVICE_STATE } from "./pnp-callbacks.js";
 
+const PwrPolS0IdlePolicyChangedEvent = 0x2000;
+
 function isGenerator<T>(r: unknown): r is KWAIT_GENERATOR<T> {
   return typeof r === "object" && r !== null && typeof (r as Generator).next === "function" && typeof (r as Generator).throw === "function";
 }
@@ -358,6 +360,20 @@ export abstract class FxPkgPnp {
       return STATUS_PENDING;
     }
     return this.releasedStatus;
+  }
+
+  /**
+   * `FxPkgPnp::PowerPolicySetS0IdleSettings`: the idle policy from now on; a started device
+   * re-decides (PwrPolS0IdlePolicyChanged, from a work item as the caller may be at DISPATCH_LEVEL).
+   */
+  setS0IdleSettings(Enabled: boolean, DxState: DEVICE_POWER_STATE, IdleTimeoutMs: number, WakeFromS0Capable: boolean, PowerUpIdleDeviceOnSystemWake: boolean): void {
+    const s = this.idleSettings;
+    s.Enabled = Enabled;
+    s.DxState = DxState;
+    s.WakeFromS0Capable = WakeFromS0Capable;
+    s.PowerUpIdleDeviceOnSystemWake = PowerUpIdleDeviceOnSystemWake;
+    this.idle.timeoutMs = IdleTimeoutMs;
+    this.idle.post(PwrPolS0IdlePolicyChangedEvent);
   }
 
   /** The S IRP the power-policy machine held is done (`PowerPolicyCompleteSystemPowerIrp`). */
