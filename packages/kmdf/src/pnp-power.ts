@@ -18,9 +18,10 @@ export type EVT_WDF_DEVICE_D0_EXIT = (Device: WDFDEVICE, TargetState: WDF_POWER_
 export type EVT_WDF_DEVICE_SELF_MANAGED_IO_INIT = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
 export type EVT_WDF_DEVICE_SELF_MANAGED_IO_RESTART = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
 export type EVT_WDF_DEVICE_SELF_MANAGED_IO_SUSPEND = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
-export type EVT_WDF_DEVICE_SELF_MANAGED_IO_FLUSH = (Device: WDFDEVICE) => FxMayWait<void>;
-export type EVT_WDF_DEVICE_SELF_MANAGED_IO_CLEANUP = (Device: WDFDEVICE) => FxMayWait<void>;
-export type EVT_WDF_DEVICE_SURPRISE_REMOVAL = (Device: WDFDEVICE) => FxMayWait<void>;
+// A VOID callback that waits returns its generator all the same (a `void` return type admits it).
+export type EVT_WDF_DEVICE_SELF_MANAGED_IO_FLUSH = (Device: WDFDEVICE) => void;
+export type EVT_WDF_DEVICE_SELF_MANAGED_IO_CLEANUP = (Device: WDFDEVICE) => void;
+export type EVT_WDF_DEVICE_SURPRISE_REMOVAL = (Device: WDFDEVICE) => void;
 export type EVT_WDF_DEVICE_QUERY_REMOVE = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
 export type EVT_WDF_DEVICE_QUERY_STOP = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
 
