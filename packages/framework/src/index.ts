@@ -38,3 +38,4 @@ export * from "./pnp/fx-child-pdo-list.js";
 export * from "./pnp/fx-pkg-pdo.js";
 export * from "./pnp/fx-pnp-capabilities.js";
 export * from "./pnp/fx-power-idle-machine.js";
+export * from "./pnp/fx-wait-wake.js";

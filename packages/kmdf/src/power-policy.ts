@@ -2,8 +2,11 @@ import {
   DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, PowerDeviceD1, PowerDeviceD3, PowerDeviceMaximum, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
-import { FxObjectHandleGetPtr, FxVerifierCheckIrqlLevel, FX_TYPE_DEVICE, WdfFalse, WdfTrue, WdfUseDefault, type FxDevice, type WDF_TRI_STATE } from "@wdfjs/framework";
+import {
+  FxObjectHandleGetPtr, FxVerifierCheckIrqlLevel, FX_TYPE_DEVICE, WdfFalse, WdfTrue, WdfUseDefault, type FxDevice, type FxPowerPolicyCallbacks, type WDF_TRI_STATE,
+} from "@wdfjs/framework";
 import type { WDFDEVICE } from "./device.js";
+import { FxDeviceInitOf, type PWDFDEVICE_INIT } from "./device-init.js";
 
 /** `WDF_POWER_POLICY_S0_IDLE_CAPABILITIES` (wdfdevice.h). */
 export const IdleCapsInvalid = 0;
@@ -100,4 +103,108 @@ export function WdfDeviceResumeIdle(Device: WDFDEVICE): void {
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceResumeIdleActual", DISPATCH_LEVEL))) return;
   const pkg = device.pnp;
   if (pkg !== null && pkg.isPowerPolicyOwner) pkg.idle.ioDecrement();
+}
+
+/** `WDF_POWER_POLICY_SX_WAKE_USER_CONTROL` (wdfdevice.h). */
+export const WakeUserControlInvalid = 0;
+export const WakeDoNotAllowUserControl = 1;
+export const WakeAllowUserControl = 2;
+export type WDF_POWER_POLICY_SX_WAKE_USER_CONTROL = number;
+
+/** sizeof(WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS) on x64 (KMDF 1.33). */
+export const WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS_SIZE = 20;
+
+/** `WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS` (wdfdevice.h): zeroed until its _INIT. */
+export class WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS {
+  Size = 0;
+  DxState = 0;
+  UserControlOfWakeSettings: WDF_POWER_POLICY_SX_WAKE_USER_CONTROL = 0;
+  Enabled: WDF_TRI_STATE = 0;
+  ArmForWakeIfChildrenAreArmedForWake = false;
+  IndicateChildWakeOnParentWake = false;
+}
+export type PWDF_DEVICE_POWER_POLICY_WAKE_SETTINGS = WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS;
+
+/** `WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS_INIT`: enabled by default, DxState PowerDeviceMaximum (the deepest the device can wake from). */
+export function WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS_INIT(Settings: WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS): void {
+  Object.assign(Settings, new WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS(), {
+    Size: WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS_SIZE, Enabled: WdfUseDefault, DxState: PowerDeviceMaximum, UserControlOfWakeSettings: WakeAllowUserControl,
+  });
+}
+
+/**
+ * `WdfDeviceAssignSxWakeSettings`: whether the power-policy owner arms the device to wake the
+ * system from Sx (a WAIT_WAKE to the bus driver, EvtDeviceArmWakeFromSx, then on the way back
+ * EvtDeviceWakeFromSxTriggered if it woke the system, and EvtDeviceDisarmWakeFromSx).
+ */
+export function WdfDeviceAssignSxWakeSettings(Device: WDFDEVICE, Settings: PWDF_DEVICE_POWER_POLICY_WAKE_SETTINGS): NTSTATUS {
+  const device = deviceOf(Device);
+  const status = FxVerifierCheckIrqlLevel("WdfDeviceAssignSxWakeSettings", DISPATCH_LEVEL);
+  if (!NT_SUCCESS(status)) return status;
+  const pkg = device.pnp;
+  if (pkg === null || !pkg.isPowerPolicyOwner) return STATUS_INVALID_DEVICE_REQUEST;
+  if (Settings.Size !== WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
+  if ((Settings.DxState < PowerDeviceD1 || Settings.DxState > PowerDeviceD3) && Settings.DxState !== PowerDeviceMaximum) return STATUS_INVALID_PARAMETER;
+  pkg.sxWakeSettings.Enabled = Settings.Enabled !== WdfFalse;
+  pkg.sxWakeSettings.DxState = Settings.DxState === PowerDeviceMaximum ? PowerDeviceD3 : Settings.DxState;
+  return STATUS_SUCCESS;
+}
+
+export type EVT_WDF_DEVICE_ARM_WAKE_FROM_S0 = (Device: WDFDEVICE) => NTSTATUS;
+export type EVT_WDF_DEVICE_DISARM_WAKE_FROM_S0 = (Device: WDFDEVICE) => void;
+export type EVT_WDF_DEVICE_WAKE_FROM_S0_TRIGGERED = (Device: WDFDEVICE) => void;
+export type EVT_WDF_DEVICE_ARM_WAKE_FROM_SX = (Device: WDFDEVICE) => NTSTATUS;
+export type EVT_WDF_DEVICE_ARM_WAKE_FROM_SX_WITH_REASON = (Device: WDFDEVICE, DeviceWakeEnabled: boolean, ChildrenArmedForWake: boolean) => NTSTATUS;
+export type EVT_WDF_DEVICE_DISARM_WAKE_FROM_SX = (Device: WDFDEVICE) => void;
+export type EVT_WDF_DEVICE_WAKE_FROM_SX_TRIGGERED = (Device: WDFDEVICE) => void;
+
+/** sizeof(WDF_POWER_POLICY_EVENT_CALLBACKS) on x64. */
+export const WDF_POWER_POLICY_EVENT_CALLBACKS_SIZE = 64;
+
+/** `WDF_POWER_POLICY_EVENT_CALLBACKS` (wdfdevice.h): all NULL until its _INIT. */
+export class WDF_POWER_POLICY_EVENT_CALLBACKS {
+  Size = 0;
+  EvtDeviceArmWakeFromS0: EVT_WDF_DEVICE_ARM_WAKE_FROM_S0 | null = null;
+  EvtDeviceDisarmWakeFromS0: EVT_WDF_DEVICE_DISARM_WAKE_FROM_S0 | null = null;
+  EvtDeviceWakeFromS0Triggered: EVT_WDF_DEVICE_WAKE_FROM_S0_TRIGGERED | null = null;
+  EvtDeviceArmWakeFromSx: EVT_WDF_DEVICE_ARM_WAKE_FROM_SX | null = null;
+  EvtDeviceDisarmWakeFromSx: EVT_WDF_DEVICE_DISARM_WAKE_FROM_SX | null = null;
+  EvtDeviceWakeFromSxTriggered: EVT_WDF_DEVICE_WAKE_FROM_SX_TRIGGERED | null = null;
+  EvtDeviceArmWakeFromSxWithReason: EVT_WDF_DEVICE_ARM_WAKE_FROM_SX_WITH_REASON | null = null;
+}
+export type PWDF_POWER_POLICY_EVENT_CALLBACKS = WDF_POWER_POLICY_EVENT_CALLBACKS;
+
+/** `WDF_POWER_POLICY_EVENT_CALLBACKS_INIT`: zeroes and sets Size. */
+export function WDF_POWER_POLICY_EVENT_CALLBACKS_INIT(Callbacks: WDF_POWER_POLICY_EVENT_CALLBACKS): void {
+  Object.assign(Callbacks, new WDF_POWER_POLICY_EVENT_CALLBACKS());
+  Callbacks.Size = WDF_POWER_POLICY_EVENT_CALLBACKS_SIZE;
+}
+
+/**
+ * `WdfDeviceInitSetPowerPolicyEventCallbacks`: copied; EvtDeviceArmWakeFromSxWithReason, if set,
+ * is called instead of EvtDeviceArmWakeFromSx (fxdeviceinitapi.cpp), told wake is enabled and
+ * no children are armed.
+ */
+export function WdfDeviceInitSetPowerPolicyEventCallbacks(DeviceInit: PWDFDEVICE_INIT, PowerPolicyEventCallbacks: PWDF_POWER_POLICY_EVENT_CALLBACKS): void {
+  const init = FxDeviceInitOf(DeviceInit);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceInitSetPowerPolicyEventCallbacks", DISPATCH_LEVEL))) return;
+  if (PowerPolicyEventCallbacks.Size !== WDF_POWER_POLICY_EVENT_CALLBACKS_SIZE) return;
+  const c = { ...PowerPolicyEventCallbacks };
+  const h = (d: FxDevice) => d.handle as WDFDEVICE;
+  const fx: FxPowerPolicyCallbacks = {};
+  const armS0 = c.EvtDeviceArmWakeFromS0;
+  if (armS0 !== null) fx.armWakeFromS0 = (d) => armS0(h(d));
+  const disarmS0 = c.EvtDeviceDisarmWakeFromS0;
+  if (disarmS0 !== null) fx.disarmWakeFromS0 = (d) => disarmS0(h(d));
+  const s0Triggered = c.EvtDeviceWakeFromS0Triggered;
+  if (s0Triggered !== null) fx.wakeFromS0Triggered = (d) => s0Triggered(h(d));
+  const armSx = c.EvtDeviceArmWakeFromSx;
+  const armSxReason = c.EvtDeviceArmWakeFromSxWithReason;
+  if (armSxReason !== null) fx.armWakeFromSx = (d) => armSxReason(h(d), true, false);
+  else if (armSx !== null) fx.armWakeFromSx = (d) => armSx(h(d));
+  const disarmSx = c.EvtDeviceDisarmWakeFromSx;
+  if (disarmSx !== null) fx.disarmWakeFromSx = (d) => disarmSx(h(d));
+  const sxTriggered = c.EvtDeviceWakeFromSxTriggered;
+  if (sxTriggered !== null) fx.wakeFromSxTriggered = (d) => sxTriggered(h(d));
+  init.PowerPolicyCallbacks = fx;
 }

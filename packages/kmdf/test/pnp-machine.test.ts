@@ -260,6 +260,8 @@ describe("the power machines: system sleep and wake", () => {
     expect(r.states.power).toEqual(["GotoDx", "NotifyingD0ExitToWakeInterrupts", "GotoDxIoStopped", "Dx"]);
     r.reset();
     expect(r.m.wake()).toBe(STATUS_SUCCESS);
+    // The policy machine takes S0 on its own thread (a work item), after the S IRP completed.
+    r.m.run();
     expect(r.calls).toEqual(["D0Entry(D3)", "D0EntryPostInterruptsEnabled(D3)", "SelfManagedIoRestart"]);
     expect(r.states.policy).toEqual([
       "SystemWakeDeviceWakeDisabled", "SystemWakeQueryIdle", "SystemWakeDeviceToD0", "SystemWakeDeviceToD0CompletePowerUp", "StartingDecideS0Wake",
@@ -280,6 +282,8 @@ describe("the power machines: system sleep and wake", () => {
     ]);
     r.reset();
     expect(r.m.wake()).toBe(STATUS_SUCCESS);
+    // The policy machine takes S0 on its own thread (a work item), after the S IRP completed.
+    r.m.run();
     expect(r.calls.filter((c) => c.includes("D0Entry("))).toEqual(["fdo D0Entry(D3)", "filter D0Entry(D3)"]);
   });
 });

@@ -1,6 +1,6 @@
 import { FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN, type DEVICE_OBJECT } from "@wdfjs/kernel";
 import type { FxDriver } from "../driver/fx-driver.js";
-import type { FxPnpPowerCallbacks } from "../pnp/pnp-callbacks.js";
+import type { FxPnpPowerCallbacks, FxPowerPolicyCallbacks } from "../pnp/pnp-callbacks.js";
 import type { FxDevice } from "./fx-device.js";
 import type { FxPdoInit } from "../pnp/fx-pdo-init.js";
 
@@ -37,6 +37,8 @@ export class FxDeviceInit {
   Filter = false;
   /** `WdfDeviceInitSetPnpPowerEventCallbacks`, in framework terms. */
   PnpPowerCallbacks: FxPnpPowerCallbacks = {};
+  /** `WdfDeviceInitSetPowerPolicyEventCallbacks`, in framework terms. */
+  PowerPolicyCallbacks: FxPowerPolicyCallbacks = {};
   /** `WdfDeviceInitSetPowerPolicyOwnership`: a WDF_TRI_STATE (WdfUseDefault: an FDO owns, a filter does not). */
   PowerPolicyOwnership = 2;
   /** A PDO init's identity and parent (`WdfPdoInitAllocate`); null for other inits. */

@@ -3,7 +3,7 @@ import {
   IoGetCurrentIrpStackLocation, IoSkipCurrentIrpStackLocation, IO_NO_INCREMENT, IRP_MN_START_DEVICE, NT_SUCCESS,
   PoCallDriver, POWER_STATE, PoSetPowerState, PoStartNextPowerIrp, PowerDeviceD0, PowerSystemWorking, STATUS_SUCCESS, BusRelations, DEVICE_RELATIONS_SIZE,
   ExAllocatePool2, ExFreePool, IRP_MN_QUERY_DEVICE_RELATIONS, ObReferenceObject, POOL_FLAG_PAGED, POOL_TAG, ReadDeviceRelationsCount, ReadDeviceRelationsObject,
-  STATUS_INSUFFICIENT_RESOURCES, WriteDeviceRelationsCount, WriteDeviceRelationsObject, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_PNP_DEVICE_STATE,
+  STATUS_INSUFFICIENT_RESOURCES, IRP_MN_WAIT_WAKE, WriteDeviceRelationsCount, WriteDeviceRelationsObject, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_PNP_DEVICE_STATE,
   type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
@@ -11,6 +11,8 @@ import { FxPkgPnp } from "./fx-pkg-pnp.js";
 import { FxChildPdoList } from "./fx-child-pdo-list.js";
 import { FxApplyCapabilities } from "./fx-pnp-capabilities.js";
 import type { FxPnpPowerCallbacks } from "./pnp-callbacks.js";
+
+const PwrPolWakeArrivedEvent = 0x100;
 
 /**
  * `FxPkgFdo` (fxpkgfdo.cpp, fdopower.cpp): the PnP package of a function or filter device. START
@@ -122,6 +124,8 @@ export class FxPkgFdo extends FxPkgPnp {
   }
 
   protected dispatchOtherPower(Irp: IRP): NTSTATUS {
+    // The owner's own WAIT_WAKE on its way to the bus driver: the policy learns it is armed below.
+    if (this.isPowerPolicyOwner && IoGetCurrentIrpStackLocation(Irp).MinorFunction === IRP_MN_WAIT_WAKE) this.pwrPol.post(PwrPolWakeArrivedEvent);
     PoStartNextPowerIrp(Irp);
     IoSkipCurrentIrpStackLocation(Irp);
     return PoCallDriver(this.device.AttachedDevice!, Irp);
@@ -129,7 +133,8 @@ export class FxPkgFdo extends FxPkgPnp {
 
   protected *dispatchSystemSetPower(Irp: IRP): KWAIT_GENERATOR<NTSTATUS> {
     if (!this.isPowerPolicyOwner) return this.dispatchOtherPower(Irp);
-    const toS0 = IoGetCurrentIrpStackLocation(Irp).Parameters.Power.State.SystemState === PowerSystemWorking;
+    this.systemPowerState = IoGetCurrentIrpStackLocation(Irp).Parameters.Power.State.SystemState;
+    const toS0 = this.systemPowerState === PowerSystemWorking;
     // fdopower.cpp: the S IRP goes down first; on its way back up the policy machine sees it
     // (Sx: the D IRP is requested and the S IRP completes when the device is in Dx).
     yield* IoForwardIrpSynchronously(this.device.AttachedDevice!, Irp);

@@ -4,7 +4,8 @@ import {
   IRP_MN_EJECT, IRP_MN_QUERY_BUS_INFORMATION, IRP_MN_QUERY_PNP_DEVICE_STATE, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_DEVICE_RELATIONS, IRP_MN_QUERY_DEVICE_TEXT, IRP_MN_QUERY_ID,
   IRP_MN_QUERY_POWER, IRP_MN_QUERY_RESOURCE_REQUIREMENTS, IRP_MN_QUERY_RESOURCES, ObReferenceObject, POOL_FLAG_PAGED, POOL_TAG, POWER_STATE,
   PoSetPowerState, PoStartNextPowerIrp, STATUS_INSUFFICIENT_RESOURCES, STATUS_SUCCESS, SystemPowerState, TargetDeviceRelation, WriteDeviceRelationsCount,
-  WriteDeviceRelationsObject, WritePnpBusInformation, PNP_BUS_INFORMATION_SIZE,
+  WriteDeviceRelationsObject, WritePnpBusInformation, PNP_BUS_INFORMATION_SIZE, IRP_MN_WAIT_WAKE, IoMarkIrpPending, IoSetCancelRoutine,
+  IoReleaseCancelSpinLock, STATUS_CANCELLED, STATUS_DEVICE_BUSY, STATUS_PENDING,
   type DEVICE_CAPABILITIES, type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
@@ -150,10 +151,32 @@ export class FxPkgPdo extends FxPkgPnp {
 
   protected dispatchOtherPower(Irp: IRP): NTSTATUS {
     const sl = IoGetCurrentIrpStackLocation(Irp);
+    if (sl.MinorFunction === IRP_MN_WAIT_WAKE) return this.holdWaitWake(Irp);
     // The bottom of the stack agrees to QUERY_POWER; WAIT_WAKE and the rest keep the status they came with.
     const status = sl.MinorFunction === IRP_MN_QUERY_POWER ? STATUS_SUCCESS : Irp.IoStatus.Status;
     PoStartNextPowerIrp(Irp);
     return this.complete(Irp, status);
+  }
+
+  /** The WAIT_WAKE the bus keeps until the device signals wake (machine.signalWake) or it is cancelled. */
+  waitWakeIrp: IRP | null = null;
+
+  /**
+   * pdopower.cpp DispatchWaitWake: the bus driver holds the WAIT_WAKE (one at a time:
+   * STATUS_DEVICE_BUSY for a second) with a cancel routine; the platform completes it on wake.
+   */
+  private holdWaitWake(Irp: IRP): NTSTATUS {
+    PoStartNextPowerIrp(Irp);
+    // One the platform completed (machine.signalWake took its cancel routine) no longer counts.
+    if (this.waitWakeIrp !== null && this.waitWakeIrp.CancelRoutine !== null) return this.complete(Irp, STATUS_DEVICE_BUSY);
+    this.waitWakeIrp = Irp;
+    IoMarkIrpPending(Irp);
+    IoSetCancelRoutine(Irp, FxPkgPdoWaitWakeCancel);
+    if (Irp.Cancel && IoSetCancelRoutine(Irp, null) !== null) {
+      this.waitWakeIrp = null;
+      this.complete(Irp, STATUS_CANCELLED);
+    }
+    return STATUS_PENDING;
   }
 
   protected *dispatchSystemSetPower(Irp: IRP): KWAIT_GENERATOR<NTSTATUS> {
@@ -184,4 +207,14 @@ export class FxPkgPdo extends FxPkgPnp {
     PoStartNextPowerIrp(Irp);
     this.setReleasedStatus(this.complete(Irp, STATUS_SUCCESS));
   }
+}
+
+/** The held WAIT_WAKE's cancel routine: the PDO lets it go with STATUS_CANCELLED. */
+function FxPkgPdoWaitWakeCancel(DeviceObject: DEVICE_OBJECT, Irp: IRP): void {
+  IoReleaseCancelSpinLock(Irp.CancelIrql);
+  const fx = DeviceObject.DeviceExtension as FxDevice;
+  if (fx.pnp instanceof FxPkgPdo && fx.pnp.waitWakeIrp === Irp) fx.pnp.waitWakeIrp = null;
+  Irp.IoStatus.Status = STATUS_CANCELLED;
+  Irp.IoStatus.Information = 0;
+  IoCompleteRequest(Irp, IO_NO_INCREMENT);
 }

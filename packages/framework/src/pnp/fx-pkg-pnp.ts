@@ -10,6 +10,7 @@ import { FxVerifierBugCheck, WDF_PNP_FATAL_ERROR, WDF_POWER_MULTIPLE_PPO } from 
 import { FxIoStopProcessingForPowerPurgeNonManaged } from "../io/power-actions.js";
 import { FxStateMachine } from "./fx-state-machine.js";
 import { FxPowerIdleMachine } from "./fx-power-idle-machine.js";
+import { FxWaitWake } from "./fx-wait-wake.js";
 import { FxApplyDeviceState, type FxDeviceState, type FxPnpCapabilities, type FxPowerCapabilities } from "./fx-pnp-capabilities.js";
 import { FxPnpStateTable, PnpEventCancelRemove, PnpEventCancelStop, PnpEventQueryRemove, PnpEventQueryStop, PnpEventRemove, PnpEventStartDevice, PnpEventStop, PnpEventSurpriseRemove } from "./pnp-state-table.js";
 import { FxPowerStateTable, PowerD0, PowerDx } from "./power-state-table.js";
@@ -17,7 +18,7 @@ import { FxPowerPolicyStateTable, PwrPolS0, PwrPolSx } from "./power-policy-stat
 import { WdfDevStatePnpInit, WdfDevStatePnpObjectCreated, type WDF_DEVICE_PNP_STATE } from "./pnp-states.js";
 import { WdfDevStatePowerObjectCreated } from "./power-states.js";
 import { WdfDevStatePwrPolObjectCreated } from "./power-policy-states.js";
-import { WdfPowerDeviceD0, WdfPowerDeviceD3, WdfPowerDeviceD3Final, type FxMayWait, type FxPnpPowerCallbacks, type WDF_POWER_DEVICE_STATE } from "./pnp-callbacks.js";
+import { WdfPowerDeviceD0, WdfPowerDeviceD3, WdfPowerDeviceD3Final, type FxMayWait, type FxPnpPowerCallbacks, type FxPowerPolicyCallbacks, type WDF_POWER_DEVICE_STATE } from "./pnp-callbacks.js";
 
 const PwrPolS0IdlePolicyChangedEvent = 0x2000;
 
@@ -89,6 +90,14 @@ export abstract class FxPkgPnp {
   pnpDeviceStateBits = 0;
   /** The idle machine; the power-managed queues count their requests through `device.powerIdleHook`. */
   readonly idle: FxPowerIdleMachine;
+  /** `WdfDeviceInitSetPowerPolicyEventCallbacks`. */
+  policyCallbacks: FxPowerPolicyCallbacks = {};
+  /** `WdfDeviceAssignSxWakeSettings` as the policy uses them (`m_WakeSettings`): off until assigned. */
+  readonly sxWakeSettings = { Enabled: false, DxState: PowerDeviceD3 };
+  /** The WAIT_WAKE the owner keeps while armed. */
+  readonly waitWake: FxWaitWake;
+  /** The system state of the last S IRP (`m_SystemPowerState`). */
+  systemPowerState = 1;
   /** `WdfDeviceAssignS0IdleSettings` as the policy uses them (`m_IdleSettings`): off until assigned. */
   readonly idleSettings = { Enabled: false, DxState: PowerDeviceD3, WakeFromS0Capable: false, PowerUpIdleDeviceOnSystemWake: false };
   private transitionHook: ((from: number, to: number, machine: string) => void) | null = null;
@@ -100,6 +109,7 @@ export abstract class FxPkgPnp {
     this.power = new FxStateMachine<FxPkgPnp>(this, FxPowerStateTable, WdfDevStatePowerObjectCreated, label);
     this.pwrPol = new FxStateMachine<FxPkgPnp>(this, FxPowerPolicyStateTable, WdfDevStatePwrPolObjectCreated, label);
     this.idle = new FxPowerIdleMachine(this);
+    this.waitWake = new FxWaitWake(this);
     device.powerIdleHook = this.idle;
   }
 
@@ -400,8 +410,14 @@ export abstract class FxPkgPnp {
 
   /** Runs the power-policy machine for an S IRP held by the package (Sx) or passed (S0). */
   protected *systemPowerEvent(Irp: IRP, toS0: boolean): KWAIT_GENERATOR<void> {
-    if (!toS0) this.pendingSystemIrp = Irp;
-    yield* this.pwrPol.processEvent(toS0 ? PwrPolS0 : PwrPolSx);
+    if (toS0) {
+      // fdopower.cpp _SystemPowerS0Completion: S0 is handed to the policy machine's own thread
+      // (a work item here), so the S IRP goes on up and a device's wake completes first.
+      this.idle.post(PwrPolS0);
+      return;
+    }
+    this.pendingSystemIrp = Irp;
+    yield* this.pwrPol.processEvent(PwrPolSx);
     // A policy machine that did not take the Sx (the device is not started) lets the S IRP go.
     if (this.pendingSystemIrp === Irp) this.completeSystemPowerIrp();
   }

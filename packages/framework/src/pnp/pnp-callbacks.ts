@@ -38,3 +38,13 @@ export interface FxPnpPowerCallbacks {
 
 /** How many states `FxPkgPnp` history keeps per machine (WDF's `m_States.History` has 8). */
 export const FxPnpHistorySize = 8;
+
+/** The power-policy owner's wake callbacks (`WDF_POWER_POLICY_EVENT_CALLBACKS`), in framework terms. */
+export interface FxPowerPolicyCallbacks {
+  armWakeFromS0?: ((Device: FxDevice) => FxMayWait<NTSTATUS>) | undefined;
+  disarmWakeFromS0?: ((Device: FxDevice) => FxMayWait<void>) | undefined;
+  wakeFromS0Triggered?: ((Device: FxDevice) => FxMayWait<void>) | undefined;
+  armWakeFromSx?: ((Device: FxDevice) => FxMayWait<NTSTATUS>) | undefined;
+  disarmWakeFromSx?: ((Device: FxDevice) => FxMayWait<void>) | undefined;
+  wakeFromSxTriggered?: ((Device: FxDevice) => FxMayWait<void>) | undefined;
+}

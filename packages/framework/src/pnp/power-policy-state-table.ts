@@ -1,4 +1,4 @@
-import { PowerDeviceD0, PowerDeviceD3, type KWAIT_GENERATOR } from "@wdfjs/kernel";
+import { NT_SUCCESS, PowerDeviceD0, PowerDeviceD3, STATUS_SUCCESS, type KWAIT_GENERATOR } from "@wdfjs/kernel";
 import type { FxStateTable, FxStateTableEntry } from "./fx-state-machine.js";
 import type { FxPkgPnp } from "./fx-pkg-pnp.js";
 import { PowerCompleteD0, PowerCompleteDx, PowerImplicitD0, PowerImplicitD3 } from "./power-state-table.js";
@@ -15,7 +15,11 @@ import {
   WdfDevStatePwrPolIdleCapableDeviceIdle, WdfDevStatePwrPolTimerExpiredNoWake, WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown,
   WdfDevStatePwrPolWaitingUnarmedQueryIdle, WdfDevStatePwrPolWaitingUnarmed, WdfDevStatePwrPolS0NoWakePowerUp, WdfDevStatePwrPolS0NoWakeCompletePowerUp,
   WdfDevStatePwrPolSystemSleepFromDeviceWaitingUnarmed, WdfDevStatePwrPolStoppingResetDevice, WdfDevStatePwrPolStoppingResetDeviceCompletePowerUp,
-  WdfDevStatePwrPolDevicePowerRequestFailed,
+  WdfDevStatePwrPolDevicePowerRequestFailed, WdfDevStatePwrPolSleepingWakePowerDown, WdfDevStatePwrPolSleepingSendWake, WdfDevStatePwrPolCheckPowerPageable,
+  WdfDevStatePwrPolSleepingWakeWakeArrived, WdfDevStatePwrPolSleepingWakeRevertArmWake, WdfDevStatePwrPolSystemAsleepWakeArmed,
+  WdfDevStatePwrPolSystemWakeDeviceWakeEnabled, WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled, WdfDevStatePwrPolSystemWakeDeviceWakeDisarm,
+  WdfDevStatePwrPolSystemWakeDeviceWakeTriggered, WdfDevStatePwrPolSystemWakeDeviceWakeTriggeredS0, WdfDevStatePwrPolSystemWakeDeviceWokeDisarm,
+  WdfDevStatePwrPolSystemWakeDeviceWakeCompletePowerUp,
 } from "./power-policy-states.js";
 
 /** `FxPowerPolicyEvent` (fxpowerpolicystatemachine.hpp). */
@@ -63,6 +67,50 @@ function* PowerPolStartingSucceeded(p: P): KWAIT_GENERATOR<number> {
 function* PowerPolStartingFailed(p: P): KWAIT_GENERATOR<number> {
   yield* p.pnp.processEvent(PnpEventPwrPolStartFailed);
   return WdfDevStatePwrPolStopped;
+}
+
+function PowerPolSleeping(p: P): number {
+  // PowerPolicyCanWakeFromSystemState: the owner armed for wake from Sx goes down armed.
+  return p.sxWakeSettings.Enabled ? WdfDevStatePwrPolSleepingWakePowerDown : WdfDevStatePwrPolSleepingNoWakePowerDown;
+}
+
+function PowerPolSleepingWakePowerDown(p: P): number {
+  return p.requestDevicePower(p.sxWakeSettings.DxState) ? wait : WdfDevStatePwrPolSleepingNoWakePowerDown;
+}
+
+function PowerPolSleepingSendWake(p: P): number {
+  // The queues are stopped, the hardware not yet off: the WAIT_WAKE goes to the bus driver now.
+  return p.waitWake.send(p.systemPowerState) ? wait : WdfDevStatePwrPolSleepingNoWakeCompletePowerDown;
+}
+
+function* PowerPolSleepingWakeWakeArrived(p: P): KWAIT_GENERATOR<number> {
+  const arm = p.policyCallbacks.armWakeFromSx;
+  const status = yield* p.invoke(arm, STATUS_SUCCESS);
+  if (!NT_SUCCESS(status)) return WdfDevStatePwrPolSleepingWakeRevertArmWake;
+  p.waitWake.armedForSx = true;
+  yield* p.power.processEvent(PowerCompleteDx);
+  return wait;
+}
+
+function PowerPolSleepingWakeRevertArmWake(p: P): number {
+  // EvtDeviceArmWakeFromSx failed: the WAIT_WAKE is cancelled and the device sleeps unarmed.
+  p.waitWake.cancel();
+  return WdfDevStatePwrPolSleepingNoWakeCompletePowerDown;
+}
+
+function PowerPolSystemWakeDeviceWakeEnabled(p: P): number {
+  // Back in S0 without a wake from this device: its WAIT_WAKE is cancelled (its completion says so).
+  if (!p.waitWake.cancel() && p.waitWake.irp === null) return WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled;
+  return wait;
+}
+
+function* PowerPolDisarmWakeFromSx(p: P, triggered: boolean): KWAIT_GENERATOR<number> {
+  if (triggered) yield* p.invoke(p.policyCallbacks.wakeFromSxTriggered, undefined);
+  if (p.waitWake.armedForSx) {
+    p.waitWake.armedForSx = false;
+    yield* p.invoke(p.policyCallbacks.disarmWakeFromSx, undefined);
+  }
+  return WdfDevStatePwrPolSystemWakeDeviceWakeCompletePowerUp;
 }
 
 function PowerPolSleepingNoWakePowerDown(p: P): number {
@@ -206,7 +254,23 @@ export const FxPowerPolicyStateTable: FxStateTable<P> = {
     [WdfDevStatePwrPolDevicePowerRequestFailed, row(() => wait, [PwrPolStop, WdfDevStatePwrPolStopping], [PwrPolSurpriseRemove, WdfDevStatePwrPolStopping])],
     [WdfDevStatePwrPolStartedIdleCapableCancelTimerForSleep, row(PowerPolCancelTimer(WdfDevStatePwrPolStartedIdleCapableTimerCanceledForSleep))],
     [WdfDevStatePwrPolStartedIdleCapableTimerCanceledForSleep, row(() => WdfDevStatePwrPolSleeping)],
-    [WdfDevStatePwrPolSleeping, row(() => WdfDevStatePwrPolSleepingNoWakePowerDown)],
+    [WdfDevStatePwrPolSleeping, row(PowerPolSleeping)],
+    [WdfDevStatePwrPolSleepingWakePowerDown, row(PowerPolSleepingWakePowerDown, [PwrPolPowerDownIoStopped, WdfDevStatePwrPolSleepingSendWake])],
+    [WdfDevStatePwrPolSleepingSendWake, row(PowerPolSleepingSendWake, [PwrPolWakeArrived, WdfDevStatePwrPolCheckPowerPageable],
+      [PwrPolWakeSuccess, WdfDevStatePwrPolSleepingNoWakeCompletePowerDown], [PwrPolWakeFailed, WdfDevStatePwrPolSleepingNoWakeCompletePowerDown])],
+    [WdfDevStatePwrPolCheckPowerPageable, row(() => WdfDevStatePwrPolSleepingWakeWakeArrived)],
+    [WdfDevStatePwrPolSleepingWakeWakeArrived, row(PowerPolSleepingWakeWakeArrived, [PwrPolPowerDown, WdfDevStatePwrPolSystemAsleepWakeArmed])],
+    [WdfDevStatePwrPolSleepingWakeRevertArmWake, row(PowerPolSleepingWakeRevertArmWake)],
+    [WdfDevStatePwrPolSystemAsleepWakeArmed, row(PowerPolSystemAsleepNoWake, [PwrPolS0, WdfDevStatePwrPolSystemWakeDeviceWakeEnabled],
+      [PwrPolWakeSuccess, WdfDevStatePwrPolSystemWakeDeviceWakeTriggered])],
+    [WdfDevStatePwrPolSystemWakeDeviceWakeEnabled, row(PowerPolSystemWakeDeviceWakeEnabled, [PwrPolWakeFailed, WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled],
+      [PwrPolWakeSuccess, WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled])],
+    [WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolSystemWakeDeviceWakeDisarm])],
+    [WdfDevStatePwrPolSystemWakeDeviceWakeDisarm, row((p) => PowerPolDisarmWakeFromSx(p, false))],
+    [WdfDevStatePwrPolSystemWakeDeviceWakeTriggered, row(null, [PwrPolS0, WdfDevStatePwrPolSystemWakeDeviceWakeTriggeredS0])],
+    [WdfDevStatePwrPolSystemWakeDeviceWakeTriggeredS0, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolSystemWakeDeviceWokeDisarm])],
+    [WdfDevStatePwrPolSystemWakeDeviceWokeDisarm, row((p) => PowerPolDisarmWakeFromSx(p, true))],
+    [WdfDevStatePwrPolSystemWakeDeviceWakeCompletePowerUp, row(PowerPolCompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStartingDecideS0Wake])],
     [WdfDevStatePwrPolSleepingNoWakePowerDown, row(PowerPolSleepingNoWakePowerDown, [PwrPolPowerDownIoStopped, WdfDevStatePwrPolSleepingNoWakeCompletePowerDown])],
     [WdfDevStatePwrPolSleepingNoWakeDxRequestFailed, row(PowerPolSleepingNoWakeDxRequestFailed)],
     [WdfDevStatePwrPolSleepingNoWakeCompletePowerDown, row(PowerPolSleepingNoWakeCompletePowerDown, [PwrPolPowerDown, WdfDevStatePwrPolSystemAsleepNoWake])],
