@@ -39,3 +39,5 @@ export * from "./pnp/fx-pkg-pdo.js";
 export * from "./pnp/fx-pnp-capabilities.js";
 export * from "./pnp/fx-power-idle-machine.js";
 export * from "./pnp/fx-wait-wake.js";
+export * from "./pnp/fx-self-managed-io.js";
+export * from "./pnp/fx-power-policy-owner.js";

@@ -76,7 +76,7 @@ export function WdfDeviceAssignS0IdleSettings(Device: WDFDEVICE, Settings: PWDF_
   if (Settings.PowerUpIdleDeviceOnSystemWake < WdfFalse || Settings.PowerUpIdleDeviceOnSystemWake > WdfUseDefault) return STATUS_INVALID_PARAMETER;
   if (Settings.IdleTimeoutType > SystemManagedIdleTimeoutWithHint) return STATUS_INVALID_PARAMETER;
   const dx = Settings.DxState === PowerDeviceMaximum ? PowerDeviceD3 : Settings.DxState;
-  pkg.setS0IdleSettings(Settings.Enabled !== WdfFalse, dx, Settings.IdleTimeout === IdleTimeoutDefaultValue ? 5000 : Settings.IdleTimeout,
+  pkg.owner.setS0IdleSettings(Settings.Enabled !== WdfFalse, dx, Settings.IdleTimeout === IdleTimeoutDefaultValue ? 5000 : Settings.IdleTimeout,
     Settings.IdleCaps !== IdleCannotWakeFromS0, Settings.PowerUpIdleDeviceOnSystemWake === WdfTrue);
   return STATUS_SUCCESS;
 }
@@ -94,7 +94,7 @@ export function WdfDeviceStopIdle(Device: WDFDEVICE, WaitForD0: boolean): NTSTAT
   if (!NT_SUCCESS(status)) return status;
   const pkg = device.pnp;
   if (pkg === null || !pkg.isPowerPolicyOwner) return STATUS_INVALID_DEVICE_REQUEST;
-  return WaitForD0 ? pkg.idle.stopIdleAndWait() : pkg.idle.stopIdle();
+  return WaitForD0 ? pkg.owner.idle.stopIdleAndWait() : pkg.owner.idle.stopIdle();
 }
 
 /** `WdfDeviceResumeIdle` (WdfDeviceResumeIdleActual): ends one WdfDeviceStopIdle; with no I/O left the idle timer starts again. */
@@ -102,7 +102,7 @@ export function WdfDeviceResumeIdle(Device: WDFDEVICE): void {
   const device = deviceOf(Device);
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceResumeIdleActual", DISPATCH_LEVEL))) return;
   const pkg = device.pnp;
-  if (pkg !== null && pkg.isPowerPolicyOwner) pkg.idle.ioDecrement();
+  if (pkg !== null && pkg.isPowerPolicyOwner) pkg.owner.idle.ioDecrement();
 }
 
 /** `WDF_POWER_POLICY_SX_WAKE_USER_CONTROL` (wdfdevice.h). */
@@ -145,8 +145,8 @@ export function WdfDeviceAssignSxWakeSettings(Device: WDFDEVICE, Settings: PWDF_
   if (pkg === null || !pkg.isPowerPolicyOwner) return STATUS_INVALID_DEVICE_REQUEST;
   if (Settings.Size !== WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
   if ((Settings.DxState < PowerDeviceD1 || Settings.DxState > PowerDeviceD3) && Settings.DxState !== PowerDeviceMaximum) return STATUS_INVALID_PARAMETER;
-  pkg.sxWakeSettings.Enabled = Settings.Enabled !== WdfFalse;
-  pkg.sxWakeSettings.DxState = Settings.DxState === PowerDeviceMaximum ? PowerDeviceD3 : Settings.DxState;
+  pkg.owner.sxWakeSettings.Enabled = Settings.Enabled !== WdfFalse;
+  pkg.owner.sxWakeSettings.DxState = Settings.DxState === PowerDeviceMaximum ? PowerDeviceD3 : Settings.DxState;
   return STATUS_SUCCESS;
 }
 

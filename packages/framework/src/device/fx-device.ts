@@ -59,7 +59,7 @@ export class FxDevice extends FxObject {
     // fxdevice.cpp: an FDO owns power policy unless it is a filter or the driver said otherwise.
     const owner = Init.PowerPolicyOwnership === WdfTrue || (Init.PowerPolicyOwnership === WdfUseDefault && !Init.Filter);
     this.pnp = Init.IsFdoInit ? new FxPkgFdo(this, Init.PnpPowerCallbacks, owner) : Init.Pdo !== null ? new FxPkgPdo(this, Init.PnpPowerCallbacks, Init.Pdo) : null;
-    if (this.pnp !== null) this.pnp.policyCallbacks = Init.PowerPolicyCallbacks;
+    if (this.pnp !== null) this.pnp.owner.callbacks = Init.PowerPolicyCallbacks;
     // A PnP device goes away with its stack at REMOVE_DEVICE, never by WdfObjectDelete.
     if (this.pnp !== null) this.noDeleteDDI = true;
   }

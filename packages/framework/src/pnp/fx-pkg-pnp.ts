@@ -1,16 +1,16 @@
 import {
   DevicePowerState, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoInvalidateDeviceState, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_POWER,
   IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_SET_POWER,
-  IRP_MN_START_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, NT_SUCCESS, PoRequestPowerIrp, PowerDeviceD0, PowerDeviceD3, POWER_STATE,
+  IRP_MN_START_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, NT_SUCCESS, PowerDeviceD0, PowerDeviceD3,
   PoStartNextPowerIrp, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, SystemPowerState,
-  type DEVICE_OBJECT, type DEVICE_POWER_STATE, type IO_STATUS_BLOCK, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
+  type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxVerifierBugCheck, WDF_PNP_FATAL_ERROR, WDF_POWER_MULTIPLE_PPO } from "../verifier.js";
-import { FxIoStopProcessingForPowerPurgeNonManaged } from "../io/power-actions.js";
+import { FxIoStopProcessingForPowerPurgeManaged, FxIoStopProcessingForPowerPurgeNonManaged } from "../io/power-actions.js";
+import { FxSelfManagedIoMachine } from "./fx-self-managed-io.js";
 import { FxStateMachine } from "./fx-state-machine.js";
-import { FxPowerIdleMachine } from "./fx-power-idle-machine.js";
-import { FxWaitWake } from "./fx-wait-wake.js";
+import { FxPowerPolicyOwner } from "./fx-power-policy-owner.js";
 import { FxApplyDeviceState, type FxDeviceState, type FxPnpCapabilities, type FxPowerCapabilities } from "./fx-pnp-capabilities.js";
 import { FxPnpStateTable, PnpEventCancelRemove, PnpEventCancelStop, PnpEventQueryRemove, PnpEventQueryStop, PnpEventRemove, PnpEventStartDevice, PnpEventStop, PnpEventSurpriseRemove } from "./pnp-state-table.js";
 import { FxPowerStateTable, PowerD0, PowerDx } from "./power-state-table.js";
@@ -18,9 +18,7 @@ import { FxPowerPolicyStateTable, PwrPolS0, PwrPolSx } from "./power-policy-stat
 import { WdfDevStatePnpInit, WdfDevStatePnpObjectCreated, type WDF_DEVICE_PNP_STATE } from "./pnp-states.js";
 import { WdfDevStatePowerObjectCreated } from "./power-states.js";
 import { WdfDevStatePwrPolObjectCreated } from "./power-policy-states.js";
-import { WdfPowerDeviceD0, WdfPowerDeviceD3, WdfPowerDeviceD3Final, type FxMayWait, type FxPnpPowerCallbacks, type FxPowerPolicyCallbacks, type WDF_POWER_DEVICE_STATE } from "./pnp-callbacks.js";
-
-const PwrPolS0IdlePolicyChangedEvent = 0x2000;
+import { WdfPowerDeviceD0, WdfPowerDeviceD3, WdfPowerDeviceD3Final, type FxMayWait, type FxPnpPowerCallbacks, type WDF_POWER_DEVICE_STATE } from "./pnp-callbacks.js";
 
 function isGenerator<T>(r: unknown): r is KWAIT_GENERATOR<T> {
   return typeof r === "object" && r !== null && typeof (r as Generator).next === "function" && typeof (r as Generator).throw === "function";
@@ -41,10 +39,6 @@ function pnpEventOf(minor: number): number {
   }
 }
 
-/** Self-managed I/O (`FxSelfManagedIoMachine`): never started, running, suspended. */
-const SmIoNone = 0;
-const SmIoStarted = 1;
-const SmIoSuspended = 2;
 
 /**
  * `FxPkgPnp` (fxpkgpnp.cpp): a PnP device's three table-driven machines — PnP, power and power
@@ -67,7 +61,7 @@ export abstract class FxPkgPnp {
   private wdfDeviceState: WDF_POWER_DEVICE_STATE = WdfPowerDeviceD3Final;
   private targetDeviceState: WDF_POWER_DEVICE_STATE = WdfPowerDeviceD3;
   private hardwarePrepared = false;
-  private smIo = SmIoNone;
+  private readonly selfManagedIo = new FxSelfManagedIoMachine(this);
   private resourcesRaw = 0;
   private resourcesTranslated = 0;
   private lastFailure: NTSTATUS = STATUS_SUCCESS;
@@ -80,26 +74,16 @@ export abstract class FxPkgPnp {
   protected pendingSystemIrp: IRP | null = null;
   protected pendingDeviceIrp: IRP | null = null;
   protected releasedStatus: NTSTATUS = STATUS_SUCCESS;
-  /** The owner requested the D IRP now arriving (`m_RequestedPowerUpIrp` / `m_RequestedPowerDownIrp`). */
-  protected requestedPowerIrp = false;
   /** `WdfDeviceSetPnpCapabilities`, `WdfDeviceSetPowerCapabilities`, `WdfDeviceSetDeviceState` (null: never set). */
   pnpCapabilities: FxPnpCapabilities | null = null;
   powerCapabilities: FxPowerCapabilities | null = null;
   deviceState: FxDeviceState | null = null;
   /** The PNP_DEVICE_STATE bits last reported (`m_PnpStateAndCaps`). */
   pnpDeviceStateBits = 0;
-  /** The idle machine; the power-managed queues count their requests through `device.powerIdleHook`. */
-  readonly idle: FxPowerIdleMachine;
-  /** `WdfDeviceInitSetPowerPolicyEventCallbacks`. */
-  policyCallbacks: FxPowerPolicyCallbacks = {};
-  /** `WdfDeviceAssignSxWakeSettings` as the policy uses them (`m_WakeSettings`): off until assigned. */
-  readonly sxWakeSettings = { Enabled: false, DxState: PowerDeviceD3 };
-  /** The WAIT_WAKE the owner keeps while armed. */
-  readonly waitWake: FxWaitWake;
+  /** The power-policy owner's part (`m_PowerPolicyMachine.m_Owner`): idle and wake settings, the idle machine, WAIT_WAKE. */
+  readonly owner: FxPowerPolicyOwner;
   /** The system state of the last S IRP (`m_SystemPowerState`). */
   systemPowerState = 1;
-  /** `WdfDeviceAssignS0IdleSettings` as the policy uses them (`m_IdleSettings`): off until assigned. */
-  readonly idleSettings = { Enabled: false, DxState: PowerDeviceD3, WakeFromS0Capable: false, PowerUpIdleDeviceOnSystemWake: false };
   private transitionHook: ((from: number, to: number, machine: string) => void) | null = null;
 
   constructor(readonly device: FxDevice, readonly callbacks: FxPnpPowerCallbacks, powerPolicyOwner: boolean) {
@@ -108,9 +92,8 @@ export abstract class FxPkgPnp {
     this.pnp = new FxStateMachine<FxPkgPnp>(this, FxPnpStateTable, WdfDevStatePnpObjectCreated, label);
     this.power = new FxStateMachine<FxPkgPnp>(this, FxPowerStateTable, WdfDevStatePowerObjectCreated, label);
     this.pwrPol = new FxStateMachine<FxPkgPnp>(this, FxPowerPolicyStateTable, WdfDevStatePwrPolObjectCreated, label);
-    this.idle = new FxPowerIdleMachine(this);
-    this.waitWake = new FxWaitWake(this);
-    device.powerIdleHook = this.idle;
+    this.owner = new FxPowerPolicyOwner(this);
+    device.powerIdleHook = this.owner.idle;
   }
 
   /** The tracing hook: called on every transition of the three machines (the PnP one first among equals). */
@@ -186,21 +169,15 @@ export abstract class FxPkgPnp {
     yield* this.invoke(cb ? (d) => cb(d, translated) : undefined, STATUS_SUCCESS);
   }
 
-  /** Self-managed I/O start: EvtDeviceSelfManagedIoInit the first time, EvtDeviceSelfManagedIoRestart after a suspend. */
+  /** Self-managed I/O start (Init, or Restart after a suspend); a failure is the start's failure. */
   *selfManagedIoStart(): KWAIT_GENERATOR<NTSTATUS> {
-    const first = this.smIo === SmIoNone;
-    if (this.smIo === SmIoStarted) return STATUS_SUCCESS;
-    this.smIo = SmIoStarted;
-    const status = yield* this.invoke(first ? this.callbacks.selfManagedIoInit : this.callbacks.selfManagedIoRestart, STATUS_SUCCESS);
+    const status = yield* this.selfManagedIo.start();
     if (!NT_SUCCESS(status)) this.lastFailure = status;
     return status;
   }
 
-  /** Self-managed I/O suspend (`FxSelfManagedIoMachine::Suspend`): only if it was started. */
   *selfManagedIoSuspend(): KWAIT_GENERATOR<void> {
-    if (this.smIo !== SmIoStarted) return;
-    this.smIo = SmIoSuspended;
-    yield* this.invoke(this.callbacks.selfManagedIoSuspend, STATUS_SUCCESS);
+    yield* this.selfManagedIo.suspend();
   }
 
   /** `PowerGotoDxIoStoppedCommon`: EvtDeviceD0ExitPreInterruptsDisabled, then EvtDeviceD0Exit, with the target state. */
@@ -221,19 +198,20 @@ export abstract class FxPkgPnp {
     return this.wdfDeviceState;
   }
 
-  /** `PnpCleanupForRemove`: interfaces disabled, then EvtDeviceSelfManagedIoFlush if self-managed I/O ever ran. */
+  /**
+   * `PnpCleanupForRemove`: interfaces disabled, the power-managed queues purged, then
+   * EvtDeviceSelfManagedIoFlush if self-managed I/O ever ran.
+   */
   *cleanupForRemove(): KWAIT_GENERATOR<void> {
     this.setInterfaces(false);
-    if (this.smIo !== SmIoNone) yield* this.invoke(this.callbacks.selfManagedIoFlush, undefined);
+    yield* this.device.pkgIo.stopProcessingForPower(FxIoStopProcessingForPowerPurgeManaged);
+    yield* this.selfManagedIo.flush();
   }
 
   /** `PnpEventRemovedCommonCode`: the queues purged for good, EvtDeviceSelfManagedIoCleanup once. */
   *removedCommonCode(): KWAIT_GENERATOR<void> {
     yield* this.device.pkgIo.stopProcessingForPower(FxIoStopProcessingForPowerPurgeNonManaged);
-    if (this.smIo !== SmIoNone) {
-      this.smIo = SmIoNone;
-      yield* this.invoke(this.callbacks.selfManagedIoCleanup, undefined);
-    }
+    yield* this.selfManagedIo.cleanup();
   }
 
   setInterfaces(enable: boolean): void {
@@ -347,12 +325,12 @@ export abstract class FxPkgPnp {
     if (this.isPowerPolicyOwner) {
       // fdopower.cpp DispatchDeviceSetPower: the owner gets only the D IRPs it asked for; another
       // device in the stack that also thinks it owns power policy sent this one.
-      if (!this.requestedPowerIrp) {
+      if (!this.owner.requestedPowerIrp) {
         const d = this.device.DeviceObject;
         return FxVerifierBugCheck(WDF_POWER_MULTIPLE_PPO, d?.address ?? 0, Irp.address,
           `WDFDEVICE 0x${this.device.handle.toString(16)} is the power policy owner and received a device power IRP it did not request: two devices in the stack claim power policy ownership.`);
       }
-      this.requestedPowerIrp = false;
+      this.owner.requestedPowerIrp = false;
     }
     const state = p.State.DeviceState;
     if (state === PowerDeviceD0) {
@@ -372,20 +350,6 @@ export abstract class FxPkgPnp {
     return this.releasedStatus;
   }
 
-  /**
-   * `FxPkgPnp::PowerPolicySetS0IdleSettings`: the idle policy from now on; a started device
-   * re-decides (PwrPolS0IdlePolicyChanged, from a work item as the caller may be at DISPATCH_LEVEL).
-   */
-  setS0IdleSettings(Enabled: boolean, DxState: DEVICE_POWER_STATE, IdleTimeoutMs: number, WakeFromS0Capable: boolean, PowerUpIdleDeviceOnSystemWake: boolean): void {
-    const s = this.idleSettings;
-    s.Enabled = Enabled;
-    s.DxState = DxState;
-    s.WakeFromS0Capable = WakeFromS0Capable;
-    s.PowerUpIdleDeviceOnSystemWake = PowerUpIdleDeviceOnSystemWake;
-    this.idle.timeoutMs = IdleTimeoutMs;
-    this.idle.post(PwrPolS0IdlePolicyChangedEvent);
-  }
-
   /** The S IRP the power-policy machine held is done (`PowerPolicyCompleteSystemPowerIrp`). */
   completeSystemPowerIrp(): void {
     const irp = this.pendingSystemIrp;
@@ -395,25 +359,12 @@ export abstract class FxPkgPnp {
     IoCompleteRequest(irp, IO_NO_INCREMENT);
   }
 
-  /** The owner asks for a D IRP (`PowerPolicySendDevicePowerRequest`): D0, D3 for a system sleep, the idle Dx state. */
-  requestDevicePower(state: DEVICE_POWER_STATE): boolean {
-    const pdo = this.physicalDevice();
-    if (pdo === null) return false;
-    this.requestedPowerIrp = true;
-    const status = PoRequestPowerIrp(pdo, IRP_MN_SET_POWER, new POWER_STATE(state), FxPkgPnpRequestPowerComplete, this, null);
-    if (status !== STATUS_PENDING && !NT_SUCCESS(status)) {
-      this.requestedPowerIrp = false;
-      return false;
-    }
-    return true;
-  }
-
   /** Runs the power-policy machine for an S IRP held by the package (Sx) or passed (S0). */
   protected *systemPowerEvent(Irp: IRP, toS0: boolean): KWAIT_GENERATOR<void> {
     if (toS0) {
       // fdopower.cpp _SystemPowerS0Completion: S0 is handed to the policy machine's own thread
       // (a work item here), so the S IRP goes on up and a device's wake completes first.
-      this.idle.post(PwrPolS0);
+      this.owner.idle.post(PwrPolS0);
       return;
     }
     this.pendingSystemIrp = Irp;
@@ -441,9 +392,4 @@ export abstract class FxPkgPnp {
   protected get devicePowerType(): number {
     return DevicePowerState;
   }
-}
-
-/** PoRequestPowerIrp's callback for the owner's D IRPs: nothing to do, the D IRP's own path moved the machines. */
-function FxPkgPnpRequestPowerComplete(_DeviceObject: DEVICE_OBJECT, _MinorFunction: number, _PowerState: POWER_STATE, _Context: FxPkgPnp, _IoStatus: IO_STATUS_BLOCK): void {
-  // The machines learned of the power change from the D IRP as it passed through this device.
 }

@@ -71,51 +71,51 @@ function* PowerPolStartingFailed(p: P): KWAIT_GENERATOR<number> {
 
 function PowerPolSleeping(p: P): number {
   // PowerPolicyCanWakeFromSystemState: the owner armed for wake from Sx goes down armed.
-  return p.sxWakeSettings.Enabled ? WdfDevStatePwrPolSleepingWakePowerDown : WdfDevStatePwrPolSleepingNoWakePowerDown;
+  return p.owner.sxWakeSettings.Enabled ? WdfDevStatePwrPolSleepingWakePowerDown : WdfDevStatePwrPolSleepingNoWakePowerDown;
 }
 
 function PowerPolSleepingWakePowerDown(p: P): number {
-  return p.requestDevicePower(p.sxWakeSettings.DxState) ? wait : WdfDevStatePwrPolSleepingNoWakePowerDown;
+  return p.owner.requestDevicePower(p.owner.sxWakeSettings.DxState) ? wait : WdfDevStatePwrPolSleepingNoWakePowerDown;
 }
 
 function PowerPolSleepingSendWake(p: P): number {
   // The queues are stopped, the hardware not yet off: the WAIT_WAKE goes to the bus driver now.
-  return p.waitWake.send(p.systemPowerState) ? wait : WdfDevStatePwrPolSleepingNoWakeCompletePowerDown;
+  return p.owner.waitWake.send(p.systemPowerState) ? wait : WdfDevStatePwrPolSleepingNoWakeCompletePowerDown;
 }
 
 function* PowerPolSleepingWakeWakeArrived(p: P): KWAIT_GENERATOR<number> {
-  const arm = p.policyCallbacks.armWakeFromSx;
+  const arm = p.owner.callbacks.armWakeFromSx;
   const status = yield* p.invoke(arm, STATUS_SUCCESS);
   if (!NT_SUCCESS(status)) return WdfDevStatePwrPolSleepingWakeRevertArmWake;
-  p.waitWake.armedForSx = true;
+  p.owner.waitWake.armedForSx = true;
   yield* p.power.processEvent(PowerCompleteDx);
   return wait;
 }
 
 function PowerPolSleepingWakeRevertArmWake(p: P): number {
   // EvtDeviceArmWakeFromSx failed: the WAIT_WAKE is cancelled and the device sleeps unarmed.
-  p.waitWake.cancel();
+  p.owner.waitWake.cancel();
   return WdfDevStatePwrPolSleepingNoWakeCompletePowerDown;
 }
 
 function PowerPolSystemWakeDeviceWakeEnabled(p: P): number {
   // Back in S0 without a wake from this device: its WAIT_WAKE is cancelled (its completion says so).
-  if (!p.waitWake.cancel() && p.waitWake.irp === null) return WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled;
+  if (!p.owner.waitWake.cancel() && p.owner.waitWake.irp === null) return WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled;
   return wait;
 }
 
 function* PowerPolDisarmWakeFromSx(p: P, triggered: boolean): KWAIT_GENERATOR<number> {
-  if (triggered) yield* p.invoke(p.policyCallbacks.wakeFromSxTriggered, undefined);
-  if (p.waitWake.armedForSx) {
-    p.waitWake.armedForSx = false;
-    yield* p.invoke(p.policyCallbacks.disarmWakeFromSx, undefined);
+  if (triggered) yield* p.invoke(p.owner.callbacks.wakeFromSxTriggered, undefined);
+  if (p.owner.waitWake.armedForSx) {
+    p.owner.waitWake.armedForSx = false;
+    yield* p.invoke(p.owner.callbacks.disarmWakeFromSx, undefined);
   }
   return WdfDevStatePwrPolSystemWakeDeviceWakeCompletePowerUp;
 }
 
 function PowerPolSleepingNoWakePowerDown(p: P): number {
   // The owner asks for the D IRP of the sleep state (PoRequestPowerIrp); the machine waits for it.
-  return p.requestDevicePower(PowerDeviceD3) ? wait : WdfDevStatePwrPolSleepingNoWakeDxRequestFailed;
+  return p.owner.requestDevicePower(PowerDeviceD3) ? wait : WdfDevStatePwrPolSleepingNoWakeDxRequestFailed;
 }
 
 function* PowerPolSleepingNoWakeCompletePowerDown(p: P): KWAIT_GENERATOR<number> {
@@ -134,7 +134,7 @@ function PowerPolSleepingNoWakeDxRequestFailed(p: P): number {
 }
 
 function PowerPolSystemWakeDeviceToD0(p: P): number {
-  return p.requestDevicePower(PowerDeviceD0) ? wait : WdfDevStatePwrPolDeviceD0PowerRequestFailed;
+  return p.owner.requestDevicePower(PowerDeviceD0) ? wait : WdfDevStatePwrPolDeviceD0PowerRequestFailed;
 }
 
 function* PowerPolSystemWakeDeviceToD0CompletePowerUp(p: P): KWAIT_GENERATOR<number> {
@@ -149,63 +149,63 @@ function* PowerPolStopping(p: P): KWAIT_GENERATOR<number> {
 
 function PowerPolStartingDecideS0Wake(p: P): number {
   // Without idle settings (or with idling disabled) the device just stays in D0.
-  return p.idleSettings.Enabled ? WdfDevStatePwrPolStartedIdleCapable : WdfDevStatePwrPolStarted;
+  return p.owner.idleSettings.Enabled ? WdfDevStatePwrPolStartedIdleCapable : WdfDevStatePwrPolStarted;
 }
 
 function PowerPolStarted(p: P): number {
-  p.idle.disableTimer();
+  p.owner.idle.disableTimer();
   return wait;
 }
 
 function PowerPolStartedIdleCapable(p: P): number {
-  p.idle.enableTimer();
+  p.owner.idle.enableTimer();
   return wait;
 }
 
 function PowerPolCancelTimer(next: number): (p: P) => number {
   return (p) => {
-    p.idle.disableTimer();
+    p.owner.idle.disableTimer();
     return next;
   };
 }
 
 function PowerPolIdleCapableDeviceIdle(p: P): number {
   // Driver-managed idle timeout: power down at once, unless I/O arrived since the timer fired.
-  return p.idle.queryReturnToIdle() ? WdfDevStatePwrPolTimerExpiredNoWake : WdfDevStatePwrPolStartedIdleCapable;
+  return p.owner.idle.queryReturnToIdle() ? WdfDevStatePwrPolTimerExpiredNoWake : WdfDevStatePwrPolStartedIdleCapable;
 }
 
 function PowerPolTimerExpiredNoWake(p: P): number {
-  p.idle.poweredDownForIdle = true;
-  return p.requestDevicePower(p.idleSettings.DxState) ? wait : WdfDevStatePwrPolDevicePowerRequestFailed;
+  p.owner.idle.poweredDownForIdle = true;
+  return p.owner.requestDevicePower(p.owner.idleSettings.DxState) ? wait : WdfDevStatePwrPolDevicePowerRequestFailed;
 }
 
 function PowerPolWaitingUnarmedQueryIdle(p: P): number {
-  return p.idle.queryReturnToIdle() ? WdfDevStatePwrPolWaitingUnarmed : WdfDevStatePwrPolS0NoWakePowerUp;
+  return p.owner.idle.queryReturnToIdle() ? WdfDevStatePwrPolWaitingUnarmed : WdfDevStatePwrPolS0NoWakePowerUp;
 }
 
 function PowerPolWaitingUnarmed(p: P): number {
-  p.idle.poweredDownForIdle = true;
+  p.owner.idle.poweredDownForIdle = true;
   return wait;
 }
 
 function PowerPolRequestD0(p: P): number {
-  return p.requestDevicePower(PowerDeviceD0) ? wait : WdfDevStatePwrPolDeviceD0PowerRequestFailed;
+  return p.owner.requestDevicePower(PowerDeviceD0) ? wait : WdfDevStatePwrPolDeviceD0PowerRequestFailed;
 }
 
 function* PowerPolCompletePowerUp(p: P): KWAIT_GENERATOR<number> {
-  p.idle.poweredDownForIdle = false;
+  p.owner.idle.poweredDownForIdle = false;
   yield* p.power.processEvent(PowerCompleteD0);
   return wait;
 }
 
 function PowerPolSystemWakeQueryIdle(p: P): number {
   // Back from Sx: an idle device that need not power up on system wake stays in Dx.
-  const s = p.idleSettings;
-  return s.Enabled && !s.PowerUpIdleDeviceOnSystemWake && p.idle.queryReturnToIdle() ? WdfDevStatePwrPolWaitingUnarmed : WdfDevStatePwrPolSystemWakeDeviceToD0;
+  const s = p.owner.idleSettings;
+  return s.Enabled && !s.PowerUpIdleDeviceOnSystemWake && p.owner.idle.queryReturnToIdle() ? WdfDevStatePwrPolWaitingUnarmed : WdfDevStatePwrPolSystemWakeDeviceToD0;
 }
 
 function* PowerPolStoppingSendStatus(p: P): KWAIT_GENERATOR<number> {
-  p.idle.stop();
+  p.owner.idle.stop();
   yield* p.pnp.processEvent(PnpEventPwrPolStopped);
   return WdfDevStatePwrPolStopped;
 }

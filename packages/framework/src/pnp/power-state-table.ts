@@ -73,7 +73,7 @@ function* PowerD0StartingStartSelfManagedIo(p: P): KWAIT_GENERATOR<number> {
   const status = yield* p.selfManagedIoStart();
   if (!NT_SUCCESS(status)) return WdfDevStatePowerInitialPowerUpFailedPowerDown;
   p.devicePowerState = WdfDevStatePowerD0;
-  p.idle.setInD0(true);
+  p.owner.idle.setInD0(true);
   yield* p.pwrPolProcessEvent(PwrPolPowerUp);
   return WdfDevStatePowerDecideD0State;
 }
@@ -91,7 +91,7 @@ function* PowerInitialPowerUpFailed(p: P): KWAIT_GENERATOR<number> {
 
 function* PowerGotoD3Stopped(p: P): KWAIT_GENERATOR<number> {
   // Implicit D3 (stop, remove, surprise removal): self-managed I/O suspended, queues held, then D0Exit(D3Final).
-  p.idle.setInD0(false);
+  p.owner.idle.setInD0(false);
   yield* p.selfManagedIoSuspend();
   yield* p.device.pkgIo.stopProcessingForPower(FxIoStopProcessingForPowerHold);
   yield* p.powerDown(WdfPowerDeviceD3Final);
@@ -100,7 +100,7 @@ function* PowerGotoD3Stopped(p: P): KWAIT_GENERATOR<number> {
 }
 
 function* PowerGotoDNotZero(p: P): KWAIT_GENERATOR<number> {
-  p.idle.setInD0(false);
+  p.owner.idle.setInD0(false);
   yield* p.selfManagedIoSuspend();
   yield* p.device.pkgIo.stopProcessingForPower(FxIoStopProcessingForPowerHold);
   // The policy owner arms wake (if it will) before the hardware goes; a device that is not the owner goes on at once.
@@ -158,7 +158,7 @@ function* PowerStartSelfManagedIo(p: P): KWAIT_GENERATOR<number> {
   p.device.pkgIo.resumeProcessingForPower();
   yield* p.selfManagedIoStart();
   p.devicePowerState = WdfDevStatePowerD0;
-  p.idle.setInD0(true);
+  p.owner.idle.setInD0(true);
   if (p.isPowerPolicyOwner) yield* p.pwrPolProcessEvent(PwrPolPowerUp);
   p.releasePendingDeviceIrp();
   return WdfDevStatePowerD0;
