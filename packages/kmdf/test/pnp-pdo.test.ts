@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { boot, GUID_BUS_TYPE_INTERNAL, Out, STATUS_SUCCESS, type DEVICE_NODE, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
+import { FxObjectHandleGetPtr, FX_TYPE_DEVICE, type FxDevice } from "@wdfjs/framework";
+import { boot, GUID_BUS_TYPE_INTERNAL, Out, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, type DEVICE_NODE, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
 import {
   WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_ATTRIBUTES_INIT, WDF_PNPPOWER_EVENT_CALLBACKS,
   WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDeviceCreate, WdfDeviceGetDevicePnpState, WdfDeviceInitSetPnpPowerEventCallbacks, WdfDevStatePnpStarted,
   WdfDriverCreate, WdfFdoAddStaticChild, WdfFdoLockStaticChildListForIteration, WdfFdoRetrieveNextStaticChild, WdfFdoUnlockStaticChildListFromIteration,
   WdfPdoInitAddCompatibleID, WdfPdoInitAddDeviceText, WdfPdoInitAddHardwareID, WdfPdoInitAllocate, WdfPdoInitAssignDeviceID, WdfPdoInitAssignInstanceID,
   WdfPdoInitAssignRawDevice, WdfPdoInitSetDefaultLocale, WdfDeviceSetPnpCapabilities, WDF_DEVICE_PNP_CAPABILITIES, WDF_DEVICE_PNP_CAPABILITIES_INIT, WdfTrue, WDF_DEVICE_STATE, WDF_DEVICE_STATE_INIT, WdfDeviceSetDeviceState, WdfDeviceGetDeviceState, WdfPdoMarkMissing, WdfRetrieveAllChildren, WdfRetrievePresentChildren,
-  WdfDeviceSetBusInformationForChildren, PNP_BUS_INFORMATION, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
+  WdfDeviceSetBusInformationForChildren, PNP_BUS_INFORMATION, WdfDevStatePnpQueryRemoveStaticCheck, WdfDevStatePnpQueryRemoveAskDriver,
+  WdfDevStatePnpQueryRemoveEnsureDeviceAwake, WdfDevStatePnpQueryRemovePending, WdfDevStatePnpQueryCanceled, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
 
 /*
@@ -17,6 +19,8 @@ import {
 
 interface Bus {
   calls: string[];
+  fn: WDFDEVICE[];
+  vetoQueryRemove?: boolean;
   fdo: WDFDEVICE | null;
   children: WDFDEVICE[];
 }
@@ -36,7 +40,9 @@ function pnpCallbacks(tag: string, calls: string[]): WDF_PNPPOWER_EVENT_CALLBACK
 
 function busDriver(bus: Bus, childCount: number, raw = false, setCaps = false) {
   function EvtDeviceAdd(_Driver: WDFDRIVER, DeviceInit: PWDFDEVICE_INIT): NTSTATUS {
-    WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, pnpCallbacks("bus", bus.calls));
+    const busCallbacks = pnpCallbacks("bus", bus.calls);
+    if (bus.vetoQueryRemove === true) busCallbacks.EvtDeviceQueryRemove = () => STATUS_UNSUCCESSFUL;
+    WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, busCallbacks);
     const fdo = Out<WDFDEVICE | null>(null);
     let status = WdfDeviceCreate(Out(DeviceInit), null, fdo);
     if (status !== STATUS_SUCCESS) return status;
@@ -83,10 +89,13 @@ function busDriver(bus: Bus, childCount: number, raw = false, setCaps = false) {
   };
 }
 
-function functionDriver(calls: string[]) {
+function functionDriver(bus: Bus) {
   function EvtDeviceAdd(_Driver: WDFDRIVER, DeviceInit: PWDFDEVICE_INIT): NTSTATUS {
-    WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, pnpCallbacks("fn", calls));
-    return WdfDeviceCreate(Out(DeviceInit), null, Out<WDFDEVICE | null>(null));
+    WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, pnpCallbacks("fn", bus.calls));
+    const device = Out<WDFDEVICE | null>(null);
+    const status = WdfDeviceCreate(Out(DeviceInit), null, device);
+    if (device.value !== null) bus.fn.push(device.value);
+    return status;
   }
   return function DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string): NTSTATUS {
     const config = new WDF_DRIVER_CONFIG();
@@ -95,12 +104,12 @@ function functionDriver(calls: string[]) {
   };
 }
 
-function setup(childCount: number, o: { withFunctionDriver?: boolean; raw?: boolean; caps?: boolean } = {}): { m: Machine; bus: Bus; path: string } {
+function setup(childCount: number, o: { withFunctionDriver?: boolean; raw?: boolean; caps?: boolean; vetoQueryRemove?: boolean } = {}): { m: Machine; bus: Bus; path: string } {
   const m = boot();
-  const bus: Bus = { calls: [], fdo: null, children: [] };
+  const bus: Bus = { calls: [], fn: [], fdo: null, children: [], vetoQueryRemove: o.vetoQueryRemove ?? false };
   m.installDriverPackage({ service: "kbus", hardwareIds: [{ id: "root\\kbus" }], class: "System", framework: "WDM", DriverEntry: busDriver(bus, childCount, o.raw, o.caps) });
   if (o.withFunctionDriver === true) {
-    m.installDriverPackage({ service: "kchild", hardwareIds: [{ id: "KBUS\\KChild" }], class: "System", framework: "WDM", DriverEntry: functionDriver(bus.calls) });
+    m.installDriverPackage({ service: "kchild", hardwareIds: [{ id: "KBUS\\KChild" }], class: "System", framework: "WDM", DriverEntry: functionDriver(bus) });
   }
   const path = m.pnp.createRootDevice({ hardwareIds: ["root\\kbus"], class: "System" });
   return { m, bus, path };
@@ -207,5 +216,17 @@ describe("KMDF PDOs: static children of a KMDF bus driver", () => {
       WdfDeviceGetDeviceState(child, state);
       expect(state.Failed).toBe(WdfTrue);
     });
+  });
+
+  it("the bus vetoes a removal its child agreed to: the child's function device gets CANCEL_REMOVE and goes back to Started", () => {
+    const { m, bus, path } = setup(1, { withFunctionDriver: true, vetoQueryRemove: true });
+    bus.calls.length = 0;
+    expect(m.pnp.removeDevice(path)).not.toBe(STATUS_SUCCESS);
+    expect(bus.calls).toEqual([]);
+    const history = m.runInKernel(() => (FxObjectHandleGetPtr(bus.fn[0]!, FX_TYPE_DEVICE) as FxDevice).pnp!.history);
+    expect(history.slice(-6)).toEqual([
+      WdfDevStatePnpQueryRemoveStaticCheck, WdfDevStatePnpQueryRemoveAskDriver, WdfDevStatePnpQueryRemoveEnsureDeviceAwake, WdfDevStatePnpQueryRemovePending,
+      WdfDevStatePnpQueryCanceled, WdfDevStatePnpStarted,
+    ]);
   });
 });
