@@ -18,6 +18,8 @@ export class FxWaitWake {
   irp: IRP | null = null;
   /** Armed for wake from Sx (EvtDeviceArmWakeFromSx succeeded and not yet disarmed). */
   armedForSx = false;
+  /** Armed for wake from S0 while idle (EvtDeviceArmWakeFromS0 succeeded and not yet disarmed). */
+  armedForS0 = false;
 
   constructor(private readonly pkg: FxPkgPnp) {}
 

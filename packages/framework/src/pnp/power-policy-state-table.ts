@@ -19,7 +19,13 @@ import {
   WdfDevStatePwrPolSleepingWakeWakeArrived, WdfDevStatePwrPolSleepingWakeRevertArmWake, WdfDevStatePwrPolSystemAsleepWakeArmed,
   WdfDevStatePwrPolSystemWakeDeviceWakeEnabled, WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled, WdfDevStatePwrPolSystemWakeDeviceWakeDisarm,
   WdfDevStatePwrPolSystemWakeDeviceWakeTriggered, WdfDevStatePwrPolSystemWakeDeviceWakeTriggeredS0, WdfDevStatePwrPolSystemWakeDeviceWokeDisarm,
-  WdfDevStatePwrPolSystemWakeDeviceWakeCompletePowerUp,
+  WdfDevStatePwrPolSystemWakeDeviceWakeCompletePowerUp, WdfDevStatePwrPolStartedWakeCapable, WdfDevStatePwrPolStartedWakeCapableCancelTimerForSleep,
+  WdfDevStatePwrPolStartedWakeCapableTimerCanceledForSleep, WdfDevStatePwrPolWakeCapableDeviceIdle, WdfDevStatePwrPolTimerExpiredDecideUsbSS,
+  WdfDevStatePwrPolTimerExpiredWakeCapablePowerDown, WdfDevStatePwrPolTimerExpiredWakeCapableSendWake, WdfDevStatePwrPolTimerExpiredWakeCapableWakeArrived,
+  WdfDevStatePwrPolWaitingArmedUsbSS, WdfDevStatePwrPolWaitingArmed, WdfDevStatePwrPolWaitingArmedQueryIdle, WdfDevStatePwrPolWaitingArmedIoPresentCancelUsbSS,
+  WdfDevStatePwrPolWaitingArmedWakeSucceededCancelUsbSS, WdfDevStatePwrPolWaitingArmedWakeFailedCancelUsbSS, WdfDevStatePwrPolIoPresentArmed,
+  WdfDevStatePwrPolIoPresentArmedWakeCanceled, WdfDevStatePwrPolWokeFromS0, WdfDevStatePwrPolWokeFromS0NotifyDriver, WdfDevStatePwrPolS0WakeDisarm,
+  WdfDevStatePwrPolS0WakeCompletePowerUp, WdfDevStatePwrPolStoppingD0CancelUsbSS, WdfDevStatePwrPolStoppingD0, WdfDevStatePwrPolStoppingDisarmWake,
 } from "./power-policy-states.js";
 
 /** `FxPowerPolicyEvent` (fxpowerpolicystatemachine.hpp). */
@@ -149,8 +155,66 @@ function* PowerPolStopping(p: P): KWAIT_GENERATOR<number> {
 
 function PowerPolStartingDecideS0Wake(p: P): number {
   // Without idle settings (or with idling disabled) the device just stays in D0.
-  return p.owner.idleSettings.Enabled ? WdfDevStatePwrPolStartedIdleCapable : WdfDevStatePwrPolStarted;
+  const s = p.owner.idleSettings;
+  if (!s.Enabled) return WdfDevStatePwrPolStarted;
+  return s.WakeFromS0Capable ? WdfDevStatePwrPolStartedWakeCapable : WdfDevStatePwrPolStartedIdleCapable;
 }
+
+// Idle armed for wake from S0 (IdleCanWakeFromS0): the Dx goes with a WAIT_WAKE and EvtDeviceArmWakeFromS0.
+
+function PowerPolTimerExpiredWakeCapablePowerDown(p: P): number {
+  p.owner.idle.poweredDownForIdle = true;
+  return p.owner.requestDevicePower(p.owner.idleSettings.DxState) ? wait : WdfDevStatePwrPolDevicePowerRequestFailed;
+}
+
+function PowerPolTimerExpiredWakeCapableSendWake(p: P): number {
+  return p.owner.waitWake.send(PowerSystemWorkingState) ? wait : WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown;
+}
+
+function* PowerPolTimerExpiredWakeCapableWakeArrived(p: P): KWAIT_GENERATOR<number> {
+  const status = yield* p.invoke(p.owner.callbacks.armWakeFromS0, STATUS_SUCCESS);
+  if (!NT_SUCCESS(status)) {
+    // Arming failed: the WAIT_WAKE goes, the device idles unarmed.
+    p.owner.waitWake.cancel();
+    return WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown;
+  }
+  p.owner.waitWake.armedForS0 = true;
+  yield* p.power.processEvent(PowerCompleteDx);
+  return wait;
+}
+
+function PowerPolWaitingArmedQueryIdle(p: P): number {
+  return p.owner.idle.queryReturnToIdle() ? WdfDevStatePwrPolWaitingArmed : WdfDevStatePwrPolIoPresentArmed;
+}
+
+function PowerPolIoPresentArmed(p: P): number {
+  // I/O while armed: the WAIT_WAKE is cancelled first; its completion moves the machine on.
+  if (!p.owner.waitWake.cancel() && p.owner.waitWake.irp === null) return WdfDevStatePwrPolIoPresentArmedWakeCanceled;
+  return wait;
+}
+
+function* PowerPolS0WakeDisarm(p: P, triggered: boolean): KWAIT_GENERATOR<number> {
+  if (triggered) yield* p.invoke(p.owner.callbacks.wakeFromS0Triggered, undefined);
+  if (p.owner.waitWake.armedForS0) {
+    p.owner.waitWake.armedForS0 = false;
+    yield* p.invoke(p.owner.callbacks.disarmWakeFromS0, undefined);
+  }
+  return WdfDevStatePwrPolS0WakeCompletePowerUp;
+}
+
+function PowerPolStoppingD0(p: P): number {
+  // Stopped while idle and armed: the WAIT_WAKE goes and the device comes back to D0 to stop from there.
+  p.owner.waitWake.cancel();
+  return p.owner.requestDevicePower(PowerDeviceD0) ? wait : WdfDevStatePwrPolDeviceD0PowerRequestFailed;
+}
+
+function* PowerPolStoppingDisarmWake(p: P): KWAIT_GENERATOR<number> {
+  yield* PowerPolS0WakeDisarm(p, false);
+  yield* PowerPolCompletePowerUp(p);
+  return wait;
+}
+
+const PowerSystemWorkingState = 1;
 
 function PowerPolStarted(p: P): number {
   p.owner.idle.disableTimer();
@@ -183,7 +247,7 @@ function PowerPolWaitingUnarmedQueryIdle(p: P): number {
   return p.owner.idle.queryReturnToIdle() ? WdfDevStatePwrPolWaitingUnarmed : WdfDevStatePwrPolS0NoWakePowerUp;
 }
 
-function PowerPolWaitingUnarmed(p: P): number {
+function PowerPolWaitingInDx(p: P): number {
   p.owner.idle.poweredDownForIdle = true;
   return wait;
 }
@@ -239,11 +303,41 @@ export const FxPowerPolicyStateTable: FxStateTable<P> = {
       [PwrPolSx, WdfDevStatePwrPolStartedIdleCapableCancelTimerForSleep], [PwrPolStop, WdfDevStatePwrPolStoppingCancelTimer],
       [PwrPolSurpriseRemove, WdfDevStatePwrPolStoppingCancelTimer], [PwrPolS0IdlePolicyChanged, WdfDevStatePwrPolStartedCancelTimer])],
     [WdfDevStatePwrPolStartedCancelTimer, row(PowerPolCancelTimer(WdfDevStatePwrPolStartingDecideS0Wake))],
+    [WdfDevStatePwrPolStartedWakeCapable, row(PowerPolStartedIdleCapable, [PwrPolPowerTimeoutExpired, WdfDevStatePwrPolWakeCapableDeviceIdle],
+      [PwrPolSx, WdfDevStatePwrPolStartedWakeCapableCancelTimerForSleep], [PwrPolStop, WdfDevStatePwrPolStoppingCancelTimer],
+      [PwrPolSurpriseRemove, WdfDevStatePwrPolStoppingCancelTimer], [PwrPolS0IdlePolicyChanged, WdfDevStatePwrPolStartedCancelTimer])],
+    [WdfDevStatePwrPolStartedWakeCapableCancelTimerForSleep, row(PowerPolCancelTimer(WdfDevStatePwrPolStartedWakeCapableTimerCanceledForSleep))],
+    [WdfDevStatePwrPolStartedWakeCapableTimerCanceledForSleep, row(() => WdfDevStatePwrPolSleeping)],
+    [WdfDevStatePwrPolWakeCapableDeviceIdle, row((p) => (p.owner.idle.queryReturnToIdle() ? WdfDevStatePwrPolTimerExpiredDecideUsbSS : WdfDevStatePwrPolStartedWakeCapable))],
+    [WdfDevStatePwrPolTimerExpiredDecideUsbSS, row(() => WdfDevStatePwrPolTimerExpiredWakeCapablePowerDown)],
+    [WdfDevStatePwrPolTimerExpiredWakeCapablePowerDown, row(PowerPolTimerExpiredWakeCapablePowerDown, [PwrPolPowerDownIoStopped, WdfDevStatePwrPolTimerExpiredWakeCapableSendWake])],
+    [WdfDevStatePwrPolTimerExpiredWakeCapableSendWake, row(PowerPolTimerExpiredWakeCapableSendWake, [PwrPolWakeArrived, WdfDevStatePwrPolTimerExpiredWakeCapableWakeArrived],
+      [PwrPolWakeFailed, WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown], [PwrPolWakeSuccess, WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown])],
+    [WdfDevStatePwrPolTimerExpiredWakeCapableWakeArrived, row(PowerPolTimerExpiredWakeCapableWakeArrived, [PwrPolPowerDown, WdfDevStatePwrPolWaitingArmedUsbSS])],
+    [WdfDevStatePwrPolWaitingArmedUsbSS, row(() => WdfDevStatePwrPolWaitingArmed)],
+    [WdfDevStatePwrPolWaitingArmed, row(PowerPolWaitingInDx, [PwrPolIoPresent, WdfDevStatePwrPolWaitingArmedQueryIdle],
+      [PwrPolWakeSuccess, WdfDevStatePwrPolWaitingArmedWakeSucceededCancelUsbSS], [PwrPolWakeFailed, WdfDevStatePwrPolWaitingArmedWakeFailedCancelUsbSS],
+      [PwrPolStop, WdfDevStatePwrPolStoppingD0CancelUsbSS], [PwrPolSurpriseRemove, WdfDevStatePwrPolStoppingD0CancelUsbSS],
+      [PwrPolS0IdlePolicyChanged, WdfDevStatePwrPolWaitingArmedIoPresentCancelUsbSS])],
+    [WdfDevStatePwrPolWaitingArmedQueryIdle, row(PowerPolWaitingArmedQueryIdle)],
+    [WdfDevStatePwrPolWaitingArmedIoPresentCancelUsbSS, row(() => WdfDevStatePwrPolIoPresentArmed)],
+    [WdfDevStatePwrPolWaitingArmedWakeSucceededCancelUsbSS, row(() => WdfDevStatePwrPolWokeFromS0)],
+    [WdfDevStatePwrPolWaitingArmedWakeFailedCancelUsbSS, row(() => WdfDevStatePwrPolIoPresentArmedWakeCanceled)],
+    [WdfDevStatePwrPolIoPresentArmed, row(PowerPolIoPresentArmed, [PwrPolWakeFailed, WdfDevStatePwrPolIoPresentArmedWakeCanceled],
+      [PwrPolWakeSuccess, WdfDevStatePwrPolIoPresentArmedWakeCanceled])],
+    [WdfDevStatePwrPolIoPresentArmedWakeCanceled, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolS0WakeDisarm])],
+    [WdfDevStatePwrPolWokeFromS0, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolWokeFromS0NotifyDriver])],
+    [WdfDevStatePwrPolWokeFromS0NotifyDriver, row((p) => PowerPolS0WakeDisarm(p, true))],
+    [WdfDevStatePwrPolS0WakeDisarm, row((p) => PowerPolS0WakeDisarm(p, false))],
+    [WdfDevStatePwrPolS0WakeCompletePowerUp, row(PowerPolCompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStartingDecideS0Wake])],
+    [WdfDevStatePwrPolStoppingD0CancelUsbSS, row(() => WdfDevStatePwrPolStoppingD0)],
+    [WdfDevStatePwrPolStoppingD0, row(PowerPolStoppingD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolStoppingDisarmWake])],
+    [WdfDevStatePwrPolStoppingDisarmWake, row(PowerPolStoppingDisarmWake, [PwrPolPowerUp, WdfDevStatePwrPolStopping])],
     [WdfDevStatePwrPolIdleCapableDeviceIdle, row(PowerPolIdleCapableDeviceIdle)],
     [WdfDevStatePwrPolTimerExpiredNoWake, row(PowerPolTimerExpiredNoWake, [PwrPolPowerDownIoStopped, WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown])],
     [WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown, row(PowerPolSleepingNoWakeCompletePowerDown, [PwrPolPowerDown, WdfDevStatePwrPolWaitingUnarmedQueryIdle])],
     [WdfDevStatePwrPolWaitingUnarmedQueryIdle, row(PowerPolWaitingUnarmedQueryIdle)],
-    [WdfDevStatePwrPolWaitingUnarmed, row(PowerPolWaitingUnarmed, [PwrPolIoPresent, WdfDevStatePwrPolWaitingUnarmedQueryIdle],
+    [WdfDevStatePwrPolWaitingUnarmed, row(PowerPolWaitingInDx, [PwrPolIoPresent, WdfDevStatePwrPolWaitingUnarmedQueryIdle],
       [PwrPolSx, WdfDevStatePwrPolSystemSleepFromDeviceWaitingUnarmed], [PwrPolStop, WdfDevStatePwrPolStoppingResetDevice],
       [PwrPolSurpriseRemove, WdfDevStatePwrPolStoppingCancelTimer], [PwrPolS0IdlePolicyChanged, WdfDevStatePwrPolS0NoWakePowerUp])],
     [WdfDevStatePwrPolS0NoWakePowerUp, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolS0NoWakeCompletePowerUp])],
