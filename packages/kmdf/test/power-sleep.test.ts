@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { boot, MemoryTraceSink, Out, PowerSystemSleeping3, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
+import { boot, MemoryTraceSink, Out, PowerSystemSleeping3, STATUS_PENDING, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
 import {
   WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS, WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS_INIT, WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT,
   WDF_PNPPOWER_EVENT_CALLBACKS, WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WDF_POWER_POLICY_EVENT_CALLBACKS, WDF_POWER_POLICY_EVENT_CALLBACKS_INIT,
   WdfDeviceAssignSxWakeSettings, WdfDeviceCreate, WdfDeviceInitSetPnpPowerEventCallbacks, WdfDeviceInitSetPowerPolicyEventCallbacks,
   WdfDeviceWdmGetDeviceObject, WdfDriverCreate, WdfFdoAddStaticChild, WdfPdoInitAddHardwareID, WdfPdoInitAllocate, WdfPdoInitAssignDeviceID,
-  WdfPdoInitAssignInstanceID, WdfPowerDeviceD3, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
+  WdfPdoInitAssignInstanceID, WdfPowerDeviceD3, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_INIT, IdleCanWakeFromS0,
+  WdfDeviceAssignS0IdleSettings, WdfDeviceStopIdle, WdfDeviceResumeIdle, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
 
 /*
@@ -28,13 +29,14 @@ function driverEntry(add: (DeviceInit: PWDFDEVICE_INIT) => NTSTATUS) {
 }
 
 interface Rig {
+  fdo?: WDFDEVICE;
   m: Machine;
   calls: string[];
   policy: () => string[];
   pdo: WDFDEVICE | null;
 }
 
-function rig(armForWake: boolean): Rig {
+function rig(armForWake: boolean, idleWakeMs = 0): Rig {
   const trace = new MemoryTraceSink();
   const m = boot({ trace });
   const r: Rig = { m, calls: [], policy: () => [], pdo: null };
@@ -73,11 +75,22 @@ function rig(armForWake: boolean): Rig {
       policy.EvtDeviceArmWakeFromSx = () => (ev("ArmWakeFromSx"), STATUS_SUCCESS);
       policy.EvtDeviceDisarmWakeFromSx = () => ev("DisarmWakeFromSx");
       policy.EvtDeviceWakeFromSxTriggered = () => ev("WakeFromSxTriggered");
+      policy.EvtDeviceArmWakeFromS0 = () => (ev("ArmWakeFromS0"), STATUS_SUCCESS);
+      policy.EvtDeviceDisarmWakeFromS0 = () => ev("DisarmWakeFromS0");
+      policy.EvtDeviceWakeFromS0Triggered = () => ev("WakeFromS0Triggered");
       WdfDeviceInitSetPowerPolicyEventCallbacks(DeviceInit, policy);
       const device = Out<WDFDEVICE | null>(null);
       const status = WdfDeviceCreate(Out(DeviceInit), null, device);
       if (status !== STATUS_SUCCESS) return status;
+      r.fdo = device.value!;
       label = `WDFDEVICE 0x${(device.value as number).toString(16)}`;
+      if (idleWakeMs !== 0) {
+        const idle = new WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS();
+        WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_INIT(idle, IdleCanWakeFromS0);
+        idle.IdleTimeout = idleWakeMs;
+        const st = WdfDeviceAssignS0IdleSettings(device.value!, idle);
+        if (st !== STATUS_SUCCESS) return st;
+      }
       if (!armForWake) return STATUS_SUCCESS;
       const wake = new WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS();
       WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS_INIT(wake);
@@ -85,6 +98,7 @@ function rig(armForWake: boolean): Rig {
     }),
   });
   m.pnp.createRootDevice({ hardwareIds: ["root\\kwbus"], class: "System" });
+  m.runFor(0);
   expect(r.calls).toEqual(["D0Entry(5)"]);
   r.calls.length = 0;
   let seen = trace.events.length;
@@ -100,6 +114,8 @@ function rig(armForWake: boolean): Rig {
   };
   return r;
 }
+
+const fdoOf = (r: Rig): WDFDEVICE => r.fdo!;
 
 describe("system sleep armed for wake", () => {
   it("going to S3 armed: SelfManagedIoSuspend, ArmWakeFromSx, D0Exit(D3); the PDO holds the WAIT_WAKE", () => {
@@ -146,5 +162,41 @@ describe("system sleep armed for wake", () => {
     expect(r.calls).toEqual(["SelfManagedIoSuspend", "D0Exit(D3)"]);
     const pdo = r.m.runInKernel(() => WdfDeviceWdmGetDeviceObject(r.pdo!)!);
     expect(r.m.signalWake(pdo)).toBe(false);
+  });
+});
+
+describe("idle armed for wake from S0", () => {
+  it("idle with IdleCanWakeFromS0: a WAIT_WAKE to the PDO, ArmWakeFromS0 before D0Exit; the wake signal brings it back: WakeFromS0Triggered, DisarmWakeFromS0", () => {
+    const r = rig(false, 1000);
+    void r.policy();
+    r.m.runFor(1001);
+    r.m.run();
+    expect(r.calls).toEqual(["SelfManagedIoSuspend", "ArmWakeFromS0", "D0Exit(D3)"]);
+    expect(r.policy()).toEqual([
+      "WakeCapableDeviceIdle", "TimerExpiredDecideUsbSS", "TimerExpiredWakeCapablePowerDown", "TimerExpiredWakeCapableSendWake",
+      "TimerExpiredWakeCapableWakeArrived", "WaitingArmedUsbSS", "WaitingArmed",
+    ]);
+    r.calls.length = 0;
+    const pdo = r.m.runInKernel(() => WdfDeviceWdmGetDeviceObject(r.pdo!)!);
+    expect(r.m.signalWake(pdo)).toBe(true);
+    r.m.runFor(0);
+    expect(r.calls).toEqual(["D0Entry(D3)", "WakeFromS0Triggered", "DisarmWakeFromS0", "SelfManagedIoRestart"]);
+    expect(r.policy()).toEqual([
+      "WaitingArmedWakeSucceededCancelUsbSS", "WokeFromS0", "WokeFromS0NotifyDriver", "S0WakeDisarm", "S0WakeCompletePowerUp", "StartingDecideS0Wake",
+      "StartedWakeCapable",
+    ]);
+  });
+
+  it("I/O while idle and armed: the WAIT_WAKE is cancelled, the device powers up and disarms without WakeFromS0Triggered", () => {
+    const r = rig(false, 1000);
+    r.m.runFor(1001);
+    r.m.run();
+    r.calls.length = 0;
+    void r.policy();
+    expect(r.m.runInKernel(() => WdfDeviceStopIdle(fdoOf(r), false))).toBe(STATUS_PENDING);
+    r.m.runFor(0);
+    expect(r.calls).toEqual(["D0Entry(D3)", "DisarmWakeFromS0", "SelfManagedIoRestart"]);
+    expect(r.policy().slice(0, 4)).toEqual(["WaitingArmedQueryIdle", "IoPresentArmed", "IoPresentArmedWakeCanceled", "S0WakeDisarm"]);
+    r.m.runInKernel(() => WdfDeviceResumeIdle(fdoOf(r)));
   });
 });

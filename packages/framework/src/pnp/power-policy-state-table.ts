@@ -193,8 +193,12 @@ function PowerPolIoPresentArmed(p: P): number {
   return wait;
 }
 
-function* PowerPolS0WakeDisarm(p: P, triggered: boolean): KWAIT_GENERATOR<number> {
-  if (triggered) yield* p.invoke(p.owner.callbacks.wakeFromS0Triggered, undefined);
+function* PowerPolWokeFromS0NotifyDriver(p: P): KWAIT_GENERATOR<number> {
+  yield* p.invoke(p.owner.callbacks.wakeFromS0Triggered, undefined);
+  return WdfDevStatePwrPolS0WakeDisarm;
+}
+
+function* PowerPolS0WakeDisarm(p: P): KWAIT_GENERATOR<number> {
   if (p.owner.waitWake.armedForS0) {
     p.owner.waitWake.armedForS0 = false;
     yield* p.invoke(p.owner.callbacks.disarmWakeFromS0, undefined);
@@ -209,7 +213,7 @@ function PowerPolStoppingD0(p: P): number {
 }
 
 function* PowerPolStoppingDisarmWake(p: P): KWAIT_GENERATOR<number> {
-  yield* PowerPolS0WakeDisarm(p, false);
+  yield* PowerPolS0WakeDisarm(p);
   yield* PowerPolCompletePowerUp(p);
   return wait;
 }
@@ -327,8 +331,8 @@ export const FxPowerPolicyStateTable: FxStateTable<P> = {
       [PwrPolWakeSuccess, WdfDevStatePwrPolIoPresentArmedWakeCanceled])],
     [WdfDevStatePwrPolIoPresentArmedWakeCanceled, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolS0WakeDisarm])],
     [WdfDevStatePwrPolWokeFromS0, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolWokeFromS0NotifyDriver])],
-    [WdfDevStatePwrPolWokeFromS0NotifyDriver, row((p) => PowerPolS0WakeDisarm(p, true))],
-    [WdfDevStatePwrPolS0WakeDisarm, row((p) => PowerPolS0WakeDisarm(p, false))],
+    [WdfDevStatePwrPolWokeFromS0NotifyDriver, row(PowerPolWokeFromS0NotifyDriver)],
+    [WdfDevStatePwrPolS0WakeDisarm, row(PowerPolS0WakeDisarm)],
     [WdfDevStatePwrPolS0WakeCompletePowerUp, row(PowerPolCompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStartingDecideS0Wake])],
     [WdfDevStatePwrPolStoppingD0CancelUsbSS, row(() => WdfDevStatePwrPolStoppingD0)],
     [WdfDevStatePwrPolStoppingD0, row(PowerPolStoppingD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolStoppingDisarmWake])],
