@@ -9,7 +9,7 @@ import {
   WdfDevStatePnpStarted, WdfDevStatePowerD0, WdfDevStatePwrPolStarted, WdfDriverCreate, WdfFdoInitSetFilter, WdfDeviceWdmGetDeviceObject,
   WdfPowerDeviceD3, WdfPowerDeviceD3Final, WdfDeviceInitSetPowerPolicyOwnership, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
-import { IoAllocateIrp, IoCallDriver, IoGetNextIrpStackLocation, IRP_MJ_PNP, IRP_MN_QUERY_STOP_DEVICE, Out } from "@wdfjs/kernel";
+import { KeDelayExecutionThread, KernelMode, IoAllocateIrp, IoCallDriver, IoGetNextIrpStackLocation, IRP_MJ_PNP, IRP_MN_QUERY_STOP_DEVICE, Out } from "@wdfjs/kernel";
 
 /*
  * The PnP, power and power-policy machines seen from a KMDF driver: every callback it gets, in
@@ -27,6 +27,8 @@ interface Options {
   owner?: boolean;
   /** A broken driver: from EvtDeviceD0Entry it sends its own stack a QUERY_STOP while START is pending. */
   pnpIrpFromD0Entry?: boolean;
+  /** EvtDevicePrepareHardware waits 10 ms of machine time (a PASSIVE_LEVEL callback may wait). */
+  waitingPrepare?: boolean;
 }
 
 interface Rig {
@@ -47,7 +49,14 @@ function driver(tag: string, calls: string[], o: Options, out: { device: WDFDEVI
     const cb = new WDF_PNPPOWER_EVENT_CALLBACKS();
     WDF_PNPPOWER_EVENT_CALLBACKS_INIT(cb);
     const ev = (s: string) => calls.push(tag + s);
-    cb.EvtDevicePrepareHardware = () => (ev("PrepareHardware"), o.failPrepare ?? STATUS_SUCCESS);
+    cb.EvtDevicePrepareHardware = o.waitingPrepare === true
+      ? function* () {
+        ev("PrepareHardware begins");
+        yield* KeDelayExecutionThread(KernelMode, false, -10 * 10_000);
+        ev("PrepareHardware ends");
+        return STATUS_SUCCESS;
+      }
+      : () => (ev("PrepareHardware"), o.failPrepare ?? STATUS_SUCCESS);
     cb.EvtDeviceReleaseHardware = () => (ev("ReleaseHardware"), STATUS_SUCCESS);
     cb.EvtDeviceD0Entry = (d, prev) => {
       ev(`D0Entry(${names(prev)})`);
@@ -148,6 +157,13 @@ describe("the PnP machine: start", () => {
       expect(WdfDeviceGetDevicePowerState(r.device())).toBe(WdfDevStatePowerD0);
       expect(WdfDeviceGetDevicePowerPolicyState(r.device())).toBe(WdfDevStatePwrPolStarted);
     });
+  });
+
+  it("an EvtDevicePrepareHardware that waits (a generator): the start goes on after its wait, in the same order", () => {
+    const r = rig({ waitingPrepare: true });
+    expect(r.calls).toEqual(["PrepareHardware begins", "PrepareHardware ends", "D0Entry(D3Final)", "D0EntryPostInterruptsEnabled(D3Final)", "SelfManagedIoInit"]);
+    expect(r.m.now).toBeGreaterThanOrEqual(10);
+    expect(r.states.pnp.at(-1)).toBe("Started");
   });
 
   it("EvtDevicePrepareHardware failing: the start fails in FailedInit, back to Init; REMOVE takes the device away with no other callback", () => {

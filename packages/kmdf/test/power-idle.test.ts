@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { boot, MemoryTraceSink, Out, PowerSystemSleeping3, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
+import { boot, DelayedWorkQueue, IoAllocateWorkItem, IoQueueWorkItem, MemoryTraceSink, Out, PowerSystemSleeping3, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
 import { FxObjectHandleGetPtr, FX_TYPE_DEVICE, type FxDevice } from "@wdfjs/framework";
 import {
   IdleCannotWakeFromS0, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_INIT, WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT,
   WDF_PNPPOWER_EVENT_CALLBACKS, WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDeviceAssignS0IdleSettings, WdfDeviceCreate, WdfDeviceGetDevicePowerPolicyState,
   WdfDeviceInitSetPnpPowerEventCallbacks, WdfDeviceResumeIdle, WdfDeviceStopIdle, WdfDevStatePwrPolStartedIdleCapable, WdfDevStatePwrPolWaitingUnarmed,
-  WdfDriverCreate, WdfPowerDeviceD3, WdfPowerDeviceD3Final, WdfFdoInitSetFilter, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
+  WdfDriverCreate, WdfDeviceWdmGetDeviceObject, WdfPowerDeviceD3, WdfPowerDeviceD3Final, WdfFdoInitSetFilter, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
 
 /*
@@ -125,6 +125,24 @@ describe("idle power-down", () => {
     r.m.runFor(501);
     r.m.run();
     expect(r.calls).toEqual(["D0Entry(D3)", "D0Exit(D3)"]);
+  });
+
+  it("WdfDeviceStopIdle(TRUE) from a PASSIVE_LEVEL work item waits until the device is back in D0", () => {
+    const r = rig(500);
+    r.m.runFor(501);
+    r.m.run();
+    r.calls.length = 0;
+    r.m.runInKernel(() => {
+      const item = IoAllocateWorkItem(WdfDeviceWdmGetDeviceObject(r.device)!);
+      IoQueueWorkItem(item, function* () {
+        r.calls.push("StopIdle called");
+        const status = yield* WdfDeviceStopIdle(r.device, true);
+        r.calls.push(`StopIdle returned ${status}`);
+        WdfDeviceResumeIdle(r.device);
+      }, DelayedWorkQueue, null);
+    });
+    r.m.runFor(0);
+    expect(r.calls).toEqual(["StopIdle called", "D0Entry(D3)", "StopIdle returned 0"]);
   });
 
   it("removing a device that idles in Dx: it is powered up first, then powered down for good (D0Exit(D3Final))", () => {
