@@ -6,7 +6,7 @@ import {
   WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDeviceCreate, WdfDeviceGetDevicePnpState, WdfDeviceInitSetPnpPowerEventCallbacks, WdfDevStatePnpStarted,
   WdfDriverCreate, WdfFdoAddStaticChild, WdfFdoLockStaticChildListForIteration, WdfFdoRetrieveNextStaticChild, WdfFdoUnlockStaticChildListFromIteration,
   WdfPdoInitAddCompatibleID, WdfPdoInitAddDeviceText, WdfPdoInitAddHardwareID, WdfPdoInitAllocate, WdfPdoInitAssignDeviceID, WdfPdoInitAssignInstanceID,
-  WdfPdoInitAssignRawDevice, WdfPdoInitSetDefaultLocale, WdfDeviceSetPnpCapabilities, WDF_DEVICE_PNP_CAPABILITIES, WDF_DEVICE_PNP_CAPABILITIES_INIT, WdfTrue, WDF_DEVICE_STATE, WDF_DEVICE_STATE_INIT, WdfDeviceSetDeviceState, WdfDeviceGetDeviceState, WdfPdoMarkMissing, WdfRetrieveAllChildren, WdfRetrievePresentChildren,
+  WdfPdoInitAssignRawDevice, WdfPdoInitSetDefaultLocale, WdfPdoRequestEject, WdfDeviceSetPnpCapabilities, WDF_DEVICE_PNP_CAPABILITIES, WDF_DEVICE_PNP_CAPABILITIES_INIT, WdfTrue, WDF_DEVICE_STATE, WDF_DEVICE_STATE_INIT, WdfDeviceSetDeviceState, WdfDeviceGetDeviceState, WdfPdoMarkMissing, WdfRetrieveAllChildren, WdfRetrievePresentChildren,
   WdfDeviceSetBusInformationForChildren, PNP_BUS_INFORMATION, WdfDevStatePnpQueryRemoveStaticCheck, WdfDevStatePnpQueryRemoveAskDriver,
   WdfDevStatePnpQueryRemoveEnsureDeviceAwake, WdfDevStatePnpQueryRemovePending, WdfDevStatePnpQueryCanceled, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
@@ -228,5 +228,26 @@ describe("KMDF PDOs: static children of a KMDF bus driver", () => {
       WdfDevStatePnpQueryRemoveStaticCheck, WdfDevStatePnpQueryRemoveAskDriver, WdfDevStatePnpQueryRemoveEnsureDeviceAwake, WdfDevStatePnpQueryRemovePending,
       WdfDevStatePnpQueryCanceled, WdfDevStatePnpStarted,
     ]);
+  });
+
+  it("WdfPdoMarkMissing on a child that never started: REMOVE only (no surprise removal), and the PDO is deleted", () => {
+    const { m, bus, path } = setup(1);
+    bus.calls.length = 0;
+    const child = bus.children[0]!;
+    m.runInKernel(() => expect(WdfPdoMarkMissing(child)).toBe(STATUS_SUCCESS));
+    m.run();
+    expect(bus.calls).toEqual(["pdo1 cleanup"]);
+    expect(childNodes(m, path)).toEqual([]);
+  });
+
+  it("WdfPdoRequestEject: the PnP manager removes the child's stack and ejects it; the PDO goes", () => {
+    const { m, bus, path } = setup(1, { withFunctionDriver: true });
+    bus.calls.length = 0;
+    m.runInKernel(() => WdfPdoRequestEject(bus.children[0]!));
+    m.run();
+    expect(bus.calls.slice(0, 4)).toEqual(["fn D0Exit", "fn ReleaseHardware", "pdo1 D0Exit", "pdo1 ReleaseHardware"]);
+    // The ejected child is reported missing: the bus relations drop it and its PDO is deleted.
+    expect(bus.calls.slice(4)).toEqual(["pdo1 cleanup"]);
+    expect(childNodes(m, path)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import {
-  BusQueryCompatibleIDs, BusQueryDeviceID, BusQueryHardwareIDs, BusQueryInstanceID, DEVICE_RELATIONS_SIZE, DevicePowerState, DeviceTextDescription,
+  BusRelations, IoInvalidateDeviceRelations, BusQueryCompatibleIDs, BusQueryDeviceID, BusQueryHardwareIDs, BusQueryInstanceID, DEVICE_RELATIONS_SIZE, DevicePowerState, DeviceTextDescription,
   DeviceTextLocationInformation, ExAllocatePool2, IoAllocateWideStrings, IoCompleteRequest, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT,
   IRP_MN_EJECT, IRP_MN_QUERY_BUS_INFORMATION, IRP_MN_QUERY_PNP_DEVICE_STATE, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_DEVICE_RELATIONS, IRP_MN_QUERY_DEVICE_TEXT, IRP_MN_QUERY_ID,
   IRP_MN_QUERY_POWER, IRP_MN_QUERY_RESOURCE_REQUIREMENTS, IRP_MN_QUERY_RESOURCES, ObReferenceObject, POOL_FLAG_PAGED, POOL_TAG, POWER_STATE,
@@ -128,10 +128,15 @@ export class FxPkgPdo extends FxPkgPnp {
       case IRP_MN_QUERY_PNP_DEVICE_STATE:
         this.answerPnpDeviceState(Irp);
         return this.complete(Irp, Irp.IoStatus.Status);
-      case IRP_MN_EJECT:
-        // fxpkgpdo.cpp PnpEject: the child is going; it is reported missing from now on.
+      case IRP_MN_EJECT: {
+        // fxpkgpdo.cpp PnpEject: the ejected child is reported missing, so the bus relations
+        // drop it and its last REMOVE deletes it.
         this.reportedMissing = true;
+        const parent = this.pdo.Parent.pnp;
+        const parentPdo = this.pdo.Parent.PhysicalDevice;
+        if (parent instanceof FxPkgFdo && parent.children.markMissing(this.device) && parentPdo !== null) IoInvalidateDeviceRelations(parentPdo, BusRelations);
         return this.complete(Irp, STATUS_SUCCESS);
+      }
       default:
         return this.complete(Irp, Irp.IoStatus.Status);
     }
