@@ -46,7 +46,7 @@ export class FxDevice extends FxObject {
   readonly interfaces: string[] = [];
   /** `FxPkgGeneral::m_OpenHandleCount`, without the source's bias of one for control devices. */
   openHandleCount = 0;
-  /** Set by the idle machine: power-managed queues count their requests through it. */
+  /** The device's idle machine, told by power-managed queues of each request they hold (set by the PnP/power package). */
   powerIdleHook: FxPowerIdleHook | null = null;
 
   constructor(readonly driver: FxDriver, readonly Init: FxDeviceInit) {
