@@ -200,3 +200,32 @@ describe("idle armed for wake from S0", () => {
     r.m.runInKernel(() => WdfDeviceResumeIdle(fdoOf(r)));
   });
 });
+
+describe("wake settings over a bus without WAIT_WAKE support", () => {
+  it("over the root bus (no WAIT_WAKE): the sleep still completes and the wake returns the device to D0", () => {
+    const m = boot();
+    const calls: string[] = [];
+    m.installDriverPackage({
+      service: "kwroot", hardwareIds: [{ id: "root\\kwroot" }], class: "System", framework: "WDM",
+      DriverEntry: driverEntry((DeviceInit) => {
+        const pnp = new WDF_PNPPOWER_EVENT_CALLBACKS();
+        WDF_PNPPOWER_EVENT_CALLBACKS_INIT(pnp);
+        pnp.EvtDeviceD0Entry = (_d, prev) => (calls.push(`D0Entry(${name(prev)})`), STATUS_SUCCESS);
+        pnp.EvtDeviceD0Exit = (_d, target) => (calls.push(`D0Exit(${name(target)})`), STATUS_SUCCESS);
+        WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, pnp);
+        const device = Out<WDFDEVICE | null>(null);
+        const status = WdfDeviceCreate(Out(DeviceInit), null, device);
+        if (status !== STATUS_SUCCESS) return status;
+        const wake = new WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS();
+        WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS_INIT(wake);
+        return WdfDeviceAssignSxWakeSettings(device.value!, wake);
+      }),
+    });
+    m.pnp.createRootDevice({ hardwareIds: ["root\\kwroot"], class: "System" });
+    calls.length = 0;
+    expect(m.sleep(PowerSystemSleeping3)).toBe(STATUS_SUCCESS);
+    expect(m.wake()).toBe(STATUS_SUCCESS);
+    m.run();
+    expect(calls).toEqual(["D0Exit(D3)", "D0Entry(D3)"]);
+  });
+});
