@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boot, DelayedWorkQueue, IoAllocateWorkItem, IoQueueWorkItem, MemoryTraceSink, Out, PowerSystemSleeping3, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
+import { boot, DelayedWorkQueue, IoAllocateWorkItem, IoQueueWorkItem, MemoryTraceSink, Out, PowerSystemSleeping3, CM_PROB_FAILED_POST_START, STATUS_DEVICE_NOT_READY, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
 import { FxObjectHandleGetPtr, FX_TYPE_DEVICE, type FxDevice } from "@wdfjs/framework";
 import {
   IdleCannotWakeFromS0, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_INIT, WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT,
@@ -25,7 +25,7 @@ interface Rig {
   device: WDFDEVICE;
 }
 
-function rig(timeoutMs: number): Rig {
+function rig(timeoutMs: number, failReturnToD0 = false): Rig {
   const trace = new MemoryTraceSink();
   const m = boot({ trace });
   const calls: string[] = [];
@@ -33,7 +33,7 @@ function rig(timeoutMs: number): Rig {
   function EvtDeviceAdd(_Driver: WDFDRIVER, DeviceInit: PWDFDEVICE_INIT): NTSTATUS {
     const cb = new WDF_PNPPOWER_EVENT_CALLBACKS();
     WDF_PNPPOWER_EVENT_CALLBACKS_INIT(cb);
-    cb.EvtDeviceD0Entry = (_d, prev) => (calls.push(`D0Entry(${names(prev)})`), STATUS_SUCCESS);
+    cb.EvtDeviceD0Entry = (_d, prev) => (calls.push(`D0Entry(${names(prev)})`), failReturnToD0 && prev === WdfPowerDeviceD3 ? STATUS_DEVICE_NOT_READY : STATUS_SUCCESS);
     cb.EvtDeviceD0Exit = (_d, target) => (calls.push(`D0Exit(${names(target)})`), STATUS_SUCCESS);
     cb.EvtDeviceReleaseHardware = () => (calls.push("ReleaseHardware"), STATUS_SUCCESS);
     WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, cb);
@@ -143,6 +143,19 @@ describe("idle power-down", () => {
     });
     r.m.runFor(0);
     expect(r.calls).toEqual(["StopIdle called", "D0Entry(D3)", "StopIdle returned 0"]);
+  });
+
+  it("EvtDeviceD0Entry failing on the return from idle: the device fails (ReleaseHardware), reports PNP_DEVICE_FAILED and is removed", () => {
+    const r = rig(500, true);
+    r.m.runFor(501);
+    r.m.run();
+    r.calls.length = 0;
+    void r.policy;
+    expect(r.m.runInKernel(() => WdfDeviceStopIdle(r.device, false))).toBe(STATUS_PENDING);
+    r.m.run();
+    expect(r.calls).toEqual(["D0Entry(D3)", "ReleaseHardware"]);
+    expect(r.policy.slice(0, 5)).toEqual(["WaitingUnarmedQueryIdle", "S0NoWakePowerUp", "DevicePowerRequestFailed", "Stopping", "StoppingSendStatus"]);
+    expect(r.m.pnp.node(r.path)!.Problem).toBe(CM_PROB_FAILED_POST_START);
   });
 
   it("removing a device that idles in Dx: it is powered up first, then powered down for good (D0Exit(D3Final))", () => {

@@ -2,7 +2,7 @@ import {
   DevicePowerState, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoInvalidateDeviceState, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_POWER,
   IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_SET_POWER,
   IRP_MN_START_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, NT_SUCCESS, PowerDeviceD0, PowerDeviceD3,
-  PoStartNextPowerIrp, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, SystemPowerState,
+  PoStartNextPowerIrp, PNP_DEVICE_FAILED, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, SystemPowerState,
   type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
@@ -15,7 +15,7 @@ import { FxApplyDeviceState, type FxDeviceState, type FxPnpCapabilities, type Fx
 import { FxPnpStateTable, PnpEventCancelRemove, PnpEventCancelStop, PnpEventQueryRemove, PnpEventQueryStop, PnpEventRemove, PnpEventStartDevice, PnpEventStop, PnpEventSurpriseRemove } from "./pnp-state-table.js";
 import { FxPowerStateTable, PowerD0, PowerDx } from "./power-state-table.js";
 import { FxPowerPolicyStateTable, PwrPolS0, PwrPolSx } from "./power-policy-state-table.js";
-import { WdfDevStatePnpInit, WdfDevStatePnpObjectCreated, type WDF_DEVICE_PNP_STATE } from "./pnp-states.js";
+import { WdfDevStatePnpFailedWaitForRemove, WdfDevStatePnpInit, WdfDevStatePnpObjectCreated, type WDF_DEVICE_PNP_STATE } from "./pnp-states.js";
 import { WdfDevStatePowerObjectCreated } from "./power-states.js";
 import { WdfDevStatePwrPolObjectCreated } from "./power-policy-states.js";
 import { WdfPowerDeviceD0, WdfPowerDeviceD3, WdfPowerDeviceD3Final, type FxMayWait, type FxPnpPowerCallbacks, type WDF_POWER_DEVICE_STATE } from "./pnp-callbacks.js";
@@ -230,9 +230,11 @@ export abstract class FxPkgPnp {
   /** IRP_MN_QUERY_PNP_DEVICE_STATE on its way up: the driver's WdfDeviceSetDeviceState bits over the lower drivers'. */
   protected answerPnpDeviceState(Irp: IRP): void {
     const below = NT_SUCCESS(Irp.IoStatus.Status) ? Irp.IoStatus.Information : 0;
-    const bits = FxApplyDeviceState(below, this.deviceState);
+    // A device its machines failed while started says so (PNP_DEVICE_FAILED), so the PnP manager removes it.
+    const failed = this.pnp.state === WdfDevStatePnpFailedWaitForRemove ? PNP_DEVICE_FAILED : 0;
+    const bits = FxApplyDeviceState(below | failed, this.deviceState);
     this.pnpDeviceStateBits = bits;
-    if (this.deviceState !== null || NT_SUCCESS(Irp.IoStatus.Status)) {
+    if (this.deviceState !== null || failed !== 0 || NT_SUCCESS(Irp.IoStatus.Status)) {
       Irp.IoStatus.Information = bits;
       Irp.IoStatus.Status = STATUS_SUCCESS;
     }

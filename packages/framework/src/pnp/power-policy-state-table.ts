@@ -2,7 +2,7 @@ import { NT_SUCCESS, PowerDeviceD0, PowerDeviceD3, STATUS_SUCCESS, type KWAIT_GE
 import type { FxStateTable, FxStateTableEntry } from "./fx-state-machine.js";
 import type { FxPkgPnp } from "./fx-pkg-pnp.js";
 import { PowerCompleteD0, PowerCompleteDx, PowerImplicitD0, PowerImplicitD3 } from "./power-state-table.js";
-import { PnpEventPwrPolRemoved, PnpEventPwrPolStarted, PnpEventPwrPolStartFailed, PnpEventPwrPolStopped } from "./pnp-state-table.js";
+import { PnpEventPowerUpFailed, PnpEventPwrPolRemoved, PnpEventPwrPolStarted, PnpEventPwrPolStartFailed, PnpEventPwrPolStopped } from "./pnp-state-table.js";
 import {
   WdfDevStatePwrPolNames, WdfDevStatePwrPolNull, WdfDevStatePwrPolObjectCreated, WdfDevStatePwrPolRemoved, WdfDevStatePwrPolRestarting,
   WdfDevStatePwrPolSleeping, WdfDevStatePwrPolSleepingNoWakeCompletePowerDown, WdfDevStatePwrPolSleepingNoWakePowerDown,
@@ -220,6 +220,13 @@ function* PowerPolStoppingDisarmWake(p: P): KWAIT_GENERATOR<number> {
 
 const PowerSystemWorkingState = 1;
 
+function* PowerPolDevicePowerRequestFailed(p: P): KWAIT_GENERATOR<number> {
+  // The device could not return to D0: PnP fails it (PnpEventPowerUpFailed), which stops the policy.
+  p.owner.idle.disableTimer();
+  yield* p.pnp.processEvent(PnpEventPowerUpFailed);
+  return wait;
+}
+
 function PowerPolStarted(p: P): number {
   p.owner.idle.disableTimer();
   return wait;
@@ -329,8 +336,8 @@ export const FxPowerPolicyStateTable: FxStateTable<P> = {
     [WdfDevStatePwrPolWaitingArmedWakeFailedCancelUsbSS, row(() => WdfDevStatePwrPolIoPresentArmedWakeCanceled)],
     [WdfDevStatePwrPolIoPresentArmed, row(PowerPolIoPresentArmed, [PwrPolWakeFailed, WdfDevStatePwrPolIoPresentArmedWakeCanceled],
       [PwrPolWakeSuccess, WdfDevStatePwrPolIoPresentArmedWakeCanceled])],
-    [WdfDevStatePwrPolIoPresentArmedWakeCanceled, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolS0WakeDisarm])],
-    [WdfDevStatePwrPolWokeFromS0, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolWokeFromS0NotifyDriver])],
+    [WdfDevStatePwrPolIoPresentArmedWakeCanceled, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolS0WakeDisarm], [PwrPolPowerUpFailed, WdfDevStatePwrPolDevicePowerRequestFailed])],
+    [WdfDevStatePwrPolWokeFromS0, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolWokeFromS0NotifyDriver], [PwrPolPowerUpFailed, WdfDevStatePwrPolDevicePowerRequestFailed])],
     [WdfDevStatePwrPolWokeFromS0NotifyDriver, row(PowerPolWokeFromS0NotifyDriver)],
     [WdfDevStatePwrPolS0WakeDisarm, row(PowerPolS0WakeDisarm)],
     [WdfDevStatePwrPolS0WakeCompletePowerUp, row(PowerPolCompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStartingDecideS0Wake])],
@@ -344,12 +351,13 @@ export const FxPowerPolicyStateTable: FxStateTable<P> = {
     [WdfDevStatePwrPolWaitingUnarmed, row(PowerPolWaitingInDx, [PwrPolIoPresent, WdfDevStatePwrPolWaitingUnarmedQueryIdle],
       [PwrPolSx, WdfDevStatePwrPolSystemSleepFromDeviceWaitingUnarmed], [PwrPolStop, WdfDevStatePwrPolStoppingResetDevice],
       [PwrPolSurpriseRemove, WdfDevStatePwrPolStoppingCancelTimer], [PwrPolS0IdlePolicyChanged, WdfDevStatePwrPolS0NoWakePowerUp])],
-    [WdfDevStatePwrPolS0NoWakePowerUp, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolS0NoWakeCompletePowerUp])],
+    [WdfDevStatePwrPolS0NoWakePowerUp, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolS0NoWakeCompletePowerUp], [PwrPolPowerUpFailed, WdfDevStatePwrPolDevicePowerRequestFailed])],
     [WdfDevStatePwrPolS0NoWakeCompletePowerUp, row(PowerPolCompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStartingDecideS0Wake])],
     [WdfDevStatePwrPolSystemSleepFromDeviceWaitingUnarmed, row(() => WdfDevStatePwrPolSystemAsleepNoWake)],
     [WdfDevStatePwrPolStoppingResetDevice, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolStoppingResetDeviceCompletePowerUp])],
     [WdfDevStatePwrPolStoppingResetDeviceCompletePowerUp, row(PowerPolCompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStopping])],
-    [WdfDevStatePwrPolDevicePowerRequestFailed, row(() => wait, [PwrPolStop, WdfDevStatePwrPolStopping], [PwrPolSurpriseRemove, WdfDevStatePwrPolStopping])],
+    [WdfDevStatePwrPolDevicePowerRequestFailed, row(PowerPolDevicePowerRequestFailed, [PwrPolStop, WdfDevStatePwrPolStoppingCancelTimer],
+      [PwrPolSurpriseRemove, WdfDevStatePwrPolStopping])],
     [WdfDevStatePwrPolStartedIdleCapableCancelTimerForSleep, row(PowerPolCancelTimer(WdfDevStatePwrPolStartedIdleCapableTimerCanceledForSleep))],
     [WdfDevStatePwrPolStartedIdleCapableTimerCanceledForSleep, row(() => WdfDevStatePwrPolSleeping)],
     [WdfDevStatePwrPolSleeping, row(PowerPolSleeping)],
@@ -363,10 +371,10 @@ export const FxPowerPolicyStateTable: FxStateTable<P> = {
       [PwrPolWakeSuccess, WdfDevStatePwrPolSystemWakeDeviceWakeTriggered])],
     [WdfDevStatePwrPolSystemWakeDeviceWakeEnabled, row(PowerPolSystemWakeDeviceWakeEnabled, [PwrPolWakeFailed, WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled],
       [PwrPolWakeSuccess, WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled])],
-    [WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolSystemWakeDeviceWakeDisarm])],
+    [WdfDevStatePwrPolSystemWakeDeviceWakeEnabledWakeCanceled, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolSystemWakeDeviceWakeDisarm], [PwrPolPowerUpFailed, WdfDevStatePwrPolDevicePowerRequestFailed])],
     [WdfDevStatePwrPolSystemWakeDeviceWakeDisarm, row((p) => PowerPolDisarmWakeFromSx(p, false))],
     [WdfDevStatePwrPolSystemWakeDeviceWakeTriggered, row(null, [PwrPolS0, WdfDevStatePwrPolSystemWakeDeviceWakeTriggeredS0])],
-    [WdfDevStatePwrPolSystemWakeDeviceWakeTriggeredS0, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolSystemWakeDeviceWokeDisarm])],
+    [WdfDevStatePwrPolSystemWakeDeviceWakeTriggeredS0, row(PowerPolRequestD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolSystemWakeDeviceWokeDisarm], [PwrPolPowerUpFailed, WdfDevStatePwrPolDevicePowerRequestFailed])],
     [WdfDevStatePwrPolSystemWakeDeviceWokeDisarm, row((p) => PowerPolDisarmWakeFromSx(p, true))],
     [WdfDevStatePwrPolSystemWakeDeviceWakeCompletePowerUp, row(PowerPolCompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStartingDecideS0Wake])],
     [WdfDevStatePwrPolSleepingNoWakePowerDown, row(PowerPolSleepingNoWakePowerDown, [PwrPolPowerDownIoStopped, WdfDevStatePwrPolSleepingNoWakeCompletePowerDown])],
@@ -375,7 +383,7 @@ export const FxPowerPolicyStateTable: FxStateTable<P> = {
     [WdfDevStatePwrPolSystemAsleepNoWake, row(PowerPolSystemAsleepNoWake, [PwrPolS0, WdfDevStatePwrPolSystemWakeDeviceWakeDisabled])],
     [WdfDevStatePwrPolSystemWakeDeviceWakeDisabled, row(() => WdfDevStatePwrPolSystemWakeQueryIdle)],
     [WdfDevStatePwrPolSystemWakeQueryIdle, row(PowerPolSystemWakeQueryIdle)],
-    [WdfDevStatePwrPolSystemWakeDeviceToD0, row(PowerPolSystemWakeDeviceToD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolSystemWakeDeviceToD0CompletePowerUp])],
+    [WdfDevStatePwrPolSystemWakeDeviceToD0, row(PowerPolSystemWakeDeviceToD0, [PwrPolPowerUpHwStarted, WdfDevStatePwrPolSystemWakeDeviceToD0CompletePowerUp], [PwrPolPowerUpFailed, WdfDevStatePwrPolDevicePowerRequestFailed])],
     [WdfDevStatePwrPolSystemWakeDeviceToD0CompletePowerUp, row(PowerPolSystemWakeDeviceToD0CompletePowerUp, [PwrPolPowerUp, WdfDevStatePwrPolStartingDecideS0Wake])],
     [WdfDevStatePwrPolStoppingCancelTimer, row(PowerPolCancelTimer(WdfDevStatePwrPolStopping))],
     [WdfDevStatePwrPolStopping, row(PowerPolStopping, [PwrPolPowerDown, WdfDevStatePwrPolStoppingSendStatus])],

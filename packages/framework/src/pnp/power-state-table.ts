@@ -13,7 +13,8 @@ import {
   WdfDevStatePowerStartSelfManagedIo, WdfDevStatePowerStopped, WdfDevStatePowerStoppedCompleteDx, WdfDevStatePowerDxStopped, WdfDevStatePowerGotoDxStopped,
   WdfDevStatePowerGotoDxStoppedDisableInterrupt, WdfDevStatePowerDxStoppedDecideDxState, WdfDevStatePowerUpFailed, WdfDevStatePowerUpFailedDerefParent,
   WdfDevStatePowerUpFailedPowerDown, WdfDevStatePowerWaking, WdfDevStatePowerWakingConnectInterrupt, WdfDevStatePowerWakingDmaEnable,
-  WdfDevStatePowerWakingPostHardwareEnabled, WdfDevStatePowerFinal, WdfDevStatePowerStartingChild,
+  WdfDevStatePowerWakingPostHardwareEnabled, WdfDevStatePowerFinal, WdfDevStatePowerStartingChild, WdfDevStatePowerReportPowerUpFailed,
+  WdfDevStatePowerPowerFailedPowerDown,
 } from "./power-states.js";
 
 /** `FxPowerEvent` (fxpowerstatemachine.hpp). */
@@ -165,8 +166,15 @@ function* PowerStartSelfManagedIo(p: P): KWAIT_GENERATOR<number> {
 }
 
 function* PowerUpFailed(p: P): KWAIT_GENERATOR<number> {
+  // A return to D0 failed: the D IRP goes back, the policy hears of it and fails the device;
+  // the machine waits for the implicit D3 of that teardown (ReportPowerUpFailed).
   p.releasePendingDeviceIrp();
   yield* p.pwrPolProcessEvent(PwrPolPowerUpFailed);
+  return WdfDevStatePowerReportPowerUpFailed;
+}
+
+function* PowerPowerFailedPowerDown(p: P): KWAIT_GENERATOR<number> {
+  yield* p.pwrPolProcessEvent(PwrPolPowerDown);
   return WdfDevStatePowerStopped;
 }
 
@@ -237,6 +245,8 @@ export const FxPowerStateTable: FxStateTable<P> = {
     [WdfDevStatePowerUpFailedDerefParent, row(() => WdfDevStatePowerUpFailed)],
     [WdfDevStatePowerUpFailedPowerDown, row(PowerUpFailedPowerDown)],
     [WdfDevStatePowerUpFailed, row(PowerUpFailed)],
+    [WdfDevStatePowerReportPowerUpFailed, row(null, [PowerImplicitD3, WdfDevStatePowerPowerFailedPowerDown])],
+    [WdfDevStatePowerPowerFailedPowerDown, row(PowerPowerFailedPowerDown)],
     [WdfDevStatePowerFinal, row(null)],
   ]),
 };
