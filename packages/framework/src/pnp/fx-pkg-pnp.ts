@@ -1,5 +1,5 @@
 import {
-  DevicePowerState, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoInvalidateDeviceState, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_POWER,
+  IoCompleteRequest, IoGetCurrentIrpStackLocation, IoInvalidateDeviceState, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_POWER,
   IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_SET_POWER,
   IRP_MN_START_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, NT_SUCCESS, PowerDeviceD0, PowerDeviceD3,
   PoStartNextPowerIrp, PNP_DEVICE_FAILED, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, SystemPowerState,
@@ -389,9 +389,5 @@ export abstract class FxPkgPnp {
   protected markPnpIrpDone(status: NTSTATUS): void {
     this.pnpIrpDone = true;
     this.pnpIrpStatus = status;
-  }
-
-  protected get devicePowerType(): number {
-    return DevicePowerState;
   }
 }
