@@ -1,4 +1,4 @@
-import { NT_SUCCESS, DISPATCH_LEVEL, PASSIVE_LEVEL, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
+import { NT_SUCCESS, DISPATCH_LEVEL, PASSIVE_LEVEL, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import {
   FxDevice, FxObjectCommit, FxObjectHandleGetPtr, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FX_TYPE_DEVICE,
   FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED,
@@ -15,8 +15,8 @@ export type WDFDEVICE = WDFHANDLE<"WDFDEVICE">;
  * becomes NULL). The device's parent is its driver (not to be overridden: a parent in the
  * attributes is STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED). A control device, or a function or
  * filter device from EvtDriverDeviceAdd's init (created and attached over the PDO; the framework's
- * AddDevice clears DO_DEVICE_INITIALIZING when the callback returns success). A PDO init returns
- * STATUS_NOT_IMPLEMENTED until the PDO package exists.
+ * AddDevice clears DO_DEVICE_INITIALIZING when the callback returns success), or a child PDO from
+ * `WdfPdoInitAllocate`'s init, whose parent object is its bus FDO (fxdevicekm.cpp PdoInitialize).
  */
 export function WdfDeviceCreate(DeviceInit: Box<PWDFDEVICE_INIT>, DeviceAttributes: PWDF_OBJECT_ATTRIBUTES, Device: Box<WDFDEVICE | null>): NTSTATUS {
   const init = FxDeviceInitOf(DeviceInit.value);
@@ -24,12 +24,10 @@ export function WdfDeviceCreate(DeviceInit: Box<PWDFDEVICE_INIT>, DeviceAttribut
   if (!NT_SUCCESS(status)) return status;
   Device.value = null;
   if (init.consumed) return STATUS_INVALID_PARAMETER;
-  // No PDO package yet (bus drivers' WdfPdoInitAllocate).
-  if (!init.IsControlDeviceInit && !init.IsFdoInit) return STATUS_NOT_IMPLEMENTED;
   status = FxValidateObjectAttributes(DeviceAttributes, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED | FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED | FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED);
   if (!NT_SUCCESS(status)) return status;
   const device = new FxDevice(init.Driver, init);
-  status = FxObjectCommit(device, DeviceAttributes, init.Driver);
+  status = FxObjectCommit(device, DeviceAttributes, init.Pdo !== null ? init.Pdo.Parent : init.Driver);
   if (NT_SUCCESS(status)) status = device.createDevice();
   if (!NT_SUCCESS(status)) {
     // FxObject::DeleteFromFailedCreate: the driver never had the device; its callbacks do not run.

@@ -79,3 +79,7 @@ export {
 } from "@wdfjs/framework";
 export * from "./request-attributes.js";
 export * from "./registry.js";
+export * from "./pnp-states.js";
+export * from "./pdo.js";
+export * from "./device-state.js";
+export * from "./power-policy.js";

@@ -1,5 +1,5 @@
 import { NT_SUCCESS, DISPATCH_LEVEL, PASSIVE_LEVEL, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
-import { FxDevice, FxObjectHandleGetPtr, FxVerifierCheckIrqlLevel, FX_TYPE_DEVICE, WdfDevStatePnpInvalid, type FxPnpPowerCallbacks, type WDF_DEVICE_PNP_STATE, type WDF_POWER_DEVICE_STATE } from "@wdfjs/framework";
+import { FxDevice, FxObjectHandleGetPtr, FxVerifierCheckIrqlLevel, FX_TYPE_DEVICE, WdfDevStatePnpInvalid, WdfDevStatePowerInvalid, WdfDevStatePwrPolInvalid, WdfFalse, WdfTrue, type FxMayWait, type FxPnpPowerCallbacks, type WDF_DEVICE_POWER_STATE, type WDF_DEVICE_POWER_POLICY_STATE, type WDF_TRI_STATE, type WDF_DEVICE_PNP_STATE, type WDF_POWER_DEVICE_STATE } from "@wdfjs/framework";
 import { FxDeviceInitOf, type PWDFDEVICE_INIT } from "./device-init.js";
 import type { WDFDEVICE } from "./device.js";
 
@@ -10,22 +10,28 @@ import type { WDFDEVICE } from "./device.js";
  */
 export type WDFCMRESLIST = number;
 
-export type EVT_WDF_DEVICE_PREPARE_HARDWARE = (Device: WDFDEVICE, ResourcesRaw: WDFCMRESLIST, ResourcesTranslated: WDFCMRESLIST) => NTSTATUS;
-export type EVT_WDF_DEVICE_RELEASE_HARDWARE = (Device: WDFDEVICE, ResourcesTranslated: WDFCMRESLIST) => NTSTATUS;
-export type EVT_WDF_DEVICE_D0_ENTRY = (Device: WDFDEVICE, PreviousState: WDF_POWER_DEVICE_STATE) => NTSTATUS;
-export type EVT_WDF_DEVICE_D0_EXIT = (Device: WDFDEVICE, TargetState: WDF_POWER_DEVICE_STATE) => NTSTATUS;
-export type EVT_WDF_DEVICE_SELF_MANAGED_IO_INIT = (Device: WDFDEVICE) => NTSTATUS;
+// PASSIVE_LEVEL callbacks may wait: they return their result or a generator of it (FxMayWait).
+export type EVT_WDF_DEVICE_PREPARE_HARDWARE = (Device: WDFDEVICE, ResourcesRaw: WDFCMRESLIST, ResourcesTranslated: WDFCMRESLIST) => FxMayWait<NTSTATUS>;
+export type EVT_WDF_DEVICE_RELEASE_HARDWARE = (Device: WDFDEVICE, ResourcesTranslated: WDFCMRESLIST) => FxMayWait<NTSTATUS>;
+export type EVT_WDF_DEVICE_D0_ENTRY = (Device: WDFDEVICE, PreviousState: WDF_POWER_DEVICE_STATE) => FxMayWait<NTSTATUS>;
+export type EVT_WDF_DEVICE_D0_EXIT = (Device: WDFDEVICE, TargetState: WDF_POWER_DEVICE_STATE) => FxMayWait<NTSTATUS>;
+export type EVT_WDF_DEVICE_SELF_MANAGED_IO_INIT = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
+export type EVT_WDF_DEVICE_SELF_MANAGED_IO_RESTART = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
+export type EVT_WDF_DEVICE_SELF_MANAGED_IO_SUSPEND = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
+// A VOID callback that waits returns its generator all the same (a `void` return type admits it).
 export type EVT_WDF_DEVICE_SELF_MANAGED_IO_FLUSH = (Device: WDFDEVICE) => void;
 export type EVT_WDF_DEVICE_SELF_MANAGED_IO_CLEANUP = (Device: WDFDEVICE) => void;
 export type EVT_WDF_DEVICE_SURPRISE_REMOVAL = (Device: WDFDEVICE) => void;
+export type EVT_WDF_DEVICE_QUERY_REMOVE = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
+export type EVT_WDF_DEVICE_QUERY_STOP = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
 
 /** sizeof(WDF_PNPPOWER_EVENT_CALLBACKS) on x64 (Size + 16 callback pointers). */
 export const WDF_PNPPOWER_EVENT_CALLBACKS_SIZE = 136;
 
 /**
  * `WDF_PNPPOWER_EVENT_CALLBACKS`: all NULL until `WDF_PNPPOWER_EVENT_CALLBACKS_INIT`. The
- * interrupt-, suspend- and restart-related members are accepted but not called yet (no interrupts,
- * no Dx while started in this step).
+ * framework's PnP and power machines call them in the reference's orders (§1.6); the usage
+ * notification and relations-query members are accepted but not called yet.
  */
 export class WDF_PNPPOWER_EVENT_CALLBACKS {
   Size = 0;
@@ -38,11 +44,11 @@ export class WDF_PNPPOWER_EVENT_CALLBACKS {
   EvtDeviceSelfManagedIoCleanup: EVT_WDF_DEVICE_SELF_MANAGED_IO_CLEANUP | null = null;
   EvtDeviceSelfManagedIoFlush: EVT_WDF_DEVICE_SELF_MANAGED_IO_FLUSH | null = null;
   EvtDeviceSelfManagedIoInit: EVT_WDF_DEVICE_SELF_MANAGED_IO_INIT | null = null;
-  EvtDeviceSelfManagedIoSuspend: ((Device: WDFDEVICE) => NTSTATUS) | null = null;
-  EvtDeviceSelfManagedIoRestart: ((Device: WDFDEVICE) => NTSTATUS) | null = null;
+  EvtDeviceSelfManagedIoSuspend: EVT_WDF_DEVICE_SELF_MANAGED_IO_SUSPEND | null = null;
+  EvtDeviceSelfManagedIoRestart: EVT_WDF_DEVICE_SELF_MANAGED_IO_RESTART | null = null;
   EvtDeviceSurpriseRemoval: EVT_WDF_DEVICE_SURPRISE_REMOVAL | null = null;
-  EvtDeviceQueryRemove: ((Device: WDFDEVICE) => NTSTATUS) | null = null;
-  EvtDeviceQueryStop: ((Device: WDFDEVICE) => NTSTATUS) | null = null;
+  EvtDeviceQueryRemove: EVT_WDF_DEVICE_QUERY_REMOVE | null = null;
+  EvtDeviceQueryStop: EVT_WDF_DEVICE_QUERY_STOP | null = null;
   EvtDeviceUsageNotification: ((Device: WDFDEVICE, NotificationType: number, IsInNotificationPath: boolean) => void) | null = null;
   EvtDeviceRelationsQuery: ((Device: WDFDEVICE, RelationType: number) => void) | null = null;
   EvtDeviceUsageNotificationEx: ((Device: WDFDEVICE, NotificationType: number, IsInNotificationPath: boolean) => NTSTATUS) | null = null;
@@ -73,16 +79,28 @@ export function WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit: PWDFDEVICE_IN
   if (release !== null) fx.releaseHardware = (d, translated) => release(h(d), translated);
   const d0Entry = c.EvtDeviceD0Entry;
   if (d0Entry !== null) fx.d0Entry = (d, previous) => d0Entry(h(d), previous);
+  const d0EntryPost = c.EvtDeviceD0EntryPostInterruptsEnabled;
+  if (d0EntryPost !== null) fx.d0EntryPostInterruptsEnabled = (d, previous) => d0EntryPost(h(d), previous);
+  const d0ExitPre = c.EvtDeviceD0ExitPreInterruptsDisabled;
+  if (d0ExitPre !== null) fx.d0ExitPreInterruptsDisabled = (d, target) => d0ExitPre(h(d), target);
   const d0Exit = c.EvtDeviceD0Exit;
   if (d0Exit !== null) fx.d0Exit = (d, target) => d0Exit(h(d), target);
   const smInit = c.EvtDeviceSelfManagedIoInit;
   if (smInit !== null) fx.selfManagedIoInit = (d) => smInit(h(d));
+  const smRestart = c.EvtDeviceSelfManagedIoRestart;
+  if (smRestart !== null) fx.selfManagedIoRestart = (d) => smRestart(h(d));
+  const smSuspend = c.EvtDeviceSelfManagedIoSuspend;
+  if (smSuspend !== null) fx.selfManagedIoSuspend = (d) => smSuspend(h(d));
   const smFlush = c.EvtDeviceSelfManagedIoFlush;
   if (smFlush !== null) fx.selfManagedIoFlush = (d) => smFlush(h(d));
   const smCleanup = c.EvtDeviceSelfManagedIoCleanup;
   if (smCleanup !== null) fx.selfManagedIoCleanup = (d) => smCleanup(h(d));
   const surprise = c.EvtDeviceSurpriseRemoval;
   if (surprise !== null) fx.surpriseRemoval = (d) => surprise(h(d));
+  const queryRemove = c.EvtDeviceQueryRemove;
+  if (queryRemove !== null) fx.queryRemove = (d) => queryRemove(h(d));
+  const queryStop = c.EvtDeviceQueryStop;
+  if (queryStop !== null) fx.queryStop = (d) => queryStop(h(d));
   init.PnpPowerCallbacks = fx;
 }
 
@@ -130,4 +148,29 @@ export function WdfDeviceCreateDeviceInterface(Device: WDFDEVICE, InterfaceClass
   const status = FxVerifierCheckIrqlLevel("WdfDeviceCreateDeviceInterface", PASSIVE_LEVEL);
   if (!NT_SUCCESS(status)) return status;
   return device.createDeviceInterface(InterfaceClassGUID, ReferenceString);
+}
+
+/** `WdfDeviceGetDevicePowerState`: the power machine's state (WdfDevStatePowerInvalid for a control device). */
+export function WdfDeviceGetDevicePowerState(Device: WDFDEVICE): WDF_DEVICE_POWER_STATE {
+  const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceGetDevicePowerState", DISPATCH_LEVEL))) return WdfDevStatePowerInvalid;
+  return device.pnp?.power.state ?? WdfDevStatePowerInvalid;
+}
+
+/** `WdfDeviceGetDevicePowerPolicyState`: the power-policy machine's state (WdfDevStatePwrPolInvalid for a control device). */
+export function WdfDeviceGetDevicePowerPolicyState(Device: WDFDEVICE): WDF_DEVICE_POWER_POLICY_STATE {
+  const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceGetDevicePowerPolicyState", DISPATCH_LEVEL))) return WdfDevStatePwrPolInvalid;
+  return device.pnp?.pwrPol.state ?? WdfDevStatePwrPolInvalid;
+}
+
+/**
+ * `WdfDeviceInitSetPowerPolicyOwnership`: whether the device owns its stack's power policy
+ * (requests the D IRPs for S IRPs and idle). One device per stack may; two is the
+ * WDF_POWER_MULTIPLE_PPO bug check when the second receives a D IRP it did not ask for.
+ */
+export function WdfDeviceInitSetPowerPolicyOwnership(DeviceInit: PWDFDEVICE_INIT, IsPowerPolicyOwner: boolean): void {
+  const init = FxDeviceInitOf(DeviceInit);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceInitSetPowerPolicyOwnership", DISPATCH_LEVEL))) return;
+  init.PowerPolicyOwnership = (IsPowerPolicyOwner ? WdfTrue : WdfFalse) as WDF_TRI_STATE;
 }

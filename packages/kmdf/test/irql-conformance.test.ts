@@ -148,6 +148,7 @@ function argument(p: Param, f: Fixture, init: () => PWDFDEVICE_INIT, routine = "
   if (/UNICODE_STRING|PCWSTR|PWSTR|PCCH|PCSTR/.test(t)) return p.name === "DeviceName" ? "\\Device\\IrqlProbeOther" : "\\DosDevices\\IrqlProbeString";
   if (/GUID/.test(t)) return "{6fde7547-1b65-48ae-b628-80be62016026}";
   if (t === "PWDFMEMORY_OFFSET") return null;
+  if (t === "PPNP_BUS_INFORMATION") return new kmdf.PNP_BUS_INFORMATION();
   if (t === "PWDFDEVICE_INIT*") return Out(init());
   if (t === "PWDFDEVICE_INIT") return init();
   if (t === "PWDF_OBJECT_ATTRIBUTES") return attributes();

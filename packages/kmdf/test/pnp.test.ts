@@ -8,7 +8,7 @@ import { GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING, Win32Process } from "@wdfjs
 import {
   WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE, WDF_OBJECT_ATTRIBUTES,
   WDF_OBJECT_ATTRIBUTES_INIT, WDF_PNPPOWER_EVENT_CALLBACKS, WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDevStatePnpFinal, WdfDevStatePnpInit, WdfDevStatePnpEnableInterfaces, WdfDevStatePnpQueryRemovePending, WdfDevStatePnpStartedRemoving,
-  WdfDevStatePnpRemovingDisableInterfaces, WdfDevStatePnpRemoved, WdfDevStatePnpFdoRemoved,
+  WdfDevStatePnpRemovingDisableInterfaces, WdfDevStatePnpRemoved, WdfDevStatePnpFdoRemoved, WdfDevStatePnpQueryRemoveEnsureDeviceAwake, WdfDevStatePnpQueriedRemoving, WdfDevStatePnpRemovedChildrenRemoved,
   WdfDevStatePnpStarted, WdfDeviceCreate, WdfDeviceCreateDeviceInterface, WdfDeviceGetDevicePnpState, WdfDeviceInitSetPnpPowerEventCallbacks,
   WdfDeviceWdmGetAttachedDevice, WdfDeviceWdmGetDeviceObject, WdfDeviceWdmGetPhysicalDevice, WdfDriverCreate, WdfFdoInitSetFilter,
   WdfFdoInitWdmGetPhysicalDevice, WdfIoQueueCreate, WdfIoQueueDispatchSequential, WdfPowerDeviceD3Final, WdfRequestCompleteWithInformation,
@@ -199,13 +199,19 @@ describe("KMDF PnP: a function driver over a root-enumerated PDO", () => {
     });
     expect(trace.events.filter((e) => e.kind === "wdf.delete-refused")).toHaveLength(1);
     expect(m.pnp.removeDevice(path)).toBe(STATUS_SUCCESS);
+    // pnpstatemachine.cpp: QUERY_REMOVE passes the static check, asks the driver, makes sure of D0;
+    // REMOVE stops power policy, releases the hardware, then the removed states; the ring keeps the last 8.
     expect(fx.pnp!.history).toEqual([
-      WdfDevStatePnpEnableInterfaces, WdfDevStatePnpStarted, WdfDevStatePnpQueryRemovePending, WdfDevStatePnpStartedRemoving,
-      WdfDevStatePnpRemovingDisableInterfaces, WdfDevStatePnpRemoved, WdfDevStatePnpFdoRemoved, WdfDevStatePnpFinal,
+      WdfDevStatePnpQueryRemoveEnsureDeviceAwake, WdfDevStatePnpQueryRemovePending, WdfDevStatePnpQueriedRemoving,
+      WdfDevStatePnpRemovingDisableInterfaces, WdfDevStatePnpRemoved, WdfDevStatePnpRemovedChildrenRemoved, WdfDevStatePnpFdoRemoved, WdfDevStatePnpFinal,
     ]);
     const states = trace.events.filter((e) => e.kind === "wdf.pnp-state").map((e) => (e.detail ?? "").replace(/^.*: /, ""));
-    expect(states.slice(0, 4)).toEqual(["0x105 -> 0x106", "0x106 -> 0x108", "0x108 -> 0x109", "0x109 -> 0x119"]);
-    expect(states.at(-1)).toBe("0x124 -> 0x135");
+    expect(states.slice(0, 5)).toEqual([
+      "WdfDevStatePnpObjectCreated -> WdfDevStatePnpInit", "WdfDevStatePnpInit -> WdfDevStatePnpInitStarting",
+      "WdfDevStatePnpInitStarting -> WdfDevStatePnpHardwareAvailable", "WdfDevStatePnpHardwareAvailable -> WdfDevStatePnpEnableInterfaces",
+      "WdfDevStatePnpEnableInterfaces -> WdfDevStatePnpStarted",
+    ]);
+    expect(states.at(-1)).toBe("WdfDevStatePnpFdoRemoved -> WdfDevStatePnpFinal");
     expect(WdfDevStatePnpInit).toBe(0x105);
   });
 });

@@ -1,10 +1,11 @@
 import { FILE_DEVICE_SECURE_OPEN, FILE_DEVICE_UNKNOWN, type DEVICE_OBJECT } from "@wdfjs/kernel";
 import type { FxDriver } from "../driver/fx-driver.js";
-import type { FxPnpPowerCallbacks } from "./fx-pkg-fdo.js";
+import type { FxPnpPowerCallbacks, FxPowerPolicyCallbacks } from "../pnp/pnp-callbacks.js";
 import type { FxDevice } from "./fx-device.js";
 import type { EVT_WDF_IO_IN_CALLER_CONTEXT } from "../io/fx-pkg-io.js";
 import type { FxFileObjectInfo } from "../io/fx-file-object.js";
 import type { WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
+import type { FxPdoInit } from "../pnp/fx-pdo-init.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -45,6 +46,12 @@ export class FxDeviceInit {
   IoInCallerContextCallback: EVT_WDF_IO_IN_CALLER_CONTEXT | null = null;
   /** `WdfDeviceInitSetRequestAttributes`: a copy of the attributes every request of the device gets. */
   RequestAttributes: WDF_OBJECT_ATTRIBUTES | null = null;
+  /** `WdfDeviceInitSetPowerPolicyEventCallbacks`, in framework terms. */
+  PowerPolicyCallbacks: FxPowerPolicyCallbacks = {};
+  /** `WdfDeviceInitSetPowerPolicyOwnership`: a WDF_TRI_STATE (WdfUseDefault: an FDO owns, a filter does not). */
+  PowerPolicyOwnership = 2;
+  /** A PDO init's identity and parent (`WdfPdoInitAllocate`); null for other inits. */
+  Pdo: FxPdoInit | null = null;
   /** The device WdfDeviceCreate made from this init, for AddDevice to finish. */
   createdDevice: FxDevice | null = null;
   /** Set when a device was created from it or it was freed: it may not be used again. */

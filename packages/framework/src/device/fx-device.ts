@@ -2,17 +2,20 @@ import {
   DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_DIRECT_IO, DO_POWER_PAGABLE, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoDeleteDevice,
   IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT, IoAttachDeviceToDeviceStack, IoCallDriver, IoDetachDevice, IoRegisterDeviceInterface,
   IoSetDeviceInterfaceState, IoSkipCurrentIrpStackLocation, PoCallDriver, PoStartNextPowerIrp, STATUS_NO_SUCH_DEVICE, type KWAIT_GENERATOR, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_PNP,
-  IRP_MJ_POWER, NT_SUCCESS, Out, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS,
+  IRP_MJ_POWER, NT_SUCCESS, Out, STATUS_ACCESS_DENIED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS,
   type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_DEVICE } from "../object/types.js";
 import { FxVerifierCallbackIrqlEntry, FxVerifierCallbackIrqlExit } from "../verifier.js";
+import { WdfTrue, WdfUseDefault } from "../io/queue-config.js";
 import type { FxDriver } from "../driver/fx-driver.js";
 import { FxPkgIo } from "../io/fx-pkg-io.js";
 import type { FxPowerIdleHook } from "../io/power-idle-hook.js";
 import { FxPkgGeneral } from "./fx-pkg-general.js";
-import { FxPkgFdo } from "./fx-pkg-fdo.js";
+import { FxPkgFdo } from "../pnp/fx-pkg-fdo.js";
+import { FxPkgPdo } from "../pnp/fx-pkg-pdo.js";
+import type { FxPkgPnp } from "../pnp/fx-pkg-pnp.js";
 import { FxIoTarget } from "../targets/fx-io-target.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
@@ -37,9 +40,9 @@ export class FxDevice extends FxObject {
   /** `WdfControlFinishInitializing` was called: too late for a default queue. */
   controlInitFinished = false;
   /** The PnP package of a function or filter device; null for a control device. */
-  readonly pnp: FxPkgFdo | null;
+  readonly pnp: FxPkgPnp | null;
   /** The PDO and the device this one is attached to (`m_PhysicalDevice`, `m_AttachedDevice`). */
-  readonly PhysicalDevice: DEVICE_OBJECT | null;
+  PhysicalDevice: DEVICE_OBJECT | null;
   AttachedDevice: DEVICE_OBJECT | null = null;
   readonly Filter: boolean;
   /** Device interfaces registered on the PDO (`m_DeviceInterfaceHead`): their symbolic link names. */
@@ -60,7 +63,10 @@ export class FxDevice extends FxObject {
     this.DeviceName = Init.DeviceName;
     this.PhysicalDevice = Init.PhysicalDevice;
     this.Filter = Init.Filter;
-    this.pnp = Init.IsFdoInit ? new FxPkgFdo(this, Init.PnpPowerCallbacks) : null;
+    // fxdevice.cpp: an FDO owns power policy unless it is a filter or the driver said otherwise.
+    const owner = Init.PowerPolicyOwnership === WdfTrue || (Init.PowerPolicyOwnership === WdfUseDefault && !Init.Filter);
+    this.pnp = Init.IsFdoInit ? new FxPkgFdo(this, Init.PnpPowerCallbacks, owner) : Init.Pdo !== null ? new FxPkgPdo(this, Init.PnpPowerCallbacks, Init.Pdo) : null;
+    if (this.pnp !== null) this.pnp.owner.callbacks = Init.PowerPolicyCallbacks;
     this.pkgGeneral = new FxPkgGeneral(this, Init.FileObject);
     this.pkgIo.device = this;
     this.pkgIo.inCallerContextCallback = Init.IoInCallerContextCallback;
@@ -98,11 +104,17 @@ export class FxDevice extends FxObject {
     if (this.ReadWriteIoType === WdfDeviceIoBuffered) d.Flags |= DO_BUFFERED_IO;
     else if (this.ReadWriteIoType === WdfDeviceIoDirect) d.Flags |= DO_DIRECT_IO;
     this.DeviceObject = d;
-    if (this.PhysicalDevice !== null) {
+    if (this.pnp !== null && this.pnp.isPdo) {
+      // fxdevicekm.cpp PdoInitialize: the device object is the stack's PDO; power IRPs come at PASSIVE_LEVEL.
+      this.PhysicalDevice = d;
+      d.Flags = (d.Flags | DO_POWER_PAGABLE) & ~DO_DEVICE_INITIALIZING;
+      this.pnp.addDevice();
+    } else if (this.PhysicalDevice !== null) {
       // fxdevicekm.cpp `FdoInitialize`... `AttachDevice`: on top of the PDO's stack as it is now.
       const attached = IoAttachDeviceToDeviceStack(d, this.PhysicalDevice);
       if (attached === null) return STATUS_NO_SUCH_DEVICE;
       this.AttachedDevice = attached;
+      this.pnp?.addDevice();
       d.Flags |= attached.Flags & DO_POWER_PAGABLE;
       // fxdevice.cpp `SetFilterIoType`: a filter takes the I/O type of the device below it, so the
       // IRPs it passes down carry the buffers that device expects.
@@ -179,14 +191,9 @@ export class FxDevice extends FxObject {
     const major = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
     let status: NTSTATUS;
     const pnp = this.pnp;
-    if (pnp !== null && this.AttachedDevice !== null) {
-      if (major === IRP_MJ_PNP) return pnp.dispatch(Irp);
-      if (major === IRP_MJ_POWER) {
-        // Simplified: no power state machine yet; power IRPs go down as a WDM filter sends them.
-        PoStartNextPowerIrp(Irp);
-        IoSkipCurrentIrpStackLocation(Irp);
-        return PoCallDriver(this.AttachedDevice, Irp);
-      }
+    if (pnp !== null && (this.AttachedDevice !== null || pnp.isPdo)) {
+      if (major === IRP_MJ_PNP) return pnp.dispatchPnp(Irp);
+      if (major === IRP_MJ_POWER) return pnp.dispatchPower(Irp);
       // fxpkggeneral.cpp / fxpkgio.cpp: a filter forwards what it has no callback or queue for.
       if (this.Filter && major !== IRP_MJ_CREATE && major !== IRP_MJ_CLEANUP && major !== IRP_MJ_CLOSE && this.pkgIo.defaultQueue === null &&
         this.pkgIo.inCallerContextCallback === null) {

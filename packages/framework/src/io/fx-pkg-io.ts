@@ -1,6 +1,6 @@
 import {
   IoCompleteRequest, IoGetCurrentIrpStackLocation, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_MAXIMUM_FUNCTION, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING,
-  STATUS_SUCCESS, type IRP, type NTSTATUS,
+  STATUS_SUCCESS, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { STATUS_WDF_BUSY } from "../wdfstatus.js";
 import type { WDF_REQUEST_TYPE } from "./queue-config.js";
@@ -11,7 +11,7 @@ import { currentMachine } from "@wdfjs/kernel";
 /** `EVT_WDF_IO_IN_CALLER_CONTEXT` (wdfdevice.h): a request in the requesting thread's context, before any queue. */
 export type EVT_WDF_IO_IN_CALLER_CONTEXT = (Device: any, Request: any) => void;
 import { FxRequest } from "./fx-request.js";
-import { Executive, KeWaitForSingleObject, KernelMode, type KWAIT_GENERATOR } from "@wdfjs/kernel";
+import { Executive, KeWaitForSingleObject, KernelMode } from "@wdfjs/kernel";
 import { FxIoStopProcessingForPowerHold, type FxIoStopProcessingForPowerAction } from "./power-actions.js";
 import {
   FxIoQueueResumeProcessingForPower, FxIoQueueStartPowerTransitionOff, FxIoQueueStartPowerTransitionOn, FxIoQueueStopProcessingForPower,

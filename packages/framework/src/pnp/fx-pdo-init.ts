@@ -1,0 +1,28 @@
+import type { FxDevice } from "../device/fx-device.js";
+
+/** One `WdfPdoInitAddDeviceText` entry: what IRP_MN_QUERY_DEVICE_TEXT answers for a locale. */
+export interface FxDeviceText {
+  readonly LocaleId: number;
+  readonly DeviceDescription: string;
+  readonly DeviceLocation: string;
+}
+
+/**
+ * The PDO part of a `WDFDEVICE_INIT` (`FxDeviceInit::Pdo`, fxdeviceinitshared.hpp): the parent FDO
+ * and the identity the bus driver reports for the child (IRP_MN_QUERY_ID, QUERY_DEVICE_TEXT), and
+ * whether it is a raw device (started without a function driver).
+ */
+export class FxPdoInit {
+  DeviceID: string | null = null;
+  InstanceID: string | null = null;
+  readonly HardwareIDs: string[] = [];
+  readonly CompatibleIDs: string[] = [];
+  readonly DeviceText: FxDeviceText[] = [];
+  DefaultLocale = 0;
+  Raw = false;
+  DeviceClassGuid: string | null = null;
+  /** Created for WdfFdoAddStaticChild (or a dynamic child list, which sets it false). */
+  Static = true;
+
+  constructor(readonly Parent: FxDevice) {}
+}
