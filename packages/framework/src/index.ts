@@ -37,3 +37,4 @@ export * from "./targets/fx-io-target-remote.js";
 export * from "./targets/fx-driver-request.js";
 export * from "./targets/fx-sync-send.js";
 export * from "./targets/fx-send.js";
+export * from "./device/fx-shutdown.js";

@@ -4,6 +4,7 @@ import type { FxPnpPowerCallbacks } from "./fx-pkg-fdo.js";
 import type { FxDevice } from "./fx-device.js";
 import type { EVT_WDF_IO_IN_CALLER_CONTEXT } from "../io/fx-pkg-io.js";
 import type { FxFileObjectInfo } from "../io/fx-file-object.js";
+import type { EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION } from "./fx-shutdown.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -42,6 +43,8 @@ export class FxDeviceInit {
   FileObject: FxFileObjectInfo | null = null;
   /** `WdfDeviceInitSetIoInCallerContextCallback`. */
   IoInCallerContextCallback: EVT_WDF_IO_IN_CALLER_CONTEXT | null = null;
+  /** `DeviceInit->Control`: WdfControlDeviceInitSetShutdownNotification's callback and WDF_DEVICE_SHUTDOWN_FLAGS. */
+  readonly Control: { ShutdownNotification: EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION | null; Flags: number } = { ShutdownNotification: null, Flags: 0 };
   /** The device WdfDeviceCreate made from this init, for AddDevice to finish. */
   createdDevice: FxDevice | null = null;
   /** Set when a device was created from it or it was freed: it may not be used again. */
