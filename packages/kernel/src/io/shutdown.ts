@@ -67,12 +67,12 @@ export function IopUnregisterShutdown(DeviceObject: DEVICE_OBJECT): void {
 }
 
 /**
- * `IoShutdownSystem(Phase)`: phase 0 sends IRP_MJ_SHUTDOWN to every device on the shutdown list,
+ * `IopShutdownSystem(Phase)` (Windows' IoShutdownSystem): phase 0 sends IRP_MJ_SHUTDOWN to every device on the shutdown list,
  * phase 1 to those on the last-chance list, each time to the top of the device's stack, the last
  * registered first, one at a time (a synchronous IRP, waited for). The list is used up: each
  * device is told once.
  */
-export function* IoShutdownSystem(Phase: 0 | 1): KWAIT_GENERATOR<void> {
+export function* IopShutdownSystem(Phase: 0 | 1): KWAIT_GENERATOR<void> {
   const io = cur.io;
   const list = Phase === 0 ? io.shutdownList : io.lastChanceShutdownList;
   const devices = [...list].reverse();
@@ -99,8 +99,8 @@ export function* IoShutdownSystem(Phase: 0 | 1): KWAIT_GENERATOR<void> {
  */
 export function IopHostShutdown(m: Machine): NTSTATUS {
   return m.callDriverRoutine(null, "shutdown", function* () {
-    yield* IoShutdownSystem(0);
-    yield* IoShutdownSystem(1);
+    yield* IopShutdownSystem(0);
+    yield* IopShutdownSystem(1);
     return STATUS_SUCCESS;
   });
 }
