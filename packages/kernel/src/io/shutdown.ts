@@ -3,7 +3,7 @@ import { VF_RULE_IRQL_IO_PASSIVE1 } from "../ke/bugcheck-codes.js";
 import { Executive, KEVENT, KeInitializeEvent, KernelMode, KeWaitForSingleObject, NotificationEvent, type KWAIT_GENERATOR } from "../ke/dispatcher.js";
 import { PASSIVE_LEVEL } from "../ke/irql.js";
 import type { Machine } from "../machine.js";
-import { STATUS_INSUFFICIENT_RESOURCES, STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
+import { STATUS_PENDING, STATUS_SUCCESS, type NTSTATUS } from "../ntstatus.js";
 import { ObDereferenceObject, ObReferenceObject } from "../ob/object.js";
 import { VfIrqlTooHigh } from "../verifier/irql-rules.js";
 import { IoBuildSynchronousFsdRequest } from "./build.js";
@@ -27,7 +27,6 @@ function IopCheckPassive(routine: string): void {
 
 function IopRegister(list: Set<DEVICE_OBJECT>, DeviceObject: DEVICE_OBJECT, routine: string): NTSTATUS {
   IopCheckPassive(routine);
-  if (DeviceObject.deletePending) return STATUS_INSUFFICIENT_RESOURCES;
   // One entry per device and list; a second registration keeps the first.
   if (list.has(DeviceObject)) return STATUS_SUCCESS;
   ObReferenceObject(DeviceObject);
