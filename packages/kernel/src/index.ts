@@ -236,5 +236,6 @@ export {
   QueryFileParameters, SetFileParameters,
 } from "./io/file-information.js";
 export { NtQueryInformationFile, NtSetInformationFile, NtOpenFile, NtDeleteFile } from "./io/nt-file-information.js";
+export { IoRegisterShutdownNotification, IoRegisterLastChanceShutdownNotification, IoUnregisterShutdownNotification } from "./io/shutdown.js";
 export { ZwCreateFile, ZwOpenFile, ZwReadFile, ZwWriteFile, ZwQueryInformationFile, ZwSetInformationFile, ZwDeleteFile } from "./io/zw-file.js";
 export { RAMFS_VOLUME_NAME, RAMFS_SYSTEM_DIRECTORY, RAMFS_DEFAULT_CAPACITY } from "./fs/ramfs-volume.js";

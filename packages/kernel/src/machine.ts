@@ -30,6 +30,7 @@ import { MachineDeadlock, MachineUsageError, Scheduler } from "./ke/scheduler.js
 import { DRIVER_OBJECT, type DRIVER_INITIALIZE, type DriverModule } from "./io/driver.js";
 import { DO_DEVICE_INITIALIZING } from "./io/constants.js";
 import { IoManager } from "./io/io-manager.js";
+import { IopHostShutdown } from "./io/shutdown.js";
 import { IopCloseHandle } from "./io/nt-file.js";
 import { IoCancelIrp } from "./io/cancel.js";
 import { MemoryManager } from "./mm/memory-manager.js";
@@ -608,6 +609,17 @@ export class Machine {
   sleep(State: SYSTEM_POWER_STATE): NTSTATUS {
     this.refuseIfStopped("sleep()");
     return PopHostSleep(this, State);
+  }
+
+  /**
+   * Shut the machine down, as far as drivers are told by the I/O manager (`IoShutdownSystem`):
+   * IRP_MJ_SHUTDOWN to every device registered with IoRegisterShutdownNotification (the last
+   * registered first), then to those registered with IoRegisterLastChanceShutdownNotification.
+   * Each device is told once. The S5 power IRPs are `sleep(PowerSystemShutdown)`'s.
+   */
+  shutdown(): NTSTATUS {
+    this.refuseIfStopped("shutdown()");
+    return IopHostShutdown(this);
   }
 
   /** Wake the machine: IRP_MN_SET_POWER (S0) to every registered stack, parents first. */

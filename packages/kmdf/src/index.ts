@@ -83,3 +83,6 @@ export * from "./pnp-states.js";
 export * from "./pdo.js";
 export * from "./device-state.js";
 export * from "./power-policy.js";
+export {
+  WdfDeviceShutdown, WdfDeviceLastChanceShutdown, type WDF_DEVICE_SHUTDOWN_FLAGS, type EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION, type PFN_WDF_DEVICE_SHUTDOWN_NOTIFICATION,
+} from "@wdfjs/framework";

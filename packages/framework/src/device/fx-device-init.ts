@@ -6,6 +6,7 @@ import type { EVT_WDF_IO_IN_CALLER_CONTEXT } from "../io/fx-pkg-io.js";
 import type { FxFileObjectInfo } from "../io/fx-file-object.js";
 import type { WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 import type { FxPdoInit } from "../pnp/fx-pdo-init.js";
+import type { EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION } from "./fx-shutdown.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -52,6 +53,8 @@ export class FxDeviceInit {
   PowerPolicyOwnership = 2;
   /** A PDO init's identity and parent (`WdfPdoInitAllocate`); null for other inits. */
   Pdo: FxPdoInit | null = null;
+  /** `DeviceInit->Control`: WdfControlDeviceInitSetShutdownNotification's callback and WDF_DEVICE_SHUTDOWN_FLAGS. */
+  readonly Control: { ShutdownNotification: EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION | null; Flags: number } = { ShutdownNotification: null, Flags: 0 };
   /** The device WdfDeviceCreate made from this init, for AddDevice to finish. */
   createdDevice: FxDevice | null = null;
   /** Set when a device was created from it or it was freed: it may not be used again. */

@@ -1,7 +1,7 @@
 import {
   DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_DIRECT_IO, DO_POWER_PAGABLE, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoDeleteDevice,
   IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT, IoAttachDeviceToDeviceStack, IoCallDriver, IoDetachDevice, IoRegisterDeviceInterface,
-  IoSetDeviceInterfaceState, IoSkipCurrentIrpStackLocation, PoCallDriver, PoStartNextPowerIrp, STATUS_NO_SUCH_DEVICE, type KWAIT_GENERATOR, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_PNP,
+  IoSetDeviceInterfaceState, IoSkipCurrentIrpStackLocation, PoCallDriver, PoStartNextPowerIrp, STATUS_NO_SUCH_DEVICE, type KWAIT_GENERATOR, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_PNP, IRP_MJ_SHUTDOWN,
   IRP_MJ_POWER, NT_SUCCESS, Out, STATUS_ACCESS_DENIED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS,
   type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -16,6 +16,7 @@ import { FxPkgGeneral } from "./fx-pkg-general.js";
 import { FxPkgFdo } from "../pnp/fx-pkg-fdo.js";
 import { FxPkgPdo } from "../pnp/fx-pkg-pdo.js";
 import type { FxPkgPnp } from "../pnp/fx-pkg-pnp.js";
+import { FxDeviceOnShutdown, FxRegisterShutdownNotification, type EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION } from "./fx-shutdown.js";
 import { FxIoTarget } from "../targets/fx-io-target.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
@@ -55,6 +56,8 @@ export class FxDevice extends FxObject {
   powerIdleHook: FxPowerIdleHook | null = null;
   /** `m_DefaultTarget`: a function or filter device's I/O target for the device below it (WdfDeviceGetIoTarget). */
   defaultTarget: FxIoTarget | null = null;
+  /** `FxPkgGeneral::m_EvtDeviceShutdown`: set once the device object is registered for shutdown notifications. */
+  shutdownNotification: EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION | null = null;
 
   constructor(readonly driver: FxDriver, readonly Init: FxDeviceInit) {
     super(FX_TYPE_DEVICE);
@@ -126,7 +129,8 @@ export class FxDevice extends FxObject {
       target.noDeleteDDI = true;
       this.defaultTarget = target;
     }
-    return STATUS_SUCCESS;
+    // FxPkgGeneral::PostCreateDeviceInitialize: a control device's shutdown notifications.
+    return FxRegisterShutdownNotification(this, init);
   }
 
   /**
@@ -204,6 +208,7 @@ export class FxDevice extends FxObject {
     if (major === IRP_MJ_CREATE) return this.pkgGeneral.onCreate(Irp);
     if (major === IRP_MJ_CLEANUP) return this.pkgGeneral.onCleanup(Irp);
     if (major === IRP_MJ_CLOSE) return this.pkgGeneral.onClose(Irp);
+    if (major === IRP_MJ_SHUTDOWN) return FxDeviceOnShutdown(this, Irp);
     if (major === IRP_MJ_PNP || major === IRP_MJ_POWER) {
       // A control device is not in a PnP stack; such an IRP keeps the status it was sent with.
       status = Irp.IoStatus.Status;

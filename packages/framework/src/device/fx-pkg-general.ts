@@ -1,8 +1,10 @@
 import {
   IoCallDriver, IoCompleteRequest, IoCopyCurrentIrpStackLocationToNext, IoGetCurrentIrpStackLocation, IoMarkIrpPending, IoSetCompletionRoutine,
   IoSkipCurrentIrpStackLocation, IO_NO_INCREMENT, NT_SUCCESS, STATUS_ACCESS_DENIED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE,
-  STATUS_INVALID_PARAMETER, STATUS_PENDING, STATUS_SUCCESS, type DEVICE_OBJECT, type FILE_OBJECT, type IRP, type NTSTATUS,
+  STATUS_INVALID_PARAMETER, STATUS_PENDING, STATUS_SUCCESS, type DEVICE_OBJECT, type FILE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
+import { isRoutineGenerator } from "@wdfjs/kernel/internal";
+import { FxRunQueueCallback } from "../io/fx-callback-wait.js";
 import { FxObjectStateCreated } from "../object/fx-object.js";
 import { FxObjectCommit } from "../object/object-api.js";
 import { FxIoQueue } from "../io/fx-io-queue.js";
@@ -140,7 +142,10 @@ export class FxPkgGeneral {
       queue.queueRequest(request);
       if (!request.completed && queue.retrieveNextRequest() === request) {
         const fo = out.fo;
-        device.callDriver(() => EvtDeviceFileCreate!(device.handle, request.handle, fo === null ? null : fo.handle));
+        const r = device.callDriver(() => EvtDeviceFileCreate!(device.handle, request.handle, fo === null ? null : fo.handle));
+        // EvtDeviceFileCreate runs at PASSIVE_LEVEL in the opener's thread and may wait (a generator,
+        // such as the nonpnp sample's ZwCreateFile): it runs on there; the create is pending meanwhile.
+        if (r !== undefined) FxRunQueueCallback(device, r, "EvtDeviceFileCreate");
       }
     }
     if (request.completed) return request.status;
@@ -165,21 +170,45 @@ export class FxPkgGeneral {
    * every queue of the device cancels the requests of that file object still waiting in it
    * (`FlushAllQueuesByFileObject`); requests the driver holds are its to complete.
    */
-  onCleanup(Irp: IRP): NTSTATUS {
+  onCleanup(Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
     const FileObject = IoGetCurrentIrpStackLocation(Irp).FileObject;
     const fo = this.getFileObject(FileObject);
     const EvtFileCleanup = this.info?.Config.EvtFileCleanup ?? null;
-    if (EvtFileCleanup !== null) this.device.callDriver(() => EvtFileCleanup(fo === null ? null : fo.handle));
+    if (EvtFileCleanup !== null) {
+      const r = this.device.callDriver(() => EvtFileCleanup(fo === null ? null : fo.handle));
+      // PASSIVE_LEVEL: a callback that waits (a generator) finishes before the file's requests are flushed.
+      if (isRoutineGenerator(r)) return this.afterWait(r as KWAIT_GENERATOR<unknown>, Irp, false);
+    }
+    return this.cleanupDone(Irp);
+  }
+
+  private cleanupDone(Irp: IRP): NTSTATUS {
+    const FileObject = IoGetCurrentIrpStackLocation(Irp).FileObject;
     if (FileObject !== null) for (const queue of [...this.device.pkgIo.queues]) queue.flushByFileObject(FileObject);
     return this.passOrComplete(Irp);
   }
 
   /** `FxPkgGeneral::OnClose`: EvtFileClose, the WDFFILEOBJECT deleted, one open handle fewer. */
-  onClose(Irp: IRP): NTSTATUS {
+  onClose(Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
     const FileObject = IoGetCurrentIrpStackLocation(Irp).FileObject;
     const fo = this.getFileObject(FileObject);
     const EvtFileClose = this.info?.Config.EvtFileClose ?? null;
-    if (EvtFileClose !== null) this.device.callDriver(() => EvtFileClose(fo === null ? null : fo.handle));
+    if (EvtFileClose !== null) {
+      const r = this.device.callDriver(() => EvtFileClose(fo === null ? null : fo.handle));
+      // PASSIVE_LEVEL: a callback that waits (ZwClose of a file it opened...) finishes before the file object goes.
+      if (isRoutineGenerator(r)) return this.afterWait(r as KWAIT_GENERATOR<unknown>, Irp, true);
+    }
+    return this.closeDone(Irp);
+  }
+
+  /** The rest of a cleanup or close, once its callback's waits are over (the I/O manager sees STATUS_PENDING meanwhile). */
+  private *afterWait(r: KWAIT_GENERATOR<unknown>, Irp: IRP, close: boolean): KWAIT_GENERATOR<NTSTATUS> {
+    yield* r;
+    return close ? this.closeDone(Irp) : this.cleanupDone(Irp);
+  }
+
+  private closeDone(Irp: IRP): NTSTATUS {
+    const FileObject = IoGetCurrentIrpStackLocation(Irp).FileObject;
     this.destroyFileObject(FileObject);
     const status = this.passOrComplete(Irp);
     this.device.openHandleCount--;

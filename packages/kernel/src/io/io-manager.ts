@@ -1,5 +1,6 @@
 import { KSPIN_LOCK } from "../ke/spin-lock.js";
 import { IrpLookaside } from "./irp.js";
+import type { DEVICE_OBJECT } from "./device.js";
 
 /** The I/O manager's per-machine state: IRP lookaside lists and the cancel spin lock. */
 export class IoManager {
@@ -11,4 +12,8 @@ export class IoManager {
   readonly pnpIrpsSent = new WeakMap<object, number>();
   /** The in-memory boot volume (fs/) is mounted: the first time a name on it is opened. */
   bootVolumeMounted = false;
+  /** IoRegisterShutdownNotification's devices, in registration order (told last first). */
+  readonly shutdownList = new Set<DEVICE_OBJECT>();
+  /** IoRegisterLastChanceShutdownNotification's devices. */
+  readonly lastChanceShutdownList = new Set<DEVICE_OBJECT>();
 }

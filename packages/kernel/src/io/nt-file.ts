@@ -18,7 +18,7 @@ import {
 import { OBJECT_HEADER, ObDereferenceObject, ObReferenceObject, type ObObject } from "../ob/object.js";
 import type { HandleTable } from "../ob/handle-table.js";
 import { ObpCheckObjectAttributes, type OBJECT_ATTRIBUTES } from "../ob/object-attributes.js";
-import type { KTHREAD } from "../ps/process.js";
+import type { DeferredServiceWait, KTHREAD } from "../ps/process.js";
 import { IoCancelIrp } from "./cancel.js";
 import { IoCallDriver } from "./complete.js";
 import {
@@ -272,6 +272,28 @@ export function NtCreateFile(
   sl.Parameters.Create.FileAttributes = typeof FileAttributes === "number" ? FileAttributes : 0;
   dev.openCount++;
   const status = IopSynchronousServiceTail(top, irp, fo, IoStatusBlock, true);
+  if (status === STATUS_PENDING) {
+    // The driver pended the create and the caller waits for it (a service wait queued on its
+    // thread): the handle is made, or the open undone, with the create's final status.
+    const last = IopLastServiceWait();
+    if (last !== null) {
+      const finish = last.finish;
+      const process = m.cpu.process;
+      last.finish = (WaitStatus, ServiceStatus) => IopCreateFileDone(finish(WaitStatus, ServiceStatus), fo, dev, access, FileHandle, process.handles);
+      return STATUS_PENDING;
+    }
+  }
+  return IopCreateFileDone(status, fo, dev, access, FileHandle, m.cpu.process.handles);
+}
+
+function IopLastServiceWait(): DeferredServiceWait | null {
+  let d = cur.cpu.thread?.deferred ?? null;
+  while (d !== null && d.next !== null) d = d.next;
+  return d;
+}
+
+/** The end of a create: a handle for the opened file object, or, failed, nothing left behind. */
+function IopCreateFileDone(status: NTSTATUS, fo: FILE_OBJECT, dev: DEVICE_OBJECT, access: number, FileHandle: Box<number>, handles: HandleTable): NTSTATUS {
   if (!NT_SUCCESS(status)) {
     // A failed create leaves nothing behind: no cleanup or close is sent.
     dev.openCount--;
@@ -282,7 +304,7 @@ export function NtCreateFile(
   fo.ObHeader!.HandleCount = 1;
   // The file object holds the device object until it is closed.
   ObReferenceObject(dev);
-  FileHandle.value = m.cpu.process.handles.insert(fo, access);
+  FileHandle.value = handles.insert(fo, access);
   return status;
 }
 
