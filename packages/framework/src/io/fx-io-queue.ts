@@ -12,6 +12,7 @@ import { KEVENT, KeInitializeEvent, NotificationEvent } from "@wdfjs/kernel";
 import { FxIoQueuePowerOn, FxIoQueuePowerOff, FxIoQueueCheckPowerIdle, type FxIoQueuePowerState } from "./fx-io-queue-power.js";
 import { WdfTrue, WdfUseDefault, WdfIoQueuePnpHeld, type EVT_WDF_IO_QUEUE_IO_RESUME, type EVT_WDF_IO_QUEUE_IO_STOP } from "./queue-config.js";
 import { FxRunQueueCallback } from "./fx-callback-wait.js";
+import { FxRequestList } from "./fx-request-list.js";
 import { FxCallbackInvoke } from "../sync/fx-callback-lock.js";
 import {
   WdfIoQueueAcceptRequests, WdfIoQueueDispatchManual, WdfIoQueueDispatchParallel, WdfIoQueueDispatchRequests, WdfIoQueueDispatchSequential,
@@ -66,7 +67,7 @@ export class FxIoQueue extends FxObject {
   /** `m_PowerState`: only FxIoQueuePowerOn presents. */
   powerState: FxIoQueuePowerState;
   /** `m_DriverOwned`: the requests the driver has from this queue, told of power stops and resumes. */
-  readonly driverOwnedRequests = new Set<FxRequest>();
+  readonly driverOwnedRequests = new FxRequestList();
   /** `m_PowerDriverNotified`: requests told EvtIoStop (or waited for) and not yet acknowledged or completed. */
   readonly powerNotified = new Set<FxRequest>();
   /** `m_PowerIdle`: set when a power stop has nothing left to wait for. */
@@ -309,7 +310,33 @@ export class FxIoQueue extends FxObject {
       request.complete(STATUS_INVALID_DEVICE_STATE);
       return;
     }
+    // Nothing waits and the driver has room: the request is presented at once, as it would be
+    // right after being linked (FxIoQueue::QueueRequest then DispatchEvents), without passing
+    // through the list and its cancel routine, which no one could observe in between.
+    if (this.head === null && this.dispatching === 0 && this.driverIoCount < this.MaxParallelQueuePresentedRequests && this.DispatchType !== WdfIoQueueDispatchManual &&
+      (this.queueState & WdfIoQueueDispatchRequests) !== 0 && this.powerState === FxIoQueuePowerOn && !request.Irp!.Cancel) {
+      request.queue = this;
+      this.powerReference(request);
+      this.present(request);
+      return;
+    }
     this.enqueue(request);
+  }
+
+  /** Hands one request to the driver (its EvtIo callback, under the queue's callback lock), then presents what waits. */
+  private present(request: FxRequest): void {
+    this.dispatching++;
+    try {
+      this.driverIoCount++;
+      request.driverOwned = true;
+      this.driverOwnedRequests.add(request);
+      const irql = FxVerifierCallbackIrqlEntry();
+      FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
+      FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");
+    } finally {
+      this.dispatching--;
+    }
+    if (this.head !== null) this.dispatchEvents();
   }
 
   /**
@@ -426,7 +453,7 @@ export class FxIoQueue extends FxObject {
   requestCompleted(request: FxRequest): void {
     this.driverIoCount--;
     this.driverOwnedRequests.delete(request);
-    if (this.powerNotified.delete(request)) FxIoQueueCheckPowerIdle(this);
+    if (this.powerNotified.size !== 0 && this.powerNotified.delete(request)) FxIoQueueCheckPowerIdle(this);
     this.dispatchEvents();
     this.checkIdle();
   }

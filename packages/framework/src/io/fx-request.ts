@@ -16,6 +16,7 @@ import {
   type WDF_REQUEST_TYPE,
 } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
+import type { FxRequestList } from "./fx-request-list.js";
 import type { FxRequestSendState } from "../targets/fx-request-send.js";
 import { FxRequestMemory, IFxMemoryFlagReadOnly } from "../support/fx-memory.js";
 import type { FxPowerIdleHook } from "./power-idle-hook.js";
@@ -100,6 +101,10 @@ export class FxRequest extends FxObject {
   priorityBoost = IO_NO_INCREMENT;
   /** Linked in a queue's FIFO. */
   onList = false;
+  /** Links of the driver-owned list of the queue that presented it (`m_OwnerListEntry`). */
+  ownedList: FxRequestList | null = null;
+  ownedPrev: FxRequest | null = null;
+  ownedNext: FxRequest | null = null;
   /** `next` link for the queue's O(1) FIFO. */
   next: FxRequest | null = null;
   /** The idle machine a power-managed queue took a power reference on for this request (released at completion). */
@@ -259,7 +264,7 @@ export class FxRequest extends FxObject {
       this.powerIdleHook = null;
     }
     const queue = this.queue;
-    queue?.driverCancelable.delete(this);
+    if (queue !== null && queue.driverCancelable.size !== 0) queue.driverCancelable.delete(this);
     this.deleteObject();
     queue?.requestCompleted(this);
   }

@@ -26,14 +26,28 @@ export interface FxContextHeader {
 /** A freed object stays readable this long (objects freed since) in the free flavor, as freed pool does until reused. */
 const FREED_KEPT = 64;
 const HANDLE_BASE = 0x10000;
-const HANDLE_STEP = 0x10;
+/** The contexts of an object that has none: shared, never written (addContext replaces it). */
+const NO_CONTEXTS: FxContextHeader[] = [];
+/** Handles are 16-byte aligned, as the pointers they stand for are. */
+const HANDLE_ALIGN = 16;
+/** A slot's reuse count, part of its handles, so a stale handle does not name the slot's next object. */
+const GENERATIONS = 65536;
 
-/** One machine's framework objects: handle → object, context → object, and the recently freed. */
+/**
+ * One machine's framework objects: handle → object, context → object, and the recently freed.
+ * Slots are reused from a free stack (O(1) insert and remove, no growing map on the I/O path);
+ * a handle carries its slot's generation, so a handle kept past its object's end names nothing
+ * (or, in the free flavor, the freed object for a while) rather than a newer object in the slot.
+ */
 export class FxObjectTable {
-  private readonly live = new Map<number, FxObject>();
-  private readonly freed = new Map<number, FxObject>();
+  private readonly slots: (FxObject | null)[] = [];
+  private readonly generations: number[] = [];
+  private readonly freeSlots: number[] = [];
+  private liveCount = 0;
+  /** The last FREED_KEPT freed objects (free flavor), a ring. */
+  private readonly freed: (FxObject | null)[] = new Array<FxObject | null>(FREED_KEPT).fill(null);
+  private freedNext = 0;
   readonly contexts = new WeakMap<object, FxObject>();
-  private next = HANDLE_BASE;
   /**
    * The driver whose code is running (in C, the `FxDriverGlobals` its DDI calls pass): the
    * default parent of the objects it creates without one. Set by the style's driver creation and
@@ -43,45 +57,64 @@ export class FxObjectTable {
   constructor(readonly machine: Machine) {}
 
   insert(object: FxObject): number {
-    const handle = this.next;
-    this.next += HANDLE_STEP;
-    this.live.set(handle, object);
-    return handle;
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.slots.length;
+      this.slots.push(null);
+      this.generations.push(0);
+    }
+    this.slots[slot] = object;
+    this.liveCount++;
+    return HANDLE_BASE + (slot * GENERATIONS + this.generations[slot]!) * HANDLE_ALIGN;
   }
 
   remove(object: FxObject): void {
-    this.live.delete(object.handle);
+    const slot = this.slotOf(object.handle);
+    if (slot < 0 || this.slots[slot] !== object) return;
+    this.slots[slot] = null;
+    this.generations[slot] = (this.generations[slot]! + 1) % GENERATIONS;
+    this.freeSlots.push(slot);
+    this.liveCount--;
     if (this.machine.checked) return;
-    this.freed.set(object.handle, object);
-    if (this.freed.size > FREED_KEPT) this.freed.delete(this.freed.keys().next().value!);
+    this.freed[this.freedNext] = object;
+    this.freedNext = (this.freedNext + 1) % FREED_KEPT;
+  }
+
+  private slotOf(handle: number): number {
+    const v = (handle - HANDLE_BASE) / HANDLE_ALIGN;
+    if (!(v >= 0) || v !== Math.floor(v)) return -1;
+    const slot = Math.floor(v / GENERATIONS);
+    return slot < this.slots.length ? slot : -1;
   }
 
   lookup(handle: number): FxObject | undefined {
-    return this.live.get(handle);
+    const slot = this.slotOf(handle);
+    if (slot < 0) return undefined;
+    const object = this.slots[slot];
+    return object !== null && object !== undefined && object.handle === handle ? object : undefined;
   }
 
   lookupFreed(handle: number): FxObject | undefined {
-    return this.freed.get(handle);
+    for (const object of this.freed) if (object !== null && object.handle === handle) return object;
+    return undefined;
   }
 
   /** Live objects, for leak checks and tests. */
   get count(): number {
-    return this.live.size;
+    return this.liveCount;
   }
 }
 
-// Per-machine data lives beside the machine, keyed by it, as the kernel keeps none of its own
-// state outside a machine: any number of machines run in one process independently.
-const tables = new WeakMap<Machine, FxObjectTable>();
+// Per-machine data lives on the machine, under a symbol only this module knows, as the kernel
+// keeps none of its own state outside a machine: any number of machines run in one process
+// independently. (A property, not a WeakMap: every handle lookup reads it.)
+const TABLE: unique symbol = Symbol("wdfjs.framework.objectTable");
+type MachineWithTable = Machine & { [TABLE]?: FxObjectTable };
 
 /** The executing machine's object table. */
 export function FxObjectTableOf(machine: Machine = currentMachine()): FxObjectTable {
-  let table = tables.get(machine);
-  if (table === undefined) {
-    table = new FxObjectTable(machine);
-    tables.set(machine, table);
-  }
-  return table;
+  const m = machine as MachineWithTable;
+  return m[TABLE] ?? (m[TABLE] = new FxObjectTable(machine));
 }
 
 /**
@@ -105,20 +138,26 @@ export class FxObject {
   nextSibling: FxObject | null = null;
   refCount = 1;
   state: FxObjectState = FxObjectStateCreated;
-  readonly contexts: FxContextHeader[] = [];
+  /** The object's context spaces (a shared empty list until the first is added). */
+  contexts: FxContextHeader[] = NO_CONTEXTS;
   executionLevel: WDF_EXECUTION_LEVEL = WdfExecutionLevelInheritFromParent;
   synchronizationScope: WDF_SYNCHRONIZATION_SCOPE = WdfSynchronizationScopeInheritFromParent;
   /** The callback lock of a device or queue with automatic serialization (made on first use, `m_CallbackLockPtr`). */
   callbackLock: FxCallbackLock | null = null;
+  /**
+   * What FxCallbackInvoke resolved for this object's callbacks, once (an object's scope, level and
+   * parents do not change after it is created): 0 not yet, 1 no lock, 2 no lock and passive-level, 3 `invokeLock`.
+   */
+  invokeResolution = 0;
+  invokeLock: FxCallbackLock | null = null;
   /** `IsNoDeleteDDI`: the framework owns the object's lifetime; `WdfObjectDelete` is refused. */
   noDeleteDDI = false;
   /** References by tag (checked flavor), to name a leak's owner. */
-  readonly tags: Map<unknown, number> | null;
+  tags: Map<unknown, number> | null = null;
 
   constructor(readonly type: WDFTYPE = FX_TYPE_OBJECT, table: FxObjectTable = FxObjectTableOf()) {
     this.table = table;
     this.handle = table.insert(this);
-    this.tags = table.machine.checked ? new Map() : null;
   }
 
   /**
@@ -141,13 +180,17 @@ export class FxObject {
   }
 
   addContext(header: FxContextHeader): void {
-    this.contexts.push(header);
+    if (this.contexts === NO_CONTEXTS) this.contexts = [header];
+    else this.contexts.push(header);
     if (header.Context !== null) this.table.contexts.set(header.Context, this);
   }
 
   reference(Tag: unknown): void {
     this.refCount++;
-    if (this.tags !== null && Tag !== null && Tag !== undefined) this.tags.set(Tag, (this.tags.get(Tag) ?? 0) + 1);
+    if (Tag !== null && Tag !== undefined && this.table.machine.checked) {
+      const tags = (this.tags ??= new Map());
+      tags.set(Tag, (tags.get(Tag) ?? 0) + 1);
+    }
   }
 
   dereference(Tag: unknown): void {

@@ -214,12 +214,14 @@ export function FxDeviceObjectOf(object: FxObject): DEVICE_OBJECT | null {
  * nested under the lock it holds. No closure: the hot path passes the function and its argument.
  */
 export function FxCallbackInvoke<S, A>(object: FxObject, fn: (this: S, a: A) => void, self: S, a: A): void {
-  const lock = FxGetCallbackLock(object);
-  if (lock === null) {
-    if (FxNeedsPassive(object)) FxCallbackDefer(object, null, fn, self, a);
+  let resolution = object.invokeResolution;
+  if (resolution === 0) resolution = FxCallbackResolve(object);
+  if (resolution !== 3) {
+    if (resolution === 2 && KeGetCurrentIrql() > PASSIVE_LEVEL) FxCallbackDefer(object, null, fn, self, a);
     else fn.call(self, a);
     return;
   }
+  const lock = object.invokeLock!;
   if (lock.isOwner()) {
     fn.call(self, a);
     return;
@@ -234,6 +236,14 @@ export function FxCallbackInvoke<S, A>(object: FxObject, fn: (this: S, a: A) => 
   } finally {
     lock.release();
   }
+}
+
+/** Resolves, once, how an object's callbacks run (FxCallbackInvoke's cache). */
+function FxCallbackResolve(object: FxObject): number {
+  const lock = FxGetCallbackLock(object);
+  object.invokeLock = lock;
+  object.invokeResolution = lock !== null ? 3 : FxGetEffectiveExecutionLevel(object) === WdfExecutionLevelPassive ? 2 : 1;
+  return object.invokeResolution;
 }
 
 export function FxCallbackDefer<S, A>(object: FxObject, lock: FxCallbackLock | null, fn: (this: S, a: A) => void, self: S, a: A): void {
