@@ -59,14 +59,14 @@ export class FxPkgIo {
   dispatch(Irp: IRP): NTSTATUS {
     const queue = this.dispatchTable[IoGetCurrentIrpStackLocation(Irp).MajorFunction] ?? this.defaultQueue;
     const inCallerContext = this.inCallerContextCallback;
-    if (inCallerContext !== null) return this.dispatchToInCallerContextCallback(inCallerContext, new FxRequest(Irp), queue);
+    if (inCallerContext !== null) return this.dispatchToInCallerContextCallback(inCallerContext, FxRequest.forIrp(Irp), queue);
     if (queue === null) {
       Irp.IoStatus.Status = STATUS_INVALID_DEVICE_REQUEST;
       Irp.IoStatus.Information = 0;
       IoCompleteRequest(Irp, IO_NO_INCREMENT);
       return STATUS_INVALID_DEVICE_REQUEST;
     }
-    const request = new FxRequest(Irp);
+    const request = FxRequest.forIrp(Irp);
     const a = this.requestAttributes;
     if (a !== null) request.addContext({ TypeInfo: a.ContextTypeInfo, Context: a.ContextTypeInfo === null ? null : new a.ContextTypeInfo.Type(), EvtCleanupCallback: a.EvtCleanupCallback, EvtDestroyCallback: a.EvtDestroyCallback });
     queue.queueRequest(request);

@@ -4,7 +4,7 @@ import {
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type MDL, type NTSTATUS,
 } from "@wdfjs/kernel";
-import { FxObject } from "../object/fx-object.js";
+import { FxObject, FxObjectTableOf } from "../object/fx-object.js";
 import { FX_TYPE_REQUEST } from "../object/types.js";
 import { FxVerifierBugCheck, WDF_REQUEST_FATAL_ERROR } from "../verifier.js";
 import {
@@ -72,10 +72,10 @@ export function FxRequestTypeOf(MajorFunction: number): WDF_REQUEST_TYPE {
  * later use, such as a second WdfRequestComplete, as WDF_INVALID_HANDLE).
  */
 export class FxRequest extends FxObject {
-  Irp: IRP | null;
+  Irp!: IRP | null;
   /** For a driver-created request, what it was last formatted as (`setSendType`). */
-  MajorFunction: number;
-  Type: WDF_REQUEST_TYPE;
+  MajorFunction!: number;
+  Type!: WDF_REQUEST_TYPE;
   queue: FxIoQueue | null = null;
   /** The status the request was completed with (the IRP is gone by then). */
   status: NTSTATUS = STATUS_SUCCESS;
@@ -127,6 +127,57 @@ export class FxRequest extends FxObject {
   /** A driver-created request has no IRP until it is formatted for a target, or an IRP with no current location. */
   constructor(Irp: IRP | null) {
     super(FX_TYPE_REQUEST);
+    this.initializeForIrp(Irp);
+  }
+
+  /**
+   * A request for an IRP the I/O package received: a recycled one when the machine has one (WDF
+   * allocates FxRequests from a lookaside list), else a new one.
+   */
+  static forIrp(Irp: IRP): FxRequest {
+    const recycled = FxObjectTableOf().takeRecycled() as FxRequest | null;
+    if (recycled === null) return new FxRequest(Irp);
+    recycled.reinitialize(Irp);
+    return recycled;
+  }
+
+  override get recyclable(): boolean {
+    return this.allocatedFromIo && this.send === null && this.Irp === null;
+  }
+
+  /** Every field as the constructor leaves it (a test compares a recycled request with a new one). */
+  private reinitialize(Irp: IRP): void {
+    this.reinitializeObject();
+    this.queue = null;
+    this.status = STATUS_SUCCESS;
+    this.completed = false;
+    this.driverOwned = false;
+    this.cancelRoutine = null;
+    this.canceled = false;
+    this.allocatedMdl = null;
+    this.lockedMdls = null;
+    this.inCallerContext = false;
+    this.callerContextQueue = null;
+    this.completionCallback = null;
+    this.completionContext = null;
+    this.priorityBoost = IO_NO_INCREMENT;
+    this.onList = false;
+    this.ownedList = null;
+    this.ownedPrev = null;
+    this.ownedNext = null;
+    this.next = null;
+    this.powerIdleHook = null;
+    this.inEvtIoStopContext = false;
+    this.powerStopState = 0;
+    this.inputMemory = null;
+    this.outputMemory = null;
+    this.allocatedFromIo = true;
+    this.irpMarkedPending = false;
+    this.send = null;
+    this.initializeForIrp(Irp);
+  }
+
+  private initializeForIrp(Irp: IRP | null): void {
     this.Irp = Irp;
     this.MajorFunction = Irp !== null && Irp.CurrentLocation <= Irp.StackCount ? IoGetCurrentIrpStackLocation(Irp).MajorFunction : IRP_MJ_CREATE;
     this.Type = Irp !== null && Irp.CurrentLocation <= Irp.StackCount ? FxRequestTypeOf(this.MajorFunction) : WdfRequestTypeOther;

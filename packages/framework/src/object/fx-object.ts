@@ -26,6 +26,8 @@ export interface FxContextHeader {
 /** A freed object stays readable this long (objects freed since) in the free flavor, as freed pool does until reused. */
 const FREED_KEPT = 64;
 const HANDLE_BASE = 0x10000;
+/** How many freed recyclable objects a table keeps for reuse. */
+const RECYCLED_KEPT = 256;
 /** The contexts of an object that has none: shared, never written (addContext replaces it). */
 const NO_CONTEXTS: FxContextHeader[] = [];
 /** Handles are 16-byte aligned, as the pointers they stand for are. */
@@ -47,6 +49,8 @@ export class FxObjectTable {
   /** The last FREED_KEPT freed objects (free flavor), a ring. */
   private readonly freed: (FxObject | null)[] = new Array<FxObject | null>(FREED_KEPT).fill(null);
   private freedNext = 0;
+  /** Freed recyclable objects out of quarantine (a lookaside list's free entries). */
+  private readonly recycled: FxObject[] = [];
   readonly contexts = new WeakMap<object, FxObject>();
   /**
    * The driver whose code is running (in C, the `FxDriverGlobals` its DDI calls pass): the
@@ -75,9 +79,20 @@ export class FxObjectTable {
     this.generations[slot] = (this.generations[slot]! + 1) % GENERATIONS;
     this.freeSlots.push(slot);
     this.liveCount--;
-    if (this.machine.checked) return;
+    // The freed object stays as it was for FREED_KEPT more frees (the free flavor reads it through
+    // a stale handle, as freed pool stays readable until reused); then its memory may be reused.
+    const evicted = this.freed[this.freedNext];
     this.freed[this.freedNext] = object;
     this.freedNext = (this.freedNext + 1) % FREED_KEPT;
+    if (evicted !== null && evicted !== undefined && evicted.recyclable && this.recycled.length < RECYCLED_KEPT) this.recycled.push(evicted);
+  }
+
+  /**
+   * A freed object of a recyclable kind (the I/O package's requests, which WDF allocates from a
+   * lookaside list) whose quarantine is over, for the next creation of that kind to reuse; or null.
+   */
+  takeRecycled(): FxObject | null {
+    return this.recycled.pop() ?? null;
   }
 
   private slotOf(handle: number): number {
@@ -95,6 +110,7 @@ export class FxObjectTable {
   }
 
   lookupFreed(handle: number): FxObject | undefined {
+    if (this.machine.checked) return undefined;
     for (const object of this.freed) if (object !== null && object.handle === handle) return object;
     return undefined;
   }
@@ -128,7 +144,7 @@ export function FxObjectTableOf(machine: Machine = currentMachine()): FxObjectTa
  * count reaches 0, so a parent is destroyed after its children.
  */
 export class FxObject {
-  readonly handle: WDFOBJECT;
+  handle: WDFOBJECT;
   readonly table: FxObjectTable;
   parent: FxObject | null = null;
   /** Children in creation order: a list through the objects (O(1) to add and to unlink). */
@@ -158,6 +174,34 @@ export class FxObject {
   constructor(readonly type: WDFTYPE = FX_TYPE_OBJECT, table: FxObjectTable = FxObjectTableOf()) {
     this.table = table;
     this.handle = table.insert(this);
+  }
+
+  /** Freed objects of this kind may be reused by the table (`takeRecycled`) once out of quarantine. */
+  get recyclable(): boolean {
+    return false;
+  }
+
+  /**
+   * Makes a recycled object new again: a new handle and every FxObject field as the constructor
+   * leaves it. A recyclable subclass resets its own fields after calling this.
+   */
+  protected reinitializeObject(): void {
+    this.handle = this.table.insert(this);
+    this.parent = null;
+    this.firstChild = null;
+    this.lastChild = null;
+    this.prevSibling = null;
+    this.nextSibling = null;
+    this.refCount = 1;
+    this.state = FxObjectStateCreated;
+    this.contexts = NO_CONTEXTS;
+    this.executionLevel = WdfExecutionLevelInheritFromParent;
+    this.synchronizationScope = WdfSynchronizationScopeInheritFromParent;
+    this.callbackLock = null;
+    this.invokeResolution = 0;
+    this.invokeLock = null;
+    this.noDeleteDDI = false;
+    this.tags = null;
   }
 
   /**
