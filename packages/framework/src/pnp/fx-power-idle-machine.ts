@@ -62,7 +62,7 @@ export class FxPowerIdleMachine implements FxPowerIdleHook {
   ioIncrement(): void {
     this.ioCount++;
     if (this.ioCount !== 1) return;
-    KeCancelTimer(this.timer);
+    if (this.timerEnabled) KeCancelTimer(this.timer);
     // I/O for a device powered down for idle: the policy powers it up.
     if (this.poweredDownForIdle) this.post(PwrPolIoPresent);
   }
