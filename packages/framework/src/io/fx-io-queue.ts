@@ -330,9 +330,13 @@ export class FxIoQueue extends FxObject {
       this.driverIoCount++;
       request.driverOwned = true;
       this.driverOwnedRequests.add(request);
-      const irql = FxVerifierCallbackIrqlEntry();
-      FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
-      FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");
+      if (this.table.machine.checked) {
+        const irql = FxVerifierCallbackIrqlEntry();
+        FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
+        FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");
+      } else {
+        FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
+      }
     } finally {
       this.dispatching--;
     }

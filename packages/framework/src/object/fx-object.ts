@@ -32,8 +32,11 @@ const RECYCLED_KEPT = 256;
 const NO_CONTEXTS: FxContextHeader[] = [];
 /** Handles are 16-byte aligned, as the pointers they stand for are. */
 const HANDLE_ALIGN = 16;
-/** A slot's reuse count, part of its handles, so a stale handle does not name the slot's next object. */
+/** A slot's reuse count, part of its handles (above the slot bits), so a stale handle does not name the slot's next object. */
 const GENERATIONS = 65536;
+/** Slots a table can hold (2^24 live objects), and the weight of one generation in a handle. */
+const SLOT_MASK = 0xffffff;
+const GENERATION_UNIT = HANDLE_ALIGN * (SLOT_MASK + 1);
 
 /**
  * One machine's framework objects: handle → object, context → object, and the recently freed.
@@ -69,7 +72,7 @@ export class FxObjectTable {
     }
     this.slots[slot] = object;
     this.liveCount++;
-    return HANDLE_BASE + (slot * GENERATIONS + this.generations[slot]!) * HANDLE_ALIGN;
+    return HANDLE_BASE + slot * HANDLE_ALIGN + this.generations[slot]! * GENERATION_UNIT;
   }
 
   remove(object: FxObject): void {
@@ -95,10 +98,11 @@ export class FxObjectTable {
     return this.recycled.pop() ?? null;
   }
 
+  /** The slot a handle names: its low 24 bits above the alignment (the generation sits above them). */
   private slotOf(handle: number): number {
-    const v = (handle - HANDLE_BASE) / HANDLE_ALIGN;
-    if (!(v >= 0) || v !== Math.floor(v)) return -1;
-    const slot = Math.floor(v / GENERATIONS);
+    const v = handle - HANDLE_BASE;
+    if (!(v >= 0)) return -1;
+    const slot = (v >>> 4) & SLOT_MASK;
     return slot < this.slots.length ? slot : -1;
   }
 
@@ -259,7 +263,8 @@ export class FxObject {
     for (let child = this.firstChild; child !== null; child = child.nextSibling) {
       if (child.state === FxObjectStateCreated) child.dispose();
     }
-    for (const c of this.contexts) c.EvtCleanupCallback?.(this.handle);
+    const contexts = this.contexts;
+    for (let i = 0; i < contexts.length; i++) contexts[i]!.EvtCleanupCallback?.(this.handle);
     this.disposeResources();
     this.state = FxObjectStateDisposed;
   }
@@ -302,7 +307,8 @@ export class FxObject {
   protected destroyResources(): void {}
 
   private destroy(): void {
-    for (const c of this.contexts) c.EvtDestroyCallback?.(this.handle);
+    const contexts = this.contexts;
+    for (let i = 0; i < contexts.length; i++) contexts[i]!.EvtDestroyCallback?.(this.handle);
     this.destroyResources();
     this.state = FxObjectStateDestroyed;
     this.table.remove(this);

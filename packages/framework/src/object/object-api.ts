@@ -98,7 +98,9 @@ export function WdfObjectDereference(Handle: WDFOBJECT): void {
 export function WdfObjectGetTypedContextWorker<T extends object>(Handle: WDFOBJECT, TypeInfo: WDF_OBJECT_CONTEXT_TYPE_INFO<T>): T | null {
   const object = FxObjectHandleGetPtr(Handle, FX_TYPE_OBJECT);
   const unique = TypeInfo.UniqueType;
-  for (const c of object.contexts) {
+  const contexts = object.contexts;
+  for (let i = 0; i < contexts.length; i++) {
+    const c = contexts[i]!;
     if (c.TypeInfo !== null && c.TypeInfo.UniqueType === unique) return c.Context as T;
   }
   return null;
