@@ -313,7 +313,7 @@ describe("invalid handles", () => {
     expect(m.bugCheckData).toBeNull();
     // Once its memory is reused (many objects freed since), the handle is no object at all.
     m.runInKernel(() => {
-      for (let i = 0; i < 100; i++) WdfObjectDelete(create());
+      for (let i = 0; i < 300; i++) WdfObjectDelete(create());
     });
     const data = expectBugCheck(m, WDF_VIOLATION, () => m.runInKernel(() => WdfObjectReference(h)));
     expect(data.BugCheckParameter1).toBe(WDF_INVALID_HANDLE);

@@ -34,7 +34,7 @@ describe("the I/O package's requests are recycled as WDF's lookaside list recycl
       // Out of quarantine after enough other frees.
       const freed: FxRequest[] = [first];
       const freedHandles = [oldHandle];
-      for (let i = 0; i < 70; i++) {
+      for (let i = 0; i < 300; i++) {
         const r = new FxRequest(null);
         r.cancelRoutine = () => {};
         freedHandles.push(r.handle);

@@ -23,34 +23,39 @@ export interface FxContextHeader {
   readonly EvtDestroyCallback: EVT_WDF_OBJECT_CONTEXT_DESTROY | null;
 }
 
-/** A freed object stays readable this long (objects freed since) in the free flavor, as freed pool does until reused. */
-const FREED_KEPT = 64;
-const HANDLE_BASE = 0x10000;
+/**
+ * A freed object (and its slot) stays as it was this long (objects freed since): the free flavor
+ * reads it through a stale handle, as freed pool stays readable until reused; then its slot may
+ * be reused, under the next generation.
+ */
+const FREED_KEPT = 256;
 /** How many freed recyclable objects a table keeps for reuse. */
 const RECYCLED_KEPT = 256;
 /** The contexts of an object that has none: shared, never written (addContext replaces it). */
 const NO_CONTEXTS: FxContextHeader[] = [];
-/** Handles are 16-byte aligned, as the pointers they stand for are. */
-const HANDLE_ALIGN = 16;
-/** A slot's reuse count, part of its handles (above the slot bits), so a stale handle does not name the slot's next object. */
-const GENERATIONS = 65536;
-/** Slots a table can hold (2^24 live objects), and the weight of one generation in a handle. */
-const SLOT_MASK = 0xffffff;
-const GENERATION_UNIT = HANDLE_ALIGN * (SLOT_MASK + 1);
+/**
+ * A handle is `((generation << SLOT_BITS | slot) + 1) * 4`: 4-byte aligned like the pointers it
+ * stands for, never 0, and small enough to stay a small integer for the engine (2^29 at most).
+ * The generation (a slot's reuse count) makes a stale handle name nothing rather than the slot's
+ * next object.
+ */
+const SLOT_BITS = 20;
+const SLOT_MASK = (1 << SLOT_BITS) - 1;
+const GENERATION_MASK = 0x7f;
 
 /**
  * One machine's framework objects: handle → object, context → object, and the recently freed.
- * Slots are reused from a free stack (O(1) insert and remove, no growing map on the I/O path);
- * a handle carries its slot's generation, so a handle kept past its object's end names nothing
- * (or, in the free flavor, the freed object for a while) rather than a newer object in the slot.
+ * Slots are reused from a free stack (O(1) insert and remove, no growing map on the I/O path)
+ * once their object is out of quarantine.
  */
 export class FxObjectTable {
   private readonly slots: (FxObject | null)[] = [];
   private readonly generations: number[] = [];
   private readonly freeSlots: number[] = [];
   private liveCount = 0;
-  /** The last FREED_KEPT freed objects (free flavor), a ring. */
+  /** The last FREED_KEPT freed objects, a ring: their slots are not reused yet. */
   private readonly freed: (FxObject | null)[] = new Array<FxObject | null>(FREED_KEPT).fill(null);
+  private readonly freedSlots: number[] = new Array<number>(FREED_KEPT).fill(-1);
   private freedNext = 0;
   /** Freed recyclable objects out of quarantine (a lookaside list's free entries). */
   private readonly recycled: FxObject[] = [];
@@ -67,27 +72,31 @@ export class FxObjectTable {
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
       slot = this.slots.length;
+      if (slot > SLOT_MASK) throw new Error(`wdfjs: more than ${SLOT_MASK + 1} framework objects are alive in one machine`);
       this.slots.push(null);
       this.generations.push(0);
     }
     this.slots[slot] = object;
     this.liveCount++;
-    return HANDLE_BASE + slot * HANDLE_ALIGN + this.generations[slot]! * GENERATION_UNIT;
+    return (((this.generations[slot]! << SLOT_BITS) | slot) + 1) << 2;
   }
 
   remove(object: FxObject): void {
     const slot = this.slotOf(object.handle);
     if (slot < 0 || this.slots[slot] !== object) return;
     this.slots[slot] = null;
-    this.generations[slot] = (this.generations[slot]! + 1) % GENERATIONS;
-    this.freeSlots.push(slot);
+    this.generations[slot] = (this.generations[slot]! + 1) & GENERATION_MASK;
     this.liveCount--;
-    // The freed object stays as it was for FREED_KEPT more frees (the free flavor reads it through
-    // a stale handle, as freed pool stays readable until reused); then its memory may be reused.
-    const evicted = this.freed[this.freedNext];
-    this.freed[this.freedNext] = object;
-    this.freedNext = (this.freedNext + 1) % FREED_KEPT;
-    if (evicted !== null && evicted !== undefined && evicted.recyclable && this.recycled.length < RECYCLED_KEPT) this.recycled.push(evicted);
+    // Quarantine: the object and its slot wait FREED_KEPT frees; then the slot is free and a
+    // recyclable object may be reused.
+    const i = this.freedNext;
+    const evicted = this.freed[i]!;
+    const evictedSlot = this.freedSlots[i]!;
+    this.freed[i] = object;
+    this.freedSlots[i] = slot;
+    this.freedNext = i + 1 === FREED_KEPT ? 0 : i + 1;
+    if (evictedSlot >= 0) this.freeSlots.push(evictedSlot);
+    if (evicted !== null && evicted.recyclable && this.recycled.length < RECYCLED_KEPT) this.recycled.push(evicted);
   }
 
   /**
@@ -98,11 +107,10 @@ export class FxObjectTable {
     return this.recycled.pop() ?? null;
   }
 
-  /** The slot a handle names: its low 24 bits above the alignment (the generation sits above them). */
+  /** The slot a handle names (the generation is checked by comparing the whole handle). */
   private slotOf(handle: number): number {
-    const v = handle - HANDLE_BASE;
-    if (!(v >= 0)) return -1;
-    const slot = (v >>> 4) & SLOT_MASK;
+    if (!(handle > 0) || (handle & 3) !== 0) return -1;
+    const slot = ((handle >>> 2) - 1) & SLOT_MASK;
     return slot < this.slots.length ? slot : -1;
   }
 
@@ -253,6 +261,16 @@ export class FxObject {
   /** `DeleteObject` (WdfObjectDelete once the NoDeleteDDI check passed). A second delete does nothing. */
   deleteObject(): void {
     if (this.state !== FxObjectStateCreated) return;
+    if (this.firstChild === null && this.contexts === NO_CONTEXTS && this.refCount === 1) {
+      // A leaf with no callbacks and no other reference (a request on the I/O path): the same
+      // states, disposed then destroyed, without walking children or contexts.
+      this.state = FxObjectStateDisposingDisposeChildren;
+      this.disposeResources();
+      this.state = FxObjectStateDeletedAndDisposed;
+      this.refCount = 0;
+      this.destroy();
+      return;
+    }
     this.dispose();
     this.deletedAndDisposed();
   }
