@@ -315,7 +315,13 @@ export class FxIoQueue extends FxObject {
     // through the list and its cancel routine, which no one could observe in between.
     if (this.head === null && this.dispatching === 0 && this.driverIoCount < this.MaxParallelQueuePresentedRequests && this.DispatchType !== WdfIoQueueDispatchManual &&
       (this.queueState & WdfIoQueueDispatchRequests) !== 0 && this.powerState === FxIoQueuePowerOn && !request.Irp!.Cancel) {
+      // Claimed in the same step as the checks (no scheduling point in between), so a sequential
+      // queue never presents two requests at once, whatever another processor does meanwhile.
+      this.driverIoCount++;
+      this.dispatching++;
       request.queue = this;
+      request.driverOwned = true;
+      this.driverOwnedRequests.add(request);
       this.powerReference(request);
       this.present(request);
       return;
@@ -323,13 +329,9 @@ export class FxIoQueue extends FxObject {
     this.enqueue(request);
   }
 
-  /** Hands one request to the driver (its EvtIo callback, under the queue's callback lock), then presents what waits. */
+  /** Hands a request already counted as the driver's to its EvtIo callback (under the queue's callback lock), then presents what waits. */
   private present(request: FxRequest): void {
-    this.dispatching++;
     try {
-      this.driverIoCount++;
-      request.driverOwned = true;
-      this.driverOwnedRequests.add(request);
       if (this.table.machine.checked) {
         const irql = FxVerifierCallbackIrqlEntry();
         FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
