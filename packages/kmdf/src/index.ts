@@ -83,3 +83,5 @@ export * from "./pnp-states.js";
 export * from "./pdo.js";
 export * from "./device-state.js";
 export * from "./power-policy.js";
+export * from "./child-list.js";
+export * from "./query-interface.js";
