@@ -174,10 +174,8 @@ export class FxChildList extends FxObject {
       return;
     }
     this.changed = false;
-    const fdo = this.fdo;
     const pdo = this.device.PhysicalDevice;
-    // Before the bus starts, its start makes the PnP manager ask anyway.
-    if (fdo !== null && fdo.started && pdo !== null) IoInvalidateDeviceRelations(pdo, BusRelations);
+    if (this.fdo !== null && pdo !== null) IoInvalidateDeviceRelations(pdo, BusRelations);
   }
 
   /**
