@@ -8,7 +8,61 @@ import { ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER, FILE_SHARE_READ, GENERIC_
 import {
   BUS_HARDWARE_ID, BUSENUM_COMPATIBLE_ID, enumMain, GetDevicePaths, GUID_DEVCLASS_TOASTER, GUID_DEVINTERFACE_BUSENUM_TOASTER, GUID_DEVINTERFACE_TOASTER, toastMain,
 } from "@wdfjs/sample-wdm-toaster";
-import { installKmdfToaster, type KmdfToasterBus } from "../src/index.js";
+import { Out, REG_DWORD, STATUS_SUCCESS, type DRIVER_OBJECT, type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
+import {
+  WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_PNPPOWER_EVENT_CALLBACKS, WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDeviceCreate,
+  WdfDeviceInitSetPnpPowerEventCallbacks, WdfDriverCreate, WdfFdoQueryForInterface, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
+} from "@wdfjs/kmdf";
+import { BUSENUM_ROOT_HWID } from "@wdfjs/sample-wdm-toaster";
+import {
+  BusDynamicDriverEntry, BusStaticDriverEntry, GUID_TOASTER_INTERFACE_STANDARD, installKmdfToaster, KmdfToasterLog, TOASTER_INTERFACE_STANDARD,
+  TOASTER_INTERFACE_STANDARD_SIZE, type KmdfToasterBus,
+} from "../src/index.js";
+
+/**
+ * The bus with a function driver that, like the featured toaster's SelfManagedIoInit, asks its
+ * PDO for GUID_TOASTER_INTERFACE_STANDARD and calls the three routines.
+ */
+function queryInterfaceRig(bus: KmdfToasterBus) {
+  const m = boot({ flavor: "checked" });
+  const seen: string[] = [];
+  function* SelfManagedIoInit(Device: WDFDEVICE): KWAIT_GENERATOR<NTSTATUS> {
+    const iface = new TOASTER_INTERFACE_STANDARD();
+    const status = yield* WdfFdoQueryForInterface(Device, GUID_TOASTER_INTERFACE_STANDARD, iface, TOASTER_INTERFACE_STANDARD_SIZE, 1, null);
+    seen.push(`query ${status}`);
+    if (status !== STATUS_SUCCESS) return STATUS_SUCCESS;
+    const level = Out(0);
+    seen.push(`get ${iface.GetCrispinessLevel!(iface.Context, level)} ${level.value}`);
+    seen.push(`set ${iface.SetCrispinessLevel!(iface.Context, 8)}`);
+    seen.push(`lock ${iface.IsSafetyLockEnabled!(iface.Context)}`);
+    iface.InterfaceDereference!(iface.Context);
+    return STATUS_SUCCESS;
+  }
+  function EvtDeviceAdd(_Driver: WDFDRIVER, DeviceInit: PWDFDEVICE_INIT): NTSTATUS {
+    const cb = new WDF_PNPPOWER_EVENT_CALLBACKS();
+    WDF_PNPPOWER_EVENT_CALLBACKS_INIT(cb);
+    cb.EvtDeviceSelfManagedIoInit = SelfManagedIoInit;
+    WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, cb);
+    return WdfDeviceCreate(Out(DeviceInit), null, Out<WDFDEVICE | null>(null));
+  }
+  const log = new KmdfToasterLog(false);
+  m.installDriverPackage({
+    service: "kmdfbus", hardwareIds: [{ id: BUSENUM_ROOT_HWID }], class: "System", framework: "KMDF",
+    DriverEntry: bus === "dynamic" ? BusDynamicDriverEntry(log) : BusStaticDriverEntry(log),
+  });
+  m.installDriverPackage({
+    service: "qitoaster", hardwareIds: [{ id: BUS_HARDWARE_ID }], class: "Toaster", classGuid: GUID_DEVCLASS_TOASTER, framework: "KMDF",
+    DriverEntry: (DriverObject: DRIVER_OBJECT, RegistryPath: string): NTSTATUS => {
+      const config = new WDF_DRIVER_CONFIG();
+      WDF_DRIVER_CONFIG_INIT(config, EvtDeviceAdd);
+      return WdfDriverCreate(DriverObject, RegistryPath, null, config, null);
+    },
+  });
+  m.registry.setValue("HKLM\\SYSTEM\\CurrentControlSet\\Enum\\ROOT\\SYSTEM\\0000\\Device Parameters", "NumberOfToasters", REG_DWORD, 1);
+  m.pnp.createRootDevice({ hardwareIds: [BUSENUM_ROOT_HWID], class: "System" });
+  m.run();
+  return seen;
+}
 
 export function setUpBus(bus: KmdfToasterBus, numberOfToasters?: number, seed = 1) {
   const trace = new MemoryTraceSink();
@@ -122,9 +176,25 @@ export function busBehaviours(bus: KmdfToasterBus) {
     expect(two.toasters()).toEqual(["01", "02"]);
     expect(GetDevicePaths(two.app, GUID_DEVINTERFACE_TOASTER)).toHaveLength(2);
     const many = setUpBus(bus, 12);
+    expect(many.log.lines).toContain("bus Enumerating 10 toaster devices");
     expect(many.toasters()).toHaveLength(10);
     const none = setUpBus(bus);
     expect(none.toasters()).toEqual([]);
   });
 }
 
+
+export function queryInterfaceBehaviour(bus: KmdfToasterBus) {
+  it("the toaster PDO answers GUID_TOASTER_INTERFACE_STANDARD: crispiness 10, set accepted, safety lock on", () => {
+    expect(queryInterfaceRig(bus)).toEqual([`query ${STATUS_SUCCESS}`, "get true 10", "set true", "lock true"]);
+  });
+
+  it("a toaster unplugged can be plugged in again with the same serial", () => {
+    const { run, toasters } = setUpBus(bus);
+    run("-p", "4");
+    expect(run("-u", "4").exitCode).toBe(0);
+    expect(toasters()).toEqual([]);
+    expect(run("-p", "4").exitCode).toBe(0);
+    expect(toasters()).toEqual(["04"]);
+  });
+}

@@ -6,10 +6,11 @@ import { describe, expect, it } from "vitest";
 import { Out } from "@wdfjs/kernel";
 import { ERROR_INVALID_PARAMETER, GENERIC_READ, OPEN_EXISTING } from "@wdfjs/win32";
 import { GetDevicePaths, GUID_DEVINTERFACE_BUSENUM_TOASTER } from "@wdfjs/sample-wdm-toaster";
-import { busBehaviours, setUpBus } from "./bus-behaviours.js";
+import { busBehaviours, queryInterfaceBehaviour, setUpBus } from "./bus-behaviours.js";
 
 describe("kmdf-toaster: the dynamic bus (WDFCHILDLIST)", () => {
   busBehaviours("dynamic");
+  queryInterfaceBehaviour("dynamic");
 
   it("an unknown IOCTL is ERROR_INVALID_PARAMETER (the sample's default status)", () => {
     const { app } = setUpBus("dynamic");
