@@ -3,8 +3,7 @@
  * out through IRP_MN_QUERY_INTERFACE (a function driver gets it with WdfFdoQueryForInterface).
  * Each routine takes the interface's Context first; the KMDF bus puts the child's WDFDEVICE there.
  */
-import type { Box } from "@wdfjs/kernel";
-import { INTERFACE } from "@wdfjs/kmdf";
+import { INTERFACE, type Box } from "@wdfjs/kernel";
 
 export const GUID_TOASTER_INTERFACE_STANDARD = "{e0b27630-5434-11d3-b890-00c04fad5171}";
 

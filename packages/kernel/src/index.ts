@@ -238,3 +238,4 @@ export {
 export { NtQueryInformationFile, NtSetInformationFile, NtOpenFile, NtDeleteFile } from "./io/nt-file-information.js";
 export { ZwCreateFile, ZwOpenFile, ZwReadFile, ZwWriteFile, ZwQueryInformationFile, ZwSetInformationFile, ZwDeleteFile } from "./io/zw-file.js";
 export { RAMFS_VOLUME_NAME, RAMFS_SYSTEM_DIRECTORY, RAMFS_DEFAULT_CAPACITY } from "./fs/ramfs-volume.js";
+export { INTERFACE, type PINTERFACE, type PINTERFACE_REFERENCE, type PINTERFACE_DEREFERENCE } from "./pnp/interface.js";

@@ -1,7 +1,7 @@
 import { NT_SUCCESS, PASSIVE_LEVEL, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_SUCCESS,
-  type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
+  type INTERFACE, type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxObjectHandleGetPtr, FxPkgFdo, FxSendQueryInterface, FxVerifierCheckIrqlLevel, FX_TYPE_DEVICE, INTERFACE, type EVT_WDF_DEVICE_PROCESS_QUERY_INTERFACE_REQUEST,
+  FxObjectHandleGetPtr, FxPkgFdo, FxSendQueryInterface, FxVerifierCheckIrqlLevel, FX_TYPE_DEVICE, type EVT_WDF_DEVICE_PROCESS_QUERY_INTERFACE_REQUEST,
   type FxDevice,
 } from "@wdfjs/framework";
 import type { WDFDEVICE } from "./device.js";
@@ -85,4 +85,4 @@ export function WdfDeviceInterfaceDereferenceNoOp(Context: unknown): void {
   void Context;
 }
 
-export { INTERFACE, type PINTERFACE, type PINTERFACE_REFERENCE, type PINTERFACE_DEREFERENCE, type EVT_WDF_DEVICE_PROCESS_QUERY_INTERFACE_REQUEST } from "@wdfjs/framework";
+export type { EVT_WDF_DEVICE_PROCESS_QUERY_INTERFACE_REQUEST } from "@wdfjs/framework";

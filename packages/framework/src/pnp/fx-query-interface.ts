@@ -1,27 +1,9 @@
 import {
   IoAllocateIrp, IoCompleteRequest, IoForwardIrpSynchronously, IoFreeIrp, IoGetAttachedDeviceReference, IoGetCurrentIrpStackLocation,
   IoSetNextIrpStackLocation, IO_NO_INCREMENT, IRP_MJ_PNP, IRP_MN_QUERY_INTERFACE, NT_SUCCESS, ObDereferenceObject, STATUS_INSUFFICIENT_RESOURCES,
-  STATUS_INVALID_BUFFER_SIZE, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
+  STATUS_INVALID_BUFFER_SIZE, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, type DEVICE_OBJECT, type INTERFACE, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
-
-/** `PINTERFACE_REFERENCE` / `PINTERFACE_DEREFERENCE` (wdm.h): called with the interface's Context. */
-export type PINTERFACE_REFERENCE = (Context: unknown) => void;
-export type PINTERFACE_DEREFERENCE = (Context: unknown) => void;
-
-/**
- * `INTERFACE` (wdm.h): the header of every direct-call interface a bus driver hands out through
- * IRP_MN_QUERY_INTERFACE. A driver's interface class extends it (C's `InterfaceHeader` member
- * comes first, so a pointer to the whole is a PINTERFACE); answering copies the members.
- */
-export class INTERFACE {
-  Size = 0;
-  Version = 0;
-  Context: unknown = null;
-  InterfaceReference: PINTERFACE_REFERENCE | null = null;
-  InterfaceDereference: PINTERFACE_DEREFERENCE | null = null;
-}
-export type PINTERFACE = INTERFACE;
 
 /** `EVT_WDF_DEVICE_PROCESS_QUERY_INTERFACE_REQUEST(Device, InterfaceType, ExposedInterface, ExposedInterfaceSpecificData)`. */
 export type EVT_WDF_DEVICE_PROCESS_QUERY_INTERFACE_REQUEST = (Device: any, InterfaceType: string, ExposedInterface: INTERFACE, ExposedInterfaceSpecificData: unknown) => NTSTATUS;
