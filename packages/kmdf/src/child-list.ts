@@ -1,9 +1,8 @@
 import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER,
-  STATUS_NO_MORE_ENTRIES, STATUS_NO_SUCH_DEVICE, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
+  STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxChildList, FxChildListEntry, FxObjectCommit, FxObjectHandleGetPtr, FxPkgFdo, FxPkgPdo, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel,
-  FX_TYPE_CHILD_LIST, FX_TYPE_DEVICE, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED, WdfChildListRetrieveDeviceNoSuchDevice, WdfChildListRetrieveDeviceNotYetCreated,
-  WdfChildListRetrieveDeviceSuccess, WdfChildListRetrieveDeviceUndefined, type FxChildListCallbacks, type FxDevice, type PWDF_OBJECT_ATTRIBUTES,
+  FxChildListCreate, FxChildListEntryOfPdo, FxObjectHandleGetPtr, FxPkgFdo, FxPkgPdo, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel,
+  FX_TYPE_CHILD_LIST, FX_TYPE_DEVICE, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED, WdfChildListRetrieveDeviceUndefined, type FxChildList, type FxChildListCallbacks, type FxDevice, type PWDF_OBJECT_ATTRIBUTES,
   type WDF_CHILD_ADDRESS_DESCRIPTION_HEADER, type WDF_CHILD_IDENTIFICATION_DESCRIPTION_HEADER, type WDF_CHILD_LIST_RETRIEVE_DEVICE_STATUS, type WDFHANDLE,
 } from "@wdfjs/framework";
 import { FxDeviceInitOf, type PWDFDEVICE_INIT } from "./device-init.js";
@@ -112,17 +111,6 @@ function callbacksOf(Config: WDF_CHILD_LIST_CONFIG | null): FxChildListCallbacks
   };
 }
 
-/** A child list of an FDO, its parent the device (`FxChildList::_CreateAndInit`). */
-function createList(device: FxDevice, callbacks: FxChildListCallbacks, Attributes: PWDF_OBJECT_ATTRIBUTES): FxChildList | NTSTATUS {
-  const fdo = device.pnp;
-  if (!(fdo instanceof FxPkgFdo)) return STATUS_INVALID_DEVICE_REQUEST;
-  const list = new FxChildList(device, callbacks);
-  const status = FxObjectCommit(list, Attributes, device);
-  if (!NT_SUCCESS(status)) return status;
-  fdo.childLists.push(list);
-  return list;
-}
-
 /**
  * `WdfFdoInitSetDefaultChildListConfig`: WdfDeviceCreate will give the FDO a default child list
  * with this configuration (fxdeviceinitapi.cpp: an invalid one is ignored with a verifier break).
@@ -140,10 +128,8 @@ export function WdfFdoInitSetDefaultChildListConfig(DeviceInit: PWDFDEVICE_INIT,
 export function FxCreateDefaultChildList(device: FxDevice): NTSTATUS {
   const callbacks = device.Init.DefaultChildListConfig;
   if (callbacks === null || !(device.pnp instanceof FxPkgFdo)) return STATUS_SUCCESS;
-  const list = createList(device, callbacks, device.Init.DefaultChildListAttributes);
-  if (typeof list === "number") return list;
-  device.pnp.defaultChildList = list;
-  return STATUS_SUCCESS;
+  const list = FxChildListCreate(device, callbacks, device.Init.DefaultChildListAttributes, true);
+  return typeof list === "number" ? list : STATUS_SUCCESS;
 }
 
 /** `WdfFdoGetDefaultChildList`: the list WdfFdoInitSetDefaultChildListConfig asked for, or NULL. */
@@ -164,7 +150,7 @@ export function WdfChildListCreate(Device: WDFDEVICE, Config: PWDF_CHILD_LIST_CO
   if (!NT_SUCCESS(status)) return status;
   const callbacks = callbacksOf(Config);
   if (typeof callbacks === "number") return callbacks;
-  const list = createList(device, callbacks, ChildListAttributes);
+  const list = FxChildListCreate(device, callbacks, ChildListAttributes);
   if (typeof list === "number") return list;
   ChildList.value = list.handle as WDFCHILDLIST;
   return STATUS_SUCCESS;
@@ -176,11 +162,6 @@ export function WdfChildListGetDevice(ChildList: WDFCHILDLIST): WDFDEVICE | null
   return irqlOk("WdfChildListGetDevice", DISPATCH_LEVEL) ? (list.device.handle as WDFDEVICE) : null;
 }
 
-/** The identification description matches the list's size (fxchildlistapi.cpp: STATUS_INVALID_DEVICE_REQUEST otherwise). */
-function idOk(list: FxChildList, Id: Id | null): Id is Id {
-  return Id !== null && typeof Id === "object" && Id.IdentificationDescriptionSize === list.config.IdentificationDescriptionSize;
-}
-
 /**
  * `WdfChildListAddOrUpdateChildDescriptionAsPresent`: the child is on the bus. A new one gets a
  * PDO at the next bus relations; one already there is STATUS_OBJECT_NAME_EXISTS (its address
@@ -190,11 +171,7 @@ export function WdfChildListAddOrUpdateChildDescriptionAsPresent(ChildList: WDFC
   const list = listOf(ChildList);
   const status = FxVerifierCheckIrqlLevel("WdfChildListAddOrUpdateChildDescriptionAsPresent", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
-  if (AddressDescription !== null) {
-    if (!list.hasAddressDescriptions || AddressDescription.AddressDescriptionSize !== list.config.AddressDescriptionSize) return STATUS_INVALID_DEVICE_REQUEST;
-  } else if (list.hasAddressDescriptions) return STATUS_INVALID_DEVICE_REQUEST;
-  if (!idOk(list, IdentificationDescription)) return STATUS_INVALID_DEVICE_REQUEST;
-  return list.add(IdentificationDescription, AddressDescription);
+  return list.addChecked(IdentificationDescription, AddressDescription);
 }
 
 /** `WdfChildListUpdateChildDescriptionAsMissing`: the child left; one the list does not know is STATUS_NO_SUCH_DEVICE. */
@@ -202,8 +179,7 @@ export function WdfChildListUpdateChildDescriptionAsMissing(ChildList: WDFCHILDL
   const list = listOf(ChildList);
   const status = FxVerifierCheckIrqlLevel("WdfChildListUpdateChildDescriptionAsMissing", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
-  if (!idOk(list, IdentificationDescription)) return STATUS_INVALID_DEVICE_REQUEST;
-  return list.updateAsMissing(IdentificationDescription);
+  return list.updateAsMissingChecked(IdentificationDescription);
 }
 
 /** `WdfChildListUpdateAllChildDescriptionsAsPresent`: in a scan, every known child counts as found again. */
@@ -247,22 +223,12 @@ export function WdfChildListRetrieveNextDevice(ChildList: WDFCHILDLIST, Iterator
   if (!NT_SUCCESS(status)) return status;
   if (Iterator === null || Iterator.Size !== WDF_CHILD_LIST_ITERATOR_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
   if (!iteratorOk(Iterator)) return STATUS_INVALID_PARAMETER;
-  if (Info !== null) {
-    if (Info.Size !== WDF_CHILD_RETRIEVE_INFO_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
-    if (Info.IdentificationDescription !== null && !idOk(list, Info.IdentificationDescription)) return STATUS_INVALID_PARAMETER;
-    if (Info.AddressDescription !== null && !list.hasAddressDescriptions) return STATUS_INVALID_DEVICE_REQUEST;
-  }
+  if (Info !== null && Info.Size !== WDF_CHILD_RETRIEVE_INFO_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
   Device.value = null;
-  const e = list.next(Iterator.Reserved[0] as FxChildListEntry | null, Iterator.Flags);
-  if (e === null) return STATUS_NO_MORE_ENTRIES;
-  Iterator.Reserved[0] = e;
-  Device.value = e.pdo === null ? null : (e.pdo.handle as WDFDEVICE);
-  if (Info !== null) {
-    if (Info.IdentificationDescription !== null) list.copyId(Info.IdentificationDescription, e);
-    if (Info.AddressDescription !== null) list.copyAddress(Info.AddressDescription, e);
-    Info.Status = !e.present ? WdfChildListRetrieveDeviceNoSuchDevice : e.pdo === null ? WdfChildListRetrieveDeviceNotYetCreated : WdfChildListRetrieveDeviceSuccess;
-  }
-  return STATUS_SUCCESS;
+  const r = list.retrieveNext(Iterator.Reserved, Iterator.Flags, Info?.IdentificationDescription ?? null, Info?.AddressDescription ?? null);
+  Device.value = r.pdo === null ? null : (r.pdo.handle as WDFDEVICE);
+  if (Info !== null && r.status === STATUS_SUCCESS) Info.Status = r.info;
+  return r.status;
 }
 
 /** `WdfChildListEndIteration`: the last one reports the changes made meanwhile. */
@@ -280,15 +246,10 @@ export function WdfChildListEndIteration(ChildList: WDFCHILDLIST, Iterator: PWDF
 export function WdfChildListRetrievePdo(ChildList: WDFCHILDLIST, RetrieveInfo: PWDF_CHILD_RETRIEVE_INFO): WDFDEVICE | null {
   const list = listOf(ChildList);
   if (!irqlOk("WdfChildListRetrievePdo", DISPATCH_LEVEL)) return null;
-  if (RetrieveInfo === null || RetrieveInfo.Size !== WDF_CHILD_RETRIEVE_INFO_SIZE || !idOk(list, RetrieveInfo.IdentificationDescription)) return null;
-  const e = list.find(RetrieveInfo.IdentificationDescription, RetrieveInfo.EvtChildListIdentificationDescriptionCompare as never);
-  if (e === null) {
-    RetrieveInfo.Status = WdfChildListRetrieveDeviceNoSuchDevice;
-    return null;
-  }
-  if (RetrieveInfo.AddressDescription !== null) list.copyAddress(RetrieveInfo.AddressDescription, e);
-  RetrieveInfo.Status = e.pdo === null ? WdfChildListRetrieveDeviceNotYetCreated : WdfChildListRetrieveDeviceSuccess;
-  return e.pdo === null ? null : (e.pdo.handle as WDFDEVICE);
+  if (RetrieveInfo === null || RetrieveInfo.Size !== WDF_CHILD_RETRIEVE_INFO_SIZE || !list.idOk(RetrieveInfo.IdentificationDescription)) return null;
+  const r = list.retrievePdo(RetrieveInfo.IdentificationDescription, RetrieveInfo.AddressDescription, RetrieveInfo.EvtChildListIdentificationDescriptionCompare as never);
+  RetrieveInfo.Status = r.info;
+  return r.pdo === null ? null : (r.pdo.handle as WDFDEVICE);
 }
 
 /** `WdfChildListRetrieveAddressDescription`: the child's current address description (STATUS_NO_SUCH_DEVICE if unknown). */
@@ -296,24 +257,14 @@ export function WdfChildListRetrieveAddressDescription(ChildList: WDFCHILDLIST, 
   const list = listOf(ChildList);
   const status = FxVerifierCheckIrqlLevel("WdfChildListRetrieveAddressDescription", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
-  if (!list.hasAddressDescriptions || !idOk(list, IdentificationDescription)) return STATUS_INVALID_DEVICE_REQUEST;
-  if (AddressDescription === null || AddressDescription.AddressDescriptionSize !== list.config.AddressDescriptionSize) return STATUS_INVALID_DEVICE_REQUEST;
-  const e = list.find(IdentificationDescription);
-  if (e === null) return STATUS_NO_SUCH_DEVICE;
-  list.copyAddress(AddressDescription, e);
-  return STATUS_SUCCESS;
+  return list.retrieveAddress(IdentificationDescription, AddressDescription);
 }
 
 /** `WdfChildListRequestChildEject`: asks the PnP manager to eject the child's PDO; FALSE if it has none. */
 export function WdfChildListRequestChildEject(ChildList: WDFCHILDLIST, IdentificationDescription: Id): boolean {
   const list = listOf(ChildList);
-  if (!irqlOk("WdfChildListRequestChildEject", DISPATCH_LEVEL) || !idOk(list, IdentificationDescription)) return false;
+  if (!irqlOk("WdfChildListRequestChildEject", DISPATCH_LEVEL) || !list.idOk(IdentificationDescription)) return false;
   return list.requestEject(IdentificationDescription);
-}
-
-/** The dynamic child's list entry, or null for a static PDO or another device. */
-function entryOfPdo(device: FxDevice): FxChildListEntry | null {
-  return device.pnp instanceof FxPkgPdo ? (device.pnp.pdo.DescriptionEntry as FxChildListEntry | null) : null;
 }
 
 /** `WdfPdoRetrieveIdentificationDescription`: a dynamic child's description (static PDO: STATUS_INVALID_DEVICE_REQUEST). */
@@ -321,8 +272,8 @@ export function WdfPdoRetrieveIdentificationDescription(Device: WDFDEVICE, Ident
   const device = deviceOf(Device);
   const status = FxVerifierCheckIrqlLevel("WdfPdoRetrieveIdentificationDescription", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
-  const e = entryOfPdo(device);
-  if (e === null || !idOk(e.list, IdentificationDescription)) return STATUS_INVALID_DEVICE_REQUEST;
+  const e = FxChildListEntryOfPdo(device);
+  if (e === null || !e.list.idOk(IdentificationDescription)) return STATUS_INVALID_DEVICE_REQUEST;
   e.list.copyId(IdentificationDescription, e);
   return STATUS_SUCCESS;
 }
@@ -332,10 +283,8 @@ export function WdfPdoRetrieveAddressDescription(Device: WDFDEVICE, AddressDescr
   const device = deviceOf(Device);
   const status = FxVerifierCheckIrqlLevel("WdfPdoRetrieveAddressDescription", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
-  const e = entryOfPdo(device);
-  if (e === null || !e.list.hasAddressDescriptions || AddressDescription === null || AddressDescription.AddressDescriptionSize !== e.list.config.AddressDescriptionSize) {
-    return STATUS_INVALID_DEVICE_REQUEST;
-  }
+  const e = FxChildListEntryOfPdo(device);
+  if (e === null || AddressDescription === null || !e.list.hasAddressDescriptions || !e.list.addressOk(AddressDescription)) return STATUS_INVALID_DEVICE_REQUEST;
   e.list.copyAddress(AddressDescription, e);
   return STATUS_SUCCESS;
 }
