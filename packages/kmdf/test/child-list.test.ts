@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, Out, STATUS_INVALID_DEVICE_REQUEST, STATUS_NO_MORE_ENTRIES, STATUS_NO_SUCH_DEVICE, STATUS_OBJECT_NAME_EXISTS, STATUS_SUCCESS, STATUS_UNSUCCESSFUL,
+  boot, Out, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_NO_SUCH_DEVICE, STATUS_OBJECT_NAME_EXISTS, STATUS_SUCCESS, STATUS_UNSUCCESSFUL,
   type DEVICE_NODE, type DRIVER_OBJECT, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -12,7 +12,8 @@ import {
   WdfChildListRetrievePdo, WdfChildListUpdateAllChildDescriptionsAsPresent, WdfChildListUpdateChildDescriptionAsMissing, WdfDeviceCreate,
   WdfDeviceInitSetPnpPowerEventCallbacks, WdfDriverCreate, WdfFdoGetDefaultChildList, WdfFdoInitSetDefaultChildListConfig, WdfObjectDelete,
   WdfPdoGetParent, WdfPdoInitAssignDeviceID, WdfPdoInitAssignInstanceID, WdfPdoInitAddHardwareID, WdfPdoRetrieveIdentificationDescription,
-  WdfRetrieveAllChildren, WdfRetrieveMissingChildren, WdfRetrievePresentChildren, type PWDFDEVICE_INIT, type WDFCHILDLIST, type WDFDEVICE, type WDFDRIVER,
+  WdfRetrieveAllChildren, WdfRetrieveMissingChildren, WdfRetrievePresentChildren, WDF_CHILD_ADDRESS_DESCRIPTION_HEADER,
+  WDF_CHILD_ADDRESS_DESCRIPTION_HEADER_INIT, WdfChildListRetrieveAddressDescription, type PWDFDEVICE_INIT, type WDFCHILDLIST, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
 import { STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED } from "@wdfjs/framework";
 
@@ -247,5 +248,44 @@ describe("WDFCHILDLIST: dynamic enumeration", () => {
       expect(WdfChildListGetDevice(list.value!)).toBe(bus.fdo);
     });
     expect(kids()).toEqual(["1"]);
+  });
+
+  it("address descriptions: required exactly when the list has them; re-adding a present child updates its address", () => {
+    class ADDR extends WDF_CHILD_ADDRESS_DESCRIPTION_HEADER {
+      Port = 0;
+    }
+    const addr = (Port: number) => {
+      const a = new ADDR();
+      WDF_CHILD_ADDRESS_DESCRIPTION_HEADER_INIT(a, 8);
+      a.Port = Port;
+      return a;
+    };
+    const { m, bus } = setup();
+    m.runInKernel(() => {
+      const config = new WDF_CHILD_LIST_CONFIG();
+      WDF_CHILD_LIST_CONFIG_INIT(config, CHILD_ID_SIZE, () => STATUS_UNSUCCESSFUL);
+      config.AddressDescriptionSize = 8;
+      const list = Out<WDFCHILDLIST | null>(null);
+      expect(WdfChildListCreate(bus.fdo!, config, null, list)).toBe(STATUS_SUCCESS);
+      const l = list.value!;
+      expect(WdfChildListAddOrUpdateChildDescriptionAsPresent(l, id(1), null)).toBe(STATUS_INVALID_DEVICE_REQUEST);
+      expect(WdfChildListAddOrUpdateChildDescriptionAsPresent(l, id(1), addr(0x3f8))).toBe(STATUS_SUCCESS);
+      expect(WdfChildListAddOrUpdateChildDescriptionAsPresent(l, id(1), addr(0x2f8))).toBe(STATUS_OBJECT_NAME_EXISTS);
+      const out = addr(0);
+      expect(WdfChildListRetrieveAddressDescription(l, id(1), out)).toBe(STATUS_SUCCESS);
+      expect(out.Port).toBe(0x2f8);
+      expect(WdfChildListRetrieveAddressDescription(l, id(2), out)).toBe(STATUS_NO_SUCH_DEVICE);
+      // The default list has no address descriptions.
+      expect(WdfChildListAddOrUpdateChildDescriptionAsPresent(bus.list!, id(1), addr(1))).toBe(STATUS_INVALID_DEVICE_REQUEST);
+      const it = new WDF_CHILD_LIST_ITERATOR();
+      WDF_CHILD_LIST_ITERATOR_INIT(it, WdfRetrieveAllChildren);
+      WdfChildListBeginIteration(l, it);
+      const info = new WDF_CHILD_RETRIEVE_INFO();
+      const wrong = id(0);
+      wrong.IdentificationDescriptionSize = 4;
+      WDF_CHILD_RETRIEVE_INFO_INIT(info, wrong);
+      expect(WdfChildListRetrieveNextDevice(l, it, Out<WDFDEVICE | null>(null), info)).toBe(STATUS_INVALID_PARAMETER);
+      WdfChildListEndIteration(l, it);
+    });
   });
 });
