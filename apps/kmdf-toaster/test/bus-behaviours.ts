@@ -148,13 +148,17 @@ export function busBehaviours(bus: KmdfToasterBus) {
     expect(GetDevicePaths(app, GUID_DEVINTERFACE_TOASTER)).toEqual([]);
   });
 
-  it("eject 2 when absent is ERROR_INVALID_PARAMETER; eject 1 removes the toaster", () => {
+  it("eject 2 when absent is ERROR_INVALID_PARAMETER; eject 1 removes the toaster; eject 0 removes them all", () => {
     const { run, toasters } = setUpBus(bus);
     run("-p", "1");
     const r = run("-e", "2");
     expect(r.exitCode).toBe(1);
     expect(r.output.at(-1)).toContain(`0x${ERROR_INVALID_PARAMETER.toString(16)}`);
     expect(run("-e", "1").exitCode).toBe(0);
+    expect(toasters()).toEqual([]);
+    run("-p", "2");
+    run("-p", "3");
+    expect(run("-e", "0").exitCode).toBe(0);
     expect(toasters()).toEqual([]);
   });
 
