@@ -65,3 +65,7 @@ export * from "./pnp/fx-wait-wake.js";
 export * from "./pnp/fx-self-managed-io.js";
 export * from "./pnp/fx-power-policy-owner.js";
 export * from "./device/fx-shutdown.js";
+export * from "./pnp/fx-child-list-types.js";
+export * from "./pnp/fx-child-list-entry.js";
+export * from "./pnp/fx-child-list.js";
+export * from "./pnp/fx-query-interface.js";

@@ -239,3 +239,4 @@ export { NtQueryInformationFile, NtSetInformationFile, NtOpenFile, NtDeleteFile 
 export { IoRegisterShutdownNotification, IoRegisterLastChanceShutdownNotification, IoUnregisterShutdownNotification } from "./io/shutdown.js";
 export { ZwCreateFile, ZwOpenFile, ZwReadFile, ZwWriteFile, ZwQueryInformationFile, ZwSetInformationFile, ZwDeleteFile } from "./io/zw-file.js";
 export { RAMFS_VOLUME_NAME, RAMFS_SYSTEM_DIRECTORY, RAMFS_DEFAULT_CAPACITY } from "./fs/ramfs-volume.js";
+export { INTERFACE, type PINTERFACE, type PINTERFACE_REFERENCE, type PINTERFACE_DEREFERENCE } from "./pnp/interface.js";

@@ -124,3 +124,7 @@ export const STATUS_NOT_A_DIRECTORY = s(0xc0000103);
 export const STATUS_FILE_IS_A_DIRECTORY = s(0xc00000ba);
 export const STATUS_DISK_FULL = s(0xc000007f);
 for (const [k, v] of Object.entries({ STATUS_DIRECTORY_NOT_EMPTY, STATUS_NOT_A_DIRECTORY, STATUS_FILE_IS_A_DIRECTORY, STATUS_DISK_FULL })) names.set(v, k);
+
+// The object manager's informational status: a name (here a child description) that already exists.
+export const STATUS_OBJECT_NAME_EXISTS = s(0x40000000);
+names.set(STATUS_OBJECT_NAME_EXISTS, "STATUS_OBJECT_NAME_EXISTS");

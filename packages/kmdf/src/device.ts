@@ -7,6 +7,7 @@ import {
 import { FX_TYPE_REQUEST, type FxRequest } from "@wdfjs/framework";
 import { FxDeviceInitOf, type PWDFDEVICE_INIT } from "./device-init.js";
 import type { WDFREQUEST } from "./request.js";
+import { FxCreateDefaultChildList } from "./child-list.js";
 
 export type WDFDEVICE = WDFHANDLE<"WDFDEVICE">;
 
@@ -29,6 +30,7 @@ export function WdfDeviceCreate(DeviceInit: Box<PWDFDEVICE_INIT>, DeviceAttribut
   const device = new FxDevice(init.Driver, init);
   status = FxObjectCommit(device, DeviceAttributes, init.Pdo !== null ? init.Pdo.Parent : init.Driver);
   if (NT_SUCCESS(status)) status = device.createDevice();
+  if (NT_SUCCESS(status)) status = FxCreateDefaultChildList(device);
   if (!NT_SUCCESS(status)) {
     // FxObject::DeleteFromFailedCreate: the driver never had the device; its callbacks do not run.
     device.contexts.length = 0;

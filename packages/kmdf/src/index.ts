@@ -86,3 +86,5 @@ export * from "./power-policy.js";
 export {
   WdfDeviceShutdown, WdfDeviceLastChanceShutdown, type WDF_DEVICE_SHUTDOWN_FLAGS, type EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION, type PFN_WDF_DEVICE_SHUTDOWN_NOTIFICATION,
 } from "@wdfjs/framework";
+export * from "./child-list.js";
+export * from "./query-interface.js";

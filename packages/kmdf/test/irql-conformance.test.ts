@@ -14,7 +14,8 @@ import {
   STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, type DRIVER_OBJECT, type KIRQL, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
-  FxDeviceInit, FxDeviceInitTypeFdo, FxDeviceInitTypePdo, FxObjectHandleGetPtr, FxObjectTableOf, FX_TYPE_DRIVER, type FxDriver,
+  FxChildList, FxDeviceInit, FxDeviceInitTypeFdo, FxDeviceInitTypePdo, FxObjectCommit, FxObjectHandleGetPtr, FxObjectTableOf, FX_TYPE_DEVICE, FX_TYPE_DRIVER,
+  type FxDevice, type FxDriver,
 } from "@wdfjs/framework";
 import { GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
 import * as kmdf from "../src/index.js";
@@ -138,6 +139,13 @@ const handles: Record<string, (f: Fixture) => unknown> = {
   WDFSTRING: () => create("WdfStringCreate", (h) => [null, attributes(), h]),
   WDFIOTARGET: (f) => create("WdfIoTargetCreate", (h) => [f.device, attributes(), h]),
   WDFKEY: (f) => create("WdfDriverOpenParametersRegistryKey", (h) => [f.driver, KEY_READ | KEY_WRITE, attributes(), h]),
+  // The probe device is a control device, which WdfChildListCreate refuses: the core's list is made directly.
+  WDFCHILDLIST: (f) => {
+    const device = FxObjectHandleGetPtr(f.device, FX_TYPE_DEVICE) as FxDevice;
+    const list = new FxChildList(device, { IdentificationDescriptionSize: 16, AddressDescriptionSize: 0, CreateDevice: noop });
+    FxObjectCommit(list, null, device);
+    return list.handle;
+  },
 };
 
 const NUMBERS = /^(CONST\s+)?(U?CHAR|CCHAR|U?SHORT|U?LONG|ULONG_PTR|LONG_PTR|U?LONGLONG|size_t|ACCESS_MASK|POOL_TYPE|DEVICE_TYPE|LCID|KAFFINITY|INTERFACE_TYPE|DEVICE_REGISTRY_PROPERTY|DEVPROPTYPE|BYTE|KPROCESSOR_MODE|SYSTEM_POWER_STATE|WDF_[A-Z0-9_]+)$/;

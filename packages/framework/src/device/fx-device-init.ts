@@ -7,6 +7,7 @@ import type { FxFileObjectInfo } from "../io/fx-file-object.js";
 import type { WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 import type { FxPdoInit } from "../pnp/fx-pdo-init.js";
 import type { EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION } from "./fx-shutdown.js";
+import type { FxChildListCallbacks } from "../pnp/fx-child-list-types.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -51,6 +52,9 @@ export class FxDeviceInit {
   PowerPolicyCallbacks: FxPowerPolicyCallbacks = {};
   /** `WdfDeviceInitSetPowerPolicyOwnership`: a WDF_TRI_STATE (WdfUseDefault: an FDO owns, a filter does not). */
   PowerPolicyOwnership = 2;
+  /** `WdfFdoInitSetDefaultChildListConfig`: the default WDFCHILDLIST's callbacks and attributes (null: none). */
+  DefaultChildListConfig: FxChildListCallbacks | null = null;
+  DefaultChildListAttributes: WDF_OBJECT_ATTRIBUTES | null = null;
   /** A PDO init's identity and parent (`WdfPdoInitAllocate`); null for other inits. */
   Pdo: FxPdoInit | null = null;
   /** `DeviceInit->Control`: WdfControlDeviceInitSetShutdownNotification's callback and WDF_DEVICE_SHUTDOWN_FLAGS. */

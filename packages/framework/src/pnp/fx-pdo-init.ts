@@ -7,6 +7,15 @@ export interface FxDeviceText {
   readonly DeviceLocation: string;
 }
 
+/** What a PDO created by a dynamic child list keeps of its list entry. */
+export interface FxChildDescriptionEntry {
+  readonly list: unknown;
+  readonly id: object;
+  readonly address: object | null;
+  /** The PDO's REMOVE deleted it. */
+  pdoRemoved(): void;
+}
+
 /**
  * The PDO part of a `WDFDEVICE_INIT` (`FxDeviceInit::Pdo`, fxdeviceinitshared.hpp): the parent FDO
  * and the identity the bus driver reports for the child (IRP_MN_QUERY_ID, QUERY_DEVICE_TEXT), and
@@ -23,6 +32,8 @@ export class FxPdoInit {
   DeviceClassGuid: string | null = null;
   /** Created for WdfFdoAddStaticChild (or a dynamic child list, which sets it false). */
   Static = true;
+  /** A dynamic child's entry in its WDFCHILDLIST (its descriptions); null for a static child. */
+  DescriptionEntry: FxChildDescriptionEntry | null = null;
 
   constructor(readonly Parent: FxDevice) {}
 }

@@ -14,6 +14,12 @@ import type { FxPnpPowerCallbacks } from "./pnp-callbacks.js";
 
 const PwrPolWakeArrivedEvent = 0x100;
 
+/** What the FDO asks of its dynamic child lists (`FxChildList`, kept apart to avoid an import cycle). */
+export interface FxBusChildList {
+  scanForChildren(): KWAIT_GENERATOR<void>;
+  processBusRelations(): KWAIT_GENERATOR<void>;
+}
+
 /**
  * `FxPkgFdo` (fxpkgfdo.cpp, fdopower.cpp): the PnP package of a function or filter device. START
  * goes down the stack before the machine prepares the hardware (bottom-up); the other
@@ -27,6 +33,9 @@ export class FxPkgFdo extends FxPkgPnp {
   readonly children = new FxChildPdoList();
   /** `WdfDeviceSetBusInformationForChildren`: what the children answer to IRP_MN_QUERY_BUS_INFORMATION. */
   busInformationForChildren: { BusTypeGuid: string; LegacyBusType: number; BusNumber: number } | null = null;
+  /** The device's WDFCHILDLISTs (`m_EnumInfo->m_ChildListList`); the default one (`WdfFdoGetDefaultChildList`). */
+  readonly childLists: FxBusChildList[] = [];
+  defaultChildList: FxBusChildList | null = null;
 
   constructor(device: FxDevice, callbacks: FxPnpPowerCallbacks, powerPolicyOwner: boolean) {
     super(device, callbacks, powerPolicyOwner);
@@ -74,6 +83,7 @@ export class FxPkgFdo extends FxPkgPnp {
     // Capabilities and device state: the lower drivers answer first, this device adjusts on the way up.
     if (sl.MinorFunction === IRP_MN_QUERY_CAPABILITIES || sl.MinorFunction === IRP_MN_QUERY_PNP_DEVICE_STATE) return this.adjustOnTheWayUp(Irp);
     if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_RELATIONS && sl.Parameters.QueryDeviceRelations.Type === BusRelations) {
+      if (this.childLists.length > 0) return this.dynamicBusRelations(Irp);
       const status = this.busRelations(Irp);
       if (!NT_SUCCESS(status)) {
         Irp.IoStatus.Status = status;
@@ -84,6 +94,30 @@ export class FxPkgFdo extends FxPkgPnp {
     // Windows: a function or filter driver passes on the PnP IRPs it does not handle, status untouched.
     IoSkipCurrentIrpStackLocation(Irp);
     return IoCallDriver(this.device.AttachedDevice!, Irp);
+  }
+
+  /** BusRelations with dynamic child lists: each list first creates its new PDOs and drops its missing ones. */
+  private *dynamicBusRelations(Irp: IRP): KWAIT_GENERATOR<NTSTATUS> {
+    for (let i = 0; i < this.childLists.length; i++) yield* this.childLists[i]!.processBusRelations();
+    const status = this.busRelations(Irp);
+    if (!NT_SUCCESS(status)) {
+      Irp.IoStatus.Status = status;
+      IoCompleteRequest(Irp, IO_NO_INCREMENT);
+      return status;
+    }
+    IoSkipCurrentIrpStackLocation(Irp);
+    return IoCallDriver(this.device.AttachedDevice!, Irp);
+  }
+
+  override *scanForChildren(): KWAIT_GENERATOR<void> {
+    for (let i = 0; i < this.childLists.length; i++) yield* this.childLists[i]!.scanForChildren();
+  }
+
+  removeChildList(list: FxBusChildList): void {
+    let w = 0;
+    for (let r = 0; r < this.childLists.length; r++) if (this.childLists[r] !== list) this.childLists[w++] = this.childLists[r]!;
+    this.childLists.length = w;
+    if (this.defaultChildList === list) this.defaultChildList = null;
   }
 
   private *adjustOnTheWayUp(Irp: IRP): KWAIT_GENERATOR<NTSTATUS> {

@@ -61,6 +61,7 @@ export class FxPkgPdo extends FxPkgPnp {
     }
     const parent = this.pdo.Parent.pnp;
     if (parent instanceof FxPkgFdo) parent.children.remove(this.device);
+    this.pdo.DescriptionEntry?.pdoRemoved();
     this.device.deleteFromRemove();
   }
 

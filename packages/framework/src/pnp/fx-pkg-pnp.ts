@@ -1,6 +1,6 @@
 import {
   IoCompleteRequest, IoGetCurrentIrpStackLocation, IoInvalidateDeviceState, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_POWER,
-  IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_SET_POWER,
+  IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_INTERFACE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_SET_POWER,
   IRP_MN_START_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, NT_SUCCESS, PowerDeviceD0, PowerDeviceD3,
   PoStartNextPowerIrp, PNP_DEVICE_FAILED, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, SystemPowerState,
   type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
@@ -9,6 +9,7 @@ import type { FxDevice } from "../device/fx-device.js";
 import { FxVerifierBugCheck, WDF_PNP_FATAL_ERROR, WDF_POWER_MULTIPLE_PPO } from "../verifier.js";
 import { FxIoStopProcessingForPowerPurgeManaged, FxIoStopProcessingForPowerPurgeNonManaged } from "../io/power-actions.js";
 import { FxSelfManagedIoMachine } from "./fx-self-managed-io.js";
+import { FxHandleQueryInterface, type FxQueryInterface } from "./fx-query-interface.js";
 import { FxStateMachine } from "./fx-state-machine.js";
 import { FxPowerPolicyOwner } from "./fx-power-policy-owner.js";
 import { FxApplyDeviceState, type FxDeviceState, type FxPnpCapabilities, type FxPowerCapabilities } from "./fx-pnp-capabilities.js";
@@ -84,6 +85,8 @@ export abstract class FxPkgPnp {
   readonly owner: FxPowerPolicyOwner;
   /** The system state of the last S IRP (`m_SystemPowerState`). */
   systemPowerState = 1;
+  /** `m_QueryInterfaceHead`: WdfDeviceAddQueryInterface registrations, answered for IRP_MN_QUERY_INTERFACE. */
+  readonly queryInterfaces: FxQueryInterface[] = [];
   private transitionHook: ((from: number, to: number, machine: string) => void) | null = null;
 
   constructor(readonly device: FxDevice, readonly callbacks: FxPnpPowerCallbacks, powerPolicyOwner: boolean) {
@@ -144,6 +147,9 @@ export abstract class FxPkgPnp {
     }
     return step.value;
   }
+
+  /** `PowerDmaEnableAndScan`: a bus FDO's child lists scan for children (EvtChildListScanForChildren). */
+  *scanForChildren(): KWAIT_GENERATOR<void> {}
 
   *pwrPolProcessEvent(event: number): KWAIT_GENERATOR<void> {
     yield* this.pwrPol.processEvent(event);
@@ -286,6 +292,10 @@ export abstract class FxPkgPnp {
     const sl = IoGetCurrentIrpStackLocation(Irp);
     const event = pnpEventOf(sl.MinorFunction);
     if (event === 0) {
+      if (sl.MinorFunction === IRP_MN_QUERY_INTERFACE && this.queryInterfaces.length > 0) {
+        const qi = FxHandleQueryInterface(this.device, this.queryInterfaces, Irp);
+        if (qi !== null) return yield* qi;
+      }
       const r = this.dispatchOtherPnp(Irp);
       return typeof r === "number" ? r : yield* r;
     }

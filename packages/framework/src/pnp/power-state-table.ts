@@ -69,6 +69,17 @@ function* PowerD0StartingConnectInterrupt(p: P): KWAIT_GENERATOR<number> {
   return WdfDevStatePowerD0StartingDmaEnable;
 }
 
+/** `PowerDmaEnableAndScan` (no DMA here): the child lists scan for children. */
+function* PowerD0StartingDmaEnable(p: P): KWAIT_GENERATOR<number> {
+  yield* p.scanForChildren();
+  return WdfDevStatePowerD0StartingPostHardwareEnabled;
+}
+
+function* PowerWakingDmaEnable(p: P): KWAIT_GENERATOR<number> {
+  yield* p.scanForChildren();
+  return WdfDevStatePowerWakingPostHardwareEnabled;
+}
+
 function* PowerD0StartingStartSelfManagedIo(p: P): KWAIT_GENERATOR<number> {
   p.device.pkgIo.resumeProcessingForPower();
   const status = yield* p.selfManagedIoStart();
@@ -214,7 +225,7 @@ export const FxPowerStateTable: FxStateTable<P> = {
     [WdfDevStatePowerStartingChild, row(() => WdfDevStatePowerD0Starting)],
     [WdfDevStatePowerD0Starting, row(PowerD0Starting)],
     [WdfDevStatePowerD0StartingConnectInterrupt, row(PowerD0StartingConnectInterrupt)],
-    [WdfDevStatePowerD0StartingDmaEnable, row(() => WdfDevStatePowerD0StartingPostHardwareEnabled)],
+    [WdfDevStatePowerD0StartingDmaEnable, row(PowerD0StartingDmaEnable)],
     [WdfDevStatePowerD0StartingPostHardwareEnabled, row(() => WdfDevStatePowerD0StartingStartSelfManagedIo)],
     [WdfDevStatePowerD0StartingStartSelfManagedIo, row(PowerD0StartingStartSelfManagedIo)],
     [WdfDevStatePowerDecideD0State, row(() => WdfDevStatePowerD0)],
@@ -236,7 +247,7 @@ export const FxPowerStateTable: FxStateTable<P> = {
     [WdfDevStatePowerWaking, row(PowerWaking)],
     [WdfDevStatePowerNotifyingD0EntryToWakeInterrupts, row(PowerNotifyingD0EntryToWakeInterrupts, [PowerWakeInterruptCompleteTransition, WdfDevStatePowerWakingConnectInterrupt])],
     [WdfDevStatePowerWakingConnectInterrupt, row(PowerWakingConnectInterrupt)],
-    [WdfDevStatePowerWakingDmaEnable, row(() => WdfDevStatePowerWakingPostHardwareEnabled)],
+    [WdfDevStatePowerWakingDmaEnable, row(PowerWakingDmaEnable)],
     [WdfDevStatePowerWakingPostHardwareEnabled, row(PowerWakingPostHardwareEnabled, [PowerCompleteD0, WdfDevStatePowerStartSelfManagedIo])],
     [WdfDevStatePowerStartSelfManagedIo, row(PowerStartSelfManagedIo)],
     [WdfDevStatePowerInitialPowerUpFailedDerefParent, row(() => WdfDevStatePowerInitialPowerUpFailed)],
