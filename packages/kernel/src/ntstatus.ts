@@ -124,3 +124,7 @@ export const STATUS_NOT_A_DIRECTORY = s(0xc0000103);
 export const STATUS_FILE_IS_A_DIRECTORY = s(0xc00000ba);
 export const STATUS_DISK_FULL = s(0xc000007f);
 for (const [k, v] of Object.entries({ STATUS_DIRECTORY_NOT_EMPTY, STATUS_NOT_A_DIRECTORY, STATUS_FILE_IS_A_DIRECTORY, STATUS_DISK_FULL })) names.set(v, k);
+
+// The loader's: a routine the image asks for is not exported (WdfDriverErrorReportApiMissing returns it too).
+export const STATUS_PROCEDURE_NOT_FOUND = s(0xc000007a);
+names.set(STATUS_PROCEDURE_NOT_FOUND, "STATUS_PROCEDURE_NOT_FOUND");
