@@ -2,10 +2,11 @@
  * wdfppofilter.sys — WDF_VIOLATION (0x10D), WDF_POWER_MULTIPLE_PPO (0xD).
  *
  * The bug: an upper filter that claims power policy ownership (WdfDeviceInitSetPowerPolicyOwnership
- * TRUE) above a KMDF function driver, which owns it by default: two owners in one stack. Both
- * request device power IRPs when the system sleeps; the function driver receives a D IRP it did
- * not request (the filter's) and stops the machine in both flavors (fdopower.cpp): P2 its device
- * object, P3 the IRP; P4 the function driver's globals (it is the one that found out).
+ * TRUE) above a KMDF function driver, which owns it by default: two owners in one stack. When the
+ * system sleeps, the function driver requests its D IRP; the filter, on top of the stack, gets it
+ * first and, thinking itself the owner, finds a D IRP it did not request (fdopower.cpp
+ * DispatchDeviceSetPower): a bug check in both flavors, P2 the filter's device object, P3 the IRP,
+ * P4 the filter's driver globals.
  * `WdfPpoFunctionDriverEntry` is the correct function driver below it.
  * The fix: only the function driver owns power policy, unless it gives it up (FALSE) for one filter.
  */
