@@ -51,6 +51,8 @@ export class FxDeviceInit {
   PowerPolicyCallbacks: FxPowerPolicyCallbacks = {};
   /** `WdfDeviceInitSetPowerPolicyOwnership`: a WDF_TRI_STATE (WdfUseDefault: an FDO owns, a filter does not). */
   PowerPolicyOwnership = 2;
+  /** `WdfDeviceInitSetPowerPageable` / `...NotPageable`: false keeps DO_POWER_PAGABLE off the device object. */
+  PowerPageable = true;
   /** A PDO init's identity and parent (`WdfPdoInitAllocate`); null for other inits. */
   Pdo: FxPdoInit | null = null;
   /** `DeviceInit->Control`: WdfControlDeviceInitSetShutdownNotification's callback and WDF_DEVICE_SHUTDOWN_FLAGS. */
