@@ -21,6 +21,7 @@ import { WdfNewApiDriverEntry, WDF_API_UNAVAILABLE_NAME } from "./drivers/api-un
 import { WdfResendDriverEntry, WDF_RESEND_NAME } from "./drivers/resend-pending.js";
 import { WdfPnpReenterDriverEntry, WDF_PNP_REENTER_NAME } from "./drivers/pnp-irp-while-pending.js";
 import { WdfPpoFilterDriverEntry, WDF_PPO_FILTER_NAME } from "./drivers/two-policy-owners.js";
+import { WdfStallD0ExitDriverEntry, WDF_STALL_D0EXIT_NAME } from "./drivers/power-callback-stall.js";
 
 export * from "./common.js";
 export * from "./client.js";
@@ -42,6 +43,7 @@ export * from "./drivers/api-unavailable.js";
 export * from "./drivers/resend-pending.js";
 export * from "./drivers/pnp-irp-while-pending.js";
 export * from "./drivers/two-policy-owners.js";
+export * from "./drivers/power-callback-stall.js";
 
 export interface BrokenKmdfDriver {
   /** Service name: the device is `\Device\<name>`, the client opens `\\.\<name>`, the blamed image `<name>.sys`. */
@@ -73,5 +75,6 @@ export const brokenKmdfDrivers: readonly BrokenKmdfDriver[] = [
   { name: WDF_RESEND_NAME, DriverEntry: WdfResendDriverEntry, BugCheckCode: 0x10d, subcode: 0x6, bug: "sends a request again while it is still pending on an I/O target" },
   { name: WDF_PNP_REENTER_NAME, DriverEntry: WdfPnpReenterDriverEntry, BugCheckCode: 0x10d, subcode: 0xc, bug: "sends its own stack a state-changing PnP IRP while START is pending (a PnP driver)" },
   { name: WDF_PPO_FILTER_NAME, DriverEntry: WdfPpoFilterDriverEntry, BugCheckCode: 0x10d, subcode: 0xd, bug: "an upper filter that claims power policy ownership above a KMDF function driver (a PnP filter)" },
+  { name: WDF_STALL_D0EXIT_NAME, DriverEntry: WdfStallD0ExitDriverEntry, BugCheckCode: 0x10d, subcode: 0x1, bug: "EvtDeviceD0Exit of a non-pageable device waits forever (a PnP driver, at sleep)" },
   { name: WDF_WRONG_IRQL_NAME, DriverEntry: WdfWrongIrqlDriverEntry, BugCheckCode: null, subcode: null, bug: "calls a PASSIVE_LEVEL function at DISPATCH_LEVEL (traced, STATUS_INVALID_DEVICE_REQUEST)" },
 ];

@@ -5,9 +5,10 @@
  * and the WDF source named in each driver's header.
  */
 import { describe, expect, it } from "vitest";
-import { boot, PowerSystemSleeping3, WDF_VIOLATION, type Flavor, type Machine } from "@wdfjs/kernel";
-import { FxDriver, WDF_PNP_FATAL_ERROR, WDF_POWER_MULTIPLE_PPO } from "@wdfjs/framework";
+import { boot, DRIVER_POWER_STATE_FAILURE, PowerSystemSleeping3, WDF_VIOLATION, type Flavor, type Machine } from "@wdfjs/kernel";
+import { FxDriver, FxWatchdogTimeoutSeconds, WDF_PNP_FATAL_ERROR, WDF_POWER_MULTIPLE_PPO, WDF_POWER_ROUTINE_TIMED_OUT } from "@wdfjs/framework";
 import {
+  WDF_STALL_D0EXIT_HARDWARE_ID, WDF_STALL_D0EXIT_NAME, WdfStallD0ExitDriverEntry,
   WDF_PNP_REENTER_HARDWARE_ID, WDF_PNP_REENTER_NAME, WDF_PPO_FILTER_NAME, WDF_PPO_FUNCTION_NAME, WDF_PPO_HARDWARE_ID, WdfPnpReenterDriverEntry,
   WdfPpoFilterDriverEntry, WdfPpoFunctionDriverEntry,
 } from "../src/index.js";
@@ -68,5 +69,46 @@ describe("two power policy owners in one stack: wdfppofilter.sys over wdfppofunc
     expect(m.wake()).toBe(0);
     m.run();
     expect(m.stopped).toBe(false);
+  });
+});
+
+describe("a power callback that never returns, on a non-pageable device: wdfstalld0exit.sys", () => {
+  /** The device is started; `irpWatchdogSeconds` is how long the power manager lets a driver hold a power IRP. */
+  function started(flavor: Flavor, irpWatchdogSeconds: number | null): Machine {
+    const m = boot({ flavor, seed: 7 });
+    if (irpWatchdogSeconds !== null) m.po.watchdogSeconds = irpWatchdogSeconds;
+    m.installDriverPackage({ service: WDF_STALL_D0EXIT_NAME, hardwareIds: [{ id: WDF_STALL_D0EXIT_HARDWARE_ID }], class: "System", framework: "WDM", DriverEntry: WdfStallD0ExitDriverEntry });
+    m.pnp.createRootDevice({ hardwareIds: [WDF_STALL_D0EXIT_HARDWARE_ID], class: "System" });
+    return m;
+  }
+
+  for (const flavor of ["checked", "free"] as Flavor[]) {
+    it(`${flavor}: after ${FxWatchdogTimeoutSeconds} s of machine time in EvtDeviceD0Exit, 0x10D/0x1 WDF_POWER_ROUTINE_TIMED_OUT, P2 the WDFDEVICE, P3 its device object (both flavors)`, () => {
+      // A power manager that lets a driver hold a power IRP longer than WDF's watchdog allows, so the framework's fires first.
+      const m = started(flavor, 2 * FxWatchdogTimeoutSeconds);
+      const start = m.clock.now();
+      const d = expectBugCheck(m, WDF_VIOLATION, () => {
+        m.sleep(PowerSystemSleeping3);
+        m.runFor(2 * FxWatchdogTimeoutSeconds * 1000);
+      });
+      expect(d.BugCheckParameter1).toBe(WDF_POWER_ROUTINE_TIMED_OUT);
+      const fdo = m.driver(WDF_STALL_D0EXIT_NAME)!.DeviceObject!;
+      expect(d.BugCheckParameter2).toBe((fdo.DeviceExtension as { handle: number }).handle);
+      expect(d.BugCheckParameter3).toBe(fdo.address);
+      expect(d.BugCheckParameter4).toBe(driverHandleOf(m, WDF_STALL_D0EXIT_NAME));
+      expect(d.explanation).toMatch(/within 600 seconds \(power state WdfDevStatePowerGotoDxIoStopped, power policy state WdfDevStatePwrPol/);
+      expect(d.driver).toBe(`${WDF_STALL_D0EXIT_NAME}.sys`);
+      expect(m.clock.now() - start).toBeGreaterThanOrEqual(FxWatchdogTimeoutSeconds * 10_000_000);
+    });
+  }
+
+  it("with the power manager's default IRP watchdog (also 600 s, armed first, on the S IRP) the kernel stops the machine: 0x9F/3", () => {
+    const m = started("checked", null);
+    const d = expectBugCheck(m, DRIVER_POWER_STATE_FAILURE, () => {
+      m.sleep(PowerSystemSleeping3);
+      m.runFor(2 * FxWatchdogTimeoutSeconds * 1000);
+    });
+    expect(d.BugCheckParameter1).toBe(3);
+    expect(d.driver).toBe(`${WDF_STALL_D0EXIT_NAME}.sys`);
   });
 });

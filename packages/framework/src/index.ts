@@ -65,3 +65,4 @@ export * from "./pnp/fx-wait-wake.js";
 export * from "./pnp/fx-self-managed-io.js";
 export * from "./pnp/fx-power-policy-owner.js";
 export * from "./device/fx-shutdown.js";
+export * from "./pnp/fx-watchdog.js";
