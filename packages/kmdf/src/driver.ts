@@ -1,8 +1,8 @@
-import { currentMachine, KeBugCheckEx, NT_SUCCESS, PASSIVE_LEVEL, DISPATCH_LEVEL, STATUS_INFO_LENGTH_MISMATCH, STATUS_PROCEDURE_NOT_FOUND, WDF_VIOLATION, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type DRIVER_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
+import { NT_SUCCESS, PASSIVE_LEVEL, DISPATCH_LEVEL, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type DRIVER_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import {
   FxDriver, FxObjectCommit, FxObjectHandleGetPtr, FxObjectTableOf, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel,
   FX_TYPE_DRIVER, FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED,
-  STATUS_DRIVER_INTERNAL_ERROR, WDF_API_UNAVAILABLE, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
+  STATUS_DRIVER_INTERNAL_ERROR, FxDriverErrorReportApiMissing, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
 } from "@wdfjs/framework";
 import type { PWDFDEVICE_INIT, WDFDEVICE_INIT } from "./device-init.js";
 
@@ -107,19 +107,10 @@ export function WdfDriverGetRegistryPath(Driver: WDFDRIVER): string | null {
 
 /**
  * `WdfDriverErrorReportApiMissing` (fxdriverapi.cpp): what a driver's KMDF stub calls instead of a
- * function the running framework does not have (the driver was built for a newer minor version
- * and did not check `WDF_IS_FUNCTION_AVAILABLE`). Traced; a function that returns no NTSTATUS, or
- * any with the KMDF verifier on (the checked flavor), is WDF_VIOLATION 0x10 (WDF_API_UNAVAILABLE)
- * with P2 the driver's name and P3 the extension's name (string addresses in Windows, 0 here: the
- * explanation names them) and P4 the function's index; otherwise STATUS_PROCEDURE_NOT_FOUND.
+ * function the running framework lacks. A VOID function, or any with the verifier on, is
+ * WDF_VIOLATION 0x10 (WDF_API_UNAVAILABLE); otherwise STATUS_PROCEDURE_NOT_FOUND.
  */
 export function WdfDriverErrorReportApiMissing(Driver: WDFDRIVER, FrameworkExtensionName: string | null, ApiIndex: number, DoesApiReturnNtstatus: boolean): NTSTATUS {
   const driver = FxObjectHandleGetPtr(Driver, FX_TYPE_DRIVER) as FxDriver;
-  const machine = currentMachine();
-  const extension = FrameworkExtensionName ?? "KMDF";
-  const name = driver.DriverObject.DriverName.replace(/^\\Driver\\/, "");
-  const why = `Driver ${name} called a ${extension} API with index ${ApiIndex} that is not available in this version of ${extension}; it must check WDF_IS_FUNCTION_AVAILABLE first.`;
-  machine.trace?.event("wdf.api-missing", null, why);
-  if (!DoesApiReturnNtstatus || machine.checked) KeBugCheckEx(WDF_VIOLATION, WDF_API_UNAVAILABLE, 0, 0, ApiIndex, why);
-  return STATUS_PROCEDURE_NOT_FOUND;
+  return FxDriverErrorReportApiMissing(driver, FrameworkExtensionName ?? "KMDF", ApiIndex, DoesApiReturnNtstatus);
 }
