@@ -14,6 +14,7 @@ import {
   WdfDriverInitNonPnpDriver, WdfIoQueueCreate, WdfIoQueueDispatchSequential, WdfIoQueueGetDevice, WdfRequestComplete, type PWDFDEVICE_INIT,
   type WDFDEVICE, type WDFDRIVER, type WDFQUEUE, type WDFREQUEST,
 } from "@wdfjs/kmdf";
+import type { WDF_SYNCHRONIZATION_SCOPE } from "@wdfjs/framework";
 
 /** Completes with STATUS_SUCCESS and no data: the request that always works. */
 export const IOCTL_BUG_PING = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS);
@@ -37,10 +38,11 @@ export type BugControl = (Device: WDFDEVICE, Request: WDFREQUEST, OutputBufferLe
 /**
  * The DriverEntry every driver here has: the driver, the control device with its context, link
  * and default queue. `onControl` gets every device control but IOCTL_BUG_PING. `Device` receives the
- * WDFDEVICE; `DeviceInit` the variable that held the init (WdfDeviceCreate sets it to NULL).
+ * WDFDEVICE; `DeviceInit` the variable that held the init (WdfDeviceCreate sets it to NULL);
+ * `SynchronizationScope` the device's (and so its default queue's), when not the driver's default.
  */
 export function BugDriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string, name: string, onControl: BugControl, Device: Box<WDFDEVICE | null> | null = null,
-  DeviceInit: Box<Box<PWDFDEVICE_INIT> | null> | null = null): NTSTATUS {
+  DeviceInit: Box<Box<PWDFDEVICE_INIT> | null> | null = null, SynchronizationScope: WDF_SYNCHRONIZATION_SCOPE | null = null): NTSTATUS {
   const config = new WDF_DRIVER_CONFIG();
   WDF_DRIVER_CONFIG_INIT(config, null);
   config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
@@ -59,6 +61,7 @@ export function BugDriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string
   WdfDeviceInitSetIoType(init.value, WdfDeviceIoBuffered);
   const attributes = new WDF_OBJECT_ATTRIBUTES();
   WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(attributes, BUG_DEVICE_CONTEXT);
+  if (SynchronizationScope !== null) attributes.SynchronizationScope = SynchronizationScope;
   const device = Out<WDFDEVICE | null>(null);
   status = WdfDeviceCreate(init, attributes, device);
   if (!NT_SUCCESS(status)) {

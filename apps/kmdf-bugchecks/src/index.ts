@@ -13,6 +13,15 @@ import { WdfStaleDriverEntry, WDF_STALE_NAME } from "./drivers/stale-handle.js";
 import { WdfWrongIrqlDriverEntry, WDF_WRONG_IRQL_NAME } from "./drivers/wrong-irql.js";
 import { WdfPrepIrqlDriverEntry, WDF_PREPARE_IRQL_NAME } from "./drivers/prepare-hardware-irql.js";
 import { WdfInitNullDriverEntry, WDF_INIT_NULL_NAME } from "./drivers/init-after-create.js";
+import { WdfMemRefDriverEntry, WDF_MEMORY_REFERENCE_NAME } from "./drivers/memory-reference.js";
+import { WdfRecurseLockDriverEntry, WDF_RECURSIVE_LOCK_NAME } from "./drivers/recursive-lock.js";
+import { WdfLockOpDriverEntry, WDF_LOCK_OPERATION_NAME } from "./drivers/lock-operation.js";
+import { WdfQueueStopDriverEntry, WDF_QUEUE_STOP_NAME } from "./drivers/queue-stop-twice.js";
+import { WdfNewApiDriverEntry, WDF_API_UNAVAILABLE_NAME } from "./drivers/api-unavailable.js";
+import { WdfResendDriverEntry, WDF_RESEND_NAME } from "./drivers/resend-pending.js";
+import { WdfPnpReenterDriverEntry, WDF_PNP_REENTER_NAME } from "./drivers/pnp-irp-while-pending.js";
+import { WdfPpoFilterDriverEntry, WDF_PPO_FILTER_NAME } from "./drivers/two-policy-owners.js";
+import { WdfStallD0ExitDriverEntry, WDF_STALL_D0EXIT_NAME } from "./drivers/power-callback-stall.js";
 
 export * from "./common.js";
 export * from "./client.js";
@@ -26,6 +35,15 @@ export * from "./drivers/irql-mismatch.js";
 export * from "./drivers/wrong-irql.js";
 export * from "./drivers/prepare-hardware-irql.js";
 export * from "./drivers/init-after-create.js";
+export * from "./drivers/memory-reference.js";
+export * from "./drivers/recursive-lock.js";
+export * from "./drivers/lock-operation.js";
+export * from "./drivers/queue-stop-twice.js";
+export * from "./drivers/api-unavailable.js";
+export * from "./drivers/resend-pending.js";
+export * from "./drivers/pnp-irp-while-pending.js";
+export * from "./drivers/two-policy-owners.js";
+export * from "./drivers/power-callback-stall.js";
 
 export interface BrokenKmdfDriver {
   /** Service name: the device is `\Device\<name>`, the client opens `\\.\<name>`, the blamed image `<name>.sys`. */
@@ -49,5 +67,14 @@ export const brokenKmdfDrivers: readonly BrokenKmdfDriver[] = [
   { name: WDF_IRQL_LEAK_NAME, DriverEntry: WdfIrqlLeakDriverEntry, BugCheckCode: 0x10d, subcode: 0xe, bug: "EvtIoDeviceControl returns at DISPATCH_LEVEL" },
   { name: WDF_PREPARE_IRQL_NAME, DriverEntry: WdfPrepIrqlDriverEntry, BugCheckCode: 0x10d, subcode: 0xe, bug: "EvtDevicePrepareHardware returns at APC_LEVEL (a PnP driver, at start)" },
   { name: WDF_INIT_NULL_NAME, DriverEntry: WdfInitNullDriverEntry, BugCheckCode: 0x10d, subcode: 0x4, bug: "uses its PWDFDEVICE_INIT after WdfDeviceCreate consumed it (NULL)" },
+  { name: WDF_MEMORY_REFERENCE_NAME, DriverEntry: WdfMemRefDriverEntry, BugCheckCode: 0x10d, subcode: 0x3, bug: "completes a request while it holds a reference on the request's input WDFMEMORY" },
+  { name: WDF_RECURSIVE_LOCK_NAME, DriverEntry: WdfRecurseLockDriverEntry, BugCheckCode: 0x10d, subcode: 0x2, bug: "WdfObjectAcquireLock on its device inside a callback the device's lock already serializes" },
+  { name: WDF_LOCK_OPERATION_NAME, DriverEntry: WdfLockOpDriverEntry, BugCheckCode: 0x10d, subcode: 0xb, bug: "releases a WDFSPINLOCK it did not acquire; WdfObjectAcquireLock on an object without a lock" },
+  { name: WDF_QUEUE_STOP_NAME, DriverEntry: WdfQueueStopDriverEntry, BugCheckCode: 0x10d, subcode: 0xa, bug: "WdfIoQueueStop with a StopComplete while another is pending" },
+  { name: WDF_API_UNAVAILABLE_NAME, DriverEntry: WdfNewApiDriverEntry, BugCheckCode: 0x10d, subcode: 0x10, bug: "calls a KMDF function the running framework does not have" },
+  { name: WDF_RESEND_NAME, DriverEntry: WdfResendDriverEntry, BugCheckCode: 0x10d, subcode: 0x6, bug: "sends a request again while it is still pending on an I/O target" },
+  { name: WDF_PNP_REENTER_NAME, DriverEntry: WdfPnpReenterDriverEntry, BugCheckCode: 0x10d, subcode: 0xc, bug: "sends its own stack a state-changing PnP IRP while START is pending (a PnP driver)" },
+  { name: WDF_PPO_FILTER_NAME, DriverEntry: WdfPpoFilterDriverEntry, BugCheckCode: 0x10d, subcode: 0xd, bug: "an upper filter that claims power policy ownership above a KMDF function driver (a PnP filter)" },
+  { name: WDF_STALL_D0EXIT_NAME, DriverEntry: WdfStallD0ExitDriverEntry, BugCheckCode: 0x10d, subcode: 0x1, bug: "EvtDeviceD0Exit of a non-pageable device waits forever (a PnP driver, at sleep)" },
   { name: WDF_WRONG_IRQL_NAME, DriverEntry: WdfWrongIrqlDriverEntry, BugCheckCode: null, subcode: null, bug: "calls a PASSIVE_LEVEL function at DISPATCH_LEVEL (traced, STATUS_INVALID_DEVICE_REQUEST)" },
 ];

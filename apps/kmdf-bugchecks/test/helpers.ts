@@ -38,6 +38,13 @@ export function contextOf(r: Rig): BUG_DEVICE_CONTEXT {
   return context!.Context as BUG_DEVICE_CONTEXT;
 }
 
+/** The WDFDEVICE of the driver's control device (the one with the link), as a debugger finds it. */
+export function deviceOf(r: Rig): number {
+  let d = r.m.driver(r.name)!.DeviceObject!;
+  while (d.NextDevice !== null) d = d.NextDevice;
+  return (d.DeviceExtension as FxDevice).handle;
+}
+
 /** Trace events of a kind. */
 export function traced(r: Rig, kind: string): string[] {
   return r.trace.events.filter((e) => e.kind === kind).map((e) => e.detail ?? "");

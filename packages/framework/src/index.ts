@@ -69,3 +69,4 @@ export * from "./pnp/fx-child-list-types.js";
 export * from "./pnp/fx-child-list-entry.js";
 export * from "./pnp/fx-child-list.js";
 export * from "./pnp/fx-query-interface.js";
+export * from "./pnp/fx-watchdog.js";

@@ -1,4 +1,5 @@
-import { currentMachine, IrqlName, KeBugCheckEx, KeGetCurrentIrql, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, WDF_VIOLATION, type KIRQL, type NTSTATUS } from "@wdfjs/kernel";
+import { currentMachine, IrqlName, KeBugCheckEx, KeGetCurrentIrql, STATUS_INVALID_DEVICE_REQUEST, STATUS_PROCEDURE_NOT_FOUND, STATUS_SUCCESS, WDF_VIOLATION, type KIRQL, type NTSTATUS } from "@wdfjs/kernel";
+import type { FxDriver } from "./driver/fx-driver.js";
 import { FxObjectTableOf } from "./object/fx-object.js";
 
 /** `WDF_BUGCHECK_CODES` (wdfbugcodes.h): parameter 1 of a WDF_VIOLATION (0x10D) bug check. */
@@ -63,4 +64,22 @@ export function FxVerifierCheckIrqlLevel(Routine: string, Irql: KIRQL): NTSTATUS
   if (current <= Irql) return STATUS_SUCCESS;
   machine.trace?.event("wdf.wrong-irql", null, `${Routine} called at ${IrqlName(current)}; it is callable at or below ${IrqlName(Irql)} (STATUS_INVALID_DEVICE_REQUEST, FxVerifierDbgBreakPoint)`);
   return STATUS_INVALID_DEVICE_REQUEST;
+}
+
+/**
+ * `WdfDriverErrorReportApiMissing` (fxdriverapi.cpp ~L552): a driver called a function the running
+ * framework does not have (built for a newer minor version, without checking
+ * `WDF_IS_FUNCTION_AVAILABLE`). Traced; a function that returns no NTSTATUS, or any with the
+ * verifier on (the checked flavor), is WDF_VIOLATION 0x10 (WDF_API_UNAVAILABLE) raised as
+ * `FxVerifierDriverReportedBugcheck` does: P2 and P3 the driver's and the extension's names
+ * (string addresses in Windows, 0 here: the explanation names them), P4 the function's index.
+ * Otherwise STATUS_PROCEDURE_NOT_FOUND.
+ */
+export function FxDriverErrorReportApiMissing(driver: FxDriver, FrameworkExtensionName: string, ApiIndex: number, DoesApiReturnNtstatus: boolean): NTSTATUS {
+  const machine = currentMachine();
+  const name = driver.DriverObject.DriverName.replace(/^\\Driver\\/, "");
+  const why = `Driver ${name} called a ${FrameworkExtensionName} API with index ${ApiIndex} that is not available in this version of ${FrameworkExtensionName}; it must check WDF_IS_FUNCTION_AVAILABLE first.`;
+  machine.trace?.event("wdf.api-missing", null, why);
+  if (!DoesApiReturnNtstatus || machine.checked) KeBugCheckEx(WDF_VIOLATION, WDF_API_UNAVAILABLE, 0, 0, ApiIndex, why);
+  return STATUS_PROCEDURE_NOT_FOUND;
 }

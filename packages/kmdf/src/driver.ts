@@ -2,7 +2,7 @@ import { NT_SUCCESS, PASSIVE_LEVEL, DISPATCH_LEVEL, STATUS_INFO_LENGTH_MISMATCH,
 import {
   FxDriver, FxObjectCommit, FxObjectHandleGetPtr, FxObjectTableOf, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel,
   FX_TYPE_DRIVER, FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED,
-  STATUS_DRIVER_INTERNAL_ERROR, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
+  STATUS_DRIVER_INTERNAL_ERROR, FxDriverErrorReportApiMissing, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
 } from "@wdfjs/framework";
 import type { PWDFDEVICE_INIT, WDFDEVICE_INIT } from "./device-init.js";
 
@@ -103,4 +103,14 @@ export function WdfDriverGetRegistryPath(Driver: WDFDRIVER): string | null {
   const driver = FxObjectHandleGetPtr(Driver, FX_TYPE_DRIVER) as FxDriver;
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDriverGetRegistryPath", PASSIVE_LEVEL))) return null;
   return driver.RegistryPath;
+}
+
+/**
+ * `WdfDriverErrorReportApiMissing` (fxdriverapi.cpp): what a driver's KMDF stub calls instead of a
+ * function the running framework lacks. A VOID function, or any with the verifier on, is
+ * WDF_VIOLATION 0x10 (WDF_API_UNAVAILABLE); otherwise STATUS_PROCEDURE_NOT_FOUND.
+ */
+export function WdfDriverErrorReportApiMissing(Driver: WDFDRIVER, FrameworkExtensionName: string | null, ApiIndex: number, DoesApiReturnNtstatus: boolean): NTSTATUS {
+  const driver = FxObjectHandleGetPtr(Driver, FX_TYPE_DRIVER) as FxDriver;
+  return FxDriverErrorReportApiMissing(driver, FrameworkExtensionName ?? "KMDF", ApiIndex, DoesApiReturnNtstatus);
 }

@@ -174,3 +174,20 @@ export function WdfDeviceInitSetPowerPolicyOwnership(DeviceInit: PWDFDEVICE_INIT
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceInitSetPowerPolicyOwnership", DISPATCH_LEVEL))) return;
   init.PowerPolicyOwnership = (IsPowerPolicyOwner ? WdfTrue : WdfFalse) as WDF_TRI_STATE;
 }
+
+/**
+ * `WdfDeviceInitSetPowerPageable` / `WdfDeviceInitSetPowerNotPageable`: whether the device object
+ * gets DO_POWER_PAGABLE (the default). A device in the paging or hibernation path must not page
+ * during power changes; WDF then watches its power callbacks (FxWatchdog: 10 minutes, then
+ * WDF_VIOLATION 0x1, WDF_POWER_ROUTINE_TIMED_OUT).
+ */
+export function WdfDeviceInitSetPowerPageable(DeviceInit: PWDFDEVICE_INIT): void {
+  const init = FxDeviceInitOf(DeviceInit);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceInitSetPowerPageable", DISPATCH_LEVEL))) return;
+  init.PowerPageable = true;
+}
+export function WdfDeviceInitSetPowerNotPageable(DeviceInit: PWDFDEVICE_INIT): void {
+  const init = FxDeviceInitOf(DeviceInit);
+  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceInitSetPowerNotPageable", DISPATCH_LEVEL))) return;
+  init.PowerPageable = false;
+}

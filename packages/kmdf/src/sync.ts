@@ -1,7 +1,7 @@
 import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_SUCCESS, type Box, type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
 import {
   FxCreateObject, FxGetCallbackLock, FxObjectHandleGetPtr, FxSpinLock, FxVerifierBugCheck, FxVerifierCheckIrqlLevel, FxWaitLock,
-  FX_TYPE_OBJECT, FX_TYPE_SPIN_LOCK, FX_TYPE_WAIT_LOCK, WDF_INVALID_LOCK_OPERATION, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE, type WDFOBJECT,
+  FX_TYPE_OBJECT, FX_TYPE_SPIN_LOCK, FX_TYPE_WAIT_LOCK, WDF_INVALID_LOCK_OPERATION, WDF_RECURSIVE_LOCK, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE, type WDFOBJECT,
 } from "@wdfjs/framework";
 
 export type WDFSPINLOCK = WDFHANDLE<"WDFSPINLOCK">;
@@ -66,13 +66,17 @@ export function WdfWaitLockRelease(Lock: WDFWAITLOCK): void {
  * synchronization scope gives it one, as its callbacks hold it. An object without one →
  * WDF_VIOLATION 0xB (WDF_INVALID_LOCK_OPERATION), P2 the handle, P3 0. A passive-level lock
  * held by another thread cannot be waited for here (the emulation's callbacks do not wait):
- * the same bug check says so.
+ * the same bug check says so. The caller holding it already → WDF_RECURSIVE_LOCK (0x2).
  */
 export function WdfObjectAcquireLock(Object: WDFOBJECT): void {
   const object = FxObjectHandleGetPtr(Object, FX_TYPE_OBJECT);
   const lock = FxGetCallbackLock(object);
   if (lock === null) FxVerifierBugCheck(WDF_INVALID_LOCK_OPERATION, Object, 0, "WdfObjectAcquireLock: the object has no callback lock (its synchronization scope is None).");
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfObjectAcquireLock", lock.passive ? PASSIVE_LEVEL : DISPATCH_LEVEL))) return;
+  // FxCallbackSpinLock/MutexLock::Lock: the owner taking it again (a callback the framework already
+  // serializes with this lock) is WDF_RECURSIVE_LOCK (0x2) in both flavors. WDF's P2 is the lock's
+  // address; the emulation's locks have none, so P2 is the object's handle (FxVerifierLock's P2).
+  if (lock.isOwner()) FxVerifierBugCheck(WDF_RECURSIVE_LOCK, Object, 0, "WdfObjectAcquireLock: the caller already holds the object's callback lock (a recursive acquire).");
   if (!lock.tryAcquire()) FxVerifierBugCheck(WDF_INVALID_LOCK_OPERATION, Object, 0, "WdfObjectAcquireLock: the passive-level lock is held by another thread.");
 }
 

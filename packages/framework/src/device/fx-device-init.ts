@@ -55,6 +55,8 @@ export class FxDeviceInit {
   /** `WdfFdoInitSetDefaultChildListConfig`: the default WDFCHILDLIST's callbacks and attributes (null: none). */
   DefaultChildListConfig: FxChildListCallbacks | null = null;
   DefaultChildListAttributes: WDF_OBJECT_ATTRIBUTES | null = null;
+  /** `WdfDeviceInitSetPowerPageable` / `...NotPageable`: false keeps DO_POWER_PAGABLE off the device object. */
+  PowerPageable = true;
   /** A PDO init's identity and parent (`WdfPdoInitAllocate`); null for other inits. */
   Pdo: FxPdoInit | null = null;
   /** `DeviceInit->Control`: WdfControlDeviceInitSetShutdownNotification's callback and WDF_DEVICE_SHUTDOWN_FLAGS. */

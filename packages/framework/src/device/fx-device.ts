@@ -119,6 +119,7 @@ export class FxDevice extends FxObject {
       this.AttachedDevice = attached;
       this.pnp?.addDevice();
       d.Flags |= attached.Flags & DO_POWER_PAGABLE;
+      if (!init.PowerPageable) d.Flags &= ~DO_POWER_PAGABLE;
       // fxdevice.cpp `SetFilterIoType`: a filter takes the I/O type of the device below it, so the
       // IRPs it passes down carry the buffers that device expects.
       if (this.Filter) d.Flags = (d.Flags & ~(DO_BUFFERED_IO | DO_DIRECT_IO)) | (attached.Flags & (DO_BUFFERED_IO | DO_DIRECT_IO));

@@ -6,7 +6,7 @@ import {
 } from "@wdfjs/kernel";
 import { FxObject, FxObjectTableOf } from "../object/fx-object.js";
 import { FX_TYPE_REQUEST } from "../object/types.js";
-import { FxVerifierBugCheck, WDF_REQUEST_FATAL_ERROR } from "../verifier.js";
+import { FxVerifierBugCheck, WDF_REQUEST_FATAL_ERROR, WDF_VERIFIER_FATAL_ERROR } from "../verifier.js";
 import {
   STATUS_WDF_BUSY, STATUS_WDF_INTERNAL_ERROR, STATUS_WDF_NOT_ENOUGH_MAP_REGISTERS, STATUS_WDF_PAUSED, STATUS_WDF_TOO_FRAGMENTED,
   STATUS_WDF_TOO_MANY_TRANSFERS,
@@ -303,6 +303,7 @@ export class FxRequest extends FxObject {
     }
     Status = FxRequestMapStatus(Status);
     if (NT_SUCCESS(Status) && currentMachine().checked) this.verifyInformation(irp);
+    if (this.inputMemory !== null || this.outputMemory !== null) this.verifyNoIrpReferences();
     this.status = Status;
     this.completed = true;
     this.Irp = null;
@@ -318,6 +319,19 @@ export class FxRequest extends FxObject {
     if (queue !== null && queue.driverCancelable.size !== 0) queue.driverCancelable.delete(this);
     this.deleteObject();
     queue?.requestCompleted(this);
+  }
+
+  /**
+   * fxrequest.cpp (completion, ~L775): a reference the driver still holds on the WDFMEMORY of the
+   * request's input or output buffer (`m_IrpReferenceCount`) would outlive the IRP's buffer:
+   * WDF_VIOLATION 0x3 (WDF_VERIFIER_FATAL_ERROR), P2 the request, P3 the count, in both flavors.
+   */
+  private verifyNoIrpReferences(): void {
+    const count = (this.inputMemory?.irpReferenceCount ?? 0) + (this.outputMemory?.irpReferenceCount ?? 0);
+    if (count === 0) return;
+    const memory = [this.inputMemory, this.outputMemory].filter((m) => m !== null && m.irpReferenceCount !== 0).map((m) => `WDFMEMORY 0x${m!.handle.toString(16)}`);
+    FxVerifierBugCheck(WDF_VERIFIER_FATAL_ERROR, this.handle, count,
+      `WDFREQUEST 0x${this.handle.toString(16)} was completed with ${count} outstanding reference(s) on ${memory.join(" and ")} retrieved from it.`);
   }
 
   private verifyInformation(irp: IRP): void {

@@ -11,6 +11,7 @@ import { FxIoStopProcessingForPowerPurgeManaged, FxIoStopProcessingForPowerPurge
 import { FxSelfManagedIoMachine } from "./fx-self-managed-io.js";
 import { FxHandleQueryInterface, type FxQueryInterface } from "./fx-query-interface.js";
 import { FxStateMachine } from "./fx-state-machine.js";
+import { FxWatchdog } from "./fx-watchdog.js";
 import { FxPowerPolicyOwner } from "./fx-power-policy-owner.js";
 import { FxApplyDeviceState, type FxDeviceState, type FxPnpCapabilities, type FxPowerCapabilities } from "./fx-pnp-capabilities.js";
 import { FxPnpStateTable, PnpEventCancelRemove, PnpEventCancelStop, PnpEventQueryRemove, PnpEventQueryStop, PnpEventRemove, PnpEventStartDevice, PnpEventStop, PnpEventSurpriseRemove } from "./pnp-state-table.js";
@@ -94,6 +95,7 @@ export abstract class FxPkgPnp {
     const label = (): string => `WDFDEVICE 0x${device.handle.toString(16)}`;
     this.pnp = new FxStateMachine<FxPkgPnp>(this, FxPnpStateTable, WdfDevStatePnpObjectCreated, label);
     this.power = new FxStateMachine<FxPkgPnp>(this, FxPowerStateTable, WdfDevStatePowerObjectCreated, label);
+    this.power.watchdog = new FxWatchdog(this);
     this.pwrPol = new FxStateMachine<FxPkgPnp>(this, FxPowerPolicyStateTable, WdfDevStatePwrPolObjectCreated, label);
     this.owner = new FxPowerPolicyOwner(this);
     device.powerIdleHook = this.owner.idle;

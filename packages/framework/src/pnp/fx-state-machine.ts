@@ -48,6 +48,8 @@ export class FxStateMachine<O> {
   private head = 0;
   private count = 0;
   private running = false;
+  /** Armed around each state's entry function (`FxWatchdog`, the power machine's), or null. */
+  watchdog: { startTimer(State: number): void; cancelTimer(): void } | null = null;
   /** Called on every transition (the tracing hook of `FxPkgPnp.onTransition`). */
   onTransition: ((from: number, to: number) => void) | null = null;
 
@@ -118,8 +120,10 @@ export class FxStateMachine<O> {
       this.transition(next);
       const entry = this.table.states.get(next)?.entry ?? null;
       if (entry === null) return;
+      this.watchdog?.startTimer(next);
       const r = entry(this.owner);
       next = isGenerator(r) ? yield* r : r;
+      this.watchdog?.cancelTimer();
     }
   }
 

@@ -144,8 +144,24 @@ export class FxMemoryBufferPreallocated extends FxMemoryObject {
  * read-only (fxrequestsystembuffer.cpp, fxrequestoutputbuffer.cpp `GetFlags`).
  */
 export class FxRequestMemory extends FxMemoryObject {
+  /**
+   * References the driver holds on it (`AddRef` → `FxRequest::AddIrpReference`): the buffer is the
+   * IRP's, so each one is a reference on the IRP that must be gone before the request completes.
+   */
+  irpReferenceCount = 0;
+
   constructor(private readonly buffer: number, private readonly size: number, private readonly flags: number) {
     super(IFX_TYPE_MEMORY);
+  }
+
+  override reference(Tag: unknown): void {
+    this.irpReferenceCount++;
+    super.reference(Tag);
+  }
+
+  override dereference(Tag: unknown): void {
+    this.irpReferenceCount--;
+    super.dereference(Tag);
   }
 
   get Buffer(): number {
