@@ -68,6 +68,7 @@ export function installKmdfToasterFeatured(machine: Machine, options: InstallKmd
 export function installKmdfToastMon(machine: Machine, log: KmdfToasterLog): string {
   machine.installDriverPackage({ service: TOASTMON_SERVICE, hardwareIds: [{ id: TOASTMON_ROOT_HWID }], class: "System", framework: "KMDF", DriverEntry: ToastMonDriverEntry(log) });
   const instance = machine.pnp.createRootDevice({ hardwareIds: [TOASTMON_ROOT_HWID], class: "System" });
-  machine.run();
+  // Not machine.run(): with toasters present, toastmon's timer ticks every second for ever.
+  machine.runFor(0);
   return instance;
 }
