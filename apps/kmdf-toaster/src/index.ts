@@ -15,3 +15,6 @@ export { ToastMonDriverEntry, DEVICE_EXTENSION as TOASTMON_DEVICE_EXTENSION, TAR
 export {
   installKmdfToasterFeatured, installKmdfToastMon, KMDF_FILTER_SERVICE, type InstallKmdfToasterFeaturedOptions, type InstalledKmdfToasterFeatured,
 } from "./install-featured.js";
+export {
+  SidebandFilterDriverEntry, SIDEBAND_FILTER_EXTENSION, SidebandFilterGetData, CONTROL_DEVICE_EXTENSION, ControlGetData, NTDEVICE_NAME_STRING, SYMBOLIC_NAME_STRING,
+} from "./sideband.js";

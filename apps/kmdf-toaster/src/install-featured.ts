@@ -10,6 +10,7 @@ import {
 } from "@wdfjs/sample-wdm-toaster";
 import { FilterDriverEntry } from "./filter.js";
 import { ToasterFeaturedDriverEntry } from "./func-featured.js";
+import { SidebandFilterDriverEntry } from "./sideband.js";
 import { KmdfToasterLog } from "./log.js";
 import { ToastMonDriverEntry } from "./toastmon.js";
 
@@ -21,9 +22,9 @@ export interface InstallKmdfToasterFeaturedOptions {
   readonly log?: boolean;
   /**
    * A KMDF upper filter on every toaster: the generic filter forwarding with send-and-forget, or
-   * with a completion routine (FORWARD_REQUEST_WITH_COMPLETION).
+   * with a completion routine (FORWARD_REQUEST_WITH_COMPLETION), or the sideband filter.
    */
-  readonly filter?: "send-and-forget" | "completion-routine";
+  readonly filter?: "send-and-forget" | "completion-routine" | "sideband";
   /** Also install the KMDF toastmon on `root\toastmon` (default false). */
   readonly monitor?: boolean;
 }
@@ -42,7 +43,7 @@ export function installKmdfToasterFeatured(machine: Machine, options: InstallKmd
   machine.installDriverPackage({ service: BUSENUM_SERVICE, hardwareIds: [{ id: BUSENUM_ROOT_HWID }], class: "System", framework: "WDM", DriverEntry: BusEnumDriverEntry(new ToasterLog(false)) });
   const filter = options.filter;
   if (filter !== undefined) {
-    const DriverEntry = FilterDriverEntry({ FORWARD_REQUEST_WITH_COMPLETION: filter === "completion-routine" });
+    const DriverEntry = filter === "sideband" ? SidebandFilterDriverEntry(log) : FilterDriverEntry({ FORWARD_REQUEST_WITH_COMPLETION: filter === "completion-routine" });
     machine.pnp.installFilterService({ service: KMDF_FILTER_SERVICE, DriverEntry });
   }
   machine.installDriverPackage({
