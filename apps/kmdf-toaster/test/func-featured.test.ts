@@ -4,10 +4,15 @@
  * idle power-down and back, system sleep and wake), file create and close, and the hide IOCTL.
  */
 import { describe, expect, it } from "vitest";
-import { boot, DeviceNodeStarted, Out, PNP_DEVICE_DONT_DISPLAY_IN_UI, PowerSystemSleeping3, STATUS_SUCCESS, CTL_CODE, FILE_DEVICE_BUS_EXTENDER, METHOD_BUFFERED, FILE_READ_DATA } from "@wdfjs/kernel";
+import { boot, DeviceNodeStarted, Out, type DRIVER_OBJECT, type NTSTATUS, PNP_DEVICE_DONT_DISPLAY_IN_UI, PowerSystemSleeping3, STATUS_SUCCESS, CTL_CODE, FILE_DEVICE_BUS_EXTENDER, METHOD_BUFFERED, FILE_READ_DATA } from "@wdfjs/kernel";
 import { ERROR_INVALID_FUNCTION, FILE_SHARE_READ, FILE_SHARE_WRITE, GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
 import { BUS_HARDWARE_ID, enumMain, GetDevicePaths, GUID_DEVINTERFACE_TOASTER, toastMain } from "@wdfjs/sample-wdm-toaster";
-import { installKmdfToasterFeatured } from "../src/index.js";
+import {
+  WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WdfDeviceCreate, WdfDeviceWdmGetDeviceObject, WdfDriverCreate, WdfFdoAddStaticChild, WdfPdoInitAddHardwareID,
+  WdfPdoInitAllocate, WdfPdoInitAssignDeviceID, WdfPdoInitAssignInstanceID, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
+} from "@wdfjs/kmdf";
+import { GUID_DEVCLASS_TOASTER, TOASTER_SERVICE } from "@wdfjs/sample-wdm-toaster";
+import { installKmdfToasterFeatured, KmdfToasterLog, ToasterFeaturedDriverEntry } from "../src/index.js";
 
 const TOASTER1 = `${BUS_HARDWARE_ID}\\01`;
 
@@ -142,5 +147,67 @@ describe("kmdf-toaster: the featured function driver", () => {
     expect(lines()).toEqual([]);
     toastMain(app, [], 1);
     expect(lines()).toContain("ToasterEvtDeviceD0Entry - coming from WdfPowerDeviceD3");
+  });
+});
+
+/**
+ * A bus whose PDOs can wake the system: a root-enumerated KMDF bus with one static child that
+ * reports the toaster's hardware ID. A framework PDO holds the WAIT_WAKE its power-policy owner
+ * sends, and machine.signalWake completes it (the WDM busenum.sys refuses WAIT_WAKE).
+ */
+function onWakeCapableBus() {
+  const m = boot({ seed: 5, flavor: "checked" });
+  const log = new KmdfToasterLog();
+  let pdo: WDFDEVICE | null = null;
+  m.installDriverPackage({
+    service: "wakebus", hardwareIds: [{ id: "root\\wakebus" }], class: "System", framework: "KMDF",
+    DriverEntry: (DriverObject: DRIVER_OBJECT, RegistryPath: string): NTSTATUS => {
+      const config = new WDF_DRIVER_CONFIG();
+      WDF_DRIVER_CONFIG_INIT(config, (_d: WDFDRIVER, DeviceInit: PWDFDEVICE_INIT) => {
+        const fdo = Out<WDFDEVICE | null>(null);
+        let status = WdfDeviceCreate(Out(DeviceInit), null, fdo);
+        if (status !== STATUS_SUCCESS) return status;
+        const init = WdfPdoInitAllocate(fdo.value!);
+        WdfPdoInitAssignDeviceID(init, BUS_HARDWARE_ID);
+        WdfPdoInitAssignInstanceID(init, "01");
+        WdfPdoInitAddHardwareID(init, BUS_HARDWARE_ID);
+        const child = Out<WDFDEVICE | null>(null);
+        status = WdfDeviceCreate(Out(init), null, child);
+        if (status !== STATUS_SUCCESS) return status;
+        pdo = child.value;
+        return WdfFdoAddStaticChild(fdo.value!, child.value!);
+      });
+      return WdfDriverCreate(DriverObject, RegistryPath, null, config, null);
+    },
+  });
+  m.installDriverPackage({
+    service: TOASTER_SERVICE, hardwareIds: [{ id: BUS_HARDWARE_ID }], class: "Toaster", classGuid: GUID_DEVCLASS_TOASTER, framework: "KMDF",
+    DriverEntry: ToasterFeaturedDriverEntry(log),
+  });
+  m.pnp.createRootDevice({ hardwareIds: ["root\\wakebus"], class: "System" });
+  m.runFor(0);
+  const lines = () => {
+    const out = log.lines.map((l) => l.slice("featured ".length));
+    log.clear();
+    return out;
+  };
+  return { m, lines, pdo: () => m.runInKernel(() => WdfDeviceWdmGetDeviceObject(pdo!)!) };
+}
+
+describe("kmdf-toaster: the featured driver on a bus that can wake the system", () => {
+  it("armed for Sx wake, the toaster's wake signal wakes the system: D0Entry (from D3), WakeFromSxTriggered, DisarmWakeFromSx", () => {
+    const { m, lines, pdo } = onWakeCapableBus();
+    expect(lines().slice(-4)).toEqual([
+      "ToasterEvtDevicePrepareHardware called", "ToasterEvtDeviceD0Entry - coming from WdfPowerDeviceD3Final", "ToasterEvtDeviceSelfManagedIoInit called",
+      "no bus interface (0xc00000bb)",
+    ]);
+    expect(m.sleep(PowerSystemSleeping3)).toBe(STATUS_SUCCESS);
+    expect(lines()).toEqual(["--> ToasterEvtDeviceArmWakeFromSx", "<-- ToasterEvtDeviceArmWakeFromSx", "ToasterEvtDeviceD0Exit WdfPowerDeviceD3"]);
+    expect(m.signalWake(pdo())).toBe(true);
+    m.runFor(0);
+    expect(lines()).toEqual([
+      "ToasterEvtDeviceD0Entry - coming from WdfPowerDeviceD3", "--> ToasterEvtDeviceWakeFromSxTriggered", "<-- ToasterEvtDeviceWakeFromSxTriggered",
+      "--> ToasterEvtDeviceDisarmWakeFromSx", "<-- ToasterEvtDeviceDisarmWakeFromSx",
+    ]);
   });
 });
