@@ -14,7 +14,7 @@ import {
 } from "@wdfjs/kernel";
 import { WdfDeviceWdmGetDeviceObject, type WDFDEVICE } from "@wdfjs/kmdf";
 
-/** `INTERFACE` (wdm.h): the header every query-interface structure starts with. */
+/** `INTERFACE` (wdm.h): the header every query-interface structure starts with; an interface class extends it. */
 export class INTERFACE {
   Size = 0;
   Version = 0;
@@ -23,8 +23,8 @@ export class INTERFACE {
   InterfaceDereference: ((Context: unknown) => void) | null = null;
 }
 
-/** `WdfFdoQueryForInterface`'s parameters and result; the bus driver fills `Interface` in. */
-export function* ToasterFdoQueryForInterface(Fdo: WDFDEVICE, InterfaceType: string, Interface: { readonly InterfaceHeader: INTERFACE }, Size: number, Version: number, InterfaceSpecificData: unknown): KWAIT_GENERATOR<NTSTATUS> {
+/** `WdfFdoQueryForInterface`'s parameters and result (PASSIVE_LEVEL, `yield*` it); the bus driver fills `Interface` in. */
+export function* ToasterFdoQueryForInterface(Fdo: WDFDEVICE, InterfaceType: string, Interface: INTERFACE, Size: number, Version: number, InterfaceSpecificData: unknown): KWAIT_GENERATOR<NTSTATUS> {
   const top = IoGetAttachedDeviceReference(WdfDeviceWdmGetDeviceObject(Fdo)!);
   const event = new KEVENT();
   KeInitializeEvent(event, NotificationEvent, false);

@@ -151,13 +151,13 @@ function* ToasterEvtDeviceSelfManagedIoInit(Device: WDFDEVICE): KWAIT_GENERATOR<
   // TODO: WdfFdoQueryForInterface(Device, GUID_TOASTER_INTERFACE_STANDARD, bus, sizeof, 1, NULL) once @wdfjs/kmdf has it.
   let status: NTSTATUS = yield* ToasterFdoQueryForInterface(Device, GUID_TOASTER_INTERFACE_STANDARD, bus, TOASTER_INTERFACE_STANDARD_SIZE, 1, null);
   if (NT_SUCCESS(status)) {
-    const context = bus.InterfaceHeader.Context;
-    const powerlevel = { value: 0 };
+    const context = bus.Context;
+    const powerlevel = Out(0);
     bus.GetCrispinessLevel?.(context, powerlevel);
     bus.SetCrispinessLevel?.(context, 8);
     bus.IsSafetyLockEnabled?.(context);
     // The provider referenced the interface for us: release it as soon as we are done.
-    bus.InterfaceHeader.InterfaceDereference?.(context);
+    bus.InterfaceDereference?.(context);
     WppPrintDevice(Device, `bus interface: crispiness ${powerlevel.value}, set to 8`);
   } else {
     // Loaded over a bus that is not the toaster bus (or one without the interface): go on.

@@ -7,7 +7,7 @@ export { ToasterSimpleDriverEntry, FDO_DATA, ToasterFdoGetData } from "./func-si
 export { installKmdfToaster, type InstallKmdfToasterOptions, type InstalledKmdfToaster } from "./install.js";
 export { FilterDriverEntry, FILTER_EXTENSION, FilterGetData, type FilterOptions } from "./filter.js";
 export { ToasterFeaturedDriverEntry } from "./func-featured.js";
-export { FDO_DATA as FEATURED_FDO_DATA, ToasterFdoGetData as ToasterFeaturedFdoGetData, GUID_TOASTER_INTERFACE_STANDARD, TOASTER_INTERFACE_STANDARD } from "./func-featured-data.js";
+export { FDO_DATA as FEATURED_FDO_DATA, ToasterFdoGetData as ToasterFeaturedFdoGetData } from "./func-featured-data.js";
 export { DbgDevicePowerString } from "./func-featured-power.js";
 export { ToastMonDriverEntry, DEVICE_EXTENSION as TOASTMON_DEVICE_EXTENSION, TARGET_DEVICE_INFO, READ_BUF_SIZE, WRITE_BUF_SIZE } from "./toastmon.js";
 export {
