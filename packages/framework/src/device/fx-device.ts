@@ -199,10 +199,11 @@ export class FxDevice extends FxObject {
     if (pnp !== null && (this.AttachedDevice !== null || pnp.isPdo)) {
       if (major === IRP_MJ_PNP) return pnp.dispatchPnp(Irp);
       if (major === IRP_MJ_POWER) return pnp.dispatchPower(Irp);
-      // fxpkggeneral.cpp / fxpkgio.cpp: a filter forwards what it has no callback or queue for.
-      if (this.Filter && major !== IRP_MJ_CREATE && major !== IRP_MJ_CLEANUP && major !== IRP_MJ_CLOSE && this.pkgIo.defaultQueue === null &&
-        this.pkgIo.inCallerContextCallback === null) {
-        return this.passDown(Irp);
+      // fxpkggeneral.cpp / fxpkgio.cpp: a filter forwards what it has no queue for, and what would
+      // reach a default queue that has no callback for its type (FxPkgIo::Dispatch, "Forward").
+      if (this.Filter && major !== IRP_MJ_CREATE && major !== IRP_MJ_CLEANUP && major !== IRP_MJ_CLOSE && this.pkgIo.inCallerContextCallback === null) {
+        const queue = this.pkgIo.dispatchTable[major] ?? this.pkgIo.defaultQueue;
+        if (queue === null || (queue === this.pkgIo.defaultQueue && !queue.isIoEventHandlerRegistered(major))) return this.passDown(Irp);
       }
     }
     // FxPkgGeneral: create, cleanup and close (forwarded down by a filter's AutoForwardCleanupClose).
