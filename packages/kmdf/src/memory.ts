@@ -115,9 +115,3 @@ export function WdfMemoryCopyFromBuffer(DestinationMemory: WDFMEMORY, Destinatio
   dst.BufferLength = NumBytesToCopyFrom;
   return memory.copyFromPtr(dst, Buffer, NumBytesToCopyFrom, null);
 }
-
-export {
-  WDFMEMORY_OFFSET, WDF_MEMORY_DESCRIPTOR, WDF_MEMORY_DESCRIPTOR_INIT_BUFFER, WDF_MEMORY_DESCRIPTOR_INIT_HANDLE, WDF_MEMORY_DESCRIPTOR_INIT_MDL,
-  WdfMemoryDescriptorTypeInvalid, WdfMemoryDescriptorTypeBuffer, WdfMemoryDescriptorTypeMdl, WdfMemoryDescriptorTypeHandle,
-  type PWDFMEMORY_OFFSET, type PWDF_MEMORY_DESCRIPTOR, type WDF_MEMORY_DESCRIPTOR_TYPE,
-} from "@wdfjs/framework";
