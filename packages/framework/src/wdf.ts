@@ -81,3 +81,10 @@ export {
 export {
   STATUS_IO_TIMEOUT,
 } from "./wdfstatus.js";
+export * from "./object/handles.js";
+export * from "./driver/wdf-driver-config.js";
+export * from "./pnp/wdf-pnp-power-callbacks.js";
+export * from "./pnp/wdf-power-policy-settings.js";
+export * from "./pnp/wdf-device-capabilities.js";
+export * from "./sync/wdf-sync-configs.js";
+export { STATUS_INVALID_PARAMETER_4 } from "./io/fx-io-queue-create.js";
