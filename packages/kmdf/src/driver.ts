@@ -1,4 +1,4 @@
-import { NT_SUCCESS, STATUS_SUCCESS, type Box, type DRIVER_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
+import { NT_SUCCESS, type Box, type DRIVER_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import {
   FxDriver, FxDriverCreate, FxDriverValidateConfig, FxObjectTableOf, FX_TYPE_DRIVER, STATUS_DRIVER_INTERNAL_ERROR, type PWDF_DRIVER_CONFIG,
   type PWDF_OBJECT_ATTRIBUTES, type WDFDRIVER,

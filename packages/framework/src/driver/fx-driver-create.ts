@@ -1,4 +1,4 @@
-import { NT_SUCCESS, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_PARAMETER, type DRIVER_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
+import { NT_SUCCESS, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type DRIVER_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import {
   FxValidateObjectAttributes, FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_PARENT_NOT_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED,
   type PWDF_OBJECT_ATTRIBUTES,
@@ -22,7 +22,7 @@ const validFlags = WdfDriverInitNonPnpDriver | WdfDriverInitNoDispatchOverride |
 export function FxDriverValidateConfig(Config: WDF_DRIVER_CONFIG): NTSTATUS {
   if (Config.Size !== WDF_DRIVER_CONFIG_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
   const flags = Config.DriverInitFlags;
-  return (flags & ~validFlags) !== 0 || (flags & WdfDriverInitCompanion) !== 0 ? STATUS_INVALID_PARAMETER : 0;
+  return (flags & ~validFlags) !== 0 || (flags & WdfDriverInitCompanion) !== 0 ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS;
 }
 
 /**

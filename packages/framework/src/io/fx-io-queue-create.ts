@@ -1,6 +1,6 @@
 import {
   Executive, KeInitializeEvent, KernelMode, KeSetEvent, KeWaitForSingleObject, KEVENT, NotificationEvent, NT_SUCCESS, STATUS_INFO_LENGTH_MISMATCH,
-  STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_UNSUCCESSFUL, type KWAIT_GENERATOR, type NTSTATUS,
+  STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_UNSUCCESSFUL, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
 import {

@@ -1,4 +1,4 @@
-import { NT_SUCCESS, STATUS_INVALID_PARAMETER, type NTSTATUS, type POOL_TYPE } from "@wdfjs/kernel";
+import { NT_SUCCESS, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type NTSTATUS, type POOL_TYPE } from "@wdfjs/kernel";
 import type { FxDriver } from "../driver/fx-driver.js";
 import { FxValidateObjectAttributes, type PWDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 import { FxObjectTableOf, type FxObject } from "../object/fx-object.js";
@@ -45,7 +45,7 @@ export function FxMemoryCreatePreallocated(Attributes: PWDF_OBJECT_ATTRIBUTES, B
 export function FxMemoryAssignBuffer(memory: FxMemoryBufferPreallocated, Buffer: number, BufferSize: number): NTSTATUS {
   if (Buffer === 0 || !validSize(BufferSize)) return STATUS_INVALID_PARAMETER;
   memory.assign(Buffer, BufferSize);
-  return 0;
+  return STATUS_SUCCESS;
 }
 
 function offsets(Offset: number, Length: number): WDFMEMORY_OFFSET {
