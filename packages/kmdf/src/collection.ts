@@ -6,6 +6,9 @@ import {
 import { Created, Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFCOLLECTION } from "@wdfjs/framework";
+
 const CollectionAt = (Collection: WDFCOLLECTION, Routine: string) => Enter<FxCollection>(Collection, FX_TYPE_COLLECTION, Routine);
 
 /** `WdfCollectionCreate`: an empty collection, parented to the driver unless the attributes say otherwise. */

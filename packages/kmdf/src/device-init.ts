@@ -6,6 +6,9 @@ import {
 } from "@wdfjs/framework";
 import { Enter, EnterInit } from "./ddi.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { PWDFDEVICE_INIT, WDFDEVICE_INIT } from "@wdfjs/framework";
+
 /** The framework's init behind a driver's pointer; NULL is `FxPointerNotNull`'s WDF_REQUIRED_PARAMETER_IS_NULL. */
 export function FxDeviceInitOf(DeviceInit: PWDFDEVICE_INIT): FxDeviceInit {
   if (!(DeviceInit instanceof FxDeviceInit)) {

@@ -7,6 +7,9 @@ import { Created, Enter } from "./ddi.js";
 import { FxDeviceInitOf } from "./device-init.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFDEVICE } from "@wdfjs/framework";
+
 /** `WdfDeviceCreate`: the core's `FxDeviceCreate` from the init, which a success consumes (`*DeviceInit` becomes NULL). */
 export function WdfDeviceCreate(DeviceInit: Box<PWDFDEVICE_INIT>, DeviceAttributes: PWDF_OBJECT_ATTRIBUTES, Device: Box<WDFDEVICE | null>): NTSTATUS {
   const init = FxDeviceInitOf(DeviceInit.value);

@@ -6,6 +6,9 @@ import {
 import { Created, Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFDPC } from "@wdfjs/framework";
+
 const DpcOf = (Dpc: WDFDPC) => FxObjectHandleGetPtr(Dpc, FX_TYPE_DPC) as FxDpc;
 
 /** `WdfDpcCreate` (fxdpcapi.cpp): the core's `FxDpcCreate` (a parent under a device is required). */

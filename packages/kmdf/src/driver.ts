@@ -6,6 +6,9 @@ import {
 import { Created, Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFDRIVER } from "@wdfjs/framework";
+
 /**
  * `WdfDriverCreate`, from DriverEntry (fxdriverapi.cpp): the config's checks, the IRQL, a second
  * call for the DRIVER_OBJECT → STATUS_DRIVER_INTERNAL_ERROR, then the core's `FxDriverCreate`.

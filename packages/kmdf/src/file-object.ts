@@ -5,6 +5,9 @@ import {
 } from "@wdfjs/framework";
 import { Enter, EnterInit } from "./ddi.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFFILEOBJECT } from "@wdfjs/framework";
+
 const FileObjectAt = (FileObject: WDFFILEOBJECT, Routine: string) => Enter<FxFileObject>(FileObject, FX_TYPE_FILEOBJECT, Routine);
 
 /** `WdfDeviceInitSetFileObjectConfig` (fxdeviceinitapi.cpp): the core's `FxDeviceInitSetFileObjectConfig` (a bad config is ignored, traced). */

@@ -15,6 +15,9 @@ import {
 import { Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFIOTARGET } from "@wdfjs/framework";
+
 const TargetOf = (IoTarget: WDFIOTARGET) => FxObjectHandleGetPtr(IoTarget, FX_TYPE_IO_TARGET) as FxIoTarget;
 const RequestAt = (Request: WDFREQUEST, Routine: string) => Enter<FxRequest>(Request, FX_TYPE_REQUEST, Routine);
 const TargetAt = (IoTarget: WDFIOTARGET, Routine: string) => Enter<FxIoTarget>(IoTarget, FX_TYPE_IO_TARGET, Routine);

@@ -6,6 +6,9 @@ import {
 import { Created } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFLOOKASIDE } from "@wdfjs/framework";
+
 /**
  * `WdfLookasideListCreate` (fxlookasidelistapi.cpp): the core's `FxLookasideList.create`; a paged
  * list at PASSIVE_LEVEL, a nonpaged one at DISPATCH_LEVEL and below.

@@ -6,6 +6,9 @@ import {
 import { Created, Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFMEMORY } from "@wdfjs/framework";
+
 /** `WdfMemoryCreate`: the core's `FxMemoryCreate`; paged pool at APC_LEVEL and below, nonpaged at DISPATCH_LEVEL and below. */
 export function WdfMemoryCreate(Attributes: PWDF_OBJECT_ATTRIBUTES, PoolType: POOL_TYPE, PoolTag: number, BufferSize: number, Memory: Box<WDFMEMORY | null>, Buffer: Box<number> | null): NTSTATUS {
   Memory.value = null;

@@ -7,6 +7,9 @@ import {
 import { Created, Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFQUEUE } from "@wdfjs/framework";
+
 /** `WdfIoQueueCreate` (fxioqueueapi.cpp): the core's `FxIoQueueCreate`, parented to the device unless the attributes say otherwise. */
 export function WdfIoQueueCreate(Device: WDFDEVICE, Config: PWDF_IO_QUEUE_CONFIG, QueueAttributes: PWDF_OBJECT_ATTRIBUTES, Queue: Box<WDFQUEUE | null> | null): NTSTATUS {
   const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfIoQueueCreate");

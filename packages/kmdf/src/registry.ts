@@ -7,6 +7,9 @@ import { Created, Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 import type { PCUNICODE_STRING, PUNICODE_STRING } from "./string.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFKEY } from "@wdfjs/framework";
+
 /** The creating DDIs: PASSIVE_LEVEL, valid attributes, then `FxRegKey._create` with the open. */
 function Create(Routine: string, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null>, open: (key: FxRegKey) => NTSTATUS): NTSTATUS {
   Key.value = null;

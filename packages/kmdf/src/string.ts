@@ -3,6 +3,9 @@ import { FxCreateObject, FxString, FX_TYPE_STRING, type PWDF_OBJECT_ATTRIBUTES, 
 import { Created, Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFSTRING } from "@wdfjs/framework";
+
 /** `UNICODE_STRING`: Length and MaximumLength in bytes; the characters as a string. */
 export class UNICODE_STRING {
   Length = 0;

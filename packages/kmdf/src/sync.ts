@@ -6,6 +6,9 @@ import {
 import { Created, Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFSPINLOCK, WDFWAITLOCK } from "@wdfjs/framework";
+
 /** `WdfSpinLockCreate`: a WDFSPINLOCK, parented to the driver unless the attributes say otherwise. */
 export function WdfSpinLockCreate(SpinLockAttributes: PWDF_OBJECT_ATTRIBUTES, SpinLock: Box<WDFSPINLOCK | null>): NTSTATUS {
   const status = WdfCheckIrql("WdfSpinLockCreate");

@@ -6,6 +6,9 @@ import {
 import { Created, Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFTIMER } from "@wdfjs/framework";
+
 /** `WdfTimerCreate` (fxtimerapi.cpp): the core's `FxTimerCreate` (a parent under a device is required). */
 export function WdfTimerCreate(Config: PWDF_TIMER_CONFIG, Attributes: PWDF_OBJECT_ATTRIBUTES, Timer: Box<WDFTIMER | null>): NTSTATUS {
   const status = WdfCheckIrql("WdfTimerCreate");

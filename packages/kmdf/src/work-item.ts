@@ -3,6 +3,9 @@ import { FxWorkItemCreate, FX_TYPE_WORKITEM, type FxWorkItem, type PWDF_OBJECT_A
 import { Created, Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFWORKITEM } from "@wdfjs/framework";
+
 /** `WdfWorkItemCreate` (fxworkitemapi.cpp): the core's `FxWorkItemCreate` (a parent under a device and a callback are required). */
 export function WdfWorkItemCreate(Config: PWDF_WORKITEM_CONFIG, Attributes: PWDF_OBJECT_ATTRIBUTES, WorkItem: Box<WDFWORKITEM | null>): NTSTATUS {
   const status = WdfCheckIrql("WdfWorkItemCreate");
