@@ -70,3 +70,22 @@ export * from "./pnp/fx-child-list-entry.js";
 export * from "./pnp/fx-child-list.js";
 export * from "./pnp/fx-query-interface.js";
 export * from "./pnp/fx-watchdog.js";
+export * from "./object/handles.js";
+export * from "./driver/wdf-driver-config.js";
+export * from "./driver/fx-driver-create.js";
+export * from "./pnp/wdf-pnp-power-callbacks.js";
+export {
+  WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_INIT, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_SIZE, WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS,
+  WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS_INIT, WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS_SIZE, type PWDF_DEVICE_POWER_POLICY_IDLE_SETTINGS,
+  type PWDF_DEVICE_POWER_POLICY_WAKE_SETTINGS,
+} from "./pnp/wdf-power-policy-settings.js";
+export {
+  WDF_DEVICE_PNP_CAPABILITIES, WDF_DEVICE_PNP_CAPABILITIES_INIT, WDF_DEVICE_POWER_CAPABILITIES, WDF_DEVICE_POWER_CAPABILITIES_INIT, WDF_DEVICE_STATE,
+  WDF_DEVICE_STATE_INIT, type PPNP_BUS_INFORMATION, type PWDF_DEVICE_PNP_CAPABILITIES, type PWDF_DEVICE_POWER_CAPABILITIES, type PWDF_DEVICE_STATE,
+} from "./pnp/wdf-device-capabilities.js";
+export * from "./pnp/fx-device-config.js";
+export * from "./sync/wdf-sync-configs.js";
+export * from "./sync/fx-sync-create.js";
+export * from "./device/fx-device-create.js";
+export * from "./io/fx-io-queue-create.js";
+export * from "./support/fx-memory-create.js";

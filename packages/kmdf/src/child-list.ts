@@ -124,13 +124,6 @@ export function WdfFdoInitSetDefaultChildListConfig(DeviceInit: PWDFDEVICE_INIT,
   init.DefaultChildListAttributes = DefaultChildListAttributes;
 }
 
-/** For WdfDeviceCreate: the default child list its init asked for (fxdevicekm.cpp FdoInitialize). */
-export function FxCreateDefaultChildList(device: FxDevice): NTSTATUS {
-  const callbacks = device.Init.DefaultChildListConfig;
-  if (callbacks === null || !(device.pnp instanceof FxPkgFdo)) return STATUS_SUCCESS;
-  const list = FxChildListCreate(device, callbacks, device.Init.DefaultChildListAttributes, true);
-  return typeof list === "number" ? list : STATUS_SUCCESS;
-}
 
 /** `WdfFdoGetDefaultChildList`: the list WdfFdoInitSetDefaultChildListConfig asked for, or NULL. */
 export function WdfFdoGetDefaultChildList(Fdo: WDFDEVICE): WDFCHILDLIST | null {

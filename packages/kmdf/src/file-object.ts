@@ -1,72 +1,47 @@
-import { DISPATCH_LEVEL, IoGetCurrentIrpStackLocation, NT_SUCCESS, PASSIVE_LEVEL, type FILE_OBJECT } from "@wdfjs/kernel";
+import { IoGetCurrentIrpStackLocation, type FILE_OBJECT } from "@wdfjs/kernel";
 import {
-  FxDeviceInitSetFileObjectConfig, FxObjectHandleGetPtr, FxVerifierCheckIrqlLevel, FX_TYPE_FILEOBJECT, FX_TYPE_REQUEST, type FxDevice, type FxFileObject, type FxRequest, type PWDF_FILEOBJECT_CONFIG, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
+  FxDeviceInitSetFileObjectConfig, FX_TYPE_FILEOBJECT, FX_TYPE_REQUEST, type FxDevice, type FxFileObject, type FxRequest, type PWDF_FILEOBJECT_CONFIG,
+  type PWDF_OBJECT_ATTRIBUTES, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFFILEOBJECT, type WDFREQUEST,
 } from "@wdfjs/framework";
-import { FxDeviceInitOf, type PWDFDEVICE_INIT } from "./device-init.js";
-import type { WDFDEVICE } from "./device.js";
-import type { WDFREQUEST } from "./request.js";
+import { Enter, EnterInit } from "./ddi.js";
 
-export type WDFFILEOBJECT = WDFHANDLE<"WDFFILEOBJECT">;
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFFILEOBJECT } from "@wdfjs/framework";
 
-/**
- * `WdfDeviceInitSetFileObjectConfig` (fxdeviceinitapi.cpp): the create, close and cleanup
- * callbacks, AutoForwardCleanupClose and the file object class, with the attributes every
- * WDFFILEOBJECT gets (its context per open; no parent may be given). A wrong Size, attributes,
- * tri-state or class is ignored (traced, FxVerifierDbgBreakPoint), as WDF does.
- */
+const FileObjectAt = (FileObject: WDFFILEOBJECT, Routine: string) => Enter<FxFileObject>(FileObject, FX_TYPE_FILEOBJECT, Routine);
+
+/** `WdfDeviceInitSetFileObjectConfig` (fxdeviceinitapi.cpp): the core's `FxDeviceInitSetFileObjectConfig` (a bad config is ignored, traced). */
 export function WdfDeviceInitSetFileObjectConfig(DeviceInit: PWDFDEVICE_INIT, FileObjectConfig: PWDF_FILEOBJECT_CONFIG, FileObjectAttributes: PWDF_OBJECT_ATTRIBUTES): void {
-  const init = FxDeviceInitOf(DeviceInit);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceInitSetFileObjectConfig", DISPATCH_LEVEL))) return;
-  FxDeviceInitSetFileObjectConfig(init, FileObjectConfig, FileObjectAttributes);
-}
-
-function FileObjectOf(FileObject: WDFFILEOBJECT): FxFileObject {
-  return FxObjectHandleGetPtr(FileObject, FX_TYPE_FILEOBJECT) as FxFileObject;
+  const init = EnterInit(DeviceInit, "WdfDeviceInitSetFileObjectConfig");
+  if (init !== null) FxDeviceInitSetFileObjectConfig(init, FileObjectConfig, FileObjectAttributes);
 }
 
 /** `WdfFileObjectGetDevice`: the device the file was opened on. */
 export function WdfFileObjectGetDevice(FileObject: WDFFILEOBJECT): WDFDEVICE | null {
-  const fo = FileObjectOf(FileObject);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfFileObjectGetDevice", DISPATCH_LEVEL))) return null;
-  return fo.device.handle as WDFDEVICE;
+  return (FileObjectAt(FileObject, "WdfFileObjectGetDevice")?.device.handle ?? null) as WDFDEVICE | null;
 }
 
 /** `WdfFileObjectWdmGetFileObject`: the I/O manager's FILE_OBJECT. */
 export function WdfFileObjectWdmGetFileObject(FileObject: WDFFILEOBJECT): FILE_OBJECT | null {
-  const fo = FileObjectOf(FileObject);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfFileObjectWdmGetFileObject", DISPATCH_LEVEL))) return null;
-  return fo.FileObject;
+  return FileObjectAt(FileObject, "WdfFileObjectWdmGetFileObject")?.FileObject ?? null;
 }
 
-/**
- * `WdfFileObjectGetFileName` (PASSIVE_LEVEL): what followed the device's name in the open path
- * (`\\.\NONPNP\x` → `\x`); the kernel's UNICODE_STRING is a string. None (no WDM file object or
- * an empty name): NULL.
- */
+/** `WdfFileObjectGetFileName`: what followed the device's name in the open path (`\\.\NONPNP\x` → `\x`); none: NULL. */
 export function WdfFileObjectGetFileName(FileObject: WDFFILEOBJECT): string | null {
-  const fo = FileObjectOf(FileObject);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfFileObjectGetFileName", PASSIVE_LEVEL))) return null;
-  const name = fo.FileObject?.FileName ?? "";
+  const name = FileObjectAt(FileObject, "WdfFileObjectGetFileName")?.FileObject?.FileName ?? "";
   return name.length === 0 ? null : name;
 }
 
 /** `WdfFileObjectGetFlags`: the FILE_OBJECT's FO_* flags. */
 export function WdfFileObjectGetFlags(FileObject: WDFFILEOBJECT): number {
-  const fo = FileObjectOf(FileObject);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfFileObjectGetFlags", DISPATCH_LEVEL))) return 0;
-  return fo.FileObject?.Flags ?? 0;
+  return FileObjectAt(FileObject, "WdfFileObjectGetFlags")?.FileObject?.Flags ?? 0;
 }
 
-/**
- * `WdfRequestGetFileObject`: the WDFFILEOBJECT of the file the request was sent on; NULL when
- * the device keeps none (WdfFileObjectNotRequired, the default without a file object config).
- */
+/** `WdfRequestGetFileObject`: the WDFFILEOBJECT the request was sent on; NULL when the device keeps none (WdfFileObjectNotRequired). */
 export function WdfRequestGetFileObject(Request: WDFREQUEST): WDFFILEOBJECT | null {
-  const request = FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetFileObject", DISPATCH_LEVEL))) return null;
-  if (request.Irp === null) return null;
-  const stack = IoGetCurrentIrpStackLocation(request.Irp);
+  const irp = Enter<FxRequest>(Request, FX_TYPE_REQUEST, "WdfRequestGetFileObject")?.Irp ?? null;
+  if (irp === null) return null;
+  const stack = IoGetCurrentIrpStackLocation(irp);
   const device = stack.DeviceObject?.DeviceExtension as FxDevice | null | undefined;
-  const fo = device?.pkgGeneral.getFileObject(stack.FileObject) ?? null;
-  return fo === null ? null : (fo.handle as WDFFILEOBJECT);
+  return (device?.pkgGeneral.getFileObject(stack.FileObject)?.handle ?? null) as WDFFILEOBJECT | null;
 }

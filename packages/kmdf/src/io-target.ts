@@ -1,42 +1,39 @@
 import {
-  DISPATCH_LEVEL, IRP_MJ_READ, IRP_MJ_WRITE, NT_SUCCESS, PASSIVE_LEVEL, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type DEVICE_OBJECT,
-  type FILE_OBJECT, type KWAIT, type NTSTATUS,
+  DISPATCH_LEVEL, IRP_MJ_READ, IRP_MJ_WRITE, NT_SUCCESS, PASSIVE_LEVEL, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER,
+  type Box, type DEVICE_OBJECT, type FILE_OBJECT, type KWAIT, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { KWAIT_CALL } from "@wdfjs/kernel/internal";
 import {
-  FxFormatIoctl, FxFormatReadWrite, FxIoTargetFormatIoctl, FxIoTargetFormatReadWrite, FxIoTargetRemote, FxIoTargetSendSynchronously, FxObjectCommit, FxObjectHandleGetPtr,
-  FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FxWaitDone, FX_TYPE_DEVICE, FX_TYPE_IO_TARGET, FX_TYPE_IO_TARGET_REMOTE, FX_TYPE_REQUEST, WdfIoTargetLeaveSentIoPending, WdfIoTargetOpenByName, WdfIoTargetOpenReopen,
-  WdfIoTargetOpenUseExistingDevice, WdfIoTargetPurgeIoAndWait, WdfIoTargetStateUndefined, WDF_IO_TARGET_OPEN_PARAMS_SIZE, type FxDevice, type FxIoTarget,
-  type FxRequest, type FxRequestBuffer, type PWDF_IO_TARGET_OPEN_PARAMS, type PWDF_MEMORY_DESCRIPTOR, type PWDF_OBJECT_ATTRIBUTES, type PWDF_REQUEST_SEND_OPTIONS,
-  type PWDFMEMORY_OFFSET, type WDF_IO_TARGET_PURGE_IO_ACTION, type WDF_IO_TARGET_SENT_IO_ACTION, type WDF_IO_TARGET_STATE, type WDFHANDLE,
+  FxFormatIoctl, FxFormatReadWrite, FxIoTargetFormatIoctl, FxIoTargetFormatReadWrite, FxIoTargetRemote, FxIoTargetSendSynchronously, FxObjectCommit,
+  FxObjectHandleGetPtr, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FxWaitDone, FX_TYPE_DEVICE, FX_TYPE_IO_TARGET, FX_TYPE_IO_TARGET_REMOTE,
+  FX_TYPE_REQUEST, WdfIoTargetLeaveSentIoPending, WdfIoTargetOpenByName, WdfIoTargetOpenReopen, WdfIoTargetOpenUseExistingDevice, WdfIoTargetPurgeIoAndWait,
+  WdfIoTargetStateUndefined, WDF_IO_TARGET_OPEN_PARAMS_SIZE, type FxDevice, type FxIoTarget, type FxRequest, type FxRequestBuffer,
+  type PWDF_IO_TARGET_OPEN_PARAMS, type PWDF_MEMORY_DESCRIPTOR, type PWDF_OBJECT_ATTRIBUTES, type PWDF_REQUEST_SEND_OPTIONS, type PWDFMEMORY_OFFSET,
+  type WDF_IO_TARGET_PURGE_IO_ACTION, type WDF_IO_TARGET_SENT_IO_ACTION, type WDF_IO_TARGET_STATE, type WDFDEVICE, type WDFIOTARGET, type WDFMEMORY,
+  type WDFREQUEST,
 } from "@wdfjs/framework";
-import type { WDFDEVICE } from "./device.js";
-import type { WDFMEMORY } from "./memory.js";
-import type { WDFREQUEST } from "./request.js";
+import { Enter } from "./ddi.js";
+import { WdfCheckIrql } from "./irql.js";
 
-export type WDFIOTARGET = WDFHANDLE<"WDFIOTARGET">;
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFIOTARGET } from "@wdfjs/framework";
 
-function TargetOf(IoTarget: WDFIOTARGET): FxIoTarget {
-  return FxObjectHandleGetPtr(IoTarget, FX_TYPE_IO_TARGET) as FxIoTarget;
-}
-function RemoteOf(IoTarget: WDFIOTARGET): FxIoTargetRemote {
-  return FxObjectHandleGetPtr(IoTarget, FX_TYPE_IO_TARGET_REMOTE) as FxIoTargetRemote;
-}
+const TargetOf = (IoTarget: WDFIOTARGET) => FxObjectHandleGetPtr(IoTarget, FX_TYPE_IO_TARGET) as FxIoTarget;
+const RequestAt = (Request: WDFREQUEST, Routine: string) => Enter<FxRequest>(Request, FX_TYPE_REQUEST, Routine);
+const TargetAt = (IoTarget: WDFIOTARGET, Routine: string) => Enter<FxIoTarget>(IoTarget, FX_TYPE_IO_TARGET, Routine);
+const RemoteAt = (IoTarget: WDFIOTARGET, Routine: string) => Enter<FxIoTargetRemote>(IoTarget, FX_TYPE_IO_TARGET_REMOTE, Routine);
 
 /** `WdfDeviceGetIoTarget`: a function or filter device's default target, the next-lower device (NULL for a control device). */
 export function WdfDeviceGetIoTarget(Device: WDFDEVICE): WDFIOTARGET | null {
-  const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfDeviceGetIoTarget", DISPATCH_LEVEL))) return null;
-  return (device.defaultTarget?.handle ?? null) as WDFIOTARGET | null;
+  return (Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceGetIoTarget")?.defaultTarget?.handle ?? null) as WDFIOTARGET | null;
 }
 
 /** `WdfIoTargetCreate`: a remote target, closed until WdfIoTargetOpen; its parent is the device unless the attributes name another. */
 export function WdfIoTargetCreate(Device: WDFDEVICE, IoTargetAttributes: PWDF_OBJECT_ATTRIBUTES, IoTarget: Box<WDFIOTARGET | null>): NTSTATUS {
   const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
   IoTarget.value = null;
-  let status = FxVerifierCheckIrqlLevel("WdfIoTargetCreate", PASSIVE_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  status = FxValidateObjectAttributes(IoTargetAttributes);
+  let status = WdfCheckIrql("WdfIoTargetCreate");
+  if (NT_SUCCESS(status)) status = FxValidateObjectAttributes(IoTargetAttributes);
   if (!NT_SUCCESS(status)) return status;
   const target = new FxIoTargetRemote(device);
   status = FxObjectCommit(target, IoTargetAttributes, device);
@@ -46,19 +43,16 @@ export function WdfIoTargetCreate(Device: WDFDEVICE, IoTargetAttributes: PWDF_OB
     return status;
   }
   IoTarget.value = target.handle as WDFIOTARGET;
-  return STATUS_SUCCESS;
+  return status;
 }
 
 /**
- * `WdfIoTargetOpen` (PASSIVE_LEVEL, waits: `yield*` it): on an existing device object, or by
- * name (a device name, a symbolic link, a device interface's link), or again after a cancelled
- * query-remove (REOPEN). A wrong Size is STATUS_INFO_LENGTH_MISMATCH, an unknown type
- * STATUS_INVALID_PARAMETER; a target already open, STATUS_INVALID_DEVICE_STATE.
+ * `WdfIoTargetOpen` (PASSIVE_LEVEL, `yield*` it): the core's `FxIoTargetRemote.open`; a wrong
+ * Size is STATUS_INFO_LENGTH_MISMATCH, an unknown type STATUS_INVALID_PARAMETER.
  */
 export function WdfIoTargetOpen(IoTarget: WDFIOTARGET, OpenParams: PWDF_IO_TARGET_OPEN_PARAMS): KWAIT<NTSTATUS> {
-  const target = RemoteOf(IoTarget);
-  const status = FxVerifierCheckIrqlLevel("WdfIoTargetOpen", PASSIVE_LEVEL);
-  if (!NT_SUCCESS(status)) return FxWaitDone(status);
+  const target = RemoteAt(IoTarget, "WdfIoTargetOpen");
+  if (target === null) return FxWaitDone(STATUS_INVALID_DEVICE_REQUEST);
   if (OpenParams.Size !== WDF_IO_TARGET_OPEN_PARAMS_SIZE) return FxWaitDone(STATUS_INFO_LENGTH_MISMATCH);
   const t = OpenParams.Type;
   if (t !== WdfIoTargetOpenUseExistingDevice && t !== WdfIoTargetOpenByName && t !== WdfIoTargetOpenReopen) return FxWaitDone(STATUS_INVALID_PARAMETER);
@@ -67,31 +61,24 @@ export function WdfIoTargetOpen(IoTarget: WDFIOTARGET, OpenParams: PWDF_IO_TARGE
 
 /** `WdfIoTargetClose` (PASSIVE_LEVEL, waits for sent I/O: `yield*` it): the target fails new requests; its file object is closed. */
 export function WdfIoTargetClose(IoTarget: WDFIOTARGET): KWAIT<void> {
-  const target = RemoteOf(IoTarget);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoTargetClose", PASSIVE_LEVEL))) return FxWaitDone(undefined);
-  return new KWAIT_CALL("WdfIoTargetClose", target.close(false));
+  const target = RemoteAt(IoTarget, "WdfIoTargetClose");
+  return target === null ? FxWaitDone(undefined) : new KWAIT_CALL("WdfIoTargetClose", target.close(false));
 }
 
 /** `WdfIoTargetCloseForQueryRemove` (from EvtIoTargetQueryRemove): closed, but reopenable if the removal is cancelled. */
 export function WdfIoTargetCloseForQueryRemove(IoTarget: WDFIOTARGET): KWAIT<void> {
-  const target = RemoteOf(IoTarget);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoTargetCloseForQueryRemove", PASSIVE_LEVEL))) return FxWaitDone(undefined);
-  return new KWAIT_CALL("WdfIoTargetCloseForQueryRemove", target.close(true));
+  const target = RemoteAt(IoTarget, "WdfIoTargetCloseForQueryRemove");
+  return target === null ? FxWaitDone(undefined) : new KWAIT_CALL("WdfIoTargetCloseForQueryRemove", target.close(true));
 }
 
 /** `WdfIoTargetStart`: sends what waited while the target was stopped; a closed target stays closed (STATUS_INVALID_DEVICE_STATE). */
 export function WdfIoTargetStart(IoTarget: WDFIOTARGET): NTSTATUS {
-  const target = TargetOf(IoTarget);
-  const status = FxVerifierCheckIrqlLevel("WdfIoTargetStart", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  return target.start();
+  return TargetAt(IoTarget, "WdfIoTargetStart")?.start() ?? STATUS_INVALID_DEVICE_REQUEST;
 }
 
 /**
- * `WdfIoTargetStop`: new requests wait in the target until it starts again. `yield*` it: with
- * WdfIoTargetCancelSentIo (sent I/O cancelled) and WdfIoTargetWaitForSentIoToComplete it waits
- * for the sent requests (PASSIVE_LEVEL); with WdfIoTargetLeaveSentIoPending it does not wait and
- * may be called at DISPATCH_LEVEL.
+ * `WdfIoTargetStop` (`yield*` it): new requests wait in the target until it starts again; sent
+ * I/O cancelled or waited for at PASSIVE_LEVEL, or left pending (then DISPATCH_LEVEL is allowed).
  */
 export function WdfIoTargetStop(IoTarget: WDFIOTARGET, Action: WDF_IO_TARGET_SENT_IO_ACTION): KWAIT<void> {
   const target = TargetOf(IoTarget);
@@ -112,65 +99,50 @@ export function WdfIoTargetPurge(IoTarget: WDFIOTARGET, Action: WDF_IO_TARGET_PU
 
 /** `WdfIoTargetGetState`. */
 export function WdfIoTargetGetState(IoTarget: WDFIOTARGET): WDF_IO_TARGET_STATE {
-  const target = TargetOf(IoTarget);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoTargetGetState", DISPATCH_LEVEL))) return WdfIoTargetStateUndefined;
-  return target.targetState;
+  return TargetAt(IoTarget, "WdfIoTargetGetState")?.targetState ?? WdfIoTargetStateUndefined;
 }
 
 /** `WdfIoTargetGetDevice`: the device the target belongs to. */
 export function WdfIoTargetGetDevice(IoTarget: WDFIOTARGET): WDFDEVICE | null {
-  const target = TargetOf(IoTarget);
-  return NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoTargetGetDevice", DISPATCH_LEVEL)) ? (target.device.handle as WDFDEVICE) : null;
+  return (TargetAt(IoTarget, "WdfIoTargetGetDevice")?.device.handle ?? null) as WDFDEVICE | null;
 }
 
 /** `WdfIoTargetWdmGetTargetDeviceObject`: the device the target sends to (NULL while closed). */
 export function WdfIoTargetWdmGetTargetDeviceObject(IoTarget: WDFIOTARGET): DEVICE_OBJECT | null {
-  const target = TargetOf(IoTarget);
-  return NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoTargetWdmGetTargetDeviceObject", DISPATCH_LEVEL)) ? target.TargetDevice : null;
+  return TargetAt(IoTarget, "WdfIoTargetWdmGetTargetDeviceObject")?.TargetDevice ?? null;
 }
 
 /** `WdfIoTargetWdmGetTargetPhysicalDevice`: the PDO of the target's stack. */
 export function WdfIoTargetWdmGetTargetPhysicalDevice(IoTarget: WDFIOTARGET): DEVICE_OBJECT | null {
-  const target = TargetOf(IoTarget);
-  return NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoTargetWdmGetTargetPhysicalDevice", DISPATCH_LEVEL)) ? target.TargetPdo : null;
+  return TargetAt(IoTarget, "WdfIoTargetWdmGetTargetPhysicalDevice")?.TargetPdo ?? null;
 }
 
 /** `WdfIoTargetWdmGetTargetFileObject`: the file object a target opened by name sends with (NULL for a default target). */
 export function WdfIoTargetWdmGetTargetFileObject(IoTarget: WDFIOTARGET): FILE_OBJECT | null {
-  const target = TargetOf(IoTarget);
-  return NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfIoTargetWdmGetTargetFileObject", DISPATCH_LEVEL)) ? target.TargetFileObject : null;
+  return TargetAt(IoTarget, "WdfIoTargetWdmGetTargetFileObject")?.TargetFileObject ?? null;
 }
 
-/* ---- formatting ---- */
-
-function RequestOf(Request: WDFREQUEST): FxRequest {
-  return FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
-}
-
-/** `WdfIoTargetFormatRequestForRead`: the request becomes a read of the target into the memory (its offset window), at DeviceOffset. */
+/** `WdfIoTargetFormatRequestForRead`: a read of the target into the memory (its offset window), at DeviceOffset (`FxIoTargetFormatReadWrite`). */
 export function WdfIoTargetFormatRequestForRead(IoTarget: WDFIOTARGET, Request: WDFREQUEST, OutputBuffer: WDFMEMORY | null, OutputBufferOffset: PWDFMEMORY_OFFSET, DeviceOffset: number | null): NTSTATUS {
   const target = TargetOf(IoTarget);
-  const request = RequestOf(Request);
-  const status = FxVerifierCheckIrqlLevel("WdfIoTargetFormatRequestForRead", DISPATCH_LEVEL);
-  return NT_SUCCESS(status) ? FxIoTargetFormatReadWrite(target, request, IRP_MJ_READ, OutputBuffer, OutputBufferOffset, DeviceOffset) : status;
+  const request = RequestAt(Request, "WdfIoTargetFormatRequestForRead");
+  return request === null ? STATUS_INVALID_DEVICE_REQUEST : FxIoTargetFormatReadWrite(target, request, IRP_MJ_READ, OutputBuffer, OutputBufferOffset, DeviceOffset);
 }
 
-/** `WdfIoTargetFormatRequestForWrite`: the request becomes a write of the memory to the target. */
+/** `WdfIoTargetFormatRequestForWrite`: a write of the memory to the target. */
 export function WdfIoTargetFormatRequestForWrite(IoTarget: WDFIOTARGET, Request: WDFREQUEST, InputBuffer: WDFMEMORY | null, InputBufferOffset: PWDFMEMORY_OFFSET, DeviceOffset: number | null): NTSTATUS {
   const target = TargetOf(IoTarget);
-  const request = RequestOf(Request);
-  const status = FxVerifierCheckIrqlLevel("WdfIoTargetFormatRequestForWrite", DISPATCH_LEVEL);
-  return NT_SUCCESS(status) ? FxIoTargetFormatReadWrite(target, request, IRP_MJ_WRITE, InputBuffer, InputBufferOffset, DeviceOffset) : status;
+  const request = RequestAt(Request, "WdfIoTargetFormatRequestForWrite");
+  return request === null ? STATUS_INVALID_DEVICE_REQUEST : FxIoTargetFormatReadWrite(target, request, IRP_MJ_WRITE, InputBuffer, InputBufferOffset, DeviceOffset);
 }
 
-/** `WdfIoTargetFormatRequestForIoctl`: the request becomes an IRP_MJ_DEVICE_CONTROL with the buffers its method needs. */
+/** `WdfIoTargetFormatRequestForIoctl`: an IRP_MJ_DEVICE_CONTROL with the buffers its method needs (`FxIoTargetFormatIoctl`). */
 export function WdfIoTargetFormatRequestForIoctl(
   IoTarget: WDFIOTARGET, Request: WDFREQUEST, IoctlCode: number, InputBuffer: WDFMEMORY | null, InputBufferOffset: PWDFMEMORY_OFFSET, OutputBuffer: WDFMEMORY | null, OutputBufferOffset: PWDFMEMORY_OFFSET,
 ): NTSTATUS {
   const target = TargetOf(IoTarget);
-  const request = RequestOf(Request);
-  const status = FxVerifierCheckIrqlLevel("WdfIoTargetFormatRequestForIoctl", DISPATCH_LEVEL);
-  return NT_SUCCESS(status) ? FxIoTargetFormatIoctl(target, request, false, IoctlCode, InputBuffer, InputBufferOffset, OutputBuffer, OutputBufferOffset) : status;
+  const request = RequestAt(Request, "WdfIoTargetFormatRequestForIoctl");
+  return request === null ? STATUS_INVALID_DEVICE_REQUEST : FxIoTargetFormatIoctl(target, request, false, IoctlCode, InputBuffer, InputBufferOffset, OutputBuffer, OutputBufferOffset);
 }
 
 /** `WdfIoTargetFormatRequestForInternalIoctl`: as for an IOCTL, as IRP_MJ_INTERNAL_DEVICE_CONTROL. */
@@ -178,20 +150,18 @@ export function WdfIoTargetFormatRequestForInternalIoctl(
   IoTarget: WDFIOTARGET, Request: WDFREQUEST, IoctlCode: number, InputBuffer: WDFMEMORY | null, InputBufferOffset: PWDFMEMORY_OFFSET, OutputBuffer: WDFMEMORY | null, OutputBufferOffset: PWDFMEMORY_OFFSET,
 ): NTSTATUS {
   const target = TargetOf(IoTarget);
-  const request = RequestOf(Request);
-  const status = FxVerifierCheckIrqlLevel("WdfIoTargetFormatRequestForInternalIoctl", DISPATCH_LEVEL);
-  return NT_SUCCESS(status) ? FxIoTargetFormatIoctl(target, request, true, IoctlCode, InputBuffer, InputBufferOffset, OutputBuffer, OutputBufferOffset) : status;
+  const request = RequestAt(Request, "WdfIoTargetFormatRequestForInternalIoctl");
+  return request === null ? STATUS_INVALID_DEVICE_REQUEST : FxIoTargetFormatIoctl(target, request, true, IoctlCode, InputBuffer, InputBufferOffset, OutputBuffer, OutputBufferOffset);
 }
 
-/* ---- synchronous sends (PASSIVE_LEVEL; `yield*` them) ---- */
-
+/** The synchronous sends (PASSIVE_LEVEL; `yield*` them): the core's `FxIoTargetSendSynchronously`. */
 function SendSync(
   Routine: string, IoTarget: WDFIOTARGET, Request: WDFREQUEST | null, Options: PWDF_REQUEST_SEND_OPTIONS, Information: Box<number> | null,
   Descriptors: PWDF_MEMORY_DESCRIPTOR[], format: (target: FxIoTarget, request: FxRequest, b: FxRequestBuffer[]) => NTSTATUS,
 ): KWAIT<NTSTATUS> {
   const target = TargetOf(IoTarget);
-  const request = Request === null ? null : RequestOf(Request);
-  const status = FxVerifierCheckIrqlLevel(Routine, PASSIVE_LEVEL);
+  const request = Request === null ? null : (FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest);
+  const status = WdfCheckIrql(Routine);
   if (!NT_SUCCESS(status)) return FxWaitDone(status);
   return FxIoTargetSendSynchronously(Routine, target, request, Options, Information, Descriptors, format);
 }

@@ -1,4 +1,4 @@
-import { currentMachine, STATUS_SUCCESS, type KIRQL, type NTSTATUS } from "@wdfjs/kernel";
+import { currentMachine, KeGetCurrentIrql, PASSIVE_LEVEL, STATUS_SUCCESS, type KIRQL, type NTSTATUS } from "@wdfjs/kernel";
 import { FxVerifierCheckIrqlLevel } from "@wdfjs/framework";
 import { WdfFunctionMaxIrql } from "./irql-table.js";
 
@@ -18,7 +18,8 @@ export function WdfFunctionIrql(Routine: string): KIRQL | null {
  * the KMDF verifier does (fxverifier.h); a function without a level, and the free flavor, pass.
  */
 export function WdfCheckIrql(Routine: string): NTSTATUS {
-  if (!currentMachine().checked) return STATUS_SUCCESS;
+  // Every function may be called at PASSIVE_LEVEL: the table is read only at a raised IRQL.
+  if (KeGetCurrentIrql() === PASSIVE_LEVEL || !currentMachine().checked) return STATUS_SUCCESS;
   const level = WdfFunctionIrql(Routine);
   return level === null ? STATUS_SUCCESS : FxVerifierCheckIrqlLevel(Routine, level);
 }

@@ -1,123 +1,54 @@
-import { APC_LEVEL, DISPATCH_LEVEL, NT_SUCCESS, PagedPool, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type NTSTATUS, type POOL_TYPE } from "@wdfjs/kernel";
+import { APC_LEVEL, DISPATCH_LEVEL, NT_SUCCESS, PagedPool, STATUS_INVALID_DEVICE_REQUEST, type Box, type NTSTATUS, type POOL_TYPE } from "@wdfjs/kernel";
 import {
-  FxMemoryBufferFromPool, FxMemoryBufferPreallocated, FxObjectCommit, FxObjectTableOf, FxObjectHandleGetPtr, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel,
-  FX_TYPE_MEMORY_PREALLOCATED, IFX_TYPE_MEMORY, WDFMEMORY_OFFSET, type FxDriver, type FxMemoryObject, type FxObject, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
+  FxMemoryAssignBuffer, FxMemoryCopyFromBuffer, FxMemoryCopyToBuffer, FxMemoryCreate, FxMemoryCreatePreallocated, FxObjectHandleGetPtr, FxVerifierCheckIrqlLevel,
+  FX_TYPE_MEMORY_PREALLOCATED, IFX_TYPE_MEMORY, type FxMemoryBufferPreallocated, type FxMemoryObject, type PWDF_OBJECT_ATTRIBUTES, type WDFMEMORY,
 } from "@wdfjs/framework";
+import { Created, Enter } from "./ddi.js";
+import { WdfCheckIrql } from "./irql.js";
 
-export type WDFMEMORY = WDFHANDLE<"WDFMEMORY">;
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFMEMORY } from "@wdfjs/framework";
 
-function MemoryOf(Memory: WDFMEMORY): FxMemoryObject {
-  return FxObjectHandleGetPtr(Memory, IFX_TYPE_MEMORY) as FxMemoryObject;
-}
-
-/** A created object that failed to commit goes without its callbacks. */
-function Abandon(object: FxObject): void {
-  object.contexts.length = 0;
-  object.deleteObject();
-}
-
-/**
- * `WdfMemoryCreate` (fxmemorybufferapi.cpp): a buffer from pool (tag 0: the driver's tag), parented
- * to the driver unless the attributes say otherwise. A zero size is STATUS_INVALID_PARAMETER. Paged
- * pool is for APC_LEVEL and below, nonpaged for DISPATCH_LEVEL and below.
- */
+/** `WdfMemoryCreate`: the core's `FxMemoryCreate`; paged pool at APC_LEVEL and below, nonpaged at DISPATCH_LEVEL and below. */
 export function WdfMemoryCreate(Attributes: PWDF_OBJECT_ATTRIBUTES, PoolType: POOL_TYPE, PoolTag: number, BufferSize: number, Memory: Box<WDFMEMORY | null>, Buffer: Box<number> | null): NTSTATUS {
   Memory.value = null;
   if (Buffer !== null) Buffer.value = 0;
-  let status = FxVerifierCheckIrqlLevel("WdfMemoryCreate", (PoolType & 1) === PagedPool ? APC_LEVEL : DISPATCH_LEVEL);
+  const status = FxVerifierCheckIrqlLevel("WdfMemoryCreate", (PoolType & 1) === PagedPool ? APC_LEVEL : DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;
-  if (!Number.isInteger(BufferSize) || BufferSize <= 0) return STATUS_INVALID_PARAMETER;
-  status = FxValidateObjectAttributes(Attributes);
-  if (!NT_SUCCESS(status)) return status;
-  const driver = FxObjectTableOf().driver as FxDriver | null;
-  const tag = PoolTag !== 0 ? PoolTag : (driver?.Tag ?? 0);
-  const memory = new FxMemoryBufferFromPool(PoolType, tag, BufferSize);
-  status = memory.allocate();
-  if (NT_SUCCESS(status)) status = FxObjectCommit(memory, Attributes);
-  if (!NT_SUCCESS(status)) {
-    Abandon(memory);
-    return status;
-  }
-  Memory.value = memory.handle as WDFMEMORY;
-  if (Buffer !== null) Buffer.value = memory.Buffer;
-  return STATUS_SUCCESS;
+  const memory = FxMemoryCreate(Attributes, PoolType, PoolTag, BufferSize);
+  if (Buffer !== null && typeof memory !== "number") Buffer.value = memory.Buffer;
+  return Created(memory, Memory);
 }
 
-/** `WdfMemoryCreatePreallocated`: a WDFMEMORY over the driver's buffer, which the framework never frees. */
+/** `WdfMemoryCreatePreallocated`: the core's `FxMemoryCreatePreallocated` over the driver's buffer. */
 export function WdfMemoryCreatePreallocated(Attributes: PWDF_OBJECT_ATTRIBUTES, Buffer: number, BufferSize: number, Memory: Box<WDFMEMORY | null>): NTSTATUS {
   Memory.value = null;
-  let status = FxVerifierCheckIrqlLevel("WdfMemoryCreatePreallocated", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  if (Buffer === 0 || !Number.isInteger(BufferSize) || BufferSize <= 0) return STATUS_INVALID_PARAMETER;
-  status = FxValidateObjectAttributes(Attributes);
-  if (!NT_SUCCESS(status)) return status;
-  const memory = new FxMemoryBufferPreallocated(Buffer, BufferSize);
-  status = FxObjectCommit(memory, Attributes);
-  if (!NT_SUCCESS(status)) {
-    Abandon(memory);
-    return status;
-  }
-  Memory.value = memory.handle as WDFMEMORY;
-  return STATUS_SUCCESS;
+  const status = WdfCheckIrql("WdfMemoryCreatePreallocated");
+  return NT_SUCCESS(status) ? Created(FxMemoryCreatePreallocated(Attributes, Buffer, BufferSize), Memory) : status;
 }
 
 /** `WdfMemoryAssignBuffer`: only a preallocated WDFMEMORY takes a new buffer. */
 export function WdfMemoryAssignBuffer(Memory: WDFMEMORY, Buffer: number, BufferSize: number): NTSTATUS {
-  const memory = FxObjectHandleGetPtr(Memory, FX_TYPE_MEMORY_PREALLOCATED) as FxMemoryBufferPreallocated;
-  const status = FxVerifierCheckIrqlLevel("WdfMemoryAssignBuffer", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  if (Buffer === 0 || !Number.isInteger(BufferSize) || BufferSize <= 0) return STATUS_INVALID_PARAMETER;
-  memory.assign(Buffer, BufferSize);
-  return STATUS_SUCCESS;
+  const memory = Enter<FxMemoryBufferPreallocated>(Memory, FX_TYPE_MEMORY_PREALLOCATED, "WdfMemoryAssignBuffer");
+  return memory === null ? STATUS_INVALID_DEVICE_REQUEST : FxMemoryAssignBuffer(memory, Buffer, BufferSize);
 }
 
-/** `WdfMemoryGetBuffer`: the buffer's address, and its size. */
+/** `WdfMemoryGetBuffer`: the buffer's address, and its size (above DISPATCH_LEVEL traced, still returned). */
 export function WdfMemoryGetBuffer(Memory: WDFMEMORY, BufferSize: Box<number> | null): number {
-  const memory = MemoryOf(Memory);
-  // The checked flavor traces a call above DISPATCH_LEVEL; the buffer is still returned.
-  FxVerifierCheckIrqlLevel("WdfMemoryGetBuffer", DISPATCH_LEVEL);
+  const memory = FxObjectHandleGetPtr(Memory, IFX_TYPE_MEMORY) as FxMemoryObject;
+  WdfCheckIrql("WdfMemoryGetBuffer");
   if (BufferSize !== null) BufferSize.value = memory.BufferSize;
   return memory.Buffer;
 }
 
-function offsets(Offset: number): WDFMEMORY_OFFSET {
-  const o = new WDFMEMORY_OFFSET();
-  o.BufferOffset = Offset;
-  return o;
-}
-
-/**
- * `WdfMemoryCopyToBuffer`: NumBytesToCopyTo bytes from the memory at SourceOffset into Buffer. Zero
- * bytes is STATUS_INVALID_PARAMETER; more than the memory holds past the offset is
- * STATUS_BUFFER_TOO_SMALL.
- */
+/** `WdfMemoryCopyToBuffer`: the core's `FxMemoryCopyToBuffer`. */
 export function WdfMemoryCopyToBuffer(SourceMemory: WDFMEMORY, SourceOffset: number, Buffer: number, NumBytesToCopyTo: number): NTSTATUS {
-  const memory = MemoryOf(SourceMemory);
-  const status = FxVerifierCheckIrqlLevel("WdfMemoryCopyToBuffer", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  if (NumBytesToCopyTo === 0) return STATUS_INVALID_PARAMETER;
-  const dst = new WDFMEMORY_OFFSET();
-  dst.BufferLength = NumBytesToCopyTo;
-  return memory.copyToPtr(offsets(SourceOffset), Buffer, NumBytesToCopyTo, dst);
+  const memory = Enter<FxMemoryObject>(SourceMemory, IFX_TYPE_MEMORY, "WdfMemoryCopyToBuffer");
+  return memory === null ? STATUS_INVALID_DEVICE_REQUEST : FxMemoryCopyToBuffer(memory, SourceOffset, Buffer, NumBytesToCopyTo);
 }
 
-/**
- * `WdfMemoryCopyFromBuffer`: NumBytesToCopyFrom bytes from Buffer into the memory at
- * DestinationOffset. Zero bytes is STATUS_INVALID_PARAMETER; a copy that does not fit the memory is
- * STATUS_INVALID_BUFFER_SIZE; read-only memory (a write request's input) is STATUS_ACCESS_VIOLATION.
- */
+/** `WdfMemoryCopyFromBuffer`: the core's `FxMemoryCopyFromBuffer`. */
 export function WdfMemoryCopyFromBuffer(DestinationMemory: WDFMEMORY, DestinationOffset: number, Buffer: number, NumBytesToCopyFrom: number): NTSTATUS {
-  const memory = MemoryOf(DestinationMemory);
-  const status = FxVerifierCheckIrqlLevel("WdfMemoryCopyFromBuffer", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  if (NumBytesToCopyFrom === 0) return STATUS_INVALID_PARAMETER;
-  const dst = offsets(DestinationOffset);
-  dst.BufferLength = NumBytesToCopyFrom;
-  return memory.copyFromPtr(dst, Buffer, NumBytesToCopyFrom, null);
+  const memory = Enter<FxMemoryObject>(DestinationMemory, IFX_TYPE_MEMORY, "WdfMemoryCopyFromBuffer");
+  return memory === null ? STATUS_INVALID_DEVICE_REQUEST : FxMemoryCopyFromBuffer(memory, DestinationOffset, Buffer, NumBytesToCopyFrom);
 }
-
-export {
-  WDFMEMORY_OFFSET, WDF_MEMORY_DESCRIPTOR, WDF_MEMORY_DESCRIPTOR_INIT_BUFFER, WDF_MEMORY_DESCRIPTOR_INIT_HANDLE, WDF_MEMORY_DESCRIPTOR_INIT_MDL,
-  WdfMemoryDescriptorTypeInvalid, WdfMemoryDescriptorTypeBuffer, WdfMemoryDescriptorTypeMdl, WdfMemoryDescriptorTypeHandle,
-  type PWDFMEMORY_OFFSET, type PWDF_MEMORY_DESCRIPTOR, type WDF_MEMORY_DESCRIPTOR_TYPE,
-} from "@wdfjs/framework";

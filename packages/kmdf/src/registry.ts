@@ -1,32 +1,25 @@
-import { WdfCheckIrql } from "./irql.js";
-import { NT_SUCCESS, PASSIVE_LEVEL, ReadBytes, REG_SZ, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
+import { NT_SUCCESS, ReadBytes, REG_SZ, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, type Box, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxObjectHandleGetPtr, FxRegKey, FxRegSz, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FX_TYPE_COLLECTION, FX_TYPE_DEVICE, FX_TYPE_DRIVER, FX_TYPE_REG_KEY,
-  type FxCollection, type FxDevice, type FxDriver, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE,
+  FxObjectHandleGetPtr, FxRegKey, FxRegSz, FxValidateObjectAttributes, FX_TYPE_COLLECTION, FX_TYPE_DEVICE, FX_TYPE_DRIVER, FX_TYPE_REG_KEY,
+  type FxCollection, type FxDevice, type FxDriver, type PWDF_OBJECT_ATTRIBUTES, type WDFCOLLECTION, type WDFDEVICE, type WDFDRIVER, type WDFKEY,
 } from "@wdfjs/framework";
-import type { WDFCOLLECTION } from "./collection.js";
-import type { WDFDEVICE } from "./device.js";
-import type { WDFDRIVER } from "./driver.js";
+import { Created, Enter } from "./ddi.js";
+import { WdfCheckIrql } from "./irql.js";
 import type { PCUNICODE_STRING, PUNICODE_STRING } from "./string.js";
 
-export type WDFKEY = WDFHANDLE<"WDFKEY">;
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFKEY } from "@wdfjs/framework";
 
 /** The creating DDIs: PASSIVE_LEVEL, valid attributes, then `FxRegKey._create` with the open. */
 function Create(Routine: string, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null>, open: (key: FxRegKey) => NTSTATUS): NTSTATUS {
   Key.value = null;
-  let status = FxVerifierCheckIrqlLevel(Routine, PASSIVE_LEVEL);
+  let status = WdfCheckIrql(Routine);
   if (NT_SUCCESS(status)) status = FxValidateObjectAttributes(KeyAttributes);
-  if (!NT_SUCCESS(status)) return status;
-  const key = FxRegKey._create(KeyAttributes, open);
-  if (typeof key === "number") return key;
-  Key.value = key.handle as WDFKEY;
-  return STATUS_SUCCESS;
+  return NT_SUCCESS(status) ? Created(FxRegKey._create(KeyAttributes, open), Key) : status;
 }
 
 function KeyOf(Key: WDFKEY, Routine: string): FxRegKey | NTSTATUS {
-  const key = FxObjectHandleGetPtr(Key, FX_TYPE_REG_KEY) as FxRegKey;
-  const status = FxVerifierCheckIrqlLevel(Routine, PASSIVE_LEVEL);
-  return NT_SUCCESS(status) ? key : status;
+  return Enter<FxRegKey>(Key, FX_TYPE_REG_KEY, Routine) ?? STATUS_INVALID_DEVICE_REQUEST;
 }
 
 function ParentHandle(ParentKey: WDFKEY | null): number | null {

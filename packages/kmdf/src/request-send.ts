@@ -1,17 +1,17 @@
-import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type IO_STACK_LOCATION, type IRP, type KWAIT, type NTSTATUS } from "@wdfjs/kernel";
+import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type IO_STACK_LOCATION, type IRP, type KWAIT, type NTSTATUS } from "@wdfjs/kernel";
 import {
   FxDriverRequest, FxFormatUsingCurrentType, FxFormatUsingStackLocation, FxObjectCommit, FxObjectHandleGetPtr, FxObjectTableOf, FxRequestCopyCompletionParams,
-  FxRequestSendAsync, FxRequestSendStateOf, FxRequestSendSync, FxRequestSetStatus, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FxWaitDone, FX_TYPE_IO_TARGET, FX_TYPE_REQUEST,
-  WDF_REQUEST_REUSE_PARAMS_SIZE, WDF_REQUEST_SEND_OPTION_SYNCHRONOUS, type FxIoTarget, type FxObject, type FxRequest, type PFN_WDF_REQUEST_COMPLETION_ROUTINE,
-  type PWDF_OBJECT_ATTRIBUTES, type PWDF_REQUEST_REUSE_PARAMS, type PWDF_REQUEST_SEND_OPTIONS, type WDF_REQUEST_COMPLETION_PARAMS,
+  FxRequestSendAsync, FxRequestSendStateOf, FxRequestSendSync, FxRequestSetStatus, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FxWaitDone,
+  FX_TYPE_IO_TARGET, FX_TYPE_REQUEST, WDF_REQUEST_REUSE_PARAMS_SIZE, WDF_REQUEST_SEND_OPTION_SYNCHRONOUS, type FxIoTarget, type FxObject, type FxRequest,
+  type PFN_WDF_REQUEST_COMPLETION_ROUTINE, type PWDF_OBJECT_ATTRIBUTES, type PWDF_REQUEST_REUSE_PARAMS, type PWDF_REQUEST_SEND_OPTIONS,
+  type WDF_REQUEST_COMPLETION_PARAMS, type WDFIOTARGET, type WDFREQUEST,
 } from "@wdfjs/framework";
-import type { WDFIOTARGET } from "./io-target.js";
-import type { WDFREQUEST } from "./request.js";
+import { Enter } from "./ddi.js";
+import { WdfCheckIrql } from "./irql.js";
 
-function RequestOf(Request: WDFREQUEST): FxRequest {
-  return FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
-}
+const RequestAt = (Request: WDFREQUEST, Routine: string) => Enter<FxRequest>(Request, FX_TYPE_REQUEST, Routine);
 
+/** The creating DDIs' end: the request under its parent (a failure deletes it without callbacks). */
 function Commit(request: FxDriverRequest, Attributes: PWDF_OBJECT_ATTRIBUTES, parent: FxObject | null, Request: Box<WDFREQUEST | null>): NTSTATUS {
   const status = FxObjectCommit(request, Attributes, parent);
   if (!NT_SUCCESS(status)) {
@@ -24,16 +24,14 @@ function Commit(request: FxDriverRequest, Attributes: PWDF_OBJECT_ATTRIBUTES, pa
 }
 
 /**
- * `WdfRequestCreate`: a request of the driver's own, to format and send. With a target, its IRP
- * has one location per device of the target's stack (else the first format allocates it). Its
- * parent is the driver unless the attributes say otherwise; it is deleted, never completed.
+ * `WdfRequestCreate`: a request of the driver's own (`FxDriverRequest.create`; with a target, one
+ * stack location per device of its stack), parented to the driver unless the attributes say otherwise.
  */
 export function WdfRequestCreate(RequestAttributes: PWDF_OBJECT_ATTRIBUTES, IoTarget: WDFIOTARGET | null, Request: Box<WDFREQUEST | null>): NTSTATUS {
   const target = IoTarget === null ? null : (FxObjectHandleGetPtr(IoTarget, FX_TYPE_IO_TARGET) as FxIoTarget);
   Request.value = null;
-  let status = FxVerifierCheckIrqlLevel("WdfRequestCreate", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  status = FxValidateObjectAttributes(RequestAttributes);
+  let status = WdfCheckIrql("WdfRequestCreate");
+  if (NT_SUCCESS(status)) status = FxValidateObjectAttributes(RequestAttributes);
   if (!NT_SUCCESS(status)) return status;
   const request = FxDriverRequest.create(target);
   if (typeof request === "number") return request;
@@ -43,46 +41,36 @@ export function WdfRequestCreate(RequestAttributes: PWDF_OBJECT_ATTRIBUTES, IoTa
 /** `WdfRequestCreateFromIrp`: a request around the driver's IRP; with RequestFreesIrp the framework frees the IRP with the request. */
 export function WdfRequestCreateFromIrp(RequestAttributes: PWDF_OBJECT_ATTRIBUTES, Irp: IRP, RequestFreesIrp: boolean, Request: Box<WDFREQUEST | null>): NTSTATUS {
   Request.value = null;
-  let status = FxVerifierCheckIrqlLevel("WdfRequestCreateFromIrp", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  status = FxValidateObjectAttributes(RequestAttributes);
+  let status = WdfCheckIrql("WdfRequestCreateFromIrp");
+  if (NT_SUCCESS(status)) status = FxValidateObjectAttributes(RequestAttributes);
   if (!NT_SUCCESS(status)) return status;
   return Commit(new FxDriverRequest(Irp, RequestFreesIrp), RequestAttributes, FxObjectTableOf().driver, Request);
 }
 
-/**
- * `WdfRequestReuse`: a driver-created request back to its created state (completion routine and
- * format dropped, IRP reinitialized with ReuseParams->Status). A wrong Size is STATUS_INVALID_PARAMETER.
- */
+/** `WdfRequestReuse`: a driver-created request back to its created state (`FxDriverRequest.reuse`); a wrong Size is STATUS_INVALID_PARAMETER. */
 export function WdfRequestReuse(Request: WDFREQUEST, ReuseParams: PWDF_REQUEST_REUSE_PARAMS): NTSTATUS {
-  const request = RequestOf(Request);
-  const status = FxVerifierCheckIrqlLevel("WdfRequestReuse", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
+  const request = RequestAt(Request, "WdfRequestReuse");
+  if (request === null) return STATUS_INVALID_DEVICE_REQUEST;
   if (ReuseParams.Size !== WDF_REQUEST_REUSE_PARAMS_SIZE) return STATUS_INVALID_PARAMETER;
-  if (!(request instanceof FxDriverRequest)) return STATUS_SUCCESS;
-  return request.reuse(ReuseParams);
+  return request instanceof FxDriverRequest ? request.reuse(ReuseParams) : STATUS_SUCCESS;
 }
 
 /** `WdfRequestFormatRequestUsingCurrentType`: the request will go down as it came (the next stack location a copy of the current one). */
 export function WdfRequestFormatRequestUsingCurrentType(Request: WDFREQUEST): void {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestFormatRequestUsingCurrentType", DISPATCH_LEVEL))) return;
-  if (request.Irp === null || !request.allocatedFromIo) return;
-  FxFormatUsingCurrentType(request);
+  const request = RequestAt(Request, "WdfRequestFormatRequestUsingCurrentType");
+  if (request !== null && request.Irp !== null && request.allocatedFromIo) FxFormatUsingCurrentType(request);
 }
 
 /** `WdfRequestWdmFormatUsingStackLocation`: the next stack location becomes a copy of the driver's. */
 export function WdfRequestWdmFormatUsingStackLocation(Request: WDFREQUEST, Stack: IO_STACK_LOCATION): void {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestWdmFormatUsingStackLocation", DISPATCH_LEVEL))) return;
-  if (request.Irp === null) return;
-  FxFormatUsingStackLocation(request, Stack);
+  const request = RequestAt(Request, "WdfRequestWdmFormatUsingStackLocation");
+  if (request !== null && request.Irp !== null) FxFormatUsingStackLocation(request, Stack);
 }
 
 /** `WdfRequestSetCompletionRoutine`: called once when the sent request comes back (NULL removes it). */
 export function WdfRequestSetCompletionRoutine(Request: WDFREQUEST, CompletionRoutine: PFN_WDF_REQUEST_COMPLETION_ROUTINE, CompletionContext: unknown): void {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestSetCompletionRoutine", DISPATCH_LEVEL))) return;
+  const request = RequestAt(Request, "WdfRequestSetCompletionRoutine");
+  if (request === null) return;
   const s = FxRequestSendStateOf(request);
   s.completionRoutine = CompletionRoutine;
   s.completionContext = CompletionContext;
@@ -90,19 +78,17 @@ export function WdfRequestSetCompletionRoutine(Request: WDFREQUEST, CompletionRo
 
 /** `WdfRequestGetCompletionParams`: what the last send came back with (status, information, the formatted buffers). */
 export function WdfRequestGetCompletionParams(Request: WDFREQUEST, Params: WDF_REQUEST_COMPLETION_PARAMS): void {
-  const request = RequestOf(Request);
-  if (NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetCompletionParams", DISPATCH_LEVEL))) FxRequestCopyCompletionParams(request, Params);
+  const request = RequestAt(Request, "WdfRequestGetCompletionParams");
+  if (request !== null) FxRequestCopyCompletionParams(request, Params);
 }
 
 /**
- * `WdfRequestSend`: TRUE if the request went to the target (or waits in a stopped one); FALSE if
- * not, with the reason in WdfRequestGetStatus (the driver still owns the request). With
- * WDF_REQUEST_SEND_OPTION_SYNCHRONOUS the call waits at PASSIVE_LEVEL for the request to come
- * back and returns something to `yield*`, whose value is that boolean; the status is then the
- * request's (WdfRequestGetStatus), STATUS_IO_TIMEOUT if its timeout passed.
+ * `WdfRequestSend`: TRUE if the request went to the target (or waits in a stopped one); FALSE
+ * with the reason in WdfRequestGetStatus. WDF_REQUEST_SEND_OPTION_SYNCHRONOUS: PASSIVE_LEVEL, a
+ * wait to `yield*` (`FxRequestSendSync`), whose value is that boolean.
  */
 export function WdfRequestSend(Request: WDFREQUEST, Target: WDFIOTARGET, Options: PWDF_REQUEST_SEND_OPTIONS): boolean | KWAIT<boolean> {
-  const request = RequestOf(Request);
+  const request = FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
   const target = FxObjectHandleGetPtr(Target, FX_TYPE_IO_TARGET) as FxIoTarget;
   const synchronous = Options !== null && (Options.Flags & WDF_REQUEST_SEND_OPTION_SYNCHRONOUS) !== 0;
   const status = FxVerifierCheckIrqlLevel("WdfRequestSend", synchronous ? PASSIVE_LEVEL : DISPATCH_LEVEL);
@@ -113,17 +99,16 @@ export function WdfRequestSend(Request: WDFREQUEST, Target: WDFIOTARGET, Options
   return synchronous ? FxRequestSendSync(request, target, Options) : FxRequestSendAsync(request, target, Options);
 }
 
-/** `WdfRequestCancelSentRequest`: cancels a request the driver sent (TRUE if the IRP had a cancel routine to call, or it still waited in the target). */
+/** `WdfRequestCancelSentRequest`: TRUE if the IRP had a cancel routine to call, or it still waited in the target. */
 export function WdfRequestCancelSentRequest(Request: WDFREQUEST): boolean {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestCancelSentRequest", DISPATCH_LEVEL))) return false;
-  const target = request.send?.target ?? null;
-  return target !== null && target.cancelSentRequest(request);
+  const request = RequestAt(Request, "WdfRequestCancelSentRequest");
+  const target = request?.send?.target ?? null;
+  return target !== null && target.cancelSentRequest(request!);
 }
 
 /** `WdfRequestGetIoTarget`: the target the request was last sent to. */
 export function WdfRequestGetIoTarget(Request: WDFREQUEST): WDFIOTARGET | null {
-  const request = RequestOf(Request);
+  const request = FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetIoTarget", DISPATCH_LEVEL))) return null;
   return (request.send?.target?.handle ?? null) as WDFIOTARGET | null;
 }

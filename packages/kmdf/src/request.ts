@@ -1,13 +1,15 @@
-import { currentMachine, DISPATCH_LEVEL, STATUS_INVALID_DEVICE_REQUEST, NT_SUCCESS, Out, type Box, type NTSTATUS } from "@wdfjs/kernel";
-import { FxObjectHandleGetPtr, FxRequestStopAcknowledge, FxRequestMarkCancelable, FxRequestUnmarkCancelable, type EVT_WDF_REQUEST_CANCEL, FxVerifierCheckIrqlLevel, FX_TYPE_QUEUE, FX_TYPE_REQUEST, type FxIoQueue, type FxRequest, type FxRequestMemory, type WDF_REQUEST_PARAMETERS, type WDFHANDLE } from "@wdfjs/framework";
-import type { WDFQUEUE } from "./queue.js";
-import type { WDFMEMORY } from "./memory.js";
+import { currentMachine, NT_SUCCESS, Out, STATUS_INVALID_DEVICE_REQUEST, type Box, type NTSTATUS } from "@wdfjs/kernel";
+import {
+  FxObjectHandleGetPtr, FxRequestMarkCancelable, FxRequestStopAcknowledge, FxRequestUnmarkCancelable, FX_TYPE_QUEUE, FX_TYPE_REQUEST, type EVT_WDF_REQUEST_CANCEL,
+  type FxIoQueue, type FxRequest, type FxRequestMemory, type WDF_REQUEST_PARAMETERS, type WDFMEMORY, type WDFQUEUE, type WDFREQUEST,
+} from "@wdfjs/framework";
+import { Created, Enter } from "./ddi.js";
+import { WdfCheckIrql } from "./irql.js";
 
-export type WDFREQUEST = WDFHANDLE<"WDFREQUEST">;
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFREQUEST } from "@wdfjs/framework";
 
-function RequestOf(Request: WDFREQUEST): FxRequest {
-  return FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
-}
+const RequestAt = (Request: WDFREQUEST, Routine: string) => Enter<FxRequest>(Request, FX_TYPE_REQUEST, Routine);
 
 /**
  * A request already completed, reached through a stale handle in the free flavor (the checked
@@ -21,152 +23,106 @@ function AlreadyCompleted(request: FxRequest, Routine: string): boolean {
 
 /** `WdfRequestComplete`: completes the IRP with the status and the Information set so far; the handle is then stale. */
 export function WdfRequestComplete(Request: WDFREQUEST, Status: NTSTATUS): void {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestComplete", DISPATCH_LEVEL))) return;
-  if (AlreadyCompleted(request, "WdfRequestComplete")) return;
-  request.complete(Status);
+  const request = RequestAt(Request, "WdfRequestComplete");
+  if (request !== null && !AlreadyCompleted(request, "WdfRequestComplete")) request.complete(Status);
 }
 
 /** `WdfRequestCompleteWithInformation`: sets Information, then completes. */
 export function WdfRequestCompleteWithInformation(Request: WDFREQUEST, Status: NTSTATUS, Information: number): void {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestCompleteWithInformation", DISPATCH_LEVEL))) return;
-  if (AlreadyCompleted(request, "WdfRequestCompleteWithInformation")) return;
+  const request = RequestAt(Request, "WdfRequestCompleteWithInformation");
+  if (request === null || AlreadyCompleted(request, "WdfRequestCompleteWithInformation")) return;
   request.information = Information;
   request.complete(Status);
 }
 
 /** `WdfRequestSetInformation`: IoStatus.Information of the IRP (bytes transferred). */
 export function WdfRequestSetInformation(Request: WDFREQUEST, Information: number): void {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestSetInformation", DISPATCH_LEVEL))) return;
-  request.information = Information;
+  const request = RequestAt(Request, "WdfRequestSetInformation");
+  if (request !== null) request.information = Information;
 }
 
 /** `WdfRequestGetInformation`. */
 export function WdfRequestGetInformation(Request: WDFREQUEST): number {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetInformation", DISPATCH_LEVEL))) return 0;
-  return request.information;
+  return RequestAt(Request, "WdfRequestGetInformation")?.information ?? 0;
 }
 
 /** `WdfRequestGetStatus`: for a request the driver owns, the IRP's current status. */
 export function WdfRequestGetStatus(Request: WDFREQUEST): NTSTATUS {
-  const request = RequestOf(Request);
-  const status = FxVerifierCheckIrqlLevel("WdfRequestGetStatus", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
+  const request = RequestAt(Request, "WdfRequestGetStatus");
+  if (request === null) return STATUS_INVALID_DEVICE_REQUEST;
   return request.Irp !== null ? request.Irp.IoStatus.Status : request.status;
 }
 
 /** `WdfRequestGetParameters`: the request's type and its read, write or device-control parameters. */
 export function WdfRequestGetParameters(Request: WDFREQUEST, Parameters: WDF_REQUEST_PARAMETERS): void {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetParameters", DISPATCH_LEVEL))) return;
-  request.getParameters(Parameters);
+  RequestAt(Request, "WdfRequestGetParameters")?.getParameters(Parameters);
 }
 
-/**
- * `WdfRequestRetrieveInputBuffer`: the input buffer's system address and length. A read has none
- * (STATUS_INVALID_DEVICE_REQUEST); a zero-length or too short one is STATUS_BUFFER_TOO_SMALL.
- * METHOD_BUFFERED: the same buffer as the output.
- */
+/** `WdfRequestRetrieveInputBuffer`: the core's `retrieveBuffer` (a read has none; too short: STATUS_BUFFER_TOO_SMALL). */
 export function WdfRequestRetrieveInputBuffer(Request: WDFREQUEST, MinimumRequiredLength: number, Buffer: Box<number>, Length: Box<number> | null): NTSTATUS {
-  const request = RequestOf(Request);
-  const status = FxVerifierCheckIrqlLevel("WdfRequestRetrieveInputBuffer", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  if (request.Irp === null) return STATUS_INVALID_DEVICE_REQUEST;
+  const request = RequestAt(Request, "WdfRequestRetrieveInputBuffer");
+  if (request === null || request.Irp === null) return STATUS_INVALID_DEVICE_REQUEST;
   return request.retrieveBuffer(false, MinimumRequiredLength, Buffer, Length);
 }
 
 /** `WdfRequestRetrieveOutputBuffer`: as the input buffer; a write has none. */
 export function WdfRequestRetrieveOutputBuffer(Request: WDFREQUEST, MinimumRequiredSize: number, Buffer: Box<number>, Length: Box<number> | null): NTSTATUS {
-  const request = RequestOf(Request);
-  const status = FxVerifierCheckIrqlLevel("WdfRequestRetrieveOutputBuffer", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  if (request.Irp === null) return STATUS_INVALID_DEVICE_REQUEST;
+  const request = RequestAt(Request, "WdfRequestRetrieveOutputBuffer");
+  if (request === null || request.Irp === null) return STATUS_INVALID_DEVICE_REQUEST;
   return request.retrieveBuffer(true, MinimumRequiredSize, Buffer, Length);
 }
 
 /** `WdfRequestGetIoQueue`: the queue that presented the request. */
 export function WdfRequestGetIoQueue(Request: WDFREQUEST): WDFQUEUE | null {
-  const queue = RequestOf(Request).queue;
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestGetIoQueue", DISPATCH_LEVEL))) return null;
-  return queue === null ? null : (queue.handle as WDFQUEUE);
+  return (RequestAt(Request, "WdfRequestGetIoQueue")?.queue?.handle ?? null) as WDFQUEUE | null;
 }
 
 /**
- * `WdfRequestForwardToIoQueue` (fxrequestapi.cpp, `VerifyForwardRequest`): a request the driver
- * owns moves to another queue of the same device, which presents it (or, manual, keeps it for
- * WdfIoQueueRetrieveNextRequest). A request the driver does not own (still waiting in a queue)
- * or has marked cancelable,
- * the same queue or another device's queue → STATUS_INVALID_DEVICE_REQUEST (`VerifyForwardRequest`,
- * fxioqueue.cpp); a queue that does not accept → STATUS_INVALID_DEVICE_STATE. On any failure the
- * driver still owns the request.
+ * `WdfRequestForwardToIoQueue` (`VerifyForwardRequest`): a driver-owned request, not cancelable,
+ * to another queue of its device (else STATUS_INVALID_DEVICE_REQUEST); the core's `forwardRequest`.
  */
 export function WdfRequestForwardToIoQueue(Request: WDFREQUEST, DestinationQueue: WDFQUEUE): NTSTATUS {
-  const request = RequestOf(Request);
-  const destination = FxObjectHandleGetPtr(DestinationQueue, FX_TYPE_QUEUE) as FxIoQueue;
-  const status = FxVerifierCheckIrqlLevel("WdfRequestForwardToIoQueue", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
+  const request = FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
+  const destination = Enter<FxIoQueue>(DestinationQueue, FX_TYPE_QUEUE, "WdfRequestForwardToIoQueue");
   const source = request.queue;
-  if (source === null || !request.driverOwned || request.cancelRoutine !== null || source === destination || source.device !== destination.device) {
+  if (destination === null || source === null || !request.driverOwned || request.cancelRoutine !== null || source === destination || source.device !== destination.device) {
     return STATUS_INVALID_DEVICE_REQUEST;
   }
   return destination.forwardRequest(request);
 }
 
-/**
- * `VerifyRequestCancelable` (checked flavor): the driver must own the request, and mark it only
- * when it is not cancelable, unmark it only when it is; else STATUS_INVALID_DEVICE_REQUEST.
- */
-function VerifyRequestCancelable(request: FxRequest, Cancelable: boolean): NTSTATUS {
-  if (!currentMachine().checked) return 0;
-  if (!request.driverOwned || (request.cancelRoutine !== null) === Cancelable) return STATUS_INVALID_DEVICE_REQUEST;
-  return 0;
+/** `VerifyRequestCancelable` (checked flavor): the driver owns the request, marks it only when not cancelable, unmarks it only when it is. */
+function CancelableAt(Request: WDFREQUEST, Routine: string, Cancelable: boolean): FxRequest | null {
+  const request = RequestAt(Request, Routine);
+  if (request === null || !currentMachine().checked) return request;
+  return !request.driverOwned || (request.cancelRoutine !== null) === Cancelable ? null : request;
 }
 
 /** `WdfRequestMarkCancelable`: EvtRequestCancel runs if the I/O manager cancels the request (at once if it already has). */
 export function WdfRequestMarkCancelable(Request: WDFREQUEST, EvtRequestCancel: EVT_WDF_REQUEST_CANCEL): void {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestMarkCancelable", DISPATCH_LEVEL))) return;
-  if (!NT_SUCCESS(VerifyRequestCancelable(request, true))) return;
-  FxRequestMarkCancelable(request, EvtRequestCancel, false);
+  const request = CancelableAt(Request, "WdfRequestMarkCancelable", true);
+  if (request !== null) FxRequestMarkCancelable(request, EvtRequestCancel, false);
 }
 
-/** `WdfRequestMarkCancelableEx`: as WdfRequestMarkCancelable, but an already cancelled request is STATUS_CANCELLED (the driver completes it). */
+/** `WdfRequestMarkCancelableEx`: an already cancelled request is STATUS_CANCELLED (the driver completes it). */
 export function WdfRequestMarkCancelableEx(Request: WDFREQUEST, EvtRequestCancel: EVT_WDF_REQUEST_CANCEL): NTSTATUS {
-  const request = RequestOf(Request);
-  let status = FxVerifierCheckIrqlLevel("WdfRequestMarkCancelableEx", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  status = VerifyRequestCancelable(request, true);
-  if (!NT_SUCCESS(status)) return status;
-  return FxRequestMarkCancelable(request, EvtRequestCancel, true);
+  const request = CancelableAt(Request, "WdfRequestMarkCancelableEx", true);
+  return request === null ? STATUS_INVALID_DEVICE_REQUEST : FxRequestMarkCancelable(request, EvtRequestCancel, true);
 }
 
-/**
- * `WdfRequestUnmarkCancelable`: STATUS_CANCELLED when the cancel callback has run or is about
- * to: the driver must then not complete the request (the callback does).
- */
+/** `WdfRequestUnmarkCancelable`: STATUS_CANCELLED once the cancel callback has run or is about to (the driver must not complete then). */
 export function WdfRequestUnmarkCancelable(Request: WDFREQUEST): NTSTATUS {
-  const request = RequestOf(Request);
-  let status = FxVerifierCheckIrqlLevel("WdfRequestUnmarkCancelable", DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  status = VerifyRequestCancelable(request, false);
-  if (!NT_SUCCESS(status)) return status;
-  return FxRequestUnmarkCancelable(request);
+  const request = CancelableAt(Request, "WdfRequestUnmarkCancelable", false);
+  return request === null ? STATUS_INVALID_DEVICE_REQUEST : FxRequestUnmarkCancelable(request);
 }
 
 /** `WdfRequestIsCanceled`: the I/O manager has cancelled the request's IRP. */
 export function WdfRequestIsCanceled(Request: WDFREQUEST): boolean {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestIsCanceled", DISPATCH_LEVEL))) return false;
-  return request.canceled || (request.Irp !== null && request.Irp.Cancel);
+  const request = RequestAt(Request, "WdfRequestIsCanceled");
+  return request !== null && (request.canceled || (request.Irp !== null && request.Irp.Cancel));
 }
 
-/**
- * `WdfRequestRetrieveInputMemory`: the input buffer as a WDFMEMORY (a child of the request: its
- * handle goes stale at completion). A write's input is read-only; a read has none.
- */
+/** `WdfRequestRetrieveInputMemory`: the input buffer as a WDFMEMORY, a child of the request (a read has none; a write's is read-only). */
 export function WdfRequestRetrieveInputMemory(Request: WDFREQUEST, Memory: Box<WDFMEMORY | null>): NTSTATUS {
   return RetrieveMemory(Request, false, Memory, "WdfRequestRetrieveInputMemory");
 }
@@ -177,25 +133,19 @@ export function WdfRequestRetrieveOutputMemory(Request: WDFREQUEST, Memory: Box<
 }
 
 function RetrieveMemory(Request: WDFREQUEST, output: boolean, Memory: Box<WDFMEMORY | null>, Routine: string): NTSTATUS {
-  const request = RequestOf(Request);
+  const request = FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
   Memory.value = null;
-  let status = FxVerifierCheckIrqlLevel(Routine, DISPATCH_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  if (request.Irp === null) return STATUS_INVALID_DEVICE_REQUEST;
+  if (!NT_SUCCESS(WdfCheckIrql(Routine)) || request.Irp === null) return STATUS_INVALID_DEVICE_REQUEST;
   const memory = Out<FxRequestMemory | null>(null);
-  status = request.retrieveMemory(output, memory);
-  if (NT_SUCCESS(status)) Memory.value = memory.value!.handle as WDFMEMORY;
-  return status;
+  const status = request.retrieveMemory(output, memory);
+  return NT_SUCCESS(status) ? Created(memory.value!, Memory) : status;
 }
 
 /**
- * `WdfRequestStopAcknowledge`: from EvtIoStop (or later, for a request it was told of), the
- * driver no longer touches the hardware for the request. Requeue TRUE puts it back at the head of
- * its queue, to be presented again after the power-up; FALSE keeps it the driver's, with
- * EvtIoResume on power-up. The checked flavor traces and ignores a call outside that context.
+ * `WdfRequestStopAcknowledge`: from EvtIoStop, the driver no longer touches the hardware for the
+ * request; the core's `FxRequestStopAcknowledge` (Requeue TRUE: back at the head of its queue).
  */
 export function WdfRequestStopAcknowledge(Request: WDFREQUEST, Requeue: boolean): void {
-  const request = RequestOf(Request);
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfRequestStopAcknowledge", DISPATCH_LEVEL))) return;
-  FxRequestStopAcknowledge(request, Requeue);
+  const request = RequestAt(Request, "WdfRequestStopAcknowledge");
+  if (request !== null) FxRequestStopAcknowledge(request, Requeue);
 }

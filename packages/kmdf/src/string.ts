@@ -1,7 +1,10 @@
-import { NT_SUCCESS, PASSIVE_LEVEL, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
-import { FxCreateObject, FxObjectHandleGetPtr, FxString, FxVerifierCheckIrqlLevel, FX_TYPE_STRING, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE } from "@wdfjs/framework";
+import { NT_SUCCESS, STATUS_INVALID_PARAMETER, type Box, type NTSTATUS } from "@wdfjs/kernel";
+import { FxCreateObject, FxString, FX_TYPE_STRING, type PWDF_OBJECT_ATTRIBUTES, type WDFSTRING } from "@wdfjs/framework";
+import { Created, Enter } from "./ddi.js";
+import { WdfCheckIrql } from "./irql.js";
 
-export type WDFSTRING = WDFHANDLE<"WDFSTRING">;
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFSTRING } from "@wdfjs/framework";
 
 /** `UNICODE_STRING`: Length and MaximumLength in bytes; the characters as a string. */
 export class UNICODE_STRING {
@@ -19,26 +22,19 @@ export function RtlInitUnicodeString(DestinationString: UNICODE_STRING, SourceSt
   DestinationString.MaximumLength = SourceString === null ? 0 : DestinationString.Length + 2;
 }
 
-/**
- * `WdfStringCreate` (fxstringapi.cpp): a WDFSTRING holding a copy of the string (empty for
- * NULL), parented to the driver unless the attributes say otherwise. An odd byte Length →
- * STATUS_INVALID_PARAMETER.
- */
+/** `WdfStringCreate` (fxstringapi.cpp): a copy of the string (empty for NULL; an odd byte Length: STATUS_INVALID_PARAMETER), parented to the driver by default. */
 export function WdfStringCreate(UnicodeString: PCUNICODE_STRING | null, StringAttributes: PWDF_OBJECT_ATTRIBUTES, String: Box<WDFSTRING | null>): NTSTATUS {
-  const status = FxVerifierCheckIrqlLevel("WdfStringCreate", PASSIVE_LEVEL);
+  const status = WdfCheckIrql("WdfStringCreate");
   if (!NT_SUCCESS(status)) return status;
   String.value = null;
   if (UnicodeString !== null && (UnicodeString.Length & 1) !== 0) return STATUS_INVALID_PARAMETER;
-  const string = FxCreateObject(new FxString(UnicodeString === null ? "" : UnicodeString.Buffer.slice(0, UnicodeString.Length >>> 1)), StringAttributes);
-  if (typeof string === "number") return string;
-  String.value = string.handle as WDFSTRING;
-  return STATUS_SUCCESS;
+  return Created(FxCreateObject(new FxString(UnicodeString === null ? "" : UnicodeString.Buffer.slice(0, UnicodeString.Length >>> 1)), StringAttributes), String);
 }
 
 /** `WdfStringGetUnicodeString`: a view of the object's string, valid while the object lives. */
 export function WdfStringGetUnicodeString(String: WDFSTRING, UnicodeString: UNICODE_STRING): void {
-  const string = FxObjectHandleGetPtr(String, FX_TYPE_STRING) as FxString;
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfStringGetUnicodeString", PASSIVE_LEVEL))) return;
+  const string = Enter<FxString>(String, FX_TYPE_STRING, "WdfStringGetUnicodeString");
+  if (string === null) return;
   UnicodeString.Buffer = string.Buffer;
   UnicodeString.Length = string.Length;
   UnicodeString.MaximumLength = string.Length;

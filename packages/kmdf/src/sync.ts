@@ -1,46 +1,38 @@
-import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_SUCCESS, type Box, type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
+import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, type Box, type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxCreateObject, FxGetCallbackLock, FxObjectHandleGetPtr, FxSpinLock, FxVerifierBugCheck, FxVerifierCheckIrqlLevel, FxWaitLock,
-  FX_TYPE_OBJECT, FX_TYPE_SPIN_LOCK, FX_TYPE_WAIT_LOCK, WDF_INVALID_LOCK_OPERATION, WDF_RECURSIVE_LOCK, type PWDF_OBJECT_ATTRIBUTES, type WDFHANDLE, type WDFOBJECT,
+  FxCreateObject, FxGetCallbackLock, FxObjectHandleGetPtr, FxSpinLock, FxVerifierBugCheck, FxVerifierCheckIrqlLevel, FxWaitLock, FX_TYPE_OBJECT,
+  FX_TYPE_SPIN_LOCK, FX_TYPE_WAIT_LOCK, WDF_INVALID_LOCK_OPERATION, WDF_RECURSIVE_LOCK, type PWDF_OBJECT_ATTRIBUTES, type WDFOBJECT, type WDFSPINLOCK, type WDFWAITLOCK,
 } from "@wdfjs/framework";
+import { Created, Enter } from "./ddi.js";
+import { WdfCheckIrql } from "./irql.js";
 
-export type WDFSPINLOCK = WDFHANDLE<"WDFSPINLOCK">;
-export type WDFWAITLOCK = WDFHANDLE<"WDFWAITLOCK">;
+// Also exported here, where it was defined before the core took it (wdftypes.h).
+export type { WDFSPINLOCK, WDFWAITLOCK } from "@wdfjs/framework";
 
 /** `WdfSpinLockCreate`: a WDFSPINLOCK, parented to the driver unless the attributes say otherwise. */
 export function WdfSpinLockCreate(SpinLockAttributes: PWDF_OBJECT_ATTRIBUTES, SpinLock: Box<WDFSPINLOCK | null>): NTSTATUS {
-  const status = FxVerifierCheckIrqlLevel("WdfSpinLockCreate", DISPATCH_LEVEL);
+  const status = WdfCheckIrql("WdfSpinLockCreate");
   if (!NT_SUCCESS(status)) return status;
   SpinLock.value = null;
-  const lock = FxCreateObject(new FxSpinLock(), SpinLockAttributes);
-  if (typeof lock === "number") return lock;
-  SpinLock.value = lock.handle as WDFSPINLOCK;
-  return STATUS_SUCCESS;
+  return Created(FxCreateObject(new FxSpinLock(), SpinLockAttributes), SpinLock);
 }
 
 /** `WdfSpinLockAcquire`: raises to DISPATCH_LEVEL and takes the lock (the kernel's rules for a lock already held). */
 export function WdfSpinLockAcquire(SpinLock: WDFSPINLOCK): void {
-  const lock = FxObjectHandleGetPtr(SpinLock, FX_TYPE_SPIN_LOCK) as FxSpinLock;
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfSpinLockAcquire", DISPATCH_LEVEL))) return;
-  lock.acquireLock();
+  Enter<FxSpinLock>(SpinLock, FX_TYPE_SPIN_LOCK, "WdfSpinLockAcquire")?.acquireLock();
 }
 
 /** `WdfSpinLockRelease`: returns to the IRQL of the acquire; a caller that does not hold it → WDF_VIOLATION 0xB, P3 1. */
 export function WdfSpinLockRelease(SpinLock: WDFSPINLOCK): void {
-  const lock = FxObjectHandleGetPtr(SpinLock, FX_TYPE_SPIN_LOCK) as FxSpinLock;
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfSpinLockRelease", DISPATCH_LEVEL))) return;
-  lock.releaseLock();
+  Enter<FxSpinLock>(SpinLock, FX_TYPE_SPIN_LOCK, "WdfSpinLockRelease")?.releaseLock();
 }
 
 /** `WdfWaitLockCreate`: a WDFWAITLOCK, free, parented to the driver unless the attributes say otherwise. */
 export function WdfWaitLockCreate(LockAttributes: PWDF_OBJECT_ATTRIBUTES, Lock: Box<WDFWAITLOCK | null>): NTSTATUS {
-  const status = FxVerifierCheckIrqlLevel("WdfWaitLockCreate", DISPATCH_LEVEL);
+  const status = WdfCheckIrql("WdfWaitLockCreate");
   if (!NT_SUCCESS(status)) return status;
   Lock.value = null;
-  const lock = FxCreateObject(new FxWaitLock(), LockAttributes);
-  if (typeof lock === "number") return lock;
-  Lock.value = lock.handle as WDFWAITLOCK;
-  return STATUS_SUCCESS;
+  return Created(FxCreateObject(new FxWaitLock(), LockAttributes), Lock);
 }
 
 /**
@@ -50,15 +42,12 @@ export function WdfWaitLockCreate(LockAttributes: PWDF_OBJECT_ATTRIBUTES, Lock: 
 export function* WdfWaitLockAcquire(Lock: WDFWAITLOCK, Timeout: number | null): KWAIT_GENERATOR<NTSTATUS> {
   const lock = FxObjectHandleGetPtr(Lock, FX_TYPE_WAIT_LOCK) as FxWaitLock;
   const status = FxVerifierCheckIrqlLevel("WdfWaitLockAcquire", Timeout === 0 ? DISPATCH_LEVEL : PASSIVE_LEVEL);
-  if (!NT_SUCCESS(status)) return status;
-  return yield* lock.acquireLock(Timeout);
+  return NT_SUCCESS(status) ? yield* lock.acquireLock(Timeout) : status;
 }
 
 /** `WdfWaitLockRelease`: one waiter gets the lock. */
 export function WdfWaitLockRelease(Lock: WDFWAITLOCK): void {
-  const lock = FxObjectHandleGetPtr(Lock, FX_TYPE_WAIT_LOCK) as FxWaitLock;
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfWaitLockRelease", DISPATCH_LEVEL))) return;
-  lock.releaseLock();
+  Enter<FxWaitLock>(Lock, FX_TYPE_WAIT_LOCK, "WdfWaitLockRelease")?.releaseLock();
 }
 
 /**
@@ -69,8 +58,7 @@ export function WdfWaitLockRelease(Lock: WDFWAITLOCK): void {
  * the same bug check says so. The caller holding it already → WDF_RECURSIVE_LOCK (0x2).
  */
 export function WdfObjectAcquireLock(Object: WDFOBJECT): void {
-  const object = FxObjectHandleGetPtr(Object, FX_TYPE_OBJECT);
-  const lock = FxGetCallbackLock(object);
+  const lock = FxGetCallbackLock(FxObjectHandleGetPtr(Object, FX_TYPE_OBJECT));
   if (lock === null) FxVerifierBugCheck(WDF_INVALID_LOCK_OPERATION, Object, 0, "WdfObjectAcquireLock: the object has no callback lock (its synchronization scope is None).");
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfObjectAcquireLock", lock.passive ? PASSIVE_LEVEL : DISPATCH_LEVEL))) return;
   // FxCallbackSpinLock/MutexLock::Lock: the owner taking it again (a callback the framework already
@@ -82,9 +70,7 @@ export function WdfObjectAcquireLock(Object: WDFOBJECT): void {
 
 /** `WdfObjectReleaseLock`: releases what WdfObjectAcquireLock took (no lock → WDF_VIOLATION 0xB, P3 0). */
 export function WdfObjectReleaseLock(Object: WDFOBJECT): void {
-  const object = FxObjectHandleGetPtr(Object, FX_TYPE_OBJECT);
-  const lock = FxGetCallbackLock(object);
+  const lock = FxGetCallbackLock(FxObjectHandleGetPtr(Object, FX_TYPE_OBJECT));
   if (lock === null) FxVerifierBugCheck(WDF_INVALID_LOCK_OPERATION, Object, 0, "WdfObjectReleaseLock: the object has no callback lock (its synchronization scope is None).");
-  if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfObjectReleaseLock", DISPATCH_LEVEL))) return;
-  lock.release();
+  if (NT_SUCCESS(WdfCheckIrql("WdfObjectReleaseLock"))) lock.release();
 }

@@ -1,0 +1,30 @@
+import { NT_SUCCESS, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
+import { FxObjectHandleGetPtr, type FxDeviceInit, type FxObject, type PWDFDEVICE_INIT, type WDFTYPE } from "@wdfjs/framework";
+import { FxDeviceInitOf } from "./device-init.js";
+import { WdfCheckIrql } from "./irql.js";
+
+// The steps every KMDF DDI starts and ends with (fx*api.cpp), so that each function of the face
+// is only its handle lookup, IRQL check, call into the core and out-parameters.
+
+/**
+ * A DDI's object: `FxObjectHandleGetPtr` (a stale or wrong handle is WDF_INVALID_HANDLE), then
+ * `FxVerifierCheckIrqlLevel` at its header's level; null when called above it (the DDI then
+ * fails with STATUS_INVALID_DEVICE_REQUEST, the check's status, or does nothing).
+ */
+export function Enter<T extends FxObject>(Handle: number, Type: WDFTYPE, Routine: string): T | null {
+  const object = FxObjectHandleGetPtr(Handle, Type) as T;
+  return NT_SUCCESS(WdfCheckIrql(Routine)) ? object : null;
+}
+
+/** As `Enter`, for a `WdfDeviceInit*` / `WdfFdoInit*` / `WdfPdoInit*` DDI's init (NULL: WDF_REQUIRED_PARAMETER_IS_NULL). */
+export function EnterInit(DeviceInit: PWDFDEVICE_INIT, Routine: string): FxDeviceInit | null {
+  const init = FxDeviceInitOf(DeviceInit);
+  return NT_SUCCESS(WdfCheckIrql(Routine)) ? init : null;
+}
+
+/** A creating DDI's end: the new object's handle in the out-parameter, or the failure's status. */
+export function Created<H>(created: FxObject | NTSTATUS, Out: Box<H | null> | null): NTSTATUS {
+  if (typeof created === "number") return created;
+  if (Out !== null) Out.value = created.handle as H;
+  return STATUS_SUCCESS;
+}
