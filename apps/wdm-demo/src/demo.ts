@@ -7,6 +7,7 @@ import * as bugchecks from "@wdfjs/sample-wdm-bugchecks";
 import * as echo from "@wdfjs/sample-wdm-echo";
 import * as ioctl from "@wdfjs/sample-wdm-ioctl";
 import * as stack from "@wdfjs/sample-wdm-stack";
+import * as kmdfEcho from "@wdfjs/sample-kmdf-echo";
 
 export type Print = (line: string) => void;
 
@@ -64,7 +65,7 @@ export function runDemo(print: Print, options: DemoOptions = {}): DemoResult {
   const seed = options.seed ?? 1;
   const trace = new MemoryTraceSink();
   const m = boot({ flavor: "checked", processors: options.processors ?? 2, seed, trace });
-  print("wdfjs WDM demo: an emulated Windows kernel, in this Node process, running sample drivers and the programs that use them.");
+  print("wdfjs demo: an emulated Windows kernel, in this Node process, running WDM and KMDF sample drivers and the programs that use them.");
   print(`Seed ${seed}: every choice the machines make (which processor runs what, and when) follows from it, so --seed ${seed} replays this run exactly.`);
   print("Numbers: sizes, counts and times in decimal; addresses, status codes and data words in hexadecimal (0x...).");
   print(`\nMachine 1: ${m.processors.length} virtual processors, checked flavor (every driver rule is checked, as Driver Verifier does on Windows).`);
@@ -137,9 +138,26 @@ export function runDemo(print: Print, options: DemoOptions = {}): DemoResult {
   print(`  What happened: machine 2 ${m2.stopped ? "stopped and refuses all further work" : "did NOT stop"}; machine 1, booted beside it in the same process, ${alive ? "still serves echoapp" : "FAILED too"}.`);
   sections.push({ name: "bug check", ok: ok && alive && m2.stopped });
 
-  const fingerprint = traceFingerprint([trace.events, trace2.events], screen);
+  print("\n[kmdf] the same echoapp.exe against the KMDF echo driver, on machine 3");
+  print("  KMDF drivers are written against the framework (WdfDriverCreate, WdfIoQueueCreate, WdfRequestComplete...): it handles the");
+  print("  IRPs, Plug and Play and power for them, queues each request and hands it to the driver's callback, and checks the driver's rules.");
+  const trace3 = new MemoryTraceSink();
+  const m3 = boot({ flavor: "checked", processors: options.processors ?? 2, seed, trace: trace3 });
+  ok = true;
+  try {
+    kmdfEcho.installEcho(m3, "AutoSync");
+    const states = trace3.events.filter((e) => e.kind === "wdf.pnp-state").length;
+    print(`  root\\ECHO started: the framework's PnP machine went through ${states} states (PrepareHardware, D0Entry, SelfManagedIoInit...)`);
+    ok = kmdfEcho.main(m3, [], log) === 0;
+  } catch (e) {
+    print(`  FAILED: ${e instanceof Error ? e.message : String(e)}`);
+    ok = false;
+  }
+  sections.push({ name: "kmdf", ok });
+
+  const fingerprint = traceFingerprint([trace.events, trace2.events, trace3.events], screen);
   const failed = sections.filter((s) => !s.ok).map((s) => s.name);
   print(failed.length === 0 ? "\nAll sample clients succeeded." : `\nFailed: ${failed.join(", ")}`);
-  print(`Run fingerprint ${fingerprint} (a hash of both machines' traces): the same seed gives the same fingerprint, another seed another run.`);
+  print(`Run fingerprint ${fingerprint} (a hash of the machines' traces): the same seed gives the same fingerprint, another seed another run.`);
   return { exitCode: failed.length === 0 ? 0 : 1, sections, fingerprint };
 }

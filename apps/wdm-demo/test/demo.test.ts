@@ -23,7 +23,7 @@ describe("the WDM demo (the main job)", () => {
     expect(text).toMatch(/lower [a-z]+ PEND[\s\S]*function completion PEND[\s\S]*filter completion PEND/);
     expect(text).toContain("*** STOP: 0x00000044");
     expect(text).toContain("MULTIPLE_IRP_COMPLETE_REQUESTS");
-    expect(r.sections.map((s) => s.name)).toEqual(["echo", "ioctl", "stack", "bug check"]);
+    expect(r.sections.map((s) => s.name)).toEqual(["echo", "ioctl", "stack", "bug check", "kmdf"]);
   });
 
   it("explains each section in plain words for someone who has never written a driver", () => {
