@@ -274,11 +274,12 @@ export class FxIoQueue extends FxObject {
   retrieveNextRequest(): FxRequest | NTSTATUS {
     if (this.DispatchType !== WdfIoQueueDispatchManual && this.DispatchType !== WdfIoQueueDispatchSequential) return STATUS_INVALID_DEVICE_STATE;
     if ((this.queueState & WdfIoQueueDispatchRequests) === 0 || this.powerState !== FxIoQueuePowerOn) return STATUS_WDF_PAUSED;
+    // Dequeued and counted under the queue lock (FxIoQueue::GetRequest), so a dispatcher never sees the request in neither place.
+    KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
     const request = this.dequeue();
+    if (request !== null) this.takeForDriver(request);
+    KeReleaseSpinLock(this.queueLock, this.queueLockIrql.value);
     if (request === null) return STATUS_NO_MORE_ENTRIES;
-    this.driverIoCount++;
-    request.driverOwned = true;
-    this.driverOwnedRequests.add(request);
     this.checkIdle();
     return request;
   }
@@ -440,12 +441,9 @@ export class FxIoQueue extends FxObject {
     if (this.powerState !== FxIoQueuePowerOn) return;
     this.dispatching++;
     try {
-      while (this.head !== null && this.driverIoCount < this.MaxParallelQueuePresentedRequests) {
-        const request = this.dequeue();
+      for (;;) {
+        const request = this.nextToPresent();
         if (request === null) break;
-        this.driverIoCount++;
-        request.driverOwned = true;
-        this.driverOwnedRequests.add(request);
         const irql = FxVerifierCallbackIrqlEntry();
         FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
         FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");
@@ -453,6 +451,32 @@ export class FxIoQueue extends FxObject {
     } finally {
       this.dispatching--;
     }
+  }
+
+  /**
+   * One step of `FxIoQueue::DispatchEvents`' loop, under the queue's lock as in WDF: the checks
+   * (still dispatching, in D0, below the sequential or parallel limit), taking the oldest request
+   * and counting it as the driver's. Were the count raised only after the dequeue (which passes
+   * IoSetCancelRoutine), a dispatcher on another processor would find the count still low and a
+   * sequential queue would present two requests at once.
+   */
+  private nextToPresent(): FxRequest | null {
+    if (this.head === null || this.driverIoCount >= this.MaxParallelQueuePresentedRequests) return null;
+    KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
+    let request: FxRequest | null = null;
+    if (this.driverIoCount < this.MaxParallelQueuePresentedRequests && (this.queueState & WdfIoQueueDispatchRequests) !== 0 && this.powerState === FxIoQueuePowerOn) {
+      request = this.dequeue();
+      if (request !== null) this.takeForDriver(request);
+    }
+    KeReleaseSpinLock(this.queueLock, this.queueLockIrql.value);
+    return request;
+  }
+
+  /** `InsertInDriverOwnedList`: the driver has the request; the queue counts it (`m_DriverIoCount`). */
+  private takeForDriver(request: FxRequest): void {
+    this.driverIoCount++;
+    request.driverOwned = true;
+    this.driverOwnedRequests.add(request);
   }
 
   /**
