@@ -363,11 +363,12 @@ export class FxIoQueue extends FxObject {
    * the queue may dispatch.
    */
   requeueAtHead(request: FxRequest): void {
+    // Uncounted and linked in one step under the queue lock (armCancel releases it): a dispatcher
+    // between the two would find the driver's count low and present a later request first.
+    KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
     request.driverOwned = false;
     this.driverIoCount--;
     this.driverOwnedRequests.delete(request);
-    // Linked and armed under the queue lock, as a new request is (armCancel releases it).
-    KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
     request.next = this.head;
     request.onList = true;
     this.head = request;
@@ -441,9 +442,12 @@ export class FxIoQueue extends FxObject {
     if (this.powerState !== FxIoQueuePowerOn) return;
     this.dispatching++;
     try {
-      for (;;) {
-        const request = this.nextToPresent();
-        if (request === null) break;
+      // Deciding to stop and `dispatching--` pass no scheduling point in between: a completion
+      // that found `dispatching` set leaves the next presentation to this loop (WDF makes both
+      // decisions under the queue lock; DispatchInternalEvents).
+      while (this.canPresent()) {
+        const request = this.takeNextToPresent();
+        if (request === null) continue;
         const irql = FxVerifierCallbackIrqlEntry();
         FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
         FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");
@@ -453,21 +457,22 @@ export class FxIoQueue extends FxObject {
     }
   }
 
+  /** `FxIoQueue::DispatchEvents`' checks: a request waits, the queue dispatches, is in D0, and is below its sequential or parallel limit. */
+  private canPresent(): boolean {
+    return this.head !== null && this.driverIoCount < this.MaxParallelQueuePresentedRequests && (this.queueState & WdfIoQueueDispatchRequests) !== 0 &&
+      this.powerState === FxIoQueuePowerOn;
+  }
+
   /**
    * One step of `FxIoQueue::DispatchEvents`' loop, under the queue's lock as in WDF: the checks
-   * (still dispatching, in D0, below the sequential or parallel limit), taking the oldest request
-   * and counting it as the driver's. Were the count raised only after the dequeue (which passes
-   * IoSetCancelRoutine), a dispatcher on another processor would find the count still low and a
-   * sequential queue would present two requests at once.
+   * again, taking the oldest request and counting it as the driver's. Were the count raised only
+   * after the dequeue (which passes IoSetCancelRoutine), a dispatcher on another processor would
+   * find the count still low and a sequential queue would present two requests at once.
    */
-  private nextToPresent(): FxRequest | null {
-    if (this.head === null || this.driverIoCount >= this.MaxParallelQueuePresentedRequests) return null;
+  private takeNextToPresent(): FxRequest | null {
     KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
-    let request: FxRequest | null = null;
-    if (this.driverIoCount < this.MaxParallelQueuePresentedRequests && (this.queueState & WdfIoQueueDispatchRequests) !== 0 && this.powerState === FxIoQueuePowerOn) {
-      request = this.dequeue();
-      if (request !== null) this.takeForDriver(request);
-    }
+    const request = this.canPresent() ? this.dequeue() : null;
+    if (request !== null) this.takeForDriver(request);
     KeReleaseSpinLock(this.queueLock, this.queueLockIrql.value);
     return request;
   }
