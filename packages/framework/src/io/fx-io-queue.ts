@@ -274,7 +274,7 @@ export class FxIoQueue extends FxObject {
   retrieveNextRequest(): FxRequest | NTSTATUS {
     if (this.DispatchType !== WdfIoQueueDispatchManual && this.DispatchType !== WdfIoQueueDispatchSequential) return STATUS_INVALID_DEVICE_STATE;
     if ((this.queueState & WdfIoQueueDispatchRequests) === 0 || this.powerState !== FxIoQueuePowerOn) return STATUS_WDF_PAUSED;
-    // Dequeued and counted under the queue lock (FxIoQueue::GetRequest), so a dispatcher never sees the request in neither place.
+    // Dequeued and counted in one step under the queue lock (FxIoQueue::GetRequest): no dispatcher sees it gone but not yet counted.
     KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
     const request = this.dequeue();
     if (request !== null) this.takeForDriver(request);
