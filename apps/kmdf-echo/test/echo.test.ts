@@ -191,8 +191,8 @@ describe.each(variants)("echoapp against the KMDF echo driver (%s)", (variant) =
       return { code, lines: lines.slice(1), asyncCode, reader: s[READER_TYPE]!.completed, writer: s[WRITER_TYPE]!.completed, bugCheck: m.bugCheckData };
     };
     const expected = run(bootEcho(variant));
-    for (const seed of [1, 2, 3, 4, 5]) {
-      expect(run(bootEcho(variant, { seed, preemption: { mode: "random", probability: 0.1 } }))).toEqual(expected);
+    for (let seed = 1; seed <= 12; seed++) {
+      expect(run(bootEcho(variant, { seed, preemption: { mode: "random", probability: 0.1 } })), `seed ${seed}`).toEqual(expected);
     }
   });
 

@@ -206,9 +206,14 @@ export class Machine {
     // the one that is unwinding from the bug check is part of that same crash.
     if (this.bugCheckData !== null) throw this.depth === 0 ? new MachineStopped(this.bugCheckData) : new BugCheck(this.bugCheckData);
     const d = this.depth++;
-    // A client thread runs on its ideal processor; kernel entries on one the seed picks.
+    // A client thread runs on its ideal processor; kernel entries on one the seed picks. A thread
+    // the scheduler is already running on a processor (its strand, perhaps nested by preemption
+    // while its ideal processor is paused mid-routine) makes the call where it is: a thread is on
+    // one processor at a time, and taking over a paused one would clobber its thread and IRQL.
     const n = this.processors.length;
-    const cpu = n === 1 ? this.processors[0]! : this.processors[thread !== null ? thread.IdealProcessor % n : this.random.below(n)]!;
+    const here = d > 0 ? this.cpu : null;
+    const cpu = here !== null && thread !== null && here.thread === thread ? here
+      : n === 1 ? this.processors[0]! : this.processors[thread !== null ? thread.IdealProcessor % n : this.random.below(n)]!;
     if (d === 0) {
       // The outermost entry finds every processor idle (no thread, System process,
       // PASSIVE_LEVEL, no driver), so only the executing machine and processor are saved.

@@ -275,11 +275,12 @@ export class FxIoQueue extends FxObject {
   retrieveNextRequest(): FxRequest | NTSTATUS {
     if (this.DispatchType !== WdfIoQueueDispatchManual && this.DispatchType !== WdfIoQueueDispatchSequential) return STATUS_INVALID_DEVICE_STATE;
     if ((this.queueState & WdfIoQueueDispatchRequests) === 0 || this.powerState !== FxIoQueuePowerOn) return STATUS_WDF_PAUSED;
+    // Dequeued and counted in one step under the queue lock (FxIoQueue::GetRequest): no dispatcher sees it gone but not yet counted.
+    KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
     const request = this.dequeue();
+    if (request !== null) this.takeForDriver(request);
+    KeReleaseSpinLock(this.queueLock, this.queueLockIrql.value);
     if (request === null) return STATUS_NO_MORE_ENTRIES;
-    this.driverIoCount++;
-    request.driverOwned = true;
-    this.driverOwnedRequests.add(request);
     this.checkIdle();
     return request;
   }
@@ -395,11 +396,12 @@ export class FxIoQueue extends FxObject {
    * the queue may dispatch.
    */
   requeueAtHead(request: FxRequest): void {
+    // Uncounted and linked in one step under the queue lock (armCancel releases it): a dispatcher
+    // between the two would find the driver's count low and present a later request first.
+    KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
     request.driverOwned = false;
     this.driverIoCount--;
     this.driverOwnedRequests.delete(request);
-    // Linked and armed under the queue lock, as a new request is (armCancel releases it).
-    KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
     request.next = this.head;
     request.onList = true;
     this.head = request;
@@ -473,12 +475,12 @@ export class FxIoQueue extends FxObject {
     if (this.powerState !== FxIoQueuePowerOn) return;
     this.dispatching++;
     try {
-      while (this.head !== null && this.driverIoCount < this.MaxParallelQueuePresentedRequests) {
-        const request = this.dequeue();
-        if (request === null) break;
-        this.driverIoCount++;
-        request.driverOwned = true;
-        this.driverOwnedRequests.add(request);
+      // Deciding to stop and `dispatching--` pass no scheduling point in between: a completion
+      // that found `dispatching` set leaves the next presentation to this loop (WDF makes both
+      // decisions under the queue lock; DispatchInternalEvents).
+      while (this.canPresent()) {
+        const request = this.takeNextToPresent();
+        if (request === null) continue;
         const irql = FxVerifierCallbackIrqlEntry();
         FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
         FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");
@@ -486,6 +488,33 @@ export class FxIoQueue extends FxObject {
     } finally {
       this.dispatching--;
     }
+  }
+
+  /** `FxIoQueue::DispatchEvents`' checks: a request waits, the queue dispatches, is in D0, and is below its sequential or parallel limit. */
+  private canPresent(): boolean {
+    return this.head !== null && this.driverIoCount < this.MaxParallelQueuePresentedRequests && (this.queueState & WdfIoQueueDispatchRequests) !== 0 &&
+      this.powerState === FxIoQueuePowerOn;
+  }
+
+  /**
+   * One step of `FxIoQueue::DispatchEvents`' loop, under the queue's lock as in WDF: the checks
+   * again, taking the oldest request and counting it as the driver's. Were the count raised only
+   * after the dequeue (which passes IoSetCancelRoutine), a dispatcher on another processor would
+   * find the count still low and a sequential queue would present two requests at once.
+   */
+  private takeNextToPresent(): FxRequest | null {
+    KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
+    const request = this.canPresent() ? this.dequeue() : null;
+    if (request !== null) this.takeForDriver(request);
+    KeReleaseSpinLock(this.queueLock, this.queueLockIrql.value);
+    return request;
+  }
+
+  /** `InsertInDriverOwnedList`: the driver has the request; the queue counts it (`m_DriverIoCount`). */
+  private takeForDriver(request: FxRequest): void {
+    this.driverIoCount++;
+    request.driverOwned = true;
+    this.driverOwnedRequests.add(request);
   }
 
   /**
