@@ -318,11 +318,9 @@ export class FxIoQueue extends FxObject {
       (this.queueState & WdfIoQueueDispatchRequests) !== 0 && this.powerState === FxIoQueuePowerOn && !request.Irp!.Cancel) {
       // Claimed in the same step as the checks (no scheduling point in between), so a sequential
       // queue never presents two requests at once, whatever another processor does meanwhile.
-      this.driverIoCount++;
+      this.takeForDriver(request);
       this.dispatching++;
       request.queue = this;
-      request.driverOwned = true;
-      this.driverOwnedRequests.add(request);
       this.powerReference(request);
       this.present(request);
       return;
