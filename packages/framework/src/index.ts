@@ -89,3 +89,4 @@ export * from "./sync/fx-sync-create.js";
 export * from "./device/fx-device-create.js";
 export * from "./io/fx-io-queue-create.js";
 export * from "./support/fx-memory-create.js";
+export * from "./io/forward-progress.js";

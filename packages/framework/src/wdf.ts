@@ -88,3 +88,12 @@ export * from "./pnp/wdf-power-policy-settings.js";
 export * from "./pnp/wdf-device-capabilities.js";
 export * from "./sync/wdf-sync-configs.js";
 export { STATUS_INVALID_PARAMETER_4 } from "./io/fx-io-queue-create.js";
+export {
+  WDF_IO_QUEUE_FORWARD_PROGRESS_POLICY, WDF_IO_QUEUE_FORWARD_PROGRESS_POLICY_DEFAULT_INIT, WDF_IO_QUEUE_FORWARD_PROGRESS_POLICY_EXAMINE_INIT,
+  WDF_IO_QUEUE_FORWARD_PROGRESS_POLICY_PAGINGIO_INIT, WdfIoForwardProgressActionInvalid, WdfIoForwardProgressActionFailRequest,
+  WdfIoForwardProgressActionUseReservedRequest, WdfIoForwardProgressInvalidPolicy, WdfIoForwardProgressReservedPolicyAlwaysUseReservedRequest,
+  WdfIoForwardProgressReservedPolicyUseExamine, WdfIoForwardProgressReservedPolicyPagingIO, type WDF_IO_FORWARD_PROGRESS_ACTION,
+  type WDF_IO_FORWARD_PROGRESS_RESERVED_POLICY, type PWDF_IO_QUEUE_FORWARD_PROGRESS_POLICY, type EVT_WDF_IO_WDM_IRP_FOR_FORWARD_PROGRESS,
+  type PFN_WDF_IO_WDM_IRP_FOR_FORWARD_PROGRESS, type EVT_WDF_IO_ALLOCATE_RESOURCES_FOR_RESERVED_REQUEST,
+  type PFN_WDF_IO_ALLOCATE_RESOURCES_FOR_RESERVED_REQUEST, type EVT_WDF_IO_ALLOCATE_REQUEST_RESOURCES, type PFN_WDF_IO_ALLOCATE_REQUEST_RESOURCES,
+} from "./io/forward-progress.js";

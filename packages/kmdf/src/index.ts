@@ -35,3 +35,4 @@ export {
 } from "@wdfjs/framework";
 export * from "./child-list.js";
 export * from "./query-interface.js";
+export * from "./queue-find.js";

@@ -72,10 +72,10 @@ function FxIoQueueSetEvent(_Queue: unknown, Context: unknown): void {
 }
 
 /**
- * The `WdfIoQueue{Stop,Purge,Drain}Synchronously` wait (PASSIVE_LEVEL): the operation with an
+ * The `WdfIoQueue{Stop,Purge,Drain,StopAndPurge}Synchronously` wait (PASSIVE_LEVEL): the operation with an
  * event as its completion callback, then a wait (`yield*`) until the queue would call it.
  */
-export function* FxIoQueueWaitFor(queue: FxIoQueue, operation: "stop" | "purge" | "drain"): KWAIT_GENERATOR<void> {
+export function* FxIoQueueWaitFor(queue: FxIoQueue, operation: "stop" | "purge" | "drain" | "stopAndPurge"): KWAIT_GENERATOR<void> {
   const event = new KEVENT();
   KeInitializeEvent(event, NotificationEvent, false);
   queue[operation](FxIoQueueSetEvent, event);

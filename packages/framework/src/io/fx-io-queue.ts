@@ -1,6 +1,6 @@
 import {
   IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST,
-  STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_SUCCESS, KeAcquireSpinLock, KeReleaseSpinLock, KSPIN_LOCK, Out, type KIRQL, type DEVICE_OBJECT, type IRP, type NTSTATUS,
+  STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_NOT_FOUND, STATUS_SUCCESS, KeAcquireSpinLock, KeReleaseSpinLock, KSPIN_LOCK, Out, type KIRQL, type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
 import { FX_TYPE_QUEUE } from "../object/types.js";
@@ -74,6 +74,15 @@ export class FxIoQueue extends FxObject {
   readonly powerIdle = new KEVENT();
   /** `FxIoQueueSetShutdown`: a power purge; WdfIoQueueStart no longer makes the queue accept. */
   shutdown = false;
+  /** `m_ReadyNotify` / `m_ReadyNotifyContext`: a manual queue's WdfIoQueueReadyNotify callback. */
+  private readyNotify: EVT_WDF_IO_QUEUE_STATE | null = null;
+  private readyNotifyContext: unknown = null;
+  /** `m_TransitionFromEmpty`: a request arrived on an empty queue and the driver has not been told yet. */
+  private transitionFromEmpty = false;
+  /** `m_ForceTransitionFromEmptyWhenAddingNewRequest`: a retrieval found nothing while a cancelled request was still counted. */
+  private forceTransitionFromEmpty = false;
+  /** `m_FwdProgContext`: the WdfIoQueueAssignForwardProgressPolicy policy (`IsForwardProgressQueue`). */
+  forwardProgressPolicy: unknown = null;
 
   constructor(readonly device: FxDevice, Config: WDF_IO_QUEUE_CONFIG) {
     super(FX_TYPE_QUEUE);
@@ -211,6 +220,8 @@ export class FxIoQueue extends FxObject {
   start(): void {
     // A queue shut down by a power purge (device removal) dispatches again but accepts nothing new.
     this.queueState = (this.shutdown ? 0 : WdfIoQueueAcceptRequests) | WdfIoQueueDispatchRequests;
+    // fxioqueue.cpp QueueStart: a driver that stopped the queue inside its ready callback is told again.
+    if (this.queuedCount > 0) this.transitionFromEmpty = true;
     this.dispatchEvents();
   }
 
@@ -235,13 +246,93 @@ export class FxIoQueue extends FxObject {
   purge(PurgeComplete: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown): void {
     this.queueState &= ~WdfIoQueueAcceptRequests;
     this.cancelWaiting();
+    this.cancelDriverCancelable();
+    this.setIdleCallback(PurgeComplete, Context, true);
+  }
+
+  private cancelDriverCancelable(): void {
     for (const request of [...this.driverCancelable]) {
       // The I/O manager may be cancelling it too: whoever takes the cancel routine owns it.
       if (IoSetCancelRoutine(request.Irp!, null) === null) continue;
       request.Irp!.Tail.Overlay.DriverContext[3] = null;
       FxRequestCancelForDriver(request);
     }
-    this.setIdleCallback(PurgeComplete, Context, true);
+  }
+
+  /**
+   * `FxIoQueue::QueueIdle(CancelQueueRequests TRUE)` (WdfIoQueueStopAndPurge): the queue still
+   * accepts but presents nothing; the requests waiting now are cancelled, the driver's cancelable
+   * ones get EvtRequestCancel, the others stay the driver's; StopAndPurgeComplete runs once the
+   * driver owns none.
+   */
+  stopAndPurge(StopAndPurgeComplete: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown): void {
+    this.queueState = (this.queueState | WdfIoQueueAcceptRequests) & ~WdfIoQueueDispatchRequests;
+    this.cancelWaiting();
+    this.cancelDriverCancelable();
+    this.setIdleCallback(StopAndPurgeComplete, Context, false);
+  }
+
+  /**
+   * `FxIoQueue::ReadyNotify` (WdfIoQueueReadyNotify): a manual queue only
+   * (STATUS_INVALID_DEVICE_REQUEST); one registration at a time, and clearing one that is not set
+   * or while the queue dispatches is STATUS_INVALID_DEVICE_REQUEST too. Requests already waiting
+   * since the last notification are reported at once.
+   */
+  setReadyNotify(QueueReady: EVT_WDF_IO_QUEUE_STATE | null, Context: unknown): NTSTATUS {
+    if (this.DispatchType !== WdfIoQueueDispatchManual) return STATUS_INVALID_DEVICE_REQUEST;
+    if (QueueReady !== null) {
+      if (this.readyNotify !== null) return STATUS_INVALID_DEVICE_REQUEST;
+    } else if (this.readyNotify === null || (this.queueState & WdfIoQueueDispatchRequests) !== 0) {
+      return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    this.readyNotify = QueueReady;
+    this.readyNotifyContext = QueueReady === null ? null : Context;
+    this.dispatchEvents();
+    return STATUS_SUCCESS;
+  }
+
+  /** `ProcessReadyNotify`: the notification is consumed, then the callback runs under the queue's callback lock. */
+  private processReadyNotify(): void {
+    if (this.readyNotify === null || !this.transitionFromEmpty || this.head === null) return;
+    if ((this.queueState & WdfIoQueueDispatchRequests) === 0 || this.powerState !== FxIoQueuePowerOn) return;
+    this.transitionFromEmpty = false;
+    FxCallbackInvoke(this, this.runReadyNotify, this, this.readyNotify);
+  }
+
+  private runReadyNotify(callback: EVT_WDF_IO_QUEUE_STATE): void {
+    callback(this.handle, this.readyNotifyContext);
+  }
+
+  /** `CheckTransitionFromEmpty`: the first waiting request (or one after a retrieval that raced a cancel) is news to a ready callback. */
+  private checkTransitionFromEmpty(): void {
+    if (this.queuedCount === 1 || this.forceTransitionFromEmpty) {
+      this.transitionFromEmpty = true;
+      this.forceTransitionFromEmpty = false;
+    }
+  }
+
+  /**
+   * `FxIrpQueue::PeekRequest` (WdfIoQueueFindRequest, manual queues only, else
+   * STATUS_INVALID_DEVICE_REQUEST): the first waiting request after TagRequest (from the head
+   * without one) of the file object (any without one), left in the queue and referenced for the
+   * caller. A tag no longer waiting is STATUS_NOT_FOUND; nothing after it STATUS_NO_MORE_ENTRIES.
+   */
+  peekRequest(TagRequest: FxRequest | null, FileObject: unknown): FxRequest | NTSTATUS {
+    if (this.DispatchType !== WdfIoQueueDispatchManual) return STATUS_INVALID_DEVICE_REQUEST;
+    let foundTag = TagRequest === null;
+    for (let r = this.head; r !== null; r = r.next) {
+      // A request the I/O manager is cancelling is no longer offered.
+      if (r.Irp!.Cancel) continue;
+      if (!foundTag) {
+        foundTag = r === TagRequest;
+      } else if (FileObject === null || IoGetCurrentIrpStackLocation(r.Irp!).FileObject === FileObject) {
+        r.reference(null);
+        return r;
+      }
+    }
+    if (!foundTag) return STATUS_NOT_FOUND;
+    if (TagRequest === null && FileObject === null && this.queuedCount > 0) this.forceTransitionFromEmpty = true;
+    return STATUS_NO_MORE_ENTRIES;
   }
 
   /** `FxIoQueue::QueueDrain`: the queue stops accepting; waiting requests are still presented. DrainComplete runs when none is left. */
@@ -273,16 +364,53 @@ export class FxIoQueue extends FxObject {
    * an empty one STATUS_NO_MORE_ENTRIES. The driver owns the request it gets.
    */
   retrieveNextRequest(): FxRequest | NTSTATUS {
+    return this.retrieveRequest(null, null);
+  }
+
+  /**
+   * `FxIoQueue::GetRequest` with a file object (WdfIoQueueRetrieveRequestByFileObject: the oldest
+   * request of that file, else STATUS_NO_MORE_ENTRIES) or a tag (WdfIoQueueRetrieveFoundRequest:
+   * that request, STATUS_NOT_FOUND once it left the queue), with WdfIoQueueRetrieveNextRequest's
+   * refusals.
+   */
+  retrieveRequest(FileObject: unknown, TagRequest: FxRequest | null): FxRequest | NTSTATUS {
     if (this.DispatchType !== WdfIoQueueDispatchManual && this.DispatchType !== WdfIoQueueDispatchSequential) return STATUS_INVALID_DEVICE_STATE;
     if ((this.queueState & WdfIoQueueDispatchRequests) === 0 || this.powerState !== FxIoQueuePowerOn) return STATUS_WDF_PAUSED;
     // Dequeued and counted in one step under the queue lock (FxIoQueue::GetRequest): no dispatcher sees it gone but not yet counted.
     KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
-    const request = this.dequeue();
+    const request = FileObject === null && TagRequest === null ? this.dequeue() : this.dequeueMatching(FileObject, TagRequest);
     if (request !== null) this.takeForDriver(request);
+    else if (FileObject === null && TagRequest === null && this.queuedCount > 0) this.forceTransitionFromEmpty = true;
     KeReleaseSpinLock(this.queueLock, this.queueLockIrql.value);
-    if (request === null) return STATUS_NO_MORE_ENTRIES;
+    if (request === null) return TagRequest !== null ? STATUS_NOT_FOUND : STATUS_NO_MORE_ENTRIES;
     this.checkIdle();
     return request;
+  }
+
+  /** `FxIrpQueue::RemoveRequest` / `RemoveNextIrpFromQueue(FileObject)`: a waiting request whose cancel routine the queue took back. */
+  private dequeueMatching(FileObject: unknown, TagRequest: FxRequest | null): FxRequest | null {
+    let prev: FxRequest | null = null;
+    for (let r = this.head; r !== null; prev = r, r = r.next) {
+      if (TagRequest !== null ? r !== TagRequest : IoGetCurrentIrpStackLocation(r.Irp!).FileObject !== FileObject) continue;
+      const irp = r.Irp!;
+      // Cancelled meanwhile: the I/O manager's routine owns it (the tag is then not found).
+      if (IoSetCancelRoutine(irp, null) === null) return null;
+      this.unlink(r, prev);
+      irp.Tail.Overlay.DriverContext[3] = null;
+      return r;
+    }
+    return null;
+  }
+
+  /**
+   * `FxIoQueue::Requeue` (WdfRequestRequeue): a request the driver retrieved from a manual queue
+   * goes back to its head; other queues are STATUS_INVALID_DEVICE_REQUEST.
+   */
+  requeue(request: FxRequest): NTSTATUS {
+    if (this.DispatchType !== WdfIoQueueDispatchManual) return STATUS_INVALID_DEVICE_REQUEST;
+    this.requeueAtHead(request);
+    this.checkIdle();
+    return STATUS_SUCCESS;
   }
 
   /**
@@ -367,6 +495,7 @@ export class FxIoQueue extends FxObject {
     else this.tail.next = request;
     this.tail = request;
     this.queuedCount++;
+    this.checkTransitionFromEmpty();
     this.powerReference(request);
     this.armCancel(request);
   }
@@ -405,6 +534,7 @@ export class FxIoQueue extends FxObject {
     this.head = request;
     if (this.tail === null) this.tail = request;
     this.queuedCount++;
+    this.checkTransitionFromEmpty();
     this.armCancel(request);
   }
 
@@ -468,7 +598,12 @@ export class FxIoQueue extends FxObject {
   dispatchEvents(fromIo = false): void {
     // fxioqueue.cpp: only a completion inside a callback is kept from recursing; a new request
     // from another thread dispatches even while this queue is presenting one (a parallel queue).
-    if ((this.dispatching > 0 && !fromIo) || this.DispatchType === WdfIoQueueDispatchManual || (this.queueState & WdfIoQueueDispatchRequests) === 0) return;
+    if (this.DispatchType === WdfIoQueueDispatchManual) {
+      // A manual queue presents nothing; it may tell its ready callback (fxioqueue.cpp DispatchEvents).
+      if (this.readyNotify !== null) this.processReadyNotify();
+      return;
+    }
+    if ((this.dispatching > 0 && !fromIo) || (this.queueState & WdfIoQueueDispatchRequests) === 0) return;
     // A power-managed queue presents only while the device is in D0.
     if (this.powerState !== FxIoQueuePowerOn) return;
     this.dispatching++;
