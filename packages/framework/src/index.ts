@@ -90,3 +90,4 @@ export * from "./device/fx-device-create.js";
 export * from "./io/fx-io-queue-create.js";
 export * from "./support/fx-memory-create.js";
 export * from "./io/forward-progress.js";
+export * from "./io/fx-request-forward.js";

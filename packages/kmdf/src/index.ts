@@ -36,3 +36,4 @@ export {
 export * from "./child-list.js";
 export * from "./query-interface.js";
 export * from "./queue-find.js";
+export * from "./request-more.js";

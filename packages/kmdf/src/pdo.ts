@@ -172,3 +172,9 @@ export function WdfFdoUnlockStaticChildListFromIteration(Fdo: WDFDEVICE): void {
   fdo.children.iterationLocks--;
   if (fdo.children.iterationLocks === 0 && fdo.children.takeChangedWhileLocked()) invalidateChildren(fdo);
 }
+
+/** `WdfPdoInitAllowForwardingRequestToParent` (fxdeviceinitapi.cpp): the PDO may use WdfRequestForwardToParentDeviceIoQueue (its stack grows by its parent's). */
+export function WdfPdoInitAllowForwardingRequestToParent(DeviceInit: PWDFDEVICE_INIT): void {
+  const pdo = pdoInitOf(DeviceInit, "WdfPdoInitAllowForwardingRequestToParent");
+  if (typeof pdo !== "number") pdo.ForwardRequestToParent = true;
+}

@@ -11,6 +11,7 @@ import {
  */
 export function loadControlDriver(
   m: Machine, name: string, setup: (device: WDFDEVICE, driver: WDFDRIVER) => NTSTATUS, deviceAttributes?: (a: WDF_OBJECT_ATTRIBUTES) => void,
+  initSetup?: (init: PWDFDEVICE_INIT) => void,
 ): NTSTATUS {
   function DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string): NTSTATUS {
     const config = new WDF_DRIVER_CONFIG();
@@ -22,6 +23,7 @@ export function loadControlDriver(
     if (!NT_SUCCESS(status)) return status;
     const init = Out<PWDFDEVICE_INIT>(WdfControlDeviceInitAllocate(driver.value!, "D:P(A;;GA;;;SY)(A;;GA;;;BA)"));
     WdfDeviceInitAssignName(init.value, `\\Device\\${name}`);
+    initSetup?.(init.value);
     const attributes = new WDF_OBJECT_ATTRIBUTES();
     WDF_OBJECT_ATTRIBUTES_INIT(attributes);
     deviceAttributes?.(attributes);

@@ -31,6 +31,8 @@ export function FxDeviceCreate(init: FxDeviceInit, Attributes: PWDF_OBJECT_ATTRI
   const device = new FxDevice(init.Driver, init);
   status = FxObjectCommit(device, Attributes, init.Pdo !== null ? init.Pdo.Parent : init.Driver);
   if (NT_SUCCESS(status)) status = device.createDevice();
+  // fxdevicekm.cpp PdoInitialize: a PDO that may forward to its parent has room for the parent's stack too.
+  if (NT_SUCCESS(status) && init.Pdo?.ForwardRequestToParent === true) device.DeviceObject!.StackSize += init.Pdo.Parent.DeviceObject!.StackSize;
   if (NT_SUCCESS(status)) status = FxCreateDefaultChildList(device);
   if (!NT_SUCCESS(status)) {
     // FxObject::DeleteFromFailedCreate: the driver never had the device; its callbacks do not run.

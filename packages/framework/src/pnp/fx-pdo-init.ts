@@ -34,6 +34,8 @@ export class FxPdoInit {
   Static = true;
   /** A dynamic child's entry in its WDFCHILDLIST (its descriptions); null for a static child. */
   DescriptionEntry: FxChildDescriptionEntry | null = null;
+  /** `ForwardRequestToParent` (WdfPdoInitAllowForwardingRequestToParent): the PDO's stack grows by the parent's, for WdfRequestForwardToParentDeviceIoQueue. */
+  ForwardRequestToParent = false;
 
   constructor(readonly Parent: FxDevice) {}
 }

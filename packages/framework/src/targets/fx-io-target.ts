@@ -299,13 +299,23 @@ function FxIoTargetCompletionRoutine(_DeviceObject: DEVICE_OBJECT | null, _Irp: 
 }
 
 function startTimer(request: FxRequest, s: FxRequestSendState, Timeout: number): void {
+  FxRequestCreateTimer(request);
+  KeSetTimer(s.timer!, Timeout, s.dpc);
+}
+
+/**
+ * `FxRequestBase::CreateTimer` (WdfRequestAllocateTimer, and the first send with a timeout): the
+ * request's timeout timer, made once and kept for its later sends.
+ */
+export function FxRequestCreateTimer(request: FxRequest): NTSTATUS {
+  const s = FxRequestSendStateOf(request);
   if (s.timer === null) {
     s.timer = new KTIMER();
     s.dpc = new KDPC();
     KeInitializeTimer(s.timer);
     KeInitializeDpc(s.dpc, FxRequestTimerDpc, request);
   }
-  KeSetTimer(s.timer, Timeout, s.dpc);
+  return STATUS_SUCCESS;
 }
 
 /** `FxRequestBase::_TimerDPC`: the send's timeout passed. */
