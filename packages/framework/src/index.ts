@@ -91,3 +91,4 @@ export * from "./io/fx-io-queue-create.js";
 export * from "./support/fx-memory-create.js";
 export * from "./io/forward-progress.js";
 export * from "./io/fx-request-forward.js";
+export * from "./support/fx-reg-key-objects.js";

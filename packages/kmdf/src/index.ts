@@ -37,3 +37,4 @@ export * from "./child-list.js";
 export * from "./query-interface.js";
 export * from "./queue-find.js";
 export * from "./request-more.js";
+export * from "./registry-objects.js";
