@@ -92,3 +92,5 @@ export * from "./support/fx-memory-create.js";
 export * from "./io/forward-progress.js";
 export * from "./io/fx-request-forward.js";
 export * from "./support/fx-reg-key-objects.js";
+export * from "./object/object-query.js";
+export * from "./io/fx-file-object-process.js";

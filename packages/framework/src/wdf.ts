@@ -100,3 +100,4 @@ export {
 export {
   WDF_REQUEST_FORWARD_OPTIONS, WDF_REQUEST_FORWARD_OPTIONS_INIT, WDF_REQUEST_FORWARD_OPTION_SEND_AND_FORGET, type PWDF_REQUEST_FORWARD_OPTIONS,
 } from "./io/fx-request-forward.js";
+export { WdfObjectQuery } from "./object/object-query.js";

@@ -1,6 +1,6 @@
 import { IoGetCurrentIrpStackLocation, type FILE_OBJECT } from "@wdfjs/kernel";
 import {
-  FxDeviceInitSetFileObjectConfig, FX_TYPE_FILEOBJECT, FX_TYPE_REQUEST, type FxDevice, type FxFileObject, type FxRequest, type PWDF_FILEOBJECT_CONFIG,
+  FxDeviceInitSetFileObjectConfig, FxFileObjectGetInitiatorProcessId, FX_TYPE_FILEOBJECT, FX_TYPE_REQUEST, type FxDevice, type FxFileObject, type FxRequest, type PWDF_FILEOBJECT_CONFIG,
   type PWDF_OBJECT_ATTRIBUTES, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFFILEOBJECT, type WDFREQUEST,
 } from "@wdfjs/framework";
 import { Enter, EnterInit } from "./ddi.js";
@@ -44,4 +44,10 @@ export function WdfRequestGetFileObject(Request: WDFREQUEST): WDFFILEOBJECT | nu
   const stack = IoGetCurrentIrpStackLocation(irp);
   const device = stack.DeviceObject?.DeviceExtension as FxDevice | null | undefined;
   return (device?.pkgGeneral.getFileObject(stack.FileObject)?.handle ?? null) as WDFFILEOBJECT | null;
+}
+
+/** `WdfFileObjectGetInitiatorProcessId`: the core's `FxFileObjectGetInitiatorProcessId` (IoGetInitiatorProcess: 0 for a file its own process opened). */
+export function WdfFileObjectGetInitiatorProcessId(FileObject: WDFFILEOBJECT): number {
+  const fileObject = FileObjectAt(FileObject, "WdfFileObjectGetInitiatorProcessId");
+  return fileObject === null ? 0 : FxFileObjectGetInitiatorProcessId(fileObject);
 }
