@@ -94,3 +94,5 @@ export * from "./io/fx-request-forward.js";
 export * from "./support/fx-reg-key-objects.js";
 export * from "./object/object-query.js";
 export * from "./io/fx-file-object-process.js";
+export * from "./targets/fx-io-target-query.js";
+export * from "./targets/fx-format-others.js";

@@ -38,3 +38,4 @@ export * from "./query-interface.js";
 export * from "./queue-find.js";
 export * from "./request-more.js";
 export * from "./registry-objects.js";
+export * from "./io-target-more.js";
