@@ -113,6 +113,7 @@ export function FxRequestCopyCompletionParams(request: FxRequest, Params: WDF_RE
   p.Ioctl.IoControlCode = q.Ioctl.IoControlCode;
   Object.assign(p.Ioctl.Input, q.Ioctl.Input);
   Object.assign(p.Ioctl.Output, q.Ioctl.Output);
+  Object.assign(p.Others, q.Others);
 }
 
 /**
