@@ -4,11 +4,8 @@
  * (GetDevicePath: CM_Get_Device_Interface_List_Size, then CM_Get_Device_Interface_List).
  */
 import { Out, type Machine } from "@wdfjs/kernel";
-import {
-  CM_GET_DEVICE_INTERFACE_LIST_PRESENT, CR_SUCCESS, FILE_SHARE_READ, FILE_SHARE_WRITE, GENERIC_READ, GENERIC_WRITE, INFINITE, INVALID_HANDLE_VALUE, MEM_COMMIT,
-  MEM_RELEASE, MEM_RESERVE, OPEN_EXISTING, PAGE_READWRITE, Win32Process, type HANDLE, type Win32Thread,
-} from "@wdfjs/win32";
-import { EchoApp, PerformWriteReadTest, READER_TYPE, WRITER_TYPE, DEFAULT_ASYNC_COUNT, type Log } from "@wdfjs/sample-wdm-echo";
+import { CM_GET_DEVICE_INTERFACE_LIST_PRESENT, CR_SUCCESS, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_READWRITE, type Win32Thread } from "@wdfjs/win32";
+import { main as wdmEchoMain, type EchoApp, type Log } from "@wdfjs/sample-wdm-echo";
 import { GUID_DEVINTERFACE_ECHO } from "./public.js";
 
 const noLog: Log = () => {};
@@ -38,66 +35,10 @@ export function GetDevicePath(app: Win32Thread, InterfaceGuid: string = GUID_DEV
 }
 
 /**
- * echoapp's main for the KMDF driver: the device path by interface, then the default test
- * (512 bytes, then 30 KB) or `-Async n` (a reader thread and the main thread as writer).
- * Returns the exit code; `app` receives the EchoApp for its statistics.
+ * echoapp's main for the KMDF driver: the WDM echo sample's port of echoapp.cpp, finding the device
+ * by its interface (GetDevicePath) as the KMDF/UMDF echoapp does, then the default test (512 bytes,
+ * then 30 KB) or `-Async n`. Returns the exit code; `app` receives the EchoApp for its statistics.
  */
 export function main(machine: Machine, args: readonly string[] = [], log: Log = noLog, options: { readonly app?: (app: EchoApp) => void } = {}): number {
-  const echo = new EchoApp(log);
-  options.app?.(echo);
-  let hDevice: HANDLE = INVALID_HANDLE_VALUE;
-  let th1: HANDLE = 0;
-  let result = true;
-  const app = Win32Process.create(machine, "echoapp.exe");
-  exit: {
-    if (args.length > 0) {
-      if (args[0]!.slice(0, 6).toLowerCase() === "-async") {
-        echo.G_PerformAsyncIo = true;
-        echo.G_AsyncIoLoopsNum = args.length > 1 ? Number.parseInt(args[1]!, 10) || 0 : DEFAULT_ASYNC_COUNT;
-        echo.G_LimitedLoops = true;
-      } else {
-        log("Usage:");
-        result = false;
-        break exit;
-      }
-    }
-    const path = GetDevicePath(app, GUID_DEVINTERFACE_ECHO, log);
-    if (path === null) {
-      result = false;
-      break exit;
-    }
-    echo.G_DevicePath = path;
-    log(`DevicePath: ${path}`);
-    hDevice = app.CreateFile(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, null, OPEN_EXISTING, 0, 0);
-    if (hDevice === INVALID_HANDLE_VALUE) {
-      log(`Failed to open device. Error ${app.GetLastError()}`);
-      result = false;
-      break exit;
-    }
-    log("Opened device successfully");
-    if (echo.G_PerformAsyncIo) {
-      log("Starting AsyncIo");
-      th1 = app.CreateThread(null, 0, (p, t) => echo.AsyncIo(p, t), READER_TYPE, 0, null);
-      if (th1 === 0) {
-        result = false;
-        break exit;
-      }
-      result = app.CallThreadProc((p, t) => echo.AsyncIo(p, t), WRITER_TYPE) !== 0;
-    } else {
-      result = PerformWriteReadTest(app, hDevice, 512, log).ok;
-      if (!result) break exit;
-      result = PerformWriteReadTest(app, hDevice, 30 * 1024, log).ok;
-    }
-  }
-  if (th1 !== 0) {
-    app.WaitForSingleObject(th1, INFINITE);
-    const code = Out(0);
-    app.GetExitCodeThread(th1, code);
-    if (code.value === 0) result = false;
-    app.CloseHandle(th1);
-  }
-  if (hDevice !== INVALID_HANDLE_VALUE) app.CloseHandle(hDevice);
-  const code = result ? 0 : 1;
-  app.ExitProcess(code);
-  return code;
+  return wdmEchoMain(machine, args, log, { ...options, devicePath: (app, l) => GetDevicePath(app, GUID_DEVINTERFACE_ECHO, l) });
 }

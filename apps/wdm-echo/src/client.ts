@@ -292,9 +292,13 @@ const USAGE = [
 /**
  * echoapp's main: starts `echoapp.exe` in the machine and runs the default test, or with
  * `-Async [n]` a reader thread and a writer thread (the main thread), n requests each;
- * returns its exit code (0 success, 1 failure). `app` receives the EchoApp (for its stats).
+ * returns its exit code (0 success, 1 failure). `app` receives the EchoApp (for its stats);
+ * `devicePath` finds the device as the KMDF/UMDF echoapp does (by interface) instead of the WDM name.
  */
-export function main(machine: Machine, args: readonly string[] = [], log: Log = noLog, options: { readonly app?: (app: EchoApp) => void } = {}): number {
+export function main(
+  machine: Machine, args: readonly string[] = [], log: Log = noLog,
+  options: { readonly app?: (app: EchoApp) => void; readonly devicePath?: (app: Win32Process, log: Log) => string | null } = {},
+): number {
   const echo = new EchoApp(log);
   options.app?.(echo);
   let hDevice: HANDLE = INVALID_HANDLE_VALUE;
@@ -315,6 +319,15 @@ export function main(machine: Machine, args: readonly string[] = [], log: Log = 
         result = false;
         break exit;
       }
+    }
+    if (options.devicePath !== undefined) {
+      // The KMDF and UMDF echoapp finds the device by its interface (GetDevicePath).
+      const path = options.devicePath(app, log);
+      if (path === null) {
+        result = false;
+        break exit;
+      }
+      echo.G_DevicePath = path;
     }
     log(`DevicePath: ${echo.G_DevicePath}`);
     hDevice = app.CreateFile(echo.G_DevicePath, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, null, OPEN_EXISTING, 0, 0);
