@@ -2,7 +2,7 @@ import { cur } from "../context.js";
 import type { Box } from "../box.js";
 import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { DRIVER_VERIFIER_IOMANAGER_VIOLATION } from "../ke/bugcheck-codes.js";
-import { KEVENT, KeResetEvent, KeSetEvent, UserMode, type KWAIT_BLOCK } from "../ke/dispatcher.js";
+import { KEVENT, KeResetEvent, KeSetEvent, UserMode, type KPROCESSOR_MODE, type KWAIT_BLOCK } from "../ke/dispatcher.js";
 import { KiDeferServiceWait } from "../ke/service-wait.js";
 import { formatAddress } from "../mm/layout.js";
 import { SehException } from "../ke/exception.js";
@@ -488,33 +488,8 @@ function IopReadWrite(
   sl.Parameters.Read.Key = Key;
   sl.Parameters.Read.ByteOffset = ByteOffset ?? fo.CurrentByteOffset;
   if (Length > 0) {
-    try {
-      if ((dev.Flags & DO_BUFFERED_IO) !== 0) {
-        // The I/O manager probes the caller's buffer for write before it allocates the
-        // system buffer, so a bad buffer fails the call without costing pool.
-        if (major === IRP_MJ_READ) m.mm.touch(Buffer, Length, true);
-        const sb = m.mm.pool.allocate(POOL_FLAG_NON_PAGED, Length, TAG_SYSTEM_BUFFER);
-        if (sb === 0) return abandon(irp, fo, STATUS_INSUFFICIENT_RESOURCES);
-        irp.AssociatedIrp.SystemBuffer = sb;
-        irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
-        irp.UserBuffer = Buffer;
-        if (major === IRP_MJ_READ) {
-          irp.Flags |= IRP_INPUT_OPERATION;
-          irp.userOutputLength = Length;
-        } else {
-          m.mm.copy(sb, Buffer, Length);
-        }
-      } else if ((dev.Flags & DO_DIRECT_IO) !== 0) {
-        const mdl = IoAllocateMdl(Buffer, Length, false, false, irp);
-        if (mdl === null) return abandon(irp, fo, STATUS_INSUFFICIENT_RESOURCES);
-        MmProbeAndLockPages(mdl, UserMode, major === IRP_MJ_READ ? IoWriteAccess : IoReadAccess);
-      } else {
-        irp.UserBuffer = Buffer;
-      }
-    } catch (e) {
-      if (!(e instanceof SehException)) throw e;
-      return abandon(irp, fo, e.ExceptionCode);
-    }
+    const st = IopSetReadWriteBuffer(m, irp, dev, major, Buffer, Length, UserMode);
+    if (st !== STATUS_SUCCESS) return abandon(irp, fo, st);
   }
   // A synchronous file object's position moves when the request completes (IopCompleteRequest).
   return IopSynchronousServiceTail(dev, irp, fo, IoStatusBlock, synchronous);
@@ -720,3 +695,38 @@ export function NtSetInformationFileCompletion(FileHandle: number, Port: number,
 }
 
 export { IopSendFileIrp, IopDeleteFile };
+
+/**
+ * A read or write IRP's buffer as the target device's I/O type wants it (NtReadFile/NtWriteFile and
+ * the kernel-mode Zw* forms): a system buffer for DO_BUFFERED_IO (a user caller's buffer probed for
+ * write first, so a bad buffer fails the call without costing pool), a probed and locked MDL for
+ * DO_DIRECT_IO, else the caller's address. Returns STATUS_SUCCESS or the status to fail the call with.
+ */
+export function IopSetReadWriteBuffer(m: typeof cur, irp: IRP, dev: DEVICE_OBJECT, major: number, Buffer: number, Length: number, Mode: KPROCESSOR_MODE): NTSTATUS {
+  try {
+    if ((dev.Flags & DO_BUFFERED_IO) !== 0) {
+      if (Mode === UserMode && major === IRP_MJ_READ) m.mm.touch(Buffer, Length, true);
+      const sb = m.mm.pool.allocate(POOL_FLAG_NON_PAGED, Length, TAG_SYSTEM_BUFFER);
+      if (sb === 0) return STATUS_INSUFFICIENT_RESOURCES;
+      irp.AssociatedIrp.SystemBuffer = sb;
+      irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
+      irp.UserBuffer = Buffer;
+      if (major === IRP_MJ_READ) {
+        irp.Flags |= IRP_INPUT_OPERATION;
+        irp.userOutputLength = Length;
+      } else {
+        m.mm.copy(sb, Buffer, Length);
+      }
+    } else if ((dev.Flags & DO_DIRECT_IO) !== 0) {
+      const mdl = IoAllocateMdl(Buffer, Length, false, false, irp);
+      if (mdl === null) return STATUS_INSUFFICIENT_RESOURCES;
+      MmProbeAndLockPages(mdl, Mode, major === IRP_MJ_READ ? IoWriteAccess : IoReadAccess);
+    } else {
+      irp.UserBuffer = Buffer;
+    }
+  } catch (e) {
+    if (!(e instanceof SehException)) throw e;
+    return e.ExceptionCode;
+  }
+  return STATUS_SUCCESS;
+}

@@ -29,7 +29,7 @@ import { FILE_DELETE_ON_CLOSE, FILE_OPEN_REPARSE_POINT, FILE_USE_FILE_POINTER_PO
 import { IopCompleteRequest } from "./io-completion.js";
 import { IoGetNextIrpStackLocation, IO_STATUS_BLOCK, type IRP, type PIO_APC_ROUTINE } from "./irp.js";
 import { IopBuildInformationIrp, IopCheckInformationClass, IopFilePosition } from "./nt-file-information.js";
-import { IopCheckCreateParameters, IopCloseHandle, IopParseDevice, abandon, badLength, newUserIrp } from "./nt-file.js";
+import { IopCheckCreateParameters, IopCloseHandle, IopParseDevice, IopSetReadWriteBuffer, abandon, badLength, newUserIrp } from "./nt-file.js";
 
 /*
  * The file services for drivers: ZwCreateFile, ZwOpenFile, ZwReadFile, ZwWriteFile,
@@ -215,30 +215,8 @@ function* IopReadWriteKernel(
   sl.Parameters.Read.Key = Key;
   sl.Parameters.Read.ByteOffset = ByteOffset === null || ByteOffset === undefined || ByteOffset === FILE_USE_FILE_POINTER_POSITION ? fo.CurrentByteOffset : ByteOffset;
   if (Length > 0) {
-    try {
-      if ((dev.Flags & DO_BUFFERED_IO) !== 0) {
-        const sb = m.mm.pool.allocate(POOL_FLAG_NON_PAGED, Length, TAG_SYSTEM_BUFFER);
-        if (sb === 0) return abandon(irp, fo, STATUS_INSUFFICIENT_RESOURCES);
-        irp.AssociatedIrp.SystemBuffer = sb;
-        irp.Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
-        irp.UserBuffer = Buffer;
-        if (major === IRP_MJ_READ) {
-          irp.Flags |= IRP_INPUT_OPERATION;
-          irp.userOutputLength = Length;
-        } else {
-          m.mm.copy(sb, Buffer, Length);
-        }
-      } else if ((dev.Flags & DO_DIRECT_IO) !== 0) {
-        const mdl = IoAllocateMdl(Buffer, Length, false, false, irp);
-        if (mdl === null) return abandon(irp, fo, STATUS_INSUFFICIENT_RESOURCES);
-        MmProbeAndLockPages(mdl, KernelMode, major === IRP_MJ_READ ? IoWriteAccess : IoReadAccess);
-      } else {
-        irp.UserBuffer = Buffer;
-      }
-    } catch (e) {
-      if (!(e instanceof SehException)) throw e;
-      return abandon(irp, fo, e.ExceptionCode);
-    }
+    const st = IopSetReadWriteBuffer(m, irp, dev, major, Buffer, Length, KernelMode);
+    if (st !== STATUS_SUCCESS) return abandon(irp, fo, st);
   }
   irp.Flags |= IRP_DEFER_IO_COMPLETION;
   return yield* IopKernelServiceTail(dev, irp, fo, IoStatusBlock, synchronous, synchronous);
