@@ -89,3 +89,6 @@ export * from "./sync/fx-sync-create.js";
 export * from "./device/fx-device-create.js";
 export * from "./io/fx-io-queue-create.js";
 export * from "./support/fx-memory-create.js";
+export * from "./driver/fx-driver-version.js";
+export * from "./device/fx-device-options.js";
+export * from "./pnp/fx-state-change-callbacks.js";

@@ -88,3 +88,19 @@ export * from "./pnp/wdf-power-policy-settings.js";
 export * from "./pnp/wdf-device-capabilities.js";
 export * from "./sync/wdf-sync-configs.js";
 export { STATUS_INVALID_PARAMETER_4 } from "./io/fx-io-queue-create.js";
+export {
+  WDF_DRIVER_VERSION_AVAILABLE_PARAMS, WDF_DRIVER_VERSION_AVAILABLE_PARAMS_INIT, type PWDF_DRIVER_VERSION_AVAILABLE_PARAMS,
+} from "./driver/fx-driver-version.js";
+export {
+  WDF_IO_TYPE_CONFIG, WDF_IO_TYPE_CONFIG_INIT, WDF_REMOVE_LOCK_OPTIONS, WDF_REMOVE_LOCK_OPTIONS_INIT, WDF_REMOVE_LOCK_OPTION_ACQUIRE_FOR_IO,
+  WdfReleaseHardwareOrderOnFailureInvalid, WdfReleaseHardwareOrderOnFailureEarly, WdfReleaseHardwareOrderOnFailureAfterDescendants, WdfDeviceFailedUndefined,
+  WdfDeviceFailedAttemptRestart, WdfDeviceFailedNoRestart, type PWDF_IO_TYPE_CONFIG, type PWDF_REMOVE_LOCK_OPTIONS, type WDF_RELEASE_HARDWARE_ORDER_ON_FAILURE,
+  type WDF_DEVICE_FAILED_ACTION,
+} from "./device/fx-device-options.js";
+export {
+  StateNotificationInvalid, StateNotificationEnterState, StateNotificationPostProcessState, StateNotificationLeaveState, StateNotificationAllStates,
+  type WDF_STATE_NOTIFICATION_TYPE, type WDF_DEVICE_PNP_NOTIFICATION_DATA, type WDF_DEVICE_POWER_NOTIFICATION_DATA, type WDF_DEVICE_POWER_POLICY_NOTIFICATION_DATA,
+  type PCWDF_DEVICE_PNP_NOTIFICATION_DATA, type PCWDF_DEVICE_POWER_NOTIFICATION_DATA, type PCWDF_DEVICE_POWER_POLICY_NOTIFICATION_DATA,
+  type EVT_WDF_DEVICE_PNP_STATE_CHANGE_NOTIFICATION, type EVT_WDF_DEVICE_POWER_STATE_CHANGE_NOTIFICATION, type EVT_WDF_DEVICE_POWER_POLICY_STATE_CHANGE_NOTIFICATION,
+  type PFN_WDF_DEVICE_PNP_STATE_CHANGE_NOTIFICATION, type PFN_WDF_DEVICE_POWER_STATE_CHANGE_NOTIFICATION, type PFN_WDF_DEVICE_POWER_POLICY_STATE_CHANGE_NOTIFICATION,
+} from "./pnp/fx-state-change-callbacks.js";

@@ -35,3 +35,7 @@ export {
 } from "@wdfjs/framework";
 export * from "./child-list.js";
 export * from "./query-interface.js";
+export * from "./device-settings.js";
+export * from "./device-init-options.js";
+export * from "./idle-references.js";
+export * from "./driver-version.js";

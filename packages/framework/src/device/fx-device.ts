@@ -1,5 +1,5 @@
 import {
-  DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_DIRECT_IO, DO_POWER_PAGABLE, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoDeleteDevice,
+  DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_POWER_INRUSH, DO_DIRECT_IO, DO_POWER_PAGABLE, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoDeleteDevice,
   IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT, IoAttachDeviceToDeviceStack, IoCallDriver, IoDetachDevice, IoRegisterDeviceInterface,
   IoSetDeviceInterfaceState, IoSkipCurrentIrpStackLocation, PoCallDriver, PoStartNextPowerIrp, STATUS_NO_SUCH_DEVICE, type KWAIT_GENERATOR, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_PNP, IRP_MJ_SHUTDOWN,
   IRP_MJ_POWER, NT_SUCCESS, Out, STATUS_ACCESS_DENIED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS,
@@ -18,6 +18,7 @@ import { FxPkgPdo } from "../pnp/fx-pkg-pdo.js";
 import type { FxPkgPnp } from "../pnp/fx-pkg-pnp.js";
 import { FxDeviceOnShutdown, FxRegisterShutdownNotification, type EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION } from "./fx-shutdown.js";
 import { FxIoTarget } from "../targets/fx-io-target.js";
+import { FxAttachStateChangeCallbacks } from "../pnp/fx-state-change-callbacks.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
 /**
@@ -70,6 +71,7 @@ export class FxDevice extends FxObject {
     const owner = Init.PowerPolicyOwnership === WdfTrue || (Init.PowerPolicyOwnership === WdfUseDefault && !Init.Filter);
     this.pnp = Init.IsFdoInit ? new FxPkgFdo(this, Init.PnpPowerCallbacks, owner) : Init.Pdo !== null ? new FxPkgPdo(this, Init.PnpPowerCallbacks, Init.Pdo) : null;
     if (this.pnp !== null) this.pnp.owner.callbacks = Init.PowerPolicyCallbacks;
+    if (this.pnp !== null && Init.StateCallbacks !== null) FxAttachStateChangeCallbacks(this, Init.StateCallbacks, [this.pnp.pnp, this.pnp.power, this.pnp.pwrPol]);
     this.pkgGeneral = new FxPkgGeneral(this, Init.FileObject);
     this.pkgIo.device = this;
     this.pkgIo.inCallerContextCallback = Init.IoInCallerContextCallback;
@@ -107,6 +109,8 @@ export class FxDevice extends FxObject {
     if (this.ReadWriteIoType === WdfDeviceIoBuffered) d.Flags |= DO_BUFFERED_IO;
     else if (this.ReadWriteIoType === WdfDeviceIoDirect) d.Flags |= DO_DIRECT_IO;
     this.DeviceObject = d;
+    // fxdevicekm.cpp: an inrush device's power IRPs come at PASSIVE_LEVEL, one at a time (WdfDeviceInitSetPowerInrush).
+    if (init.Inrush) d.Flags |= DO_POWER_INRUSH;
     if (this.pnp !== null && this.pnp.isPdo) {
       // fxdevicekm.cpp PdoInitialize: the device object is the stack's PDO; power IRPs come at PASSIVE_LEVEL.
       this.PhysicalDevice = d;

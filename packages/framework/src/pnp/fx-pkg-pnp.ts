@@ -89,6 +89,11 @@ export abstract class FxPkgPnp {
   /** `m_QueryInterfaceHead`: WdfDeviceAddQueryInterface registrations, answered for IRP_MN_QUERY_INTERFACE. */
   readonly queryInterfaces: FxQueryInterface[] = [];
   private transitionHook: ((from: number, to: number, machine: string) => void) | null = null;
+  /** `m_DeviceStopCount`: WdfDeviceSetStaticStopRemove(FALSE) calls not yet undone; non-zero fails QUERY_STOP and QUERY_REMOVE. */
+  deviceStopCount = 0;
+  /** `m_Failed` / `m_FailedAction`: WdfDeviceSetFailed was called (reported as PNP_DEVICE_FAILED). */
+  deviceFailed = false;
+  failedAction = 0;
 
   constructor(readonly device: FxDevice, readonly callbacks: FxPnpPowerCallbacks, powerPolicyOwner: boolean) {
     this.isPowerPolicyOwner = powerPolicyOwner;
@@ -239,7 +244,7 @@ export abstract class FxPkgPnp {
   protected answerPnpDeviceState(Irp: IRP): void {
     const below = NT_SUCCESS(Irp.IoStatus.Status) ? Irp.IoStatus.Information : 0;
     // A device its machines failed while started says so (PNP_DEVICE_FAILED), so the PnP manager removes it.
-    const failed = this.pnp.state === WdfDevStatePnpFailedWaitForRemove ? PNP_DEVICE_FAILED : 0;
+    const failed = this.pnp.state === WdfDevStatePnpFailedWaitForRemove || this.deviceFailed ? PNP_DEVICE_FAILED : 0;
     const bits = FxApplyDeviceState(below | failed, this.deviceState);
     this.pnpDeviceStateBits = bits;
     if (this.deviceState !== null || failed !== 0 || NT_SUCCESS(Irp.IoStatus.Status)) {
