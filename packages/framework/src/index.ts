@@ -92,3 +92,4 @@ export * from "./support/fx-memory-create.js";
 export * from "./driver/fx-driver-version.js";
 export * from "./device/fx-device-options.js";
 export * from "./pnp/fx-state-change-callbacks.js";
+export * from "./support/fx-cm-res-list.js";

@@ -39,3 +39,4 @@ export * from "./device-settings.js";
 export * from "./device-init-options.js";
 export * from "./idle-references.js";
 export * from "./driver-version.js";
+export * from "./resources.js";

@@ -1,4 +1,4 @@
-import { NT_SUCCESS, Out, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
+import { NT_SUCCESS, Out, STATUS_SUCCESS, type DRIVER_OBJECT, type IO_RESOURCE_REQUIREMENTS_LIST, type Machine, type NTSTATUS } from "@wdfjs/kernel";
 import {
   WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_PNPPOWER_EVENT_CALLBACKS, WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDeviceCreate, WdfDeviceInitSetPnpPowerEventCallbacks,
   WdfDriverCreate, type PWDFDEVICE_INIT, type WDFCMRESLIST, type WDFDEVICE, type WDFDRIVER,
@@ -51,8 +51,8 @@ function fdoDriver(log: FdoLog) {
   };
 }
 
-/** Installs the driver for `root\kmore` and creates the device; returns its instance path. */
-export function installFdo(m: Machine, log: FdoLog, service = "kmore"): string {
+/** Installs the driver for `root\<service>` and creates the device (with the resources it requires); returns its instance path. */
+export function installFdo(m: Machine, log: FdoLog, service = "kmore", requirements?: IO_RESOURCE_REQUIREMENTS_LIST): string {
   m.installDriverPackage({ service, hardwareIds: [{ id: `root\\${service}` }], class: "System", framework: "WDM", DriverEntry: fdoDriver(log) });
-  return m.pnp.createRootDevice({ hardwareIds: [`root\\${service}`], class: "System" });
+  return m.pnp.createRootDevice({ hardwareIds: [`root\\${service}`], class: "System", ...(requirements ? { requirements } : {}) });
 }

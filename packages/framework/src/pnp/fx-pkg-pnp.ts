@@ -9,6 +9,7 @@ import type { FxDevice } from "../device/fx-device.js";
 import { FxVerifierBugCheck, WDF_PNP_FATAL_ERROR, WDF_POWER_MULTIPLE_PPO } from "../verifier.js";
 import { FxIoStopProcessingForPowerPurgeManaged, FxIoStopProcessingForPowerPurgeNonManaged } from "../io/power-actions.js";
 import { FxSelfManagedIoMachine } from "./fx-self-managed-io.js";
+import { FxBuildCmResList, type FxCmResList } from "../support/fx-cm-res-list.js";
 import { FxHandleQueryInterface, type FxQueryInterface } from "./fx-query-interface.js";
 import { FxStateMachine } from "./fx-state-machine.js";
 import { FxWatchdog } from "./fx-watchdog.js";
@@ -162,10 +163,14 @@ export abstract class FxPkgPnp {
     yield* this.pwrPol.processEvent(event);
   }
 
-  /** `PnpPrepareHardware`: EvtDevicePrepareHardware with the START IRP's resource lists. */
+  /** `m_ResourcesRaw` / `m_Resources`: the WDFCMRESLISTs of the last START, children of the device (made at the first). */
+  cmResourcesRaw: FxCmResList | null = null;
+  cmResources: FxCmResList | null = null;
+
+  /** `PnpPrepareHardware`: EvtDevicePrepareHardware with the START IRP's resource lists, as read-only WDFCMRESLISTs. */
   *prepareHardware(): KWAIT_GENERATOR<NTSTATUS> {
-    const raw = this.resourcesRaw;
-    const translated = this.resourcesTranslated;
+    const raw = FxBuildCmResList(this, false, this.resourcesRaw).handle;
+    const translated = FxBuildCmResList(this, true, this.resourcesTranslated).handle;
     const cb = this.callbacks.prepareHardware;
     const status = yield* this.invoke(cb ? (d) => cb(d, raw, translated) : undefined, STATUS_SUCCESS);
     if (NT_SUCCESS(status)) this.hardwarePrepared = true;
@@ -177,7 +182,7 @@ export abstract class FxPkgPnp {
   *releaseHardware(): KWAIT_GENERATOR<void> {
     if (!this.hardwarePrepared) return;
     this.hardwarePrepared = false;
-    const translated = this.resourcesTranslated;
+    const translated = this.cmResources?.handle ?? 0;
     const cb = this.callbacks.releaseHardware;
     yield* this.invoke(cb ? (d) => cb(d, translated) : undefined, STATUS_SUCCESS);
   }
