@@ -93,3 +93,5 @@ export * from "./driver/fx-driver-version.js";
 export * from "./device/fx-device-options.js";
 export * from "./pnp/fx-state-change-callbacks.js";
 export * from "./support/fx-cm-res-list.js";
+export * from "./pnp/fx-device-relations.js";
+export * from "./pnp/wdf-pdo-event-callbacks.js";

@@ -106,3 +106,8 @@ export {
 } from "./pnp/fx-state-change-callbacks.js";
 export { WDF_INSERT_AT_END } from "./support/fx-cm-res-list.js";
 export { STATUS_ARRAY_BOUNDS_EXCEEDED } from "./wdfstatus.js";
+export {
+  WDF_PDO_EVENT_CALLBACKS, WDF_PDO_EVENT_CALLBACKS_INIT, type PWDF_PDO_EVENT_CALLBACKS, type WDFIORESREQLIST, type EVT_WDF_DEVICE_RESOURCES_QUERY,
+  type EVT_WDF_DEVICE_RESOURCE_REQUIREMENTS_QUERY, type EVT_WDF_DEVICE_EJECT, type EVT_WDF_DEVICE_SET_LOCK, type EVT_WDF_DEVICE_ENABLE_WAKE_AT_BUS,
+  type EVT_WDF_DEVICE_DISABLE_WAKE_AT_BUS, type EVT_WDF_DEVICE_REPORTED_MISSING,
+} from "./pnp/wdf-pdo-event-callbacks.js";

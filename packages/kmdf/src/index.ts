@@ -40,3 +40,4 @@ export * from "./device-init-options.js";
 export * from "./idle-references.js";
 export * from "./driver-version.js";
 export * from "./resources.js";
+export * from "./pdo-events.js";

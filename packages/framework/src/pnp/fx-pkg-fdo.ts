@@ -4,9 +4,10 @@ import {
   PoCallDriver, POWER_STATE, PoSetPowerState, PoStartNextPowerIrp, PowerDeviceD0, PowerSystemWorking, STATUS_SUCCESS, BusRelations, DEVICE_RELATIONS_SIZE,
   ExAllocatePool2, ExFreePool, IRP_MN_QUERY_DEVICE_RELATIONS, ObReferenceObject, POOL_FLAG_PAGED, POOL_TAG, ReadDeviceRelationsCount, ReadDeviceRelationsObject,
   STATUS_INSUFFICIENT_RESOURCES, IRP_MN_WAIT_WAKE, WriteDeviceRelationsCount, WriteDeviceRelationsObject, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_PNP_DEVICE_STATE,
-  type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
+  RemovalRelations, type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
+import { FxAppendRelations } from "./fx-device-relations.js";
 import { FxPkgPnp } from "./fx-pkg-pnp.js";
 import { FxChildPdoList } from "./fx-child-pdo-list.js";
 import { FxApplyCapabilities } from "./fx-pnp-capabilities.js";
@@ -85,6 +86,15 @@ export class FxPkgFdo extends FxPkgPnp {
     if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_RELATIONS && sl.Parameters.QueryDeviceRelations.Type === BusRelations) {
       if (this.childLists.length > 0) return this.dynamicBusRelations(Irp);
       const status = this.busRelations(Irp);
+      if (!NT_SUCCESS(status)) {
+        Irp.IoStatus.Status = status;
+        IoCompleteRequest(Irp, IO_NO_INCREMENT);
+        return status;
+      }
+    }
+    // fxpkgfdo.cpp PnpQueryDeviceRelations: RemovalRelations get the driver's removal PDOs on the way down.
+    if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_RELATIONS && sl.Parameters.QueryDeviceRelations.Type === RemovalRelations) {
+      const status = FxAppendRelations(Irp, this.removalRelations);
       if (!NT_SUCCESS(status)) {
         Irp.IoStatus.Status = status;
         IoCompleteRequest(Irp, IO_NO_INCREMENT);

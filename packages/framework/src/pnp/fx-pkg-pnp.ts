@@ -10,6 +10,7 @@ import { FxVerifierBugCheck, WDF_PNP_FATAL_ERROR, WDF_POWER_MULTIPLE_PPO } from 
 import { FxIoStopProcessingForPowerPurgeManaged, FxIoStopProcessingForPowerPurgeNonManaged } from "../io/power-actions.js";
 import { FxSelfManagedIoMachine } from "./fx-self-managed-io.js";
 import { FxBuildCmResList, type FxCmResList } from "../support/fx-cm-res-list.js";
+import { FxRelatedDevices } from "./fx-device-relations.js";
 import { FxHandleQueryInterface, type FxQueryInterface } from "./fx-query-interface.js";
 import { FxStateMachine } from "./fx-state-machine.js";
 import { FxWatchdog } from "./fx-watchdog.js";
@@ -95,6 +96,8 @@ export abstract class FxPkgPnp {
   /** `m_Failed` / `m_FailedAction`: WdfDeviceSetFailed was called (reported as PNP_DEVICE_FAILED). */
   deviceFailed = false;
   failedAction = 0;
+  /** `m_RemovalDeviceList`: WdfDeviceAddRemovalRelationsPhysicalDevice's PDOs, reported as RemovalRelations. */
+  readonly removalRelations = new FxRelatedDevices();
 
   constructor(readonly device: FxDevice, readonly callbacks: FxPnpPowerCallbacks, powerPolicyOwner: boolean) {
     this.isPowerPolicyOwner = powerPolicyOwner;
