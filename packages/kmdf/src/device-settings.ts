@@ -1,6 +1,6 @@
-import { FILE_DEVICE_SECURE_OPEN, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type DEVICE_OBJECT, type FILE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
+import { FILE_DEVICE_SECURE_OPEN, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_SUCCESS, type DEVICE_OBJECT, type FILE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxDeviceFromDeviceObject, FxDeviceSetCharacteristics, FxDeviceSetFailed, FxDeviceSetStaticStopRemove, FX_TYPE_DEVICE, FX_TYPE_STRING, type FxDevice, type FxString,
+  FxDeviceFromDeviceObject, FxDeviceInterfaceLink, FxDeviceSetCharacteristics, FxDeviceSetInterfaceState, FxDeviceSetFailed, FxDeviceSetStaticStopRemove, FX_TYPE_DEVICE, FX_TYPE_STRING, type FxDevice, type FxString,
   type WDF_DEVICE_FAILED_ACTION, type WDFDEVICE, type WDFDRIVER, type WDFFILEOBJECT, type WDFSTRING,
 } from "@wdfjs/framework";
 import { Enter } from "./ddi.js";
@@ -66,4 +66,27 @@ export function WdfDeviceSetFailed(Device: WDFDEVICE, FailedAction: WDF_DEVICE_F
 export function WdfDeviceGetFileObject(Device: WDFDEVICE, FileObject: FILE_OBJECT | null): WDFFILEOBJECT | null {
   const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceGetFileObject");
   return (device?.pkgGeneral.getFileObject(FileObject)?.handle ?? null) as WDFFILEOBJECT | null;
+}
+
+/** `WdfDeviceSetDeviceInterfaceState`: enables or disables one of the device's interfaces (see the core's `FxDeviceSetInterfaceState`). */
+export function WdfDeviceSetDeviceInterfaceState(Device: WDFDEVICE, InterfaceClassGUID: string, ReferenceString: string | null, IsInterfaceEnabled: boolean): void {
+  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceSetDeviceInterfaceState");
+  if (device !== null) FxDeviceSetInterfaceState(device, InterfaceClassGUID, ReferenceString, IsInterfaceEnabled);
+}
+
+/** `WdfDeviceSetDeviceInterfaceStateEx`: as WdfDeviceSetDeviceInterfaceState, also before the first start (the state it sets then holds). */
+export function WdfDeviceSetDeviceInterfaceStateEx(Device: WDFDEVICE, InterfaceClassGUID: string, ReferenceString: string | null, IsInterfaceEnabled: boolean): void {
+  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceSetDeviceInterfaceStateEx");
+  if (device !== null) FxDeviceSetInterfaceState(device, InterfaceClassGUID, ReferenceString, IsInterfaceEnabled);
+}
+
+/** `WdfDeviceRetrieveDeviceInterfaceString`: the interface's symbolic link; none: STATUS_OBJECT_NAME_NOT_FOUND; a control device: STATUS_INVALID_DEVICE_REQUEST. */
+export function WdfDeviceRetrieveDeviceInterfaceString(Device: WDFDEVICE, InterfaceClassGUID: string, ReferenceString: string | null, String: WDFSTRING): NTSTATUS {
+  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceRetrieveDeviceInterfaceString");
+  if (device === null || device.pnp === null) return STATUS_INVALID_DEVICE_REQUEST;
+  const string = Enter<FxString>(String, FX_TYPE_STRING, "WdfDeviceRetrieveDeviceInterfaceString")!;
+  const link = FxDeviceInterfaceLink(device, InterfaceClassGUID, ReferenceString);
+  if (link === null) return STATUS_OBJECT_NAME_NOT_FOUND;
+  string.Buffer = link;
+  return STATUS_SUCCESS;
 }

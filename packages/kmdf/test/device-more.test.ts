@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, CM_PROB_FAILED_POST_START, DO_DIRECT_IO, DO_POWER_INRUSH, DO_POWER_PAGABLE, FILE_DEVICE_SECURE_OPEN, FILE_REMOVABLE_MEDIA, MemoryTraceSink, NT_SUCCESS, Out,
+  boot, CM_PROB_FAILED_POST_START, ExFreePool, IoGetDeviceInterfaces, ReadMultiSz, STATUS_OBJECT_NAME_NOT_FOUND, DO_DIRECT_IO, DO_POWER_INRUSH, DO_POWER_PAGABLE, FILE_DEVICE_SECURE_OPEN, FILE_REMOVABLE_MEDIA, MemoryTraceSink, NT_SUCCESS, Out,
   STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -11,7 +11,8 @@ import {
   WdfDeviceInitSetIoTypeEx, WdfDeviceInitSetPowerInrush, WdfDeviceInitSetPowerPolicyOwnership, WdfDeviceInitSetReleaseHardwareOrderOnFailure,
   WdfDeviceInitSetRemoveLockOptions, WdfDeviceIoDirect, WdfDeviceResumeIdleNoTrack, WdfDeviceRetrieveDeviceName, WdfDeviceSetAlignmentRequirement,
   WdfDeviceSetCharacteristics, WdfDeviceSetFailed, WdfDeviceSetStaticStopRemove, WdfDeviceStopIdleNoTrack, WdfDeviceWdmGetDeviceObject, WdfStringCreate,
-  WdfStringGetUnicodeString, WdfWdmDeviceGetWdfDeviceHandle, WdfWdmDriverGetWdfDriverHandle, WdfDriverWdmGetDriverObject, UNICODE_STRING,
+  WdfStringGetUnicodeString, WdfWdmDeviceGetWdfDeviceHandle, WdfDeviceCreateDeviceInterface, WdfDeviceRetrieveDeviceInterfaceString,
+  WdfDeviceSetDeviceInterfaceState, WdfDeviceSetDeviceInterfaceStateEx, WdfWdmDriverGetWdfDriverHandle, WdfDriverWdmGetDriverObject, UNICODE_STRING,
   type PWDFDEVICE_INIT, type WDF_DEVICE_PNP_NOTIFICATION_DATA, type WDFSTRING,
 } from "../src/index.js";
 import { installFdo, newFdoLog } from "./kmdf-fdo-harness.js";
@@ -194,5 +195,49 @@ describe("KMDF idle references without tracking", () => {
       WdfDeviceResumeIdleNoTrack(owner.device!);
       expect(WdfDeviceStopIdleNoTrack(other.device!, false)).toBe(STATUS_INVALID_DEVICE_STATE);
     });
+  });
+});
+
+describe("KMDF device interfaces: state and symbolic link", () => {
+  const GUID = "{3c1e8a2b-4d5f-4a6b-9c7d-0e1f2a3b4c5d}";
+  const enabled = (m: ReturnType<typeof boot>): string[] => m.runInKernel(() => {
+    const list = Out(0);
+    expect(IoGetDeviceInterfaces(GUID, null, 0, list)).toBe(STATUS_SUCCESS);
+    const r = ReadMultiSz(list.value);
+    ExFreePool(list.value);
+    return r;
+  });
+
+  it("WdfDeviceRetrieveDeviceInterfaceString gives the link of a created interface; another reference string is STATUS_OBJECT_NAME_NOT_FOUND", () => {
+    const m = boot();
+    const log = newFdoLog({ onDevice: (d) => WdfDeviceCreateDeviceInterface(d, GUID, null) });
+    installFdo(m, log);
+    m.runInKernel(() => {
+      const string = Out<WDFSTRING | null>(null);
+      expect(WdfStringCreate(null, null, string)).toBe(STATUS_SUCCESS);
+      expect(WdfDeviceRetrieveDeviceInterfaceString(log.device!, GUID, null, string.value!)).toBe(STATUS_SUCCESS);
+      const u = new UNICODE_STRING();
+      WdfStringGetUnicodeString(string.value!, u);
+      expect(u.Buffer.toLowerCase()).toContain(GUID);
+      expect(WdfDeviceRetrieveDeviceInterfaceString(log.device!, GUID, "other", string.value!)).toBe(STATUS_OBJECT_NAME_NOT_FOUND);
+    });
+    expect(enabled(m)).toHaveLength(1);
+  });
+
+  it("WdfDeviceSetDeviceInterfaceStateEx(FALSE) before the start keeps the interface off; TRUE later turns it on", () => {
+    const m = boot();
+    const log = newFdoLog({
+      onDevice: (d) => {
+        const status = WdfDeviceCreateDeviceInterface(d, GUID, null);
+        WdfDeviceSetDeviceInterfaceStateEx(d, GUID, null, false);
+        return status;
+      },
+    });
+    installFdo(m, log);
+    expect(enabled(m)).toEqual([]);
+    m.runInKernel(() => WdfDeviceSetDeviceInterfaceState(log.device!, GUID, null, true));
+    expect(enabled(m)).toHaveLength(1);
+    m.runInKernel(() => WdfDeviceSetDeviceInterfaceState(log.device!, GUID, null, false));
+    expect(enabled(m)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-import { currentMachine, FILE_DEVICE_SECURE_OPEN, IoInvalidateDeviceState, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
+import { currentMachine, FILE_DEVICE_SECURE_OPEN, IoInvalidateDeviceState, IoSetDeviceInterfaceState, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import { WdfDeviceIoDirect, WdfDeviceIoBuffered, WdfDeviceIoUndefined, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 import { FxDevice } from "./fx-device.js";
+import { WdfDevStatePnpStarted } from "../pnp/pnp-states.js";
 
 // The settings of a device and of its init that wdfdevice.h adds beside WdfDeviceCreate
 // (fxdeviceapi.cpp, fxdeviceinitapi.cpp, km/fxdeviceinitkm.cpp), shared by KMDF and UMDF.
@@ -123,4 +124,24 @@ export function FxDeviceSetFailed(Device: FxDevice, FailedAction: WDF_DEVICE_FAI
   pnp.failedAction = FailedAction;
   const pdo = pnp.physicalDevice();
   if (pdo !== null) IoInvalidateDeviceState(pdo);
+}
+
+/** `FxDeviceInterface` lookup (fxdeviceinterfaceapi.cpp): the symbolic link of the device's interface of that class and reference string, or null. */
+export function FxDeviceInterfaceLink(Device: FxDevice, InterfaceClassGuid: string, ReferenceString: string | null): string | null {
+  const i = Device.interfaceIds.indexOf(`${InterfaceClassGuid}\\${ReferenceString ?? ""}`.toLowerCase());
+  return i < 0 ? null : Device.interfaces[i]!;
+}
+
+/**
+ * `WdfDeviceSetDeviceInterfaceStateWorker`: the interface's state; on a started device at once
+ * (IoSetDeviceInterfaceState), and a disabled one stays off when the device starts again. An
+ * interface the device did not create, or a control device, is a verifier break.
+ */
+export function FxDeviceSetInterfaceState(Device: FxDevice, InterfaceClassGuid: string, ReferenceString: string | null, Enable: boolean): void {
+  const link = Device.pnp === null ? null : FxDeviceInterfaceLink(Device, InterfaceClassGuid, ReferenceString);
+  if (link === null) return refuse("WdfDeviceSetDeviceInterfaceState", `no device interface ${InterfaceClassGuid} (${ReferenceString ?? "no reference string"}) on this device`);
+  if (Enable) Device.interfacesOff.delete(link);
+  else Device.interfacesOff.add(link);
+  // Interfaces are on while the device is started (PnP EnableInterfaces until the stop or removal).
+  if (Device.pnp!.state === WdfDevStatePnpStarted) IoSetDeviceInterfaceState(link, Enable);
 }

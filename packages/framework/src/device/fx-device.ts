@@ -49,6 +49,10 @@ export class FxDevice extends FxObject {
   readonly Filter: boolean;
   /** Device interfaces registered on the PDO (`m_DeviceInterfaceHead`): their symbolic link names. */
   readonly interfaces: string[] = [];
+  /** Beside each link, its interface class GUID and reference string as `{guid}\ref` (lower case), to find it again. */
+  readonly interfaceIds: string[] = [];
+  /** Links the driver disabled (WdfDeviceSetDeviceInterfaceState FALSE): starting the device leaves them off. */
+  readonly interfacesOff = new Set<string>();
   /** `FxPkgGeneral::m_OpenHandleCount`, without the source's bias of one for control devices. */
   openHandleCount = 0;
   /** Create, cleanup and close: file objects and their callbacks. */
@@ -147,14 +151,17 @@ export class FxDevice extends FxObject {
     const link = Out("");
     let status = IoRegisterDeviceInterface(this.PhysicalDevice, InterfaceClassGuid, ReferenceString, link);
     if (!NT_SUCCESS(status)) return status;
-    if (!this.interfaces.includes(link.value)) this.interfaces.push(link.value);
+    if (!this.interfaces.includes(link.value)) {
+      this.interfaces.push(link.value);
+      this.interfaceIds.push(`${InterfaceClassGuid}\\${ReferenceString ?? ""}`.toLowerCase());
+    }
     if (this.pnp?.started === true) status = IoSetDeviceInterfaceState(link.value, true);
     return status;
   }
 
   /** Enables or disables every device interface (at start, and at removal). */
   setInterfacesState(Enable: boolean): void {
-    for (const link of this.interfaces) IoSetDeviceInterfaceState(link, Enable);
+    for (const link of this.interfaces) if (!Enable || !this.interfacesOff.has(link)) IoSetDeviceInterfaceState(link, Enable);
   }
 
   /** REMOVE_DEVICE: the framework deletes the device, its children first, then the device object. */
@@ -229,6 +236,8 @@ export class FxDevice extends FxObject {
 
   protected override disposeResources(): void {
     this.interfaces.length = 0;
+    this.interfaceIds.length = 0;
+    this.interfacesOff.clear();
     if (this.SymbolicLinkName !== null) {
       IoDeleteSymbolicLink(this.SymbolicLinkName);
       this.SymbolicLinkName = null;
