@@ -41,3 +41,4 @@ export * from "./idle-references.js";
 export * from "./driver-version.js";
 export * from "./resources.js";
 export * from "./pdo-events.js";
+export * from "./device-property.js";

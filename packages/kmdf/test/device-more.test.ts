@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, CM_PROB_FAILED_POST_START, ExFreePool, IoGetDeviceInterfaces, ReadMultiSz, STATUS_OBJECT_NAME_NOT_FOUND, DO_DIRECT_IO, DO_POWER_INRUSH, DO_POWER_PAGABLE, FILE_DEVICE_SECURE_OPEN, FILE_REMOVABLE_MEDIA, MemoryTraceSink, NT_SUCCESS, Out,
+  boot, CM_PROB_FAILED_POST_START, DevicePropertyHardwareID, KEY_READ, PagedPool, PLUGPLAY_REGKEY_DEVICE, STATUS_BUFFER_TOO_SMALL, ExFreePool, IoGetDeviceInterfaces, ReadMultiSz, STATUS_OBJECT_NAME_NOT_FOUND, DO_DIRECT_IO, DO_POWER_INRUSH, DO_POWER_PAGABLE, FILE_DEVICE_SECURE_OPEN, FILE_REMOVABLE_MEDIA, MemoryTraceSink, NT_SUCCESS, Out,
   STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -12,7 +12,8 @@ import {
   WdfDeviceInitSetRemoveLockOptions, WdfDeviceIoDirect, WdfDeviceResumeIdleNoTrack, WdfDeviceRetrieveDeviceName, WdfDeviceSetAlignmentRequirement,
   WdfDeviceSetCharacteristics, WdfDeviceSetFailed, WdfDeviceSetStaticStopRemove, WdfDeviceStopIdleNoTrack, WdfDeviceWdmGetDeviceObject, WdfStringCreate,
   WdfStringGetUnicodeString, WdfWdmDeviceGetWdfDeviceHandle, WdfDeviceCreateDeviceInterface, WdfDeviceRetrieveDeviceInterfaceString,
-  WdfDeviceSetDeviceInterfaceState, WdfDeviceSetDeviceInterfaceStateEx, WdfWdmDriverGetWdfDriverHandle, WdfDriverWdmGetDriverObject, UNICODE_STRING,
+  WdfDeviceSetDeviceInterfaceState, WdfDeviceSetDeviceInterfaceStateEx, WdfDeviceQueryProperty, WdfDeviceAllocAndQueryProperty, WdfFdoInitQueryProperty,
+  WdfFdoInitOpenRegistryKey, WdfMemoryGetBuffer, type WDFKEY, type WDFMEMORY, WdfWdmDriverGetWdfDriverHandle, WdfDriverWdmGetDriverObject, UNICODE_STRING,
   type PWDFDEVICE_INIT, type WDF_DEVICE_PNP_NOTIFICATION_DATA, type WDFSTRING,
 } from "../src/index.js";
 import { installFdo, newFdoLog } from "./kmdf-fdo-harness.js";
@@ -239,5 +240,32 @@ describe("KMDF device interfaces: state and symbolic link", () => {
     expect(enabled(m)).toHaveLength(1);
     m.runInKernel(() => WdfDeviceSetDeviceInterfaceState(log.device!, GUID, null, false));
     expect(enabled(m)).toEqual([]);
+  });
+});
+
+describe("KMDF device properties", () => {
+  it("WdfDeviceQueryProperty reads the PDO's hardware IDs (STATUS_BUFFER_TOO_SMALL with the length first); AllocAndQuery gives a WDFMEMORY of that size", () => {
+    const m = boot();
+    const fromInit: NTSTATUS[] = [];
+    const log = newFdoLog({
+      onInit: (init) => {
+        const length = Out(0);
+        fromInit.push(WdfFdoInitQueryProperty(init, DevicePropertyHardwareID, 0, 0, length));
+        const key = Out<WDFKEY | null>(null);
+        fromInit.push(WdfFdoInitOpenRegistryKey(init, PLUGPLAY_REGKEY_DEVICE, KEY_READ, null, key));
+      },
+    });
+    installFdo(m, log);
+    expect(fromInit).toEqual([STATUS_BUFFER_TOO_SMALL, STATUS_SUCCESS]);
+    m.runInKernel(() => {
+      const length = Out(0);
+      expect(WdfDeviceQueryProperty(log.device!, DevicePropertyHardwareID, 0, 0, length)).toBe(STATUS_BUFFER_TOO_SMALL);
+      const memory = Out<WDFMEMORY | null>(null);
+      expect(WdfDeviceAllocAndQueryProperty(log.device!, DevicePropertyHardwareID, PagedPool, null, memory)).toBe(STATUS_SUCCESS);
+      const size = Out(0);
+      const buffer = WdfMemoryGetBuffer(memory.value!, size);
+      expect(size.value).toBe(length.value);
+      expect(ReadMultiSz(buffer)).toEqual(["root\\kmore"]);
+    });
   });
 });
