@@ -96,3 +96,4 @@ export * from "./support/fx-cm-res-list.js";
 export * from "./pnp/fx-device-relations.js";
 export * from "./pnp/wdf-pdo-event-callbacks.js";
 export * from "./device/fx-device-property.js";
+export * from "./device/fx-irp-preprocess.js";

@@ -42,3 +42,4 @@ export * from "./driver-version.js";
 export * from "./resources.js";
 export * from "./pdo-events.js";
 export * from "./device-property.js";
+export * from "./wdm-irp.js";

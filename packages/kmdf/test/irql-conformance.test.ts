@@ -163,6 +163,7 @@ function argument(p: Param, f: Fixture, init: () => PWDFDEVICE_INIT, routine = "
   if (/GUID/.test(t)) return "{6fde7547-1b65-48ae-b628-80be62016026}";
   if (t === "PWDFMEMORY_OFFSET") return null;
   if (t === "PPNP_BUS_INFORMATION") return new kmdf.PNP_BUS_INFORMATION();
+  if (t === "PUCHAR") return null;
   if (t === "PCM_PARTIAL_RESOURCE_DESCRIPTOR") return { Type: CmResourceTypePort, ShareDisposition: 1, Flags: 0, u: { Start: 0x300, Length: 8 } };
   if (t === "PWDFDEVICE_INIT*") return Out(init());
   if (t === "PWDFDEVICE_INIT") return init();

@@ -9,6 +9,7 @@ import type { FxPdoInit } from "../pnp/fx-pdo-init.js";
 import type { EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION } from "./fx-shutdown.js";
 import type { FxChildListCallbacks } from "../pnp/fx-child-list-types.js";
 import type { FxStateChangeCallbacks } from "../pnp/fx-state-change-callbacks.js";
+import type { FxIrpPreprocessInfo } from "./fx-irp-preprocess.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -76,6 +77,8 @@ export class FxDeviceInit {
   Inrush = false;
   /** `WdfDeviceInitRegister*StateChangeCallback`: the driver's per-state notifications (null: none). */
   StateCallbacks: FxStateChangeCallbacks | null = null;
+  /** `WdfDeviceInitAssignWdmIrpPreprocessCallback`: the preprocess callbacks by major function (null: none). */
+  PreprocessInfo: FxIrpPreprocessInfo | null = null;
 
   constructor(readonly Driver: FxDriver, readonly InitType: FxDeviceInitType) {}
 

@@ -19,6 +19,7 @@ import type { FxPkgPnp } from "../pnp/fx-pkg-pnp.js";
 import { FxDeviceOnShutdown, FxRegisterShutdownNotification, type EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION } from "./fx-shutdown.js";
 import { FxIoTarget } from "../targets/fx-io-target.js";
 import { FxAttachStateChangeCallbacks } from "../pnp/fx-state-change-callbacks.js";
+import { FxDevicePreprocess } from "./fx-irp-preprocess.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
 /**
@@ -199,11 +200,16 @@ export class FxDevice extends FxObject {
     if (this.DeviceObject !== null) this.DeviceObject.Flags &= ~DO_DEVICE_INITIALIZING;
   }
 
+  /** `FxDevice::Dispatch`: the driver's WDM preprocess callback for the IRP if it has one, else `dispatchWorker`. */
+  dispatch(Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
+    return this.Init.PreprocessInfo === null ? this.dispatchWorker(Irp) : (FxDevicePreprocess(this, Irp) ?? this.dispatchWorker(Irp));
+  }
+
   /**
    * The framework's handling of an IRP for this device (`FxPkgGeneral` for create, cleanup and
    * close; the I/O package for the rest).
    */
-  dispatch(Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
+  dispatchWorker(Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
     const major = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
     let status: NTSTATUS;
     const pnp = this.pnp;

@@ -1,0 +1,39 @@
+import { STATUS_INVALID_DEVICE_REQUEST, type IRP, type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
+import {
+  FxDeviceDispatchIrpToIoQueue, FxDeviceDispatchPreprocessedIrp, FxDeviceInitAssignWdmIrpPreprocessCallback, FxObjectHandleGetPtr, FxVerifierBugCheck, FX_TYPE_DEVICE,
+  FX_TYPE_QUEUE, WDF_REQUIRED_PARAMETER_IS_NULL, type FxDevice, type FxIoQueue, type PFN_WDFDEVICE_WDM_IRP_PREPROCESS, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFQUEUE,
+} from "@wdfjs/framework";
+import { Enter, EnterInit } from "./ddi.js";
+
+// The WDM escape hatches of wdfdevice.h (fxdeviceinitapi.cpp, km/fxdeviceapikm.cpp): a driver
+// sees chosen IRPs before the framework and hands them back, or to one of its queues.
+
+/**
+ * `WdfDeviceInitAssignWdmIrpPreprocessCallback`: EvtDeviceWdmIrpPreprocess gets each IRP of
+ * MajorFunction (only the listed MinorFunctions, if any) before the framework; it completes the
+ * IRP, passes it down, or returns WdfDeviceWdmDispatchPreprocessedIrp.
+ */
+export function WdfDeviceInitAssignWdmIrpPreprocessCallback(
+  DeviceInit: PWDFDEVICE_INIT, EvtDeviceWdmIrpPreprocess: PFN_WDFDEVICE_WDM_IRP_PREPROCESS, MajorFunction: number, MinorFunctions: readonly number[] | null,
+  NumMinorFunctions: number,
+): NTSTATUS {
+  const init = EnterInit(DeviceInit, "WdfDeviceInitAssignWdmIrpPreprocessCallback");
+  if (typeof EvtDeviceWdmIrpPreprocess !== "function" || (NumMinorFunctions > 0 && MinorFunctions === null)) {
+    FxVerifierBugCheck(WDF_REQUIRED_PARAMETER_IS_NULL, 0, 0, "WdfDeviceInitAssignWdmIrpPreprocessCallback: a required parameter is NULL.");
+  }
+  if (init === null) return STATUS_INVALID_DEVICE_REQUEST;
+  return FxDeviceInitAssignWdmIrpPreprocessCallback(init, EvtDeviceWdmIrpPreprocess, MajorFunction, (MinorFunctions ?? []).slice(0, NumMinorFunctions));
+}
+
+/** `WdfDeviceWdmDispatchPreprocessedIrp`: like IoCallDriver (skip or copy the stack location first), the framework then handles the IRP. */
+export function WdfDeviceWdmDispatchPreprocessedIrp(Device: WDFDEVICE, Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
+  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceWdmDispatchPreprocessedIrp");
+  return device === null ? STATUS_INVALID_DEVICE_REQUEST : FxDeviceDispatchPreprocessedIrp(device, Irp);
+}
+
+/** `WdfDeviceWdmDispatchIrpToIoQueue`: the IRP as a request on Queue (WDF_DISPATCH_IRP_TO_IO_QUEUE_PREPROCESSED_IRP from a preprocess routine). */
+export function WdfDeviceWdmDispatchIrpToIoQueue(Device: WDFDEVICE, Irp: IRP, Queue: WDFQUEUE, Flags: number): NTSTATUS {
+  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceWdmDispatchIrpToIoQueue");
+  if (device === null) return STATUS_INVALID_DEVICE_REQUEST;
+  return FxDeviceDispatchIrpToIoQueue(device, Irp, FxObjectHandleGetPtr(Queue, FX_TYPE_QUEUE) as FxIoQueue, Flags);
+}
