@@ -1,6 +1,6 @@
-import { FILE_DEVICE_SECURE_OPEN, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_SUCCESS, type DEVICE_OBJECT, type FILE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
+import { FILE_DEVICE_SECURE_OPEN, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_SUCCESS, type DEVICE_OBJECT, type FILE_OBJECT, type NTSTATUS, PowerActionNone, type POWER_ACTION } from "@wdfjs/kernel";
 import {
-  FxDeviceFromDeviceObject, FxDeviceInterfaceLink, FxDeviceSetCharacteristics, FxDeviceSetInterfaceState, FxDeviceSetFailed, FxDeviceSetStaticStopRemove, FX_TYPE_DEVICE, FX_TYPE_STRING, type FxDevice, type FxString,
+  FxDeviceFromDeviceObject, FxDeviceIndicateWakeStatus, FxDeviceInterfaceLink, FxDeviceSetCharacteristics, FxDeviceSetInterfaceState, FxDeviceSetFailed, FxDeviceSetStaticStopRemove, FX_TYPE_DEVICE, FX_TYPE_STRING, type FxDevice, type FxString,
   type WDF_DEVICE_FAILED_ACTION, type WDFDEVICE, type WDFDRIVER, type WDFFILEOBJECT, type WDFSTRING,
 } from "@wdfjs/framework";
 import { Enter } from "./ddi.js";
@@ -89,4 +89,15 @@ export function WdfDeviceRetrieveDeviceInterfaceString(Device: WDFDEVICE, Interf
   if (link === null) return STATUS_OBJECT_NAME_NOT_FOUND;
   string.Buffer = link;
   return STATUS_SUCCESS;
+}
+
+/** `WdfDeviceGetSystemPowerAction`: the POWER_ACTION of the system transition powering the device down, PowerActionNone otherwise. */
+export function WdfDeviceGetSystemPowerAction(Device: WDFDEVICE): POWER_ACTION {
+  return Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceGetSystemPowerAction")?.pnp?.systemPowerAction ?? PowerActionNone;
+}
+
+/** `WdfDeviceIndicateWakeStatus`: a bus driver completes its child PDO's IRP_MN_WAIT_WAKE (the core's `FxDeviceIndicateWakeStatus`). */
+export function WdfDeviceIndicateWakeStatus(Device: WDFDEVICE, WaitWakeStatus: NTSTATUS): NTSTATUS {
+  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceIndicateWakeStatus");
+  return device === null ? STATUS_INVALID_DEVICE_REQUEST : FxDeviceIndicateWakeStatus(device, WaitWakeStatus);
 }

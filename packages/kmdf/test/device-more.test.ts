@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, CM_PROB_FAILED_POST_START, DevicePropertyHardwareID, KEY_READ, PagedPool, PLUGPLAY_REGKEY_DEVICE, STATUS_BUFFER_TOO_SMALL, ExFreePool, IoGetDeviceInterfaces, ReadMultiSz, STATUS_OBJECT_NAME_NOT_FOUND, DO_DIRECT_IO, DO_POWER_INRUSH, DO_POWER_PAGABLE, FILE_DEVICE_SECURE_OPEN, FILE_REMOVABLE_MEDIA, MemoryTraceSink, NT_SUCCESS, Out,
+  boot, CM_PROB_FAILED_POST_START, PowerActionNone, PowerActionSleep, PowerSystemSleeping3, DevicePropertyHardwareID, KEY_READ, PagedPool, PLUGPLAY_REGKEY_DEVICE, STATUS_BUFFER_TOO_SMALL, ExFreePool, IoGetDeviceInterfaces, ReadMultiSz, STATUS_OBJECT_NAME_NOT_FOUND, DO_DIRECT_IO, DO_POWER_INRUSH, DO_POWER_PAGABLE, FILE_DEVICE_SECURE_OPEN, FILE_REMOVABLE_MEDIA, MemoryTraceSink, NT_SUCCESS, Out,
   STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -13,7 +13,7 @@ import {
   WdfDeviceSetCharacteristics, WdfDeviceSetFailed, WdfDeviceSetStaticStopRemove, WdfDeviceStopIdleNoTrack, WdfDeviceWdmGetDeviceObject, WdfStringCreate,
   WdfStringGetUnicodeString, WdfWdmDeviceGetWdfDeviceHandle, WdfDeviceCreateDeviceInterface, WdfDeviceRetrieveDeviceInterfaceString,
   WdfDeviceSetDeviceInterfaceState, WdfDeviceSetDeviceInterfaceStateEx, WdfDeviceQueryProperty, WdfDeviceAllocAndQueryProperty, WdfFdoInitQueryProperty,
-  WdfFdoInitOpenRegistryKey, WdfMemoryGetBuffer, type WDFKEY, type WDFMEMORY, WdfWdmDriverGetWdfDriverHandle, WdfDriverWdmGetDriverObject, UNICODE_STRING,
+  WdfFdoInitOpenRegistryKey, WdfMemoryGetBuffer, WdfDeviceGetSystemPowerAction, type WDFKEY, type WDFMEMORY, WdfWdmDriverGetWdfDriverHandle, WdfDriverWdmGetDriverObject, UNICODE_STRING,
   type PWDFDEVICE_INIT, type WDF_DEVICE_PNP_NOTIFICATION_DATA, type WDFSTRING,
 } from "../src/index.js";
 import { installFdo, newFdoLog } from "./kmdf-fdo-harness.js";
@@ -267,5 +267,21 @@ describe("KMDF device properties", () => {
       expect(size.value).toBe(length.value);
       expect(ReadMultiSz(buffer)).toEqual(["root\\kmore"]);
     });
+  });
+});
+
+describe("KMDF system power action", () => {
+  it("WdfDeviceGetSystemPowerAction is PowerActionSleep while the device powers down for S3, PowerActionNone once it is back in D0", () => {
+    const m = boot();
+    const actions: number[] = [];
+    const log = newFdoLog({ onD0Exit: (d) => void actions.push(WdfDeviceGetSystemPowerAction(d)) });
+    installFdo(m, log);
+    m.runInKernel(() => expect(WdfDeviceGetSystemPowerAction(log.device!)).toBe(PowerActionNone));
+    expect(m.sleep(PowerSystemSleeping3)).toBe(STATUS_SUCCESS);
+    expect(actions).toEqual([PowerActionSleep]);
+    expect(m.wake()).toBe(STATUS_SUCCESS);
+    m.run();
+    expect(log.events.slice(-2)).toEqual(["D0Exit", "D0Entry"]);
+    m.runInKernel(() => expect(WdfDeviceGetSystemPowerAction(log.device!)).toBe(PowerActionNone));
   });
 });

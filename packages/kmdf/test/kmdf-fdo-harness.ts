@@ -15,6 +15,7 @@ export interface FdoLog {
   device: WDFDEVICE | null;
   onInit?: (init: PWDFDEVICE_INIT) => void;
   onDevice?: (device: WDFDEVICE) => NTSTATUS | void;
+  onD0Exit?: (device: WDFDEVICE) => void;
   onPrepare?: (device: WDFDEVICE, raw: WDFCMRESLIST, translated: WDFCMRESLIST) => NTSTATUS | void;
 }
 
@@ -29,7 +30,7 @@ function fdoDriver(log: FdoLog) {
     const ev = (what: string): void => void log.events.push(what);
     pnp.EvtDevicePrepareHardware = (d, raw, translated) => (ev("PrepareHardware"), log.onPrepare?.(d, raw, translated) ?? STATUS_SUCCESS);
     pnp.EvtDeviceD0Entry = () => (ev("D0Entry"), STATUS_SUCCESS);
-    pnp.EvtDeviceD0Exit = () => (ev("D0Exit"), STATUS_SUCCESS);
+    pnp.EvtDeviceD0Exit = (d) => (ev("D0Exit"), log.onD0Exit?.(d), STATUS_SUCCESS);
     pnp.EvtDeviceReleaseHardware = () => (ev("ReleaseHardware"), STATUS_SUCCESS);
     pnp.EvtDeviceSurpriseRemoval = () => ev("SurpriseRemoval");
     pnp.EvtDeviceQueryRemove = () => (ev("QueryRemove"), STATUS_SUCCESS);

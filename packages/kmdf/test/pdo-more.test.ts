@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, BusQueryContainerID, IoFreeIrp, IoSetCompletionRoutine, STATUS_MORE_PROCESSING_REQUIRED, CmResourceTypePort, EjectionRelations, IoAllocateIrp, IoCallDriver, IoGetNextIrpStackLocation, IRP_MJ_PNP, IRP_MN_QUERY_DEVICE_RELATIONS,
+  boot, BusQueryContainerID, STATUS_PENDING, STATUS_INVALID_PARAMETER, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_DEVICE_REQUEST, IoFreeIrp, IoSetCompletionRoutine, STATUS_MORE_PROCESSING_REQUIRED, CmResourceTypePort, EjectionRelations, IoAllocateIrp, IoCallDriver, IoGetNextIrpStackLocation, IRP_MJ_PNP, IRP_MN_QUERY_DEVICE_RELATIONS,
   IRP_MN_QUERY_ID, IRP_MN_QUERY_RESOURCES, IRP_MN_SET_LOCK, NT_SUCCESS, ObDereferenceObject, Out, ReadCmResourceList, ReadDeviceRelationsCount, ReadDeviceRelationsObject,
   ReadWideString, RemovalRelations, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -8,7 +8,7 @@ import {
   RtlInitUnicodeString, UNICODE_STRING, WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_PDO_EVENT_CALLBACKS, WDF_PDO_EVENT_CALLBACKS_INIT, WdfCmResourceListAppendDescriptor,
   WdfDeviceAddRemovalRelationsPhysicalDevice, WdfDeviceCreate, WdfDeviceWdmGetDeviceObject, WdfDriverCreate, WdfFdoAddStaticChild, WdfPdoAddEjectionRelationsPhysicalDevice,
   WdfPdoClearEjectionRelationsDevices, WdfPdoInitAllocate, WdfPdoInitAssignContainerID, WdfPdoInitAssignDeviceID, WdfPdoInitAssignInstanceID, WdfPdoInitAddHardwareID,
-  WdfPdoInitSetEventCallbacks, WdfPdoRequestEject, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
+  WdfPdoInitSetEventCallbacks, WdfPdoRequestEject, WdfDeviceIndicateWakeStatus, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
 
 /* A KMDF bus driver with static child PDOs whose WDF_PDO_EVENT_CALLBACKS the test chooses. */
@@ -160,5 +160,16 @@ describe("KMDF PDO identity and relations", () => {
     // The bus FDO passes its RemovalRelations down with its own added.
     m.runInKernel(() => expect(WdfDeviceAddRemovalRelationsPhysicalDevice(bus.fdo!, a)).toBe(STATUS_SUCCESS));
     expect(relations(m.runInKernel(() => WdfDeviceWdmGetDeviceObject(bus.fdo!)!), RemovalRelations)).toEqual([a]);
+  });
+});
+
+describe("KMDF WdfDeviceIndicateWakeStatus", () => {
+  it("refuses STATUS_PENDING, a device that does not own wait-wake IRPs (the bus FDO), and a PDO holding no IRP_MN_WAIT_WAKE", () => {
+    const { m, bus } = setup(1, () => null);
+    m.runInKernel(() => {
+      expect(WdfDeviceIndicateWakeStatus(bus.children[0]!, STATUS_PENDING)).toBe(STATUS_INVALID_PARAMETER);
+      expect(WdfDeviceIndicateWakeStatus(bus.fdo!, STATUS_SUCCESS)).toBe(STATUS_INVALID_DEVICE_STATE);
+      expect(WdfDeviceIndicateWakeStatus(bus.children[0]!, STATUS_SUCCESS)).toBe(STATUS_INVALID_DEVICE_REQUEST);
+    });
   });
 });

@@ -1,4 +1,8 @@
-import { currentMachine, FILE_DEVICE_SECURE_OPEN, IoInvalidateDeviceState, IoSetDeviceInterfaceState, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
+import {
+  currentMachine, FILE_DEVICE_SECURE_OPEN, IoCompleteRequest, IoInvalidateDeviceState, IoSetCancelRoutine, IoSetDeviceInterfaceState, IO_NO_INCREMENT, STATUS_CANCELLED,
+  STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_PENDING, STATUS_SUCCESS, type DEVICE_OBJECT, type NTSTATUS,
+} from "@wdfjs/kernel";
+import { FxPkgPdo } from "../pnp/fx-pkg-pdo.js";
 import { WdfDeviceIoDirect, WdfDeviceIoBuffered, WdfDeviceIoUndefined, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 import { FxDevice } from "./fx-device.js";
 import { WdfDevStatePnpStarted } from "../pnp/pnp-states.js";
@@ -144,4 +148,22 @@ export function FxDeviceSetInterfaceState(Device: FxDevice, InterfaceClassGuid: 
   else Device.interfacesOff.add(link);
   // Interfaces are on while the device is started (PnP EnableInterfaces until the stop or removal).
   if (Device.pnp!.state === WdfDevStatePnpStarted) IoSetDeviceInterfaceState(link, Enable);
+}
+
+/**
+ * `WdfDeviceIndicateWakeStatus` (km/fxdeviceapikm.cpp): the bus driver completes its child's held
+ * IRP_MN_WAIT_WAKE with WaitWakeStatus. STATUS_PENDING or STATUS_CANCELLED is STATUS_INVALID_PARAMETER;
+ * a device that does not own wait-wake IRPs (not a PDO) STATUS_INVALID_DEVICE_STATE; none held
+ * (or being cancelled) STATUS_INVALID_DEVICE_REQUEST.
+ */
+export function FxDeviceIndicateWakeStatus(Device: FxDevice, WaitWakeStatus: NTSTATUS): NTSTATUS {
+  if (WaitWakeStatus === STATUS_PENDING || WaitWakeStatus === STATUS_CANCELLED) return STATUS_INVALID_PARAMETER;
+  const pnp = Device.pnp;
+  if (!(pnp instanceof FxPkgPdo)) return STATUS_INVALID_DEVICE_STATE;
+  const irp = pnp.waitWakeIrp;
+  if (irp === null || IoSetCancelRoutine(irp, null) === null) return STATUS_INVALID_DEVICE_REQUEST;
+  pnp.waitWakeIrp = null;
+  irp.IoStatus.Status = WaitWakeStatus;
+  IoCompleteRequest(irp, IO_NO_INCREMENT);
+  return STATUS_SUCCESS;
 }

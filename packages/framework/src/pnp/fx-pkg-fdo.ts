@@ -178,6 +178,7 @@ export class FxPkgFdo extends FxPkgPnp {
   protected *dispatchSystemSetPower(Irp: IRP): KWAIT_GENERATOR<NTSTATUS> {
     if (!this.isPowerPolicyOwner) return this.dispatchOtherPower(Irp);
     this.systemPowerState = IoGetCurrentIrpStackLocation(Irp).Parameters.Power.State.SystemState;
+    this.systemIrpAction = IoGetCurrentIrpStackLocation(Irp).Parameters.Power.ShutdownType;
     const toS0 = this.systemPowerState === PowerSystemWorking;
     // fdopower.cpp: the S IRP goes down first; on its way back up the policy machine sees it
     // (Sx: the D IRP is requested and the S IRP completes when the device is in Dx).

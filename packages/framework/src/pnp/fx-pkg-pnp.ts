@@ -2,7 +2,7 @@ import {
   IoCompleteRequest, IoGetCurrentIrpStackLocation, IoInvalidateDeviceState, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_POWER,
   IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_INTERFACE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_SET_POWER,
   IRP_MN_START_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, NT_SUCCESS, PowerDeviceD0, PowerDeviceD3,
-  PoStartNextPowerIrp, PNP_DEVICE_FAILED, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, SystemPowerState,
+  PoStartNextPowerIrp, PNP_DEVICE_FAILED, PowerActionNone, type POWER_ACTION, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, SystemPowerState,
   type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
@@ -98,6 +98,10 @@ export abstract class FxPkgPnp {
   failedAction = 0;
   /** `m_RemovalDeviceList`: WdfDeviceAddRemovalRelationsPhysicalDevice's PDOs, reported as RemovalRelations. */
   readonly removalRelations = new FxRelatedDevices();
+  /** `m_SystemPowerAction`: the POWER_ACTION of the Sx transition powering the device down (WdfDeviceGetSystemPowerAction). */
+  systemPowerAction: POWER_ACTION = PowerActionNone;
+  /** The ShutdownType of the last S IRP the power-policy owner saw. */
+  systemIrpAction: POWER_ACTION = PowerActionNone;
 
   constructor(readonly device: FxDevice, readonly callbacks: FxPnpPowerCallbacks, powerPolicyOwner: boolean) {
     this.isPowerPolicyOwner = powerPolicyOwner;
@@ -363,10 +367,15 @@ export abstract class FxPkgPnp {
     if (state === PowerDeviceD0) {
       if (!(yield* this.lowerDevicePowerUp(Irp))) return Irp.IoStatus.Status;
       this.pendingDeviceIrp = Irp;
+      // Powered up (WDF: once D0 is reported): no system power action any more.
+      this.systemPowerAction = PowerActionNone;
       yield* this.power.processEvent(PowerD0);
     } else {
       this.targetDeviceState = state === PowerDeviceD3 ? WdfPowerDeviceD3 : state - PowerDeviceD0 + WdfPowerDeviceD0;
       this.pendingDeviceIrp = Irp;
+      // SetPendingDevicePowerIrp: powering down, the system power action that caused it.
+      // (The emulated power manager's D IRPs carry PowerActionNone; the S IRP that caused them says why.)
+      this.systemPowerAction = p.ShutdownType !== PowerActionNone ? p.ShutdownType : this.systemIrpAction;
       yield* this.power.processEvent(PowerDx);
     }
     if (this.pendingDeviceIrp === Irp) {
