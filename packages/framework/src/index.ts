@@ -91,7 +91,12 @@ export * from "./io/fx-io-queue-create.js";
 export * from "./support/fx-memory-create.js";
 export * from "./driver/fx-driver-version.js";
 export * from "./device/fx-device-options.js";
-export * from "./pnp/fx-state-change-callbacks.js";
+export {
+  FxStateChangeCallbacks, FxRegisterStateChangeCallback, FxAttachStateChangeCallbacks, FxStateMachinePnp, FxStateMachinePower, FxStateMachinePowerPolicy,
+  type EVT_WDF_DEVICE_PNP_STATE_CHANGE_NOTIFICATION, type EVT_WDF_DEVICE_POWER_STATE_CHANGE_NOTIFICATION, type EVT_WDF_DEVICE_POWER_POLICY_STATE_CHANGE_NOTIFICATION,
+  type PFN_WDF_DEVICE_PNP_STATE_CHANGE_NOTIFICATION, type PFN_WDF_DEVICE_POWER_STATE_CHANGE_NOTIFICATION, type PFN_WDF_DEVICE_POWER_POLICY_STATE_CHANGE_NOTIFICATION,
+  type WDF_DEVICE_PNP_NOTIFICATION_DATA, type WDF_DEVICE_POWER_NOTIFICATION_DATA, type WDF_DEVICE_POWER_POLICY_NOTIFICATION_DATA,
+} from "./pnp/fx-state-change-callbacks.js";
 export * from "./support/fx-cm-res-list.js";
 export * from "./pnp/fx-device-relations.js";
 export * from "./pnp/wdf-pdo-event-callbacks.js";

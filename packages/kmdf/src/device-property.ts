@@ -1,9 +1,10 @@
-import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, type Box, type NTSTATUS, type POOL_TYPE } from "@wdfjs/kernel";
+import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, type Box, type NTSTATUS, type POOL_TYPE } from "@wdfjs/kernel";
 import {
-  FxDeviceAllocAndQueryProperty, FxDeviceQueryProperty, FxRegKey, FxValidateObjectAttributes, FX_TYPE_DEVICE, type FxDevice, type PWDF_OBJECT_ATTRIBUTES,
+  FxDeviceAllocAndQueryProperty, FxDeviceOpenDevicemapKey, FxDeviceQueryProperty, FxRegKey, FxValidateObjectAttributes, FX_TYPE_DEVICE, type FxDevice, type PWDF_OBJECT_ATTRIBUTES,
   type PWDFDEVICE_INIT, type WDFDEVICE, type WDFKEY, type WDFMEMORY,
 } from "@wdfjs/framework";
 import { Created, Enter, EnterInit } from "./ddi.js";
+import type { PCUNICODE_STRING } from "./string.js";
 
 // The DEVICE_REGISTRY_PROPERTY queries of wdfdevice.h and wdffdo.h (fxdeviceapi.cpp,
 // fxdeviceinitapi.cpp) and WdfFdoInitOpenRegistryKey: the stack's PDO through the kernel.
@@ -57,4 +58,17 @@ export function WdfFdoInitOpenRegistryKey(
   if (pdo === undefined || pdo === null) return STATUS_INVALID_DEVICE_REQUEST;
   const status = FxValidateObjectAttributes(KeyAttributes);
   return NT_SUCCESS(status) ? Created(FxRegKey._create(KeyAttributes, (key) => key.openDevice(pdo, DeviceInstanceKeyType, DesiredAccess)), Key) : status;
+}
+
+/** `WdfDeviceOpenDevicemapKey`: the volatile `HARDWARE\DEVICEMAP\<KeyName>` key, created if needed (an empty name: STATUS_INVALID_PARAMETER). */
+export function WdfDeviceOpenDevicemapKey(
+  Device: WDFDEVICE, KeyName: PCUNICODE_STRING, DesiredAccess: number, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null>,
+): NTSTATUS {
+  Key.value = null;
+  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceOpenDevicemapKey");
+  if (device === null) return STATUS_INVALID_DEVICE_REQUEST;
+  if (KeyName.Length === 0 || (KeyName.Length & 1) !== 0) return STATUS_INVALID_PARAMETER;
+  const status = FxValidateObjectAttributes(KeyAttributes);
+  const name = KeyName.Buffer.slice(0, KeyName.Length >>> 1);
+  return NT_SUCCESS(status) ? Created(FxRegKey._create(KeyAttributes, (key) => FxDeviceOpenDevicemapKey(key, name, DesiredAccess)), Key) : status;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, CM_PROB_FAILED_POST_START, PowerActionNone, PowerActionSleep, PowerSystemSleeping3, DevicePropertyHardwareID, KEY_READ, PagedPool, PLUGPLAY_REGKEY_DEVICE, STATUS_BUFFER_TOO_SMALL, ExFreePool, IoGetDeviceInterfaces, ReadMultiSz, STATUS_OBJECT_NAME_NOT_FOUND, DO_DIRECT_IO, DO_POWER_INRUSH, DO_POWER_PAGABLE, FILE_DEVICE_SECURE_OPEN, FILE_REMOVABLE_MEDIA, MemoryTraceSink, NT_SUCCESS, Out,
+  boot, CM_PROB_FAILED_POST_START, KEY_WRITE, PowerActionNone, PowerActionSleep, PowerSystemSleeping3, DevicePropertyHardwareID, KEY_READ, PagedPool, PLUGPLAY_REGKEY_DEVICE, STATUS_BUFFER_TOO_SMALL, ExFreePool, IoGetDeviceInterfaces, ReadMultiSz, STATUS_OBJECT_NAME_NOT_FOUND, DO_DIRECT_IO, DO_POWER_INRUSH, DO_POWER_PAGABLE, FILE_DEVICE_SECURE_OPEN, FILE_REMOVABLE_MEDIA, MemoryTraceSink, NT_SUCCESS, Out,
   STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
@@ -13,7 +13,7 @@ import {
   WdfDeviceSetCharacteristics, WdfDeviceSetFailed, WdfDeviceSetStaticStopRemove, WdfDeviceStopIdleNoTrack, WdfDeviceWdmGetDeviceObject, WdfStringCreate,
   WdfStringGetUnicodeString, WdfWdmDeviceGetWdfDeviceHandle, WdfDeviceCreateDeviceInterface, WdfDeviceRetrieveDeviceInterfaceString,
   WdfDeviceSetDeviceInterfaceState, WdfDeviceSetDeviceInterfaceStateEx, WdfDeviceQueryProperty, WdfDeviceAllocAndQueryProperty, WdfFdoInitQueryProperty,
-  WdfFdoInitOpenRegistryKey, WdfMemoryGetBuffer, WdfDeviceGetSystemPowerAction, type WDFKEY, type WDFMEMORY, WdfWdmDriverGetWdfDriverHandle, WdfDriverWdmGetDriverObject, UNICODE_STRING,
+  WdfFdoInitOpenRegistryKey, WdfMemoryGetBuffer, WdfDeviceOpenDevicemapKey, RtlInitUnicodeString, WdfDeviceGetSystemPowerAction, type WDFKEY, type WDFMEMORY, WdfWdmDriverGetWdfDriverHandle, WdfDriverWdmGetDriverObject, UNICODE_STRING,
   type PWDFDEVICE_INIT, type WDF_DEVICE_PNP_NOTIFICATION_DATA, type WDFSTRING,
 } from "../src/index.js";
 import { installFdo, newFdoLog } from "./kmdf-fdo-harness.js";
@@ -283,5 +283,22 @@ describe("KMDF system power action", () => {
     m.run();
     expect(log.events.slice(-2)).toEqual(["D0Exit", "D0Entry"]);
     m.runInKernel(() => expect(WdfDeviceGetSystemPowerAction(log.device!)).toBe(PowerActionNone));
+  });
+});
+
+describe("KMDF WdfDeviceOpenDevicemapKey", () => {
+  it("opens (creating) HARDWARE\\DEVICEMAP\\<name> as a WDFKEY; an empty name is STATUS_INVALID_PARAMETER", () => {
+    const m = boot();
+    const log = newFdoLog();
+    installFdo(m, log);
+    m.runInKernel(() => {
+      const name = new UNICODE_STRING();
+      RtlInitUnicodeString(name, "KMoreMap");
+      const key = Out<WDFKEY | null>(null);
+      expect(WdfDeviceOpenDevicemapKey(log.device!, name, KEY_READ | KEY_WRITE, null, key)).toBe(STATUS_SUCCESS);
+      expect(key.value).not.toBe(null);
+      RtlInitUnicodeString(name, "");
+      expect(WdfDeviceOpenDevicemapKey(log.device!, name, KEY_READ, null, key)).toBe(STATUS_INVALID_PARAMETER);
+    });
   });
 });

@@ -1,7 +1,8 @@
-import { IoGetDeviceProperty, NT_SUCCESS, Out, STATUS_BUFFER_TOO_SMALL, STATUS_INVALID_DEVICE_REQUEST, type Box, type DEVICE_OBJECT, type NTSTATUS, type POOL_TYPE } from "@wdfjs/kernel";
+import { IoGetDeviceProperty, NT_SUCCESS, Out, STATUS_BUFFER_TOO_SMALL, STATUS_INVALID_DEVICE_REQUEST, REG_OPTION_VOLATILE, type Box, type DEVICE_OBJECT, type NTSTATUS, type POOL_TYPE } from "@wdfjs/kernel";
 import type { PWDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 import type { FxMemoryBufferFromPool } from "../support/fx-memory.js";
 import { FxMemoryCreate } from "../support/fx-memory-create.js";
+import type { FxRegKey } from "../support/fx-reg-key.js";
 
 /**
  * `FxDevice::_QueryProperty` (fxdevicekm.cpp): IoGetDeviceProperty on the stack's PDO (a device
@@ -30,4 +31,12 @@ export function FxDeviceAllocAndQueryProperty(
     return status;
   }
   return memory;
+}
+
+/** `FX_DEVICEMAP_PATH` (mxkm.h): where WdfDeviceOpenDevicemapKey's keys live. */
+export const FX_DEVICEMAP_PATH = "\\REGISTRY\\MACHINE\\HARDWARE\\DEVICEMAP\\";
+
+/** `FxDevice::OpenDevicemapKeyWorker` (km/fxdevicekm.cpp): opens or creates the volatile key `DEVICEMAP\<KeyName>`. */
+export function FxDeviceOpenDevicemapKey(Key: FxRegKey, KeyName: string, DesiredAccess: number): NTSTATUS {
+  return Key.create(null, FX_DEVICEMAP_PATH + KeyName, DesiredAccess, REG_OPTION_VOLATILE);
 }
