@@ -1,12 +1,12 @@
 import { currentMachine, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import {
   FxPkgPdo, FxVerifierBugCheck, FX_TYPE_DEVICE, WDF_PDO_EVENT_CALLBACKS, WDF_PDO_EVENT_CALLBACKS_SIZE, WDF_REQUIRED_PARAMETER_IS_NULL, type FxDevice, type FxPdoInit,
-  type FxRelatedDevices, type PWDF_PDO_EVENT_CALLBACKS, type PWDFDEVICE_INIT, type WDFDEVICE,
+  WDF_FDO_EVENT_CALLBACKS, WDF_FDO_EVENT_CALLBACKS_SIZE, type FxRelatedDevices, type PWDF_FDO_EVENT_CALLBACKS, type PWDF_PDO_EVENT_CALLBACKS, type PWDFDEVICE_INIT, type WDFDEVICE,
 } from "@wdfjs/framework";
 import { Enter, EnterInit } from "./ddi.js";
 import type { PCUNICODE_STRING } from "./string.js";
 
-// wdfpdo.h's PDO init options and ejection relations, and wdfdevice.h's removal relations
+// wdfpdo.h's PDO init options and ejection relations, wdffdo.h's FDO event callbacks, and wdfdevice.h's removal relations
 // (fxdeviceinitapi.cpp, fxdevicepdoapi.cpp, km/fxdeviceapikm.cpp).
 
 /** `sizeof(WDF_PDO_EVENT_CALLBACKS_V1_9)`: the table without EvtDeviceReportedMissing. */
@@ -94,4 +94,19 @@ export function WdfDeviceRemoveRemovalRelationsPhysicalDevice(Device: WDFDEVICE,
 /** `WdfDeviceClearRemovalRelationsDevices`. */
 export function WdfDeviceClearRemovalRelationsDevices(Device: WDFDEVICE): void {
   Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceClearRemovalRelationsDevices")?.pnp?.removalRelations.clear();
+}
+
+/**
+ * `WdfFdoInitSetEventCallbacks`: a copy of the FDO's table (EvtDeviceRemoveAddedResources runs at
+ * START, before the lower drivers); not an FDO init, a wrong Size, or FilterAdd without
+ * RemoveAdded is refused.
+ */
+export function WdfFdoInitSetEventCallbacks(DeviceInit: PWDFDEVICE_INIT, FdoEventCallbacks: PWDF_FDO_EVENT_CALLBACKS): void {
+  const init = EnterInit(DeviceInit, "WdfFdoInitSetEventCallbacks");
+  const t = NotNull(FdoEventCallbacks, "WdfFdoInitSetEventCallbacks", "FdoEventCallbacks");
+  if (init === null) return;
+  if (!init.IsFdoInit) return Break("WdfFdoInitSetEventCallbacks: not a PWDFDEVICE_INIT for an FDO");
+  if (t.Size !== WDF_FDO_EVENT_CALLBACKS_SIZE) return Break(`FdoEventCallbacks size ${t.Size} is invalid`);
+  if (t.EvtDeviceFilterAddResourceRequirements !== null && t.EvtDeviceRemoveAddedResources === null) return Break("Must set EvtDeviceRemoveAddedResources if EvtDeviceFilterAddResourceRequirements is set");
+  init.FdoEventCallbacks = Object.assign(new WDF_FDO_EVENT_CALLBACKS(), t);
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   boot, CmResourceShareDeviceExclusive, CmResourceTypeInterrupt, CmResourceTypePort, IoMakeResourceRequirementsList, MemoryTraceSink, STATUS_ACCESS_DENIED,
-  STATUS_SUCCESS, type CM_PARTIAL_RESOURCE_DESCRIPTOR, type NTSTATUS,
+  STATUS_INSUFFICIENT_RESOURCES, STATUS_SUCCESS, type CM_PARTIAL_RESOURCE_DESCRIPTOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
   WdfCmResourceListAppendDescriptor, WdfCmResourceListGetCount, WdfCmResourceListGetDescriptor, WdfCmResourceListInsertDescriptor, WdfCmResourceListRemove,
-  WdfCmResourceListRemoveByDescriptor, type WDFCMRESLIST,
+  WdfCmResourceListRemoveByDescriptor, WDF_FDO_EVENT_CALLBACKS, WDF_FDO_EVENT_CALLBACKS_INIT, WdfFdoInitSetEventCallbacks, type PWDFDEVICE_INIT, type WDFCMRESLIST,
 } from "../src/index.js";
 import { installFdo, newFdoLog } from "./kmdf-fdo-harness.js";
 
@@ -71,5 +71,40 @@ describe("KMDF resource lists (WDFCMRESLIST)", () => {
     const path = installFdo(m, newFdoLog({ onPrepare: (_d, _raw, translated) => void starts.push(WdfCmResourceListGetCount(translated)) }), "kre", requirements);
     expect(m.pnp.rebalanceDevice(path)).toBe(STATUS_SUCCESS);
     expect(starts).toEqual([2, 2]);
+  });
+});
+
+describe("KMDF EvtDeviceRemoveAddedResources (WdfFdoInitSetEventCallbacks)", () => {
+  function fdoCallbacks(cb: WDF_FDO_EVENT_CALLBACKS["EvtDeviceRemoveAddedResources"]): (init: PWDFDEVICE_INIT) => void {
+    return (init) => {
+      const c = new WDF_FDO_EVENT_CALLBACKS();
+      WDF_FDO_EVENT_CALLBACKS_INIT(c);
+      c.EvtDeviceRemoveAddedResources = cb;
+      WdfFdoInitSetEventCallbacks(init, c);
+    };
+  }
+
+  it("runs at START before the lower drivers with lists it may change; EvtDevicePrepareHardware still gets the IRP's own lists", () => {
+    const m = boot();
+    const seen: string[] = [];
+    installFdo(m, newFdoLog({
+      onInit: fdoCallbacks((_d, raw, translated) => {
+        seen.push(`remove-added ${WdfCmResourceListGetCount(raw)} ${WdfCmResourceListGetCount(translated)}`);
+        WdfCmResourceListRemove(raw, 1);
+        WdfCmResourceListRemove(translated, 1);
+        seen.push(`after ${WdfCmResourceListGetCount(raw)}`);
+        return STATUS_SUCCESS;
+      }),
+      onPrepare: (_d, raw) => void seen.push(`prepare ${WdfCmResourceListGetCount(raw)}`),
+    }), "kadd", requirements);
+    expect(seen).toEqual(["remove-added 2 2", "after 1", "prepare 2"]);
+  });
+
+  it("a failing EvtDeviceRemoveAddedResources fails the start: no EvtDevicePrepareHardware, the device has a problem code", () => {
+    const m = boot();
+    const log = newFdoLog({ onInit: fdoCallbacks(() => STATUS_INSUFFICIENT_RESOURCES) });
+    const path = installFdo(m, log, "kfail", requirements);
+    expect(log.events).not.toContain("PrepareHardware");
+    expect(m.pnp.node(path)!.Problem).not.toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import type { EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION } from "./fx-shutdown.js";
 import type { FxChildListCallbacks } from "../pnp/fx-child-list-types.js";
 import type { FxStateChangeCallbacks } from "../pnp/fx-state-change-callbacks.js";
 import type { FxIrpPreprocessInfo } from "./fx-irp-preprocess.js";
+import type { WDF_FDO_EVENT_CALLBACKS } from "../pnp/fx-fdo-event-callbacks.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -79,6 +80,8 @@ export class FxDeviceInit {
   StateCallbacks: FxStateChangeCallbacks | null = null;
   /** `WdfDeviceInitAssignWdmIrpPreprocessCallback`: the preprocess callbacks by major function (null: none). */
   PreprocessInfo: FxIrpPreprocessInfo | null = null;
+  /** `WdfFdoInitSetEventCallbacks`: a copy of the FDO's WDF_FDO_EVENT_CALLBACKS (null: none). */
+  FdoEventCallbacks: WDF_FDO_EVENT_CALLBACKS | null = null;
 
   constructor(readonly Driver: FxDriver, readonly InitType: FxDeviceInitType) {}
 

@@ -8,6 +8,7 @@ import {
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxAppendRelations } from "./fx-device-relations.js";
+import { FxRemoveAddedResources, FxRestoreFilteredStart } from "./fx-fdo-event-callbacks.js";
 import { FxPkgPnp } from "./fx-pkg-pnp.js";
 import { FxChildPdoList } from "./fx-child-pdo-list.js";
 import { FxApplyCapabilities } from "./fx-pnp-capabilities.js";
@@ -48,7 +49,14 @@ export class FxPkgFdo extends FxPkgPnp {
 
   *sendStartDeviceDownTheStack(): KWAIT_GENERATOR<boolean> {
     const irp = this.pendingPnpIrp!;
+    const remove = this.device.Init.FdoEventCallbacks?.EvtDeviceRemoveAddedResources ?? null;
+    const filtered = remove === null ? null : FxRemoveAddedResources(this, irp, remove);
+    if (typeof filtered === "number") {
+      irp.IoStatus.Status = filtered;
+      return false;
+    }
     yield* IoForwardIrpSynchronously(this.device.AttachedDevice!, irp);
+    if (filtered !== null) FxRestoreFilteredStart(irp, filtered);
     return NT_SUCCESS(irp.IoStatus.Status);
   }
 
