@@ -1,7 +1,7 @@
 import { currentMachine, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxPkgPdo, FxVerifierBugCheck, FX_TYPE_DEVICE, WDF_PDO_EVENT_CALLBACKS, WDF_PDO_EVENT_CALLBACKS_SIZE, WDF_REQUIRED_PARAMETER_IS_NULL, type FxDevice, type FxPdoInit,
-  WDF_FDO_EVENT_CALLBACKS, WDF_FDO_EVENT_CALLBACKS_SIZE, type FxRelatedDevices, type PWDF_FDO_EVENT_CALLBACKS, type PWDF_PDO_EVENT_CALLBACKS, type PWDFDEVICE_INIT, type WDFDEVICE,
+  FxChildListEntryOfPdo, FxPkgPdo, FxVerifierBugCheck, FX_TYPE_DEVICE, WDF_PDO_EVENT_CALLBACKS, WDF_PDO_EVENT_CALLBACKS_SIZE, WDF_REQUIRED_PARAMETER_IS_NULL, type FxDevice, type FxPdoInit,
+  WDF_FDO_EVENT_CALLBACKS, WDF_FDO_EVENT_CALLBACKS_SIZE, type FxRelatedDevices, type PWDF_FDO_EVENT_CALLBACKS, type PWDF_PDO_EVENT_CALLBACKS, type PWDFDEVICE_INIT, type WDF_CHILD_ADDRESS_DESCRIPTION_HEADER, type WDFDEVICE,
 } from "@wdfjs/framework";
 import { Enter, EnterInit } from "./ddi.js";
 import type { PCUNICODE_STRING } from "./string.js";
@@ -109,4 +109,20 @@ export function WdfFdoInitSetEventCallbacks(DeviceInit: PWDFDEVICE_INIT, FdoEven
   if (t.Size !== WDF_FDO_EVENT_CALLBACKS_SIZE) return Break(`FdoEventCallbacks size ${t.Size} is invalid`);
   if (t.EvtDeviceFilterAddResourceRequirements !== null && t.EvtDeviceRemoveAddedResources === null) return Break("Must set EvtDeviceRemoveAddedResources if EvtDeviceFilterAddResourceRequirements is set");
   init.FdoEventCallbacks = Object.assign(new WDF_FDO_EVENT_CALLBACKS(), t);
+}
+
+/**
+ * `WdfPdoUpdateAddressDescription` (fxdevicepdoapi.cpp): a dynamic child's new address description
+ * (a static child, or a size other than the list's: STATUS_INVALID_DEVICE_REQUEST; not a PDO:
+ * STATUS_INVALID_PARAMETER).
+ */
+export function WdfPdoUpdateAddressDescription(Device: WDFDEVICE, AddressDescription: WDF_CHILD_ADDRESS_DESCRIPTION_HEADER): NTSTATUS {
+  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfPdoUpdateAddressDescription");
+  if (device === null) return STATUS_INVALID_DEVICE_REQUEST;
+  if (!(device.pnp instanceof FxPkgPdo)) return STATUS_INVALID_PARAMETER;
+  const a = NotNull(AddressDescription, "WdfPdoUpdateAddressDescription", "AddressDescription");
+  const e = FxChildListEntryOfPdo(device);
+  if (e === null || !e.list.hasAddressDescriptions || !e.list.addressOk(a)) return STATUS_INVALID_DEVICE_REQUEST;
+  e.list.updateAddress(e, a);
+  return STATUS_SUCCESS;
 }

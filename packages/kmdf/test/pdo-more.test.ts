@@ -8,7 +8,8 @@ import {
   RtlInitUnicodeString, UNICODE_STRING, WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_PDO_EVENT_CALLBACKS, WDF_PDO_EVENT_CALLBACKS_INIT, WdfCmResourceListAppendDescriptor,
   WdfDeviceAddRemovalRelationsPhysicalDevice, WdfDeviceCreate, WdfDeviceWdmGetDeviceObject, WdfDriverCreate, WdfFdoAddStaticChild, WdfPdoAddEjectionRelationsPhysicalDevice,
   WdfPdoClearEjectionRelationsDevices, WdfPdoInitAllocate, WdfPdoInitAssignContainerID, WdfPdoInitAssignDeviceID, WdfPdoInitAssignInstanceID, WdfPdoInitAddHardwareID,
-  WdfPdoInitSetEventCallbacks, WdfPdoRequestEject, WdfDeviceIndicateWakeStatus, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
+  WdfPdoInitSetEventCallbacks, WdfPdoRequestEject, WdfDeviceIndicateWakeStatus, WdfPdoUpdateAddressDescription, WDF_CHILD_ADDRESS_DESCRIPTION_HEADER,
+  WDF_CHILD_ADDRESS_DESCRIPTION_HEADER_INIT, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
 
 /* A KMDF bus driver with static child PDOs whose WDF_PDO_EVENT_CALLBACKS the test chooses. */
@@ -170,6 +171,18 @@ describe("KMDF WdfDeviceIndicateWakeStatus", () => {
       expect(WdfDeviceIndicateWakeStatus(bus.children[0]!, STATUS_PENDING)).toBe(STATUS_INVALID_PARAMETER);
       expect(WdfDeviceIndicateWakeStatus(bus.fdo!, STATUS_SUCCESS)).toBe(STATUS_INVALID_DEVICE_STATE);
       expect(WdfDeviceIndicateWakeStatus(bus.children[0]!, STATUS_SUCCESS)).toBe(STATUS_INVALID_DEVICE_REQUEST);
+    });
+  });
+});
+
+describe("KMDF WdfPdoUpdateAddressDescription", () => {
+  it("is for a dynamic child's PDO: a static child is STATUS_INVALID_DEVICE_REQUEST, a device that is not a PDO STATUS_INVALID_PARAMETER", () => {
+    const { m, bus } = setup(1, () => null);
+    const a = new WDF_CHILD_ADDRESS_DESCRIPTION_HEADER();
+    WDF_CHILD_ADDRESS_DESCRIPTION_HEADER_INIT(a, 8);
+    m.runInKernel(() => {
+      expect(WdfPdoUpdateAddressDescription(bus.children[0]!, a)).toBe(STATUS_INVALID_DEVICE_REQUEST);
+      expect(WdfPdoUpdateAddressDescription(bus.fdo!, a)).toBe(STATUS_INVALID_PARAMETER);
     });
   });
 });
