@@ -1,16 +1,13 @@
 import { currentMachine, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxChildListEntryOfPdo, FxPkgPdo, FxVerifierBugCheck, FX_TYPE_DEVICE, WDF_PDO_EVENT_CALLBACKS, WDF_PDO_EVENT_CALLBACKS_SIZE, WDF_REQUIRED_PARAMETER_IS_NULL, type FxDevice, type FxPdoInit,
-  WDF_FDO_EVENT_CALLBACKS, WDF_FDO_EVENT_CALLBACKS_SIZE, type FxRelatedDevices, type PWDF_FDO_EVENT_CALLBACKS, type PWDF_PDO_EVENT_CALLBACKS, type PWDFDEVICE_INIT, type WDF_CHILD_ADDRESS_DESCRIPTION_HEADER, type WDFDEVICE,
+  FxChildListEntryOfPdo, FxFdoInitSetEventCallbacks, FxPdoInitSetEventCallbacks, FxPkgPdo, FxVerifierBugCheck, FX_TYPE_DEVICE, WDF_REQUIRED_PARAMETER_IS_NULL, type FxDevice, type FxPdoInit,
+  type FxRelatedDevices, type PWDF_FDO_EVENT_CALLBACKS, type PWDF_PDO_EVENT_CALLBACKS, type PWDFDEVICE_INIT, type WDF_CHILD_ADDRESS_DESCRIPTION_HEADER, type WDFDEVICE,
 } from "@wdfjs/framework";
 import { Enter, EnterInit } from "./ddi.js";
 import type { PCUNICODE_STRING } from "./string.js";
 
 // wdfpdo.h's PDO init options and ejection relations, wdffdo.h's FDO event callbacks, and wdfdevice.h's removal relations
 // (fxdeviceinitapi.cpp, fxdevicepdoapi.cpp, km/fxdeviceapikm.cpp).
-
-/** `sizeof(WDF_PDO_EVENT_CALLBACKS_V1_9)`: the table without EvtDeviceReportedMissing. */
-const WDF_PDO_EVENT_CALLBACKS_V1_9_SIZE = 56;
 
 function Break(why: string): void {
   currentMachine().trace?.event("wdf.api-error", null, `${why} (FxVerifierDbgBreakPoint)`);
@@ -26,17 +23,11 @@ function NotNull<T>(Value: T | null, Routine: string, Name: string): T {
   return Value ?? FxVerifierBugCheck(WDF_REQUIRED_PARAMETER_IS_NULL, 0, 0, `${Routine}: ${Name} is NULL.`);
 }
 
-/**
- * `WdfPdoInitSetEventCallbacks`: a copy of the table (EvtDeviceEject for IRP_MN_EJECT, EvtDeviceSetLock
- * for IRP_MN_SET_LOCK, EvtDeviceResourcesQuery for IRP_MN_QUERY_RESOURCES); a wrong Size or a non-PDO init is refused.
- */
+/** `WdfPdoInitSetEventCallbacks`: EvtDeviceEject for IRP_MN_EJECT, EvtDeviceSetLock for IRP_MN_SET_LOCK, EvtDeviceResourcesQuery for IRP_MN_QUERY_RESOURCES (the core's `FxPdoInitSetEventCallbacks`). */
 export function WdfPdoInitSetEventCallbacks(DeviceInit: PWDFDEVICE_INIT, DispatchTable: PWDF_PDO_EVENT_CALLBACKS): void {
-  const pdo = PdoInit(DeviceInit, "WdfPdoInitSetEventCallbacks");
+  const init = EnterInit(DeviceInit, "WdfPdoInitSetEventCallbacks");
   const t = NotNull(DispatchTable, "WdfPdoInitSetEventCallbacks", "DispatchTable");
-  if (pdo === null) return;
-  if (t.Size !== WDF_PDO_EVENT_CALLBACKS_SIZE && t.Size !== WDF_PDO_EVENT_CALLBACKS_V1_9_SIZE) return Break(`DispatchTable size ${t.Size} is invalid`);
-  pdo.EventCallbacks = Object.assign(new WDF_PDO_EVENT_CALLBACKS(), t);
-  if (t.Size === WDF_PDO_EVENT_CALLBACKS_V1_9_SIZE) pdo.EventCallbacks.EvtDeviceReportedMissing = null;
+  if (init !== null) FxPdoInitSetEventCallbacks(init, t);
 }
 
 /** `WdfPdoInitAssignContainerID`: the IRP_MN_QUERY_ID(BusQueryContainerID) answer (not a PDO init: STATUS_INVALID_DEVICE_REQUEST). */
@@ -96,33 +87,9 @@ export function WdfDeviceClearRemovalRelationsDevices(Device: WDFDEVICE): void {
   Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceClearRemovalRelationsDevices")?.pnp?.removalRelations.clear();
 }
 
-/**
- * `WdfFdoInitSetEventCallbacks`: a copy of the FDO's table (EvtDeviceRemoveAddedResources runs at
- * START, before the lower drivers); not an FDO init, a wrong Size, or FilterAdd without
- * RemoveAdded is refused.
- */
+/** `WdfFdoInitSetEventCallbacks`: EvtDeviceRemoveAddedResources runs at START, before the lower drivers (the core's `FxFdoInitSetEventCallbacks`). */
 export function WdfFdoInitSetEventCallbacks(DeviceInit: PWDFDEVICE_INIT, FdoEventCallbacks: PWDF_FDO_EVENT_CALLBACKS): void {
   const init = EnterInit(DeviceInit, "WdfFdoInitSetEventCallbacks");
   const t = NotNull(FdoEventCallbacks, "WdfFdoInitSetEventCallbacks", "FdoEventCallbacks");
-  if (init === null) return;
-  if (!init.IsFdoInit) return Break("WdfFdoInitSetEventCallbacks: not a PWDFDEVICE_INIT for an FDO");
-  if (t.Size !== WDF_FDO_EVENT_CALLBACKS_SIZE) return Break(`FdoEventCallbacks size ${t.Size} is invalid`);
-  if (t.EvtDeviceFilterAddResourceRequirements !== null && t.EvtDeviceRemoveAddedResources === null) return Break("Must set EvtDeviceRemoveAddedResources if EvtDeviceFilterAddResourceRequirements is set");
-  init.FdoEventCallbacks = Object.assign(new WDF_FDO_EVENT_CALLBACKS(), t);
-}
-
-/**
- * `WdfPdoUpdateAddressDescription` (fxdevicepdoapi.cpp): a dynamic child's new address description
- * (a static child, or a size other than the list's: STATUS_INVALID_DEVICE_REQUEST; not a PDO:
- * STATUS_INVALID_PARAMETER).
- */
-export function WdfPdoUpdateAddressDescription(Device: WDFDEVICE, AddressDescription: WDF_CHILD_ADDRESS_DESCRIPTION_HEADER): NTSTATUS {
-  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfPdoUpdateAddressDescription");
-  if (device === null) return STATUS_INVALID_DEVICE_REQUEST;
-  if (!(device.pnp instanceof FxPkgPdo)) return STATUS_INVALID_PARAMETER;
-  const a = NotNull(AddressDescription, "WdfPdoUpdateAddressDescription", "AddressDescription");
-  const e = FxChildListEntryOfPdo(device);
-  if (e === null || !e.list.hasAddressDescriptions || !e.list.addressOk(a)) return STATUS_INVALID_DEVICE_REQUEST;
-  e.list.updateAddress(e, a);
-  return STATUS_SUCCESS;
+  if (init !== null) FxFdoInitSetEventCallbacks(init, t);
 }

@@ -1,8 +1,9 @@
-import { ExFreePool, IoBuildCmResourceList, IoGetCurrentIrpStackLocation, Internal, NT_SUCCESS, type IRP, type NTSTATUS } from "@wdfjs/kernel";
+import { currentMachine, ExFreePool, IoBuildCmResourceList, IoGetCurrentIrpStackLocation, Internal, NT_SUCCESS, type IRP, type NTSTATUS } from "@wdfjs/kernel";
 import { FxObjectCommit } from "../object/object-api.js";
 import type { WDFDEVICE } from "../object/handles.js";
 import { FxCmResList, FxResourceAllAccessAllowed } from "../support/fx-cm-res-list.js";
 import type { FxPkgPnp } from "./fx-pkg-pnp.js";
+import type { FxDeviceInit } from "../device/fx-device-init.js";
 import type { WDFIORESREQLIST } from "./wdf-pdo-event-callbacks.js";
 import type { WDFCMRESLIST } from "./wdf-pnp-power-callbacks.js";
 
@@ -79,4 +80,17 @@ export function FxRestoreFilteredStart(Irp: IRP, Filtered: FxFilteredStart): voi
   p.AllocatedResourcesTranslated = Filtered.translated;
   if (Filtered.newRaw !== 0) ExFreePool(Filtered.newRaw);
   if (Filtered.newTranslated !== 0) ExFreePool(Filtered.newTranslated);
+}
+
+/**
+ * `WdfFdoInitSetEventCallbacks` after its IRQL check (fxdeviceinitapi.cpp): a copy of the table; not
+ * an FDO init, a wrong Size, or FilterAdd without RemoveAdded is a verifier break and nothing is set.
+ */
+export function FxFdoInitSetEventCallbacks(Init: FxDeviceInit, Callbacks: WDF_FDO_EVENT_CALLBACKS): void {
+  const why = !Init.IsFdoInit ? "not a PWDFDEVICE_INIT for an FDO"
+    : Callbacks.Size !== WDF_FDO_EVENT_CALLBACKS_SIZE ? `FdoEventCallbacks size ${Callbacks.Size} is invalid`
+    : Callbacks.EvtDeviceFilterAddResourceRequirements !== null && Callbacks.EvtDeviceRemoveAddedResources === null
+      ? "Must set EvtDeviceRemoveAddedResources if EvtDeviceFilterAddResourceRequirements is set" : null;
+  if (why !== null) return void currentMachine().trace?.event("wdf.api-error", null, `WdfFdoInitSetEventCallbacks: ${why} (FxVerifierDbgBreakPoint)`);
+  Init.FdoEventCallbacks = Object.assign(new WDF_FDO_EVENT_CALLBACKS(), Callbacks);
 }

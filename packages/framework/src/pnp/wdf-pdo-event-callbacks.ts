@@ -1,4 +1,5 @@
-import type { NTSTATUS } from "@wdfjs/kernel";
+import { currentMachine, type NTSTATUS } from "@wdfjs/kernel";
+import type { FxDeviceInit } from "../device/fx-device-init.js";
 import type { WDFDEVICE } from "../object/handles.js";
 import type { WDFCMRESLIST } from "./wdf-pnp-power-callbacks.js";
 
@@ -33,4 +34,20 @@ export type PWDF_PDO_EVENT_CALLBACKS = WDF_PDO_EVENT_CALLBACKS;
 export function WDF_PDO_EVENT_CALLBACKS_INIT(Callbacks: WDF_PDO_EVENT_CALLBACKS): void {
   Object.assign(Callbacks, new WDF_PDO_EVENT_CALLBACKS());
   Callbacks.Size = WDF_PDO_EVENT_CALLBACKS_SIZE;
+}
+
+/** `sizeof(WDF_PDO_EVENT_CALLBACKS_V1_9)`: the table without EvtDeviceReportedMissing. */
+const WDF_PDO_EVENT_CALLBACKS_V1_9_SIZE = 56;
+
+/**
+ * `WdfPdoInitSetEventCallbacks` after its IRQL check (fxdeviceinitapi.cpp): a copy of the table (a
+ * 1.9 one without EvtDeviceReportedMissing); not a PDO init or a wrong Size is a verifier break.
+ */
+export function FxPdoInitSetEventCallbacks(Init: FxDeviceInit, Callbacks: WDF_PDO_EVENT_CALLBACKS): void {
+  const why = Init.Pdo === null ? "not a PWDFDEVICE_INIT for a PDO"
+    : Callbacks.Size !== WDF_PDO_EVENT_CALLBACKS_SIZE && Callbacks.Size !== WDF_PDO_EVENT_CALLBACKS_V1_9_SIZE ? `DispatchTable size ${Callbacks.Size} is invalid` : null;
+  if (why !== null) return void currentMachine().trace?.event("wdf.api-error", null, `WdfPdoInitSetEventCallbacks: ${why} (FxVerifierDbgBreakPoint)`);
+  const copy = Object.assign(new WDF_PDO_EVENT_CALLBACKS(), Callbacks);
+  if (Callbacks.Size === WDF_PDO_EVENT_CALLBACKS_V1_9_SIZE) copy.EvtDeviceReportedMissing = null;
+  Init.Pdo!.EventCallbacks = copy;
 }
