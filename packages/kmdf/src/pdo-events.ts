@@ -93,3 +93,19 @@ export function WdfFdoInitSetEventCallbacks(DeviceInit: PWDFDEVICE_INIT, FdoEven
   const t = NotNull(FdoEventCallbacks, "WdfFdoInitSetEventCallbacks", "FdoEventCallbacks");
   if (init !== null) FxFdoInitSetEventCallbacks(init, t);
 }
+
+/**
+ * `WdfPdoUpdateAddressDescription` (fxdevicepdoapi.cpp): a dynamic child's new address description
+ * (a static child, or a size other than the list's: STATUS_INVALID_DEVICE_REQUEST; not a PDO:
+ * STATUS_INVALID_PARAMETER).
+ */
+export function WdfPdoUpdateAddressDescription(Device: WDFDEVICE, AddressDescription: WDF_CHILD_ADDRESS_DESCRIPTION_HEADER): NTSTATUS {
+  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfPdoUpdateAddressDescription");
+  if (device === null) return STATUS_INVALID_DEVICE_REQUEST;
+  if (!(device.pnp instanceof FxPkgPdo)) return STATUS_INVALID_PARAMETER;
+  const a = NotNull(AddressDescription, "WdfPdoUpdateAddressDescription", "AddressDescription");
+  const e = FxChildListEntryOfPdo(device);
+  if (e === null || !e.list.hasAddressDescriptions || !e.list.addressOk(a)) return STATUS_INVALID_DEVICE_REQUEST;
+  e.list.updateAddress(e, a);
+  return STATUS_SUCCESS;
+}
