@@ -103,3 +103,4 @@ export * from "./pnp/wdf-pdo-event-callbacks.js";
 export * from "./device/fx-device-property.js";
 export * from "./device/fx-irp-preprocess.js";
 export * from "./pnp/fx-fdo-event-callbacks.js";
+export * from "./io/fx-dynamic-dispatch.js";

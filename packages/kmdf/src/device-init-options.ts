@@ -26,7 +26,7 @@ export function WdfDeviceInitSetDeviceClass(DeviceInit: PWDFDEVICE_INIT, DeviceC
   init.DeviceClass = DeviceClassGuid;
 }
 
-/** `WdfDeviceInitSetIoTypeEx`: a wrong Size is ignored (STATUS_INFO_LENGTH_MISMATCH traced); KMDF takes the read/write type. */
+/** `WdfDeviceInitSetIoTypeEx`: a config with a wrong Size is ignored (WDF: STATUS_INFO_LENGTH_MISMATCH, traced); KMDF takes the read/write type. */
 export function WdfDeviceInitSetIoTypeEx(DeviceInit: PWDFDEVICE_INIT, IoTypeConfig: PWDF_IO_TYPE_CONFIG): void {
   const init = EnterInit(DeviceInit, "WdfDeviceInitSetIoTypeEx");
   if (init !== null && IoTypeConfig.Size === WDF_IO_TYPE_CONFIG_SIZE) FxDeviceInitAssignIoType(init, IoTypeConfig);

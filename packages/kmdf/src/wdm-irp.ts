@@ -1,7 +1,8 @@
 import { STATUS_INVALID_DEVICE_REQUEST, type IRP, type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxDeviceDispatchIrpToIoQueue, FxDeviceDispatchPreprocessedIrp, FxDeviceInitAssignWdmIrpPreprocessCallback, FxObjectHandleGetPtr, FxVerifierBugCheck, FX_TYPE_DEVICE,
-  FX_TYPE_QUEUE, WDF_REQUIRED_PARAMETER_IS_NULL, type FxDevice, type FxIoQueue, type PFN_WDFDEVICE_WDM_IRP_PREPROCESS, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFQUEUE,
+  FxConfigureDynamicDispatching, FxDeviceDispatchIrpToIoQueue, FxDeviceDispatchPreprocessedIrp, FxDeviceWdmDispatchIrp, FX_TYPE_DRIVER, FxDeviceInitAssignWdmIrpPreprocessCallback, FxObjectHandleGetPtr, FxVerifierBugCheck, FX_TYPE_DEVICE,
+  FX_TYPE_QUEUE, WDF_REQUIRED_PARAMETER_IS_NULL, type FxDevice, type FxIoQueue, type PFN_WDFDEVICE_WDM_IRP_DISPATCH, type PFN_WDFDEVICE_WDM_IRP_PREPROCESS, type PWDFDEVICE_INIT, type WDFDEVICE,
+  type WDFDRIVER, type WDFQUEUE,
 } from "@wdfjs/framework";
 import { Enter, EnterInit } from "./ddi.js";
 
@@ -36,4 +37,20 @@ export function WdfDeviceWdmDispatchIrpToIoQueue(Device: WDFDEVICE, Irp: IRP, Qu
   const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceWdmDispatchIrpToIoQueue");
   if (device === null) return STATUS_INVALID_DEVICE_REQUEST;
   return FxDeviceDispatchIrpToIoQueue(device, Irp, FxObjectHandleGetPtr(Queue, FX_TYPE_QUEUE) as FxIoQueue, Flags);
+}
+
+/** `WdfDeviceConfigureWdmIrpDispatchCallback`: EvtDeviceWdmIrpDispatch sees the major function's IRPs before the queues (the core's `FxConfigureDynamicDispatching`). */
+export function WdfDeviceConfigureWdmIrpDispatchCallback(
+  Device: WDFDEVICE, Driver: WDFDRIVER | null, MajorFunction: number, EvtDeviceWdmIrpDispatch: PFN_WDFDEVICE_WDM_IRP_DISPATCH, DriverContext: unknown,
+): NTSTATUS {
+  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceConfigureWdmIrpDispatchCallback");
+  if (Driver !== null) FxObjectHandleGetPtr(Driver, FX_TYPE_DRIVER);
+  if (typeof EvtDeviceWdmIrpDispatch !== "function") FxVerifierBugCheck(WDF_REQUIRED_PARAMETER_IS_NULL, 0, 0, "WdfDeviceConfigureWdmIrpDispatchCallback: EvtDeviceWdmIrpDispatch is NULL.");
+  return device === null ? STATUS_INVALID_DEVICE_REQUEST : FxConfigureDynamicDispatching(device, MajorFunction, EvtDeviceWdmIrpDispatch, DriverContext);
+}
+
+/** `WdfDeviceWdmDispatchIrp`: from EvtDeviceWdmIrpDispatch, the IRP back to the framework's queues (with the callback's DispatchContext). */
+export function WdfDeviceWdmDispatchIrp(Device: WDFDEVICE, Irp: IRP, DispatchContext: unknown): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
+  const device = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceWdmDispatchIrp");
+  return device === null ? STATUS_INVALID_DEVICE_REQUEST : FxDeviceWdmDispatchIrp(device, Irp, DispatchContext);
 }

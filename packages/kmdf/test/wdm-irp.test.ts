@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   boot, CTL_CODE, ExFreePool, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoGetDeviceInterfaces, IoSkipCurrentIrpStackLocation,
-  IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_READ, METHOD_BUFFERED, Out, ReadMultiSz, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Machine,
+  IO_NO_INCREMENT, IRP_MJ_CLOSE, IRP_MJ_DEVICE_CONTROL, IRP_MJ_READ, STATUS_INVALID_DEVICE_STATE, type NTSTATUS, METHOD_BUFFERED, Out, ReadMultiSz, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Machine,
 } from "@wdfjs/kernel";
 import { GENERIC_READ, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
 import {
   WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_CONFIG_INIT, WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE, WDF_DISPATCH_IRP_TO_IO_QUEUE_PREPROCESSED_IRP, WdfDeviceCreateDeviceInterface,
   WdfDeviceInitAssignWdmIrpPreprocessCallback, WdfDeviceWdmDispatchIrpToIoQueue, WdfDeviceWdmDispatchPreprocessedIrp, WdfIoQueueCreate, WdfIoQueueDispatchSequential,
-  WdfRequestCompleteWithInformation, type WDFQUEUE,
+  WdfRequestCompleteWithInformation, WdfDeviceConfigureWdmIrpDispatchCallback, WdfDeviceWdmDispatchIrp, type WDFQUEUE,
 } from "../src/index.js";
 import { installFdo, newFdoLog } from "./kmdf-fdo-harness.js";
 
@@ -80,6 +80,41 @@ describe("KMDF WDM IRP preprocessing", () => {
     expect(app.ReadFile(h, buf, 8, n, null)).toBe(true);
     expect(n.value).toBe(3);
     expect(seen).toEqual(["preprocess mine", "preprocess other", "queue ioctl", "preprocess read", "read queue read"]);
+    app.CloseHandle(h);
+  });
+});
+
+describe("KMDF WDM IRP dispatch callbacks", () => {
+  it("EvtDeviceWdmIrpDispatch sees each IOCTL with its code before the queues: it fails one, WdfDeviceWdmDispatchIrp sends the other on; too late or a wrong major is refused", () => {
+    const m = boot();
+    const seen: string[] = [];
+    const statuses: NTSTATUS[] = [];
+    const log = newFdoLog({
+      onDevice: (d) => {
+        statuses.push(WdfDeviceConfigureWdmIrpDispatchCallback(d, null, IRP_MJ_DEVICE_CONTROL, (Device, _mj, _mn, Code, DriverContext, Irp, DispatchContext) => {
+          seen.push(`dispatch ${Code === IOCTL_MINE ? "mine" : "other"} ${String(DriverContext)}`);
+          if (Code !== IOCTL_MINE) return WdfDeviceWdmDispatchIrp(Device, Irp, DispatchContext);
+          Irp.IoStatus.Status = STATUS_INVALID_PARAMETER;
+          IoCompleteRequest(Irp, IO_NO_INCREMENT);
+          return STATUS_INVALID_PARAMETER;
+        }, "ctx"));
+        statuses.push(WdfDeviceConfigureWdmIrpDispatchCallback(d, null, IRP_MJ_CLOSE, () => STATUS_SUCCESS, null));
+        statuses.push(WdfDeviceConfigureWdmIrpDispatchCallback(d, null, IRP_MJ_DEVICE_CONTROL, () => STATUS_SUCCESS, null));
+        const config = new WDF_IO_QUEUE_CONFIG();
+        WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(config, WdfIoQueueDispatchSequential);
+        config.EvtIoDeviceControl = (_q, Request) => (seen.push("queue ioctl"), WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS, 0));
+        expect(WdfIoQueueCreate(d, config, null, Out<WDFQUEUE | null>(null))).toBe(STATUS_SUCCESS);
+        return WdfDeviceCreateDeviceInterface(d, GUID, null);
+      },
+    });
+    installFdo(m, log);
+    expect(statuses).toEqual([STATUS_SUCCESS, STATUS_INVALID_PARAMETER, STATUS_INVALID_PARAMETER]);
+    m.runInKernel(() => expect(WdfDeviceConfigureWdmIrpDispatchCallback(log.device!, null, IRP_MJ_READ, () => STATUS_SUCCESS, null)).toBe(STATUS_INVALID_DEVICE_STATE));
+    const { app, h } = open(m);
+    const n = Out(0);
+    expect(app.DeviceIoControl(h, IOCTL_MINE, 0, 0, 0, 0, n, null)).toBe(false);
+    expect(app.DeviceIoControl(h, IOCTL_QUEUE, 0, 0, 0, 0, n, null)).toBe(true);
+    expect(seen).toEqual(["dispatch mine ctx", "dispatch other ctx", "queue ioctl"]);
     app.CloseHandle(h);
   });
 });

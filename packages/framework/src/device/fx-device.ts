@@ -20,6 +20,7 @@ import { FxDeviceOnShutdown, FxRegisterShutdownNotification, type EVT_WDF_DEVICE
 import { FxIoTarget } from "../targets/fx-io-target.js";
 import { FxAttachStateChangeCallbacks } from "../pnp/fx-state-change-callbacks.js";
 import { FxDevicePreprocess } from "./fx-irp-preprocess.js";
+import { FxDispatchStep1, type FxIrpDynamicDispatchInfo } from "../io/fx-dynamic-dispatch.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
 /**
@@ -64,6 +65,8 @@ export class FxDevice extends FxObject {
   defaultTarget: FxIoTarget | null = null;
   /** `FxPkgGeneral::m_EvtDeviceShutdown`: set once the device object is registered for shutdown notifications. */
   shutdownNotification: EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION | null = null;
+  /** `m_DynamicDispatchInfoListHead`: WdfDeviceConfigureWdmIrpDispatchCallback's callbacks (null: none). */
+  dynamicDispatch: FxIrpDynamicDispatchInfo | null = null;
 
   constructor(readonly driver: FxDriver, readonly Init: FxDeviceInit) {
     super(FX_TYPE_DEVICE);
@@ -232,7 +235,7 @@ export class FxDevice extends FxObject {
       // A control device is not in a PnP stack; such an IRP keeps the status it was sent with.
       status = Irp.IoStatus.Status;
     } else {
-      return this.pkgIo.dispatch(Irp);
+      return this.dynamicDispatch === null ? this.pkgIo.dispatch(Irp) : FxDispatchStep1(this, Irp);
     }
     Irp.IoStatus.Status = status;
     Irp.IoStatus.Information = 0;
