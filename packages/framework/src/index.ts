@@ -96,3 +96,18 @@ export * from "./object/object-query.js";
 export * from "./io/fx-file-object-process.js";
 export * from "./targets/fx-io-target-query.js";
 export * from "./targets/fx-format-others.js";
+export * from "./driver/fx-driver-version.js";
+export * from "./device/fx-device-options.js";
+export {
+  FxStateChangeCallbacks, FxRegisterStateChangeCallback, FxAttachStateChangeCallbacks, FxStateMachinePnp, FxStateMachinePower, FxStateMachinePowerPolicy,
+  type EVT_WDF_DEVICE_PNP_STATE_CHANGE_NOTIFICATION, type EVT_WDF_DEVICE_POWER_STATE_CHANGE_NOTIFICATION, type EVT_WDF_DEVICE_POWER_POLICY_STATE_CHANGE_NOTIFICATION,
+  type PFN_WDF_DEVICE_PNP_STATE_CHANGE_NOTIFICATION, type PFN_WDF_DEVICE_POWER_STATE_CHANGE_NOTIFICATION, type PFN_WDF_DEVICE_POWER_POLICY_STATE_CHANGE_NOTIFICATION,
+  type WDF_DEVICE_PNP_NOTIFICATION_DATA, type WDF_DEVICE_POWER_NOTIFICATION_DATA, type WDF_DEVICE_POWER_POLICY_NOTIFICATION_DATA,
+} from "./pnp/fx-state-change-callbacks.js";
+export * from "./support/fx-cm-res-list.js";
+export * from "./pnp/fx-device-relations.js";
+export * from "./pnp/wdf-pdo-event-callbacks.js";
+export * from "./device/fx-device-property.js";
+export * from "./device/fx-irp-preprocess.js";
+export * from "./pnp/fx-fdo-event-callbacks.js";
+export * from "./io/fx-dynamic-dispatch.js";

@@ -45,3 +45,6 @@ export const STATUS_REQUEST_NOT_ACCEPTED = s(0xc00000d0);
 export const STATUS_INTEGER_OVERFLOW = s(0xc0000095);
 /** An NT status WdfRegistryQueryMultiString/QueryMemory return for a value without data. */
 export const STATUS_RESOURCE_DATA_NOT_FOUND = s(0xc0000089);
+
+/** STATUS_ARRAY_BOUNDS_EXCEEDED (ntstatus.h): an index past the end of a framework collection. */
+export const STATUS_ARRAY_BOUNDS_EXCEEDED = s(0xc000008c);

@@ -10,11 +10,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  boot, BugCheck, CTL_CODE, DISPATCH_LEVEL, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, HIGH_LEVEL, IrqlName, KEY_READ, KEY_WRITE, KeLowerIrql, KeRaiseIrql, MemoryTraceSink, NonPagedPool, NT_SUCCESS, Out,
+  boot, BugCheck, CmResourceTypePort, CTL_CODE, DISPATCH_LEVEL, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, HIGH_LEVEL, IrqlName, KEY_READ, KEY_WRITE, KeLowerIrql, KeRaiseIrql, MemoryTraceSink, NonPagedPool, NT_SUCCESS, Out,
   STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, type DRIVER_OBJECT, type KIRQL, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
-  FxChildList, FxDeviceInit, FxDeviceInitTypeFdo, FxDeviceInitTypePdo, FxObjectCommit, FxObjectHandleGetPtr, FxObjectTableOf, FX_TYPE_DEVICE, FX_TYPE_DRIVER,
+  FxChildList, FxCmResList, FxDeviceInit, FxDeviceInitTypeFdo, FxDeviceInitTypePdo, FxObjectCommit, FxObjectHandleGetPtr, FxObjectTableOf, FX_TYPE_DEVICE, FX_TYPE_DRIVER,
   type FxDevice, type FxDriver,
 } from "@wdfjs/framework";
 import { GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
@@ -140,6 +140,12 @@ const handles: Record<string, (f: Fixture) => unknown> = {
   WDFIOTARGET: (f) => create("WdfIoTargetCreate", (h) => [f.device, attributes(), h]),
   WDFKEY: (f) => create("WdfDriverOpenParametersRegistryKey", (h) => [f.driver, KEY_READ | KEY_WRITE, attributes(), h]),
   // The probe device is a control device, which WdfChildListCreate refuses: the core's list is made directly.
+  // The device's WDFCMRESLISTs exist from its first start; a core list stands in on the probe's control device.
+  WDFCMRESLIST: (f) => {
+    const list = new FxCmResList();
+    FxObjectCommit(list, null, FxObjectHandleGetPtr(f.device, FX_TYPE_DEVICE) as FxDevice);
+    return list.handle;
+  },
   WDFCHILDLIST: (f) => {
     const device = FxObjectHandleGetPtr(f.device, FX_TYPE_DEVICE) as FxDevice;
     const list = new FxChildList(device, { IdentificationDescriptionSize: 16, AddressDescriptionSize: 0, CreateDevice: noop });
@@ -157,6 +163,8 @@ function argument(p: Param, f: Fixture, init: () => PWDFDEVICE_INIT, routine = "
   if (/GUID/.test(t)) return "{6fde7547-1b65-48ae-b628-80be62016026}";
   if (t === "PWDFMEMORY_OFFSET") return null;
   if (t === "PPNP_BUS_INFORMATION") return new kmdf.PNP_BUS_INFORMATION();
+  if (t === "PUCHAR") return null;
+  if (t === "PCM_PARTIAL_RESOURCE_DESCRIPTOR") return { Type: CmResourceTypePort, ShareDisposition: 1, Flags: 0, u: { Start: 0x300, Length: 8 } };
   if (t === "PWDFDEVICE_INIT*") return Out(init());
   if (t === "PWDFDEVICE_INIT") return init();
   if (t === "PWDF_OBJECT_ATTRIBUTES") return attributes();

@@ -1,13 +1,21 @@
 /** general/echo/kmdf/driver/AutoSync/driver.c. */
-import type { DRIVER_OBJECT, NTSTATUS } from "@wdfjs/kernel";
+import { currentMachine, NT_SUCCESS, type DRIVER_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
+import { EchoPrintDriverVersion, KdPrint } from "../driver-version.js";
 import { WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WdfDriverCreate, type PWDFDEVICE_INIT, type WDFDRIVER } from "../kmdf.js";
 import { EchoDeviceCreate } from "./device.js";
 
-/** DriverEntry: the WDFDRIVER with EchoEvtDeviceAdd. (EchoPrintDriverVersion, a DBG-only trace, is left out.) */
+/** DriverEntry: the WDFDRIVER with EchoEvtDeviceAdd; a DBG build (the checked flavor) prints the framework's version. */
 export function DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string): NTSTATUS {
   const config = new WDF_DRIVER_CONFIG();
   WDF_DRIVER_CONFIG_INIT(config, EchoEvtDeviceAdd);
-  return WdfDriverCreate(DriverObject, RegistryPath, null, config, null);
+  const status = WdfDriverCreate(DriverObject, RegistryPath, null, config, null);
+  if (!NT_SUCCESS(status)) {
+    KdPrint(`Error: WdfDriverCreate failed 0x${(status >>> 0).toString(16)}`);
+    return status;
+  }
+  // #if DBG
+  if (currentMachine().checked) EchoPrintDriverVersion();
+  return status;
 }
 
 /** EchoEvtDeviceAdd: the PnP manager found a root\ECHO device. */

@@ -8,6 +8,9 @@ import type { WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 import type { FxPdoInit } from "../pnp/fx-pdo-init.js";
 import type { EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION } from "./fx-shutdown.js";
 import type { FxChildListCallbacks } from "../pnp/fx-child-list-types.js";
+import type { FxStateChangeCallbacks } from "../pnp/fx-state-change-callbacks.js";
+import type { FxIrpPreprocessInfo } from "./fx-irp-preprocess.js";
+import type { WDF_FDO_EVENT_CALLBACKS } from "../pnp/fx-fdo-event-callbacks.js";
 
 /** `WDF_DEVICE_IO_TYPE` (wdfdevice.h). */
 export const WdfDeviceIoUndefined = 0;
@@ -65,6 +68,20 @@ export class FxDeviceInit {
   createdDevice: FxDevice | null = null;
   /** Set when a device was created from it or it was freed: it may not be used again. */
   consumed = false;
+  /** `DeviceInit->Security.DeviceClass`: `WdfDeviceInitSetDeviceClass`'s GUID (null: not set). */
+  DeviceClass: string | null = null;
+  /** `WdfDeviceInitSetRemoveLockOptions`: WDF_REMOVE_LOCK_OPTION_* flags. */
+  RemoveLockOptionFlags = 0;
+  /** `WdfDeviceInitSetReleaseHardwareOrderOnFailure`: a WDF_RELEASE_HARDWARE_ORDER_ON_FAILURE (0: not set). */
+  ReleaseHardwareOrderOnFailure = 0;
+  /** `WdfDeviceInitSetPowerInrush`: the device needs inrush current at power-up (DO_POWER_INRUSH). */
+  Inrush = false;
+  /** `WdfDeviceInitRegister*StateChangeCallback`: the driver's per-state notifications (null: none). */
+  StateCallbacks: FxStateChangeCallbacks | null = null;
+  /** `WdfDeviceInitAssignWdmIrpPreprocessCallback`: the preprocess callbacks by major function (null: none). */
+  PreprocessInfo: FxIrpPreprocessInfo | null = null;
+  /** `WdfFdoInitSetEventCallbacks`: a copy of the FDO's WDF_FDO_EVENT_CALLBACKS (null: none). */
+  FdoEventCallbacks: WDF_FDO_EVENT_CALLBACKS | null = null;
 
   constructor(readonly Driver: FxDriver, readonly InitType: FxDeviceInitType) {}
 

@@ -1,5 +1,5 @@
 import {
-  DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_DIRECT_IO, DO_POWER_PAGABLE, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoDeleteDevice,
+  DO_BUFFERED_IO, DO_DEVICE_INITIALIZING, DO_POWER_INRUSH, DO_DIRECT_IO, DO_POWER_PAGABLE, IoCompleteRequest, IoCreateDevice, IoCreateSymbolicLink, IoDeleteDevice,
   IoDeleteSymbolicLink, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT, IoAttachDeviceToDeviceStack, IoCallDriver, IoDetachDevice, IoRegisterDeviceInterface,
   IoSetDeviceInterfaceState, IoSkipCurrentIrpStackLocation, PoCallDriver, PoStartNextPowerIrp, STATUS_NO_SUCH_DEVICE, type KWAIT_GENERATOR, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_PNP, IRP_MJ_SHUTDOWN,
   IRP_MJ_POWER, NT_SUCCESS, Out, STATUS_ACCESS_DENIED, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS,
@@ -18,6 +18,9 @@ import { FxPkgPdo } from "../pnp/fx-pkg-pdo.js";
 import type { FxPkgPnp } from "../pnp/fx-pkg-pnp.js";
 import { FxDeviceOnShutdown, FxRegisterShutdownNotification, type EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION } from "./fx-shutdown.js";
 import { FxIoTarget } from "../targets/fx-io-target.js";
+import { FxAttachStateChangeCallbacks } from "../pnp/fx-state-change-callbacks.js";
+import { FxDevicePreprocess } from "./fx-irp-preprocess.js";
+import { FxDispatchStep1, type FxIrpDynamicDispatchInfo } from "../io/fx-dynamic-dispatch.js";
 import { WdfDeviceIoBuffered, WdfDeviceIoDirect, type FxDeviceInit, type WDF_DEVICE_IO_TYPE } from "./fx-device-init.js";
 
 /**
@@ -48,6 +51,10 @@ export class FxDevice extends FxObject {
   readonly Filter: boolean;
   /** Device interfaces registered on the PDO (`m_DeviceInterfaceHead`): their symbolic link names. */
   readonly interfaces: string[] = [];
+  /** Beside each link, its interface class GUID and reference string as `{guid}\ref` (lower case), to find it again. */
+  readonly interfaceIds: string[] = [];
+  /** Links the driver disabled (WdfDeviceSetDeviceInterfaceState FALSE): starting the device leaves them off. */
+  readonly interfacesOff = new Set<string>();
   /** `FxPkgGeneral::m_OpenHandleCount`, without the source's bias of one for control devices. */
   openHandleCount = 0;
   /** Create, cleanup and close: file objects and their callbacks. */
@@ -58,6 +65,8 @@ export class FxDevice extends FxObject {
   defaultTarget: FxIoTarget | null = null;
   /** `FxPkgGeneral::m_EvtDeviceShutdown`: set once the device object is registered for shutdown notifications. */
   shutdownNotification: EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION | null = null;
+  /** `m_DynamicDispatchInfoListHead`: WdfDeviceConfigureWdmIrpDispatchCallback's callbacks (null: none). */
+  dynamicDispatch: FxIrpDynamicDispatchInfo | null = null;
 
   constructor(readonly driver: FxDriver, readonly Init: FxDeviceInit) {
     super(FX_TYPE_DEVICE);
@@ -70,6 +79,7 @@ export class FxDevice extends FxObject {
     const owner = Init.PowerPolicyOwnership === WdfTrue || (Init.PowerPolicyOwnership === WdfUseDefault && !Init.Filter);
     this.pnp = Init.IsFdoInit ? new FxPkgFdo(this, Init.PnpPowerCallbacks, owner) : Init.Pdo !== null ? new FxPkgPdo(this, Init.PnpPowerCallbacks, Init.Pdo) : null;
     if (this.pnp !== null) this.pnp.owner.callbacks = Init.PowerPolicyCallbacks;
+    if (this.pnp !== null && Init.StateCallbacks !== null) FxAttachStateChangeCallbacks(this, Init.StateCallbacks, [this.pnp.pnp, this.pnp.power, this.pnp.pwrPol]);
     this.pkgGeneral = new FxPkgGeneral(this, Init.FileObject);
     this.pkgIo.device = this;
     this.pkgIo.inCallerContextCallback = Init.IoInCallerContextCallback;
@@ -107,6 +117,8 @@ export class FxDevice extends FxObject {
     if (this.ReadWriteIoType === WdfDeviceIoBuffered) d.Flags |= DO_BUFFERED_IO;
     else if (this.ReadWriteIoType === WdfDeviceIoDirect) d.Flags |= DO_DIRECT_IO;
     this.DeviceObject = d;
+    // fxdevicekm.cpp: an inrush device's power IRPs come at PASSIVE_LEVEL, one at a time (WdfDeviceInitSetPowerInrush).
+    if (init.Inrush) d.Flags |= DO_POWER_INRUSH;
     if (this.pnp !== null && this.pnp.isPdo) {
       // fxdevicekm.cpp PdoInitialize: the device object is the stack's PDO; power IRPs come at PASSIVE_LEVEL.
       this.PhysicalDevice = d;
@@ -143,14 +155,17 @@ export class FxDevice extends FxObject {
     const link = Out("");
     let status = IoRegisterDeviceInterface(this.PhysicalDevice, InterfaceClassGuid, ReferenceString, link);
     if (!NT_SUCCESS(status)) return status;
-    if (!this.interfaces.includes(link.value)) this.interfaces.push(link.value);
+    if (!this.interfaces.includes(link.value)) {
+      this.interfaces.push(link.value);
+      this.interfaceIds.push(`${InterfaceClassGuid}\\${ReferenceString ?? ""}`.toLowerCase());
+    }
     if (this.pnp?.started === true) status = IoSetDeviceInterfaceState(link.value, true);
     return status;
   }
 
   /** Enables or disables every device interface (at start, and at removal). */
   setInterfacesState(Enable: boolean): void {
-    for (const link of this.interfaces) IoSetDeviceInterfaceState(link, Enable);
+    for (const link of this.interfaces) if (!Enable || !this.interfacesOff.has(link)) IoSetDeviceInterfaceState(link, Enable);
   }
 
   /** REMOVE_DEVICE: the framework deletes the device, its children first, then the device object. */
@@ -188,11 +203,16 @@ export class FxDevice extends FxObject {
     if (this.DeviceObject !== null) this.DeviceObject.Flags &= ~DO_DEVICE_INITIALIZING;
   }
 
+  /** `FxDevice::Dispatch`: the driver's WDM preprocess callback for the IRP if it has one, else `dispatchWorker`. */
+  dispatch(Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
+    return this.Init.PreprocessInfo === null ? this.dispatchWorker(Irp) : (FxDevicePreprocess(this, Irp) ?? this.dispatchWorker(Irp));
+  }
+
   /**
    * The framework's handling of an IRP for this device (`FxPkgGeneral` for create, cleanup and
    * close; the I/O package for the rest).
    */
-  dispatch(Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
+  dispatchWorker(Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
     const major = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
     let status: NTSTATUS;
     const pnp = this.pnp;
@@ -215,7 +235,7 @@ export class FxDevice extends FxObject {
       // A control device is not in a PnP stack; such an IRP keeps the status it was sent with.
       status = Irp.IoStatus.Status;
     } else {
-      return this.pkgIo.dispatch(Irp);
+      return this.dynamicDispatch === null ? this.pkgIo.dispatch(Irp) : FxDispatchStep1(this, Irp);
     }
     Irp.IoStatus.Status = status;
     Irp.IoStatus.Information = 0;
@@ -225,6 +245,8 @@ export class FxDevice extends FxObject {
 
   protected override disposeResources(): void {
     this.interfaces.length = 0;
+    this.interfaceIds.length = 0;
+    this.interfacesOff.clear();
     if (this.SymbolicLinkName !== null) {
       IoDeleteSymbolicLink(this.SymbolicLinkName);
       this.SymbolicLinkName = null;

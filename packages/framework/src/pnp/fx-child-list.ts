@@ -182,6 +182,11 @@ export class FxChildList extends FxObject {
     return STATUS_SUCCESS;
   }
 
+  /** `UpdateAddressDescriptionFromEntry` (WdfPdoUpdateAddressDescription): the child's address description replaced by a copy of `address`. */
+  updateAddress(entry: FxChildListEntry, address: Addr): void {
+    if (entry.address !== null) this.copyAddressInto(entry.address, address);
+  }
+
   private copyAddressInto(dst: Addr, src: Addr): void {
     const cb = this.config.AddressDescriptionCopy;
     if (cb) this.device.callDriver(() => cb(this.handle, src, dst));

@@ -5,6 +5,7 @@ import {
 import type { FxDevice } from "../device/fx-device.js";
 import { WdfFalse, WdfTrue, WdfUseDefault } from "../io/queue-config.js";
 import type { WDFDEVICE } from "../object/handles.js";
+import type { WDFCMRESLIST } from "./wdf-pnp-power-callbacks.js";
 import type { FxPnpPowerCallbacks, FxPowerPolicyCallbacks } from "./pnp-callbacks.js";
 import {
   WDF_PNPPOWER_EVENT_CALLBACKS_SIZE, WDF_POWER_POLICY_EVENT_CALLBACKS_SIZE, type WDF_PNPPOWER_EVENT_CALLBACKS, type WDF_POWER_POLICY_EVENT_CALLBACKS,
@@ -25,9 +26,9 @@ export function FxPnpPowerCallbacksFrom(c: WDF_PNPPOWER_EVENT_CALLBACKS): FxPnpP
   if (c.Size !== WDF_PNPPOWER_EVENT_CALLBACKS_SIZE) return null;
   const fx: FxPnpPowerCallbacks = {};
   const prepare = c.EvtDevicePrepareHardware;
-  if (prepare !== null) fx.prepareHardware = (d, raw, translated) => prepare(h(d), raw, translated);
+  if (prepare !== null) fx.prepareHardware = (d, raw, translated) => prepare(h(d), raw as WDFCMRESLIST, translated as WDFCMRESLIST);
   const release = c.EvtDeviceReleaseHardware;
-  if (release !== null) fx.releaseHardware = (d, translated) => release(h(d), translated);
+  if (release !== null) fx.releaseHardware = (d, translated) => release(h(d), translated as WDFCMRESLIST);
   const d0Entry = c.EvtDeviceD0Entry;
   if (d0Entry !== null) fx.d0Entry = (d, previous) => d0Entry(h(d), previous);
   const d0EntryPost = c.EvtDeviceD0EntryPostInterruptsEnabled;

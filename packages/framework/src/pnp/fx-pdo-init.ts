@@ -1,4 +1,5 @@
 import type { FxDevice } from "../device/fx-device.js";
+import type { WDF_PDO_EVENT_CALLBACKS } from "./wdf-pdo-event-callbacks.js";
 
 /** One `WdfPdoInitAddDeviceText` entry: what IRP_MN_QUERY_DEVICE_TEXT answers for a locale. */
 export interface FxDeviceText {
@@ -36,6 +37,12 @@ export class FxPdoInit {
   DescriptionEntry: FxChildDescriptionEntry | null = null;
   /** `ForwardRequestToParent` (WdfPdoInitAllowForwardingRequestToParent): the PDO's stack grows by the parent's, for WdfRequestForwardToParentDeviceIoQueue. */
   ForwardRequestToParent = false;
+  /** `WdfPdoInitAssignContainerID`: the IRP_MN_QUERY_ID(BusQueryContainerID) answer. */
+  ContainerID: string | null = null;
+  /** `WdfPdoInitSetEventCallbacks`: a copy of the bus driver's WDF_PDO_EVENT_CALLBACKS (null: none). */
+  EventCallbacks: WDF_PDO_EVENT_CALLBACKS | null = null;
+  /** `WdfPdoInitRemovePowerDependencyOnParent`: the child may power up while its parent is in Dx. */
+  PowerDependencyOnParent = true;
 
   constructor(readonly Parent: FxDevice) {}
 }

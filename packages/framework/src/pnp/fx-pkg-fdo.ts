@@ -4,9 +4,11 @@ import {
   PoCallDriver, POWER_STATE, PoSetPowerState, PoStartNextPowerIrp, PowerDeviceD0, PowerSystemWorking, STATUS_SUCCESS, BusRelations, DEVICE_RELATIONS_SIZE,
   ExAllocatePool2, ExFreePool, IRP_MN_QUERY_DEVICE_RELATIONS, ObReferenceObject, POOL_FLAG_PAGED, POOL_TAG, ReadDeviceRelationsCount, ReadDeviceRelationsObject,
   STATUS_INSUFFICIENT_RESOURCES, IRP_MN_WAIT_WAKE, WriteDeviceRelationsCount, WriteDeviceRelationsObject, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_PNP_DEVICE_STATE,
-  type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
+  RemovalRelations, type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
+import { FxAppendRelations } from "./fx-device-relations.js";
+import { FxRemoveAddedResources, FxRestoreFilteredStart } from "./fx-fdo-event-callbacks.js";
 import { FxPkgPnp } from "./fx-pkg-pnp.js";
 import { FxChildPdoList } from "./fx-child-pdo-list.js";
 import { FxApplyCapabilities } from "./fx-pnp-capabilities.js";
@@ -47,7 +49,14 @@ export class FxPkgFdo extends FxPkgPnp {
 
   *sendStartDeviceDownTheStack(): KWAIT_GENERATOR<boolean> {
     const irp = this.pendingPnpIrp!;
+    const remove = this.device.Init.FdoEventCallbacks?.EvtDeviceRemoveAddedResources ?? null;
+    const filtered = remove === null ? null : FxRemoveAddedResources(this, irp, remove);
+    if (typeof filtered === "number") {
+      irp.IoStatus.Status = filtered;
+      return false;
+    }
     yield* IoForwardIrpSynchronously(this.device.AttachedDevice!, irp);
+    if (filtered !== null) FxRestoreFilteredStart(irp, filtered);
     return NT_SUCCESS(irp.IoStatus.Status);
   }
 
@@ -85,6 +94,15 @@ export class FxPkgFdo extends FxPkgPnp {
     if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_RELATIONS && sl.Parameters.QueryDeviceRelations.Type === BusRelations) {
       if (this.childLists.length > 0) return this.dynamicBusRelations(Irp);
       const status = this.busRelations(Irp);
+      if (!NT_SUCCESS(status)) {
+        Irp.IoStatus.Status = status;
+        IoCompleteRequest(Irp, IO_NO_INCREMENT);
+        return status;
+      }
+    }
+    // fxpkgfdo.cpp PnpQueryDeviceRelations: RemovalRelations get the driver's removal PDOs on the way down.
+    if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_RELATIONS && sl.Parameters.QueryDeviceRelations.Type === RemovalRelations) {
+      const status = FxAppendRelations(Irp, this.removalRelations);
       if (!NT_SUCCESS(status)) {
         Irp.IoStatus.Status = status;
         IoCompleteRequest(Irp, IO_NO_INCREMENT);
@@ -168,6 +186,7 @@ export class FxPkgFdo extends FxPkgPnp {
   protected *dispatchSystemSetPower(Irp: IRP): KWAIT_GENERATOR<NTSTATUS> {
     if (!this.isPowerPolicyOwner) return this.dispatchOtherPower(Irp);
     this.systemPowerState = IoGetCurrentIrpStackLocation(Irp).Parameters.Power.State.SystemState;
+    this.systemIrpAction = IoGetCurrentIrpStackLocation(Irp).Parameters.Power.ShutdownType;
     const toS0 = this.systemPowerState === PowerSystemWorking;
     // fdopower.cpp: the S IRP goes down first; on its way back up the policy machine sees it
     // (Sx: the D IRP is requested and the S IRP completes when the device is in Dx).

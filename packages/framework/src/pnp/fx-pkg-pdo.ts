@@ -5,7 +5,8 @@ import {
   IRP_MN_QUERY_POWER, IRP_MN_QUERY_RESOURCE_REQUIREMENTS, IRP_MN_QUERY_RESOURCES, ObReferenceObject, POOL_FLAG_PAGED, POOL_TAG, POWER_STATE,
   PoSetPowerState, PoStartNextPowerIrp, STATUS_INSUFFICIENT_RESOURCES, STATUS_SUCCESS, SystemPowerState, TargetDeviceRelation, WriteDeviceRelationsCount,
   WriteDeviceRelationsObject, WritePnpBusInformation, PNP_BUS_INFORMATION_SIZE, IRP_MN_WAIT_WAKE, IoMarkIrpPending, IoSetCancelRoutine,
-  IoReleaseCancelSpinLock, STATUS_CANCELLED, STATUS_DEVICE_BUSY, STATUS_PENDING,
+  IoReleaseCancelSpinLock, STATUS_CANCELLED, STATUS_DEVICE_BUSY, STATUS_PENDING, BusQueryContainerID, RemovalRelations, EjectionRelations, IRP_MN_SET_LOCK,
+  NT_SUCCESS, STATUS_UNSUCCESSFUL,
   type DEVICE_CAPABILITIES, type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
@@ -14,6 +15,9 @@ import { FxPkgFdo } from "./fx-pkg-fdo.js";
 import type { FxPnpPowerCallbacks } from "./pnp-callbacks.js";
 import type { FxPdoInit } from "./fx-pdo-init.js";
 import { FxApplyCapabilities } from "./fx-pnp-capabilities.js";
+import { FxAppendRelations, FxRelatedDevices } from "./fx-device-relations.js";
+import { FxPdoQueryResources } from "./fx-pdo-resources.js";
+import type { WDFDEVICE } from "../object/handles.js";
 
 const WDF_TAG = POOL_TAG("FxPd");
 
@@ -28,6 +32,8 @@ export class FxPkgPdo extends FxPkgPnp {
   readonly isPdo = true;
   /** `m_DeviceReportedMissing`: WdfPdoMarkMissing (or the parent's removal). */
   reportedMissing = false;
+  /** `m_EjectionDeviceList`: WdfPdoAddEjectionRelationsPhysicalDevice's PDOs, reported as EjectionRelations. */
+  readonly ejectionRelations = new FxRelatedDevices();
 
   constructor(device: FxDevice, callbacks: FxPnpPowerCallbacks, readonly pdo: FxPdoInit) {
     // pdopower.cpp: a raw PDO owns its stack's power policy (there is no function driver).
@@ -81,7 +87,8 @@ export class FxPkgPdo extends FxPkgPnp {
         const ids = t === BusQueryDeviceID ? (pdo.DeviceID !== null ? [pdo.DeviceID] : null)
           : t === BusQueryInstanceID ? (pdo.InstanceID !== null ? [pdo.InstanceID] : null)
           : t === BusQueryHardwareIDs ? (pdo.HardwareIDs.length > 0 ? pdo.HardwareIDs : null)
-          : t === BusQueryCompatibleIDs ? (pdo.CompatibleIDs.length > 0 ? pdo.CompatibleIDs : null) : null;
+          : t === BusQueryCompatibleIDs ? (pdo.CompatibleIDs.length > 0 ? pdo.CompatibleIDs : null)
+          : t === BusQueryContainerID ? (pdo.ContainerID !== null ? [pdo.ContainerID] : null) : null;
         // fxpkgpdo.cpp PnpQueryId: an ID the driver did not assign keeps the IRP's status.
         if (ids === null) return this.complete(Irp, Irp.IoStatus.Status);
         const p = IoAllocateWideStrings(ids, t === BusQueryHardwareIDs || t === BusQueryCompatibleIDs, WDF_TAG);
@@ -113,7 +120,12 @@ export class FxPkgPdo extends FxPkgPnp {
         return this.complete(Irp, STATUS_SUCCESS, p);
       }
       case IRP_MN_QUERY_DEVICE_RELATIONS: {
-        if (sl.Parameters.QueryDeviceRelations.Type !== TargetDeviceRelation) return this.complete(Irp, Irp.IoStatus.Status);
+        // fxpkgpdo.cpp PnpQueryDeviceRelations: the removal and ejection PDOs the driver listed.
+        const type = sl.Parameters.QueryDeviceRelations.Type;
+        if (type === RemovalRelations || type === EjectionRelations) {
+          return this.complete(Irp, FxAppendRelations(Irp, type === RemovalRelations ? this.removalRelations : this.ejectionRelations));
+        }
+        if (type !== TargetDeviceRelation) return this.complete(Irp, Irp.IoStatus.Status);
         const r = ExAllocatePool2(POOL_FLAG_PAGED, DEVICE_RELATIONS_SIZE(1), WDF_TAG);
         if (r === 0) return this.complete(Irp, STATUS_INSUFFICIENT_RESOURCES);
         const self = this.device.DeviceObject!;
@@ -123,6 +135,15 @@ export class FxPkgPdo extends FxPkgPnp {
         return this.complete(Irp, STATUS_SUCCESS, r);
       }
       case IRP_MN_QUERY_RESOURCES:
+        if (pdo.EventCallbacks?.EvtDeviceResourcesQuery) return this.complete(Irp, FxPdoQueryResources(this, Irp, pdo.EventCallbacks.EvtDeviceResourcesQuery));
+        return this.complete(Irp, Irp.IoStatus.Status);
+      case IRP_MN_SET_LOCK: {
+        // fxpkgpdo.cpp PnpSetLock: EvtDeviceSetLock decides (none: STATUS_UNSUCCESSFUL).
+        const cb = pdo.EventCallbacks?.EvtDeviceSetLock ?? null;
+        const lock = sl.Parameters.SetLock.Lock;
+        const status = cb === null ? STATUS_UNSUCCESSFUL : this.device.callDriver(() => cb(this.device.handle as WDFDEVICE, lock));
+        return NT_SUCCESS(status) ? this.complete(Irp, status, 0) : this.complete(Irp, status);
+      }
       case IRP_MN_QUERY_RESOURCE_REQUIREMENTS:
         // No resources: the list stays empty (Information 0) and the status as sent.
         return this.complete(Irp, Irp.IoStatus.Status);
@@ -130,8 +151,12 @@ export class FxPkgPdo extends FxPkgPnp {
         this.answerPnpDeviceState(Irp);
         return this.complete(Irp, Irp.IoStatus.Status);
       case IRP_MN_EJECT: {
-        // fxpkgpdo.cpp PnpEject: the ejected child is reported missing, so the bus relations
-        // drop it and its last REMOVE deletes it.
+        // fxpkgpdo.cpp PnpEventEjectHardware: EvtDeviceEject first (none: success); a failure is
+        // EjectFailed and the IRP's status.
+        const eject = pdo.EventCallbacks?.EvtDeviceEject ?? null;
+        const ejected = eject === null ? STATUS_SUCCESS : this.device.callDriver(() => eject(this.device.handle as WDFDEVICE));
+        if (!NT_SUCCESS(ejected)) return this.complete(Irp, ejected);
+        // The ejected child is reported missing, so the bus relations drop it and its last REMOVE deletes it.
         this.reportedMissing = true;
         const parent = this.pdo.Parent.pnp;
         const parentPdo = this.pdo.Parent.PhysicalDevice;

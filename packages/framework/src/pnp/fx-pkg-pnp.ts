@@ -2,13 +2,15 @@ import {
   IoCompleteRequest, IoGetCurrentIrpStackLocation, IoInvalidateDeviceState, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_POWER,
   IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_INTERFACE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_SET_POWER,
   IRP_MN_START_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, NT_SUCCESS, PowerDeviceD0, PowerDeviceD3,
-  PoStartNextPowerIrp, PNP_DEVICE_FAILED, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, SystemPowerState,
+  PoStartNextPowerIrp, PNP_DEVICE_FAILED, PowerActionNone, type POWER_ACTION, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, SystemPowerState,
   type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxVerifierBugCheck, WDF_PNP_FATAL_ERROR, WDF_POWER_MULTIPLE_PPO } from "../verifier.js";
 import { FxIoStopProcessingForPowerPurgeManaged, FxIoStopProcessingForPowerPurgeNonManaged } from "../io/power-actions.js";
 import { FxSelfManagedIoMachine } from "./fx-self-managed-io.js";
+import { FxBuildCmResList, type FxCmResList } from "../support/fx-cm-res-list.js";
+import { FxRelatedDevices } from "./fx-device-relations.js";
 import { FxHandleQueryInterface, type FxQueryInterface } from "./fx-query-interface.js";
 import { FxStateMachine } from "./fx-state-machine.js";
 import { FxWatchdog } from "./fx-watchdog.js";
@@ -89,6 +91,17 @@ export abstract class FxPkgPnp {
   /** `m_QueryInterfaceHead`: WdfDeviceAddQueryInterface registrations, answered for IRP_MN_QUERY_INTERFACE. */
   readonly queryInterfaces: FxQueryInterface[] = [];
   private transitionHook: ((from: number, to: number, machine: string) => void) | null = null;
+  /** `m_DeviceStopCount`: WdfDeviceSetStaticStopRemove(FALSE) calls not yet undone; non-zero fails QUERY_STOP and QUERY_REMOVE. */
+  deviceStopCount = 0;
+  /** `m_Failed` / `m_FailedAction`: WdfDeviceSetFailed was called (reported as PNP_DEVICE_FAILED). */
+  deviceFailed = false;
+  failedAction = 0;
+  /** `m_RemovalDeviceList`: WdfDeviceAddRemovalRelationsPhysicalDevice's PDOs, reported as RemovalRelations. */
+  readonly removalRelations = new FxRelatedDevices();
+  /** `m_SystemPowerAction`: the POWER_ACTION of the Sx transition powering the device down (WdfDeviceGetSystemPowerAction). */
+  systemPowerAction: POWER_ACTION = PowerActionNone;
+  /** The ShutdownType of the last S IRP the power-policy owner saw. */
+  systemIrpAction: POWER_ACTION = PowerActionNone;
 
   constructor(readonly device: FxDevice, readonly callbacks: FxPnpPowerCallbacks, powerPolicyOwner: boolean) {
     this.isPowerPolicyOwner = powerPolicyOwner;
@@ -157,10 +170,14 @@ export abstract class FxPkgPnp {
     yield* this.pwrPol.processEvent(event);
   }
 
-  /** `PnpPrepareHardware`: EvtDevicePrepareHardware with the START IRP's resource lists. */
+  /** `m_ResourcesRaw` / `m_Resources`: the WDFCMRESLISTs of the last START, children of the device (made at the first). */
+  cmResourcesRaw: FxCmResList | null = null;
+  cmResources: FxCmResList | null = null;
+
+  /** `PnpPrepareHardware`: EvtDevicePrepareHardware with the START IRP's resource lists, as read-only WDFCMRESLISTs. */
   *prepareHardware(): KWAIT_GENERATOR<NTSTATUS> {
-    const raw = this.resourcesRaw;
-    const translated = this.resourcesTranslated;
+    const raw = FxBuildCmResList(this, false, this.resourcesRaw).handle;
+    const translated = FxBuildCmResList(this, true, this.resourcesTranslated).handle;
     const cb = this.callbacks.prepareHardware;
     const status = yield* this.invoke(cb ? (d) => cb(d, raw, translated) : undefined, STATUS_SUCCESS);
     if (NT_SUCCESS(status)) this.hardwarePrepared = true;
@@ -172,7 +189,7 @@ export abstract class FxPkgPnp {
   *releaseHardware(): KWAIT_GENERATOR<void> {
     if (!this.hardwarePrepared) return;
     this.hardwarePrepared = false;
-    const translated = this.resourcesTranslated;
+    const translated = this.cmResources?.handle ?? 0;
     const cb = this.callbacks.releaseHardware;
     yield* this.invoke(cb ? (d) => cb(d, translated) : undefined, STATUS_SUCCESS);
   }
@@ -239,7 +256,7 @@ export abstract class FxPkgPnp {
   protected answerPnpDeviceState(Irp: IRP): void {
     const below = NT_SUCCESS(Irp.IoStatus.Status) ? Irp.IoStatus.Information : 0;
     // A device its machines failed while started says so (PNP_DEVICE_FAILED), so the PnP manager removes it.
-    const failed = this.pnp.state === WdfDevStatePnpFailedWaitForRemove ? PNP_DEVICE_FAILED : 0;
+    const failed = this.pnp.state === WdfDevStatePnpFailedWaitForRemove || this.deviceFailed ? PNP_DEVICE_FAILED : 0;
     const bits = FxApplyDeviceState(below | failed, this.deviceState);
     this.pnpDeviceStateBits = bits;
     if (this.deviceState !== null || failed !== 0 || NT_SUCCESS(Irp.IoStatus.Status)) {
@@ -350,10 +367,15 @@ export abstract class FxPkgPnp {
     if (state === PowerDeviceD0) {
       if (!(yield* this.lowerDevicePowerUp(Irp))) return Irp.IoStatus.Status;
       this.pendingDeviceIrp = Irp;
+      // Powered up (WDF: once D0 is reported): no system power action any more.
+      this.systemPowerAction = PowerActionNone;
       yield* this.power.processEvent(PowerD0);
     } else {
       this.targetDeviceState = state === PowerDeviceD3 ? WdfPowerDeviceD3 : state - PowerDeviceD0 + WdfPowerDeviceD0;
       this.pendingDeviceIrp = Irp;
+      // SetPendingDevicePowerIrp: powering down, the system power action that caused it.
+      // (The emulated power manager's D IRPs carry PowerActionNone; the S IRP that caused them says why.)
+      this.systemPowerAction = p.ShutdownType !== PowerActionNone ? p.ShutdownType : this.systemIrpAction;
       yield* this.power.processEvent(PowerDx);
     }
     if (this.pendingDeviceIrp === Irp) {

@@ -52,6 +52,8 @@ export class FxStateMachine<O> {
   watchdog: { startTimer(State: number): void; cancelTimer(): void } | null = null;
   /** Called on every transition (the tracing hook of `FxPkgPnp.onTransition`). */
   onTransition: ((from: number, to: number) => void) | null = null;
+  /** The driver's state change notifications (`FxAttachStateChangeCallbacks`): (state, WDF_STATE_NOTIFICATION_TYPE, current, new). */
+  notify: ((state: number, type: number, current: number, next: number) => void) | null = null;
 
   constructor(readonly owner: O, readonly table: FxStateTable<O>, initial: number, readonly label: () => string) {
     this.state = initial;
@@ -117,13 +119,23 @@ export class FxStateMachine<O> {
   private *enter(first: number): KWAIT_GENERATOR<void> {
     let next = first;
     while (next !== this.table.nullState) {
+      const notify = this.notify;
+      // PnpEnterNewState: the old state's LeaveState, then the new one's EnterState, entry function, PostProcessState.
+      if (notify !== null) notify(this.state, 4, this.state, next);
+      const previous = this.state;
       this.transition(next);
+      if (notify !== null) notify(next, 1, previous, next);
       const entry = this.table.states.get(next)?.entry ?? null;
-      if (entry === null) return;
+      if (entry === null) {
+        if (notify !== null) notify(next, 2, next, next);
+        return;
+      }
       this.watchdog?.startTimer(next);
       const r = entry(this.owner);
+      const state = next;
       next = isGenerator(r) ? yield* r : r;
       this.watchdog?.cancelTimer();
+      if (notify !== null) notify(state, 2, state, state);
     }
   }
 

@@ -1,4 +1,4 @@
-import { NT_SUCCESS, STATUS_SUCCESS, type KWAIT_GENERATOR } from "@wdfjs/kernel";
+import { NT_SUCCESS, STATUS_INVALID_DEVICE_STATE, STATUS_SUCCESS, type KWAIT_GENERATOR } from "@wdfjs/kernel";
 import type { FxStateTable, FxStateTableEntry } from "./fx-state-machine.js";
 import type { FxPkgPnp } from "./fx-pkg-pnp.js";
 import {
@@ -70,6 +70,16 @@ function* PnpEventHardwareAvailable(p: P): KWAIT_GENERATOR<number> {
 
 function PnpEventEnableInterfaces(p: P): number {
   p.device.setInterfacesState(true);
+  return WdfDevStatePnpStarted;
+}
+
+/**
+ * `PnpEventQueryRemoveStaticCheck` / `PnpEventQueryStopStaticCheck`: a driver that called
+ * WdfDeviceSetStaticStopRemove(FALSE) fails the query with STATUS_INVALID_DEVICE_STATE (back to Started).
+ */
+function PnpEventStaticCheck(p: P, next: number): number {
+  if (p.deviceStopCount === 0) return next;
+  p.finishPnpIrp(STATUS_INVALID_DEVICE_STATE);
   return WdfDevStatePnpStarted;
 }
 
@@ -276,14 +286,14 @@ export const FxPnpStateTable: FxStateTable<P> = {
       [PnpEventPwrPolStartFailed, WdfDevStatePnpHardwareAvailablePowerPolicyFailed])],
     [WdfDevStatePnpEnableInterfaces, row(PnpEventEnableInterfaces)],
     [WdfDevStatePnpHardwareAvailablePowerPolicyFailed, row(PnpEventHardwareAvailablePowerPolicyFailed)],
-    [WdfDevStatePnpQueryRemoveStaticCheck, row(() => WdfDevStatePnpQueryRemoveAskDriver)],
+    [WdfDevStatePnpQueryRemoveStaticCheck, row((p) => PnpEventStaticCheck(p, WdfDevStatePnpQueryRemoveAskDriver))],
     [WdfDevStatePnpQueryRemoveAskDriver, row(PnpEventQueryRemoveAskDriver)],
     [WdfDevStatePnpQueryRemoveEnsureDeviceAwake, row(PnpEventEnsureDeviceAwake, [PnpEventDeviceInD0, WdfDevStatePnpQueryRemovePending])],
     [WdfDevStatePnpQueryRemovePending, row(PnpEventQueryPending, [PnpEventRemove, WdfDevStatePnpQueriedRemoving],
       [PnpEventCancelRemove, WdfDevStatePnpQueryCanceled], [PnpEventSurpriseRemove, WdfDevStatePnpQueriedSurpriseRemove])],
     [WdfDevStatePnpQueriedRemoving, row(PnpEventPolicyStop, [PnpEventPwrPolStopped, WdfDevStatePnpRemovingDisableInterfaces],
       [PnpEventPwrPolStopFailed, WdfDevStatePnpRemovingDisableInterfaces])],
-    [WdfDevStatePnpQueryStopStaticCheck, row(() => WdfDevStatePnpQueryStopAskDriver)],
+    [WdfDevStatePnpQueryStopStaticCheck, row((p) => PnpEventStaticCheck(p, WdfDevStatePnpQueryStopAskDriver))],
     [WdfDevStatePnpQueryStopAskDriver, row(PnpEventQueryStopAskDriver)],
     [WdfDevStatePnpQueryStopEnsureDeviceAwake, row(PnpEventEnsureDeviceAwake, [PnpEventDeviceInD0, WdfDevStatePnpQueryStopPending])],
     [WdfDevStatePnpQueryStopPending, row(PnpEventQueryPending, [PnpEventStop, WdfDevStatePnpStartedStopping],

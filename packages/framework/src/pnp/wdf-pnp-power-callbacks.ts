@@ -1,13 +1,10 @@
 import type { NTSTATUS } from "@wdfjs/kernel";
 import type { WDFDEVICE } from "../object/handles.js";
+import type { WDFHANDLE } from "../object/types.js";
 import type { FxMayWait, WDF_POWER_DEVICE_STATE } from "./pnp-callbacks.js";
 
-/**
- * `WDFCMRESLIST`, simplified: for now the address of the kernel's CM_RESOURCE_LIST that
- * START_DEVICE carried (read it with the kernel's `ReadCmResourceList`); the framework's resource
- * list object and `WdfCmResourceList*` come later.
- */
-export type WDFCMRESLIST = number;
+/** `WDFCMRESLIST`: a framework resource list (`FxCmResList`), read with `WdfCmResourceList*`. */
+export type WDFCMRESLIST = WDFHANDLE<"WDFCMRESLIST">;
 
 // PASSIVE_LEVEL callbacks may wait: they return their result or a generator of it (FxMayWait).
 export type EVT_WDF_DEVICE_PREPARE_HARDWARE = (Device: WDFDEVICE, ResourcesRaw: WDFCMRESLIST, ResourcesTranslated: WDFCMRESLIST) => FxMayWait<NTSTATUS>;

@@ -12,7 +12,7 @@ import type { DEVICE_OBJECT } from "./device.js";
 import type { FILE_OBJECT } from "./file.js";
 import type { MDL } from "../mm/mdl.js";
 import { PowerParameters, WaitWakeParameters } from "../po/power-parameters.js";
-import { PnpParameterViews, type DeviceCapabilitiesParameters, type QueryDeviceRelationsParameters, type QueryDeviceTextParameters, type QueryIdParameters, type QueryInterfaceParameters, type StartDeviceParameters, type UsageNotificationParameters } from "../pnp/irp-parameters.js";
+import { PnpParameterViews, type DeviceCapabilitiesParameters, type QueryDeviceRelationsParameters, type QueryDeviceTextParameters, type QueryIdParameters, type QueryInterfaceParameters, type SetLockParameters, type StartDeviceParameters, type UsageNotificationParameters } from "../pnp/irp-parameters.js";
 
 /** IO_STATUS_BLOCK: the final status and the information (usually bytes transferred). */
 export class IO_STATUS_BLOCK {
@@ -79,6 +79,7 @@ export class IoParameters {
   get QueryInterface(): QueryInterfaceParameters { return (this.pnp ??= new PnpParameterViews(this)).QueryInterface; }
   get UsageNotification(): UsageNotificationParameters { return (this.pnp ??= new PnpParameterViews(this)).UsageNotification; }
   get QueryDeviceText(): QueryDeviceTextParameters { return (this.pnp ??= new PnpParameterViews(this)).QueryDeviceText; }
+  get SetLock(): SetLockParameters { return (this.pnp ??= new PnpParameterViews(this)).SetLock; }
 }
 
 export class ReadWriteParameters {

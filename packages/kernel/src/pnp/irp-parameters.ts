@@ -66,6 +66,13 @@ export class QueryDeviceTextParameters {
   set LocaleId(v: number) { this.p.a2 = v; }
 }
 
+/** Parameters.SetLock (IRP_MN_SET_LOCK): TRUE to lock the device's ejection mechanism. */
+export class SetLockParameters {
+  constructor(private readonly p: IoParameters) {}
+  get Lock(): boolean { return this.p.a1 === true; }
+  set Lock(v: boolean) { this.p.a1 = v; }
+}
+
 /** The PnP views of one Parameters, made the first time a PnP view is asked for. */
 export class PnpParameterViews {
   readonly StartDevice: StartDeviceParameters;
@@ -75,6 +82,7 @@ export class PnpParameterViews {
   readonly QueryInterface: QueryInterfaceParameters;
   readonly UsageNotification: UsageNotificationParameters;
   readonly QueryDeviceText: QueryDeviceTextParameters;
+  readonly SetLock: SetLockParameters;
   constructor(p: IoParameters) {
     this.StartDevice = new StartDeviceParameters(p);
     this.QueryDeviceRelations = new QueryDeviceRelationsParameters(p);
@@ -83,5 +91,6 @@ export class PnpParameterViews {
     this.QueryInterface = new QueryInterfaceParameters(p);
     this.UsageNotification = new UsageNotificationParameters(p);
     this.QueryDeviceText = new QueryDeviceTextParameters(p);
+    this.SetLock = new SetLockParameters(p);
   }
 }
