@@ -83,3 +83,18 @@ export function FxDriverErrorReportApiMissing(driver: FxDriver, FrameworkExtensi
   if (!DoesApiReturnNtstatus || machine.checked) KeBugCheckEx(WDF_VIOLATION, WDF_API_UNAVAILABLE, 0, 0, ApiIndex, why);
   return STATUS_PROCEDURE_NOT_FOUND;
 }
+
+/**
+ * `WdfVerifierDbgBreakPoint` (verifierapi.cpp → `FxVerifierDbgBreakPoint`): traces the driver's
+ * request ("WDF detected potentially invalid operation", `wdf.dbg-break`); no kernel debugger is
+ * attached to an emulated machine, so nothing breaks and the driver goes on.
+ */
+export function FxVerifierDriverDbgBreakPoint(): void {
+  const machine = currentMachine();
+  machine.trace?.event("wdf.dbg-break", null, "WdfVerifierDbgBreakPoint: WDF detected potentially invalid operation (no debugger attached)");
+}
+
+/** `WdfVerifierKeBugCheck` (verifierapi.cpp, `FxVerifierDriverReportedBugcheck`): the driver's own bug check, as KeBugCheckEx. */
+export function FxVerifierDriverReportedBugcheck(BugCheckCode: number, P1: number, P2: number, P3: number, P4: number): never {
+  return KeBugCheckEx(BugCheckCode, P1, P2, P3, P4, "The driver reported a bug check through WdfVerifierKeBugCheck.");
+}

@@ -47,3 +47,4 @@ export * from "./resources.js";
 export * from "./pdo-events.js";
 export * from "./device-property.js";
 export * from "./wdm-irp.js";
+export * from "./verifier.js";
