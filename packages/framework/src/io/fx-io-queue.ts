@@ -149,7 +149,7 @@ export class FxIoQueue extends FxObject {
     for (;;) {
       const request = this.head;
       if (request === null) return null;
-      this.unlink(request, null);
+      this.unlink(request);
       const irp = request.Irp!;
       if (IoSetCancelRoutine(irp, null) !== null) {
         irp.Tail.Overlay.DriverContext[3] = null;
@@ -158,12 +158,16 @@ export class FxIoQueue extends FxObject {
     }
   }
 
-  /** Unlinks the request that follows `prev` (null: the head). */
-  private unlink(request: FxRequest, prev: FxRequest | null): void {
-    if (prev === null) this.head = request.next;
-    else prev.next = request.next;
-    if (this.tail === request) this.tail = prev;
+  /** Unlinks a waiting request (the FIFO is doubly linked: O(1) wherever it stands). */
+  private unlink(request: FxRequest): void {
+    const prev = request.queuePrev;
+    const next = request.next;
+    if (prev === null) this.head = next;
+    else prev.next = next;
+    if (next === null) this.tail = prev;
+    else next.queuePrev = prev;
     request.next = null;
+    request.queuePrev = null;
     request.onList = false;
     this.queuedCount--;
   }
@@ -174,11 +178,7 @@ export class FxIoQueue extends FxObject {
    * STATUS_CANCELLED (`FxIoQueue::_IrpCancelForQueue`).
    */
   cancelQueuedRequest(request: FxRequest): void {
-    if (request.onList) {
-      let prev: FxRequest | null = null;
-      for (let r = this.head; r !== null && r !== request; r = r.next) prev = r;
-      this.unlink(request, prev);
-    }
+    if (request.onList) this.unlink(request);
     if (this.IoCanceledOnQueue !== null) {
       this.driverIoCount++;
       request.driverOwned = true;
@@ -389,13 +389,12 @@ export class FxIoQueue extends FxObject {
 
   /** `FxIrpQueue::RemoveRequest` / `RemoveNextIrpFromQueue(FileObject)`: a waiting request whose cancel routine the queue took back. */
   private dequeueMatching(FileObject: unknown, TagRequest: FxRequest | null): FxRequest | null {
-    let prev: FxRequest | null = null;
-    for (let r = this.head; r !== null; prev = r, r = r.next) {
+    for (let r = this.head; r !== null; r = r.next) {
       if (TagRequest !== null ? r !== TagRequest : IoGetCurrentIrpStackLocation(r.Irp!).FileObject !== FileObject) continue;
       const irp = r.Irp!;
       // Cancelled meanwhile: the I/O manager's routine owns it (the tag is then not found).
       if (IoSetCancelRoutine(irp, null) === null) return null;
-      this.unlink(r, prev);
+      this.unlink(r);
       irp.Tail.Overlay.DriverContext[3] = null;
       return r;
     }
@@ -490,6 +489,7 @@ export class FxIoQueue extends FxObject {
     KeAcquireSpinLock(this.queueLock, this.queueLockIrql);
     request.queue = this;
     request.next = null;
+    request.queuePrev = this.tail;
     request.onList = true;
     if (this.tail === null) this.head = request;
     else this.tail.next = request;
@@ -530,7 +530,9 @@ export class FxIoQueue extends FxObject {
     this.driverIoCount--;
     this.driverOwnedRequests.delete(request);
     request.next = this.head;
+    request.queuePrev = null;
     request.onList = true;
+    if (this.head !== null) this.head.queuePrev = request;
     this.head = request;
     if (this.tail === null) this.tail = request;
     this.queuedCount++;
@@ -545,14 +547,11 @@ export class FxIoQueue extends FxObject {
    */
   flushByFileObject(FileObject: unknown): void {
     const matches: FxRequest[] = [];
-    let prev: FxRequest | null = null;
     for (let r = this.head; r !== null;) {
       const next: FxRequest | null = r.next;
       if (IoGetCurrentIrpStackLocation(r.Irp!).FileObject === FileObject) {
-        this.unlink(r, prev);
+        this.unlink(r);
         matches.push(r);
-      } else {
-        prev = r;
       }
       r = next;
     }

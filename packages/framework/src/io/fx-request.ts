@@ -105,6 +105,8 @@ export class FxRequest extends FxObject {
   ownedList: FxRequestList | null = null;
   ownedPrev: FxRequest | null = null;
   ownedNext: FxRequest | null = null;
+  /** `prev` and `next` links of the queue's FIFO (doubly linked: a cancel unlinks in O(1)). */
+  queuePrev: FxRequest | null = null;
   /** `next` link for the queue's O(1) FIFO. */
   next: FxRequest | null = null;
   /** The idle machine a power-managed queue took a power reference on for this request (released at completion). */
@@ -166,6 +168,7 @@ export class FxRequest extends FxObject {
     this.ownedPrev = null;
     this.ownedNext = null;
     this.next = null;
+    this.queuePrev = null;
     this.powerIdleHook = null;
     this.inEvtIoStopContext = false;
     this.powerStopState = 0;
