@@ -1,5 +1,6 @@
+export { expectBugCheck, expectReadable } from "@wdfjs/test-support";
 import { expect } from "vitest";
-import { boot, BugCheck, formatBugCheck, MemoryTraceSink, type BugCheckData, type DRIVER_INITIALIZE, type Flavor, type Machine } from "@wdfjs/kernel";
+import { boot, BugCheck, MemoryTraceSink, type DRIVER_INITIALIZE, type Flavor, type Machine } from "@wdfjs/kernel";
 import { FxDriver, type FxDevice } from "@wdfjs/framework";
 import { Win32Process } from "@wdfjs/win32";
 import { BUG_DEVICE_CONTEXT, BugClient } from "../src/index.js";
@@ -50,25 +51,6 @@ export function traced(r: Rig, kind: string): string[] {
   return r.trace.events.filter((e) => e.kind === kind).map((e) => e.detail ?? "");
 }
 
-/** Runs `fn`, which must end in a bug check of `code`; returns what the stopped machine shows. */
-export function expectBugCheck(m: Machine, code: number, fn: () => unknown): BugCheckData {
-  let thrown: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, "expected the call to end in a bug check").toBeInstanceOf(BugCheck);
-  const data = (thrown as BugCheck).data;
-  expect(data.BugCheckCode.toString(16)).toBe(code.toString(16));
-  expect(m.bugCheckData).toBe(data);
-  expect(m.stopped).toBe(true);
-  const screen = formatBugCheck(data);
-  expect(screen).toContain(`*** STOP: 0x${code.toString(16).toUpperCase().padStart(8, "0")}`);
-  expect(data.explanation.length).toBeGreaterThan(40);
-  expect(screen).not.toMatch(/\[object |undefined|NaN/);
-  return data;
-}
 
 /** The stopped machine refuses further work while `other`, booted beside it, still serves the same driver. */
 export function expectRefusesWork(crashed: Rig, other: Rig): void {
