@@ -205,6 +205,9 @@ export class FxDevice extends FxObject {
 
   /** `FxDevice::Dispatch`: the driver's WDM preprocess callback for the IRP if it has one, else `dispatchWorker`. */
   dispatch(Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
+    // The common case first: an IRP whose queue is known with nothing to decide on the way.
+    const queue = this.pkgIo.route(IoGetCurrentIrpStackLocation(Irp).MajorFunction);
+    if (queue !== null) return this.pkgIo.dispatchToQueue(Irp, queue);
     return this.Init.PreprocessInfo === null ? this.dispatchWorker(Irp) : (FxDevicePreprocess(this, Irp) ?? this.dispatchWorker(Irp));
   }
 

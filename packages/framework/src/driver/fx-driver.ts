@@ -84,7 +84,9 @@ export function FxDriverDispatch(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATU
   }
   const table = device.table;
   const previous = table.driver;
-  table.driver = device.driver;
+  const driver = device.driver;
+  if (previous === driver) return device.dispatch(Irp);
+  table.driver = driver;
   try {
     return device.dispatch(Irp);
   } finally {

@@ -36,6 +36,7 @@ export function FxConfigureDynamicDispatching(Device: FxDevice, MajorFunction: n
   const info = (Device.dynamicDispatch ??= new FxIrpDynamicDispatchInfo());
   if (info.Dispatch.has(MajorFunction)) return STATUS_INVALID_PARAMETER;
   info.Dispatch.set(MajorFunction, { EvtDeviceDynamicDispatch: Callback, DriverContext });
+  Device.pkgIo.invalidateRoutes();
   return STATUS_SUCCESS;
 }
 

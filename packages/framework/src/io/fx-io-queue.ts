@@ -462,6 +462,9 @@ export class FxIoQueue extends FxObject {
         const irql = FxVerifierCallbackIrqlEntry();
         FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
         FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");
+      } else if (this.invokeResolution === 1) {
+        // Resolved before: no callback lock, any IRQL (what FxCallbackInvoke would find).
+        this.dispatchRequestToDriver(request);
       } else {
         FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
       }
@@ -589,8 +592,9 @@ export class FxIoQueue extends FxObject {
     this.driverIoCount--;
     this.driverOwnedRequests.delete(request);
     if (this.powerNotified.size !== 0 && this.powerNotified.delete(request)) FxIoQueueCheckPowerIdle(this);
-    this.dispatchEvents();
-    this.checkIdle();
+    // DispatchEvents has nothing to present (or to tell a ready callback) while nothing waits.
+    if (this.head !== null) this.dispatchEvents();
+    if (this.idleCallback !== null) this.checkIdle();
   }
 
   /** `FxIoQueue::DispatchEvents`: present requests while the dispatch type allows (fxioqueue.cpp ~L3040). */

@@ -1,5 +1,6 @@
 import {
-  IoCompleteRequest, IoGetCurrentIrpStackLocation, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_MAXIMUM_FUNCTION, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING,
+  IoCompleteRequest, IoGetCurrentIrpStackLocation, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_MAXIMUM_FUNCTION,
+  IRP_MJ_PNP, IRP_MJ_POWER, IRP_MJ_SHUTDOWN, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING,
   STATUS_SUCCESS, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { STATUS_WDF_BUSY } from "../wdfstatus.js";
@@ -27,7 +28,15 @@ import type { WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
  * STATUS_PENDING), to be completed by WdfRequestComplete later.
  */
 export class FxPkgIo {
-  defaultQueue: FxIoQueue | null = null;
+  private defaultQueueValue: FxIoQueue | null = null;
+  /** `m_DefaultQueue`. */
+  get defaultQueue(): FxIoQueue | null {
+    return this.defaultQueueValue;
+  }
+  set defaultQueue(queue: FxIoQueue | null) {
+    this.defaultQueueValue = queue;
+    this.routes = null;
+  }
   /** `m_DispatchTable`: by IRP major function, the queue WdfDeviceConfigureRequestDispatching chose; else the default queue. */
   readonly dispatchTable: (FxIoQueue | null)[] = new Array<FxIoQueue | null>(IRP_MJ_MAXIMUM_FUNCTION + 1).fill(null);
   /** The device the package belongs to (set by FxDevice's constructor). */
@@ -53,7 +62,41 @@ export class FxPkgIo {
     if (queue === this.defaultQueue) return STATUS_INVALID_DEVICE_REQUEST;
     if (this.dispatchTable[RequestType] !== null) return STATUS_WDF_BUSY;
     this.dispatchTable[RequestType] = queue;
+    this.routes = null;
     return STATUS_SUCCESS;
+  }
+
+  /**
+   * By IRP major function, the queue an IRP goes to with nothing else to decide on the way (no
+   * preprocess or dynamic dispatch callback, no EvtIoInCallerContext, not a type another package
+   * handles, not what a filter passes down): what `FxDevice::Dispatch` and `FxPkgIo::Dispatch`
+   * would choose, looked up once. Null entries take the full dispatch. Made on first use, dropped
+   * when the device's dispatching changes (`invalidateRoutes`).
+   */
+  private routes: (FxIoQueue | null)[] | null = null;
+
+  /** The device's dispatching changed (a default queue, a forwarding, a dynamic dispatch callback): routes are made again. */
+  invalidateRoutes(): void {
+    this.routes = null;
+  }
+
+  /** The queue an IRP of this major function goes straight to, or null. */
+  route(MajorFunction: number): FxIoQueue | null {
+    return (this.routes ?? this.makeRoutes())[MajorFunction]!;
+  }
+
+  private makeRoutes(): (FxIoQueue | null)[] {
+    const routes = new Array<FxIoQueue | null>(IRP_MJ_MAXIMUM_FUNCTION + 1).fill(null);
+    const device = this.device!;
+    if (device.Init.PreprocessInfo === null && device.dynamicDispatch === null && this.inCallerContextCallback === null) {
+      for (let major = 0; major <= IRP_MJ_MAXIMUM_FUNCTION; major++) {
+        if (major === IRP_MJ_CREATE || major === IRP_MJ_CLEANUP || major === IRP_MJ_CLOSE || major === IRP_MJ_SHUTDOWN || major === IRP_MJ_PNP || major === IRP_MJ_POWER) continue;
+        const queue = this.dispatchTable[major] ?? this.defaultQueue;
+        if (queue === null || (device.Filter && queue === this.defaultQueue && !queue.isIoEventHandlerRegistered(major))) continue;
+        routes[major] = queue;
+      }
+    }
+    return (this.routes = routes);
   }
 
   dispatch(Irp: IRP): NTSTATUS {
@@ -66,7 +109,12 @@ export class FxPkgIo {
       IoCompleteRequest(Irp, IO_NO_INCREMENT);
       return STATUS_INVALID_DEVICE_REQUEST;
     }
-    const request = FxRequest.forIrp(Irp);
+    return this.dispatchToQueue(Irp, queue);
+  }
+
+  /** `FxPkgIo::Dispatch` once the queue is known: a request for the IRP joins it. */
+  dispatchToQueue(Irp: IRP, queue: FxIoQueue): NTSTATUS {
+    const request = FxRequest.forIrp(Irp, queue.table);
     const a = this.requestAttributes;
     if (a !== null) request.addContext({ TypeInfo: a.ContextTypeInfo, Context: a.ContextTypeInfo === null ? null : new a.ContextTypeInfo.Type(), EvtCleanupCallback: a.EvtCleanupCallback, EvtDestroyCallback: a.EvtDestroyCallback });
     queue.queueRequest(request);

@@ -4,7 +4,7 @@ import {
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type MDL, type NTSTATUS,
 } from "@wdfjs/kernel";
-import { FxObject, FxObjectTableOf } from "../object/fx-object.js";
+import { FxObject, FxObjectTableOf, type FxObjectTable } from "../object/fx-object.js";
 import { FX_TYPE_REQUEST } from "../object/types.js";
 import { FxVerifierBugCheck, WDF_REQUEST_FATAL_ERROR, WDF_VERIFIER_FATAL_ERROR } from "../verifier.js";
 import {
@@ -136,8 +136,8 @@ export class FxRequest extends FxObject {
    * A request for an IRP the I/O package received: a recycled one when the machine has one (WDF
    * allocates FxRequests from a lookaside list), else a new one.
    */
-  static forIrp(Irp: IRP): FxRequest {
-    const recycled = FxObjectTableOf().takeRecycled() as FxRequest | null;
+  static forIrp(Irp: IRP, table: FxObjectTable = FxObjectTableOf()): FxRequest {
+    const recycled = table.takeRecycled() as FxRequest | null;
     if (recycled === null) return new FxRequest(Irp);
     recycled.reinitialize(Irp);
     return recycled;

@@ -46,10 +46,16 @@ const GENERATION_MASK = 0x7f;
 /**
  * One machine's framework objects: handle → object, context → object, and the recently freed.
  * Slots are reused from a free stack (O(1) insert and remove, no growing map on the I/O path)
- * once their object is out of quarantine.
+ * once their object is out of quarantine. Each slot's live handle and object type sit in arrays
+ * beside the objects, so a lookup compares numbers and never reads an object's fields (objects
+ * of many classes pass through one lookup).
  */
 export class FxObjectTable {
   private readonly slots: (FxObject | null)[] = [];
+  /** The handle of the object in each slot, 0 while the slot is free. */
+  private readonly handles: number[] = [];
+  /** The type (`WDFTYPE`) of the object in each slot. */
+  private readonly types: number[] = [];
   private readonly generations: number[] = [];
   private readonly freeSlots: number[] = [];
   private liveCount = 0;
@@ -57,8 +63,12 @@ export class FxObjectTable {
   private readonly freed: (FxObject | null)[] = new Array<FxObject | null>(FREED_KEPT).fill(null);
   private readonly freedSlots: number[] = new Array<number>(FREED_KEPT).fill(-1);
   private freedNext = 0;
-  /** Freed recyclable objects out of quarantine (a lookaside list's free entries). */
+  /**
+   * Freed recyclable objects out of quarantine (a lookaside list's free entries), each keeping
+   * its slot: reusing one takes the slot back under the next generation.
+   */
   private readonly recycled: FxObject[] = [];
+  private readonly recycledSlots: number[] = [];
   readonly contexts = new WeakMap<object, FxObject>();
   /**
    * The driver whose code is running (in C, the `FxDriverGlobals` its DDI calls pass): the
@@ -74,37 +84,56 @@ export class FxObjectTable {
       slot = this.slots.length;
       if (slot > SLOT_MASK) throw new Error(`wdfjs: more than ${SLOT_MASK + 1} framework objects are alive in one machine`);
       this.slots.push(null);
+      this.handles.push(0);
+      this.types.push(0);
       this.generations.push(0);
     }
+    return this.occupy(object, slot);
+  }
+
+  private occupy(object: FxObject, slot: number): number {
+    const handle = (((this.generations[slot]! << SLOT_BITS) | slot) + 1) << 2;
     this.slots[slot] = object;
+    this.handles[slot] = handle;
+    this.types[slot] = object.type;
     this.liveCount++;
-    return (((this.generations[slot]! << SLOT_BITS) | slot) + 1) << 2;
+    return handle;
   }
 
   remove(object: FxObject): void {
     const slot = this.slotOf(object.handle);
-    if (slot < 0 || this.slots[slot] !== object) return;
+    if (slot < 0 || this.handles[slot] !== object.handle) return;
     this.slots[slot] = null;
+    this.handles[slot] = 0;
     this.generations[slot] = (this.generations[slot]! + 1) & GENERATION_MASK;
     this.liveCount--;
-    // Quarantine: the object and its slot wait FREED_KEPT frees; then the slot is free and a
-    // recyclable object may be reused.
+    // Quarantine: the object and its slot wait FREED_KEPT frees; then the slot is free, or a
+    // recyclable object may be reused in it.
     const i = this.freedNext;
     const evicted = this.freed[i]!;
     const evictedSlot = this.freedSlots[i]!;
     this.freed[i] = object;
     this.freedSlots[i] = slot;
     this.freedNext = i + 1 === FREED_KEPT ? 0 : i + 1;
-    if (evictedSlot >= 0) this.freeSlots.push(evictedSlot);
-    if (evicted !== null && evicted.recyclable && this.recycled.length < RECYCLED_KEPT) this.recycled.push(evicted);
+    if (evictedSlot < 0) return;
+    if (evicted !== null && evicted.recyclable && this.recycled.length < RECYCLED_KEPT) {
+      this.recycled.push(evicted);
+      this.recycledSlots.push(evictedSlot);
+    } else {
+      this.freeSlots.push(evictedSlot);
+    }
   }
 
   /**
    * A freed object of a recyclable kind (the I/O package's requests, which WDF allocates from a
-   * lookaside list) whose quarantine is over, for the next creation of that kind to reuse; or null.
+   * lookaside list) whose quarantine is over, back in its slot under a new handle; or null. The
+   * caller resets its fields (`FxObject.reinitializeObject`).
    */
   takeRecycled(): FxObject | null {
-    return this.recycled.pop() ?? null;
+    const object = this.recycled.pop();
+    if (object === undefined) return null;
+    object.handle = this.occupy(object, this.recycledSlots.pop()!);
+    return object;
   }
 
   /** The slot a handle names (the generation is checked by comparing the whole handle). */
@@ -116,9 +145,14 @@ export class FxObjectTable {
 
   lookup(handle: number): FxObject | undefined {
     const slot = this.slotOf(handle);
-    if (slot < 0) return undefined;
-    const object = this.slots[slot];
-    return object !== null && object !== undefined && object.handle === handle ? object : undefined;
+    return slot >= 0 && this.handles[slot] === handle ? this.slots[slot]! : undefined;
+  }
+
+  /** The live object of a handle if its type is `Type` exactly, or any live object for `FX_TYPE_OBJECT` (the DDIs' common case); else null. */
+  lookupOfType(handle: number, Type: WDFTYPE): FxObject | null {
+    if (!(handle > 0) || (handle & 3) !== 0) return null;
+    const slot = ((handle >>> 2) - 1) & SLOT_MASK;
+    return slot < this.handles.length && this.handles[slot] === handle && (this.types[slot] === Type || Type === FX_TYPE_OBJECT) ? this.slots[slot]! : null;
   }
 
   lookupFreed(handle: number): FxObject | undefined {
@@ -194,11 +228,10 @@ export class FxObject {
   }
 
   /**
-   * Makes a recycled object new again: a new handle and every FxObject field as the constructor
-   * leaves it. A recyclable subclass resets its own fields after calling this.
+   * Makes a recycled object new again (`takeRecycled` gave it a new handle): every FxObject field
+   * as the constructor leaves it. A recyclable subclass resets its own fields after calling this.
    */
   protected reinitializeObject(): void {
-    this.handle = this.table.insert(this);
     this.parent = null;
     this.firstChild = null;
     this.lastChild = null;
@@ -352,6 +385,8 @@ export class FxObject {
 export function FxObjectHandleGetPtr(Handle: WDFOBJECT | null, Type: WDFTYPE): FxObject {
   const table = FxObjectTableOf();
   const h = typeof Handle === "number" ? Handle : 0;
+  const exact = table.lookupOfType(h, Type);
+  if (exact !== null) return exact;
   let object = table.lookup(h);
   if (object === undefined && !table.machine.checked) object = table.lookupFreed(h);
   if (object === undefined) {

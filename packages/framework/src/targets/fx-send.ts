@@ -57,15 +57,14 @@ export function FxRequestSendAsync(request: FxRequest, target: FxIoTarget, Optio
   }
   // Read without making the send state: a send-and-forget needs none (the I/O hot path).
   const s = request.send;
-  const trace = request.table.machine.trace;
   if (Options !== null && (Options.Flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) !== 0) {
     if (!request.allocatedFromIo) {
-      trace?.event("wdf.send-and-forget-refused", null, `WDFREQUEST 0x${request.handle.toString(16)} must be a WDFQUEUE presented request`);
+      request.table.machine.trace?.event("wdf.send-and-forget-refused", null, `WDFREQUEST 0x${request.handle.toString(16)} must be a WDFQUEUE presented request`);
       FxRequestSetStatus(request, STATUS_INVALID_DEVICE_STATE);
       return false;
     }
     if (s !== null && s.hasContext) {
-      trace?.event("wdf.send-and-forget-refused", null, `Cannot send-and-forget WDFREQUEST 0x${request.handle.toString(16)} with formatted IO context`);
+      request.table.machine.trace?.event("wdf.send-and-forget-refused", null, `Cannot send-and-forget WDFREQUEST 0x${request.handle.toString(16)} with formatted IO context`);
       FxRequestSetStatus(request, STATUS_INVALID_DEVICE_REQUEST);
       return false;
     }
@@ -73,7 +72,7 @@ export function FxRequestSendAsync(request: FxRequest, target: FxIoTarget, Optio
     return true;
   }
   if (request.allocatedFromIo && (s === null || s.completionRoutine === null)) {
-    trace?.event("wdf.send-no-completion-routine", null, `WDFREQUEST 0x${request.handle.toString(16)} is a WDFQUEUE presented request with no completion routine`);
+    request.table.machine.trace?.event("wdf.send-no-completion-routine", null, `WDFREQUEST 0x${request.handle.toString(16)} is a WDFQUEUE presented request with no completion routine`);
     FxRequestSetStatus(request, STATUS_INVALID_DEVICE_REQUEST);
     return false;
   }
@@ -96,7 +95,7 @@ export function FxRequestSendAndForget(request: FxRequest, target: FxIoTarget): 
   request.completed = true;
   IoSkipCurrentIrpStackLocation(irp);
   request.status = IoCallDriver(target.TargetDevice!, irp);
-  queue?.driverCancelable.delete(request);
+  if (queue !== null && queue.driverCancelable.size !== 0) queue.driverCancelable.delete(request);
   request.deleteObject();
   queue?.requestCompleted(request);
 }
