@@ -58,11 +58,13 @@ export function FxVerifierCallbackIrqlExit(EntryIrql: KIRQL, Callback: string): 
  * (fxverifier.h). The free flavor does not check.
  */
 export function FxVerifierCheckIrqlLevel(Routine: string, Irql: KIRQL): NTSTATUS {
-  const machine = currentMachine();
-  if (!machine.checked) return STATUS_SUCCESS;
   const current = KeGetCurrentIrql();
-  if (current <= Irql) return STATUS_SUCCESS;
-  machine.trace?.event("wdf.wrong-irql", null, `${Routine} called at ${IrqlName(current)}; it is callable at or below ${IrqlName(Irql)} (STATUS_INVALID_DEVICE_REQUEST, FxVerifierDbgBreakPoint)`);
+  if (current <= Irql || !currentMachine().checked) return STATUS_SUCCESS;
+  return FxVerifierIrqlTooHigh(Routine, Irql, current);
+}
+
+function FxVerifierIrqlTooHigh(Routine: string, Irql: KIRQL, current: KIRQL): NTSTATUS {
+  currentMachine().trace?.event("wdf.wrong-irql", null, `${Routine} called at ${IrqlName(current)}; it is callable at or below ${IrqlName(Irql)} (STATUS_INVALID_DEVICE_REQUEST, FxVerifierDbgBreakPoint)`);
   return STATUS_INVALID_DEVICE_REQUEST;
 }
 

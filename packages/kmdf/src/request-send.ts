@@ -90,13 +90,23 @@ export function WdfRequestGetCompletionParams(Request: WDFREQUEST, Params: WDF_R
 export function WdfRequestSend(Request: WDFREQUEST, Target: WDFIOTARGET, Options: PWDF_REQUEST_SEND_OPTIONS): boolean | KWAIT<boolean> {
   const request = FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
   const target = FxObjectHandleGetPtr(Target, FX_TYPE_IO_TARGET) as FxIoTarget;
-  const synchronous = Options !== null && (Options.Flags & WDF_REQUEST_SEND_OPTION_SYNCHRONOUS) !== 0;
-  const status = FxVerifierCheckIrqlLevel("WdfRequestSend", synchronous ? PASSIVE_LEVEL : DISPATCH_LEVEL);
+  if (Options !== null && (Options.Flags & WDF_REQUEST_SEND_OPTION_SYNCHRONOUS) !== 0) return WdfRequestSendSynchronous(request, target, Options);
+  const status = FxVerifierCheckIrqlLevel("WdfRequestSend", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) {
     FxRequestSetStatus(request, status);
-    return synchronous ? FxWaitDone(false) : false;
+    return false;
   }
-  return synchronous ? FxRequestSendSync(request, target, Options) : FxRequestSendAsync(request, target, Options);
+  return FxRequestSendAsync(request, target, Options);
+}
+
+/** `WdfRequestSend` with WDF_REQUEST_SEND_OPTION_SYNCHRONOUS: callable at PASSIVE_LEVEL only. */
+function WdfRequestSendSynchronous(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): KWAIT<boolean> {
+  const status = FxVerifierCheckIrqlLevel("WdfRequestSend", PASSIVE_LEVEL);
+  if (!NT_SUCCESS(status)) {
+    FxRequestSetStatus(request, status);
+    return FxWaitDone(false);
+  }
+  return FxRequestSendSync(request, target, Options);
 }
 
 /** `WdfRequestCancelSentRequest`: TRUE if the IRP had a cancel routine to call, or it still waited in the target. */

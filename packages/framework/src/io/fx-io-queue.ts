@@ -459,9 +459,7 @@ export class FxIoQueue extends FxObject {
   private present(request: FxRequest): void {
     try {
       if (this.table.machine.checked) {
-        const irql = FxVerifierCallbackIrqlEntry();
-        FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
-        FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");
+        this.presentChecked(request);
       } else if (this.invokeResolution === 1) {
         // Resolved before: no callback lock, any IRQL (what FxCallbackInvoke would find).
         this.dispatchRequestToDriver(request);
@@ -472,6 +470,13 @@ export class FxIoQueue extends FxObject {
       this.dispatching--;
     }
     if (this.head !== null) this.dispatchEvents();
+  }
+
+  /** The presentation with the verifier's IRQL check around the callback (the checked flavor). */
+  private presentChecked(request: FxRequest): void {
+    const irql = FxVerifierCallbackIrqlEntry();
+    FxCallbackInvoke(this, this.dispatchRequestToDriver, this, request);
+    FxVerifierCallbackIrqlExit(irql, "I/O queue event callback");
   }
 
   /**
@@ -661,6 +666,19 @@ export class FxIoQueue extends FxObject {
    * to EvtIoDefault.
    */
   private dispatchRequestToDriver(request: FxRequest): void {
+    // Device I/O controls first and small (the I/O path's common case inlines into the presentation).
+    if (request.MajorFunction === IRP_MJ_DEVICE_CONTROL && this.IoDeviceControl !== null) {
+      const d = IoGetCurrentIrpStackLocation(request.Irp!).Parameters.DeviceIoControl;
+      const r: unknown = this.IoDeviceControl(this.handle, request.handle, d.OutputBufferLength, d.InputBufferLength, d.IoControlCode);
+      // A callback that may wait (a generator: PASSIVE_LEVEL code such as a synchronous send) runs on.
+      if (r !== undefined) FxRunQueueCallback(this.device, r, "an EvtIo callback");
+      return;
+    }
+    this.dispatchOtherRequestToDriver(request);
+  }
+
+  /** `DispatchRequestToDriver` for every type but a device I/O control with EvtIoDeviceControl. */
+  private dispatchOtherRequestToDriver(request: FxRequest): void {
     const major = request.MajorFunction;
     const parameters = IoGetCurrentIrpStackLocation(request.Irp!).Parameters;
     const queue = this.handle;
@@ -674,9 +692,6 @@ export class FxIoQueue extends FxObject {
       const length = parameters.Write.Length;
       if (length === 0 && !this.AllowZeroLengthRequests) request.complete(STATUS_SUCCESS);
       else r = this.IoWrite(queue, handle, length);
-    } else if (major === IRP_MJ_DEVICE_CONTROL && this.IoDeviceControl !== null) {
-      const d = parameters.DeviceIoControl;
-      r = this.IoDeviceControl(queue, handle, d.OutputBufferLength, d.InputBufferLength, d.IoControlCode);
     } else if (major === IRP_MJ_INTERNAL_DEVICE_CONTROL && this.IoInternalDeviceControl !== null) {
       const d = parameters.DeviceIoControl;
       r = this.IoInternalDeviceControl(queue, handle, d.OutputBufferLength, d.InputBufferLength, d.IoControlCode);
@@ -686,7 +701,6 @@ export class FxIoQueue extends FxObject {
     } else {
       request.complete(STATUS_INVALID_DEVICE_REQUEST);
     }
-    // A callback that may wait (a generator: PASSIVE_LEVEL code such as a synchronous send) runs on.
     if (r !== undefined) FxRunQueueCallback(this.device, r, "an EvtIo callback");
   }
 }

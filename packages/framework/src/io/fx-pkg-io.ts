@@ -115,8 +115,7 @@ export class FxPkgIo {
   /** `FxPkgIo::Dispatch` once the queue is known: a request for the IRP joins it. */
   dispatchToQueue(Irp: IRP, queue: FxIoQueue): NTSTATUS {
     const request = FxRequest.forIrp(Irp, queue.table);
-    const a = this.requestAttributes;
-    if (a !== null) request.addContext({ TypeInfo: a.ContextTypeInfo, Context: a.ContextTypeInfo === null ? null : new a.ContextTypeInfo.Type(), EvtCleanupCallback: a.EvtCleanupCallback, EvtDestroyCallback: a.EvtDestroyCallback });
+    if (this.requestAttributes !== null) this.addRequestContext(request, this.requestAttributes);
     queue.queueRequest(request);
     // A request sent to a target had its location marked pending before the IRP went down (the
     // IRP's current location is no longer this device's): the dispatch returns STATUS_PENDING.
@@ -124,6 +123,11 @@ export class FxPkgIo {
     // Windows: a dispatch routine that returns STATUS_PENDING must have marked the IRP pending.
     if (!request.irpMarkedPending) IoMarkIrpPending(Irp);
     return STATUS_PENDING;
+  }
+
+  /** WdfDeviceInitSetRequestAttributes: every request gets the context and callbacks. */
+  private addRequestContext(request: FxRequest, a: WDF_OBJECT_ATTRIBUTES): void {
+    request.addContext({ TypeInfo: a.ContextTypeInfo, Context: a.ContextTypeInfo === null ? null : new a.ContextTypeInfo.Type(), EvtCleanupCallback: a.EvtCleanupCallback, EvtDestroyCallback: a.EvtDestroyCallback });
   }
 
   /**

@@ -177,7 +177,12 @@ export class FxRequest extends FxObject {
     this.allocatedFromIo = true;
     this.irpMarkedPending = false;
     this.send = null;
-    this.initializeForIrp(Irp);
+    // An IRP the I/O package received: its current location is the device's.
+    this.Irp = Irp;
+    const MajorFunction = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
+    this.MajorFunction = MajorFunction;
+    this.Type = FxRequestTypeOf(MajorFunction);
+    Irp.IoStatus.Information = 0;
   }
 
   private initializeForIrp(Irp: IRP | null): void {
@@ -298,14 +303,9 @@ export class FxRequest extends FxObject {
    */
   complete(Status: NTSTATUS): void {
     const irp = this.Irp!;
-    if (this.cancelRoutine !== null && !this.canceled) {
-      // fxrequest.cpp traces and breaks; the IRP then reaches IoCompleteRequest with its cancel
-      // routine still set, which the I/O verifier stops.
-      this.table.machine.trace?.event("wdf.request-cancelable-completed", null,
-        `Completing cancelable WDFREQUEST 0x${this.handle.toString(16)}: call WdfRequestUnmarkCancelable before WdfRequestComplete`);
-    }
-    Status = FxRequestMapStatus(Status);
-    if (NT_SUCCESS(Status) && currentMachine().checked) this.verifyInformation(irp);
+    if (this.cancelRoutine !== null && !this.canceled) this.traceCompletingCancelable();
+    if ((Status & 0x0fff0000) === 0x00200000) Status = FxRequestMapStatus(Status);
+    if (NT_SUCCESS(Status) && this.table.machine.checked) this.verifyInformation(irp);
     if (this.inputMemory !== null || this.outputMemory !== null) this.verifyNoIrpReferences();
     this.status = Status;
     this.completed = true;
@@ -322,6 +322,15 @@ export class FxRequest extends FxObject {
     if (queue !== null && queue.driverCancelable.size !== 0) queue.driverCancelable.delete(this);
     this.deleteObject();
     queue?.requestCompleted(this);
+  }
+
+  /**
+   * fxrequest.cpp traces and breaks on completing a request still marked cancelable; the IRP then
+   * reaches IoCompleteRequest with its cancel routine still set, which the I/O verifier stops.
+   */
+  private traceCompletingCancelable(): void {
+    this.table.machine.trace?.event("wdf.request-cancelable-completed", null,
+      `Completing cancelable WDFREQUEST 0x${this.handle.toString(16)}: call WdfRequestUnmarkCancelable before WdfRequestComplete`);
   }
 
   /**

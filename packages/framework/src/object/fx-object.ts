@@ -101,8 +101,9 @@ export class FxObjectTable {
   }
 
   remove(object: FxObject): void {
-    const slot = this.slotOf(object.handle);
-    if (slot < 0 || this.handles[slot] !== object.handle) return;
+    const handle = object.handle;
+    const slot = ((handle >>> 2) - 1) & SLOT_MASK;
+    if (this.handles[slot] !== handle) return;
     this.slots[slot] = null;
     this.handles[slot] = 0;
     this.generations[slot] = (this.generations[slot]! + 1) & GENERATION_MASK;
@@ -115,12 +116,16 @@ export class FxObjectTable {
     this.freed[i] = object;
     this.freedSlots[i] = slot;
     this.freedNext = i + 1 === FREED_KEPT ? 0 : i + 1;
-    if (evictedSlot < 0) return;
-    if (evicted !== null && evicted.recyclable && this.recycled.length < RECYCLED_KEPT) {
+    if (evictedSlot >= 0) this.release(evicted!, evictedSlot);
+  }
+
+  /** An object and its slot out of quarantine: the object kept for reuse in its slot if it is recyclable, else the slot freed. */
+  private release(evicted: FxObject, slot: number): void {
+    if (evicted.recyclable && this.recycled.length < RECYCLED_KEPT) {
       this.recycled.push(evicted);
-      this.recycledSlots.push(evictedSlot);
+      this.recycledSlots.push(slot);
     } else {
-      this.freeSlots.push(evictedSlot);
+      this.freeSlots.push(slot);
     }
   }
 
@@ -150,7 +155,7 @@ export class FxObjectTable {
 
   /** The live object of a handle if its type is `Type` exactly, or any live object for `FX_TYPE_OBJECT` (the DDIs' common case); else null. */
   lookupOfType(handle: number, Type: WDFTYPE): FxObject | null {
-    if (!(handle > 0) || (handle & 3) !== 0) return null;
+    if (typeof handle !== "number" || !(handle > 0) || (handle & 3) !== 0) return null;
     const slot = ((handle >>> 2) - 1) & SLOT_MASK;
     return slot < this.handles.length && this.handles[slot] === handle && (this.types[slot] === Type || Type === FX_TYPE_OBJECT) ? this.slots[slot]! : null;
   }
@@ -294,14 +299,16 @@ export class FxObject {
   /** `DeleteObject` (WdfObjectDelete once the NoDeleteDDI check passed). A second delete does nothing. */
   deleteObject(): void {
     if (this.state !== FxObjectStateCreated) return;
-    if (this.firstChild === null && this.contexts === NO_CONTEXTS && this.refCount === 1) {
-      // A leaf with no callbacks and no other reference (a request on the I/O path): the same
-      // states, disposed then destroyed, without walking children or contexts.
+    if (this.firstChild === null && this.contexts === NO_CONTEXTS && this.refCount === 1 && this.parent === null) {
+      // A leaf with no callbacks, no parent and no other reference (a request on the I/O path):
+      // the same states, disposed then destroyed, without walking children, contexts or parents.
       this.state = FxObjectStateDisposingDisposeChildren;
       this.disposeResources();
       this.state = FxObjectStateDeletedAndDisposed;
       this.refCount = 0;
-      this.destroy();
+      this.destroyResources();
+      this.state = FxObjectStateDestroyed;
+      this.table.remove(this);
       return;
     }
     this.dispose();
@@ -383,10 +390,14 @@ export class FxObject {
  * DDI reads the freed object (still there until its memory is reused), as Windows does.
  */
 export function FxObjectHandleGetPtr(Handle: WDFOBJECT | null, Type: WDFTYPE): FxObject {
+  // Small, so that it is inlined into every DDI: the live object of the exact type, else the rest.
   const table = FxObjectTableOf();
+  return table.lookupOfType(Handle as number, Type) ?? FxObjectHandleGetPtrSlow(table, Handle, Type);
+}
+
+/** `FxObjectHandleGetPtr` past the common case: another handle type the object answers to, a freed object (free flavor), or WDF_INVALID_HANDLE. */
+function FxObjectHandleGetPtrSlow(table: FxObjectTable, Handle: WDFOBJECT | null, Type: WDFTYPE): FxObject {
   const h = typeof Handle === "number" ? Handle : 0;
-  const exact = table.lookupOfType(h, Type);
-  if (exact !== null) return exact;
   let object = table.lookup(h);
   if (object === undefined && !table.machine.checked) object = table.lookupFreed(h);
   if (object === undefined) {

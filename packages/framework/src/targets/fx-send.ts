@@ -51,35 +51,29 @@ export function FxValidateRequestOptions(Options: PWDF_REQUEST_SEND_OPTIONS): bo
  * request did not go: its status says why (WdfRequestGetStatus) and the driver still owns it.
  */
 export function FxRequestSendAsync(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): boolean {
-  if (!FxValidateRequestOptions(Options)) {
-    FxRequestSetStatus(request, STATUS_INVALID_PARAMETER);
-    return false;
-  }
+  if (!FxValidateRequestOptions(Options)) return FxRequestSendRefused(request, STATUS_INVALID_PARAMETER, null, null);
   // Read without making the send state: a send-and-forget needs none (the I/O hot path).
   const s = request.send;
   if (Options !== null && (Options.Flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) !== 0) {
-    if (!request.allocatedFromIo) {
-      request.table.machine.trace?.event("wdf.send-and-forget-refused", null, `WDFREQUEST 0x${request.handle.toString(16)} must be a WDFQUEUE presented request`);
-      FxRequestSetStatus(request, STATUS_INVALID_DEVICE_STATE);
-      return false;
-    }
-    if (s !== null && s.hasContext) {
-      request.table.machine.trace?.event("wdf.send-and-forget-refused", null, `Cannot send-and-forget WDFREQUEST 0x${request.handle.toString(16)} with formatted IO context`);
-      FxRequestSetStatus(request, STATUS_INVALID_DEVICE_REQUEST);
-      return false;
-    }
+    if (!request.allocatedFromIo) return FxRequestSendRefused(request, STATUS_INVALID_DEVICE_STATE, "wdf.send-and-forget-refused", (h) => `${h} must be a WDFQUEUE presented request`);
+    if (s !== null && s.hasContext) return FxRequestSendRefused(request, STATUS_INVALID_DEVICE_REQUEST, "wdf.send-and-forget-refused", (h) => `Cannot send-and-forget ${h} with formatted IO context`);
     FxRequestSendAndForget(request, target);
     return true;
   }
   if (request.allocatedFromIo && (s === null || s.completionRoutine === null)) {
-    request.table.machine.trace?.event("wdf.send-no-completion-routine", null, `WDFREQUEST 0x${request.handle.toString(16)} is a WDFQUEUE presented request with no completion routine`);
-    FxRequestSetStatus(request, STATUS_INVALID_DEVICE_REQUEST);
-    return false;
+    return FxRequestSendRefused(request, STATUS_INVALID_DEVICE_REQUEST, "wdf.send-no-completion-routine", (h) => `${h} is a WDFQUEUE presented request with no completion routine`);
   }
   const action = target.submit(request, Options);
   if (action === FxSubmitFailed) return false;
   if (action === FxSubmitSend) target.send(request);
   return true;
+}
+
+/** A send refused before it went anywhere: traced as fxrequestapi.cpp traces it, the status for WdfRequestGetStatus, FALSE. */
+function FxRequestSendRefused(request: FxRequest, Status: NTSTATUS, event: string | null, message: ((h: string) => string) | null): false {
+  if (event !== null) request.table.machine.trace?.event(event, null, message!(`WDFREQUEST 0x${request.handle.toString(16)}`));
+  FxRequestSetStatus(request, Status);
+  return false;
 }
 
 /**
