@@ -82,23 +82,6 @@ export class FxRequest extends FxObject {
   completed = false;
   /** Presented to (or retrieved by) the driver, not waiting in a queue's FIFO. */
   driverOwned = false;
-  /** `m_CancelRoutine`: the driver's EvtRequestCancel while it has the request marked cancelable. */
-  cancelRoutine: EVT_WDF_REQUEST_CANCEL | null = null;
-  /** `m_Canceled`: the I/O manager cancelled the request while the driver had it marked cancelable. */
-  canceled = false;
-  /** `m_AllocatedMdl`: the MDL the framework built over a system buffer (WdfRequestRetrieve*WdmMdl). */
-  allocatedMdl: MDL | null = null;
-  /** MDLs of user buffers WdfRequestProbeAndLockUserBuffer* locked; unlocked at completion. */
-  lockedMdls: MDL[] | null = null;
-  /** `FXREQUEST_FLAG_DRIVER_INPROCESS_CONTEXT`: inside EvtIoInCallerContext. */
-  inCallerContext = false;
-  /** `SetInternalContext(Queue)`: the queue the I/O package chose before EvtIoInCallerContext, for WdfDeviceEnqueueRequest. */
-  callerContextQueue: FxIoQueue | null = null;
-  /** `m_CompletionState`'s package callback: run at completion, before the IRP is completed (a create's CreateCompleted). */
-  completionCallback: ((request: FxRequest, Irp: IRP, Status: NTSTATUS) => void) | null = null;
-  completionContext: unknown = null;
-  /** The priority boost WdfRequestCompleteWithPriorityBoost gives IoCompleteRequest. */
-  priorityBoost = IO_NO_INCREMENT;
   /** Linked in a queue's FIFO. */
   onList = false;
   /** Links of the driver-owned list of the queue that presented it (`m_OwnerListEntry`). */
@@ -111,13 +94,8 @@ export class FxRequest extends FxObject {
   next: FxRequest | null = null;
   /** The idle machine a power-managed queue took a power reference on for this request (released at completion). */
   powerIdleHook: FxPowerIdleHook | null = null;
-  /** `FXREQUEST_FLAG_DRIVER_IN_EVTIOSTOP_CONTEXT`: told of a power stop and not yet acknowledged. */
-  inEvtIoStopContext = false;
-  /** `m_PowerStopState`: how WdfRequestStopAcknowledge answered. */
-  powerStopState = 0;
-  /** The WDFMEMORY objects of the input and output buffers, made on first retrieval (`m_SystemBuffer`, `m_OutputBuffer`). */
-  private inputMemory: FxRequestMemory | null = null;
-  private outputMemory: FxRequestMemory | null = null;
+  /** What most requests never use, made on the first write of a value other than its default (see FxRequestRare). */
+  private rare: FxRequestRare | null = null;
 
   /** `IsAllocatedFromIo`: presented by a queue around a received IRP; false for WdfRequestCreate's (deleted, never completed). */
   allocatedFromIo = true;
@@ -130,6 +108,98 @@ export class FxRequest extends FxObject {
   constructor(Irp: IRP | null) {
     super(FX_TYPE_REQUEST);
     this.initializeForIrp(Irp);
+  }
+
+  get cancelRoutine(): EVT_WDF_REQUEST_CANCEL | null {
+    return this.rare === null ? null : this.rare.cancelRoutine;
+  }
+  set cancelRoutine(value: EVT_WDF_REQUEST_CANCEL | null) {
+    if (this.rare !== null) this.rare.cancelRoutine = value;
+    else if (value !== null) (this.rare = new FxRequestRare()).cancelRoutine = value;
+  }
+  get canceled(): boolean {
+    return this.rare === null ? false : this.rare.canceled;
+  }
+  set canceled(value: boolean) {
+    if (this.rare !== null) this.rare.canceled = value;
+    else if (value !== false) (this.rare = new FxRequestRare()).canceled = value;
+  }
+  get allocatedMdl(): MDL | null {
+    return this.rare === null ? null : this.rare.allocatedMdl;
+  }
+  set allocatedMdl(value: MDL | null) {
+    if (this.rare !== null) this.rare.allocatedMdl = value;
+    else if (value !== null) (this.rare = new FxRequestRare()).allocatedMdl = value;
+  }
+  get lockedMdls(): MDL[] | null {
+    return this.rare === null ? null : this.rare.lockedMdls;
+  }
+  set lockedMdls(value: MDL[] | null) {
+    if (this.rare !== null) this.rare.lockedMdls = value;
+    else if (value !== null) (this.rare = new FxRequestRare()).lockedMdls = value;
+  }
+  get inCallerContext(): boolean {
+    return this.rare === null ? false : this.rare.inCallerContext;
+  }
+  set inCallerContext(value: boolean) {
+    if (this.rare !== null) this.rare.inCallerContext = value;
+    else if (value !== false) (this.rare = new FxRequestRare()).inCallerContext = value;
+  }
+  get callerContextQueue(): FxIoQueue | null {
+    return this.rare === null ? null : this.rare.callerContextQueue;
+  }
+  set callerContextQueue(value: FxIoQueue | null) {
+    if (this.rare !== null) this.rare.callerContextQueue = value;
+    else if (value !== null) (this.rare = new FxRequestRare()).callerContextQueue = value;
+  }
+  get completionCallback(): ((request: FxRequest, Irp: IRP, Status: NTSTATUS) => void) | null {
+    return this.rare === null ? null : this.rare.completionCallback;
+  }
+  set completionCallback(value: ((request: FxRequest, Irp: IRP, Status: NTSTATUS) => void) | null) {
+    if (this.rare !== null) this.rare.completionCallback = value;
+    else if (value !== null) (this.rare = new FxRequestRare()).completionCallback = value;
+  }
+  get completionContext(): unknown {
+    return this.rare === null ? null : this.rare.completionContext;
+  }
+  set completionContext(value: unknown) {
+    if (this.rare !== null) this.rare.completionContext = value;
+    else if (value !== null) (this.rare = new FxRequestRare()).completionContext = value;
+  }
+  get priorityBoost(): number {
+    return this.rare === null ? IO_NO_INCREMENT : this.rare.priorityBoost;
+  }
+  set priorityBoost(value: number) {
+    if (this.rare !== null) this.rare.priorityBoost = value;
+    else if (value !== IO_NO_INCREMENT) (this.rare = new FxRequestRare()).priorityBoost = value;
+  }
+  get inEvtIoStopContext(): boolean {
+    return this.rare === null ? false : this.rare.inEvtIoStopContext;
+  }
+  set inEvtIoStopContext(value: boolean) {
+    if (this.rare !== null) this.rare.inEvtIoStopContext = value;
+    else if (value !== false) (this.rare = new FxRequestRare()).inEvtIoStopContext = value;
+  }
+  get powerStopState(): number {
+    return this.rare === null ? 0 : this.rare.powerStopState;
+  }
+  set powerStopState(value: number) {
+    if (this.rare !== null) this.rare.powerStopState = value;
+    else if (value !== 0) (this.rare = new FxRequestRare()).powerStopState = value;
+  }
+  private get inputMemory(): FxRequestMemory | null {
+    return this.rare === null ? null : this.rare.inputMemory;
+  }
+  private set inputMemory(value: FxRequestMemory | null) {
+    if (this.rare !== null) this.rare.inputMemory = value;
+    else if (value !== null) (this.rare = new FxRequestRare()).inputMemory = value;
+  }
+  private get outputMemory(): FxRequestMemory | null {
+    return this.rare === null ? null : this.rare.outputMemory;
+  }
+  private set outputMemory(value: FxRequestMemory | null) {
+    if (this.rare !== null) this.rare.outputMemory = value;
+    else if (value !== null) (this.rare = new FxRequestRare()).outputMemory = value;
   }
 
   /**
@@ -154,15 +224,6 @@ export class FxRequest extends FxObject {
     this.status = STATUS_SUCCESS;
     this.completed = false;
     this.driverOwned = false;
-    this.cancelRoutine = null;
-    this.canceled = false;
-    this.allocatedMdl = null;
-    this.lockedMdls = null;
-    this.inCallerContext = false;
-    this.callerContextQueue = null;
-    this.completionCallback = null;
-    this.completionContext = null;
-    this.priorityBoost = IO_NO_INCREMENT;
     this.onList = false;
     this.ownedList = null;
     this.ownedPrev = null;
@@ -170,13 +231,10 @@ export class FxRequest extends FxObject {
     this.next = null;
     this.queuePrev = null;
     this.powerIdleHook = null;
-    this.inEvtIoStopContext = false;
-    this.powerStopState = 0;
-    this.inputMemory = null;
-    this.outputMemory = null;
     this.allocatedFromIo = true;
     this.irpMarkedPending = false;
     this.send = null;
+    this.rare = null;
     // An IRP the I/O package received: its current location is the device's.
     this.Irp = Irp;
     const MajorFunction = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
@@ -303,17 +361,20 @@ export class FxRequest extends FxObject {
    */
   complete(Status: NTSTATUS): void {
     const irp = this.Irp!;
-    if (this.cancelRoutine !== null && !this.canceled) this.traceCompletingCancelable();
+    const rare = this.rare;
+    if (rare !== null && rare.cancelRoutine !== null && !rare.canceled) this.traceCompletingCancelable();
     if ((Status & 0x0fff0000) === 0x00200000) Status = FxRequestMapStatus(Status);
     if (NT_SUCCESS(Status) && this.table.machine.checked) this.verifyInformation(irp);
-    if (this.inputMemory !== null || this.outputMemory !== null) this.verifyNoIrpReferences();
+    if (rare !== null && (rare.inputMemory !== null || rare.outputMemory !== null)) this.verifyNoIrpReferences();
     this.status = Status;
     this.completed = true;
     this.Irp = null;
     irp.IoStatus.Status = Status;
-    if (this.allocatedMdl !== null || this.lockedMdls !== null) FxRequestReleaseMdls(this);
-    if (this.completionCallback !== null) this.completionCallback(this, irp, Status);
-    IoCompleteRequest(irp, this.priorityBoost);
+    if (rare !== null) {
+      if (rare.allocatedMdl !== null || rare.lockedMdls !== null) FxRequestReleaseMdls(this);
+      if (rare.completionCallback !== null) rare.completionCallback(this, irp, Status);
+    }
+    IoCompleteRequest(irp, rare === null ? IO_NO_INCREMENT : rare.priorityBoost);
     if (this.powerIdleHook !== null) {
       this.powerIdleHook.ioDecrement();
       this.powerIdleHook = null;
@@ -435,4 +496,37 @@ function FxRequestCallCancel(request: FxRequest): void {
 
 function FxRequestRunCancel(request: FxRequest): void {
   request.cancelRoutine!(request.handle);
+}
+
+/**
+ * The fields of an FxRequest that most requests never set (cancellation, MDLs the framework
+ * built or locked, EvtIoInCallerContext, a package's completion callback, a priority boost, power
+ * stop acknowledgement, the buffers' WDFMEMORY objects). A request reads their defaults until one
+ * is written, so a request on the I/O path neither sets nor resets them.
+ */
+class FxRequestRare {
+  /** `m_CancelRoutine`: the driver's EvtRequestCancel while it has the request marked cancelable. */
+  cancelRoutine: EVT_WDF_REQUEST_CANCEL | null = null;
+  /** `m_Canceled`: the I/O manager cancelled the request while the driver had it marked cancelable. */
+  canceled = false;
+  /** `m_AllocatedMdl`: the MDL the framework built over a system buffer (WdfRequestRetrieve*WdmMdl). */
+  allocatedMdl: MDL | null = null;
+  /** MDLs of user buffers WdfRequestProbeAndLockUserBuffer* locked; unlocked at completion. */
+  lockedMdls: MDL[] | null = null;
+  /** `FXREQUEST_FLAG_DRIVER_INPROCESS_CONTEXT`: inside EvtIoInCallerContext. */
+  inCallerContext = false;
+  /** `SetInternalContext(Queue)`: the queue the I/O package chose before EvtIoInCallerContext, for WdfDeviceEnqueueRequest. */
+  callerContextQueue: FxIoQueue | null = null;
+  /** `m_CompletionState`'s package callback: run at completion, before the IRP is completed (a create's CreateCompleted). */
+  completionCallback: ((request: FxRequest, Irp: IRP, Status: NTSTATUS) => void) | null = null;
+  completionContext: unknown = null;
+  /** The priority boost WdfRequestCompleteWithPriorityBoost gives IoCompleteRequest. */
+  priorityBoost = IO_NO_INCREMENT;
+  /** `FXREQUEST_FLAG_DRIVER_IN_EVTIOSTOP_CONTEXT`: told of a power stop and not yet acknowledged. */
+  inEvtIoStopContext = false;
+  /** `m_PowerStopState`: how WdfRequestStopAcknowledge answered. */
+  powerStopState = 0;
+  /** The WDFMEMORY objects of the input and output buffers, made on first retrieval (`m_SystemBuffer`, `m_OutputBuffer`). */
+  inputMemory: FxRequestMemory | null = null;
+  outputMemory: FxRequestMemory | null = null;
 }
