@@ -26,9 +26,11 @@ export interface FxContextHeader {
 /**
  * A freed object (and its slot) stays as it was this long (objects freed since): the free flavor
  * reads it through a stale handle, as freed pool stays readable until reused; then its slot may
- * be reused, under the next generation.
+ * be reused, under the next generation. Short, as a lookaside list is LIFO (WDF's next request
+ * reuses the memory of the last one freed), so the objects the I/O path cycles through stay few
+ * and in the processor's cache.
  */
-const FREED_KEPT = 256;
+const FREED_KEPT = 16;
 /** How many freed recyclable objects a table keeps for reuse. */
 const RECYCLED_KEPT = 256;
 /** The contexts of an object that has none: shared, never written (addContext replaces it). */
@@ -59,16 +61,19 @@ export class FxObjectTable {
   private readonly generations: number[] = [];
   private readonly freeSlots: number[] = [];
   private liveCount = 0;
-  /** The last FREED_KEPT freed objects, a ring: their slots are not reused yet. */
+  /** The last FREED_KEPT freed objects not recyclable, a ring: their slots are not reused yet. */
   private readonly freed: (FxObject | null)[] = new Array<FxObject | null>(FREED_KEPT).fill(null);
   private readonly freedSlots: number[] = new Array<number>(FREED_KEPT).fill(-1);
   private freedNext = 0;
   /**
-   * Freed recyclable objects out of quarantine (a lookaside list's free entries), each keeping
-   * its slot: reusing one takes the slot back under the next generation.
+   * Freed recyclable objects (the I/O package's requests) in quarantine, a ring of their own: each
+   * keeps its slot (`slots` still names it; `handles` says the slot is unused) so that reusing it
+   * is a new generation in the same slot, with nothing to unlink or link again.
    */
+  private readonly recycleRing: (FxObject | null)[] = new Array<FxObject | null>(FREED_KEPT).fill(null);
+  private recycleNext = 0;
+  /** Freed recyclable objects out of quarantine (a lookaside list's free entries), each in its slot. */
   private readonly recycled: FxObject[] = [];
-  private readonly recycledSlots: number[] = [];
   readonly contexts = new WeakMap<object, FxObject>();
   /**
    * The driver whose code is running (in C, the `FxDriverGlobals` its DDI calls pass): the
@@ -104,40 +109,52 @@ export class FxObjectTable {
     const handle = object.handle;
     const slot = ((handle >>> 2) - 1) & SLOT_MASK;
     if (this.handles[slot] !== handle) return;
-    this.slots[slot] = null;
     this.handles[slot] = 0;
     this.generations[slot] = (this.generations[slot]! + 1) & GENERATION_MASK;
     this.liveCount--;
-    // Quarantine: the object and its slot wait FREED_KEPT frees; then the slot is free, or a
-    // recyclable object may be reused in it.
+    if (object.recyclable) {
+      this.quarantineRecyclable(object);
+      return;
+    }
+    this.slots[slot] = null;
+    // Quarantine: the object and its slot wait FREED_KEPT frees; then the slot is free.
     const i = this.freedNext;
-    const evicted = this.freed[i]!;
     const evictedSlot = this.freedSlots[i]!;
     this.freed[i] = object;
     this.freedSlots[i] = slot;
     this.freedNext = i + 1 === FREED_KEPT ? 0 : i + 1;
-    if (evictedSlot >= 0) this.release(evicted!, evictedSlot);
+    if (evictedSlot >= 0) this.freeSlots.push(evictedSlot);
   }
 
-  /** An object and its slot out of quarantine: the object kept for reuse in its slot if it is recyclable, else the slot freed. */
-  private release(evicted: FxObject, slot: number): void {
-    if (evicted.recyclable && this.recycled.length < RECYCLED_KEPT) {
+  /** A recyclable object waits FREED_KEPT frees of its kind in its slot; then it may be reused (or, the pool full, its slot is freed). */
+  private quarantineRecyclable(object: FxObject): void {
+    const i = this.recycleNext;
+    const evicted = this.recycleRing[i]!;
+    this.recycleRing[i] = object;
+    this.recycleNext = i + 1 === FREED_KEPT ? 0 : i + 1;
+    if (evicted === null) return;
+    if (this.recycled.length < RECYCLED_KEPT) {
       this.recycled.push(evicted);
-      this.recycledSlots.push(slot);
     } else {
+      const slot = ((evicted.handle >>> 2) - 1) & SLOT_MASK;
+      this.slots[slot] = null;
       this.freeSlots.push(slot);
     }
   }
 
   /**
    * A freed object of a recyclable kind (the I/O package's requests, which WDF allocates from a
-   * lookaside list) whose quarantine is over, back in its slot under a new handle; or null. The
-   * caller resets its fields (`FxObject.reinitializeObject`).
+   * lookaside list) whose quarantine is over, in its slot again under the next generation's
+   * handle; or null. The caller resets its fields (`FxObject.reinitializeObject`).
    */
   takeRecycled(): FxObject | null {
     const object = this.recycled.pop();
     if (object === undefined) return null;
-    object.handle = this.occupy(object, this.recycledSlots.pop()!);
+    const slot = ((object.handle >>> 2) - 1) & SLOT_MASK;
+    const handle = (((this.generations[slot]! << SLOT_BITS) | slot) + 1) << 2;
+    this.handles[slot] = handle;
+    this.liveCount++;
+    object.handle = handle;
     return object;
   }
 
@@ -163,6 +180,7 @@ export class FxObjectTable {
   lookupFreed(handle: number): FxObject | undefined {
     if (this.machine.checked) return undefined;
     for (const object of this.freed) if (object !== null && object.handle === handle) return object;
+    for (const object of this.recycleRing) if (object !== null && object.handle === handle) return object;
     return undefined;
   }
 
