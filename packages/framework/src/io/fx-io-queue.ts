@@ -448,7 +448,7 @@ export class FxIoQueue extends FxObject {
       this.takeForDriver(request);
       this.dispatching++;
       request.queue = this;
-      this.powerReference(request);
+      if (this.PowerManaged || request.powerIdleHook !== null) this.powerReference(request);
       this.present(request);
       return;
     }
@@ -458,7 +458,7 @@ export class FxIoQueue extends FxObject {
   /** Hands a request already counted as the driver's to its EvtIo callback (under the queue's callback lock), then presents what waits. */
   private present(request: FxRequest): void {
     try {
-      if (this.table.machine.checked) {
+      if (this.table.checked) {
         this.presentChecked(request);
       } else if (this.invokeResolution === 1) {
         // Resolved before: no callback lock, any IRQL (what FxCallbackInvoke would find).

@@ -4,7 +4,7 @@ import {
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type MDL, type NTSTATUS,
 } from "@wdfjs/kernel";
-import { FxObject, FxObjectTableOf, type FxObjectTable } from "../object/fx-object.js";
+import { FxObject, FxObjectStateDestroyed, FxObjectTableOf, type FxObjectTable } from "../object/fx-object.js";
 import { FX_TYPE_REQUEST } from "../object/types.js";
 import { FxVerifierBugCheck, WDF_REQUEST_FATAL_ERROR, WDF_VERIFIER_FATAL_ERROR } from "../verifier.js";
 import {
@@ -217,6 +217,22 @@ export class FxRequest extends FxObject {
     return this.allocatedFromIo && this.send === null && this.Irp === null;
   }
 
+  /**
+   * The I/O path's deletion of a request it completed or forgot: a plain leaf of the I/O package
+   * is destroyed and quarantined for reuse at once (FxRequest has no disposeResources or
+   * destroyResources of its own, and a plain leaf runs no callback), with nothing the other object
+   * kinds' deletions need; anything else is deleted as every object is.
+   */
+  override deleteObject(): void {
+    if (this.isPlainLeaf && this.allocatedFromIo && this.send === null && this.Irp === null) {
+      this.refCount = 0;
+      this.state = FxObjectStateDestroyed;
+      this.table.removeRecyclable(this);
+      return;
+    }
+    super.deleteObject();
+  }
+
   /** Every field as the constructor leaves it (a test compares a recycled request with a new one). */
   private reinitialize(Irp: IRP): void {
     this.reinitializeObject();
@@ -364,7 +380,7 @@ export class FxRequest extends FxObject {
     const rare = this.rare;
     if (rare !== null && rare.cancelRoutine !== null && !rare.canceled) this.traceCompletingCancelable();
     if ((Status & 0x0fff0000) === 0x00200000) Status = FxRequestMapStatus(Status);
-    if (NT_SUCCESS(Status) && this.table.machine.checked) this.verifyInformation(irp);
+    if (this.table.checked && NT_SUCCESS(Status)) this.verifyInformation(irp);
     if (rare !== null && (rare.inputMemory !== null || rare.outputMemory !== null)) this.verifyNoIrpReferences();
     this.status = Status;
     this.completed = true;

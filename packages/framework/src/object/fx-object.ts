@@ -81,7 +81,11 @@ export class FxObjectTable {
    * by the framework around each call into a driver.
    */
   driver: FxObject | null = null;
-  constructor(readonly machine: Machine) {}
+  /** The machine's flavor is the checked one (the KMDF verifier on); read on every request. */
+  readonly checked: boolean;
+  constructor(readonly machine: Machine) {
+    this.checked = machine.checked;
+  }
 
   insert(object: FxObject): number {
     let slot = this.freeSlots.pop();
@@ -124,6 +128,20 @@ export class FxObjectTable {
     this.freedSlots[i] = slot;
     this.freedNext = i + 1 === FREED_KEPT ? 0 : i + 1;
     if (evictedSlot >= 0) this.freeSlots.push(evictedSlot);
+  }
+
+  /**
+   * `remove` for an object known to be recyclable (an FxRequest of the I/O package deleting
+   * itself): its handle goes stale and it waits in quarantine.
+   */
+  removeRecyclable(object: FxObject): void {
+    const handle = object.handle;
+    const slot = ((handle >>> 2) - 1) & SLOT_MASK;
+    if (this.handles[slot] !== handle) return;
+    this.handles[slot] = 0;
+    this.generations[slot] = (this.generations[slot]! + 1) & GENERATION_MASK;
+    this.liveCount--;
+    this.quarantineRecyclable(object);
   }
 
   /** A recyclable object waits FREED_KEPT frees of its kind in its slot; then it may be reused (or, the pool full, its slot is freed). */
@@ -312,6 +330,14 @@ export class FxObject {
       else this.tags.set(Tag, n);
     }
     this.release();
+  }
+
+  /**
+   * A live object with no parent, children, contexts or references but its creation one: its
+   * deletion runs no driver callback and unlinks nothing.
+   */
+  protected get isPlainLeaf(): boolean {
+    return this.state === FxObjectStateCreated && this.firstChild === null && this.contexts === NO_CONTEXTS && this.refCount === 1 && this.parent === null;
   }
 
   /** `DeleteObject` (WdfObjectDelete once the NoDeleteDDI check passed). A second delete does nothing. */
