@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  boot, BugCheck, DISPATCH_LEVEL, KeGetCurrentIrql, KeLowerIrql, KeRaiseIrql, MemoryTraceSink, NonPagedPoolNx, Out, PASSIVE_LEVEL, ReadBytes, STATUS_INVALID_DEVICE_REQUEST,
+  boot, BugCheck, DISPATCH_LEVEL, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_PARAMETER, KeGetCurrentIrql, KeLowerIrql, KeRaiseIrql, MemoryTraceSink, NonPagedPoolNx, Out, PASSIVE_LEVEL, ReadBytes, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_SUCCESS, WDF_REL_TIMEOUT_IN_MS, WDF_VIOLATION, WriteBytes, type KWAIT, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
   STATUS_IO_TIMEOUT, WDF_MEMORY_DESCRIPTOR, WDF_MEMORY_DESCRIPTOR_INIT_BUFFER, WDF_MEMORY_DESCRIPTOR_INIT_HANDLE, WDF_REQUEST_SEND_OPTIONS, WDF_REQUEST_SEND_OPTIONS_INIT,
-  WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT, WDF_REQUEST_SEND_OPTION_SYNCHRONOUS, WDFMEMORY_OFFSET, WdfDeviceGetIoTarget, WdfIoTargetFormatRequestForIoctl,
+  WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT, WDF_REQUEST_SEND_OPTION_SYNCHRONOUS, WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET, WDF_REQUEST_SEND_OPTION_TIMEOUT, WDFMEMORY_OFFSET, WdfDeviceGetIoTarget, WdfIoTargetFormatRequestForIoctl,
   WdfIoTargetSendIoctlSynchronously, WdfIoTargetSendReadSynchronously, WdfIoTargetSendWriteSynchronously, WdfMemoryCreate, WdfMemoryGetBuffer,
   WdfRequestCompleteWithInformation, WdfRequestCreate, WdfRequestGetStatus, WdfRequestRetrieveInputMemory, WdfRequestRetrieveOutputMemory, WdfRequestSend,
   WdfRequestSetCompletionRoutine, WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_CONFIG_INIT, WdfIoQueueCreate, WdfIoQueueDispatchParallel, WdfRequestForwardToIoQueue,
@@ -169,6 +169,32 @@ describe("synchronous sends: the rules", () => {
     expect(status).toBe(STATUS_INVALID_DEVICE_REQUEST);
     expect(lower.seen).toEqual([]);
     expect(trace.events.some((e) => e.kind === "wdf.wrong-irql" && (e.detail ?? "").startsWith("WdfIoTargetSendIoctlSynchronously"))).toBe(true);
+  });
+
+  it("send options are validated as FxValidateRequestOptions does: another Size is STATUS_INFO_LENGTH_MISMATCH, unknown flags or SEND_AND_FORGET with another flag STATUS_INVALID_PARAMETER; WdfRequestSend reports any of them as STATUS_INVALID_PARAMETER", () => {
+    const { m, lower, target } = stack();
+    const options = (Size: number, Flags: number) => {
+      const o = new WDF_REQUEST_SEND_OPTIONS();
+      WDF_REQUEST_SEND_OPTIONS_INIT(o, Flags);
+      o.Size = Size;
+      return o;
+    };
+    const r = inThread(m, function* () {
+      const sync = (o: WDF_REQUEST_SEND_OPTIONS) => WdfIoTargetSendIoctlSynchronously(target, null, IOCTL_KLOWER_ECHO, null, null, o, null);
+      const out: unknown[] = [];
+      const init = new WDF_REQUEST_SEND_OPTIONS();
+      WDF_REQUEST_SEND_OPTIONS_INIT(init, 0);
+      out.push(yield* sync(options(init.Size + 8, 0)));
+      out.push(yield* sync(options(init.Size, 0x100)));
+      out.push(yield* sync(options(init.Size, WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET | WDF_REQUEST_SEND_OPTION_TIMEOUT)));
+      const request = Out<WDFREQUEST | null>(null);
+      WdfRequestCreate(null, target, request);
+      WdfIoTargetFormatRequestForIoctl(target, request.value!, IOCTL_KLOWER_ECHO, null, null, null, null);
+      out.push(WdfRequestSend(request.value!, target, options(init.Size - 4, 0)), WdfRequestGetStatus(request.value!));
+      return out;
+    });
+    expect(r.value).toEqual([STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_PARAMETER, STATUS_INVALID_PARAMETER, false, STATUS_INVALID_PARAMETER]);
+    expect(lower.seen).toEqual([]);
   });
 
   it("sending synchronously a request the driver already sent is WDF_VIOLATION 0x6/0x3", () => {

@@ -1,5 +1,6 @@
 import {
-  IoCallDriver, IoSkipCurrentIrpStackLocation, NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, type Box, type KWAIT,
+  IoCallDriver, IoSkipCurrentIrpStackLocation, NT_SUCCESS, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER,
+  STATUS_SUCCESS, type Box, type KWAIT,
   type KWAIT_BLOCK, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { KWAIT_CALL } from "@wdfjs/kernel/internal";
@@ -12,7 +13,8 @@ import { FxSubmitFailed, FxSubmitSend, type FxIoTarget } from "./fx-io-target.js
 import { FxRequestValidateTarget } from "./fx-driver-request.js";
 import { FxIoTargetSendSync, FxIoTargetSubmitSync, FxRequestBufferFromDescriptor } from "./fx-sync-send.js";
 import {
-  WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET, WDF_REQUEST_SEND_OPTIONS_SIZE, type PWDF_REQUEST_SEND_OPTIONS, type WDF_REQUEST_COMPLETION_PARAMS,
+  WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE, WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET, WDF_REQUEST_SEND_OPTION_SYNCHRONOUS, WDF_REQUEST_SEND_OPTION_TIMEOUT,
+  WDF_REQUEST_SEND_OPTIONS_SIZE, type PWDF_REQUEST_SEND_OPTIONS, type WDF_REQUEST_COMPLETION_PARAMS,
 } from "./io-target-types.js";
 
 /**
@@ -38,9 +40,23 @@ export function FxRequestSetStatus(request: FxRequest, Status: NTSTATUS): void {
   }
 }
 
-/** `FxValidateRequestOptions`: a send-options structure of another size makes the send fail with STATUS_INVALID_PARAMETER. */
-export function FxValidateRequestOptions(Options: PWDF_REQUEST_SEND_OPTIONS): boolean {
-  return Options === null || Options.Size === WDF_REQUEST_SEND_OPTIONS_SIZE;
+/** The flags a kernel-mode driver may set (fxrequestvalidatefunctions.hpp, `WDF_REQUEST_SEND_OPTIONS_VALID_FLAGS`). */
+const WDF_REQUEST_SEND_OPTIONS_VALID_FLAGS =
+  WDF_REQUEST_SEND_OPTION_TIMEOUT | WDF_REQUEST_SEND_OPTION_SYNCHRONOUS | WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE | WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET;
+
+/**
+ * `FxValidateRequestOptions` (fxrequestvalidatefunctions.hpp, kernel mode): another structure
+ * size is STATUS_INFO_LENGTH_MISMATCH; a flag outside the valid ones, or SEND_AND_FORGET with any
+ * other flag, STATUS_INVALID_PARAMETER. No options are valid. (WdfRequestSend turns any failure
+ * into the request's STATUS_INVALID_PARAMETER; the synchronous sends return it.)
+ */
+export function FxValidateRequestOptions(Options: PWDF_REQUEST_SEND_OPTIONS): NTSTATUS {
+  if (Options === null) return STATUS_SUCCESS;
+  if (Options.Size !== WDF_REQUEST_SEND_OPTIONS_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
+  const flags = Options.Flags;
+  if ((flags & ~WDF_REQUEST_SEND_OPTIONS_VALID_FLAGS) !== 0) return STATUS_INVALID_PARAMETER;
+  if ((flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) !== 0 && (flags & ~WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) !== 0) return STATUS_INVALID_PARAMETER;
+  return STATUS_SUCCESS;
 }
 
 /**
@@ -51,7 +67,7 @@ export function FxValidateRequestOptions(Options: PWDF_REQUEST_SEND_OPTIONS): bo
  * request did not go: its status says why (WdfRequestGetStatus) and the driver still owns it.
  */
 export function FxRequestSendAsync(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): boolean {
-  if (!FxValidateRequestOptions(Options)) return FxRequestSendRefused(request, STATUS_INVALID_PARAMETER, null, null);
+  if (FxValidateRequestOptions(Options) !== STATUS_SUCCESS) return FxRequestSendRefused(request, STATUS_INVALID_PARAMETER, null, null);
   // Read without making the send state: a send-and-forget needs none (the I/O hot path).
   const s = request.send;
   if (Options !== null && (Options.Flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) !== 0) {
@@ -114,7 +130,7 @@ export function FxRequestCopyCompletionParams(request: FxRequest, Params: WDF_RE
  * TRUE if the target took the request; its status is then the request's.
  */
 export function FxRequestSendSync(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): KWAIT<boolean> {
-  if (!FxValidateRequestOptions(Options)) {
+  if (FxValidateRequestOptions(Options) !== STATUS_SUCCESS) {
     FxRequestSetStatus(request, STATUS_INVALID_PARAMETER);
     return FxWaitDone(false);
   }
@@ -166,7 +182,8 @@ export function FxIoTargetSendSynchronously(
   Descriptors: PWDF_MEMORY_DESCRIPTOR[], format: (target: FxIoTarget, request: FxRequest, buffers: FxRequestBuffer[]) => NTSTATUS,
 ): KWAIT<NTSTATUS> {
   if (Information !== null) Information.value = 0;
-  if (!FxValidateRequestOptions(Options)) return FxWaitDone(STATUS_INVALID_PARAMETER);
+  const optionsStatus = FxValidateRequestOptions(Options);
+  if (optionsStatus !== STATUS_SUCCESS) return FxWaitDone(optionsStatus);
   const buffers: FxRequestBuffer[] = [];
   for (const d of Descriptors) {
     const b = FxRequestBufferFromDescriptor(d);
