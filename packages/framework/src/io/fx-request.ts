@@ -17,7 +17,7 @@ import {
 } from "./queue-config.js";
 import type { FxIoQueue } from "./fx-io-queue.js";
 import type { FxRequestList } from "./fx-request-list.js";
-import type { FxRequestSendState } from "../targets/fx-request-send.js";
+import { FxRequestSendStateRelease, type FxRequestSendState } from "../targets/fx-request-send.js";
 import { FxRequestMemory, IFxMemoryFlagReadOnly } from "../support/fx-memory.js";
 import type { FxPowerIdleHook } from "./power-idle-hook.js";
 import { FxRequestReleaseMdls } from "./fx-request-buffers.js";
@@ -214,7 +214,7 @@ export class FxRequest extends FxObject {
   }
 
   override get recyclable(): boolean {
-    return this.allocatedFromIo && this.send === null && this.Irp === null;
+    return this.allocatedFromIo && this.Irp === null && (this.send === null || this.send.reusable);
   }
 
   /**
@@ -224,7 +224,7 @@ export class FxRequest extends FxObject {
    * kinds' deletions need; anything else is deleted as every object is.
    */
   override deleteObject(): void {
-    if (this.isPlainLeaf && this.allocatedFromIo && this.send === null && this.Irp === null) {
+    if (this.isPlainLeaf && this.allocatedFromIo && this.Irp === null && (this.send === null || this.send.reusable)) {
       this.refCount = 0;
       this.state = FxObjectStateDestroyed;
       this.table.removeRecyclable(this);
@@ -249,7 +249,10 @@ export class FxRequest extends FxObject {
     this.powerIdleHook = null;
     this.allocatedFromIo = true;
     this.irpMarkedPending = false;
-    this.send = null;
+    if (this.send !== null) {
+      FxRequestSendStateRelease(this, this.send);
+      this.send = null;
+    }
     this.rare = null;
     // An IRP the I/O package received: its current location is the device's.
     this.Irp = Irp;

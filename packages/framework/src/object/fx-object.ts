@@ -75,6 +75,8 @@ export class FxObjectTable {
   /** Freed recyclable objects out of quarantine (a lookaside list's free entries), each in its slot. */
   private readonly recycled: FxObject[] = [];
   readonly contexts = new WeakMap<object, FxObject>();
+  /** The sending halves of recycled requests (FxRequestSendState, targets/), reset, for the next request that sends. */
+  readonly spareSendStates: object[] = [];
   /**
    * The driver whose code is running (in C, the `FxDriverGlobals` its DDI calls pass): the
    * default parent of the objects it creates without one. Set by the style's driver creation and

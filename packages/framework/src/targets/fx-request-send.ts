@@ -55,13 +55,61 @@ export class FxRequestSendState {
   /** A buffered IOCTL's output buffer, filled from the system buffer at completion. */
   outputAddress = 0;
   outputLength = 0;
+
+  /**
+   * Idle and holding nothing that outlives the request it belonged to (no timeout timer, whose
+   * DPC names the request; not sent, not waiting in a target; no buffers of a format): it may
+   * serve the next request as a new one.
+   */
+  get reusable(): boolean {
+    return this.timer === null && !this.outstanding && !this.queued && this.syncEvent === null && this.madeBuffer === 0 && this.madeMdl === null && !this.savedBuffers;
+  }
+
+  /** Every field as a new one has them (only a `reusable` state is reset). */
+  reset(): void {
+    this.target = null;
+    this.completionRoutine = null;
+    this.completionContext = null;
+    const p = this.completionParams;
+    p.Size = 0;
+    p.Type = WdfRequestTypeNoFormat;
+    p.IoStatus.Status = STATUS_SUCCESS;
+    p.IoStatus.Information = 0;
+    const q = p.Parameters;
+    q.Write.Buffer = q.Write.Length = q.Write.Offset = 0;
+    q.Read.Buffer = q.Read.Length = q.Read.Offset = 0;
+    q.Ioctl.IoControlCode = 0;
+    q.Ioctl.Input.Buffer = q.Ioctl.Input.Offset = 0;
+    q.Ioctl.Output.Buffer = q.Ioctl.Output.Offset = q.Ioctl.Output.Length = 0;
+    q.Others.Argument1 = q.Others.Argument2 = q.Others.Argument3 = q.Others.Argument4 = 0;
+    this.hasContext = false;
+    this.prev = this.next = null;
+    this.dpc = null;
+    this.timedOut = false;
+    this.canceled = false;
+    this.savedSystemBuffer = 0;
+    this.savedMdl = null;
+    this.savedUserBuffer = 0;
+    this.outputLength = 0;
+  }
+}
+
+/** How many idle send states a machine keeps for reuse (`FxObjectTable.spareSendStates`). */
+const SPARE_SEND_STATES = 64;
+
+/** A recycled request's send state, reset and kept for the next request that sends. */
+export function FxRequestSendStateRelease(request: FxRequest, s: FxRequestSendState): void {
+  const spares = request.table.spareSendStates as FxRequestSendState[];
+  if (spares.length >= SPARE_SEND_STATES) return;
+  s.reset();
+  spares.push(s);
 }
 
 /** The request's send state, made on first use. */
 export function FxRequestSendStateOf(request: FxRequest): FxRequestSendState {
   let s = request.send;
   if (s === null) {
-    s = new FxRequestSendState();
+    s = (request.table.spareSendStates.pop() as FxRequestSendState | undefined) ?? new FxRequestSendState();
     request.send = s;
   }
   return s;
