@@ -9,6 +9,9 @@ export {
   WdfDeviceIoUndefined, WdfDeviceIoNeither, WdfDeviceIoBuffered, WdfDeviceIoDirect, WdfDeviceIoBufferedOrDirect, type WDF_DEVICE_IO_TYPE,
 } from "./device/fx-device-init.js";
 export {
+  WDF_DEVICE_PROPERTY_DATA, WDF_DEVICE_PROPERTY_DATA_INIT, type PWDF_DEVICE_PROPERTY_DATA,
+} from "./device/fx-device-property.js";
+export {
   WdfDeviceShutdown, WdfDeviceLastChanceShutdown, type WDF_DEVICE_SHUTDOWN_FLAGS, type EVT_WDF_DEVICE_SHUTDOWN_NOTIFICATION,
   type PFN_WDF_DEVICE_SHUTDOWN_NOTIFICATION,
 } from "./device/fx-shutdown.js";

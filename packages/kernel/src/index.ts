@@ -199,6 +199,7 @@ export * from "./pnp/device-capabilities.js";
 export * from "./pnp/wide-string.js";
 export * from "./pnp/bus-information.js";
 export * from "./pnp/pnp-ddi.js";
+export * from "./pnp/device-property-data.js";
 export {
   IoRegisterDeviceInterface, IoSetDeviceInterfaceState, IoGetDeviceInterfaces, IoRegisterPlugPlayNotification,
   IoUnregisterPlugPlayNotificationEx, IoUnregisterPlugPlayNotification, PNP_NOTIFICATION_ENTRY,

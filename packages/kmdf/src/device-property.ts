@@ -1,8 +1,13 @@
-import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, type Box, type NTSTATUS, type POOL_TYPE } from "@wdfjs/kernel";
 import {
-  FxDeviceAllocAndQueryProperty, FxDeviceOpenDevicemapKey, FxDeviceQueryProperty, FxRegKey, FxValidateObjectAttributes, FX_TYPE_DEVICE, type FxDevice, type PWDF_OBJECT_ATTRIBUTES,
-  type PWDFDEVICE_INIT, type WDFDEVICE, type WDFKEY, type WDFMEMORY,
+  NT_SUCCESS, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, type Box, type DEVPROPTYPE, type NTSTATUS, type POOL_TYPE,
+} from "@wdfjs/kernel";
+import {
+  FxDeviceAllocAndQueryProperty, FxDeviceAllocAndQueryPropertyEx, FxDeviceAssignProperty, FxDeviceOpenDevicemapKey, FxDeviceQueryProperty,
+  FxDeviceQueryPropertyEx, FxObjectHandleGetPtr, FxRegKey, FxValidateObjectAttributes, FX_TYPE_DEVICE, WDF_DEVICE_PROPERTY_DATA_SIZE, type FxDevice,
+  type PWDF_DEVICE_PROPERTY_DATA, type PWDF_OBJECT_ATTRIBUTES, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFKEY, type WDFMEMORY,
 } from "@wdfjs/framework";
+import { FxDeviceInitOf } from "./device-init.js";
+import { WdfCheckIrql } from "./irql.js";
 import { Created, Enter, EnterInit } from "./ddi.js";
 import type { PCUNICODE_STRING } from "./string.js";
 
@@ -71,4 +76,94 @@ export function WdfDeviceOpenDevicemapKey(
   const status = FxValidateObjectAttributes(KeyAttributes);
   const name = KeyName.Buffer.slice(0, KeyName.Length >>> 1);
   return NT_SUCCESS(status) ? Created(FxRegKey._create(KeyAttributes, (key) => FxDeviceOpenDevicemapKey(key, name, DesiredAccess)), Key) : status;
+}
+
+// The unified-model DDIs of KMDF 1.13 (fxdeviceapi.cpp, fxdeviceinitapi.cpp): a DEVPROPKEY
+// property of the PDO through IoGetDevicePropertyData / IoSetDevicePropertyData. Each checks the
+// structure's Size before the IRQL, as WDF does.
+
+/** The device's PDO (a control device: null) once its handle, the structure's Size and the IRQL pass; else the status. */
+function DevicePdoEx(Device: WDFDEVICE, DeviceProperty: PWDF_DEVICE_PROPERTY_DATA, Routine: string): FxDevice["PhysicalDevice"] | NTSTATUS {
+  const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
+  if (DeviceProperty.Size !== WDF_DEVICE_PROPERTY_DATA_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
+  const status = WdfCheckIrql(Routine);
+  return NT_SUCCESS(status) ? (device.pnp === null ? null : device.PhysicalDevice) : status;
+}
+
+/** An FDO init's PDO once the Size and the IRQL pass (another init: STATUS_INVALID_DEVICE_REQUEST). */
+function InitPdoEx(DeviceInit: PWDFDEVICE_INIT, DeviceProperty: PWDF_DEVICE_PROPERTY_DATA, Routine: string): FxDevice["PhysicalDevice"] | NTSTATUS {
+  const init = FxDeviceInitOf(DeviceInit);
+  if (DeviceProperty.Size !== WDF_DEVICE_PROPERTY_DATA_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
+  const status = WdfCheckIrql(Routine);
+  if (!NT_SUCCESS(status)) return status;
+  return init.IsFdoInit ? init.PhysicalDevice : STATUS_INVALID_DEVICE_REQUEST;
+}
+
+/** A query's buffer: an address with a length, or none with none. */
+function ValidBuffer(BufferLength: number, PropertyBuffer: number): boolean {
+  return (BufferLength === 0) === (PropertyBuffer === 0);
+}
+
+/**
+ * `WdfDeviceQueryPropertyEx`: the property's bytes at PropertyBuffer, its size in RequiredSize
+ * (also with STATUS_BUFFER_TOO_SMALL) and its DEVPROPTYPE; not set: STATUS_OBJECT_NAME_NOT_FOUND;
+ * a control device: STATUS_INVALID_DEVICE_STATE.
+ */
+export function WdfDeviceQueryPropertyEx(
+  Device: WDFDEVICE, DeviceProperty: PWDF_DEVICE_PROPERTY_DATA, BufferLength: number, PropertyBuffer: number, RequiredSize: Box<number>, Type: Box<DEVPROPTYPE>,
+): NTSTATUS {
+  const pdo = DevicePdoEx(Device, DeviceProperty, "WdfDeviceQueryPropertyEx");
+  if (typeof pdo === "number") return pdo;
+  if (!ValidBuffer(BufferLength, PropertyBuffer)) return STATUS_INVALID_PARAMETER;
+  return FxDeviceQueryPropertyEx(pdo, DeviceProperty, BufferLength, PropertyBuffer, RequiredSize, Type);
+}
+
+/** `WdfDeviceAllocAndQueryPropertyEx`: the property in a new WDFMEMORY of its size, and its DEVPROPTYPE. */
+export function WdfDeviceAllocAndQueryPropertyEx(
+  Device: WDFDEVICE, DeviceProperty: PWDF_DEVICE_PROPERTY_DATA, PoolType: POOL_TYPE, PropertyMemoryAttributes: PWDF_OBJECT_ATTRIBUTES,
+  PropertyMemory: Box<WDFMEMORY | null>, Type: Box<DEVPROPTYPE>,
+): NTSTATUS {
+  const pdo = DevicePdoEx(Device, DeviceProperty, "WdfDeviceAllocAndQueryPropertyEx");
+  if (typeof pdo === "number") return pdo;
+  PropertyMemory.value = null;
+  Type.value = 0;
+  const status = FxValidateObjectAttributes(PropertyMemoryAttributes);
+  if (!NT_SUCCESS(status)) return status;
+  return Created(FxDeviceAllocAndQueryPropertyEx(pdo, DeviceProperty, PoolType, PropertyMemoryAttributes, Type), PropertyMemory);
+}
+
+/**
+ * `WdfDeviceAssignProperty`: BufferLength bytes at PropertyBuffer as the property, of Type; no
+ * buffer (or DEVPROP_TYPE_EMPTY) deletes it. A length without a buffer: STATUS_INVALID_PARAMETER
+ * (from the kernel); a buffer without a length: STATUS_INVALID_PARAMETER.
+ */
+export function WdfDeviceAssignProperty(Device: WDFDEVICE, DeviceProperty: PWDF_DEVICE_PROPERTY_DATA, Type: DEVPROPTYPE, BufferLength: number, PropertyBuffer: number): NTSTATUS {
+  const pdo = DevicePdoEx(Device, DeviceProperty, "WdfDeviceAssignProperty");
+  if (typeof pdo === "number") return pdo;
+  if (BufferLength === 0 && PropertyBuffer !== 0) return STATUS_INVALID_PARAMETER;
+  return FxDeviceAssignProperty(pdo, DeviceProperty, Type, BufferLength, PropertyBuffer);
+}
+
+/** `WdfFdoInitQueryPropertyEx`: as WdfDeviceQueryPropertyEx, from EvtDriverDeviceAdd before the device exists. */
+export function WdfFdoInitQueryPropertyEx(
+  DeviceInit: PWDFDEVICE_INIT, DeviceProperty: PWDF_DEVICE_PROPERTY_DATA, BufferLength: number, PropertyBuffer: number, ResultLength: Box<number>, Type: Box<DEVPROPTYPE>,
+): NTSTATUS {
+  const pdo = InitPdoEx(DeviceInit, DeviceProperty, "WdfFdoInitQueryPropertyEx");
+  if (typeof pdo === "number") return pdo;
+  if (!ValidBuffer(BufferLength, PropertyBuffer)) return STATUS_INVALID_PARAMETER;
+  return FxDeviceQueryPropertyEx(pdo, DeviceProperty, BufferLength, PropertyBuffer, ResultLength, Type);
+}
+
+/** `WdfFdoInitAllocAndQueryPropertyEx`: as WdfDeviceAllocAndQueryPropertyEx, from an FDO init. */
+export function WdfFdoInitAllocAndQueryPropertyEx(
+  DeviceInit: PWDFDEVICE_INIT, DeviceProperty: PWDF_DEVICE_PROPERTY_DATA, PoolType: POOL_TYPE, PropertyMemoryAttributes: PWDF_OBJECT_ATTRIBUTES,
+  PropertyMemory: Box<WDFMEMORY | null>, Type: Box<DEVPROPTYPE>,
+): NTSTATUS {
+  const pdo = InitPdoEx(DeviceInit, DeviceProperty, "WdfFdoInitAllocAndQueryPropertyEx");
+  if (typeof pdo === "number") return pdo;
+  PropertyMemory.value = null;
+  Type.value = 0;
+  const status = FxValidateObjectAttributes(PropertyMemoryAttributes);
+  if (!NT_SUCCESS(status)) return status;
+  return Created(FxDeviceAllocAndQueryPropertyEx(pdo, DeviceProperty, PoolType, PropertyMemoryAttributes, Type), PropertyMemory);
 }

@@ -32,6 +32,12 @@ export function WdfDriverOpenParametersRegistryKey(Driver: WDFDRIVER, DesiredAcc
   return Create("WdfDriverOpenParametersRegistryKey", KeyAttributes, Key, (key) => key.openParameters(driver.RegistryPath, DesiredAccess));
 }
 
+/** `WdfDriverOpenPersistentStateRegistryKey` (KMDF 1.25, fxdriverapikm.cpp): the driver's persistent state key, created if needed. */
+export function WdfDriverOpenPersistentStateRegistryKey(Driver: WDFDRIVER, DesiredAccess: number, KeyAttributes: PWDF_OBJECT_ATTRIBUTES, Key: Box<WDFKEY | null>): NTSTATUS {
+  const driver = FxObjectHandleGetPtr(Driver, FX_TYPE_DRIVER) as FxDriver;
+  return Create("WdfDriverOpenPersistentStateRegistryKey", KeyAttributes, Key, (key) => key.openPersistentState(driver.RegistryPath, DesiredAccess));
+}
+
 /**
  * `WdfDeviceOpenRegistryKey` (fxdevicekm.cpp `_OpenKey`): the PDO's PLUGPLAY_REGKEY_DEVICE or
  * PLUGPLAY_REGKEY_DRIVER key; a device the PnP manager does not know (a control device) →

@@ -319,6 +319,11 @@ describe("KMDF functions called above their maximum IRQL (checked flavor)", () =
     expect(candidates.length).toBeGreaterThan(40);
     expect(candidates.map((c) => c.name)).toContain("WdfRequestComplete");
     expect(candidates.map((c) => c.name)).toContain("WdfDeviceCreate");
+    // The unified-model property DDIs and the persistent state key (a WDF_DEVICE_PROPERTY_DATA, a PDEVPROPTYPE out).
+    for (const name of [
+      "WdfDeviceQueryPropertyEx", "WdfDeviceAllocAndQueryPropertyEx", "WdfDeviceAssignProperty", "WdfFdoInitQueryPropertyEx",
+      "WdfFdoInitAllocAndQueryPropertyEx", "WdfDriverOpenPersistentStateRegistryKey",
+    ]) expect(candidates.map((c) => c.name)).toContain(name);
   });
 
   it("every one traces wdf.wrong-irql and fails (NTSTATUS: STATUS_INVALID_DEVICE_REQUEST) instead of succeeding silently", () => {

@@ -2,7 +2,7 @@ import {
   ExAllocatePool2, ExFreePool, InitializeObjectAttributes, IoOpenDeviceRegistryKey, KeyValuePartialInformation, KEY_VALUE_PARTIAL_INFORMATION_DATA_OFFSET, NT_SUCCESS,
   OBJ_CASE_INSENSITIVE, OBJ_KERNEL_HANDLE, OBJECT_ATTRIBUTES, Out, POOL_FLAG_PAGED, ReadBytes, REG_OPTION_NON_VOLATILE, STATUS_BUFFER_OVERFLOW,
   STATUS_BUFFER_TOO_SMALL, STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_PARAMETER, STATUS_OBJECT_TYPE_MISMATCH, STATUS_SUCCESS, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ,
-  REG_SZ, KEY_READ, GENERIC_READ, WriteBytes, type Box, ZwClose, ZwCreateKey, ZwDeleteKey, ZwDeleteValueKey,
+  REG_SZ, KEY_READ, KEY_CREATE_SUB_KEY, GENERIC_READ, WriteBytes, type Box, ZwClose, ZwCreateKey, ZwDeleteKey, ZwDeleteValueKey,
   ZwOpenKey, ZwQueryValueKey, ZwSetValueKey, type DEVICE_OBJECT, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
@@ -215,6 +215,20 @@ export class FxRegKey extends FxObject {
     if (NT_SUCCESS(status)) {
       status = (DesiredAccess & ~(KEY_READ | GENERIC_READ)) !== 0 ? this.create(service.key, "Parameters", DesiredAccess) : this.open(service.key, "Parameters", DesiredAccess);
     }
+    service.deleteObject();
+    return status;
+  }
+
+  /**
+   * `IoOpenDriverRegistryKey(DriverRegKeyPersistentState)` as WdfDriverOpenPersistentStateRegistryKey
+   * uses it: the service key's `State` subkey, opened or created whatever the access asked, where
+   * a driver keeps state across reboots and driver updates.
+   */
+  openPersistentState(RegistryPath: string, DesiredAccess: number): NTSTATUS {
+    const service = new FxRegKey();
+    // The service key only has to let the State key be made under it.
+    let status = service.open(null, RegistryPath, KEY_READ | KEY_CREATE_SUB_KEY);
+    if (NT_SUCCESS(status)) status = this.create(service.key, "State", DesiredAccess);
     service.deleteObject();
     return status;
   }
