@@ -6,14 +6,16 @@ import { describe, expect, it } from "vitest";
 import {
   boot, DeviceUsageTypeBoot, DeviceUsageTypeDumpFile, DeviceUsageTypeHibernation, DeviceUsageTypePaging, DO_POWER_PAGABLE, IoAttachDeviceToDeviceStack, IoCallDriver,
   IoCreateDevice, IoGetCurrentIrpStackLocation, IoSkipCurrentIrpStackLocation, IRP_MJ_PNP, IRP_MJ_POWER, IRP_MN_DEVICE_USAGE_NOTIFICATION, FILE_DEVICE_UNKNOWN,
-  IoCompleteRequest, IO_NO_INCREMENT, STATUS_UNSUCCESSFUL, NtStatusName, Out, PoCallDriver, PoStartNextPowerIrp, STATUS_DEVICE_BUSY, STATUS_NOT_IMPLEMENTED, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, DO_DEVICE_INITIALIZING,
+  IoCompleteRequest, IO_NO_INCREMENT, STATUS_UNSUCCESSFUL, NtStatusName, NT_SUCCESS, Out, PoCallDriver, PoStartNextPowerIrp, STATUS_DEVICE_BUSY, STATUS_NOT_IMPLEMENTED, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, DO_DEVICE_INITIALIZING,
   type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
   WdfDeviceAddDependentUsageDeviceObject, WdfDeviceGetDeviceState, WdfDeviceGetDevicePowerState, WdfDeviceInitSetPowerNotPageable,
   WdfDeviceRemoveDependentUsageDeviceObject, WdfDeviceSetSpecialFileSupport, WdfDeviceWdmGetDeviceObject, WdfDevStatePowerD0, WdfFalse, WdfSpecialFileBoot,
   WdfSpecialFileDump, WdfSpecialFileHibernation, WdfSpecialFilePaging, WdfSpecialFilePostDisplay, WdfTrue, WDF_DEVICE_STATE, WDF_DEVICE_STATE_INIT,
-  type WDFDEVICE,
+  WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_PNPPOWER_EVENT_CALLBACKS, WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDeviceCreate, WdfDeviceInitSetPnpPowerEventCallbacks,
+  WdfDriverCreate, WdfFdoAddStaticChild, WdfPdoInitAddHardwareID, WdfPdoInitAllocate, WdfPdoInitAssignDeviceID, WdfPdoInitAssignInstanceID,
+  type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
 } from "../src/index.js";
 import { fdoDriver, newFdoLog, type FdoLog } from "./kmdf-fdo-harness.js";
 
@@ -238,5 +240,75 @@ describe("device usage notifications on a KMDF function driver", () => {
     expect(m.pnp.deviceUsageNotification(path, DeviceUsageTypeDumpFile, true)).toBe(STATUS_SUCCESS);
     expect(depLog).toEqual([]);
     expect(log).toEqual(["lower true 3 STATUS_SUCCESS", "EvtDeviceUsageNotification 3 true"]);
+  });
+});
+
+/**
+ * A KMDF bus with one child PDO and a KMDF function driver on the child; the three log their usage
+ * callbacks; `busSupports` turns paging files on for the bus FDO (the child's PDO and FDO support them).
+ */
+function childMachine(log: string[], busSupports: boolean): { m: Machine; child: string; pdo: () => WDFDEVICE } {
+  const m = boot();
+  let pdo: WDFDEVICE | null = null;
+  function EvtDeviceAdd(_Driver: WDFDRIVER, DeviceInit: PWDFDEVICE_INIT): NTSTATUS {
+    const cb = new WDF_PNPPOWER_EVENT_CALLBACKS();
+    WDF_PNPPOWER_EVENT_CALLBACKS_INIT(cb);
+    cb.EvtDeviceUsageNotification = (_d, type, inPath) => void log.push(`bus ${type} ${inPath}`);
+    WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, cb);
+    const fdo = Out<WDFDEVICE | null>(null);
+    let status = WdfDeviceCreate(Out(DeviceInit), null, fdo);
+    if (!NT_SUCCESS(status)) return status;
+    WdfDeviceSetSpecialFileSupport(fdo.value!, WdfSpecialFilePaging, busSupports);
+    const init = WdfPdoInitAllocate(fdo.value!);
+    WdfPdoInitAssignDeviceID(init, "KUSAGE\\Child");
+    WdfPdoInitAssignInstanceID(init, "01");
+    WdfPdoInitAddHardwareID(init, "KUSAGE\\Child");
+    const pcb = new WDF_PNPPOWER_EVENT_CALLBACKS();
+    WDF_PNPPOWER_EVENT_CALLBACKS_INIT(pcb);
+    pcb.EvtDeviceUsageNotificationEx = (_d, type, inPath) => (log.push(`pdo ${type} ${inPath}`), STATUS_SUCCESS);
+    WdfDeviceInitSetPnpPowerEventCallbacks(init, pcb);
+    const child = Out<WDFDEVICE | null>(null);
+    status = WdfDeviceCreate(Out(init), null, child);
+    if (!NT_SUCCESS(status)) return status;
+    pdo = child.value;
+    WdfDeviceSetSpecialFileSupport(pdo!, WdfSpecialFilePaging, true);
+    return WdfFdoAddStaticChild(fdo.value!, pdo!);
+  }
+  m.installDriverPackage({
+    service: "kusagebus", hardwareIds: [{ id: "root\\kusagebus" }], class: "System", framework: "WDM",
+    DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: string): NTSTATUS {
+      const config = new WDF_DRIVER_CONFIG();
+      WDF_DRIVER_CONFIG_INIT(config, EvtDeviceAdd);
+      return WdfDriverCreate(DriverObject, RegistryPath, null, config, Out<WDFDRIVER | null>(null));
+    },
+  });
+  const fdo = newFdoLog({
+    onCallbacks: (pnp) => void (pnp.EvtDeviceUsageNotification = (_d, type, inPath) => void log.push(`fdo ${type} ${inPath}`)),
+    onDevice: (d) => void WdfDeviceSetSpecialFileSupport(d, WdfSpecialFilePaging, true),
+  });
+  m.installDriverPackage({ service: "kusagefn", hardwareIds: [{ id: "KUSAGE\\Child" }], class: "System", framework: "WDM", DriverEntry: fdoDriver(fdo) });
+  m.pnp.createRootDevice({ hardwareIds: ["root\\kusagebus"], class: "System" });
+  const child = m.pnp.allNodes().find((n) => n.InstancePath.toUpperCase().startsWith("KUSAGE\\CHILD"))!.InstancePath;
+  return { m, child, pdo: () => pdo! };
+}
+
+describe("device usage notifications on a KMDF PDO", () => {
+  it("a child PDO tells its parent's stack first, then its own callback, then the function driver above it has its own", () => {
+    const log: string[] = [];
+    const { m, child, pdo } = childMachine(log, true);
+    expect(m.pnp.deviceUsageNotification(child, DeviceUsageTypePaging, true)).toBe(STATUS_SUCCESS);
+    expect(log).toEqual(["bus 1 true", "pdo 1 true", "fdo 1 true"]);
+    expect(pageable(m, pdo())).toBe(false);
+    expect(m.pnp.deviceUsageNotification(child, DeviceUsageTypePaging, false)).toBe(STATUS_SUCCESS);
+    expect(log).toEqual(["bus 1 true", "pdo 1 true", "fdo 1 true", "bus 1 false", "pdo 1 false", "fdo 1 false"]);
+    expect(pageable(m, pdo())).toBe(true);
+  });
+
+  it("the parent refusing fails the child's notification before any callback, the child's flags restored", () => {
+    const log: string[] = [];
+    const { m, child, pdo } = childMachine(log, false);
+    expect(m.pnp.deviceUsageNotification(child, DeviceUsageTypePaging, true)).toBe(STATUS_NOT_IMPLEMENTED);
+    expect(log).toEqual([]);
+    expect(pageable(m, pdo())).toBe(true);
   });
 });
