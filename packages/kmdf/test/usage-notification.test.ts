@@ -199,6 +199,21 @@ describe("device usage notifications on a KMDF function driver", () => {
     expect(pageable(m, fdo.device!)).toBe(false);
   });
 
+  it("WdfDeviceInitSetPnpPowerEventCallbacks with both EvtDeviceUsageNotification and ...Ex is ignored whole", () => {
+    const m = boot();
+    const log: string[] = [];
+    const fdo = usageLog(log, { onDevice: (d) => void WdfDeviceSetSpecialFileSupport(d, WdfSpecialFilePaging, true) }, () => STATUS_DEVICE_BUSY);
+    const set = fdo.onCallbacks!;
+    fdo.onCallbacks = (pnp) => {
+      set(pnp);
+      pnp.EvtDeviceUsageNotification = () => void log.push("EvtDeviceUsageNotification");
+    };
+    const path = install(m, log, fdo);
+    expect(fdo.events).not.toContain("PrepareHardware");
+    expect(m.pnp.deviceUsageNotification(path, DeviceUsageTypePaging, true)).toBe(STATUS_SUCCESS);
+    expect(log).toEqual(["lower true 1 STATUS_SUCCESS"]);
+  });
+
   it("WdfDeviceSetSpecialFileSupport ignores WdfSpecialFilePostDisplay and types out of range", () => {
     const m = boot();
     const log: string[] = [];
