@@ -106,6 +106,7 @@ export {
 } from "./pnp/fx-state-change-callbacks.js";
 export * from "./support/fx-cm-res-list.js";
 export * from "./pnp/fx-device-relations.js";
+export * from "./pnp/fx-special-files.js";
 export * from "./pnp/wdf-pdo-event-callbacks.js";
 export * from "./device/fx-device-property.js";
 export * from "./device/fx-irp-preprocess.js";

@@ -128,6 +128,10 @@ for (const [k, v] of Object.entries({ STATUS_DIRECTORY_NOT_EMPTY, STATUS_NOT_A_D
 // The object manager's informational status: a name (here a child description) that already exists.
 export const STATUS_OBJECT_NAME_EXISTS = s(0x40000000);
 names.set(STATUS_OBJECT_NAME_EXISTS, "STATUS_OBJECT_NAME_EXISTS");
+
+// A power reference on a device that is not started (or failed to power up).
+export const STATUS_POWER_STATE_INVALID = s(0xc00002d3);
+names.set(STATUS_POWER_STATE_INVALID, "STATUS_POWER_STATE_INVALID");
 // The loader's: a routine the image asks for is not exported (WdfDriverErrorReportApiMissing returns it too).
 export const STATUS_PROCEDURE_NOT_FOUND = s(0xc000007a);
 names.set(STATUS_PROCEDURE_NOT_FOUND, "STATUS_PROCEDURE_NOT_FOUND");

@@ -48,3 +48,4 @@ export * from "./pdo-events.js";
 export * from "./device-property.js";
 export * from "./wdm-irp.js";
 export * from "./verifier.js";
+export * from "./special-files.js";

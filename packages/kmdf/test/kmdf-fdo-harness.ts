@@ -17,13 +17,15 @@ export interface FdoLog {
   onDevice?: (device: WDFDEVICE) => NTSTATUS | void;
   onD0Exit?: (device: WDFDEVICE) => void;
   onPrepare?: (device: WDFDEVICE, raw: WDFCMRESLIST, translated: WDFCMRESLIST) => NTSTATUS | void;
+  /** More callbacks before WdfDeviceInitSetPnpPowerEventCallbacks copies them. */
+  onCallbacks?: (callbacks: WDF_PNPPOWER_EVENT_CALLBACKS) => void;
 }
 
 export function newFdoLog(extra: Partial<FdoLog> = {}): FdoLog {
   return { events: [], driver: null, device: null, ...extra };
 }
 
-function fdoDriver(log: FdoLog) {
+export function fdoDriver(log: FdoLog) {
   function EvtDeviceAdd(_Driver: WDFDRIVER, DeviceInit: PWDFDEVICE_INIT): NTSTATUS {
     const pnp = new WDF_PNPPOWER_EVENT_CALLBACKS();
     WDF_PNPPOWER_EVENT_CALLBACKS_INIT(pnp);
@@ -34,6 +36,7 @@ function fdoDriver(log: FdoLog) {
     pnp.EvtDeviceReleaseHardware = () => (ev("ReleaseHardware"), STATUS_SUCCESS);
     pnp.EvtDeviceSurpriseRemoval = () => ev("SurpriseRemoval");
     pnp.EvtDeviceQueryRemove = () => (ev("QueryRemove"), STATUS_SUCCESS);
+    log.onCallbacks?.(pnp);
     WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, pnp);
     log.onInit?.(DeviceInit);
     const device = Out<WDFDEVICE | null>(null);

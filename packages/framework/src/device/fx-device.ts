@@ -49,6 +49,11 @@ export class FxDevice extends FxObject {
   PhysicalDevice: DEVICE_OBJECT | null;
   AttachedDevice: DEVICE_OBJECT | null = null;
   readonly Filter: boolean;
+  /**
+   * `m_PowerPageableCapable`: the device may be DO_POWER_PAGABLE when no special file needs it
+   * otherwise (a filter: the device below it was pageable when it attached; else the init's setting).
+   */
+  powerPageableCapable = false;
   /** Device interfaces registered on the PDO (`m_DeviceInterfaceHead`): their symbolic link names. */
   readonly interfaces: string[] = [];
   /** Beside each link, its interface class GUID and reference string as `{guid}\ref` (lower case), to find it again. */
@@ -119,6 +124,7 @@ export class FxDevice extends FxObject {
     this.DeviceObject = d;
     // fxdevicekm.cpp: an inrush device's power IRPs come at PASSIVE_LEVEL, one at a time (WdfDeviceInitSetPowerInrush).
     if (init.Inrush) d.Flags |= DO_POWER_INRUSH;
+    this.powerPageableCapable = init.PowerPageable;
     if (this.pnp !== null && this.pnp.isPdo) {
       // fxdevicekm.cpp PdoInitialize: the device object is the stack's PDO; power IRPs come at PASSIVE_LEVEL.
       this.PhysicalDevice = d;
@@ -132,6 +138,7 @@ export class FxDevice extends FxObject {
       this.pnp?.addDevice();
       d.Flags |= attached.Flags & DO_POWER_PAGABLE;
       if (!init.PowerPageable) d.Flags &= ~DO_POWER_PAGABLE;
+      if (this.Filter) this.powerPageableCapable = (d.Flags & DO_POWER_PAGABLE) !== 0;
       // fxdevice.cpp `SetFilterIoType`: a filter takes the I/O type of the device below it, so the
       // IRPs it passes down carry the buffers that device expects.
       if (this.Filter) d.Flags = (d.Flags & ~(DO_BUFFERED_IO | DO_DIRECT_IO)) | (attached.Flags & (DO_BUFFERED_IO | DO_DIRECT_IO));

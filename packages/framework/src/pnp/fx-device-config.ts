@@ -24,6 +24,8 @@ const h = (d: FxDevice) => d.handle as WDFDEVICE;
  */
 export function FxPnpPowerCallbacksFrom(c: WDF_PNPPOWER_EVENT_CALLBACKS): FxPnpPowerCallbacks | null {
   if (c.Size !== WDF_PNPPOWER_EVENT_CALLBACKS_SIZE) return null;
+  // fxdeviceinitapi.cpp: EvtDeviceUsageNotification or ...Ex, not both (the call is ignored, as for a wrong Size).
+  if (c.EvtDeviceUsageNotification !== null && c.EvtDeviceUsageNotificationEx !== null) return null;
   const fx: FxPnpPowerCallbacks = {};
   const prepare = c.EvtDevicePrepareHardware;
   if (prepare !== null) fx.prepareHardware = (d, raw, translated) => prepare(h(d), raw as WDFCMRESLIST, translated as WDFCMRESLIST);
@@ -53,6 +55,10 @@ export function FxPnpPowerCallbacksFrom(c: WDF_PNPPOWER_EVENT_CALLBACKS): FxPnpP
   if (queryRemove !== null) fx.queryRemove = (d) => queryRemove(h(d));
   const queryStop = c.EvtDeviceQueryStop;
   if (queryStop !== null) fx.queryStop = (d) => queryStop(h(d));
+  const usage = c.EvtDeviceUsageNotification;
+  if (usage !== null) fx.usageNotification = (d, type, inPath) => usage(h(d), type, inPath);
+  const usageEx = c.EvtDeviceUsageNotificationEx;
+  if (usageEx !== null) fx.usageNotificationEx = (d, type, inPath) => usageEx(h(d), type, inPath);
   return fx;
 }
 

@@ -44,6 +44,10 @@ export class FxPkgPdo extends FxPkgPnp {
     return this.device.DeviceObject;
   }
 
+  override usageParentDevice(): DEVICE_OBJECT | null {
+    return this.pdo.Parent.DeviceObject;
+  }
+
   override pdoReportedMissing(): boolean {
     return this.reportedMissing;
   }

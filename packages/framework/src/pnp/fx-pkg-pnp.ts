@@ -1,5 +1,6 @@
 import {
-  IoCompleteRequest, IoGetCurrentIrpStackLocation, IoInvalidateDeviceState, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_POWER,
+  IoCompleteRequest, IoGetCurrentIrpStackLocation, IoInvalidateDeviceState, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_POWER, IRP_MN_DEVICE_USAGE_NOTIFICATION,
+  PNP_DEVICE_NOT_DISABLEABLE,
   IRP_MN_CANCEL_REMOVE_DEVICE, IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_INTERFACE, IRP_MN_QUERY_REMOVE_DEVICE, IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_SET_POWER,
   IRP_MN_START_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_SURPRISE_REMOVAL, NT_SUCCESS, PowerDeviceD0, PowerDeviceD3,
   PoStartNextPowerIrp, PNP_DEVICE_FAILED, PowerActionNone, type POWER_ACTION, STATUS_PENDING, STATUS_SUCCESS, STATUS_UNSUCCESSFUL, SystemPowerState,
@@ -11,6 +12,7 @@ import { FxIoStopProcessingForPowerPurgeManaged, FxIoStopProcessingForPowerPurge
 import { FxSelfManagedIoMachine } from "./fx-self-managed-io.js";
 import { FxBuildCmResList, type FxCmResList } from "../support/fx-cm-res-list.js";
 import { FxRelatedDevices } from "./fx-device-relations.js";
+import { FxSpecialFiles } from "./fx-special-files.js";
 import { FxHandleQueryInterface, type FxQueryInterface } from "./fx-query-interface.js";
 import { FxStateMachine } from "./fx-state-machine.js";
 import { FxWatchdog } from "./fx-watchdog.js";
@@ -102,6 +104,8 @@ export abstract class FxPkgPnp {
   systemPowerAction: POWER_ACTION = PowerActionNone;
   /** The ShutdownType of the last S IRP the power-policy owner saw. */
   systemIrpAction: POWER_ACTION = PowerActionNone;
+  /** WdfDeviceSetSpecialFileSupport, the special files the device holds, its dependent usage devices. */
+  readonly specialFiles = new FxSpecialFiles(this);
 
   constructor(readonly device: FxDevice, readonly callbacks: FxPnpPowerCallbacks, powerPolicyOwner: boolean) {
     this.isPowerPolicyOwner = powerPolicyOwner;
@@ -257,9 +261,11 @@ export abstract class FxPkgPnp {
     const below = NT_SUCCESS(Irp.IoStatus.Status) ? Irp.IoStatus.Information : 0;
     // A device its machines failed while started says so (PNP_DEVICE_FAILED), so the PnP manager removes it.
     const failed = this.pnp.state === WdfDevStatePnpFailedWaitForRemove || this.deviceFailed ? PNP_DEVICE_FAILED : 0;
-    const bits = FxApplyDeviceState(below | failed, this.deviceState);
+    // A device holding a paging, hibernation, dump or boot file must not be disabled.
+    const special = this.specialFiles.isInSpecialUse() ? PNP_DEVICE_NOT_DISABLEABLE : 0;
+    const bits = FxApplyDeviceState(below | failed, this.deviceState) | special;
     this.pnpDeviceStateBits = bits;
-    if (this.deviceState !== null || failed !== 0 || NT_SUCCESS(Irp.IoStatus.Status)) {
+    if (this.deviceState !== null || failed !== 0 || special !== 0 || NT_SUCCESS(Irp.IoStatus.Status)) {
       Irp.IoStatus.Information = bits;
       Irp.IoStatus.Status = STATUS_SUCCESS;
     }
@@ -281,6 +287,10 @@ export abstract class FxPkgPnp {
   }
 
   abstract physicalDevice(): DEVICE_OBJECT | null;
+  /** The device whose stack a PDO's usage notifications go to first (its parent); null for an FDO. */
+  usageParentDevice(): DEVICE_OBJECT | null {
+    return null;
+  }
   /** A PDO its parent reported missing (an FDO never is). */
   pdoReportedMissing(): boolean {
     return false;
@@ -311,6 +321,7 @@ export abstract class FxPkgPnp {
     const sl = IoGetCurrentIrpStackLocation(Irp);
     const event = pnpEventOf(sl.MinorFunction);
     if (event === 0) {
+      if (sl.MinorFunction === IRP_MN_DEVICE_USAGE_NOTIFICATION) return yield* this.specialFiles.dispatch(Irp);
       if (sl.MinorFunction === IRP_MN_QUERY_INTERFACE && this.queryInterfaces.length > 0) {
         const qi = FxHandleQueryInterface(this.device, this.queryInterfaces, Irp);
         if (qi !== null) return yield* qi;

@@ -1,7 +1,7 @@
 import {
   DelayedWorkQueue, IoAllocateWorkItem, IoQueueWorkItem, KDPC, KeCancelTimer, KeClearEvent, KeInitializeDpc, KeInitializeEvent, KeInitializeTimer,
   KernelMode, KeSetEvent, KeSetTimer, KeWaitForSingleObject, KEVENT, KTIMER, NotificationEvent, Executive, IO_NO_INCREMENT, STATUS_PENDING,
-  STATUS_SUCCESS, type DEVICE_OBJECT, type IO_WORKITEM, type KWAIT_GENERATOR, type NTSTATUS,
+  STATUS_POWER_STATE_INVALID, STATUS_SUCCESS, type DEVICE_OBJECT, type IO_WORKITEM, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxPowerIdleHook } from "../io/power-idle-hook.js";
 import type { FxPkgPnp } from "./fx-pkg-pnp.js";
@@ -32,6 +32,8 @@ export class FxPowerIdleMachine implements FxPowerIdleHook {
   private readonly dpc = new KDPC();
   private workItem: IO_WORKITEM | null = null;
   private pendingEvent = 0;
+  /** `FxPowerIdleIsStarted`: between the policy's start and stop; a power reference fails outside it. */
+  started = false;
   /** Signalled while the device is in D0 (WdfDeviceStopIdle(WaitForD0) waits on it). */
   readonly inD0 = new KEVENT();
 
@@ -116,8 +118,15 @@ export class FxPowerIdleMachine implements FxPowerIdleHook {
     }
   }
 
+  /** `PowerReference(TRUE)` as the PnP package takes one: STATUS_POWER_STATE_INVALID unless started, else busy once in D0. */
+  *powerReference(): KWAIT_GENERATOR<NTSTATUS> {
+    if (!this.started) return STATUS_POWER_STATE_INVALID;
+    return yield* this.stopIdleAndWait();
+  }
+
   /** The device goes away: no timer, no work left behind. */
   stop(): void {
+    this.started = false;
     this.disableTimer();
     this.pendingEvent = 0;
   }

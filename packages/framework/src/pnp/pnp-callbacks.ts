@@ -34,6 +34,9 @@ export interface FxPnpPowerCallbacks {
   surpriseRemoval?: ((Device: FxDevice) => FxMayWait<void>) | undefined;
   queryRemove?: ((Device: FxDevice) => FxMayWait<NTSTATUS>) | undefined;
   queryStop?: ((Device: FxDevice) => FxMayWait<NTSTATUS>) | undefined;
+  /** EvtDeviceUsageNotification / ...Ex: told (Ex: asked) once the stack below agreed to a special file. */
+  usageNotification?: ((Device: FxDevice, NotificationType: number, IsInNotificationPath: boolean) => FxMayWait<void>) | undefined;
+  usageNotificationEx?: ((Device: FxDevice, NotificationType: number, IsInNotificationPath: boolean) => FxMayWait<NTSTATUS>) | undefined;
 }
 
 /** How many states `FxPkgPnp` history keeps per machine (WDF's `m_States.History` has 8). */

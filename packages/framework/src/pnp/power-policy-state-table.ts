@@ -61,6 +61,7 @@ const row = (entry: FxStateTableEntry<P>["entry"], ...events: [number, number][]
 // Entry functions named for WDF's (`FxPkgPnp::PowerPol...`, powerpolicystatemachine.cpp).
 
 function* PowerPolStarting(p: P): KWAIT_GENERATOR<number> {
+  p.owner.idle.started = true;
   yield* p.power.processEvent(PowerImplicitD0);
   return wait;
 }

@@ -229,7 +229,9 @@ export const FxPowerStateTable: FxStateTable<P> = {
     [WdfDevStatePowerD0StartingPostHardwareEnabled, row(() => WdfDevStatePowerD0StartingStartSelfManagedIo)],
     [WdfDevStatePowerD0StartingStartSelfManagedIo, row(PowerD0StartingStartSelfManagedIo)],
     [WdfDevStatePowerDecideD0State, row(() => WdfDevStatePowerD0)],
-    [WdfDevStatePowerD0, row(null, [PowerDx, WdfDevStatePowerGotoDx], [PowerImplicitD3, WdfDevStatePowerGotoD3Stopped])],
+    // A special file made the device (non-)pageable: DecideD0State picks the D0 row again (the NP twin is the same row here).
+    [WdfDevStatePowerD0, row(null, [PowerDx, WdfDevStatePowerGotoDx], [PowerImplicitD3, WdfDevStatePowerGotoD3Stopped],
+      [PowerMarkNonpageable, WdfDevStatePowerDecideD0State], [PowerMarkPageable, WdfDevStatePowerDecideD0State])],
     [WdfDevStatePowerGotoD3Stopped, row(PowerGotoD3Stopped)],
     [WdfDevStatePowerStopped, row(null, [PowerImplicitD0, WdfDevStatePowerStartingCheckDeviceType], [PowerDx, WdfDevStatePowerStoppedCompleteDx], [PowerD0, WdfDevStatePowerGotoStopped])],
     [WdfDevStatePowerGotoStopped, row(PowerGotoStopped)],

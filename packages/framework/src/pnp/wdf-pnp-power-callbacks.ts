@@ -20,14 +20,33 @@ export type EVT_WDF_DEVICE_SELF_MANAGED_IO_CLEANUP = (Device: WDFDEVICE) => void
 export type EVT_WDF_DEVICE_SURPRISE_REMOVAL = (Device: WDFDEVICE) => void;
 export type EVT_WDF_DEVICE_QUERY_REMOVE = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
 export type EVT_WDF_DEVICE_QUERY_STOP = (Device: WDFDEVICE) => FxMayWait<NTSTATUS>;
+export type EVT_WDF_DEVICE_USAGE_NOTIFICATION = (Device: WDFDEVICE, NotificationType: WDF_SPECIAL_FILE_TYPE, IsInNotificationPath: boolean) => void;
+export type EVT_WDF_DEVICE_USAGE_NOTIFICATION_EX = (Device: WDFDEVICE, NotificationType: WDF_SPECIAL_FILE_TYPE, IsInNotificationPath: boolean) => FxMayWait<NTSTATUS>;
+export type PFN_WDF_DEVICE_USAGE_NOTIFICATION = EVT_WDF_DEVICE_USAGE_NOTIFICATION;
+export type PFN_WDF_DEVICE_USAGE_NOTIFICATION_EX = EVT_WDF_DEVICE_USAGE_NOTIFICATION_EX;
+
+/**
+ * `WDF_SPECIAL_FILE_TYPE` (wdfdevice.h): the special files of WdfDeviceSetSpecialFileSupport and
+ * the usage notification callbacks; each has the value of its DEVICE_USAGE_NOTIFICATION_TYPE.
+ */
+export const WdfSpecialFileUndefined = 0;
+export const WdfSpecialFilePaging = 1;
+export const WdfSpecialFileHibernation = 2;
+export const WdfSpecialFileDump = 3;
+export const WdfSpecialFileBoot = 4;
+export const WdfSpecialFilePostDisplay = 5;
+export const WdfSpecialFileGuestAssigned = 6;
+export const WdfSpecialFileMax = 7;
+export type WDF_SPECIAL_FILE_TYPE = number;
 
 /** sizeof(WDF_PNPPOWER_EVENT_CALLBACKS) on x64 (Size + 16 callback pointers). */
 export const WDF_PNPPOWER_EVENT_CALLBACKS_SIZE = 136;
 
 /**
  * `WDF_PNPPOWER_EVENT_CALLBACKS`: all NULL until `WDF_PNPPOWER_EVENT_CALLBACKS_INIT`. The
- * framework's PnP and power machines call them in the reference's orders (§1.6); the usage
- * notification and relations-query members are accepted but not called yet.
+ * framework's PnP and power machines call them in the reference's orders (§1.6), the usage
+ * notification ones for IRP_MN_DEVICE_USAGE_NOTIFICATION (one of the two, not both); the
+ * relations-query member is accepted but not called yet.
  */
 export class WDF_PNPPOWER_EVENT_CALLBACKS {
   Size = 0;
@@ -45,9 +64,9 @@ export class WDF_PNPPOWER_EVENT_CALLBACKS {
   EvtDeviceSurpriseRemoval: EVT_WDF_DEVICE_SURPRISE_REMOVAL | null = null;
   EvtDeviceQueryRemove: EVT_WDF_DEVICE_QUERY_REMOVE | null = null;
   EvtDeviceQueryStop: EVT_WDF_DEVICE_QUERY_STOP | null = null;
-  EvtDeviceUsageNotification: ((Device: WDFDEVICE, NotificationType: number, IsInNotificationPath: boolean) => void) | null = null;
+  EvtDeviceUsageNotification: EVT_WDF_DEVICE_USAGE_NOTIFICATION | null = null;
   EvtDeviceRelationsQuery: ((Device: WDFDEVICE, RelationType: number) => void) | null = null;
-  EvtDeviceUsageNotificationEx: ((Device: WDFDEVICE, NotificationType: number, IsInNotificationPath: boolean) => NTSTATUS) | null = null;
+  EvtDeviceUsageNotificationEx: EVT_WDF_DEVICE_USAGE_NOTIFICATION_EX | null = null;
 }
 export type PWDF_PNPPOWER_EVENT_CALLBACKS = WDF_PNPPOWER_EVENT_CALLBACKS;
 

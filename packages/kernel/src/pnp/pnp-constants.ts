@@ -56,6 +56,7 @@ export const DeviceUsageTypeHibernation = 2;
 export const DeviceUsageTypeDumpFile = 3;
 export const DeviceUsageTypeBoot = 4;
 export const DeviceUsageTypePostDisplay = 5;
+export const DeviceUsageTypeGuestAssigned = 6;
 export type DEVICE_USAGE_NOTIFICATION_TYPE = number;
 
 /** PNP_DEVICE_STATE bits a driver returns for IRP_MN_QUERY_PNP_DEVICE_STATE. */

@@ -17,7 +17,7 @@ import { KeBugCheckEx } from "../ke/bugcheck.js";
 import { PNP_DETECTED_FATAL_ERROR } from "../ke/bugcheck-codes.js";
 import { ExFreePool } from "../mm/access.js";
 import {
-  NT_SUCCESS, STATUS_INSUFFICIENT_RESOURCES, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NOT_SUPPORTED, STATUS_PENDING, STATUS_SUCCESS,
+  NT_SUCCESS, STATUS_INSUFFICIENT_RESOURCES, STATUS_MORE_PROCESSING_REQUIRED, STATUS_NO_SUCH_DEVICE, STATUS_NOT_SUPPORTED, STATUS_PENDING, STATUS_SUCCESS,
   type NTSTATUS,
 } from "../ntstatus.js";
 import { ObDereferenceObject, ObReferenceObject } from "../ob/object.js";
@@ -38,7 +38,7 @@ import {
   IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_ID, IRP_MN_QUERY_PNP_DEVICE_STATE, IRP_MN_QUERY_RESOURCE_REQUIREMENTS,
   IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, PNP_VetoTypeUnknown, IRP_MN_QUERY_DEVICE_TEXT,
   IRP_MN_QUERY_BUS_INFORMATION, DeviceTextDescription, DeviceTextLocationInformation, IRP_MN_STOP_DEVICE, PNP_DEVICE_FAILED,
-  PNP_DEVICE_REMOVED, PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED,
+  PNP_DEVICE_REMOVED, PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED, IRP_MN_DEVICE_USAGE_NOTIFICATION, type DEVICE_USAGE_NOTIFICATION_TYPE,
 } from "./pnp-constants.js";
 import { RootEnumerator, type RootDeviceDescription } from "./root-enumerator.js";
 import { PipOrderlyRemove, PipRemoveMissing, PipSendRemove, PipSurpriseRemove } from "./removal.js";
@@ -53,6 +53,7 @@ const ActionEject = 2;
 const ActionRemoveAfterClose = 3;
 const ActionRemove = 4;
 const ActionRebalance = 5;
+const ActionUsageNotification = 6;
 
 interface PnpAction {
   kind: number;
@@ -60,6 +61,9 @@ interface PnpAction {
   /** Set when the action is done (host calls wait for it); the outcome is in `status`. */
   done: KEVENT | null;
   status: NTSTATUS;
+  /** ActionUsageNotification: Parameters.UsageNotification.Type and InPath. */
+  usageType?: DEVICE_USAGE_NOTIFICATION_TYPE;
+  inPath?: boolean;
 }
 
 /** One line of the PnP manager's log of what it did (for tests and traces). */
@@ -181,6 +185,19 @@ export class PnpManager {
   }
 
   /**
+   * The system places (`InPath` TRUE) or removes (FALSE) a special file on the device — a paging
+   * file, the hibernation or crash dump file, a boot file (DeviceUsageTypePaging ... GuestAssigned)
+   * — as the memory manager, the power manager or crash dump setup does through the file system
+   * on the volume: IRP_MN_DEVICE_USAGE_NOTIFICATION is sent to the top of the device's stack from a
+   * PnP thread at PASSIVE_LEVEL, its status starting as STATUS_NOT_SUPPORTED like every PnP IRP the
+   * PnP manager builds. Returns the final status (a failure: the file is not placed there); an
+   * unknown or deleted device gives STATUS_OBJECT_NAME_NOT_FOUND / STATUS_NO_SUCH_DEVICE.
+   */
+  deviceUsageNotification(instancePath: string, Type: DEVICE_USAGE_NOTIFICATION_TYPE, InPath: boolean): NTSTATUS {
+    return this.hostAction(ActionUsageNotification, instancePath, Type, InPath);
+  }
+
+  /**
    * Run the machine until the PnP manager has done everything queued and its notification
    * callbacks have returned: a host call behaves like `devcon`, which returns when the change
    * is made, even on a machine with periodic timers that never becomes idle.
@@ -206,13 +223,16 @@ export class PnpManager {
     return out;
   }
 
-  private hostAction(kind: number, instancePath: string): NTSTATUS {
+  private hostAction(kind: number, instancePath: string, usageType = 0, inPath = false): NTSTATUS {
     const node = this.node(instancePath);
     if (node === null) return 0xc0000034 | 0; // STATUS_OBJECT_NAME_NOT_FOUND
     const action = this.machine.runInKernel(() => {
       const done = new KEVENT();
       KeInitializeEvent(done, NotificationEvent, false);
-      return this.queueAction(kind, node, done);
+      const a = this.queueAction(kind, node, done);
+      a.usageType = usageType;
+      a.inPath = inPath;
+      return a;
     });
     this.settle();
     return action.status;
@@ -289,7 +309,13 @@ export class PnpManager {
           case ActionRebalance:
             status = yield* this.rebalance(n);
             break;
+          case ActionUsageNotification:
+            // Parameters.UsageNotification: InPath in the first slot, Type in the second.
+            status = yield* this.call(n.PhysicalDeviceObject, IRP_MN_DEVICE_USAGE_NOTIFICATION, a.inPath === true, a.usageType ?? 0);
+            break;
         }
+      } else if (a.kind === ActionUsageNotification) {
+        status = STATUS_NO_SUCH_DEVICE;
       }
       a.status = status;
       if (a.done !== null) KeSetEvent(a.done, 0, false);
@@ -694,7 +720,7 @@ function minorName(minor: number, a1: any): string {
   const names: Record<number, string> = {
     0x00: "START_DEVICE", 0x01: "QUERY_REMOVE_DEVICE", 0x02: "REMOVE_DEVICE", 0x03: "CANCEL_REMOVE_DEVICE", 0x04: "STOP_DEVICE",
     0x05: "QUERY_STOP_DEVICE", 0x06: "CANCEL_STOP_DEVICE", 0x07: "QUERY_DEVICE_RELATIONS", 0x09: "QUERY_CAPABILITIES",
-    0x0b: "QUERY_RESOURCE_REQUIREMENTS", 0x0c: "QUERY_DEVICE_TEXT", 0x15: "QUERY_BUS_INFORMATION", 0x11: "EJECT", 0x13: "QUERY_ID", 0x14: "QUERY_PNP_DEVICE_STATE", 0x17: "SURPRISE_REMOVAL",
+    0x0b: "QUERY_RESOURCE_REQUIREMENTS", 0x0c: "QUERY_DEVICE_TEXT", 0x15: "QUERY_BUS_INFORMATION", 0x11: "EJECT", 0x13: "QUERY_ID", 0x14: "QUERY_PNP_DEVICE_STATE", 0x16: "DEVICE_USAGE_NOTIFICATION", 0x17: "SURPRISE_REMOVAL",
   };
   const n = names[minor] ?? `0x${minor.toString(16)}`;
   if (minor === IRP_MN_QUERY_ID) return `${n}(${["DeviceID", "HardwareIDs", "CompatibleIDs", "InstanceID"][a1 as number] ?? a1})`;
