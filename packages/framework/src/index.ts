@@ -105,6 +105,7 @@ export {
   type WDF_DEVICE_PNP_NOTIFICATION_DATA, type WDF_DEVICE_POWER_NOTIFICATION_DATA, type WDF_DEVICE_POWER_POLICY_NOTIFICATION_DATA,
 } from "./pnp/fx-state-change-callbacks.js";
 export * from "./support/fx-cm-res-list.js";
+export * from "./support/fx-io-res-list.js";
 export * from "./pnp/fx-device-relations.js";
 export * from "./pnp/fx-special-files.js";
 export * from "./pnp/wdf-pdo-event-callbacks.js";

@@ -121,6 +121,7 @@ export {
   type PFN_WDF_DEVICE_PNP_STATE_CHANGE_NOTIFICATION, type PFN_WDF_DEVICE_POWER_STATE_CHANGE_NOTIFICATION, type PFN_WDF_DEVICE_POWER_POLICY_STATE_CHANGE_NOTIFICATION,
 } from "./pnp/fx-state-change-callbacks.js";
 export { WDF_INSERT_AT_END } from "./support/fx-cm-res-list.js";
+export { type WDFIORESLIST } from "./support/fx-io-res-list.js";
 export { STATUS_ARRAY_BOUNDS_EXCEEDED } from "./wdfstatus.js";
 export {
   WDF_PDO_EVENT_CALLBACKS, WDF_PDO_EVENT_CALLBACKS_INIT, type PWDF_PDO_EVENT_CALLBACKS, type WDFIORESREQLIST, type EVT_WDF_DEVICE_RESOURCES_QUERY,

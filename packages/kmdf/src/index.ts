@@ -44,6 +44,7 @@ export * from "./device-init-options.js";
 export * from "./idle-references.js";
 export * from "./driver-version.js";
 export * from "./resources.js";
+export * from "./io-resources.js";
 export * from "./pdo-events.js";
 export * from "./device-property.js";
 export * from "./wdm-irp.js";

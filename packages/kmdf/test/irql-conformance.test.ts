@@ -14,8 +14,8 @@ import {
   STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, type DRIVER_OBJECT, type KIRQL, type NTSTATUS,
 } from "@wdfjs/kernel";
 import {
-  FxChildList, FxCmResList, FxDeviceInit, FxDeviceInitTypeFdo, FxDeviceInitTypePdo, FxObjectCommit, FxObjectHandleGetPtr, FxObjectTableOf, FX_TYPE_DEVICE, FX_TYPE_DRIVER,
-  type FxDevice, type FxDriver,
+  FxChildList, FxCmResList, FxIoResReqList, FxResourceAllAccessAllowed, FxDeviceInit, FxDeviceInitTypeFdo, FxDeviceInitTypePdo, FxObjectCommit, FxObjectHandleGetPtr, FxObjectTableOf, FX_TYPE_DEVICE, FX_TYPE_DRIVER,
+  type FxDevice, type FxDriver, type FxIoResList,
 } from "@wdfjs/framework";
 import { GENERIC_READ, GENERIC_WRITE, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
 import * as kmdf from "../src/index.js";
@@ -120,6 +120,8 @@ function WdfMemoryGetBufferOf(memory: unknown): number {
   return (k.WdfMemoryGetBuffer as (m: unknown, s: null) => number)(memory, null);
 }
 
+const IO_DESCRIPTOR = { Option: 0, Type: CmResourceTypePort, ShareDisposition: 1, Flags: 0, Length: 8, Alignment: 8, MinimumAddress: 0x300, MaximumAddress: 0x30f };
+
 /** Builders of the framework handles a parameter may need, by handle type. */
 const handles: Record<string, (f: Fixture) => unknown> = {
   WDFDRIVER: (f) => f.driver,
@@ -146,6 +148,15 @@ const handles: Record<string, (f: Fixture) => unknown> = {
     FxObjectCommit(list, null, FxObjectHandleGetPtr(f.device, FX_TYPE_DEVICE) as FxDevice);
     return list.handle;
   },
+  // WDF makes requirements lists only for the resource-requirements callbacks; a core one stands in.
+  WDFIORESREQLIST: (f) => FxIoResReqList.fromWdm(FxObjectHandleGetPtr(f.device, FX_TYPE_DEVICE) as FxDevice, 0, FxResourceAllAccessAllowed).handle,
+  WDFIORESLIST: (f) => {
+    const req = FxIoResReqList.fromWdm(FxObjectHandleGetPtr(f.device, FX_TYPE_DEVICE) as FxDevice, 0, FxResourceAllAccessAllowed);
+    const list = req.createList(null) as FxIoResList;
+    list.insertAt(0, IO_DESCRIPTOR);
+    req.insertAt(0, list);
+    return list.handle;
+  },
   WDFCHILDLIST: (f) => {
     const device = FxObjectHandleGetPtr(f.device, FX_TYPE_DEVICE) as FxDevice;
     const list = new FxChildList(device, { IdentificationDescriptionSize: 16, AddressDescriptionSize: 0, CreateDevice: noop });
@@ -164,6 +175,7 @@ function argument(p: Param, f: Fixture, init: () => PWDFDEVICE_INIT, routine = "
   if (t === "PWDFMEMORY_OFFSET") return null;
   if (t === "PPNP_BUS_INFORMATION") return new kmdf.PNP_BUS_INFORMATION();
   if (t === "PUCHAR") return null;
+  if (t === "PIO_RESOURCE_DESCRIPTOR") return { ...IO_DESCRIPTOR };
   if (t === "PCM_PARTIAL_RESOURCE_DESCRIPTOR") return { Type: CmResourceTypePort, ShareDisposition: 1, Flags: 0, u: { Start: 0x300, Length: 8 } };
   if (t === "PWDFDEVICE_INIT*") return Out(init());
   if (t === "PWDFDEVICE_INIT") return init();

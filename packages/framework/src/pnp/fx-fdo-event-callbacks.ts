@@ -14,9 +14,8 @@ export type EVT_WDF_DEVICE_REMOVE_ADDED_RESOURCES = (Device: WDFDEVICE, Resource
 export const WDF_FDO_EVENT_CALLBACKS_SIZE = 32;
 
 /**
- * `WDF_FDO_EVENT_CALLBACKS` (wdffdo.h). The two requirement filters need IRP_MN_FILTER_RESOURCE_REQUIREMENTS,
- * which the emulated PnP manager does not send yet (with WDFIORESREQLIST, in the hardware issue);
- * EvtDeviceRemoveAddedResources runs at START.
+ * `WDF_FDO_EVENT_CALLBACKS` (wdffdo.h). The two requirement filters answer IRP_MN_FILTER_RESOURCE_REQUIREMENTS
+ * (fx-resource-requirements.ts); EvtDeviceRemoveAddedResources runs at START.
  */
 export class WDF_FDO_EVENT_CALLBACKS {
   Size = 0;

@@ -4,12 +4,13 @@ import {
   PoCallDriver, POWER_STATE, PoSetPowerState, PoStartNextPowerIrp, PowerDeviceD0, PowerSystemWorking, STATUS_SUCCESS, BusRelations, DEVICE_RELATIONS_SIZE,
   ExAllocatePool2, ExFreePool, IRP_MN_QUERY_DEVICE_RELATIONS, ObReferenceObject, POOL_FLAG_PAGED, POOL_TAG, ReadDeviceRelationsCount, ReadDeviceRelationsObject,
   STATUS_INSUFFICIENT_RESOURCES, IRP_MN_WAIT_WAKE, WriteDeviceRelationsCount, WriteDeviceRelationsObject, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_PNP_DEVICE_STATE,
-  RemovalRelations, type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
+  RemovalRelations, IRP_MN_FILTER_RESOURCE_REQUIREMENTS, type DEVICE_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
 import { FxAppendRelations } from "./fx-device-relations.js";
 import { FxRemoveAddedResources, FxRestoreFilteredStart } from "./fx-fdo-event-callbacks.js";
 import { FxPkgPnp } from "./fx-pkg-pnp.js";
+import { FxFdoFilterResourceRequirements } from "./fx-resource-requirements.js";
 import { FxChildPdoList } from "./fx-child-pdo-list.js";
 import { FxApplyCapabilities } from "./fx-pnp-capabilities.js";
 import type { FxPnpPowerCallbacks } from "./pnp-callbacks.js";
@@ -91,6 +92,13 @@ export class FxPkgFdo extends FxPkgPnp {
     const sl = IoGetCurrentIrpStackLocation(Irp);
     // Capabilities and device state: the lower drivers answer first, this device adjusts on the way up.
     if (sl.MinorFunction === IRP_MN_QUERY_CAPABILITIES || sl.MinorFunction === IRP_MN_QUERY_PNP_DEVICE_STATE) return this.adjustOnTheWayUp(Irp);
+    // The requirement filters: EvtDeviceFilterRemoveResourceRequirements down, EvtDeviceFilterAddResourceRequirements up.
+    if (sl.MinorFunction === IRP_MN_FILTER_RESOURCE_REQUIREMENTS) {
+      const c = this.device.Init.FdoEventCallbacks;
+      if (c != null && (c.EvtDeviceFilterAddResourceRequirements !== null || c.EvtDeviceFilterRemoveResourceRequirements !== null)) {
+        return FxFdoFilterResourceRequirements(this, Irp, this.device.AttachedDevice!);
+      }
+    }
     if (sl.MinorFunction === IRP_MN_QUERY_DEVICE_RELATIONS && sl.Parameters.QueryDeviceRelations.Type === BusRelations) {
       if (this.childLists.length > 0) return this.dynamicBusRelations(Irp);
       const status = this.busRelations(Irp);

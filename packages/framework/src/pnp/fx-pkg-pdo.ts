@@ -16,6 +16,7 @@ import type { FxPnpPowerCallbacks } from "./pnp-callbacks.js";
 import type { FxPdoInit } from "./fx-pdo-init.js";
 import { FxApplyCapabilities } from "./fx-pnp-capabilities.js";
 import { FxAppendRelations, FxRelatedDevices } from "./fx-device-relations.js";
+import { FxPdoQueryResourceRequirements } from "./fx-resource-requirements.js";
 import { FxPdoQueryResources } from "./fx-pdo-resources.js";
 import type { WDFDEVICE } from "../object/handles.js";
 
@@ -149,7 +150,8 @@ export class FxPkgPdo extends FxPkgPnp {
         return NT_SUCCESS(status) ? this.complete(Irp, status, 0) : this.complete(Irp, status);
       }
       case IRP_MN_QUERY_RESOURCE_REQUIREMENTS:
-        // No resources: the list stays empty (Information 0) and the status as sent.
+        // EvtDeviceResourceRequirementsQuery fills a WDFIORESREQLIST; without it the list stays empty (Information 0), the status as sent.
+        if (pdo.EventCallbacks?.EvtDeviceResourceRequirementsQuery) return this.complete(Irp, FxPdoQueryResourceRequirements(this, Irp, pdo.EventCallbacks.EvtDeviceResourceRequirementsQuery));
         return this.complete(Irp, Irp.IoStatus.Status);
       case IRP_MN_QUERY_PNP_DEVICE_STATE:
         this.answerPnpDeviceState(Irp);

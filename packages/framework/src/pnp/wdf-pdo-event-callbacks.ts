@@ -3,7 +3,7 @@ import type { FxDeviceInit } from "../device/fx-device-init.js";
 import type { WDFDEVICE } from "../object/handles.js";
 import type { WDFCMRESLIST } from "./wdf-pnp-power-callbacks.js";
 
-/** `WDFIORESREQLIST`: the IO_RESOURCE_REQUIREMENTS_LIST object of wdfresource.h (its functions come with the hardware issue). */
+/** `WDFIORESREQLIST`: the IO_RESOURCE_REQUIREMENTS_LIST object of wdfresource.h (`FxIoResReqList`, read and changed with `WdfIoResourceRequirementsList*`). */
 export type WDFIORESREQLIST = number & { readonly __WDFIORESREQLIST: never };
 
 export type EVT_WDF_DEVICE_RESOURCES_QUERY = (Device: WDFDEVICE, Resources: WDFCMRESLIST) => NTSTATUS;

@@ -77,6 +77,8 @@ export class DEVICE_NODE {
   DriverKeyName = "";
   Capabilities: DEVICE_CAPABILITIES | null = null;
   ResourceRequirements: IO_RESOURCE_REQUIREMENTS_LIST | null = null;
+  /** The stack replaced the list of IRP_MN_FILTER_RESOURCE_REQUIREMENTS at the first start (it is filtered again on a rebalance). */
+  FiltersRequirements = false;
   /** The resources assigned (decoded), and the CM_RESOURCE_LISTs in pool that START_DEVICE pointed to (0: none). */
   ResourceList: CM_RESOURCE_LIST | null = null;
   ResourceListTranslated: CM_RESOURCE_LIST | null = null;

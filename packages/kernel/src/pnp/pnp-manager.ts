@@ -35,14 +35,15 @@ import { DeviceInterfaces } from "./device-interface.js";
 import {
   BusQueryCompatibleIDs, BusQueryDeviceID, BusQueryHardwareIDs, BusQueryInstanceID, CM_PROB_DRIVER_FAILED_LOAD, CM_PROB_FAILED_ADD,
   CM_PROB_FAILED_DRIVER_ENTRY, CM_PROB_FAILED_INSTALL, CM_PROB_FAILED_POST_START, CM_PROB_FAILED_START, CM_PROB_NORMAL_CONFLICT,
-  IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_ID, IRP_MN_QUERY_PNP_DEVICE_STATE, IRP_MN_QUERY_RESOURCE_REQUIREMENTS,
+  IRP_MN_CANCEL_STOP_DEVICE, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_ID, IRP_MN_QUERY_PNP_DEVICE_STATE, IRP_MN_QUERY_RESOURCE_REQUIREMENTS, IRP_MN_FILTER_RESOURCE_REQUIREMENTS,
   IRP_MN_QUERY_STOP_DEVICE, IRP_MN_REMOVE_DEVICE, IRP_MN_START_DEVICE, PNP_VetoTypeUnknown, IRP_MN_QUERY_DEVICE_TEXT,
   IRP_MN_QUERY_BUS_INFORMATION, DeviceTextDescription, DeviceTextLocationInformation, IRP_MN_STOP_DEVICE, PNP_DEVICE_FAILED,
   PNP_DEVICE_REMOVED, PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED, IRP_MN_DEVICE_USAGE_NOTIFICATION, type DEVICE_USAGE_NOTIFICATION_TYPE,
 } from "./pnp-constants.js";
 import { RootEnumerator, type RootDeviceDescription } from "./root-enumerator.js";
 import { PipOrderlyRemove, PipRemoveMissing, PipSendRemove, PipSurpriseRemove } from "./removal.js";
-import { IoBuildCmResourceList, ReadResourceRequirementsList } from "./resource-memory.js";
+import { IoBuildCmResourceList, IoBuildResourceRequirementsList, ReadResourceRequirementsList } from "./resource-memory.js";
+import { IoMakeResourceRequirementsList, type IO_RESOURCE_REQUIREMENTS_LIST } from "./resources.js";
 import { ReadMultiSz, ReadWideString } from "./wide-string.js";
 import { ReadPnpBusInformation } from "./bus-information.js";
 
@@ -330,7 +331,7 @@ export class PnpManager {
    * its status starts as STATUS_NOT_SUPPORTED, which a driver that does not handle the
    * minor passes down untouched. Returns the final status; the information is in `info`.
    */
-  *call(pdo: DEVICE_OBJECT, minor: number, a1: any = 0, a2: any = 0): KWAIT_GENERATOR<NTSTATUS> {
+  *call(pdo: DEVICE_OBJECT, minor: number, a1: any = 0, a2: any = 0, information = 0): KWAIT_GENERATOR<NTSTATUS> {
     const top = IoGetAttachedDevice(pdo);
     ObReferenceObject(top);
     const Irp = IoAllocateIrp(top.StackSize, false);
@@ -339,7 +340,7 @@ export class PnpManager {
       return STATUS_INSUFFICIENT_RESOURCES;
     }
     Irp.IoStatus.Status = STATUS_NOT_SUPPORTED;
-    Irp.IoStatus.Information = 0;
+    Irp.IoStatus.Information = information;
     const sl = IoGetNextIrpStackLocation(Irp);
     sl.MajorFunction = IRP_MJ_PNP;
     sl.MinorFunction = minor;
@@ -381,6 +382,32 @@ export class PnpManager {
       node.ResourceRequirements = ReadResourceRequirementsList(p);
       ExFreePool(p);
     }
+  }
+
+  /**
+   * IRP_MN_FILTER_RESOURCE_REQUIREMENTS: the stack sees the bus driver's list (a copy in paged pool,
+   * its address in Information) and may replace it (freeing the one it got). Success, or
+   * STATUS_NOT_SUPPORTED from a stack that leaves it alone, gives the list then at Information (0:
+   * no resources), which the manager reads and frees; another failure fails the start (null).
+   * Sent only for a device whose bus reported requirements, so a device without any starts with
+   * exactly the IRPs it always had (a driver above cannot add requirements to such a device here).
+   * "The PnP manager might also send this IRP during resource rebalancing": here it does when the
+   * stack replaced the list at the first start, so a filtering driver keeps its changes.
+   */
+  private *filterRequirements(node: DEVICE_NODE, req: IO_RESOURCE_REQUIREMENTS_LIST): KWAIT_GENERATOR<IO_RESOURCE_REQUIREMENTS_LIST | NTSTATUS> {
+    const p = IoBuildResourceRequirementsList(req);
+    if (p === 0) return STATUS_INSUFFICIENT_RESOURCES;
+    const st = yield* this.call(node.PhysicalDeviceObject, IRP_MN_FILTER_RESOURCE_REQUIREMENTS, 0, 0, p);
+    const q = this.info;
+    node.FiltersRequirements = q !== p;
+    if (!NT_SUCCESS(st) && st !== STATUS_NOT_SUPPORTED) {
+      if (q !== 0) ExFreePool(q);
+      return st;
+    }
+    if (q === 0) return IoMakeResourceRequirementsList([], req.InterfaceType, req.BusNumber);
+    const filtered = ReadResourceRequirementsList(q);
+    ExFreePool(q);
+    return filtered;
   }
 
   /** The assigned resources go back to the arbiter, and their lists to the pool. */
@@ -582,7 +609,17 @@ export class PnpManager {
     const pdo = node.PhysicalDeviceObject;
     let raw = 0;
     let translated = 0;
-    const req = node.ResourceRequirements;
+    let req = node.ResourceRequirements;
+    if (req !== null && (firstStart || node.FiltersRequirements)) {
+      // Windows filters the requirements through the stack before the arbiters assign from them.
+      const f = yield* this.filterRequirements(node, req);
+      if (typeof f === "number") {
+        this.setProblem(node, CM_PROB_FAILED_START, f);
+        yield* PipSendRemove(this, node, true);
+        return;
+      }
+      req = f;
+    }
     if (req !== null && req.List.length > 0) {
       const r = this.arbiter.assign(node, req);
       if (r === null) {
@@ -720,7 +757,7 @@ function minorName(minor: number, a1: any): string {
   const names: Record<number, string> = {
     0x00: "START_DEVICE", 0x01: "QUERY_REMOVE_DEVICE", 0x02: "REMOVE_DEVICE", 0x03: "CANCEL_REMOVE_DEVICE", 0x04: "STOP_DEVICE",
     0x05: "QUERY_STOP_DEVICE", 0x06: "CANCEL_STOP_DEVICE", 0x07: "QUERY_DEVICE_RELATIONS", 0x09: "QUERY_CAPABILITIES",
-    0x0b: "QUERY_RESOURCE_REQUIREMENTS", 0x0c: "QUERY_DEVICE_TEXT", 0x15: "QUERY_BUS_INFORMATION", 0x11: "EJECT", 0x13: "QUERY_ID", 0x14: "QUERY_PNP_DEVICE_STATE", 0x16: "DEVICE_USAGE_NOTIFICATION", 0x17: "SURPRISE_REMOVAL",
+    0x0b: "QUERY_RESOURCE_REQUIREMENTS", 0x0c: "QUERY_DEVICE_TEXT", 0x0d: "FILTER_RESOURCE_REQUIREMENTS", 0x15: "QUERY_BUS_INFORMATION", 0x11: "EJECT", 0x13: "QUERY_ID", 0x14: "QUERY_PNP_DEVICE_STATE", 0x16: "DEVICE_USAGE_NOTIFICATION", 0x17: "SURPRISE_REMOVAL",
   };
   const n = names[minor] ?? `0x${minor.toString(16)}`;
   if (minor === IRP_MN_QUERY_ID) return `${n}(${["DeviceID", "HardwareIDs", "CompatibleIDs", "InstanceID"][a1 as number] ?? a1})`;
