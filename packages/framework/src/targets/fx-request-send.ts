@@ -100,7 +100,8 @@ const SPARE_SEND_STATES = 64;
 /** A recycled request's send state, reset and kept for the next request that sends. */
 export function FxRequestSendStateRelease(request: FxRequest, s: FxRequestSendState): void {
   const spares = request.table.spareSendStates as FxRequestSendState[];
-  if (spares.length >= SPARE_SEND_STATES) return;
+  // Checked again: a stale handle may have reached the freed request since (the free flavor).
+  if (spares.length >= SPARE_SEND_STATES || !s.reusable) return;
   s.reset();
   spares.push(s);
 }
