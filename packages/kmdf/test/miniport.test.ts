@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   boot, BugCheck, CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, IoAttachDeviceToDeviceStack, IoBuildDeviceIoControlRequest, IoCallDriver, IoCompleteRequest,
   IoCreateDevice, IoDeleteDevice, IoDetachDevice, IoGetCurrentIrpStackLocation, IO_NO_INCREMENT, IO_STATUS_BLOCK, IRP_MJ_DEVICE_CONTROL, IRP_MJ_MAXIMUM_FUNCTION,
-  METHOD_BUFFERED, NonPagedPoolNx, Out, ReadBytes, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, WDF_REL_TIMEOUT_IN_MS, WDF_VIOLATION, WriteBytes,
+  METHOD_BUFFERED, NonPagedPoolNx, ObGetObjectPointerCount, Out, ReadBytes, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, WDF_REL_TIMEOUT_IN_MS, WDF_VIOLATION, WriteBytes,
   type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type Machine, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObjectTableOf, WDF_INVALID_HANDLE, WDF_MEMORY_DESCRIPTOR, WDF_MEMORY_DESCRIPTOR_INIT_BUFFER } from "@wdfjs/framework";
 import {
   WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT, WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_CONFIG_INIT, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_ATTRIBUTES_INIT, WDF_TIMER_CONFIG,
   WDF_TIMER_CONFIG_INIT, WDF_WORKITEM_CONFIG, WDF_WORKITEM_CONFIG_INIT, WdfDeviceGetIoTarget, WdfDeviceMiniportCreate, WdfDeviceWdmGetAttachedDevice,
-  WdfDeviceWdmGetDeviceObject, WdfDeviceWdmGetPhysicalDevice, WdfDriverCreate, WdfDriverInitNoDispatchOverride, WdfDriverMiniportUnload, WdfGetDriver,
+  WdfDeviceWdmGetDeviceObject, WdfDeviceWdmGetPhysicalDevice, WdfDriverCreate, WdfDriverInitNoDispatchOverride, WdfDriverInitNonPnpDriver, WdfDriverMiniportUnload, WdfDriverWdmGetDriverObject, WdfGetDriver,
   WdfIoQueueCreate, WdfIoQueueDispatchSequential, WdfIoTargetSendIoctlSynchronously, WdfMemoryCreate, WdfObjectDelete, WdfTimerCreate, WdfTimerStart,
   WdfWorkItemCreate, WdfWorkItemEnqueue, WdfWorkItemGetParentObject, type WDFDEVICE, type WDFDRIVER, type WDFMEMORY, type WDFQUEUE, type WDFTIMER, type WDFWORKITEM,
 } from "../src/index.js";
@@ -213,7 +213,10 @@ describe("KMDF miniport mode (WdfDeviceMiniportCreate, WdfDriverMiniportUnload)"
     m.runFor(10);
     expect(mp.events).toEqual(["work item true", "timer"]);
     const before = liveObjects(m);
+    const references = ObGetObjectPointerCount(mp.fdo!);
     m.runInKernel(() => WdfObjectDelete(device));
+    // The WDFDEVICE's reference on the port's device object goes with it.
+    expect(ObGetObjectPointerCount(mp.fdo!)).toBe(references - 1);
     expect(mp.events).toContain("device cleanup");
     // The device, its default target, the timer and the work item are gone; the driver stays.
     expect(liveObjects(m)).toBe(before - 4);
@@ -235,8 +238,22 @@ describe("KMDF miniport mode (WdfDeviceMiniportCreate, WdfDriverMiniportUnload)"
     expect(m.bugCheckData).toMatchObject({ BugCheckCode: WDF_VIOLATION, BugCheckParameter1: WDF_INVALID_HANDLE, BugCheckParameter2: device });
   });
 
+  it("with WdfDriverInitNoDispatchOverride a non-PnP driver may name EvtDriverDeviceAdd (fxdriverapi.cpp skips that check); without it, STATUS_INVALID_PARAMETER", () => {
+    const m = boot({ seed: 7 });
+    const create = (flags: number) => (DriverObject: DRIVER_OBJECT, RegistryPath: string): NTSTATUS => {
+      const config = new WDF_DRIVER_CONFIG();
+      WDF_DRIVER_CONFIG_INIT(config, () => STATUS_SUCCESS);
+      config.DriverInitFlags = flags;
+      return WdfDriverCreate(DriverObject, RegistryPath, null, config, null);
+    };
+    expect(m.loadDriver("nt4", create(WdfDriverInitNonPnpDriver))).toBe(STATUS_INVALID_PARAMETER);
+    expect(m.loadDriver("nt4mp", create(WdfDriverInitNonPnpDriver | WdfDriverInitNoDispatchOverride))).toBe(STATUS_SUCCESS);
+    // The framework kept no AddDevice for it: that is the port's to set.
+    expect(m.driver("nt4mp")!.DriverExtension.AddDevice).toBeNull();
+  });
+
   it("the port's unload: WdfDriverMiniportUnload deletes the driver and its children, runs no EvtDriverUnload, leaves no framework object", () => {
-    const m = boot({ seed: 6 });
+    const m = boot({ seed: 6, flavor: "checked" });
     const lower = loadLower(m);
     const mp = loadMiniport(m, lower);
     miniportInitialize(m, mp, lower);
@@ -244,5 +261,8 @@ describe("KMDF miniport mode (WdfDeviceMiniportCreate, WdfDriverMiniportUnload)"
     expect(mp.events).toEqual(["port unload", "device cleanup"]);
     expect(liveObjects(m)).toBe(0);
     expect(m.runInKernel(() => WdfGetDriver())).toBeNull();
+    // The WDFDRIVER is stale: the checked flavor's handle check stops the machine.
+    expect(() => m.runInKernel(() => WdfDriverWdmGetDriverObject(mp.driver!))).toThrow(BugCheck);
+    expect(m.bugCheckData).toMatchObject({ BugCheckCode: WDF_VIOLATION, BugCheckParameter1: WDF_INVALID_HANDLE, BugCheckParameter2: mp.driver });
   });
 });

@@ -1,4 +1,4 @@
-import { NT_SUCCESS, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
+import { NT_SUCCESS, ObDereferenceObject, ObReferenceObject, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import { FxValidateObjectAttributes, type PWDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 import { FxObjectCommit } from "../object/object-api.js";
 import { FxIoTarget } from "../targets/fx-io-target.js";
@@ -21,10 +21,14 @@ export class FxMpDevice extends FxDevice {
     this.DeviceObject = DeviceObject;
     this.AttachedDevice = AttachedDevice;
     this.PhysicalDevice = Pdo;
+    // fxdevice.hpp: the WDFDEVICE holds a reference on the port's device object while it lives.
+    ObReferenceObject(DeviceObject);
   }
 
-  /** `FxMpDevice::Dispose`: the device objects are the port's; the framework only forgets them. */
+  /** `FxMpDevice::Dispose`: the device objects are the port's; the framework drops its reference and forgets them. */
   protected override disposeResources(): void {
+    const d = this.DeviceObject;
+    if (d !== null) ObDereferenceObject(d);
     this.DeviceObject = null;
     this.AttachedDevice = null;
     this.PhysicalDevice = null;
