@@ -87,6 +87,7 @@ export * from "./pnp/fx-device-config.js";
 export * from "./sync/wdf-sync-configs.js";
 export * from "./sync/fx-sync-create.js";
 export * from "./device/fx-device-create.js";
+export * from "./device/fx-mp-device.js";
 export * from "./io/fx-io-queue-create.js";
 export * from "./support/fx-memory-create.js";
 export * from "./io/forward-progress.js";

@@ -7,6 +7,7 @@
 export * from "./driver.js";
 export * from "./device-init.js";
 export * from "./device.js";
+export * from "./miniport.js";
 export * from "./pnp-power.js";
 export * from "./queue.js";
 export * from "./request.js";

@@ -336,6 +336,11 @@ describe("KMDF functions called above their maximum IRQL (checked flavor)", () =
       "WdfDeviceQueryPropertyEx", "WdfDeviceAllocAndQueryPropertyEx", "WdfDeviceAssignProperty", "WdfFdoInitQueryPropertyEx",
       "WdfFdoInitAllocAndQueryPropertyEx", "WdfDriverOpenPersistentStateRegistryKey",
     ]) expect(candidates.map((c) => c.name)).toContain(name);
+    // Miniport mode (wdfminiport.h): WdfDeviceMiniportCreate is PASSIVE_LEVEL, its PDEVICE_OBJECTs the probe
+    // device's; WdfDriverMiniportUnload has no level in the headers (nor a check in fxdriverapikm.cpp), so it is not probed.
+    expect(candidates.map((c) => c.name)).toContain("WdfDeviceMiniportCreate");
+    expect(typeof k.WdfDriverMiniportUnload).toBe("function");
+    expect(signatures.get("WdfDriverMiniportUnload")?.irql).toBeNull();
   });
 
   it("every one traces wdf.wrong-irql and fails (NTSTATUS: STATUS_INVALID_DEVICE_REQUEST) instead of succeeding silently", () => {

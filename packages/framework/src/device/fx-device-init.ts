@@ -24,7 +24,9 @@ export type WDF_DEVICE_IO_TYPE = 0 | 1 | 2 | 3 | 4;
 export const FxDeviceInitTypeFdo = 0;
 export const FxDeviceInitTypePdo = 1;
 export const FxDeviceInitTypeControlDevice = 2;
-export type FxDeviceInitType = 0 | 1 | 2;
+/** Not in fxdeviceinit.hpp: the init wdfjs gives a miniport's device (`FxMpDevice`), which has no WDFDEVICE_INIT of its own. */
+export const FxDeviceInitTypeMiniport = 3;
+export type FxDeviceInitType = 0 | 1 | 2 | 3;
 
 /**
  * `WDFDEVICE_INIT`: what a driver says about a device before it is created, with the defaults of

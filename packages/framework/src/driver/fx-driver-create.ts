@@ -28,8 +28,9 @@ export function FxDriverValidateConfig(Config: WDF_DRIVER_CONFIG): NTSTATUS {
 /**
  * The rest of `WdfDriverCreate`, for a DRIVER_OBJECT without one: a non-PnP driver with an
  * add-device callback → STATUS_INVALID_PARAMETER; the attributes (no parent allowed); then the
- * FxDriver with the config's pool tag and callbacks takes over the dispatch table (unless
- * WdfDriverInitNoDispatchOverride) and DriverUnload (a non-PnP driver only with EvtDriverUnload).
+ * FxDriver with the config's pool tag and callbacks takes over the dispatch table and DriverUnload
+ * (a non-PnP driver only with EvtDriverUnload), unless WdfDriverInitNoDispatchOverride: then it
+ * touches neither and ignores both callbacks (a miniport: WdfDeviceMiniportCreate, WdfDriverMiniportUnload).
  */
 export function FxDriverCreate(DriverObject: DRIVER_OBJECT, RegistryPath: string, Attributes: PWDF_OBJECT_ATTRIBUTES, Config: WDF_DRIVER_CONFIG): FxDriver | NTSTATUS {
   const nonPnp = (Config.DriverInitFlags & WdfDriverInitNonPnpDriver) !== 0;
@@ -46,9 +47,11 @@ export function FxDriverCreate(DriverObject: DRIVER_OBJECT, RegistryPath: string
   // Inherit means the driver defaults (dispatch level, no serialization).
   if (Attributes === null || Attributes.ExecutionLevel === WdfExecutionLevelInheritFromParent) driver.executionLevel = levels.executionLevel;
   if (Attributes === null || Attributes.SynchronizationScope === WdfSynchronizationScopeInheritFromParent) driver.synchronizationScope = levels.synchronizationScope;
-  const unload = Config.EvtDriverUnload;
+  // fxdriver.cpp Initialize: a driver that keeps its dispatch table keeps neither callback (its
+  // port decides when devices come and go, and WdfDriverMiniportUnload runs no EvtDriverUnload).
+  const unload = override ? Config.EvtDriverUnload : null;
   if (unload !== null) driver.unloadCallback = (d) => unload(d.handle as WDFDRIVER);
-  const add = Config.EvtDriverDeviceAdd;
+  const add = override ? Config.EvtDriverDeviceAdd : null;
   if (add !== null) driver.deviceAddCallback = (d, init) => add(d.handle as WDFDRIVER, init as unknown as WDFDEVICE_INIT);
   driver.register(override, !nonPnp || unload !== null, override && !nonPnp);
   return driver;

@@ -54,9 +54,10 @@ export class FxDriver extends FxObject {
     drivers.set(this.DriverObject, this);
     this.table.driver = this;
     const d = this.DriverObject;
-    if (installDispatch) {
-      for (let mj = 0; mj <= IRP_MJ_MAXIMUM_FUNCTION; mj++) d.MajorFunction[mj] = FxDriverDispatch;
-    }
+    // fxdriver.cpp Initialize: with WdfDriverInitNoDispatchOverride (a miniport) the framework
+    // leaves the dispatch table, DriverUnload and AddDevice to the driver and its port.
+    if (!installDispatch) return;
+    for (let mj = 0; mj <= IRP_MJ_MAXIMUM_FUNCTION; mj++) d.MajorFunction[mj] = FxDriverDispatch;
     d.DriverUnload = unloadable ? FxDriverUnload : null;
     // fxdriver.cpp Initialize: a PnP driver gets the framework's AddDevice.
     if (pnp) d.DriverExtension.AddDevice = FxDriverAddDevice;
@@ -71,7 +72,8 @@ export class FxDriver extends FxObject {
 /**
  * The dispatch routine the framework puts in every MajorFunction slot (`FxDevice::Dispatch`):
  * the device object's extension is its FxDevice, which handles the IRP with the driver's globals
- * current. A device object that is not the framework's (none today) fails the IRP as the I/O
+ * current. A device object that is not the framework's (a port's, when its miniport did not ask
+ * for WdfDriverInitNoDispatchOverride) fails the IRP as the I/O
  * manager's default routine would.
  */
 export function FxDriverDispatch(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS | KWAIT_GENERATOR<NTSTATUS> {
