@@ -1,6 +1,6 @@
 import { FILE_DEVICE_SECURE_OPEN, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_SUCCESS, type DEVICE_OBJECT, type FILE_OBJECT, type NTSTATUS, PowerActionNone, type POWER_ACTION } from "@wdfjs/kernel";
 import {
-  FxDeviceFromDeviceObject, FxDeviceIndicateWakeStatus, FxDeviceInterfaceLink, FxDeviceSetCharacteristics, FxDeviceSetInterfaceState, FxDeviceSetFailed, FxDeviceSetStaticStopRemove, FX_TYPE_DEVICE, FX_TYPE_STRING, type FxDevice, type FxString,
+  FxDeviceFromDeviceObject, FxDeviceIndicateWakeStatus, FxDeviceInterfaceLink, FxDeviceSetCharacteristics, FxDeviceSetInterfaceState, FxDeviceSetFailed, FxDeviceSetStaticStopRemove, FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, FX_TYPE_STRING, type FxDevice, type FxString,
   type WDF_DEVICE_FAILED_ACTION, type WDFDEVICE, type WDFDRIVER, type WDFFILEOBJECT, type WDFSTRING,
 } from "@wdfjs/framework";
 import { Enter } from "./ddi.js";
@@ -41,12 +41,12 @@ export function WdfDeviceGetCharacteristics(Device: WDFDEVICE): number {
 
 /** `WdfDeviceGetAlignmentRequirement`: the device object's AlignmentRequirement (FILE_*_ALIGNMENT, a mask). */
 export function WdfDeviceGetAlignmentRequirement(Device: WDFDEVICE): number {
-  return Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceGetAlignmentRequirement")?.DeviceObject?.AlignmentRequirement ?? 0;
+  return Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceGetAlignmentRequirement")?.DeviceObject?.AlignmentRequirement ?? 0;
 }
 
 /** `WdfDeviceSetAlignmentRequirement`: sets the device object's AlignmentRequirement. */
 export function WdfDeviceSetAlignmentRequirement(Device: WDFDEVICE, AlignmentRequirement: number): void {
-  const d = Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceSetAlignmentRequirement")?.DeviceObject ?? null;
+  const d = Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceSetAlignmentRequirement")?.DeviceObject ?? null;
   if (d !== null) d.AlignmentRequirement = AlignmentRequirement >>> 0;
 }
 

@@ -1,6 +1,6 @@
 import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, type Box, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxDeviceCreate, FxObjectHandleGetPtr, FX_TYPE_DEVICE, FX_TYPE_REQUEST, type FxDevice, type FxRequest, type PWDF_OBJECT_ATTRIBUTES, type PWDFDEVICE_INIT,
+  FxDeviceCreate, FxObjectHandleGetPtr, FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, FX_TYPE_REQUEST, type FxDevice, type FxRequest, type PWDF_OBJECT_ATTRIBUTES, type PWDFDEVICE_INIT,
   type WDFDEVICE, type WDFREQUEST,
 } from "@wdfjs/framework";
 import { Created, Enter } from "./ddi.js";
@@ -36,7 +36,7 @@ export function WdfControlFinishInitializing(Device: WDFDEVICE): void {
 
 /** `WdfDeviceWdmGetDeviceObject`. */
 export function WdfDeviceWdmGetDeviceObject(Device: WDFDEVICE): DEVICE_OBJECT | null {
-  return Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceWdmGetDeviceObject")?.DeviceObject ?? null;
+  return Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceWdmGetDeviceObject")?.DeviceObject ?? null;
 }
 
 /**

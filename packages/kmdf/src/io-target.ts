@@ -5,7 +5,7 @@ import {
 import { KWAIT_CALL } from "@wdfjs/kernel/internal";
 import {
   FxFormatIoctl, FxFormatReadWrite, FxIoTargetFormatIoctl, FxIoTargetFormatReadWrite, FxIoTargetRemote, FxIoTargetSendSynchronously, FxObjectCommit,
-  FxObjectHandleGetPtr, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FxWaitDone, FX_TYPE_DEVICE, FX_TYPE_IO_TARGET, FX_TYPE_IO_TARGET_REMOTE,
+  FxObjectHandleGetPtr, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FxWaitDone, FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, FX_TYPE_IO_TARGET, FX_TYPE_IO_TARGET_REMOTE,
   FX_TYPE_REQUEST, WdfIoTargetLeaveSentIoPending, WdfIoTargetOpenByName, WdfIoTargetOpenReopen, WdfIoTargetOpenUseExistingDevice, WdfIoTargetPurgeIoAndWait,
   WdfIoTargetStateUndefined, WDF_IO_TARGET_OPEN_PARAMS_SIZE, type FxDevice, type FxIoTarget, type FxRequest, type FxRequestBuffer,
   type PWDF_IO_TARGET_OPEN_PARAMS, type PWDF_MEMORY_DESCRIPTOR, type PWDF_OBJECT_ATTRIBUTES, type PWDF_REQUEST_SEND_OPTIONS, type PWDFMEMORY_OFFSET,
@@ -25,12 +25,12 @@ const RemoteAt = (IoTarget: WDFIOTARGET, Routine: string) => Enter<FxIoTargetRem
 
 /** `WdfDeviceGetIoTarget`: a function or filter device's default target, the next-lower device (NULL for a control device). */
 export function WdfDeviceGetIoTarget(Device: WDFDEVICE): WDFIOTARGET | null {
-  return (Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceGetIoTarget")?.defaultTarget?.handle ?? null) as WDFIOTARGET | null;
+  return (Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceGetIoTarget")?.defaultTarget?.handle ?? null) as WDFIOTARGET | null;
 }
 
 /** `WdfIoTargetCreate`: a remote target, closed until WdfIoTargetOpen; its parent is the device unless the attributes name another. */
 export function WdfIoTargetCreate(Device: WDFDEVICE, IoTargetAttributes: PWDF_OBJECT_ATTRIBUTES, IoTarget: Box<WDFIOTARGET | null>): NTSTATUS {
-  const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE) as FxDevice;
+  const device = FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE_BASE) as FxDevice;
   IoTarget.value = null;
   let status = WdfCheckIrql("WdfIoTargetCreate");
   if (NT_SUCCESS(status)) status = FxValidateObjectAttributes(IoTargetAttributes);

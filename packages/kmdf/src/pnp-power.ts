@@ -1,6 +1,6 @@
 import { STATUS_INVALID_DEVICE_REQUEST, type DEVICE_OBJECT, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxPnpPowerCallbacksFrom, FX_TYPE_DEVICE, WdfDevStatePnpInvalid, WdfDevStatePowerInvalid, WdfDevStatePwrPolInvalid, WdfFalse, WdfTrue, type FxDevice,
+  FxPnpPowerCallbacksFrom, FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, WdfDevStatePnpInvalid, WdfDevStatePowerInvalid, WdfDevStatePwrPolInvalid, WdfFalse, WdfTrue, type FxDevice,
   type PWDF_PNPPOWER_EVENT_CALLBACKS, type PWDFDEVICE_INIT, type WDF_DEVICE_PNP_STATE, type WDF_DEVICE_POWER_POLICY_STATE, type WDF_DEVICE_POWER_STATE,
   type WDFDEVICE,
 } from "@wdfjs/framework";
@@ -26,12 +26,12 @@ export function WdfFdoInitWdmGetPhysicalDevice(DeviceInit: PWDFDEVICE_INIT): DEV
 
 /** `WdfDeviceWdmGetAttachedDevice`: the next-lower device object (null for a control device). */
 export function WdfDeviceWdmGetAttachedDevice(Device: WDFDEVICE): DEVICE_OBJECT | null {
-  return Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceWdmGetAttachedDevice")?.AttachedDevice ?? null;
+  return Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceWdmGetAttachedDevice")?.AttachedDevice ?? null;
 }
 
 /** `WdfDeviceWdmGetPhysicalDevice`: the stack's PDO (null for a control device). */
 export function WdfDeviceWdmGetPhysicalDevice(Device: WDFDEVICE): DEVICE_OBJECT | null {
-  return Enter<FxDevice>(Device, FX_TYPE_DEVICE, "WdfDeviceWdmGetPhysicalDevice")?.PhysicalDevice ?? null;
+  return Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceWdmGetPhysicalDevice")?.PhysicalDevice ?? null;
 }
 
 /** `WdfDeviceGetDevicePnpState` (WdfDevStatePnpInvalid for a control device). */

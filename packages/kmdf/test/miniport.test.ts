@@ -11,7 +11,8 @@ import {
   WDF_TIMER_CONFIG_INIT, WDF_WORKITEM_CONFIG, WDF_WORKITEM_CONFIG_INIT, WdfDeviceGetIoTarget, WdfDeviceMiniportCreate, WdfDeviceWdmGetAttachedDevice,
   WdfDeviceWdmGetDeviceObject, WdfDeviceWdmGetPhysicalDevice, WdfDriverCreate, WdfDriverInitNoDispatchOverride, WdfDriverInitNonPnpDriver, WdfDriverMiniportUnload, WdfDriverWdmGetDriverObject, WdfGetDriver,
   WdfIoQueueCreate, WdfIoQueueDispatchSequential, WdfIoTargetSendIoctlSynchronously, WdfMemoryCreate, WdfObjectDelete, WdfTimerCreate, WdfTimerStart,
-  WdfWorkItemCreate, WdfWorkItemEnqueue, WdfWorkItemGetParentObject, type WDFDEVICE, type WDFDRIVER, type WDFMEMORY, type WDFQUEUE, type WDFTIMER, type WDFWORKITEM,
+  WdfWorkItemCreate, WdfWorkItemEnqueue, WdfWorkItemGetParentObject, WdfDeviceSetAlignmentRequirement, WdfDeviceGetAlignmentRequirement, WdfIoTargetCreate,
+  WdfDeviceCreateDeviceInterface, type WDFIOTARGET, type WDFDEVICE, type WDFDRIVER, type WDFMEMORY, type WDFQUEUE, type WDFTIMER, type WDFWORKITEM,
 } from "../src/index.js";
 import { inThread } from "./target-harness.js";
 
@@ -235,6 +236,23 @@ describe("KMDF miniport mode (WdfDeviceMiniportCreate, WdfDriverMiniportUnload)"
       WDF_IO_QUEUE_CONFIG_INIT(config, WdfIoQueueDispatchSequential);
       WdfIoQueueCreate(device, config, null, Out<WDFQUEUE | null>(null));
     })).toThrow(BugCheck);
+    expect(m.bugCheckData).toMatchObject({ BugCheckCode: WDF_VIOLATION, BugCheckParameter1: WDF_INVALID_HANDLE, BugCheckParameter2: device });
+  });
+
+  it("the other WDFDEVICE functions take only FX_TYPE_DEVICE: a device interface on a miniport's WDFDEVICE is a WDF_VIOLATION; the FX_TYPE_DEVICE_BASE ones (alignment, WDM objects, targets) take it", () => {
+    const m = boot({ seed: 6 });
+    const lower = loadLower(m);
+    const mp = loadMiniport(m, lower);
+    const device = miniportInitialize(m, mp, lower);
+    const made = m.runInKernel(() => {
+      WdfDeviceSetAlignmentRequirement(device, 7);
+      const target = Out<WDFIOTARGET | null>(null);
+      const status = WdfIoTargetCreate(device, null, target);
+      if (target.value !== null) WdfObjectDelete(target.value);
+      return [WdfDeviceGetAlignmentRequirement(device), status];
+    });
+    expect(made).toEqual([7, STATUS_SUCCESS]);
+    expect(() => m.runInKernel(() => WdfDeviceCreateDeviceInterface(device, "{6f4c2e8a-0b1d-4c3e-9a5f-7d2e1b3c4a50}", null))).toThrow(BugCheck);
     expect(m.bugCheckData).toMatchObject({ BugCheckCode: WDF_VIOLATION, BugCheckParameter1: WDF_INVALID_HANDLE, BugCheckParameter2: device });
   });
 

@@ -6,7 +6,7 @@ import {
   type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
-import { FX_TYPE_DEVICE } from "../object/types.js";
+import { FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, type WDFTYPE } from "../object/types.js";
 import { FxVerifierCallbackIrqlEntry, FxVerifierCallbackIrqlExit } from "../verifier.js";
 import { WdfTrue, WdfUseDefault } from "../io/queue-config.js";
 import type { FxDriver } from "../driver/fx-driver.js";
@@ -73,8 +73,9 @@ export class FxDevice extends FxObject {
   /** `m_DynamicDispatchInfoListHead`: WdfDeviceConfigureWdmIrpDispatchCallback's callbacks (null: none). */
   dynamicDispatch: FxIrpDynamicDispatchInfo | null = null;
 
-  constructor(readonly driver: FxDriver, readonly Init: FxDeviceInit) {
-    super(FX_TYPE_DEVICE);
+  /** `Type`: FX_TYPE_DEVICE, or FX_TYPE_MP_DEVICE for a miniport's (FxMpDevice). */
+  constructor(readonly driver: FxDriver, readonly Init: FxDeviceInit, Type: WDFTYPE = FX_TYPE_DEVICE) {
+    super(Type);
     this.Exclusive = Init.Exclusive;
     this.ReadWriteIoType = Init.ReadWriteIoType;
     this.DeviceName = Init.DeviceName;
@@ -90,6 +91,11 @@ export class FxDevice extends FxObject {
     this.pkgIo.inCallerContextCallback = Init.IoInCallerContextCallback;
     // A PnP device goes away with its stack at REMOVE_DEVICE, never by WdfObjectDelete.
     if (this.pnp !== null) this.noDeleteDDI = true;
+  }
+
+  /** Both kinds of WDFDEVICE answer to FX_TYPE_DEVICE_BASE (`FxDeviceBase::QueryInterface`). */
+  override isOfType(Type: WDFTYPE): boolean {
+    return Type === FX_TYPE_DEVICE_BASE;
   }
 
   /** Runs a driver callback with this device's driver as the executing one (its driver globals). */

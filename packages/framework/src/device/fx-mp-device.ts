@@ -6,6 +6,7 @@ import { FxVerifierBugCheck, WDF_REQUIRED_PARAMETER_IS_NULL } from "../verifier.
 import type { FxDriver } from "../driver/fx-driver.js";
 import { FxDevice } from "./fx-device.js";
 import { FxDeviceInit, FxDeviceInitTypeMiniport } from "./fx-device-init.js";
+import { FX_TYPE_MP_DEVICE } from "../object/types.js";
 
 /**
  * `FxMpDevice` (fxdevice.hpp): a miniport's WDFDEVICE over a device object its port driver
@@ -17,7 +18,7 @@ import { FxDeviceInit, FxDeviceInitTypeMiniport } from "./fx-device-init.js";
  */
 export class FxMpDevice extends FxDevice {
   constructor(driver: FxDriver, DeviceObject: DEVICE_OBJECT, AttachedDevice: DEVICE_OBJECT | null, Pdo: DEVICE_OBJECT | null) {
-    super(driver, new FxDeviceInit(driver, FxDeviceInitTypeMiniport));
+    super(driver, new FxDeviceInit(driver, FxDeviceInitTypeMiniport), FX_TYPE_MP_DEVICE);
     this.DeviceObject = DeviceObject;
     this.AttachedDevice = AttachedDevice;
     this.PhysicalDevice = Pdo;
@@ -33,11 +34,6 @@ export class FxMpDevice extends FxDevice {
     this.AttachedDevice = null;
     this.PhysicalDevice = null;
   }
-}
-
-/** The device is a miniport's (`FX_TYPE_MP_DEVICE` in the source): it takes no WDFDEVICE_INIT-based DDI such as WdfIoQueueCreate. */
-export function FxDeviceIsMiniport(device: FxDevice): boolean {
-  return device.Init.InitType === FxDeviceInitTypeMiniport;
 }
 
 /**

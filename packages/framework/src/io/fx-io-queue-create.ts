@@ -3,8 +3,6 @@ import {
   STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_UNSUCCESSFUL, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
 import type { FxDevice } from "../device/fx-device.js";
-import { FxDeviceInitTypeMiniport } from "../device/fx-device-init.js";
-import { FxVerifierBugCheck, WDF_INVALID_HANDLE } from "../verifier.js";
 import {
   FxValidateObjectAttributes, FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED, FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED, type PWDF_OBJECT_ATTRIBUTES,
 } from "../object/attributes.js";
@@ -28,9 +26,6 @@ export const STATUS_INVALID_PARAMETER_4 = 0xc00000f2 | 0;
  * name another.
  */
 export function FxIoQueueCreate(device: FxDevice, Config: WDF_IO_QUEUE_CONFIG, Attributes: PWDF_OBJECT_ATTRIBUTES, HasQueueOut: boolean): FxIoQueue | NTSTATUS {
-  // A miniport's WDFDEVICE is an FxMpDevice (FX_TYPE_MP_DEVICE), not the FX_TYPE_DEVICE that
-  // fxioqueueapi.cpp asks for: its port owns the IRPs, so there is nothing to queue.
-  if (device.Init.InitType === FxDeviceInitTypeMiniport) FxVerifierBugCheck(WDF_INVALID_HANDLE, device.handle, device.type, "WdfIoQueueCreate: a miniport's WDFDEVICE (WdfDeviceMiniportCreate) cannot have queues.");
   let status = FxValidateObjectAttributes(Attributes, FX_VALIDATE_OPTION_EXECUTION_LEVEL_ALLOWED | FX_VALIDATE_OPTION_SYNCHRONIZATION_SCOPE_ALLOWED);
   if (!NT_SUCCESS(status)) return status;
   if (Config.Size !== WDF_IO_QUEUE_CONFIG_SIZE) return STATUS_INFO_LENGTH_MISMATCH;

@@ -3,7 +3,7 @@ import { FxVerifierBugCheck, WDF_INVALID_HANDLE, WDF_OBJECT_ERROR } from "../ver
 import type { WDF_OBJECT_CONTEXT_TYPE_INFO } from "./context.js";
 import type { FxCallbackLock } from "../sync/fx-callback-lock.js";
 import {
-  FX_TYPE_OBJECT, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent,
+  FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, FX_TYPE_MP_DEVICE, FX_TYPE_OBJECT, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent,
   type EVT_WDF_OBJECT_CONTEXT_CLEANUP, type EVT_WDF_OBJECT_CONTEXT_DESTROY, type WDF_EXECUTION_LEVEL, type WDF_SYNCHRONIZATION_SCOPE, type WDFOBJECT, type WDFTYPE,
 } from "./types.js";
 
@@ -190,11 +190,13 @@ export class FxObjectTable {
     return slot >= 0 && this.handles[slot] === handle ? this.slots[slot]! : undefined;
   }
 
-  /** The live object of a handle if its type is `Type` exactly, or any live object for `FX_TYPE_OBJECT` (the DDIs' common case); else null. */
+  /** The live object of a handle if its type is `Type` exactly, any live object for `FX_TYPE_OBJECT`, either kind of device for `FX_TYPE_DEVICE_BASE` (the DDIs' common cases); else null. */
   lookupOfType(handle: number, Type: WDFTYPE): FxObject | null {
     if (typeof handle !== "number" || !(handle > 0) || (handle & 3) !== 0) return null;
     const slot = ((handle >>> 2) - 1) & SLOT_MASK;
-    return slot < this.handles.length && this.handles[slot] === handle && (this.types[slot] === Type || Type === FX_TYPE_OBJECT) ? this.slots[slot]! : null;
+    if (slot >= this.handles.length || this.handles[slot] !== handle) return null;
+    const t = this.types[slot];
+    return t === Type || Type === FX_TYPE_OBJECT || (Type === FX_TYPE_DEVICE_BASE && (t === FX_TYPE_DEVICE || t === FX_TYPE_MP_DEVICE)) ? this.slots[slot]! : null;
   }
 
   lookupFreed(handle: number): FxObject | undefined {

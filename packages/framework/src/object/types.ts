@@ -13,6 +13,10 @@ export type WDFHANDLE<Name extends string> = number & { readonly [handleType]: N
 export const FX_TYPE_OBJECT = 0x1000;
 export const FX_TYPE_DRIVER = 0x1001;
 export const FX_TYPE_DEVICE = 0x1002;
+/** `FX_TYPE_MP_DEVICE`: a miniport's WDFDEVICE (WdfDeviceMiniportCreate); the DDIs that take FX_TYPE_DEVICE refuse it. */
+export const FX_TYPE_MP_DEVICE = 0x1014;
+/** `FX_TYPE_DEVICE_BASE`: what both kinds of WDFDEVICE answer to; the few DDIs a miniport's device may use ask for it. */
+export const FX_TYPE_DEVICE_BASE = 0x1030;
 export const FX_TYPE_QUEUE = 0x1003;
 export const FX_TYPE_WMI_PROVIDER = 0x1004;
 export const FX_TYPE_REG_KEY = 0x1006;

@@ -7,7 +7,7 @@ import { startSystemThread } from "@wdfjs/kernel/internal";
 import type { FxObject } from "../object/fx-object.js";
 import { STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL } from "../wdfstatus.js";
 import {
-  FX_TYPE_DEVICE, FX_TYPE_DRIVER, FX_TYPE_QUEUE, WdfExecutionLevelDispatch, WdfExecutionLevelInheritFromParent, WdfExecutionLevelPassive,
+  FX_TYPE_DEVICE, FX_TYPE_DRIVER, FX_TYPE_MP_DEVICE, FX_TYPE_QUEUE, WdfExecutionLevelDispatch, WdfExecutionLevelInheritFromParent, WdfExecutionLevelPassive,
   WdfSynchronizationScopeDevice, WdfSynchronizationScopeInheritFromParent, WdfSynchronizationScopeNone, WdfSynchronizationScopeQueue,
   type WDF_EXECUTION_LEVEL, type WDF_SYNCHRONIZATION_SCOPE,
 } from "../object/types.js";
@@ -124,7 +124,7 @@ function makeLock(object: FxObject): FxCallbackLock {
  * AutomaticSerialization) uses the lock of its parent queue or device.
  */
 export function FxGetCallbackLock(object: FxObject): FxCallbackLock | null {
-  if (object.type === FX_TYPE_DEVICE) {
+  if (object.type === FX_TYPE_DEVICE || object.type === FX_TYPE_MP_DEVICE) {
     if (FxGetEffectiveSynchronizationScope(object) !== WdfSynchronizationScopeDevice) return null;
     return (object.callbackLock ??= makeLock(object));
   }
@@ -139,7 +139,7 @@ export function FxGetCallbackLock(object: FxObject): FxCallbackLock | null {
 
 /** `FxDeviceBase::_SearchForDevice`: the object itself or its nearest ancestor that is a device or a queue (the one with callbacks). */
 export function FxSearchForCallbacksObject(object: FxObject): FxObject | null {
-  for (let o: FxObject | null = object; o !== null; o = o.parent) if (o.type === FX_TYPE_DEVICE || o.type === FX_TYPE_QUEUE) return o;
+  for (let o: FxObject | null = object; o !== null; o = o.parent) if (o.type === FX_TYPE_DEVICE || o.type === FX_TYPE_MP_DEVICE || o.type === FX_TYPE_QUEUE) return o;
   return null;
 }
 
@@ -198,7 +198,7 @@ export function FxNeedsPassive(object: FxObject): boolean {
 /** The WDM device object of the device an object belongs to (its work items run for it). */
 export function FxDeviceObjectOf(object: FxObject): DEVICE_OBJECT | null {
   for (let o: FxObject | null = object; o !== null; o = o.parent) {
-    if (o.type === FX_TYPE_DEVICE) return (o as FxObject & { DeviceObject: DEVICE_OBJECT | null }).DeviceObject;
+    if (o.type === FX_TYPE_DEVICE || o.type === FX_TYPE_MP_DEVICE) return (o as FxObject & { DeviceObject: DEVICE_OBJECT | null }).DeviceObject;
     if (o.type === FX_TYPE_QUEUE) return (o as FxObject & { device: { DeviceObject: DEVICE_OBJECT | null } }).device.DeviceObject;
   }
   return null;
