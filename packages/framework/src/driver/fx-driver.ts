@@ -1,10 +1,12 @@
 import {
   DO_DEVICE_INITIALIZING, IoCompleteRequest, IO_NO_INCREMENT, IRP_MJ_MAXIMUM_FUNCTION, NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST,
   type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
+  IoGetCurrentIrpStackLocation,
 } from "@wdfjs/kernel";
 import { FxObject, FxObjectTableOf } from "../object/fx-object.js";
 import { FX_TYPE_DRIVER, WdfExecutionLevelDispatch, WdfSynchronizationScopeNone } from "../object/types.js";
 import type { FxDevice } from "../device/fx-device.js";
+import { FxPkgIoPresentAtOnce } from "../io/fx-pkg-io.js";
 import { FxDeviceInit, FxDeviceInitTypeFdo } from "../device/fx-device-init.js";
 import { FxVerifierCallbackIrqlEntry, FxVerifierCallbackIrqlExit } from "../verifier.js";
 
@@ -84,6 +86,9 @@ export function FxDriverDispatch(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATU
     IoCompleteRequest(Irp, IO_NO_INCREMENT);
     return STATUS_INVALID_DEVICE_REQUEST;
   }
+  // The I/O path's common case first: a request presented at once to the queue its IRP goes to.
+  const queue = device.table.checked ? null : device.pkgIo.route(IoGetCurrentIrpStackLocation(Irp).MajorFunction);
+  if (queue !== null && device.pkgIo.requestAttributes === null && queue.canPresentAtOnce(Irp)) return FxPkgIoPresentAtOnce(Irp, queue);
   const table = device.table;
   const previous = table.driver;
   const driver = device.driver;

@@ -20,6 +20,20 @@ import {
 import type { WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
 
 /**
+ * `FxPkgIo::Dispatch` for an IRP whose queue `canPresentAtOnce`: a request for it, presented now;
+ * the dispatch returns what `dispatchToQueue` would.
+ */
+export function FxPkgIoPresentAtOnce(Irp: IRP, queue: FxIoQueue): NTSTATUS {
+  // Nothing between the caller's check and the claim in presentAtOnce can switch threads (making a
+  // request calls no kernel routine that schedules), so a sequential queue still presents one at a time.
+  const request = FxRequest.forIrp(Irp, queue.table);
+  queue.presentAtOnce(request);
+  if (request.completed && !request.irpMarkedPending) return request.status;
+  if (!request.irpMarkedPending) IoMarkIrpPending(Irp);
+  return STATUS_PENDING;
+}
+
+/**
  * `FxPkgIo` (fxpkgio.cpp): a device's I/O package. Every IRP that no other package claims
  * (not create, cleanup, close, PnP or power) becomes a request on the queue configured for its
  * type (WdfDeviceConfigureRequestDispatching), else on the default queue. Without a
