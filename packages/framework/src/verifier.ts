@@ -1,4 +1,5 @@
 import { currentMachine, IrqlName, KeBugCheckEx, KeGetCurrentIrql, STATUS_INVALID_DEVICE_REQUEST, STATUS_PROCEDURE_NOT_FOUND, STATUS_SUCCESS, WDF_VIOLATION, type KIRQL, type NTSTATUS } from "@wdfjs/kernel";
+import { cur } from "@wdfjs/kernel/internal";
 import type { FxDriver } from "./driver/fx-driver.js";
 import { FxObjectTableOf } from "./object/fx-object.js";
 
@@ -58,9 +59,13 @@ export function FxVerifierCallbackIrqlExit(EntryIrql: KIRQL, Callback: string): 
  * (fxverifier.h). The free flavor does not check.
  */
 export function FxVerifierCheckIrqlLevel(Routine: string, Irql: KIRQL): NTSTATUS {
+  // Small, so that it is inlined into every DDI: the free flavor checks nothing.
+  return cur.checked ? FxVerifierCheckIrqlChecked(Routine, Irql) : STATUS_SUCCESS;
+}
+
+function FxVerifierCheckIrqlChecked(Routine: string, Irql: KIRQL): NTSTATUS {
   const current = KeGetCurrentIrql();
-  if (current <= Irql || !currentMachine().checked) return STATUS_SUCCESS;
-  return FxVerifierIrqlTooHigh(Routine, Irql, current);
+  return current <= Irql ? STATUS_SUCCESS : FxVerifierIrqlTooHigh(Routine, Irql, current);
 }
 
 function FxVerifierIrqlTooHigh(Routine: string, Irql: KIRQL, current: KIRQL): NTSTATUS {

@@ -6,6 +6,8 @@
  * Drivers and host programs use "@wdfjs/kernel", which exports the WDK's names, the public
  * types and the host API.
  */
+/** The executing machine (the noMachine stand-in, which throws on any use, while none is): for the hot paths that cannot afford a call. */
+export { cur } from "./context.js";
 export { KiAbandonServiceWaits, KiDeferServiceWait, KiNextServiceWait, KiServiceWait } from "./ke/service-wait.js";
 export { KiRunRoutine, isRoutineGenerator } from "./ke/routine.js";
 export { SeededRandom } from "./ke/random.js";

@@ -1,6 +1,6 @@
 import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxCollection, FxCreateObject, FxObjectHandleGetPtr, FxVerifierBugCheck, FX_TYPE_COLLECTION, FX_TYPE_OBJECT, WDF_OBJECT_ERROR, type PWDF_OBJECT_ATTRIBUTES,
+  FxCollection, FxCreateObject, FxObjectHandleGetAnyPtr, FxObjectHandleGetPtr, FxVerifierBugCheck, FX_TYPE_COLLECTION, WDF_OBJECT_ERROR, type PWDF_OBJECT_ATTRIBUTES,
   type WDFCOLLECTION, type WDFOBJECT,
 } from "@wdfjs/framework";
 import { Created, Enter } from "./ddi.js";
@@ -27,7 +27,7 @@ export function WdfCollectionGetCount(Collection: WDFCOLLECTION): number {
 /** `WdfCollectionAdd`: the object goes at the end, referenced while it is in the collection. */
 export function WdfCollectionAdd(Collection: WDFCOLLECTION, Object: WDFOBJECT): NTSTATUS {
   const collection = FxObjectHandleGetPtr(Collection, FX_TYPE_COLLECTION) as FxCollection;
-  const object = FxObjectHandleGetPtr(Object, FX_TYPE_OBJECT);
+  const object = FxObjectHandleGetAnyPtr(Object);
   if (!NT_SUCCESS(WdfCheckIrql("WdfCollectionAdd"))) return STATUS_INVALID_DEVICE_REQUEST;
   collection.add(object);
   return STATUS_SUCCESS;
@@ -41,7 +41,7 @@ export function WdfCollectionAdd(Collection: WDFCOLLECTION, Object: WDFOBJECT): 
 export function WdfCollectionRemove(Collection: WDFCOLLECTION, Item: WDFOBJECT): void {
   const collection = CollectionAt(Collection, "WdfCollectionRemove");
   if (collection === null) return;
-  if (!collection.remove(FxObjectHandleGetPtr(Item, FX_TYPE_OBJECT)) && collection.table.machine.checked) {
+  if (!collection.remove(FxObjectHandleGetAnyPtr(Item)) && collection.table.machine.checked) {
     FxVerifierBugCheck(WDF_OBJECT_ERROR, Item, Collection, "WdfCollectionRemove: the object is not in the collection.");
   }
 }

@@ -1,5 +1,5 @@
 import { NT_SUCCESS, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
-import { FxObjectHandleGetPtr, type FxDeviceInit, type FxObject, type PWDFDEVICE_INIT, type WDFTYPE } from "@wdfjs/framework";
+import { FxObjectHandleGetPtr, FxObjectTableOf, FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, type FxDevice, type FxDeviceInit, type FxObject, type PWDFDEVICE_INIT, type WDFTYPE } from "@wdfjs/framework";
 import { FxDeviceInitOf } from "./device-init.js";
 import { WdfCheckIrql } from "./irql.js";
 
@@ -13,7 +13,16 @@ import { WdfCheckIrql } from "./irql.js";
  */
 export function Enter<T extends FxObject>(Handle: number, Type: WDFTYPE, Routine: string): T | null {
   const object = FxObjectHandleGetPtr(Handle, Type) as T;
-  return NT_SUCCESS(WdfCheckIrql(Routine)) ? object : null;
+  return WdfCheckIrql(Routine) === STATUS_SUCCESS ? object : null;
+}
+
+/**
+ * `Enter` for a DDI that takes either kind of WDFDEVICE (FX_TYPE_DEVICE_BASE): a PnP or control
+ * device found at once, a miniport's through the full lookup.
+ */
+export function EnterDeviceBase(Device: number, Routine: string): FxDevice | null {
+  const device = (FxObjectTableOf().lookupOfType(Device, FX_TYPE_DEVICE) ?? FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE_BASE)) as FxDevice;
+  return WdfCheckIrql(Routine) === STATUS_SUCCESS ? device : null;
 }
 
 /** As `Enter`, for a `WdfDeviceInit*` / `WdfFdoInit*` / `WdfPdoInit*` DDI's init (NULL: WDF_REQUIRED_PARAMETER_IS_NULL). */

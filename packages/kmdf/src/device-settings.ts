@@ -3,7 +3,7 @@ import {
   FxDeviceFromDeviceObject, FxDeviceIndicateWakeStatus, FxDeviceInterfaceLink, FxDeviceSetCharacteristics, FxDeviceSetInterfaceState, FxDeviceSetFailed, FxDeviceSetStaticStopRemove, FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, FX_TYPE_STRING, type FxDevice, type FxString,
   type WDF_DEVICE_FAILED_ACTION, type WDFDEVICE, type WDFDRIVER, type WDFFILEOBJECT, type WDFSTRING,
 } from "@wdfjs/framework";
-import { Enter } from "./ddi.js";
+import { Enter, EnterDeviceBase } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
 /** `WdfWdmDeviceGetWdfDeviceHandle` (km/fxdeviceapikm.cpp): the WDFDEVICE of a framework device object, else NULL. */
@@ -41,12 +41,12 @@ export function WdfDeviceGetCharacteristics(Device: WDFDEVICE): number {
 
 /** `WdfDeviceGetAlignmentRequirement`: the device object's AlignmentRequirement (FILE_*_ALIGNMENT, a mask). */
 export function WdfDeviceGetAlignmentRequirement(Device: WDFDEVICE): number {
-  return Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceGetAlignmentRequirement")?.DeviceObject?.AlignmentRequirement ?? 0;
+  return EnterDeviceBase(Device, "WdfDeviceGetAlignmentRequirement")?.DeviceObject?.AlignmentRequirement ?? 0;
 }
 
 /** `WdfDeviceSetAlignmentRequirement`: sets the device object's AlignmentRequirement. */
 export function WdfDeviceSetAlignmentRequirement(Device: WDFDEVICE, AlignmentRequirement: number): void {
-  const d = Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceSetAlignmentRequirement")?.DeviceObject ?? null;
+  const d = EnterDeviceBase(Device, "WdfDeviceSetAlignmentRequirement")?.DeviceObject ?? null;
   if (d !== null) d.AlignmentRequirement = AlignmentRequirement >>> 0;
 }
 

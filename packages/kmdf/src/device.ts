@@ -3,7 +3,7 @@ import {
   FxDeviceCreate, FxObjectHandleGetPtr, FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, FX_TYPE_REQUEST, type FxDevice, type FxRequest, type PWDF_OBJECT_ATTRIBUTES, type PWDFDEVICE_INIT,
   type WDFDEVICE, type WDFREQUEST,
 } from "@wdfjs/framework";
-import { Created, Enter } from "./ddi.js";
+import { Created, Enter, EnterDeviceBase } from "./ddi.js";
 import { FxDeviceInitOf } from "./device-init.js";
 import { WdfCheckIrql } from "./irql.js";
 
@@ -36,7 +36,7 @@ export function WdfControlFinishInitializing(Device: WDFDEVICE): void {
 
 /** `WdfDeviceWdmGetDeviceObject`. */
 export function WdfDeviceWdmGetDeviceObject(Device: WDFDEVICE): DEVICE_OBJECT | null {
-  return Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceWdmGetDeviceObject")?.DeviceObject ?? null;
+  return EnterDeviceBase(Device, "WdfDeviceWdmGetDeviceObject")?.DeviceObject ?? null;
 }
 
 /**

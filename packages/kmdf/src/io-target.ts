@@ -12,7 +12,7 @@ import {
   type WDF_IO_TARGET_PURGE_IO_ACTION, type WDF_IO_TARGET_SENT_IO_ACTION, type WDF_IO_TARGET_STATE, type WDFDEVICE, type WDFIOTARGET, type WDFMEMORY,
   type WDFREQUEST,
 } from "@wdfjs/framework";
-import { Enter } from "./ddi.js";
+import { Enter, EnterDeviceBase } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
 // Also exported here, where it was defined before the core took it (wdftypes.h).
@@ -25,7 +25,7 @@ const RemoteAt = (IoTarget: WDFIOTARGET, Routine: string) => Enter<FxIoTargetRem
 
 /** `WdfDeviceGetIoTarget`: a function or filter device's default target, the next-lower device (NULL for a control device). */
 export function WdfDeviceGetIoTarget(Device: WDFDEVICE): WDFIOTARGET | null {
-  return (Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceGetIoTarget")?.defaultTarget?.handle ?? null) as WDFIOTARGET | null;
+  return (EnterDeviceBase(Device, "WdfDeviceGetIoTarget")?.defaultTarget?.handle ?? null) as WDFIOTARGET | null;
 }
 
 /** `WdfIoTargetCreate`: a remote target, closed until WdfIoTargetOpen; its parent is the device unless the attributes name another. */

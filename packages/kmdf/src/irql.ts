@@ -1,5 +1,6 @@
-import { currentMachine, KeGetCurrentIrql, PASSIVE_LEVEL, STATUS_SUCCESS, type KIRQL, type NTSTATUS } from "@wdfjs/kernel";
+import { KeGetCurrentIrql, PASSIVE_LEVEL, STATUS_SUCCESS, type KIRQL, type NTSTATUS } from "@wdfjs/kernel";
 import { FxVerifierCheckIrqlLevel } from "@wdfjs/framework";
+import { cur } from "@wdfjs/kernel/internal";
 import { WdfFunctionMaxIrql } from "./irql-table.js";
 
 /**
@@ -18,8 +19,13 @@ export function WdfFunctionIrql(Routine: string): KIRQL | null {
  * the KMDF verifier does (fxverifier.h); a function without a level, and the free flavor, pass.
  */
 export function WdfCheckIrql(Routine: string): NTSTATUS {
+  // Small, so that it is inlined into every DDI: the free flavor checks nothing.
+  return cur.checked ? WdfCheckIrqlChecked(Routine) : STATUS_SUCCESS;
+}
+
+function WdfCheckIrqlChecked(Routine: string): NTSTATUS {
   // Every function may be called at PASSIVE_LEVEL: the table is read only at a raised IRQL.
-  if (KeGetCurrentIrql() === PASSIVE_LEVEL || !currentMachine().checked) return STATUS_SUCCESS;
+  if (KeGetCurrentIrql() === PASSIVE_LEVEL) return STATUS_SUCCESS;
   const level = WdfFunctionIrql(Routine);
   return level === null ? STATUS_SUCCESS : FxVerifierCheckIrqlLevel(Routine, level);
 }

@@ -4,7 +4,7 @@ import {
   type PWDF_PNPPOWER_EVENT_CALLBACKS, type PWDFDEVICE_INIT, type WDF_DEVICE_PNP_STATE, type WDF_DEVICE_POWER_POLICY_STATE, type WDF_DEVICE_POWER_STATE,
   type WDFDEVICE,
 } from "@wdfjs/framework";
-import { Enter, EnterInit } from "./ddi.js";
+import { Enter, EnterDeviceBase, EnterInit } from "./ddi.js";
 
 /** `WdfDeviceInitSetPnpPowerEventCallbacks`: copied by the core's `FxPnpPowerCallbacksFrom` (a wrong Size is ignored). */
 export function WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit: PWDFDEVICE_INIT, PnpPowerEventCallbacks: PWDF_PNPPOWER_EVENT_CALLBACKS): void {
@@ -26,12 +26,12 @@ export function WdfFdoInitWdmGetPhysicalDevice(DeviceInit: PWDFDEVICE_INIT): DEV
 
 /** `WdfDeviceWdmGetAttachedDevice`: the next-lower device object (null for a control device). */
 export function WdfDeviceWdmGetAttachedDevice(Device: WDFDEVICE): DEVICE_OBJECT | null {
-  return Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceWdmGetAttachedDevice")?.AttachedDevice ?? null;
+  return EnterDeviceBase(Device, "WdfDeviceWdmGetAttachedDevice")?.AttachedDevice ?? null;
 }
 
 /** `WdfDeviceWdmGetPhysicalDevice`: the stack's PDO (null for a control device). */
 export function WdfDeviceWdmGetPhysicalDevice(Device: WDFDEVICE): DEVICE_OBJECT | null {
-  return Enter<FxDevice>(Device, FX_TYPE_DEVICE_BASE, "WdfDeviceWdmGetPhysicalDevice")?.PhysicalDevice ?? null;
+  return EnterDeviceBase(Device, "WdfDeviceWdmGetPhysicalDevice")?.PhysicalDevice ?? null;
 }
 
 /** `WdfDeviceGetDevicePnpState` (WdfDevStatePnpInvalid for a control device). */

@@ -1,6 +1,6 @@
 import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, type Box, type KWAIT_GENERATOR, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxCreateObject, FxGetCallbackLock, FxObjectHandleGetPtr, FxSpinLock, FxVerifierBugCheck, FxVerifierCheckIrqlLevel, FxWaitLock, FX_TYPE_OBJECT,
+  FxCreateObject, FxGetCallbackLock, FxObjectHandleGetAnyPtr, FxObjectHandleGetPtr, FxSpinLock, FxVerifierBugCheck, FxVerifierCheckIrqlLevel, FxWaitLock,
   FX_TYPE_SPIN_LOCK, FX_TYPE_WAIT_LOCK, WDF_INVALID_LOCK_OPERATION, WDF_RECURSIVE_LOCK, type PWDF_OBJECT_ATTRIBUTES, type WDFOBJECT, type WDFSPINLOCK, type WDFWAITLOCK,
 } from "@wdfjs/framework";
 import { Created, Enter } from "./ddi.js";
@@ -58,7 +58,7 @@ export function WdfWaitLockRelease(Lock: WDFWAITLOCK): void {
  * the same bug check says so. The caller holding it already → WDF_RECURSIVE_LOCK (0x2).
  */
 export function WdfObjectAcquireLock(Object: WDFOBJECT): void {
-  const lock = FxGetCallbackLock(FxObjectHandleGetPtr(Object, FX_TYPE_OBJECT));
+  const lock = FxGetCallbackLock(FxObjectHandleGetAnyPtr(Object));
   if (lock === null) FxVerifierBugCheck(WDF_INVALID_LOCK_OPERATION, Object, 0, "WdfObjectAcquireLock: the object has no callback lock (its synchronization scope is None).");
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfObjectAcquireLock", lock.passive ? PASSIVE_LEVEL : DISPATCH_LEVEL))) return;
   // FxCallbackSpinLock/MutexLock::Lock: the owner taking it again (a callback the framework already
@@ -70,7 +70,7 @@ export function WdfObjectAcquireLock(Object: WDFOBJECT): void {
 
 /** `WdfObjectReleaseLock`: releases what WdfObjectAcquireLock took (no lock → WDF_VIOLATION 0xB, P3 0). */
 export function WdfObjectReleaseLock(Object: WDFOBJECT): void {
-  const lock = FxGetCallbackLock(FxObjectHandleGetPtr(Object, FX_TYPE_OBJECT));
+  const lock = FxGetCallbackLock(FxObjectHandleGetAnyPtr(Object));
   if (lock === null) FxVerifierBugCheck(WDF_INVALID_LOCK_OPERATION, Object, 0, "WdfObjectReleaseLock: the object has no callback lock (its synchronization scope is None).");
   if (NT_SUCCESS(WdfCheckIrql("WdfObjectReleaseLock"))) lock.release();
 }

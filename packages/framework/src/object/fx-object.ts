@@ -1,9 +1,10 @@
-import { currentMachine, type Machine } from "@wdfjs/kernel";
+import { type Machine } from "@wdfjs/kernel";
+import { cur } from "@wdfjs/kernel/internal";
 import { FxVerifierBugCheck, WDF_INVALID_HANDLE, WDF_OBJECT_ERROR } from "../verifier.js";
 import type { WDF_OBJECT_CONTEXT_TYPE_INFO } from "./context.js";
 import type { FxCallbackLock } from "../sync/fx-callback-lock.js";
 import {
-  FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, FX_TYPE_MP_DEVICE, FX_TYPE_OBJECT, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent,
+  FX_TYPE_OBJECT, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent,
   type EVT_WDF_OBJECT_CONTEXT_CLEANUP, type EVT_WDF_OBJECT_CONTEXT_DESTROY, type WDF_EXECUTION_LEVEL, type WDF_SYNCHRONIZATION_SCOPE, type WDFOBJECT, type WDFTYPE,
 } from "./types.js";
 
@@ -93,7 +94,8 @@ export class FxObjectTable {
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
       slot = this.slots.length;
-      if (slot > SLOT_MASK) throw new Error(`wdfjs: more than ${SLOT_MASK + 1} framework objects are alive in one machine`);
+      // The last slot is never used: a NULL handle's slot, so that a freed slot's 0 never matches it.
+      if (slot >= SLOT_MASK) throw new Error(`wdfjs: more than ${SLOT_MASK} framework objects are alive in one machine`);
       this.slots.push(null);
       this.handles.push(0);
       this.types.push(0);
@@ -190,13 +192,20 @@ export class FxObjectTable {
     return slot >= 0 && this.handles[slot] === handle ? this.slots[slot]! : undefined;
   }
 
-  /** The live object of a handle if its type is `Type` exactly, any live object for `FX_TYPE_OBJECT`, either kind of device for `FX_TYPE_DEVICE_BASE` (the DDIs' common cases); else null. */
+  /**
+   * The live object of a handle if its type is `Type` exactly, else null (the DDIs' common case;
+   * `FxObjectHandleGetPtr` takes the rest to its slow path). No separate checks of the handle's
+   * form: a value that is not a live handle never equals the number in its slot.
+   */
   lookupOfType(handle: number, Type: WDFTYPE): FxObject | null {
-    if (typeof handle !== "number" || !(handle > 0) || (handle & 3) !== 0) return null;
     const slot = ((handle >>> 2) - 1) & SLOT_MASK;
-    if (slot >= this.handles.length || this.handles[slot] !== handle) return null;
-    const t = this.types[slot];
-    return t === Type || Type === FX_TYPE_OBJECT || (Type === FX_TYPE_DEVICE_BASE && (t === FX_TYPE_DEVICE || t === FX_TYPE_MP_DEVICE)) ? this.slots[slot]! : null;
+    return this.handles[slot] === handle && this.types[slot] === Type ? this.slots[slot]! : null;
+  }
+
+  /** The live object of a handle, of any type, else null (`FX_TYPE_OBJECT`'s common case). */
+  lookupAny(handle: number): FxObject | null {
+    const slot = ((handle >>> 2) - 1) & SLOT_MASK;
+    return this.handles[slot] === handle && slot < this.slots.length ? this.slots[slot]! : null;
   }
 
   lookupFreed(handle: number): FxObject | undefined {
@@ -218,10 +227,14 @@ export class FxObjectTable {
 const TABLE: unique symbol = Symbol("wdfjs.framework.objectTable");
 type MachineWithTable = Machine & { [TABLE]?: FxObjectTable };
 
-/** The executing machine's object table. */
-export function FxObjectTableOf(machine: Machine = currentMachine()): FxObjectTable {
+/** The executing machine's object table (small: every DDI's handle lookup starts here). */
+export function FxObjectTableOf(machine: Machine = cur): FxObjectTable {
+  return (machine as MachineWithTable)[TABLE] ?? FxObjectTableCreate(machine);
+}
+
+function FxObjectTableCreate(machine: Machine): FxObjectTable {
   const m = machine as MachineWithTable;
-  return m[TABLE] ?? (m[TABLE] = new FxObjectTable(machine));
+  return (m[TABLE] = new FxObjectTable(m));
 }
 
 /**
@@ -441,6 +454,12 @@ export function FxObjectHandleGetPtr(Handle: WDFOBJECT | null, Type: WDFTYPE): F
   // Small, so that it is inlined into every DDI: the live object of the exact type, else the rest.
   const table = FxObjectTableOf();
   return table.lookupOfType(Handle as number, Type) ?? FxObjectHandleGetPtrSlow(table, Handle, Type);
+}
+
+/** `FxObjectHandleGetPtr` for `FX_TYPE_OBJECT` (any live object: the context accessors' lookup). */
+export function FxObjectHandleGetAnyPtr(Handle: WDFOBJECT | null): FxObject {
+  const table = FxObjectTableOf();
+  return table.lookupAny(Handle as number) ?? FxObjectHandleGetPtrSlow(table, Handle, FX_TYPE_OBJECT);
 }
 
 /** `FxObjectHandleGetPtr` past the common case: another handle type the object answers to, a freed object (free flavor), or WDF_INVALID_HANDLE. */

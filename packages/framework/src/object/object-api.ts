@@ -3,7 +3,7 @@ import { FxVerifierCheckIrqlLevel } from "../verifier.js";
 import { STATUS_OBJECT_NAME_EXISTS, STATUS_WDF_OBJECT_ATTRIBUTES_INVALID } from "../wdfstatus.js";
 import { FxValidateObjectAttributes, FxValidateObjectAttributesForContext, WDF_OBJECT_ATTRIBUTES_SIZE, type PWDF_OBJECT_ATTRIBUTES, type WDF_OBJECT_ATTRIBUTES } from "./attributes.js";
 import { setTypedContextWorker, type WDF_OBJECT_CONTEXT_TYPE_INFO } from "./context.js";
-import { FxObject, FxObjectHandleGetPtr, FxObjectStateCreated, FxObjectTableOf } from "./fx-object.js";
+import { FxObject, FxObjectHandleGetAnyPtr, FxObjectHandleGetPtr, FxObjectStateCreated, FxObjectTableOf } from "./fx-object.js";
 import { FX_TYPE_OBJECT, type WDFOBJECT } from "./types.js";
 
 /**
@@ -24,7 +24,7 @@ export function FxObjectCommit(object: FxObject, Attributes: PWDF_OBJECT_ATTRIBU
       EvtCleanupCallback: Attributes.EvtCleanupCallback,
       EvtDestroyCallback: Attributes.EvtDestroyCallback,
     });
-    if (Attributes.ParentObject !== null) parent = FxObjectHandleGetPtr(Attributes.ParentObject, FX_TYPE_OBJECT);
+    if (Attributes.ParentObject !== null) parent = FxObjectHandleGetAnyPtr(Attributes.ParentObject);
   }
   if (parent !== null) {
     // fxobject.cpp AddChildObjectInternal: a parent already being deleted takes no children.
@@ -59,7 +59,7 @@ export function WdfObjectCreate(Attributes: PWDF_OBJECT_ATTRIBUTES, Object: Box<
  * attached debugger (fxobjectapi.cpp), which the machine's trace records.
  */
 export function WdfObjectDelete(Object: WDFOBJECT): void {
-  const object = FxObjectHandleGetPtr(Object, FX_TYPE_OBJECT);
+  const object = FxObjectHandleGetAnyPtr(Object);
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfObjectDelete", DISPATCH_LEVEL))) return;
   if (object.noDeleteDDI) {
     object.table.machine.trace?.event("wdf.delete-refused", null, `WdfObjectDelete(0x${Object.toString(16)}): the object does not allow WdfObjectDelete (STATUS_CANNOT_DELETE)`);
@@ -70,7 +70,7 @@ export function WdfObjectDelete(Object: WDFOBJECT): void {
 
 /** `WdfObjectReference` / `WdfObjectReferenceWithTag` / `WdfObjectReferenceActual`. */
 export function WdfObjectReferenceActual(Handle: WDFOBJECT, Tag: unknown = null, _Line = 0, _File: string | null = null): void {
-  const object = FxObjectHandleGetPtr(Handle, FX_TYPE_OBJECT);
+  const object = FxObjectHandleGetAnyPtr(Handle);
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfObjectReferenceActual", DISPATCH_LEVEL))) return;
   object.reference(Tag);
 }
@@ -83,7 +83,7 @@ export function WdfObjectReference(Handle: WDFOBJECT): void {
 
 /** `WdfObjectDereference` / `...WithTag` / `...Actual`: releases a reference the driver took; never a way to delete. */
 export function WdfObjectDereferenceActual(Handle: WDFOBJECT, Tag: unknown = null, _Line = 0, _File: string | null = null): void {
-  const object = FxObjectHandleGetPtr(Handle, FX_TYPE_OBJECT);
+  const object = FxObjectHandleGetAnyPtr(Handle);
   if (!NT_SUCCESS(FxVerifierCheckIrqlLevel("WdfObjectDereferenceActual", DISPATCH_LEVEL))) return;
   object.dereference(Tag);
 }
@@ -96,7 +96,7 @@ export function WdfObjectDereference(Handle: WDFOBJECT): void {
 
 /** `WdfObjectGetTypedContextWorker`: the object's context of the type, or null. */
 export function WdfObjectGetTypedContextWorker<T extends object>(Handle: WDFOBJECT, TypeInfo: WDF_OBJECT_CONTEXT_TYPE_INFO<T>): T | null {
-  const object = FxObjectHandleGetPtr(Handle, FX_TYPE_OBJECT);
+  const object = FxObjectHandleGetAnyPtr(Handle);
   const unique = TypeInfo.UniqueType;
   const contexts = object.contexts;
   for (let i = 0; i < contexts.length; i++) {
@@ -113,7 +113,7 @@ setTypedContextWorker(WdfObjectGetTypedContextWorker);
  * type and may carry cleanup and destroy callbacks; a parent or levels are not for contexts.
  */
 export function WdfObjectAllocateContext(Handle: WDFOBJECT, ContextAttributes: WDF_OBJECT_ATTRIBUTES, Context: Box<object | null> | null): NTSTATUS {
-  const object = FxObjectHandleGetPtr(Handle, FX_TYPE_OBJECT);
+  const object = FxObjectHandleGetAnyPtr(Handle);
   if (Context !== null) Context.value = null;
   let status = FxVerifierCheckIrqlLevel("WdfObjectAllocateContext", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) return status;

@@ -1,7 +1,7 @@
 import { DISPATCH_LEVEL, NT_SUCCESS, STATUS_NOT_FOUND, type NTSTATUS } from "@wdfjs/kernel";
 import { FxVerifierCheckIrqlLevel } from "../verifier.js";
-import { FxObjectHandleGetPtr } from "./fx-object.js";
-import { FX_TYPE_OBJECT, type WDFOBJECT } from "./types.js";
+import { FxObjectHandleGetAnyPtr } from "./fx-object.js";
+import type { WDFOBJECT } from "./types.js";
 
 /**
  * `WdfObjectQuery` (fxobjectapi.cpp, `FxObject::_ObjectQuery` in fxobjectkm.cpp): a query of an
@@ -9,7 +9,7 @@ import { FX_TYPE_OBJECT, type WDFOBJECT } from "./types.js";
  * both builds: STATUS_NOT_FOUND, with the buffer untouched (the handle is still checked).
  */
 export function WdfObjectQuery(Object: WDFOBJECT, _Guid: string, _QueryBufferLength: number, _QueryBuffer: number): NTSTATUS {
-  FxObjectHandleGetPtr(Object, FX_TYPE_OBJECT);
+  FxObjectHandleGetAnyPtr(Object);
   const status = FxVerifierCheckIrqlLevel("WdfObjectQuery", DISPATCH_LEVEL);
   return NT_SUCCESS(status) ? STATUS_NOT_FOUND : status;
 }

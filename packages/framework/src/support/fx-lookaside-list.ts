@@ -3,8 +3,8 @@ import {
   ExFreeToPagedLookasideList, ExInitializeNPagedLookasideList, ExInitializePagedLookasideList, NPAGED_LOOKASIDE_LIST, PAGED_LOOKASIDE_LIST, PagedPool,
   NT_SUCCESS, STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type NTSTATUS, type POOL_TYPE,
 } from "@wdfjs/kernel";
-import { FxObject, FxObjectHandleGetPtr, FxObjectTableOf } from "../object/fx-object.js";
-import { FX_TYPE_DEVICE, FX_TYPE_MP_DEVICE, FX_TYPE_LOOKASIDE, FX_TYPE_OBJECT, IFX_TYPE_MEMORY } from "../object/types.js";
+import { FxObject, FxObjectHandleGetAnyPtr, FxObjectHandleGetPtr, FxObjectTableOf } from "../object/fx-object.js";
+import { FX_TYPE_DEVICE, FX_TYPE_MP_DEVICE, FX_TYPE_LOOKASIDE, IFX_TYPE_MEMORY } from "../object/types.js";
 import { FxValidateObjectAttributes } from "../object/attributes.js";
 import type { FxDriver } from "../driver/fx-driver.js";
 import { FxObjectCommit } from "../object/object-api.js";
@@ -22,7 +22,7 @@ import { FxMemoryObject } from "./fx-memory.js";
 /** `FxDeviceBase::_SearchForDevice`: the device the attributes' parent belongs to, if any. */
 function DeviceAncestor(Attributes: PWDF_OBJECT_ATTRIBUTES): FxObject | null {
   if (Attributes === null || Attributes.ParentObject === null) return null;
-  for (let o: FxObject | null = FxObjectHandleGetPtr(Attributes.ParentObject, FX_TYPE_OBJECT); o !== null; o = o.parent) {
+  for (let o: FxObject | null = FxObjectHandleGetAnyPtr(Attributes.ParentObject); o !== null; o = o.parent) {
     if (o.type === FX_TYPE_DEVICE || o.type === FX_TYPE_MP_DEVICE) return o;
   }
   return null;

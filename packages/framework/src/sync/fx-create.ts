@@ -1,8 +1,7 @@
 import { NT_SUCCESS, STATUS_INFO_LENGTH_MISMATCH, STATUS_SUCCESS, type NTSTATUS } from "@wdfjs/kernel";
 import { FxValidateObjectAttributes, WDF_OBJECT_ATTRIBUTES_SIZE, type PWDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
-import { FxObjectHandleGetPtr, type FxObject } from "../object/fx-object.js";
+import { FxObjectHandleGetAnyPtr, type FxObject } from "../object/fx-object.js";
 import { FxObjectCommit } from "../object/object-api.js";
-import { FX_TYPE_OBJECT } from "../object/types.js";
 import { STATUS_WDF_PARENT_NOT_SPECIFIED } from "../wdfstatus.js";
 
 /**
@@ -14,7 +13,7 @@ export function FxValidateObjectAttributesForParentHandle(Attributes: PWDF_OBJEC
   if (Attributes === null) return STATUS_WDF_PARENT_NOT_SPECIFIED;
   if (Attributes.Size !== WDF_OBJECT_ATTRIBUTES_SIZE) return STATUS_INFO_LENGTH_MISMATCH;
   if (Attributes.ParentObject === null) return STATUS_WDF_PARENT_NOT_SPECIFIED;
-  FxObjectHandleGetPtr(Attributes.ParentObject, FX_TYPE_OBJECT);
+  FxObjectHandleGetAnyPtr(Attributes.ParentObject);
   return STATUS_SUCCESS;
 }
 
