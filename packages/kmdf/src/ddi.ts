@@ -1,5 +1,6 @@
 import { NT_SUCCESS, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
-import { FxObjectHandleGetPtr, FxObjectTableOf, FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, type FxDevice, type FxDeviceInit, type FxObject, type PWDFDEVICE_INIT, type WDFTYPE } from "@wdfjs/framework";
+import { FxObjectHandleGetDeviceBasePtr, FxObjectHandleGetPtr, type FxDevice, type FxDeviceInit, type FxObject, type PWDFDEVICE_INIT, type WDFTYPE } from "@wdfjs/framework";
+import { cur } from "@wdfjs/kernel/internal";
 import { FxDeviceInitOf } from "./device-init.js";
 import { WdfCheckIrql } from "./irql.js";
 
@@ -12,8 +13,13 @@ import { WdfCheckIrql } from "./irql.js";
  * fails with STATUS_INVALID_DEVICE_REQUEST, the check's status, or does nothing).
  */
 export function Enter<T extends FxObject>(Handle: number, Type: WDFTYPE, Routine: string): T | null {
+  // Small, so that it is inlined whole into every DDI: the free flavor checks no IRQL.
   const object = FxObjectHandleGetPtr(Handle, Type) as T;
-  return WdfCheckIrql(Routine) === STATUS_SUCCESS ? object : null;
+  return cur.checked ? EnterChecked(object, Routine) : object;
+}
+
+function EnterChecked<T extends FxObject>(object: T, Routine: string): T | null {
+  return NT_SUCCESS(WdfCheckIrql(Routine)) ? object : null;
 }
 
 /**
@@ -21,8 +27,8 @@ export function Enter<T extends FxObject>(Handle: number, Type: WDFTYPE, Routine
  * device found at once, a miniport's through the full lookup.
  */
 export function EnterDeviceBase(Device: number, Routine: string): FxDevice | null {
-  const device = (FxObjectTableOf().lookupOfType(Device, FX_TYPE_DEVICE) ?? FxObjectHandleGetPtr(Device, FX_TYPE_DEVICE_BASE)) as FxDevice;
-  return WdfCheckIrql(Routine) === STATUS_SUCCESS ? device : null;
+  const device = FxObjectHandleGetDeviceBasePtr(Device) as FxDevice;
+  return cur.checked ? EnterChecked(device, Routine) : device;
 }
 
 /** As `Enter`, for a `WdfDeviceInit*` / `WdfFdoInit*` / `WdfPdoInit*` DDI's init (NULL: WDF_REQUIRED_PARAMETER_IS_NULL). */

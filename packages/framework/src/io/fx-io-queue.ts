@@ -449,7 +449,14 @@ export class FxIoQueue extends FxObject {
     this.takeForDriver(request);
     this.dispatching++;
     request.queue = this;
-    if (this.PowerManaged) this.powerReference(request);
+    if (this.PowerManaged) {
+      // powerReference for a new request (it holds none yet).
+      const hook = this.device.powerIdleHook;
+      if (hook !== null) {
+        request.powerIdleHook = hook;
+        hook.ioIncrement();
+      }
+    }
     const table = this.table;
     const previous = table.driver;
     table.driver = this.device.driver;

@@ -1,10 +1,10 @@
 import {
-  currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, STATUS_CANCELLED, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL,
+  currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, STATUS_CANCELLED, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_MAXIMUM_FUNCTION,
   IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, Out, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type MDL, type NTSTATUS,
 } from "@wdfjs/kernel";
-import { FxObject, FxObjectStateDestroyed, FxObjectTableOf, type FxObjectTable } from "../object/fx-object.js";
+import { FxObject, FxObjectStateCreated, FxObjectStateDestroyed, FxObjectTableOf, type FxObjectTable } from "../object/fx-object.js";
 import { FX_TYPE_REQUEST } from "../object/types.js";
 import { FxVerifierBugCheck, WDF_REQUEST_FATAL_ERROR, WDF_VERIFIER_FATAL_ERROR } from "../verifier.js";
 import {
@@ -53,16 +53,20 @@ export function WDF_REQUEST_PARAMETERS_INIT(Parameters: WDF_REQUEST_PARAMETERS):
   Parameters.Type = 0;
 }
 
+/** By IRP major function, the WDF_REQUEST_TYPE the I/O package presents it as. */
+const REQUEST_TYPES: readonly WDF_REQUEST_TYPE[] = (() => {
+  const types = new Array<WDF_REQUEST_TYPE>(IRP_MJ_MAXIMUM_FUNCTION + 1).fill(WdfRequestTypeOther);
+  types[IRP_MJ_CREATE] = WdfRequestTypeCreate;
+  types[IRP_MJ_READ] = WdfRequestTypeRead;
+  types[IRP_MJ_WRITE] = WdfRequestTypeWrite;
+  types[IRP_MJ_DEVICE_CONTROL] = WdfRequestTypeDeviceControl;
+  types[IRP_MJ_INTERNAL_DEVICE_CONTROL] = WdfRequestTypeDeviceControlInternal;
+  return types;
+})();
+
 /** The WDF_REQUEST_TYPE of an IRP major function that the I/O package presents. */
 export function FxRequestTypeOf(MajorFunction: number): WDF_REQUEST_TYPE {
-  switch (MajorFunction) {
-    case IRP_MJ_CREATE: return WdfRequestTypeCreate;
-    case IRP_MJ_READ: return WdfRequestTypeRead;
-    case IRP_MJ_WRITE: return WdfRequestTypeWrite;
-    case IRP_MJ_DEVICE_CONTROL: return WdfRequestTypeDeviceControl;
-    case IRP_MJ_INTERNAL_DEVICE_CONTROL: return WdfRequestTypeDeviceControlInternal;
-    default: return WdfRequestTypeOther;
-  }
+  return REQUEST_TYPES[MajorFunction] ?? WdfRequestTypeOther;
 }
 
 /**
@@ -213,15 +217,12 @@ export class FxRequest extends FxObject {
     return recycled;
   }
 
-  override get recyclable(): boolean {
-    return this.allocatedFromIo && this.Irp === null && (this.send === null || this.send.reusable);
-  }
-
   /**
    * The I/O path's deletion of a request it completed or forgot: a plain leaf of the I/O package
    * is destroyed and quarantined for reuse at once (FxRequest has no disposeResources or
    * destroyResources of its own, and a plain leaf runs no callback), with nothing the other object
-   * kinds' deletions need; anything else is deleted as every object is.
+   * kinds' deletions need; anything else is deleted as every object is, and not reused. (So a
+   * reused request was a plain leaf: `reinitialize` need not reset what that guarantees.)
    */
   override deleteObject(): void {
     if (this.isPlainLeaf && this.allocatedFromIo && this.Irp === null && (this.send === null || this.send.reusable)) {
@@ -233,9 +234,16 @@ export class FxRequest extends FxObject {
     super.deleteObject();
   }
 
-  /** Every field as the constructor leaves it (a test compares a recycled request with a new one). */
+  /**
+   * Every field as the constructor leaves it (a test compares a recycled request with a new one).
+   * A reused request was deleted as a plain leaf (`deleteObject`): no parent, siblings, children or
+   * contexts; and an I/O request never has its own levels, callback lock or invoke cache, nor is it
+   * NoDeleteDDI. Those FxObject fields are as new already.
+   */
   private reinitialize(Irp: IRP): void {
-    this.reinitializeObject();
+    this.refCount = 1;
+    this.state = FxObjectStateCreated;
+    this.tags = null;
     this.queue = null;
     this.status = STATUS_SUCCESS;
     this.completed = false;
@@ -247,7 +255,6 @@ export class FxRequest extends FxObject {
     this.next = null;
     this.queuePrev = null;
     this.powerIdleHook = null;
-    this.allocatedFromIo = true;
     this.irpMarkedPending = false;
     if (this.send !== null) {
       FxRequestSendStateRelease(this, this.send);

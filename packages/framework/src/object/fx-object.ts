@@ -4,7 +4,7 @@ import { FxVerifierBugCheck, WDF_INVALID_HANDLE, WDF_OBJECT_ERROR } from "../ver
 import type { WDF_OBJECT_CONTEXT_TYPE_INFO } from "./context.js";
 import type { FxCallbackLock } from "../sync/fx-callback-lock.js";
 import {
-  FX_TYPE_OBJECT, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent,
+  FX_TYPE_DEVICE, FX_TYPE_DEVICE_BASE, FX_TYPE_OBJECT, WdfExecutionLevelInheritFromParent, WdfSynchronizationScopeInheritFromParent,
   type EVT_WDF_OBJECT_CONTEXT_CLEANUP, type EVT_WDF_OBJECT_CONTEXT_DESTROY, type WDF_EXECUTION_LEVEL, type WDF_SYNCHRONIZATION_SCOPE, type WDFOBJECT, type WDFTYPE,
 } from "./types.js";
 
@@ -32,8 +32,9 @@ export interface FxContextHeader {
  * and in the processor's cache.
  */
 const FREED_KEPT = 16;
-/** How many freed recyclable objects a table keeps for reuse. */
+/** How many freed recyclable objects a table keeps, in quarantine and for reuse (a power of 2). */
 const RECYCLED_KEPT = 256;
+const RECYCLED_MASK = RECYCLED_KEPT - 1;
 /** The contexts of an object that has none: shared, never written (addContext replaces it). */
 const NO_CONTEXTS: FxContextHeader[] = [];
 /**
@@ -54,11 +55,11 @@ const GENERATION_MASK = 0x7f;
  * of many classes pass through one lookup).
  */
 export class FxObjectTable {
-  private readonly slots: (FxObject | null)[] = [];
+  readonly slots: (FxObject | null)[] = [];
   /** The handle of the object in each slot, 0 while the slot is free. */
-  private readonly handles: number[] = [];
+  readonly handles: number[] = [];
   /** The type (`WDFTYPE`) of the object in each slot. */
-  private readonly types: number[] = [];
+  readonly types: number[] = [];
   private readonly generations: number[] = [];
   private readonly freeSlots: number[] = [];
   private liveCount = 0;
@@ -67,14 +68,15 @@ export class FxObjectTable {
   private readonly freedSlots: number[] = new Array<number>(FREED_KEPT).fill(-1);
   private freedNext = 0;
   /**
-   * Freed recyclable objects (the I/O package's requests) in quarantine, a ring of their own: each
-   * keeps its slot (`slots` still names it; `handles` says the slot is unused) so that reusing it
-   * is a new generation in the same slot, with nothing to unlink or link again.
+   * Freed recyclable objects (the I/O package's requests), oldest first, a ring of RECYCLED_KEPT:
+   * the newest FREED_KEPT are in quarantine, the older ones are a lookaside list's free entries.
+   * Each keeps its slot (`slots` still names it; `handles` says the slot is unused) so that reusing
+   * it is a new generation in the same slot, with nothing to unlink or link again. `recycleHead`
+   * is where the oldest is and `recycleCount` how many there are.
    */
-  private readonly recycleRing: (FxObject | null)[] = new Array<FxObject | null>(FREED_KEPT).fill(null);
-  private recycleNext = 0;
-  /** Freed recyclable objects out of quarantine (a lookaside list's free entries), each in its slot. */
-  private readonly recycled: FxObject[] = [];
+  private readonly recycleRing: (FxObject | null)[] = new Array<FxObject | null>(RECYCLED_KEPT).fill(null);
+  private recycleHead = 0;
+  private recycleCount = 0;
   readonly contexts = new WeakMap<object, FxObject>();
   /** The sending halves of recycled requests (FxRequestSendState, targets/), reset, for the next request that sends. */
   readonly spareSendStates: object[] = [];
@@ -120,10 +122,6 @@ export class FxObjectTable {
     this.handles[slot] = 0;
     this.generations[slot] = (this.generations[slot]! + 1) & GENERATION_MASK;
     this.liveCount--;
-    if (object.recyclable) {
-      this.quarantineRecyclable(object);
-      return;
-    }
     this.slots[slot] = null;
     // Quarantine: the object and its slot wait FREED_KEPT frees; then the slot is free.
     const i = this.freedNext;
@@ -135,43 +133,38 @@ export class FxObjectTable {
   }
 
   /**
-   * `remove` for an object known to be recyclable (an FxRequest of the I/O package deleting
-   * itself): its handle goes stale and it waits in quarantine.
+   * `remove` for a recyclable object (an FxRequest of the I/O package deleting itself, as a plain
+   * leaf): its handle goes stale and it joins the ring, keeping its slot. The ring full, the oldest
+   * is dropped and its slot freed.
    */
   removeRecyclable(object: FxObject): void {
-    const handle = object.handle;
-    const slot = ((handle >>> 2) - 1) & SLOT_MASK;
-    if (this.handles[slot] !== handle) return;
+    const slot = ((object.handle >>> 2) - 1) & SLOT_MASK;
     this.handles[slot] = 0;
     this.generations[slot] = (this.generations[slot]! + 1) & GENERATION_MASK;
     this.liveCount--;
-    this.quarantineRecyclable(object);
+    if (this.recycleCount === RECYCLED_KEPT) this.dropOldestRecyclable();
+    this.recycleRing[(this.recycleHead + this.recycleCount++) & RECYCLED_MASK] = object;
   }
 
-  /** A recyclable object waits FREED_KEPT frees of its kind in its slot; then it may be reused (or, the pool full, its slot is freed). */
-  private quarantineRecyclable(object: FxObject): void {
-    const i = this.recycleNext;
-    const evicted = this.recycleRing[i]!;
-    this.recycleRing[i] = object;
-    this.recycleNext = i + 1 === FREED_KEPT ? 0 : i + 1;
-    if (evicted === null) return;
-    if (this.recycled.length < RECYCLED_KEPT) {
-      this.recycled.push(evicted);
-    } else {
-      const slot = ((evicted.handle >>> 2) - 1) & SLOT_MASK;
-      this.slots[slot] = null;
-      this.freeSlots.push(slot);
-    }
+  private dropOldestRecyclable(): void {
+    const evicted = this.recycleRing[this.recycleHead]!;
+    this.recycleRing[this.recycleHead] = null;
+    this.recycleHead = (this.recycleHead + 1) & RECYCLED_MASK;
+    this.recycleCount--;
+    const slot = ((evicted.handle >>> 2) - 1) & SLOT_MASK;
+    this.slots[slot] = null;
+    this.freeSlots.push(slot);
   }
 
   /**
-   * A freed object of a recyclable kind (the I/O package's requests, which WDF allocates from a
-   * lookaside list) whose quarantine is over, in its slot again under the next generation's
-   * handle; or null. The caller resets its fields (`FxObject.reinitializeObject`).
+   * The oldest freed recyclable object whose quarantine (FREED_KEPT later frees) is over, in its
+   * slot again under the next generation's handle; or null. The caller resets its fields.
    */
   takeRecycled(): FxObject | null {
-    const object = this.recycled.pop();
-    if (object === undefined) return null;
+    if (this.recycleCount <= FREED_KEPT) return null;
+    const object = this.recycleRing[this.recycleHead]!;
+    this.recycleHead = (this.recycleHead + 1) & RECYCLED_MASK;
+    this.recycleCount--;
     const slot = ((object.handle >>> 2) - 1) & SLOT_MASK;
     const handle = (((this.generations[slot]! << SLOT_BITS) | slot) + 1) << 2;
     this.handles[slot] = handle;
@@ -192,26 +185,13 @@ export class FxObjectTable {
     return slot >= 0 && this.handles[slot] === handle ? this.slots[slot]! : undefined;
   }
 
-  /**
-   * The live object of a handle if its type is `Type` exactly, else null (the DDIs' common case;
-   * `FxObjectHandleGetPtr` takes the rest to its slow path). No separate checks of the handle's
-   * form: a value that is not a live handle never equals the number in its slot.
-   */
-  lookupOfType(handle: number, Type: WDFTYPE): FxObject | null {
-    const slot = ((handle >>> 2) - 1) & SLOT_MASK;
-    return this.handles[slot] === handle && this.types[slot] === Type ? this.slots[slot]! : null;
-  }
-
-  /** The live object of a handle, of any type, else null (`FX_TYPE_OBJECT`'s common case). */
-  lookupAny(handle: number): FxObject | null {
-    const slot = ((handle >>> 2) - 1) & SLOT_MASK;
-    return this.handles[slot] === handle && slot < this.slots.length ? this.slots[slot]! : null;
-  }
-
   lookupFreed(handle: number): FxObject | undefined {
     if (this.machine.checked) return undefined;
     for (const object of this.freed) if (object !== null && object.handle === handle) return object;
-    for (const object of this.recycleRing) if (object !== null && object.handle === handle) return object;
+    for (let i = this.recycleCount - 1; i >= 0 && i >= this.recycleCount - FREED_KEPT; i--) {
+      const object = this.recycleRing[(this.recycleHead + i) & RECYCLED_MASK]!;
+      if (object.handle === handle) return object;
+    }
     return undefined;
   }
 
@@ -228,12 +208,12 @@ const TABLE: unique symbol = Symbol("wdfjs.framework.objectTable");
 type MachineWithTable = Machine & { [TABLE]?: FxObjectTable };
 
 /** The executing machine's object table (small: every DDI's handle lookup starts here). */
-export function FxObjectTableOf(machine: Machine = cur): FxObjectTable {
-  return (machine as MachineWithTable)[TABLE] ?? FxObjectTableCreate(machine);
+export function FxObjectTableOf(): FxObjectTable {
+  return (cur as MachineWithTable)[TABLE] ?? FxObjectTableCreate();
 }
 
-function FxObjectTableCreate(machine: Machine): FxObjectTable {
-  const m = machine as MachineWithTable;
+function FxObjectTableCreate(): FxObjectTable {
+  const m = cur as MachineWithTable;
   return (m[TABLE] = new FxObjectTable(m));
 }
 
@@ -278,33 +258,6 @@ export class FxObject {
   constructor(readonly type: WDFTYPE = FX_TYPE_OBJECT, table: FxObjectTable = FxObjectTableOf()) {
     this.table = table;
     this.handle = table.insert(this);
-  }
-
-  /** Freed objects of this kind may be reused by the table (`takeRecycled`) once out of quarantine. */
-  get recyclable(): boolean {
-    return false;
-  }
-
-  /**
-   * Makes a recycled object new again (`takeRecycled` gave it a new handle): every FxObject field
-   * as the constructor leaves it. A recyclable subclass resets its own fields after calling this.
-   */
-  protected reinitializeObject(): void {
-    this.parent = null;
-    this.firstChild = null;
-    this.lastChild = null;
-    this.prevSibling = null;
-    this.nextSibling = null;
-    this.refCount = 1;
-    this.state = FxObjectStateCreated;
-    this.contexts = NO_CONTEXTS;
-    this.executionLevel = WdfExecutionLevelInheritFromParent;
-    this.synchronizationScope = WdfSynchronizationScopeInheritFromParent;
-    this.callbackLock = null;
-    this.invokeResolution = 0;
-    this.invokeLock = null;
-    this.noDeleteDDI = false;
-    this.tags = null;
   }
 
   /**
@@ -451,15 +404,25 @@ export class FxObject {
  * DDI reads the freed object (still there until its memory is reused), as Windows does.
  */
 export function FxObjectHandleGetPtr(Handle: WDFOBJECT | null, Type: WDFTYPE): FxObject {
-  // Small, so that it is inlined into every DDI: the live object of the exact type, else the rest.
+  // Small, so that it is inlined into every DDI: the live object of the exact type, else the rest
+  // (a value that is not a live handle never equals the number in the slot it names).
   const table = FxObjectTableOf();
-  return table.lookupOfType(Handle as number, Type) ?? FxObjectHandleGetPtrSlow(table, Handle, Type);
+  const slot = (((Handle as number) >>> 2) - 1) & SLOT_MASK;
+  return table.handles[slot] === Handle && table.types[slot] === Type ? table.slots[slot]! : FxObjectHandleGetPtrSlow(table, Handle, Type);
+}
+
+/** `FxObjectHandleGetPtr` for `FX_TYPE_DEVICE_BASE`: a PnP or control device at once, a miniport's (FX_TYPE_MP_DEVICE) through the rest. */
+export function FxObjectHandleGetDeviceBasePtr(Handle: WDFOBJECT | null): FxObject {
+  const table = FxObjectTableOf();
+  const slot = (((Handle as number) >>> 2) - 1) & SLOT_MASK;
+  return table.handles[slot] === Handle && table.types[slot] === FX_TYPE_DEVICE ? table.slots[slot]! : FxObjectHandleGetPtrSlow(table, Handle, FX_TYPE_DEVICE_BASE);
 }
 
 /** `FxObjectHandleGetPtr` for `FX_TYPE_OBJECT` (any live object: the context accessors' lookup). */
 export function FxObjectHandleGetAnyPtr(Handle: WDFOBJECT | null): FxObject {
   const table = FxObjectTableOf();
-  return table.lookupAny(Handle as number) ?? FxObjectHandleGetPtrSlow(table, Handle, FX_TYPE_OBJECT);
+  const slot = (((Handle as number) >>> 2) - 1) & SLOT_MASK;
+  return table.handles[slot] === Handle && slot < table.slots.length ? table.slots[slot]! : FxObjectHandleGetPtrSlow(table, Handle, FX_TYPE_OBJECT);
 }
 
 /** `FxObjectHandleGetPtr` past the common case: another handle type the object answers to, a freed object (free flavor), or WDF_INVALID_HANDLE. */

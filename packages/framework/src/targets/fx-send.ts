@@ -67,6 +67,17 @@ export function FxValidateRequestOptions(Options: PWDF_REQUEST_SEND_OPTIONS): NT
  * request did not go: its status says why (WdfRequestGetStatus) and the driver still owns it.
  */
 export function FxRequestSendAsync(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): boolean {
+  // A filter's common case first (valid options, SEND_AND_FORGET alone, a presented request with no formatted context).
+  if (Options !== null && Options.Flags === WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET && Options.Size === WDF_REQUEST_SEND_OPTIONS_SIZE && request.allocatedFromIo &&
+    request.send === null) {
+    FxRequestSendAndForget(request, target);
+    return true;
+  }
+  return FxRequestSendAsyncChecked(request, target, Options);
+}
+
+/** `FxRequestSendAsync` past its common case: the options validated, each refusal with its status. */
+function FxRequestSendAsyncChecked(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): boolean {
   if (FxValidateRequestOptions(Options) !== STATUS_SUCCESS) return FxRequestSendRefused(request, STATUS_INVALID_PARAMETER, null, null);
   // Read without making the send state: a send-and-forget needs none (the I/O hot path).
   const s = request.send;
@@ -105,6 +116,11 @@ export function FxRequestSendAndForget(request: FxRequest, target: FxIoTarget): 
   request.completed = true;
   IoSkipCurrentIrpStackLocation(irp);
   request.status = IoCallDriver(target.TargetDevice!, irp);
+  // As a completion (PostProcessCompletion): the power-managed queue's reference on the device goes.
+  if (request.powerIdleHook !== null) {
+    request.powerIdleHook.ioDecrement();
+    request.powerIdleHook = null;
+  }
   if (queue !== null && queue.driverCancelable.size !== 0) queue.driverCancelable.delete(request);
   request.deleteObject();
   queue?.requestCompleted(request);
