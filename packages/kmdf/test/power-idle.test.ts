@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { boot, DelayedWorkQueue, IoAllocateWorkItem, IoQueueWorkItem, MemoryTraceSink, Out, PowerSystemSleeping3, CM_PROB_FAILED_POST_START, STATUS_DEVICE_NOT_READY, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
+import { boot, CTL_CODE, DelayedWorkQueue, ExFreePool, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, IoAllocateWorkItem, IoGetDeviceInterfaces, IoQueueWorkItem, METHOD_BUFFERED, MemoryTraceSink, Out, ReadMultiSz, PowerSystemSleeping3, CM_PROB_FAILED_POST_START, STATUS_DEVICE_NOT_READY, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING, STATUS_SUCCESS, type DRIVER_OBJECT, type Machine, type NTSTATUS } from "@wdfjs/kernel";
 import { FxObjectHandleGetPtr, FX_TYPE_DEVICE, type FxDevice } from "@wdfjs/framework";
+import { GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE, OPEN_EXISTING, Win32Process } from "@wdfjs/win32";
 import {
   IdleCannotWakeFromS0, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_INIT, WDF_DRIVER_CONFIG, WDF_DRIVER_CONFIG_INIT,
   WDF_PNPPOWER_EVENT_CALLBACKS, WDF_PNPPOWER_EVENT_CALLBACKS_INIT, WdfDeviceAssignS0IdleSettings, WdfDeviceCreate, WdfDeviceGetDevicePowerPolicyState,
   WdfDeviceInitSetPnpPowerEventCallbacks, WdfDeviceResumeIdle, WdfDeviceStopIdle, WdfDevStatePwrPolStartedIdleCapable, WdfDevStatePwrPolWaitingUnarmed,
   WdfDriverCreate, WdfDeviceWdmGetDeviceObject, WdfPowerDeviceD3, WdfPowerDeviceD3Final, WdfFdoInitSetFilter, type PWDFDEVICE_INIT, type WDFDEVICE, type WDFDRIVER,
+  WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE, WDF_REQUEST_SEND_OPTIONS, WDF_REQUEST_SEND_OPTIONS_INIT, WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET,
+  WdfDeviceCreateDeviceInterface, WdfDeviceGetIoTarget, WdfIoQueueCreate, WdfIoQueueDispatchParallel, WdfIoQueueGetDevice, WdfRequestComplete, WdfRequestGetStatus, WdfRequestSend,
+  type EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL,
 } from "../src/index.js";
 
 /*
@@ -25,7 +29,11 @@ interface Rig {
   device: WDFDEVICE;
 }
 
-function rig(timeoutMs: number, failReturnToD0 = false): Rig {
+/** The rig's device interface, registered when it has a queue (`forward`). */
+const GUID_DEVINTERFACE_KIDLE = "{0f6c2e31-5a7d-4b1e-9c3a-6d2b8e4f1a70}";
+const IOCTL_KIDLE_ANY = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x900, METHOD_BUFFERED, FILE_ANY_ACCESS);
+
+function rig(timeoutMs: number, failReturnToD0 = false, EvtIoDeviceControl: EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL | null = null): Rig {
   const trace = new MemoryTraceSink();
   const m = boot({ trace });
   const calls: string[] = [];
@@ -44,6 +52,16 @@ function rig(timeoutMs: number, failReturnToD0 = false): Rig {
     const idle = new WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS();
     WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_INIT(idle, IdleCannotWakeFromS0);
     idle.IdleTimeout = timeoutMs;
+    if (EvtIoDeviceControl !== null) {
+      // A default queue (power-managed: the device is not a filter) and an interface to open.
+      const config = new WDF_IO_QUEUE_CONFIG();
+      WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(config, WdfIoQueueDispatchParallel);
+      config.EvtIoDeviceControl = EvtIoDeviceControl;
+      const queueStatus = WdfIoQueueCreate(device, config, null, null);
+      if (queueStatus !== STATUS_SUCCESS) return queueStatus;
+      const interfaceStatus = WdfDeviceCreateDeviceInterface(device, GUID_DEVINTERFACE_KIDLE, null);
+      if (interfaceStatus !== STATUS_SUCCESS) return interfaceStatus;
+    }
     return WdfDeviceAssignS0IdleSettings(device, idle);
   }
   m.installDriverPackage({
@@ -72,6 +90,23 @@ function rig(timeoutMs: number, failReturnToD0 = false): Rig {
   void r.policy;
   calls.length = 0;
   return r;
+}
+
+/** A Win32 client's DeviceIoControl on the rig's interface; true if it succeeded. */
+function ioctl(r: Rig): boolean {
+  const link = r.m.runInKernel(() => {
+    const list = Out(0);
+    IoGetDeviceInterfaces(GUID_DEVINTERFACE_KIDLE, null, 0, list);
+    const paths = ReadMultiSz(list.value);
+    ExFreePool(list.value);
+    return paths[0]!;
+  });
+  const app = Win32Process.create(r.m, "client.exe");
+  const h = app.CreateFile(link.replace(/^\\\?\?\\/, "\\\\?\\"), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING, 0, 0);
+  expect(h).not.toBe(INVALID_HANDLE_VALUE);
+  const ok = app.DeviceIoControl(h, IOCTL_KIDLE_ANY, 0, 0, 0, 0, Out(0), null);
+  app.CloseHandle(h);
+  return ok;
 }
 
 const policyState = (r: Rig) => r.m.runInKernel(() => WdfDeviceGetDevicePowerPolicyState(r.device));
@@ -106,6 +141,26 @@ describe("idle power-down", () => {
     r.m.runFor(1001);
     r.m.run();
     expect(r.calls).toEqual(["D0Entry(D3)", "D0Exit(D3)"]);
+  });
+
+  it("a request the power-managed queue forwards with send-and-forget keeps the device busy only until it is sent: the device idles after the timeout", () => {
+    const forget = new WDF_REQUEST_SEND_OPTIONS();
+    WDF_REQUEST_SEND_OPTIONS_INIT(forget, WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET);
+    const forwarded: string[] = [];
+    const r = rig(1000, false, (Queue, Request) => {
+      forwarded.push("forward");
+      if (!WdfRequestSend(Request, WdfDeviceGetIoTarget(WdfIoQueueGetDevice(Queue)!)!, forget)) WdfRequestComplete(Request, WdfRequestGetStatus(Request));
+    });
+    r.m.runFor(500);
+    // The root enumerator's PDO fails an IOCTL it does not know; what matters is that it went.
+    expect(ioctl(r)).toBe(false);
+    expect(forwarded).toEqual(["forward"]);
+    // The timer restarted when the request left the queue: 1000 ms from the forward, not from the start.
+    r.m.runFor(999);
+    expect(r.calls).toEqual([]);
+    r.m.runFor(2);
+    r.m.run();
+    expect(r.calls).toEqual(["D0Exit(D3)"]);
   });
 
   it("WdfDeviceStopIdle(FALSE) on an idle device: STATUS_PENDING and a power-up; WdfDeviceResumeIdle lets it idle again", () => {
