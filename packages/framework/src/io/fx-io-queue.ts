@@ -22,6 +22,16 @@ import {
   type WDF_IO_QUEUE_DISPATCH_TYPE,
 } from "./queue-config.js";
 
+/*
+ * The I/O path's checks read these module constants, not the imported names: V8 reads an imported
+ * binding through a cell, with a check, on every use (even inlined into another module's code),
+ * and folds a module's own constant into the code.
+ */
+const ACCEPT_AND_DISPATCH = WdfIoQueueAcceptRequests | WdfIoQueueDispatchRequests;
+const DISPATCH_MANUAL = WdfIoQueueDispatchManual;
+const POWER_ON = FxIoQueuePowerOn;
+const MJ_DEVICE_CONTROL = IRP_MJ_DEVICE_CONTROL;
+
 /**
  * `FxIoQueue` (fxioqueue.cpp): a device's queue of requests. Requests wait in a FIFO (linked
  * through the requests, O(1) both ends) until the dispatch type lets the driver have one:
@@ -436,8 +446,7 @@ export class FxIoQueue extends FxObject {
    */
   canPresentAtOnce(Irp: IRP): boolean {
     return this.invokeResolution === 1 && this.head === null && this.dispatching === 0 && this.driverIoCount < this.MaxParallelQueuePresentedRequests &&
-      (this.queueState & (WdfIoQueueAcceptRequests | WdfIoQueueDispatchRequests)) === (WdfIoQueueAcceptRequests | WdfIoQueueDispatchRequests) &&
-      this.DispatchType !== WdfIoQueueDispatchManual && this.powerState === FxIoQueuePowerOn && !Irp.Cancel;
+      (this.queueState & ACCEPT_AND_DISPATCH) === ACCEPT_AND_DISPATCH && this.DispatchType !== DISPATCH_MANUAL && this.powerState === POWER_ON && !Irp.Cancel;
   }
 
   /**
@@ -704,7 +713,7 @@ export class FxIoQueue extends FxObject {
    */
   private dispatchRequestToDriver(request: FxRequest): void {
     // Device I/O controls first and small (the I/O path's common case inlines into the presentation).
-    if (request.MajorFunction === IRP_MJ_DEVICE_CONTROL && this.IoDeviceControl !== null) {
+    if (request.MajorFunction === MJ_DEVICE_CONTROL && this.IoDeviceControl !== null) {
       const d = IoGetCurrentIrpStackLocation(request.Irp!).Parameters.DeviceIoControl;
       const r: unknown = this.IoDeviceControl(this.handle, request.handle, d.OutputBufferLength, d.InputBufferLength, d.IoControlCode);
       // A callback that may wait (a generator: PASSIVE_LEVEL code such as a synchronous send) runs on.

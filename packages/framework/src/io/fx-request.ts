@@ -53,6 +53,11 @@ export function WDF_REQUEST_PARAMETERS_INIT(Parameters: WDF_REQUEST_PARAMETERS):
   Parameters.Type = 0;
 }
 
+/** Module constants for the I/O path (an imported name is read through a cell on every use; see fx-io-queue.ts). */
+const STATE_CREATED = FxObjectStateCreated;
+const STATE_DESTROYED = FxObjectStateDestroyed;
+const NO_INCREMENT = IO_NO_INCREMENT;
+
 /** By IRP major function, the WDF_REQUEST_TYPE the I/O package presents it as. */
 const REQUEST_TYPES: readonly WDF_REQUEST_TYPE[] = (() => {
   const types = new Array<WDF_REQUEST_TYPE>(IRP_MJ_MAXIMUM_FUNCTION + 1).fill(WdfRequestTypeOther);
@@ -225,9 +230,11 @@ export class FxRequest extends FxObject {
    * reused request was a plain leaf: `reinitialize` need not reset what that guarantees.)
    */
   override deleteObject(): void {
-    if (this.isPlainLeaf && this.allocatedFromIo && this.Irp === null && (this.send === null || this.send.reusable)) {
+    if (this.state === STATE_CREATED && this.refCount === 1 && this.firstChild === null && this.parent === null && this.hasNoContexts && this.allocatedFromIo &&
+      this.Irp === null && (this.send === null || this.send.reusable)) {
+      // A plain leaf (FxObject.isPlainLeaf, spelled out for the I/O path).
       this.refCount = 0;
-      this.state = FxObjectStateDestroyed;
+      this.state = STATE_DESTROYED;
       this.table.removeRecyclable(this);
       return;
     }
@@ -242,7 +249,7 @@ export class FxRequest extends FxObject {
    */
   private reinitialize(Irp: IRP): void {
     this.refCount = 1;
-    this.state = FxObjectStateCreated;
+    this.state = STATE_CREATED;
     this.tags = null;
     this.queue = null;
     this.status = STATUS_SUCCESS;
@@ -400,7 +407,7 @@ export class FxRequest extends FxObject {
       if (rare.allocatedMdl !== null || rare.lockedMdls !== null) FxRequestReleaseMdls(this);
       if (rare.completionCallback !== null) rare.completionCallback(this, irp, Status);
     }
-    IoCompleteRequest(irp, rare === null ? IO_NO_INCREMENT : rare.priorityBoost);
+    IoCompleteRequest(irp, rare === null ? NO_INCREMENT : rare.priorityBoost);
     if (this.powerIdleHook !== null) {
       this.powerIdleHook.ioDecrement();
       this.powerIdleHook = null;

@@ -306,8 +306,10 @@ export class FxObject {
    * A live object with no parent, children, contexts or references but its creation one: its
    * deletion runs no driver callback and unlinks nothing.
    */
-  protected get isPlainLeaf(): boolean {
-    return this.state === FxObjectStateCreated && this.firstChild === null && this.contexts === NO_CONTEXTS && this.refCount === 1 && this.parent === null;
+
+  /** The object has no context space (a plain leaf has none). */
+  protected get hasNoContexts(): boolean {
+    return this.contexts === NO_CONTEXTS;
   }
 
   /** `DeleteObject` (WdfObjectDelete once the NoDeleteDDI check passed). A second delete does nothing. */
