@@ -138,9 +138,8 @@ export class FxObjectTable {
    * is dropped and its slot freed.
    */
   removeRecyclable(object: FxObject): void {
-    const slot = ((object.handle >>> 2) - 1) & SLOT_MASK;
-    this.handles[slot] = 0;
-    this.generations[slot] = (this.generations[slot]! + 1) & GENERATION_MASK;
+    // The slot's generation moves on when the object is reused (or dropped): its handle has it.
+    this.handles[((object.handle >>> 2) - 1) & SLOT_MASK] = 0;
     this.liveCount--;
     if (this.recycleCount === RECYCLED_KEPT) this.dropOldestRecyclable();
     this.recycleRing[(this.recycleHead + this.recycleCount++) & RECYCLED_MASK] = object;
@@ -151,7 +150,9 @@ export class FxObjectTable {
     this.recycleRing[this.recycleHead] = null;
     this.recycleHead = (this.recycleHead + 1) & RECYCLED_MASK;
     this.recycleCount--;
-    const slot = ((evicted.handle >>> 2) - 1) & SLOT_MASK;
+    const x = (evicted.handle >>> 2) - 1;
+    const slot = x & SLOT_MASK;
+    this.generations[slot] = ((x >>> SLOT_BITS) + 1) & GENERATION_MASK;
     this.slots[slot] = null;
     this.freeSlots.push(slot);
   }
@@ -165,8 +166,10 @@ export class FxObjectTable {
     const object = this.recycleRing[this.recycleHead]!;
     this.recycleHead = (this.recycleHead + 1) & RECYCLED_MASK;
     this.recycleCount--;
-    const slot = ((object.handle >>> 2) - 1) & SLOT_MASK;
-    const handle = (((this.generations[slot]! << SLOT_BITS) | slot) + 1) << 2;
+    // The next generation in the same slot (the freed handle carries the last one).
+    const x = (object.handle >>> 2) - 1;
+    const slot = x & SLOT_MASK;
+    const handle = (((((x >>> SLOT_BITS) + 1) & GENERATION_MASK) << SLOT_BITS | slot) + 1) << 2;
     this.handles[slot] = handle;
     this.liveCount++;
     object.handle = handle;
