@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatTable, parseArgs, runCli, UsageError } from "./cli.js";
+import { formatRatios, formatTable, parseArgs, runCli, UsageError } from "./cli.js";
 import type { BenchDefinition, BenchOptions } from "./harness.js";
 
 function fakeBench(name: string, nsPerOp: bigint, clock: { t: bigint }): BenchDefinition {
@@ -113,5 +113,24 @@ describe("formatTable", () => {
   it("shows a dash when there is no margin of error", () => {
     const table = formatTable([{ name: "x", opsPerSec: 1, nsPerOp: 1e9, meanNsPerOp: 1e9, minNsPerOp: 1e9, iterations: 1, samples: 1, totalMs: 1000 }]);
     expect(table).toContain(" - ");
+  });
+});
+
+describe("formatRatios", () => {
+  const result = (name: string, nsPerOp: number) => ({ name, opsPerSec: 1e9 / nsPerOp, nsPerOp, meanNsPerOp: nsPerOp, minNsPerOp: nsPerOp, iterations: 1, samples: 1, totalMs: 1 });
+
+  it("puts each KMDF figure over the WDM figure of the same round trip (a -completion variant over the plain one)", () => {
+    const text = formatRatios([
+      result("wdm-ioctl-x-free", 200), result("kmdf-ioctl-x-free", 300), result("kmdf-ioctl-x-free-completion", 410), result("kmdf-ioctl-x-checked", 500),
+    ]);
+    expect(text).toContain("kmdf-ioctl-x-free / wdm-ioctl-x-free = 1.50x");
+    expect(text).toContain("kmdf-ioctl-x-free-completion / wdm-ioctl-x-free = 2.05x");
+    // No WDM figure for the checked flavor in this run: no ratio.
+    expect(text).not.toContain("kmdf-ioctl-x-checked /");
+  });
+
+  it("prints nothing without a pair, and the table ends with the ratios when there is one", () => {
+    expect(formatRatios([result("beta", 10)])).toBe("");
+    expect(formatTable([result("wdm-a", 100), result("kmdf-a", 150)])).toMatch(/kmdf-a \/ wdm-a = 1\.50x\n$/);
   });
 });

@@ -127,7 +127,24 @@ export function formatTable(results: readonly BenchResult[]): string {
       .join("  ")
       .trimEnd();
   const rule = widths.map((w) => "-".repeat(w)).join("  ");
-  return [line(header), rule, ...rows.map(line)].join("\n") + "\n";
+  return [line(header), rule, ...rows.map(line)].join("\n") + "\n" + formatRatios(results);
+}
+
+/**
+ * Each KMDF figure over the WDM figure of the same round trip measured in the same run (the
+ * framework's cost as a ratio, which a noisy machine moves less than the figures): `kmdf-X`
+ * and `kmdf-X-completion` over `wdm-X`. Empty when the run has no such pair.
+ */
+export function formatRatios(results: readonly BenchResult[]): string {
+  const byName = new Map(results.map((r) => [r.name, r]));
+  const lines: string[] = [];
+  for (const r of results) {
+    if (!r.name.startsWith("kmdf-")) continue;
+    const wdm = byName.get(r.name.replace(/^kmdf-/, "wdm-").replace(/-completion$/, ""));
+    if (wdm === undefined) continue;
+    lines.push(`${r.name} / ${wdm.name} = ${(r.nsPerOp / wdm.nsPerOp).toFixed(2)}x`);
+  }
+  return lines.length === 0 ? "" : `\nKMDF over WDM, same run (median process):\n${lines.map((l) => `  ${l}\n`).join("")}`;
 }
 
 function formatNumber(value: number, digits: number): string {

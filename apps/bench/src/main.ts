@@ -35,7 +35,9 @@ const benches: readonly BenchDefinition[] = [
  * run PROCESSES of them and report the median process; every process's figure is kept in
  * `processNsPerOp`.
  */
-const PROCESSES = 3;
+// Five: on a shared machine one process in three or four lands on a slow memory layout (some
+// 10% off the others); the median of five is seldom one of those.
+const PROCESSES = 5;
 /** Growth curves time a few long runs each; one process is enough (and keeps `pnpm bench` to minutes). */
 const GROWTH_PROCESSES = 1;
 
