@@ -7,7 +7,6 @@ import type { FxRequest } from "./fx-request.js";
  */
 export class FxRequestList {
   private head: FxRequest | null = null;
-  size = 0;
 
   add(request: FxRequest): void {
     if (request.ownedList === this) return;
@@ -16,7 +15,6 @@ export class FxRequestList {
     request.ownedNext = this.head;
     if (this.head !== null) this.head.ownedPrev = request;
     this.head = request;
-    this.size++;
   }
 
   delete(request: FxRequest): boolean {
@@ -26,10 +24,8 @@ export class FxRequestList {
     if (prev !== null) prev.ownedNext = next;
     else this.head = next;
     if (next !== null) next.ownedPrev = prev;
+    // Off the list is `ownedList` null; the links are rewritten when it joins one again.
     request.ownedList = null;
-    request.ownedPrev = null;
-    request.ownedNext = null;
-    this.size--;
     return true;
   }
 
