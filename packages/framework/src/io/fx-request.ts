@@ -232,7 +232,7 @@ export class FxRequest extends FxObject {
   override deleteObject(): void {
     if (this.state === STATE_CREATED && this.refCount === 1 && this.firstChild === null && this.parent === null && this.hasNoContexts && this.allocatedFromIo &&
       this.Irp === null && (this.send === null || this.send.reusable)) {
-      // A plain leaf (FxObject.isPlainLeaf, spelled out for the I/O path).
+      // A plain leaf: no callbacks to run, nothing to unlink.
       this.refCount = 0;
       this.state = STATE_DESTROYED;
       this.table.removeRecyclable(this);

@@ -306,11 +306,9 @@ export class FxObject {
   }
 
   /**
-   * A live object with no parent, children, contexts or references but its creation one: its
-   * deletion runs no driver callback and unlinks nothing.
+   * The object has no context space. (With no parent, no children and no reference but its
+   * creation one, it is a plain leaf: its deletion runs no driver callback and unlinks nothing.)
    */
-
-  /** The object has no context space (a plain leaf has none). */
   protected get hasNoContexts(): boolean {
     return this.contexts === NO_CONTEXTS;
   }
@@ -410,23 +408,24 @@ export class FxObject {
  */
 export function FxObjectHandleGetPtr(Handle: WDFOBJECT | null, Type: WDFTYPE): FxObject {
   // Small, so that it is inlined into every DDI: the live object of the exact type, else the rest
-  // (a value that is not a live handle never equals the number in the slot it names).
+  // (a value that is not a live handle never equals the number in the slot it names; one that is
+  // not a number at all looks in the slot no handle names, rather than throw in the shift).
   const table = FxObjectTableOf();
-  const slot = (((Handle as number) >>> 2) - 1) & SLOT_MASK;
+  const slot = typeof Handle === "number" ? ((Handle >>> 2) - 1) & SLOT_MASK : SLOT_MASK;
   return table.handles[slot] === Handle && table.types[slot] === Type ? table.slots[slot]! : FxObjectHandleGetPtrSlow(table, Handle, Type);
 }
 
 /** `FxObjectHandleGetPtr` for `FX_TYPE_DEVICE_BASE`: a PnP or control device at once, a miniport's (FX_TYPE_MP_DEVICE) through the rest. */
 export function FxObjectHandleGetDeviceBasePtr(Handle: WDFOBJECT | null): FxObject {
   const table = FxObjectTableOf();
-  const slot = (((Handle as number) >>> 2) - 1) & SLOT_MASK;
+  const slot = typeof Handle === "number" ? ((Handle >>> 2) - 1) & SLOT_MASK : SLOT_MASK;
   return table.handles[slot] === Handle && table.types[slot] === FX_TYPE_DEVICE ? table.slots[slot]! : FxObjectHandleGetPtrSlow(table, Handle, FX_TYPE_DEVICE_BASE);
 }
 
 /** `FxObjectHandleGetPtr` for `FX_TYPE_OBJECT` (any live object: the context accessors' lookup). */
 export function FxObjectHandleGetAnyPtr(Handle: WDFOBJECT | null): FxObject {
   const table = FxObjectTableOf();
-  const slot = (((Handle as number) >>> 2) - 1) & SLOT_MASK;
+  const slot = typeof Handle === "number" ? ((Handle >>> 2) - 1) & SLOT_MASK : SLOT_MASK;
   return table.handles[slot] === Handle && slot < table.slots.length ? table.slots[slot]! : FxObjectHandleGetPtrSlow(table, Handle, FX_TYPE_OBJECT);
 }
 
