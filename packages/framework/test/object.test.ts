@@ -334,6 +334,22 @@ describe("invalid handles", () => {
     const data = expectBugCheck(m, WDF_VIOLATION, () => m.runInKernel(() => FxObjectHandleGetPtr(h, FX_TYPE_DEVICE)));
     expect([data.BugCheckParameter1, data.BugCheckParameter2, data.BugCheckParameter3]).toEqual([WDF_INVALID_HANDLE, h, FX_TYPE_DEVICE]);
   });
+
+  it("a value that is not a number at all (NULL, a string, a BigInt, a symbol, an object) is WDF_INVALID_HANDLE too, for every kind of lookup", () => {
+    const notHandles: unknown[] = [null, undefined, "8", 8n, Symbol("h"), {}, 4.5, -4];
+    for (const flavor of ["checked", "free"] as const) {
+      for (const value of notHandles) {
+        for (const Type of [FX_TYPE_OBJECT, FX_TYPE_DEVICE]) {
+          const m = boot({ flavor });
+          const data = expectBugCheck(m, WDF_VIOLATION, () => m.runInKernel(() => FxObjectHandleGetPtr(value as number, Type)));
+          expect([data.BugCheckParameter1, data.BugCheckParameter3]).toEqual([WDF_INVALID_HANDLE, Type]);
+        }
+        const m = boot({ flavor });
+        const data = expectBugCheck(m, WDF_VIOLATION, () => m.runInKernel(() => WdfObjectDelete(value as number)));
+        expect(data.BugCheckParameter1).toBe(WDF_INVALID_HANDLE);
+      }
+    }
+  });
 });
 
 describe("machines", () => {
