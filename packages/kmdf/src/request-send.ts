@@ -11,6 +11,11 @@ import { WdfCheckIrql } from "./irql.js";
 
 const RequestAt = (Request: WDFREQUEST, Routine: string) => Enter<FxRequest>(Request, FX_TYPE_REQUEST, Routine);
 
+/** Module constants for WdfRequestSend, the I/O path's DDI (an imported name is read through a checked cell on every use). */
+const TYPE_REQUEST = FX_TYPE_REQUEST;
+const TYPE_IO_TARGET = FX_TYPE_IO_TARGET;
+const SYNCHRONOUS = WDF_REQUEST_SEND_OPTION_SYNCHRONOUS;
+
 /** The creating DDIs' end: the request under its parent (a failure deletes it without callbacks). */
 function Commit(request: FxDriverRequest, Attributes: PWDF_OBJECT_ATTRIBUTES, parent: FxObject | null, Request: Box<WDFREQUEST | null>): NTSTATUS {
   const status = FxObjectCommit(request, Attributes, parent);
@@ -88,9 +93,9 @@ export function WdfRequestGetCompletionParams(Request: WDFREQUEST, Params: WDF_R
  * wait to `yield*` (`FxRequestSendSync`), whose value is that boolean.
  */
 export function WdfRequestSend(Request: WDFREQUEST, Target: WDFIOTARGET, Options: PWDF_REQUEST_SEND_OPTIONS): boolean | KWAIT<boolean> {
-  const request = FxObjectHandleGetPtr(Request, FX_TYPE_REQUEST) as FxRequest;
-  const target = FxObjectHandleGetPtr(Target, FX_TYPE_IO_TARGET) as FxIoTarget;
-  if (Options !== null && (Options.Flags & WDF_REQUEST_SEND_OPTION_SYNCHRONOUS) !== 0) return WdfRequestSendSynchronous(request, target, Options);
+  const request = FxObjectHandleGetPtr(Request, TYPE_REQUEST) as FxRequest;
+  const target = FxObjectHandleGetPtr(Target, TYPE_IO_TARGET) as FxIoTarget;
+  if (Options !== null && (Options.Flags & SYNCHRONOUS) !== 0) return WdfRequestSendSynchronous(request, target, Options);
   const status = FxVerifierCheckIrqlLevel("WdfRequestSend", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) {
     FxRequestSetStatus(request, status);

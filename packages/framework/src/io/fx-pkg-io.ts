@@ -30,8 +30,11 @@ export function FxPkgIoPresentAtOnce(Irp: IRP, queue: FxIoQueue): NTSTATUS {
   queue.presentAtOnce(request);
   if (request.completed && !request.irpMarkedPending) return request.status;
   if (!request.irpMarkedPending) IoMarkIrpPending(Irp);
-  return STATUS_PENDING;
+  return PENDING;
 }
+
+/** A module constant for the I/O path (an imported name is read through a cell on every use; see fx-io-queue.ts). */
+const PENDING = STATUS_PENDING;
 
 /**
  * `FxPkgIo` (fxpkgio.cpp): a device's I/O package. Every IRP that no other package claims

@@ -57,6 +57,7 @@ export function WDF_REQUEST_PARAMETERS_INIT(Parameters: WDF_REQUEST_PARAMETERS):
 const STATE_CREATED = FxObjectStateCreated;
 const STATE_DESTROYED = FxObjectStateDestroyed;
 const NO_INCREMENT = IO_NO_INCREMENT;
+const SUCCESS = STATUS_SUCCESS;
 
 /** By IRP major function, the WDF_REQUEST_TYPE the I/O package presents it as. */
 const REQUEST_TYPES: readonly WDF_REQUEST_TYPE[] = (() => {
@@ -252,7 +253,7 @@ export class FxRequest extends FxObject {
     this.state = STATE_CREATED;
     this.tags = null;
     this.queue = null;
-    this.status = STATUS_SUCCESS;
+    this.status = SUCCESS;
     this.completed = false;
     this.driverOwned = false;
     this.onList = false;

@@ -59,6 +59,10 @@ export function FxValidateRequestOptions(Options: PWDF_REQUEST_SEND_OPTIONS): NT
   return STATUS_SUCCESS;
 }
 
+/** Module constants for the send-and-forget path (an imported name is read through a cell on every use; see fx-io-queue.ts). */
+const SEND_AND_FORGET = WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET;
+const OPTIONS_SIZE = WDF_REQUEST_SEND_OPTIONS_SIZE;
+
 /**
  * `WdfRequestSend` without SYNCHRONOUS (fxrequestapi.cpp): SEND_AND_FORGET only for a request a
  * queue presented (else STATUS_INVALID_DEVICE_STATE) that was not formatted by a target
@@ -68,7 +72,7 @@ export function FxValidateRequestOptions(Options: PWDF_REQUEST_SEND_OPTIONS): NT
  */
 export function FxRequestSendAsync(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): boolean {
   // A filter's common case first (valid options, SEND_AND_FORGET alone, a presented request with no formatted context).
-  if (Options !== null && Options.Flags === WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET && Options.Size === WDF_REQUEST_SEND_OPTIONS_SIZE && request.allocatedFromIo &&
+  if (Options !== null && Options.Flags === SEND_AND_FORGET && Options.Size === OPTIONS_SIZE && request.allocatedFromIo &&
     request.send === null) {
     FxRequestSendAndForget(request, target);
     return true;
