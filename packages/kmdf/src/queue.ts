@@ -7,6 +7,9 @@ import {
 import { Created, Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
+/** A module constant for WdfIoQueueGetDevice, an I/O path DDI (an imported name is read through a checked cell on every use). */
+const TYPE_QUEUE = FX_TYPE_QUEUE;
+
 // Also exported here, where it was defined before the core took it (wdftypes.h).
 export type { WDFQUEUE } from "@wdfjs/framework";
 
@@ -20,7 +23,7 @@ export function WdfIoQueueCreate(Device: WDFDEVICE, Config: PWDF_IO_QUEUE_CONFIG
 
 /** `WdfIoQueueGetDevice`. */
 export function WdfIoQueueGetDevice(Queue: WDFQUEUE): WDFDEVICE | null {
-  return (Enter<FxIoQueue>(Queue, FX_TYPE_QUEUE, "WdfIoQueueGetDevice")?.device.handle ?? null) as WDFDEVICE | null;
+  return (Enter<FxIoQueue>(Queue, TYPE_QUEUE, "WdfIoQueueGetDevice")?.device.handle ?? null) as WDFDEVICE | null;
 }
 
 /**

@@ -9,7 +9,9 @@ import { WdfCheckIrql } from "./irql.js";
 // Also exported here, where it was defined before the core took it (wdftypes.h).
 export type { WDFREQUEST } from "@wdfjs/framework";
 
-const RequestAt = (Request: WDFREQUEST, Routine: string) => Enter<FxRequest>(Request, FX_TYPE_REQUEST, Routine);
+/** A module constant for the completion DDIs (an imported name is read through a checked cell on every use). */
+const TYPE_REQUEST = FX_TYPE_REQUEST;
+const RequestAt = (Request: WDFREQUEST, Routine: string) => Enter<FxRequest>(Request, TYPE_REQUEST, Routine);
 
 /**
  * A request already completed, reached through a stale handle in the free flavor (the checked

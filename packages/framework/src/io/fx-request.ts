@@ -58,6 +58,7 @@ const STATE_CREATED = FxObjectStateCreated;
 const STATE_DESTROYED = FxObjectStateDestroyed;
 const NO_INCREMENT = IO_NO_INCREMENT;
 const SUCCESS = STATUS_SUCCESS;
+const TYPE_OTHER = WdfRequestTypeOther;
 
 /** By IRP major function, the WDF_REQUEST_TYPE the I/O package presents it as. */
 const REQUEST_TYPES: readonly WDF_REQUEST_TYPE[] = (() => {
@@ -72,7 +73,12 @@ const REQUEST_TYPES: readonly WDF_REQUEST_TYPE[] = (() => {
 
 /** The WDF_REQUEST_TYPE of an IRP major function that the I/O package presents. */
 export function FxRequestTypeOf(MajorFunction: number): WDF_REQUEST_TYPE {
-  return REQUEST_TYPES[MajorFunction] ?? WdfRequestTypeOther;
+  return requestTypeOf(MajorFunction);
+}
+
+/** `FxRequestTypeOf` for this module's own use (an exported function is called through a cell, even here). */
+function requestTypeOf(MajorFunction: number): WDF_REQUEST_TYPE {
+  return REQUEST_TYPES[MajorFunction] ?? TYPE_OTHER;
 }
 
 /**
@@ -273,7 +279,7 @@ export class FxRequest extends FxObject {
     this.Irp = Irp;
     const MajorFunction = IoGetCurrentIrpStackLocation(Irp).MajorFunction;
     this.MajorFunction = MajorFunction;
-    this.Type = FxRequestTypeOf(MajorFunction);
+    this.Type = requestTypeOf(MajorFunction);
     Irp.IoStatus.Information = 0;
   }
 
