@@ -26,9 +26,7 @@ export function IoCallDriver(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   const m = cur;
   if (m.preemption !== null) m.preemption.point();
   const loc = --Irp.CurrentLocation;
-  if (loc <= 0) {
-    KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, Irp.address, 0, 0, 0, `The IRP had ${Irp.StackCount} stack location(s); IoCallDriver to ${DeviceObject.DriverObject.DriverName} needed one more.`);
-  }
+  if (loc <= 0) IopNoMoreStackLocations(DeviceObject, Irp);
   if (loc < Irp.lowestUsed) Irp.lowestUsed = loc;
   Irp.returning = false;
   const sl = Irp.Stack[loc - 1]!;
@@ -37,7 +35,7 @@ export function IoCallDriver(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   const dispatch = driver.MajorFunction[sl.MajorFunction]!;
   const cpu = m.cpu;
   const prevDriver = cpu.driver;
-  if (m.trace !== null) m.trace.event("irp-call", driver, IrpMajorNames[sl.MajorFunction] ?? String(sl.MajorFunction));
+  if (m.trace !== null) IopTraceCall(driver, sl.MajorFunction);
   if (m.checked) return verifiedCall(DeviceObject, Irp, loc, dispatch, prevDriver);
   cpu.driver = driver;
   const status = dispatch(DeviceObject, Irp);
@@ -45,6 +43,17 @@ export function IoCallDriver(DeviceObject: DEVICE_OBJECT, Irp: IRP): NTSTATUS {
   // The one test a waiting dispatch routine costs the hot path.
   if (typeof status !== "number") return IopRunDispatchRoutine(status, DeviceObject, Irp, loc, prevDriver);
   return status;
+}
+
+// IoCallDriver's rare paths, apart so that its own code stays small enough for V8 to inline it
+// into the callers that pass IRPs on (a filter's dispatch, a framework's send).
+
+function IopNoMoreStackLocations(DeviceObject: DEVICE_OBJECT, Irp: IRP): never {
+  return KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, Irp.address, 0, 0, 0, `The IRP had ${Irp.StackCount} stack location(s); IoCallDriver to ${DeviceObject.DriverObject.DriverName} needed one more.`);
+}
+
+function IopTraceCall(driver: DRIVER_OBJECT, MajorFunction: number): void {
+  cur.trace?.event("irp-call", driver, IrpMajorNames[MajorFunction] ?? String(MajorFunction));
 }
 
 /**
