@@ -39,9 +39,9 @@ describe("runCli", () => {
   it("hands each benchmark to the isolating runner unless --in-process; a child runs just its own", () => {
     const h = harness();
     const asked: string[] = [];
-    const isolate = (name: string) => {
-      asked.push(name);
-      return { name, opsPerSec: 1, nsPerOp: 1e9, meanNsPerOp: 1e9, minNsPerOp: 1e9, iterations: 1, samples: 1, totalMs: 1000 };
+    const isolate = (names: readonly string[]) => {
+      asked.push(...names);
+      return names.map((name) => ({ name, opsPerSec: 1, nsPerOp: 1e9, meanNsPerOp: 1e9, minNsPerOp: 1e9, iterations: 1, samples: 1, totalMs: 1000 }));
     };
     runCli(["--json"], h.benches, h.io, h.options, isolate);
     expect(asked).toEqual(["alpha-free", "alpha-checked", "beta"]);

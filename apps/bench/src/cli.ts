@@ -27,8 +27,12 @@ const USAGE = `usage: bench [--json] [--filter <substring>] [--min-time <ms>] [-
                       child process, so one benchmark's JIT feedback cannot slow another)
 `;
 
-/** Runs one benchmark somewhere else (a child process) and returns its result. */
-export type Isolate = (name: string, minTimeMs: number | undefined) => BenchResult;
+/**
+ * Runs the named benchmarks somewhere else (child processes) and returns one result per name, in
+ * order. The runner may interleave them (one process of each in turn), so that a machine whose
+ * load changes during the run slows every benchmark alike and their ratios hold.
+ */
+export type Isolate = (names: readonly string[], minTimeMs: number | undefined, progress: (text: string) => void) => BenchResult[];
 
 export class UsageError extends Error {}
 
@@ -189,12 +193,13 @@ export function runCli(
 
   const options: BenchOptions = args.minTimeMs === undefined ? benchOptions : { ...benchOptions, minTimeMs: args.minTimeMs };
   const results: BenchResult[] = [];
+  if (isolate !== undefined && args.child === undefined && !args.inProcess) {
+    results.push(...isolate(selected.map((b) => b.name), args.minTimeMs, (text) => void (args.json || io.stderr(text))));
+    io.stdout(args.json ? formatJson(results) : formatTable(results));
+    return 0;
+  }
   for (const bench of selected) {
     if (!args.json) io.stderr(`running ${bench.name}...\n`);
-    if (isolate !== undefined && args.child === undefined && !args.inProcess) {
-      results.push(isolate(bench.name, args.minTimeMs));
-      continue;
-    }
     const benchCase = bench.setup();
     try {
       results.push("once" in benchCase ? runFixed(bench.name, benchCase, options) : runBench(bench.name, benchCase.run, options));

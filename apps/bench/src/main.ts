@@ -51,13 +51,27 @@ function runChild(name: string, minTimeMs: number | undefined): BenchResult {
   return (JSON.parse(line) as { results: BenchResult[] }).results[0]!;
 }
 
-const isolate: Isolate = (name, minTimeMs) => {
-  const runs: BenchResult[] = [];
-  const processes = growthBenches.some((b) => b.name === name) ? GROWTH_PROCESSES : PROCESSES;
-  for (let i = 0; i < processes; i++) runs.push(runChild(name, minTimeMs));
-  runs.sort((a, b) => a.nsPerOp - b.nsPerOp);
-  const median = runs[runs.length >> 1]!;
-  return { ...median, processNsPerOp: runs.map((r) => Math.round(r.nsPerOp * 10) / 10) };
+/**
+ * The processes run in rounds, one of each benchmark per round, so that figures compared as ratios
+ * (KMDF over WDM) were measured under the same load: on a shared machine the load changes over a
+ * run, and running all of one benchmark's processes before the next one's would put that change
+ * into the ratio.
+ */
+const isolate: Isolate = (names, minTimeMs, progress) => {
+  const processes = names.map((name) => (growthBenches.some((b) => b.name === name) ? GROWTH_PROCESSES : PROCESSES));
+  const runs = names.map((): BenchResult[] => []);
+  const rounds = Math.max(...processes);
+  for (let round = 0; round < rounds; round++) {
+    progress(`round ${round + 1} of ${rounds}: ${names.filter((_, i) => round < processes[i]!).length} benchmark(s)...\n`);
+    names.forEach((name, i) => {
+      if (round < processes[i]!) runs[i]!.push(runChild(name, minTimeMs));
+    });
+  }
+  return runs.map((r) => {
+    r.sort((a, b) => a.nsPerOp - b.nsPerOp);
+    const median = r[r.length >> 1]!;
+    return { ...median, processNsPerOp: r.map((x) => Math.round(x.nsPerOp * 10) / 10) };
+  });
 };
 
 process.exitCode = runCli(process.argv.slice(2), benches, undefined, {}, isolate);
