@@ -6,6 +6,7 @@ import {
   type PFN_WDF_REQUEST_COMPLETION_ROUTINE, type PWDF_OBJECT_ATTRIBUTES, type PWDF_REQUEST_REUSE_PARAMS, type PWDF_REQUEST_SEND_OPTIONS,
   type WDF_REQUEST_COMPLETION_PARAMS, type WDFIOTARGET, type WDFREQUEST,
 } from "@wdfjs/framework";
+import { cur } from "@wdfjs/kernel/internal";
 import { Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
 
@@ -96,6 +97,12 @@ export function WdfRequestSend(Request: WDFREQUEST, Target: WDFIOTARGET, Options
   const request = FxObjectHandleGetPtr(Request, TYPE_REQUEST) as FxRequest;
   const target = FxObjectHandleGetPtr(Target, TYPE_IO_TARGET) as FxIoTarget;
   if (Options !== null && (Options.Flags & SYNCHRONOUS) !== 0) return WdfRequestSendSynchronous(request, target, Options);
+  // The free flavor checks no IRQL (FxVerifierCheckIrqlLevel): the I/O path goes straight on.
+  return cur.checked ? WdfRequestSendChecked(request, target, Options) : FxRequestSendAsync(request, target, Options);
+}
+
+/** `WdfRequestSend` without SYNCHRONOUS in the checked flavor: DISPATCH_LEVEL at most. */
+function WdfRequestSendChecked(request: FxRequest, target: FxIoTarget, Options: PWDF_REQUEST_SEND_OPTIONS): boolean {
   const status = FxVerifierCheckIrqlLevel("WdfRequestSend", DISPATCH_LEVEL);
   if (!NT_SUCCESS(status)) {
     FxRequestSetStatus(request, status);

@@ -402,18 +402,13 @@ export class FxRequest extends FxObject {
   complete(Status: NTSTATUS): void {
     const irp = this.Irp!;
     const rare = this.rare;
-    if (rare !== null && rare.cancelRoutine !== null && !rare.canceled) this.traceCompletingCancelable();
     if ((Status & 0x0fff0000) === 0x00200000) Status = FxRequestMapStatus(Status);
-    if (this.table.checked && NT_SUCCESS(Status)) this.verifyInformation(irp);
-    if (rare !== null && (rare.inputMemory !== null || rare.outputMemory !== null)) this.verifyNoIrpReferences();
+    if (rare !== null || this.table.checked) this.checkCompletion(irp, Status);
     this.status = Status;
     this.completed = true;
     this.Irp = null;
     irp.IoStatus.Status = Status;
-    if (rare !== null) {
-      if (rare.allocatedMdl !== null || rare.lockedMdls !== null) FxRequestReleaseMdls(this);
-      if (rare.completionCallback !== null) rare.completionCallback(this, irp, Status);
-    }
+    if (rare !== null) this.completeRare(irp, Status);
     IoCompleteRequest(irp, rare === null ? NO_INCREMENT : rare.priorityBoost);
     if (this.powerIdleHook !== null) {
       this.powerIdleHook.ioDecrement();
@@ -423,6 +418,21 @@ export class FxRequest extends FxObject {
     if (queue !== null && queue.driverCancelable.size !== 0) queue.driverCancelable.delete(this);
     this.deleteObject();
     queue?.requestCompleted(this);
+  }
+
+  /** `complete`'s checks: a request still cancelable, buffer memories still referenced, and (checked flavor) Information. */
+  private checkCompletion(irp: IRP, Status: NTSTATUS): void {
+    const rare = this.rare;
+    if (rare !== null && rare.cancelRoutine !== null && !rare.canceled) this.traceCompletingCancelable();
+    if (this.table.checked && NT_SUCCESS(Status)) this.verifyInformation(irp);
+    if (rare !== null && (rare.inputMemory !== null || rare.outputMemory !== null)) this.verifyNoIrpReferences();
+  }
+
+  /** `complete`'s work for what only some requests have: MDLs to release, a framework completion callback. */
+  private completeRare(irp: IRP, Status: NTSTATUS): void {
+    const rare = this.rare!;
+    if (rare.allocatedMdl !== null || rare.lockedMdls !== null) FxRequestReleaseMdls(this);
+    if (rare.completionCallback !== null) rare.completionCallback(this, irp, Status);
   }
 
   /**
