@@ -642,6 +642,12 @@ export class FxIoQueue extends FxObject {
   requestCompleted(request: FxRequest): void {
     this.driverIoCount--;
     this.driverOwnedRequests.delete(request);
+    // Nothing notified of a power stop, nothing waiting, no idle callback: the I/O path's case.
+    if (this.powerNotified.size !== 0 || this.head !== null || this.idleCallback !== null) this.afterRequestCompleted(request);
+  }
+
+  /** `requestCompleted` when something is to be told: a power stop waiting for the request, requests to present, an idle callback. */
+  private afterRequestCompleted(request: FxRequest): void {
     if (this.powerNotified.size !== 0 && this.powerNotified.delete(request)) FxIoQueueCheckPowerIdle(this);
     // DispatchEvents has nothing to present (or to tell a ready callback) while nothing waits.
     if (this.head !== null) this.dispatchEvents();

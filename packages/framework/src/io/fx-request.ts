@@ -410,6 +410,15 @@ export class FxRequest extends FxObject {
     irp.IoStatus.Status = Status;
     if (rare !== null) this.completeRare(irp, Status);
     IoCompleteRequest(irp, rare === null ? NO_INCREMENT : rare.priorityBoost);
+    this.retire();
+  }
+
+  /**
+   * The request left the driver, completed or sent and forgotten (WDF's PostProcessCompletion): the
+   * power-managed queue's idle reference goes, the request is deleted and its queue may present
+   * another.
+   */
+  retire(): void {
     if (this.powerIdleHook !== null) {
       this.powerIdleHook.ioDecrement();
       this.powerIdleHook = null;

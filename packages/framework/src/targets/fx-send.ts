@@ -115,19 +115,12 @@ function FxRequestSendRefused(request: FxRequest, Status: NTSTATUS, event: strin
  */
 export function FxRequestSendAndForget(request: FxRequest, target: FxIoTarget): void {
   const irp = request.Irp!;
-  const queue = request.queue;
   request.Irp = null;
   request.completed = true;
   IoSkipCurrentIrpStackLocation(irp);
   request.status = IoCallDriver(target.TargetDevice!, irp);
-  // As a completion (PostProcessCompletion): the power-managed queue's reference on the device goes.
-  if (request.powerIdleHook !== null) {
-    request.powerIdleHook.ioDecrement();
-    request.powerIdleHook = null;
-  }
-  if (queue !== null && queue.driverCancelable.size !== 0) queue.driverCancelable.delete(request);
-  request.deleteObject();
-  queue?.requestCompleted(request);
+  // As a completion (PostProcessSendAndForget → PostProcessCompletion).
+  request.retire();
 }
 
 /** `WdfRequestGetCompletionParams`: a copy of what the request's last send came back with. */
