@@ -1,14 +1,20 @@
 import {
   DO_DEVICE_INITIALIZING, IoCompleteRequest, IO_NO_INCREMENT, IRP_MJ_MAXIMUM_FUNCTION, NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST,
   type DEVICE_OBJECT, type DRIVER_OBJECT, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
-  IoGetCurrentIrpStackLocation,
+  IoGetCurrentIrpStackLocation as IoGetCurrentIrpStackLocationImported,
 } from "@wdfjs/kernel";
 import { FxObject, FxObjectTableOf } from "../object/fx-object.js";
 import { FX_TYPE_DRIVER, WdfExecutionLevelDispatch, WdfSynchronizationScopeNone } from "../object/types.js";
 import type { FxDevice } from "../device/fx-device.js";
-import { FxPkgIoPresentAtOnce } from "../io/fx-pkg-io.js";
+import { FxPkgIoPresentAtOnce as FxPkgIoPresentAtOnceImported } from "../io/fx-pkg-io.js";
 import { FxDeviceInit, FxDeviceInitTypeFdo } from "../device/fx-device-init.js";
 import { FxVerifierCallbackIrqlEntry, FxVerifierCallbackIrqlExit } from "../verifier.js";
+
+// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
+// function through a cell, with a check, at every call (even inlined); a module's own constant
+// is folded into the code.
+const IoGetCurrentIrpStackLocation = IoGetCurrentIrpStackLocationImported;
+const FxPkgIoPresentAtOnce = FxPkgIoPresentAtOnceImported;
 
 // The WDF driver of each kernel driver object (in C, the FxDriverGlobals found from the
 // DRIVER_OBJECT's extension). Keyed by the driver object itself, so machines stay independent.

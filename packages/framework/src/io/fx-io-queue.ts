@@ -1,5 +1,5 @@
 import {
-  IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST,
+  IoGetCurrentIrpStackLocation as IoGetCurrentIrpStackLocationImported, IoReleaseCancelSpinLock, IoSetCancelRoutine, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER, STATUS_NO_MORE_ENTRIES, STATUS_NOT_FOUND, STATUS_SUCCESS, KeAcquireSpinLock, KeReleaseSpinLock, KSPIN_LOCK, Out, type KIRQL, type DEVICE_OBJECT, type IRP, type NTSTATUS,
 } from "@wdfjs/kernel";
 import { FxObject } from "../object/fx-object.js";
@@ -21,6 +21,11 @@ import {
   type EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL, type EVT_WDF_IO_QUEUE_IO_READ, type EVT_WDF_IO_QUEUE_IO_WRITE, type WDF_IO_QUEUE_CONFIG,
   type WDF_IO_QUEUE_DISPATCH_TYPE,
 } from "./queue-config.js";
+
+// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
+// function through a cell, with a check, at every call (even inlined); a module's own constant
+// is folded into the code.
+const IoGetCurrentIrpStackLocation = IoGetCurrentIrpStackLocationImported;
 
 /*
  * The I/O path's checks read these module constants, not the imported names: V8 reads an imported

@@ -1,5 +1,5 @@
 import {
-  IoCompleteRequest, IoGetCurrentIrpStackLocation, IoMarkIrpPending, IO_NO_INCREMENT, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_MAXIMUM_FUNCTION,
+  IoCompleteRequest, IoGetCurrentIrpStackLocation, IoMarkIrpPending as IoMarkIrpPendingImported, IO_NO_INCREMENT, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_MAXIMUM_FUNCTION,
   IRP_MJ_PNP, IRP_MJ_POWER, IRP_MJ_SHUTDOWN, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING,
   STATUS_SUCCESS, type IRP, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -18,6 +18,11 @@ import {
   FxIoQueueResumeProcessingForPower, FxIoQueueStartPowerTransitionOff, FxIoQueueStartPowerTransitionOn, FxIoQueueStopProcessingForPower,
 } from "./fx-io-queue-power.js";
 import type { WDF_OBJECT_ATTRIBUTES } from "../object/attributes.js";
+
+// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
+// function through a cell, with a check, at every call (even inlined); a module's own constant
+// is folded into the code.
+const IoMarkIrpPending = IoMarkIrpPendingImported;
 
 /**
  * `FxPkgIo::Dispatch` for an IRP whose queue `canPresentAtOnce`: a request for it, presented now;

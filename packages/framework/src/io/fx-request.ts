@@ -1,5 +1,5 @@
 import {
-  currentMachine, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoReleaseCancelSpinLock, IoSetCancelRoutine, STATUS_CANCELLED, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_MAXIMUM_FUNCTION,
+  currentMachine, IoCompleteRequest as IoCompleteRequestImported, IoGetCurrentIrpStackLocation as IoGetCurrentIrpStackLocationImported, IoReleaseCancelSpinLock, IoSetCancelRoutine, STATUS_CANCELLED, IO_NO_INCREMENT, IRP_MJ_DEVICE_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_MAXIMUM_FUNCTION,
   IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE, METHOD_BUFFERED, METHOD_FROM_CTL_CODE, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, Out, MmGetSystemAddressForMdlSafe, NT_SUCCESS,
   STATUS_BUFFER_TOO_SMALL, STATUS_DEVICE_BUSY, STATUS_INSUFFICIENT_RESOURCES, STATUS_INTERNAL_ERROR, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_SUCCESS, type Box, type DEVICE_OBJECT, type IRP, type MDL, type NTSTATUS,
@@ -22,6 +22,12 @@ import { FxRequestMemory, IFxMemoryFlagReadOnly } from "../support/fx-memory.js"
 import type { FxPowerIdleHook } from "./power-idle-hook.js";
 import { FxRequestReleaseMdls } from "./fx-request-buffers.js";
 import { FxCallbackInvoke } from "../sync/fx-callback-lock.js";
+
+// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
+// function through a cell, with a check, at every call (even inlined); a module's own constant
+// is folded into the code.
+const IoGetCurrentIrpStackLocation = IoGetCurrentIrpStackLocationImported;
+const IoCompleteRequest = IoCompleteRequestImported;
 
 export type EVT_WDF_REQUEST_CANCEL = (Request: any) => void;
 

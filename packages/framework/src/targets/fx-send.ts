@@ -1,5 +1,5 @@
 import {
-  IoCallDriver, IoSkipCurrentIrpStackLocation, NT_SUCCESS, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER,
+  IoCallDriver as IoCallDriverImported, IoSkipCurrentIrpStackLocation as IoSkipCurrentIrpStackLocationImported, NT_SUCCESS, STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_PARAMETER,
   STATUS_SUCCESS, type Box, type KWAIT,
   type KWAIT_BLOCK, type KWAIT_GENERATOR, type NTSTATUS,
 } from "@wdfjs/kernel";
@@ -16,6 +16,12 @@ import {
   WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE, WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET, WDF_REQUEST_SEND_OPTION_SYNCHRONOUS, WDF_REQUEST_SEND_OPTION_TIMEOUT,
   WDF_REQUEST_SEND_OPTIONS_SIZE, type PWDF_REQUEST_SEND_OPTIONS, type WDF_REQUEST_COMPLETION_PARAMS,
 } from "./io-target-types.js";
+
+// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
+// function through a cell, with a check, at every call (even inlined); a module's own constant
+// is folded into the code.
+const IoSkipCurrentIrpStackLocation = IoSkipCurrentIrpStackLocationImported;
+const IoCallDriver = IoCallDriverImported;
 
 /**
  * A wait that is already over: what a waiting DDI returns when it fails before it would wait. Like
