@@ -1,8 +1,14 @@
 import { NT_SUCCESS, STATUS_SUCCESS, type Box, type NTSTATUS } from "@wdfjs/kernel";
-import { FxObjectHandleGetDeviceBasePtr, FxObjectHandleGetPtr, type FxDevice, type FxDeviceInit, type FxObject, type PWDFDEVICE_INIT, type WDFTYPE } from "@wdfjs/framework";
+import { FxObjectHandleGetDeviceBasePtr as FxObjectHandleGetDeviceBasePtrImported, FxObjectHandleGetPtr as FxObjectHandleGetPtrImported, type FxDevice, type FxDeviceInit, type FxObject, type PWDFDEVICE_INIT, type WDFTYPE } from "@wdfjs/framework";
 import { cur } from "@wdfjs/kernel/internal";
 import { FxDeviceInitOf } from "./device-init.js";
 import { WdfCheckIrql } from "./irql.js";
+
+// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
+// function through a cell, with a check, at every call (even inlined); a module's own constant
+// is folded into the code.
+const FxObjectHandleGetPtr = FxObjectHandleGetPtrImported;
+const FxObjectHandleGetDeviceBasePtr = FxObjectHandleGetDeviceBasePtrImported;
 
 // The steps every KMDF DDI starts and ends with (fx*api.cpp), so that each function of the face
 // is only its handle lookup, IRQL check, call into the core and out-parameters.

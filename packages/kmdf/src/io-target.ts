@@ -12,8 +12,13 @@ import {
   type WDF_IO_TARGET_PURGE_IO_ACTION, type WDF_IO_TARGET_SENT_IO_ACTION, type WDF_IO_TARGET_STATE, type WDFDEVICE, type WDFIOTARGET, type WDFMEMORY,
   type WDFREQUEST,
 } from "@wdfjs/framework";
-import { Enter, EnterDeviceBase } from "./ddi.js";
+import { Enter, EnterDeviceBase as EnterDeviceBaseImported } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
+
+// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
+// function through a cell, with a check, at every call (even inlined); a module's own constant
+// is folded into the code.
+const EnterDeviceBase = EnterDeviceBaseImported;
 
 // Also exported here, where it was defined before the core took it (wdftypes.h).
 export type { WDFIOTARGET } from "@wdfjs/framework";

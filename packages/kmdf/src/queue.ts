@@ -4,8 +4,13 @@ import {
   type EVT_WDF_IO_QUEUE_STATE, type FxIoQueue, type PWDF_IO_QUEUE_CONFIG, type PWDF_OBJECT_ATTRIBUTES, type WDF_IO_QUEUE_STATE, type WDF_REQUEST_TYPE,
   type WDFDEVICE, type WDFQUEUE, type WDFREQUEST,
 } from "@wdfjs/framework";
-import { Created, Enter } from "./ddi.js";
+import { Created, Enter as EnterImported } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
+
+// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
+// function through a cell, with a check, at every call (even inlined); a module's own constant
+// is folded into the code.
+const Enter = EnterImported;
 
 /** A module constant for WdfIoQueueGetDevice, an I/O path DDI (an imported name is read through a checked cell on every use). */
 const TYPE_QUEUE = FX_TYPE_QUEUE;

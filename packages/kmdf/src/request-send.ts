@@ -1,7 +1,7 @@
 import { DISPATCH_LEVEL, NT_SUCCESS, PASSIVE_LEVEL, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type Box, type IO_STACK_LOCATION, type IRP, type KWAIT, type NTSTATUS } from "@wdfjs/kernel";
 import {
-  FxDriverRequest, FxFormatUsingCurrentType, FxFormatUsingStackLocation, FxObjectCommit, FxObjectHandleGetPtr, FxObjectTableOf, FxRequestCopyCompletionParams,
-  FxRequestSendAsync, FxRequestSendStateOf, FxRequestSendSync, FxRequestSetStatus, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FxWaitDone,
+  FxDriverRequest, FxFormatUsingCurrentType, FxFormatUsingStackLocation, FxObjectCommit, FxObjectHandleGetPtr as FxObjectHandleGetPtrImported, FxObjectTableOf, FxRequestCopyCompletionParams,
+  FxRequestSendAsync as FxRequestSendAsyncImported, FxRequestSendStateOf, FxRequestSendSync, FxRequestSetStatus, FxValidateObjectAttributes, FxVerifierCheckIrqlLevel, FxWaitDone,
   FX_TYPE_IO_TARGET, FX_TYPE_REQUEST, WDF_REQUEST_REUSE_PARAMS_SIZE, WDF_REQUEST_SEND_OPTION_SYNCHRONOUS, type FxIoTarget, type FxObject, type FxRequest,
   type PFN_WDF_REQUEST_COMPLETION_ROUTINE, type PWDF_OBJECT_ATTRIBUTES, type PWDF_REQUEST_REUSE_PARAMS, type PWDF_REQUEST_SEND_OPTIONS,
   type WDF_REQUEST_COMPLETION_PARAMS, type WDFIOTARGET, type WDFREQUEST,
@@ -9,6 +9,12 @@ import {
 import { cur } from "@wdfjs/kernel/internal";
 import { Enter } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
+
+// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
+// function through a cell, with a check, at every call (even inlined); a module's own constant
+// is folded into the code.
+const FxObjectHandleGetPtr = FxObjectHandleGetPtrImported;
+const FxRequestSendAsync = FxRequestSendAsyncImported;
 
 const RequestAt = (Request: WDFREQUEST, Routine: string) => Enter<FxRequest>(Request, FX_TYPE_REQUEST, Routine);
 

@@ -3,8 +3,13 @@ import {
   FxObjectHandleGetPtr, FxRequestMarkCancelable, FxRequestStopAcknowledge, FxRequestUnmarkCancelable, FX_TYPE_QUEUE, FX_TYPE_REQUEST, type EVT_WDF_REQUEST_CANCEL,
   type FxIoQueue, type FxRequest, type FxRequestMemory, type WDF_REQUEST_PARAMETERS, type WDFMEMORY, type WDFQUEUE, type WDFREQUEST,
 } from "@wdfjs/framework";
-import { Created, Enter } from "./ddi.js";
+import { Created, Enter as EnterImported } from "./ddi.js";
 import { WdfCheckIrql } from "./irql.js";
+
+// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
+// function through a cell, with a check, at every call (even inlined); a module's own constant
+// is folded into the code.
+const Enter = EnterImported;
 
 // Also exported here, where it was defined before the core took it (wdftypes.h).
 export type { WDFREQUEST } from "@wdfjs/framework";

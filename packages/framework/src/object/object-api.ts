@@ -3,8 +3,13 @@ import { FxVerifierCheckIrqlLevel } from "../verifier.js";
 import { STATUS_OBJECT_NAME_EXISTS, STATUS_WDF_OBJECT_ATTRIBUTES_INVALID } from "../wdfstatus.js";
 import { FxValidateObjectAttributes, FxValidateObjectAttributesForContext, WDF_OBJECT_ATTRIBUTES_SIZE, type PWDF_OBJECT_ATTRIBUTES, type WDF_OBJECT_ATTRIBUTES } from "./attributes.js";
 import { setTypedContextWorker, type WDF_OBJECT_CONTEXT_TYPE_INFO } from "./context.js";
-import { FxObject, FxObjectHandleGetAnyPtr, FxObjectHandleGetPtr, FxObjectStateCreated, FxObjectTableOf } from "./fx-object.js";
+import { FxObject, FxObjectHandleGetAnyPtr as FxObjectHandleGetAnyPtrImported, FxObjectHandleGetPtr, FxObjectStateCreated, FxObjectTableOf } from "./fx-object.js";
 import { FX_TYPE_OBJECT, type WDFOBJECT } from "./types.js";
+
+// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
+// function through a cell, with a check, at every call (even inlined); a module's own constant
+// is folded into the code.
+const FxObjectHandleGetAnyPtr = FxObjectHandleGetAnyPtrImported;
 
 /**
  * `FxObject::_ObjectQuery`-free part of creation shared by every creating DDI: the attributes'
