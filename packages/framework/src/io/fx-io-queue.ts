@@ -22,16 +22,12 @@ import {
   type WDF_IO_QUEUE_DISPATCH_TYPE,
 } from "./queue-config.js";
 
-// The routines of other modules that this module's I/O path calls, as module constants: V8 reads an imported
-// function through a cell, with a check, at every call (even inlined); a module's own constant
-// is folded into the code.
-const IoGetCurrentIrpStackLocation = IoGetCurrentIrpStackLocationImported;
-
 /*
- * The I/O path's checks read these module constants, not the imported names: V8 reads an imported
- * binding through a cell, with a check, on every use (even inlined into another module's code),
- * and folds a module's own constant into the code.
+ * The I/O path reads these module constants, not the imported names: V8 reads an imported binding
+ * through a cell, with a check, on every use (even inlined into another module's code), and folds
+ * a module's own constant into the code.
  */
+const IoGetCurrentIrpStackLocation = IoGetCurrentIrpStackLocationImported;
 const ACCEPT_AND_DISPATCH = WdfIoQueueAcceptRequests | WdfIoQueueDispatchRequests;
 const DISPATCH_MANUAL = WdfIoQueueDispatchManual;
 const POWER_ON = FxIoQueuePowerOn;
